@@ -1,0 +1,186 @@
+// One description of C types, whatever it was read from: BTF (compact, in the vmlinux and in the kernel's
+// memory) or DWARF (complete). Back ends build these objects lazily: `target`, `members`, `element` may be
+// getters that decode on first access, so a struct that points to itself is no problem.
+
+export type Type =
+  | VoidType
+  | IntType
+  | FloatType
+  | PointerType
+  | StructType
+  | EnumType
+  | TypedefType
+  | ArrayType
+  | FunctionType
+  | QualifiedType;
+
+export interface VoidType {
+  readonly kind: "void";
+}
+
+export interface IntType {
+  readonly kind: "int";
+  /** The C name as the compiler wrote it: "unsigned int", "long int", "_Bool", "char". */
+  readonly name: string;
+  readonly size: number;
+  readonly signed: boolean;
+  /** _Bool */
+  readonly bool?: boolean;
+  /** char, signed char, unsigned char */
+  readonly char?: boolean;
+}
+
+export interface FloatType {
+  readonly kind: "float";
+  readonly name: string;
+  readonly size: number;
+}
+
+export interface PointerType {
+  readonly kind: "pointer";
+  readonly size: number;
+  readonly target: Type;
+}
+
+export interface Member {
+  /** Undefined for an anonymous struct/union member. */
+  readonly name?: string;
+  readonly type: Type;
+  /** Offset from the start of the containing struct, in bits. */
+  readonly bitOffset: number;
+  /** Width for bitfields; undefined for ordinary members. */
+  readonly bitSize?: number;
+}
+
+export interface StructType {
+  readonly kind: "struct" | "union";
+  /** Undefined for an anonymous struct/union. */
+  readonly name?: string;
+  readonly size: number;
+  readonly members: readonly Member[];
+  /** A forward declaration with no body (`struct foo;`). */
+  readonly declaration?: boolean;
+}
+
+export interface Enumerator {
+  readonly name: string;
+  readonly value: bigint;
+}
+
+export interface EnumType {
+  readonly kind: "enum";
+  readonly name?: string;
+  readonly size: number;
+  readonly signed: boolean;
+  readonly enumerators: readonly Enumerator[];
+  readonly declaration?: boolean;
+}
+
+export interface TypedefType {
+  readonly kind: "typedef";
+  readonly name: string;
+  readonly target: Type;
+}
+
+export interface ArrayType {
+  readonly kind: "array";
+  readonly element: Type;
+  /** Undefined for a flexible array member (`char data[]`). */
+  readonly count?: number;
+}
+
+export interface Parameter {
+  readonly name?: string;
+  readonly type: Type;
+}
+
+export interface FunctionType {
+  readonly kind: "function";
+  readonly returnType: Type;
+  readonly params: readonly Parameter[];
+  readonly variadic: boolean;
+}
+
+export interface QualifiedType {
+  readonly kind: "const" | "volatile" | "restrict" | "atomic";
+  readonly target: Type;
+}
+
+/** A global variable: where it lives and what it is. */
+export interface VariableInfo {
+  readonly name: string;
+  readonly type: Type;
+  /** Link-time address (before the KASLR slide), when the variable has a static location. */
+  readonly address?: bigint;
+  /** Declared in a per-CPU section (an offset into each CPU's area, not an address). */
+  readonly perCpu?: boolean;
+}
+
+/** A function: its prototype and address range (link-time, before the KASLR slide). */
+export interface FunctionInfo {
+  readonly name: string;
+  readonly type: FunctionType;
+  readonly lowPc?: bigint;
+  readonly highPc?: bigint;
+}
+
+export type TypeKindFilter = "struct" | "union" | "enum" | "typedef" | "base" | "any";
+
+/** The question every consumer asks; BTF and DWARF each answer it. */
+export interface TypeSystem {
+  /** `findType("task_struct", "struct")`, `findType("pid_t")` (any kind). */
+  findType(name: string, kind?: TypeKindFilter): Type | undefined;
+  findVariable(name: string): VariableInfo | undefined;
+  findFunction(name: string): FunctionInfo | undefined;
+  /** An enumerator by name (`TASK_COMM_LEN`, `PIDTYPE_PID`) and the enum it belongs to. */
+  findEnumerator(name: string): { value: bigint; type: EnumType } | undefined;
+}
+
+/** Size in bytes of a type, following typedefs and qualifiers. Void and functions are 1 and 0 as in GNU C. */
+export function sizeOf(t: Type): number {
+  switch (t.kind) {
+    case "void":
+      return 1;
+    case "int":
+    case "float":
+    case "pointer":
+    case "struct":
+    case "union":
+    case "enum":
+      return t.size;
+    case "typedef":
+    case "const":
+    case "volatile":
+    case "restrict":
+    case "atomic":
+      return sizeOf(t.target);
+    case "array":
+      return (t.count ?? 0) * sizeOf(t.element);
+    case "function":
+      return 1;
+  }
+}
+
+/** Strips typedefs and qualifiers. */
+export function resolveType(t: Type): Type {
+  let cur = t;
+  for (let i = 0; i < 64; i++) {
+    if (cur.kind === "typedef" || cur.kind === "const" || cur.kind === "volatile" || cur.kind === "restrict" || cur.kind === "atomic") cur = cur.target;
+    else return cur;
+  }
+  return cur;
+}
+
+/** Finds a member by name, descending into anonymous struct/union members; returns its absolute bit offset. */
+export function findMember(t: Type, name: string): { member: Member; bitOffset: number } | undefined {
+  const s = resolveType(t);
+  if (s.kind !== "struct" && s.kind !== "union") return undefined;
+  for (const m of s.members) {
+    if (m.name === name) return { member: m, bitOffset: m.bitOffset };
+    if (m.name === undefined) {
+      const inner = findMember(m.type, name);
+      if (inner) return { member: inner.member, bitOffset: m.bitOffset + inner.bitOffset };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,117 @@
+import type { ByteSource } from "../io/byte-source";
+import { AbsentPageError, ExcludedPageError } from "../io/errors";
+import type { Vmcoreinfo } from "./vmcoreinfo";
+import type { CpuRegisters } from "./prstatus";
+
+/** A page is in the dump, was left out of it (filtered, not captured), or lies outside every memory range. */
+export type PageState = "present" | "excluded" | "absent";
+
+/** [start, end) in bytes of physical memory. */
+export interface PhysRange {
+  start: number;
+  end: number;
+}
+
+/** What `kdw info` prints about the container: one per format. */
+export interface DumpFormatInfo {
+  /** "elf", "diskdump", "flattened", "qemu-elf", "qemu-diskdump" */
+  kind: string;
+  /** Human-readable: "kdump-compressed (diskdump) version 6", "ELF64 core (makedumpfile -E)". */
+  description: string;
+  /** Codecs the pages use, as seen in the descriptors (e.g. ["lzo", "none"]). Filled in by a scan, see `pageStats`. */
+  compressions?: string[];
+  /** makedumpfile's dump level, when the header records it. */
+  dumpLevel?: number;
+  /** Format-specific header fields for `kdw info --json`. */
+  details: Record<string, string | number | boolean>;
+}
+
+export interface PageStats {
+  present: number;
+  excluded: number;
+  /** Pages per codec ("lzo", "zlib", "snappy", "zstd", "none"). */
+  byCompression: Record<string, number>;
+}
+
+export interface ReadPhysOptions {
+  /** Return zeros for excluded or absent pages instead of throwing. */
+  zeroFill?: boolean;
+}
+
+/** One vmcore, whatever its container: physical pages, VMCOREINFO, per-CPU registers. */
+export interface Dump {
+  readonly source: ByteSource;
+  readonly format: DumpFormatInfo;
+  readonly pageSize: number;
+  readonly vmcoreinfo: Vmcoreinfo | null;
+  /** NT_PRSTATUS per CPU, in note order (CPU 0 first). */
+  readonly cpus: CpuRegisters[];
+  /** Physical memory ranges, sorted and merged; unique (an ELF's kernel-text PT_LOADs alias later ones). */
+  readonly memoryRanges: PhysRange[];
+  /** Highest page frame number + 1 covered by the dump's description of memory. */
+  readonly maxPfn: number;
+
+  pageState(pfn: number): PageState;
+  /** The page's bytes (pageSize long). Throws ExcludedPageError / AbsentPageError / CorruptPageError. */
+  readPage(pfn: number): Uint8Array;
+  readPhys(addr: number, length: number, options?: ReadPhysOptions): Uint8Array;
+  /** Counts pages present and excluded, and pages per codec. May scan the page table of the dump once. */
+  pageStats(): PageStats;
+}
+
+/** readPhys in terms of readPage/pageState, shared by every format. */
+export abstract class DumpBase implements Dump {
+  abstract readonly source: ByteSource;
+  abstract readonly format: DumpFormatInfo;
+  abstract readonly pageSize: number;
+  abstract readonly vmcoreinfo: Vmcoreinfo | null;
+  abstract readonly cpus: CpuRegisters[];
+  abstract readonly memoryRanges: PhysRange[];
+  abstract readonly maxPfn: number;
+  abstract pageState(pfn: number): PageState;
+  abstract readPage(pfn: number): Uint8Array;
+  abstract pageStats(): PageStats;
+
+  readPhys(addr: number, length: number, options: ReadPhysOptions = {}): Uint8Array {
+    const ps = this.pageSize;
+    const first = Math.floor(addr / ps);
+    const offInPage = addr - first * ps;
+    if (offInPage + length <= ps) {
+      const page = this.pageOrZeros(first, options);
+      return page.subarray(offInPage, offInPage + length);
+    }
+    const out = new Uint8Array(length);
+    let done = 0;
+    let pfn = first;
+    let off = offInPage;
+    while (done < length) {
+      const n = Math.min(ps - off, length - done);
+      const page = this.pageOrZeros(pfn, options);
+      out.set(page.subarray(off, off + n), done);
+      done += n;
+      pfn++;
+      off = 0;
+    }
+    return out;
+  }
+
+  private pageOrZeros(pfn: number, options: ReadPhysOptions): Uint8Array {
+    const state = this.pageState(pfn);
+    if (state === "present") return this.readPage(pfn);
+    if (options.zeroFill) return new Uint8Array(this.pageSize);
+    if (state === "excluded") throw new ExcludedPageError(this.source.name, pfn * this.pageSize);
+    throw new AbsentPageError(this.source.name, pfn * this.pageSize);
+  }
+}
+
+/** Sorts and merges ranges so that aliases (kernel text mapped twice in ELF cores) count once. */
+export function mergeRanges(ranges: PhysRange[]): PhysRange[] {
+  const sorted = ranges.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
+  const out: PhysRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    else out.push({ start: r.start, end: r.end });
+  }
+  return out;
+}
