@@ -1,0 +1,26 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+export class CliUsageError extends Error {}
+
+/** node:util parseArgs with its errors turned into one-line usage errors. */
+export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new CliUsageError((err as Error).message.split("\n")[0] ?? "bad arguments");
+  }
+}
+
+/** A number given as hex (with or without 0x, as crash accepts addresses) or decimal with a `0d`/`#` prefix... kept simple: hex. */
+export function parseHexAddress(text: string, what: string): number {
+  const t = text.trim().toLowerCase().replace(/^0x/, "");
+  if (!/^[0-9a-f]{1,13}$/.test(t)) throw new CliUsageError(`${what}: not a hexadecimal physical address: ${text}`);
+  return parseInt(t, 16);
+}
+
+export function parseCount(text: string, what: string): number {
+  const t = text.trim();
+  const n = /^0x[0-9a-f]+$/i.test(t) ? parseInt(t, 16) : /^[0-9]+$/.test(t) ? parseInt(t, 10) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0 || n > 1 << 30) throw new CliUsageError(`${what}: not a positive count: ${text}`);
+  return n;
+}

@@ -1,0 +1,17 @@
+import { createSHA256 } from "hash-wasm";
+import type { ByteSource } from "./byte-source";
+import type { Progress } from "./progress";
+
+const CHUNK = 4 << 20;
+
+/** SHA-256 of a whole source, streamed in 4 MiB chunks (evidence files are hundreds of MB). */
+export async function sha256Source(source: ByteSource, progress?: Progress): Promise<string> {
+  const hasher = await createSHA256();
+  hasher.init();
+  for (let off = 0; off < source.size; off += CHUNK) {
+    const n = Math.min(CHUNK, source.size - off);
+    hasher.update(source.read(off, n));
+    progress?.(off + n, source.size, "sha256");
+  }
+  return hasher.digest("hex");
+}

@@ -1,0 +1,81 @@
+// Kernel list walks (include/linux/list.h): list_for_each_entry, hlist_for_each_entry. Every walk has a step
+// budget and a cycle guard; a bad pointer ends the walk with WalkAborted after yielding what was good, so
+// the caller keeps the rest of its answer.
+import type { Type } from "../debuginfo/types";
+import { findMember } from "../debuginfo/types";
+import { KdwError, WalkAborted } from "../io/errors";
+import { Obj, ObjError } from "./obj";
+import type { Program } from "./program";
+
+export const DEFAULT_WALK_BUDGET = 1_000_000;
+
+export interface WalkOptions {
+  budget?: number;
+  /** What is being walked, for the WalkAborted message ("task list", "module list"). */
+  what?: string;
+}
+
+function memberOffset(type: Type, member: string): bigint {
+  const found = findMember(type, member);
+  if (!found) throw new ObjError(`no member "${member}" in the entry type`);
+  return BigInt(found.bitOffset / 8);
+}
+
+/**
+ * The entries of a circular list headed at `headAddr` (a `struct list_head`), each a `type` linked through
+ * its `member`. Stops at the head, and throws WalkAborted on a loop, a budget overrun or an unreadable node.
+ */
+export function* listForEachEntry(prog: Program, headAddr: bigint, type: Type, member: string, options: WalkOptions = {}): Generator<Obj> {
+  const off = memberOffset(type, member);
+  const budget = options.budget ?? DEFAULT_WALK_BUDGET;
+  const what = options.what ?? "list";
+  const seen = new Set<bigint>();
+  let steps = 0;
+  let node: bigint;
+  try {
+    node = prog.readU64(headAddr);
+  } catch (err) {
+    throw new WalkAborted(what, `head ${headAddr.toString(16)}: ${(err as Error).message}`, 0);
+  }
+  while (node !== headAddr) {
+    if (steps >= budget) throw new WalkAborted(what, `step budget of ${budget} exhausted`, steps);
+    if (seen.has(node)) throw new WalkAborted(what, `loop at ${node.toString(16)}`, steps);
+    if (node === 0n) throw new WalkAborted(what, "NULL next pointer", steps);
+    seen.add(node);
+    let next: bigint;
+    try {
+      next = prog.readU64(node);
+    } catch (err) {
+      if (err instanceof KdwError) throw new WalkAborted(what, `node ${node.toString(16)}: ${err.message}`, steps);
+      throw err;
+    }
+    yield new Obj(prog, type, node - off);
+    steps++;
+    node = next;
+  }
+}
+
+/** hlist: a NULL-terminated list (`struct hlist_head` / `hlist_node`). */
+export function* hlistForEachEntry(prog: Program, headAddr: bigint, type: Type, member: string, options: WalkOptions = {}): Generator<Obj> {
+  const off = memberOffset(type, member);
+  const budget = options.budget ?? DEFAULT_WALK_BUDGET;
+  const what = options.what ?? "hlist";
+  const seen = new Set<bigint>();
+  let steps = 0;
+  let node = prog.readU64(headAddr);
+  while (node !== 0n) {
+    if (steps >= budget) throw new WalkAborted(what, `step budget of ${budget} exhausted`, steps);
+    if (seen.has(node)) throw new WalkAborted(what, `loop at ${node.toString(16)}`, steps);
+    seen.add(node);
+    let next: bigint;
+    try {
+      next = prog.readU64(node);
+    } catch (err) {
+      if (err instanceof KdwError) throw new WalkAborted(what, `node ${node.toString(16)}: ${err.message}`, steps);
+      throw err;
+    }
+    yield new Obj(prog, type, node - off);
+    steps++;
+    node = next;
+  }
+}

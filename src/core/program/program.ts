@@ -1,0 +1,167 @@
+// Program: memory + types + symbols (drgn's model). Everything above it (walkers, commands, detectors)
+// reads the kernel through one of these, passed in, never imported as global state.
+import type { Dump } from "../dump/dump";
+import type { Vmcoreinfo } from "../dump/vmcoreinfo";
+import { findMember, resolveType, sizeOf, type Type, type TypeSystem } from "../debuginfo/types";
+import { MissingDebugInfo } from "../io/errors";
+import type { AddressSpace } from "./address-space";
+import { GLOBAL_TYPES } from "./global-types";
+import { Obj } from "./obj";
+import { parseTypeName } from "./type-names";
+
+/** What the program needs of a symbol table: name to (relocated) address. */
+export interface SymbolResolver {
+  addressOf(name: string): bigint | undefined;
+}
+
+export interface ProgramParts {
+  dump: Dump;
+  types: TypeSystem;
+  symbols: SymbolResolver;
+  /** The kernel's virtual address space (page tables of swapper_pg_dir / init_top_pgt). */
+  kernel: AddressSpace;
+  vmcoreinfo: Vmcoreinfo | null;
+}
+
+export class Program {
+  readonly dump: Dump;
+  readonly types: TypeSystem;
+  readonly symbols: SymbolResolver;
+  readonly kernel: AddressSpace;
+  readonly vmcoreinfo: Vmcoreinfo | null;
+  private readonly typeCache = new Map<string, Type | null>();
+
+  constructor(parts: ProgramParts) {
+    this.dump = parts.dump;
+    this.types = parts.types;
+    this.symbols = parts.symbols;
+    this.kernel = parts.kernel;
+    this.vmcoreinfo = parts.vmcoreinfo;
+  }
+
+  read(addr: bigint, length: number): Uint8Array {
+    return this.kernel.read(addr, length);
+  }
+
+  readU64(addr: bigint): bigint {
+    const b = this.kernel.read(addr, 8);
+    return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+  }
+
+  readU32(addr: bigint): number {
+    const b = this.kernel.read(addr, 4);
+    return new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
+  }
+
+  readS32(addr: bigint): number {
+    const b = this.kernel.read(addr, 4);
+    return new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true);
+  }
+
+  /** Bytes of a NUL-terminated string at addr (without the NUL), at most `max`, read page by page. */
+  readCString(addr: bigint, max = 4096): Uint8Array {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    let cur = addr;
+    while (total < max) {
+      const n = Math.min(max - total, 4096 - Number(cur & 0xfffn));
+      const bytes = this.read(cur, n);
+      const nul = bytes.indexOf(0);
+      if (nul >= 0) {
+        chunks.push(bytes.subarray(0, nul));
+        total += nul;
+        break;
+      }
+      chunks.push(bytes);
+      total += n;
+      cur += BigInt(n);
+    }
+    const out = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) {
+      out.set(c, off);
+      off += c.length;
+    }
+    return out;
+  }
+
+  /** A type by C name ("struct task_struct", "unsigned long", "pid_t", "struct page *"); cached. */
+  type(name: string): Type {
+    const t = this.findType(name);
+    if (!t) throw new MissingDebugInfo(`no type "${name}" in the debug information`);
+    return t;
+  }
+
+  findType(name: string): Type | undefined {
+    let t = this.typeCache.get(name);
+    if (t === undefined) {
+      t = parseTypeName(this.types, name) ?? null;
+      this.typeCache.set(name, t);
+    }
+    return t ?? undefined;
+  }
+
+  /** Relocated address of a kernel symbol. */
+  symbolAddress(name: string): bigint {
+    const a = this.symbols.addressOf(name);
+    if (a === undefined) throw new MissingDebugInfo(`symbol not found: ${name}`);
+    return a;
+  }
+
+  hasSymbol(name: string): boolean {
+    return this.symbols.addressOf(name) !== undefined;
+  }
+
+  /** The type of a global variable: from DWARF/BTF where they know it, else from the walkers' table. */
+  variableType(name: string): Type | undefined {
+    const v = this.types.findVariable(name);
+    if (v) return v.type;
+    const known = GLOBAL_TYPES[name];
+    return known ? this.findType(known) : undefined;
+  }
+
+  /** A global variable as an object (`program.variable("init_task").member("comm")`). */
+  variable(name: string): Obj {
+    const type = this.variableType(name);
+    if (!type) throw new MissingDebugInfo(`no type known for variable ${name}`);
+    return new Obj(this, type, this.symbolAddress(name));
+  }
+
+  object(type: Type | string, addr: bigint): Obj {
+    return new Obj(this, typeof type === "string" ? this.type(type) : type, addr);
+  }
+
+  /** __per_cpu_offset[cpu]: add to a per-CPU symbol's address to get that CPU's copy. */
+  perCpuOffset(cpu: number): bigint {
+    return this.readU64(this.symbolAddress("__per_cpu_offset") + BigInt(cpu * 8));
+  }
+
+  /** A per-CPU variable's copy on `cpu`. */
+  perCpu(name: string, cpu: number): Obj {
+    const type = this.variableType(name);
+    if (!type) throw new MissingDebugInfo(`no type known for per-CPU variable ${name}`);
+    return new Obj(this, type, this.symbolAddress(name) + this.perCpuOffset(cpu));
+  }
+
+  sizeOf(type: Type | string): number {
+    return sizeOf(typeof type === "string" ? this.type(type) : type);
+  }
+
+  /** Byte offset of a member (dotted path allowed) in a struct type; undefined when the kernel lacks it. */
+  memberOffset(type: Type | string, path: string): number | undefined {
+    let t: Type = typeof type === "string" ? this.type(type) : type;
+    let off = 0;
+    for (const part of path.split(".")) {
+      const s = resolveType(t);
+      if (s.kind !== "struct" && s.kind !== "union") return undefined;
+      const found = findMember(s, part);
+      if (!found) return undefined;
+      off += found.bitOffset / 8;
+      t = found.member.type;
+    }
+    return off;
+  }
+}
+
+
+
