@@ -1,0 +1,251 @@
+// ELF64 ET_CORE vmcores: the raw /proc/vmcore (fs/proc/vmcore.c), makedumpfile's filtered ELF (-E), and QEMU's
+// dump-guest-memory ELF (dump/dump.c). Physical memory is described by PT_LOADs (physical address = p_paddr);
+// a PT_LOAD whose p_filesz < p_memsz had its tail filtered out by makedumpfile: those pages are "excluded".
+// PT_LOADs may alias one another (x86_64 vmcores map the kernel text mapping and then the direct map over the
+// same physical pages), so the segments are flattened once into a sorted run map of unique physical ranges.
+import type { ByteSource } from "../io/byte-source";
+import { AbsentPageError, DumpFormatError, ExcludedPageError, TruncatedError } from "../io/errors";
+import { PageCache } from "../io/page-cache";
+import { DumpBase, mergeRanges, type DumpFormatInfo, type PageState, type PageStats, type PhysRange } from "./dump";
+import { ElfFile, ET_CORE, PT_LOAD, isElf64, type ProgramHeader } from "./elf";
+import { interpretNotes, type ElfNote } from "./elf-notes";
+import type { CpuRegisters } from "./prstatus";
+import type { Vmcoreinfo } from "./vmcoreinfo";
+
+const DEFAULT_PAGE_SIZE = 4096;
+/** Physical addresses above 2^52 do not exist on x86_64 (MAX_PHYSMEM_BITS 52) and would lose precision. */
+const MAX_PHYS = 2 ** 52;
+const P_PADDR_FIELD = 0x18; // Elf64_Phdr.p_paddr
+const P_FILESZ_FIELD = 0x20; // Elf64_Phdr.p_filesz
+const P_MEMSZ_FIELD = 0x28; // Elf64_Phdr.p_memsz
+const E_TYPE_FIELD = 0x10; // Elf64_Ehdr.e_type
+
+/** The ELF sniff: "\x7fELF", class ELF64. Whether it is a core is checked by `ElfVmcore.open`. */
+export function isElf(bytes: Uint8Array): boolean {
+  return isElf64(bytes);
+}
+
+interface Piece {
+  start: number;
+  end: number;
+  /** File offset of `start`, or -1 for the filtered tail (p_filesz..p_memsz). */
+  file: number;
+  order: number;
+}
+
+/** Sorted, non-overlapping physical byte runs: [start, end) -> file offset of start, or -1 (excluded). */
+interface RunMap {
+  start: Float64Array;
+  end: Float64Array;
+  file: Float64Array;
+}
+
+export class ElfVmcore extends DumpBase {
+  readonly format: DumpFormatInfo;
+  readonly pageSize: number;
+  readonly vmcoreinfo: Vmcoreinfo | null;
+  readonly cpus: CpuRegisters[];
+  readonly memoryRanges: PhysRange[];
+  readonly maxPfn: number;
+  readonly notes: ElfNote[];
+  private readonly runs: RunMap;
+  private readonly cache = new PageCache(1024);
+
+  private constructor(
+    readonly source: ByteSource,
+    readonly elf: ElfFile,
+  ) {
+    super();
+    this.notes = elf.notes();
+    const { vmcoreinfo, cpus } = interpretNotes(this.notes);
+    this.vmcoreinfo = vmcoreinfo;
+    this.cpus = cpus;
+    this.pageSize = this.checkPageSize();
+    const loads = elf.programHeaders.filter((p) => p.type === PT_LOAD);
+    const pieces = this.pieces(loads);
+    this.runs = buildRunMap(pieces);
+    this.memoryRanges = mergeRanges(pieces.map((p) => ({ start: p.start, end: p.end })));
+    const last = this.memoryRanges[this.memoryRanges.length - 1];
+    this.maxPfn = last ? Math.ceil(last.end / this.pageSize) : 0;
+    const qemu = this.notes.some((n) => n.name === "QEMU");
+    const filtered = loads.some((p) => BigInt(p.filesz) < p.memsz) || this.notes.some((n) => n.name === "ERASEINFO");
+    this.format = {
+      kind: qemu ? "qemu-elf" : "elf",
+      // makedumpfile -E writes no signature of its own; a filtered tail (or its ERASEINFO note) is its mark.
+      description: qemu ? "ELF64 core (QEMU dump-guest-memory)" : filtered ? "ELF64 core (makedumpfile -E, filtered)" : "ELF64 core",
+      compressions: ["none"],
+      details: {
+        phnum: elf.programHeaders.length,
+        loads: loads.length,
+        notes: this.notes.length,
+        filtered,
+        machine: elf.header.machine,
+        endian: elf.header.littleEndian ? "little" : "big",
+      },
+    };
+  }
+
+  /** Opens an ELF64 ET_CORE vmcore: headers, notes and the run map; no page is read. */
+  static open(source: ByteSource): ElfVmcore {
+    const elf = ElfFile.open(source);
+    if (elf.header.type !== ET_CORE) {
+      throw new DumpFormatError(source.name, E_TYPE_FIELD, `ELF e_type ${elf.header.type} is not ET_CORE (4): not a vmcore`);
+    }
+    return new ElfVmcore(source, elf);
+  }
+
+  private checkPageSize(): number {
+    const ps = this.vmcoreinfo?.pageSize;
+    if (ps === undefined) return DEFAULT_PAGE_SIZE;
+    if (ps < 4096 || ps > 1 << 16 || (ps & (ps - 1)) !== 0) {
+      const note = this.notes.find((n) => n.name === "VMCOREINFO");
+      throw new DumpFormatError(this.source.name, note?.offset ?? 0, `VMCOREINFO PAGESIZE=${ps} is not a power of two in [4096, 65536]`);
+    }
+    return ps;
+  }
+
+  private pieces(loads: ProgramHeader[]): Piece[] {
+    const name = this.source.name;
+    const out: Piece[] = [];
+    for (const p of loads) {
+      if (p.paddr >= BigInt(MAX_PHYS)) throw new DumpFormatError(name, p.headerOffset + P_PADDR_FIELD, `p_paddr 0x${p.paddr.toString(16)} beyond 2^52`);
+      if (p.memsz > BigInt(MAX_PHYS) - p.paddr) throw new DumpFormatError(name, p.headerOffset + P_MEMSZ_FIELD, `p_memsz 0x${p.memsz.toString(16)} runs beyond 2^52`);
+      const start = Number(p.paddr);
+      const memsz = Number(p.memsz);
+      if (p.filesz > memsz) throw new DumpFormatError(name, p.headerOffset + P_FILESZ_FIELD, `p_filesz 0x${p.filesz.toString(16)} larger than p_memsz 0x${memsz.toString(16)}`);
+      if (p.offset > this.source.size || p.filesz > this.source.size - p.offset) throw new TruncatedError(name, p.offset, p.filesz, this.source.size);
+      if (p.filesz > 0) out.push({ start, end: start + p.filesz, file: p.offset, order: p.index });
+      if (memsz > p.filesz) out.push({ start: start + p.filesz, end: start + memsz, file: -1, order: p.index });
+    }
+    return out;
+  }
+
+  /** Index of the first run whose end is above `addr`, or the run count. */
+  private firstRunEndingAfter(addr: number): number {
+    const end = this.runs.end;
+    let lo = 0;
+    let hi = end.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (end[mid]! <= addr) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  pageState(pfn: number): PageState {
+    if (!Number.isSafeInteger(pfn) || pfn < 0 || pfn >= this.maxPfn) return "absent";
+    const pageStart = pfn * this.pageSize;
+    const pageEnd = pageStart + this.pageSize;
+    const { start, file } = this.runs;
+    let excluded = false;
+    for (let i = this.firstRunEndingAfter(pageStart); i < start.length && start[i]! < pageEnd; i++) {
+      if (file[i]! >= 0) return "present";
+      excluded = true;
+    }
+    return excluded ? "excluded" : "absent";
+  }
+
+  readPage(pfn: number): Uint8Array {
+    const cached = this.cache.get(pfn);
+    if (cached) return cached;
+    const state = this.pageState(pfn);
+    const ps = this.pageSize;
+    const pageStart = pfn * ps;
+    if (state === "excluded") throw new ExcludedPageError(this.source.name, pageStart);
+    if (state === "absent") throw new AbsentPageError(this.source.name, pageStart);
+    const { start, end, file } = this.runs;
+    const first = this.firstRunEndingAfter(pageStart);
+    let page: Uint8Array;
+    if (start[first]! <= pageStart && end[first]! >= pageStart + ps) {
+      page = this.source.read(file[first]! + (pageStart - start[first]!), ps);
+    } else {
+      // A page that a segment boundary cuts (p_paddr or p_filesz not page-aligned): the file's bytes, zeros around.
+      page = new Uint8Array(ps);
+      for (let i = first; i < start.length && start[i]! < pageStart + ps; i++) {
+        if (file[i]! < 0) continue;
+        const from = Math.max(start[i]!, pageStart);
+        const to = Math.min(end[i]!, pageStart + ps);
+        page.set(this.source.read(file[i]! + (from - start[i]!), to - from), from - pageStart);
+      }
+    }
+    this.cache.set(pfn, page);
+    return page;
+  }
+
+  /** Counts over unique physical pages: a page any present run touches is present, else excluded if filtered. */
+  pageStats(): PageStats {
+    const ps = this.pageSize;
+    const { start, end, file } = this.runs;
+    let present = 0;
+    let excluded = 0;
+    let lastPfn = -1;
+    let lastPresent = false;
+    for (let i = 0; i < start.length; i++) {
+      let firstPfn = Math.floor(start[i]! / ps);
+      const endPfn = Math.ceil(end[i]! / ps);
+      const isPresent = file[i]! >= 0;
+      if (firstPfn === lastPfn) {
+        if (isPresent && !lastPresent) {
+          excluded--;
+          present++;
+          lastPresent = true;
+        }
+        firstPfn++;
+      }
+      if (endPfn > firstPfn) {
+        if (isPresent) present += endPfn - firstPfn;
+        else excluded += endPfn - firstPfn;
+        lastPfn = endPfn - 1;
+        lastPresent = isPresent;
+      }
+    }
+    return { present, excluded, byCompression: { none: present } };
+  }
+}
+
+/**
+ * Flattens possibly overlapping pieces into sorted, disjoint runs in one sweep. Where pieces overlap, file
+ * bytes win over a filtered tail, and among file pieces the one that started first (then the earlier
+ * PT_LOAD) is used; adjacent runs that continue each other in the file are merged.
+ */
+function buildRunMap(pieces: Piece[]): RunMap {
+  const bounds = Array.from(new Set(pieces.flatMap((p) => [p.start, p.end]))).sort((a, b) => a - b);
+  const byStart = [...pieces].sort((a, b) => a.start - b.start || a.order - b.order);
+  const byEnd = [...pieces].sort((a, b) => a.end - b.end);
+  const active = new Set<Piece>();
+  let activeExcluded = 0;
+  const rs: number[] = [];
+  const re: number[] = [];
+  const rf: number[] = [];
+  let s = 0;
+  let e = 0;
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    const b = bounds[k]!;
+    while (e < byEnd.length && byEnd[e]!.end <= b) {
+      const p = byEnd[e++]!;
+      if (p.file >= 0) active.delete(p);
+      else activeExcluded--;
+    }
+    while (s < byStart.length && byStart[s]!.start <= b) {
+      const p = byStart[s++]!;
+      if (p.file >= 0) active.add(p);
+      else activeExcluded++;
+    }
+    const next = bounds[k + 1]!;
+    let fileOff: number;
+    const chosen = active.values().next();
+    if (!chosen.done) fileOff = chosen.value.file + (b - chosen.value.start);
+    else if (activeExcluded > 0) fileOff = -1;
+    else continue;
+    const n = rs.length - 1;
+    if (n >= 0 && re[n] === b && ((fileOff < 0 && rf[n]! < 0) || (fileOff >= 0 && rf[n]! >= 0 && rf[n]! + (b - rs[n]!) === fileOff))) {
+      re[n] = next;
+    } else {
+      rs.push(b);
+      re.push(next);
+      rf.push(fileOff);
+    }
+  }
+  return { start: Float64Array.from(rs), end: Float64Array.from(re), file: Float64Array.from(rf) };
+}
