@@ -1,0 +1,624 @@
+// BTF (include/uapi/linux/btf.h) as a TypeSystem. Opening costs one pass that records where each type record
+// starts (btf-format.ts); the name index is built on the first lookup; Type objects are built on demand,
+// cached by id, and reach their targets and members through getters so that cycles cost nothing.
+// Split BTF (a module's, whose type ids and string offsets continue the base's) is read with `base`.
+import type { ByteSource } from "../io/byte-source";
+import { DumpFormatError } from "../io/errors";
+import {
+  BTF_ENUM64_SIZE,
+  BTF_ENUM_SIZE,
+  BTF_INT_BOOL,
+  BTF_INT_CHAR,
+  BTF_INT_SIGNED,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_KIND_VOLATILE,
+  BTF_MEMBER_SIZE,
+  BTF_PARAM_SIZE,
+  BTF_TYPE_SIZE,
+  BTF_VAR_SECINFO_SIZE,
+  INFO_OFF,
+  NAME_OFF_OFF,
+  SIZE_OR_TYPE_OFF,
+  btfKind,
+  btfKindFlag,
+  btfVlen,
+  scanBtf,
+  type BtfLayout,
+} from "./btf-format";
+import type {
+  EnumType,
+  Enumerator,
+  FunctionInfo,
+  FunctionType,
+  Member,
+  Parameter,
+  StructType,
+  Type,
+  TypeKindFilter,
+  TypeSystem,
+  VariableInfo,
+} from "./types";
+
+/** The per-CPU data section: its VARs' offsets are the variables' per-CPU offsets (__per_cpu_start is 0). */
+const PERCPU_SECTION = ".data..percpu";
+/** Links a chain of typedefs/qualifiers/arrays may have: the kernel's MAX_RESOLVE_DEPTH (kernel/bpf/btf.c). */
+const MAX_RESOLVE_DEPTH = 32;
+
+const VOID: Type = { kind: "void" };
+
+export interface BtfOptions {
+  /** Name for error messages; ".BTF" by default. */
+  readonly file?: string;
+  /** Offset of the blob in its file, added to offsets in error messages. */
+  readonly fileOffset?: number;
+  /** The vmlinux BTF, when this is a module's split BTF. */
+  readonly base?: Btf;
+  /** sizeof(void *) on the target: 8 on x86_64. */
+  readonly pointerSize?: number;
+}
+
+/** Reads a whole BTF blob (a .BTF section, or /sys/kernel/btf/vmlinux as found in memory) from a source. */
+export function openBtf(source: ByteSource, options: BtfOptions = {}): Btf {
+  return new Btf(source.read(0, source.size), { file: source.name, ...options });
+}
+
+export class Btf implements TypeSystem {
+  readonly layout: BtfLayout;
+  readonly base: Btf | undefined;
+  private readonly pointerSize: number;
+  /** String offsets below this are the base's (split BTF). */
+  private readonly strBase: number;
+  private readonly types: (Type | undefined)[] = [];
+  private strings: string | undefined;
+  private nameIndex: Map<string, number | number[]> | undefined;
+  private funcIndex: Map<string, number | number[]> | undefined;
+  /** Enumerator name -> enum id * 0x10000 + index (ids < 2^20, index < 2^16). */
+  private enumeratorIndex: Map<string, number> | undefined;
+  /** VAR id -> offset in .data..percpu. */
+  private perCpuOffsets: Map<number, number> | undefined;
+  /** Struct containment check: 0 not checked, 1 on the DFS stack, 2 checked. */
+  private containment: Uint8Array | undefined;
+
+  constructor(bytes: Uint8Array, options: BtfOptions = {}) {
+    this.base = options.base;
+    this.pointerSize = options.pointerSize ?? options.base?.pointerSize ?? 8;
+    this.strBase = this.base ? this.base.strBase + this.base.layout.strLen : 0;
+    const firstId = this.base ? this.base.lastId + 1 : 1;
+    this.layout = scanBtf(bytes, options.file ?? ".BTF", options.fileOffset ?? 0, firstId);
+  }
+
+  get firstId(): number {
+    return this.layout.firstId;
+  }
+  /** The highest valid type id (base types included). */
+  get lastId(): number {
+    return this.layout.firstId + this.layout.offsets.length - 1;
+  }
+
+  /** The Btf holding type `id`: this one or a base. */
+  private owner(id: number): Btf {
+    let b: Btf = this;
+    while (id < b.layout.firstId && b.base) b = b.base;
+    return b;
+  }
+
+  private error(off: number, reason: string): DumpFormatError {
+    return new DumpFormatError(this.layout.file, this.layout.fileOffset + off, reason);
+  }
+
+  /** Start of type `id`'s record within this blob; `id` must be one of this Btf's own. */
+  private rec(id: number): number {
+    return this.layout.offsets[id - this.layout.firstId]!;
+  }
+
+  /** Checks a type id read at `where` (blob offset) against the ids that exist. */
+  private checkId(id: number, where: number): number {
+    if (id > this.lastId) throw this.error(where, `type id ${id} out of range (last is ${this.lastId})`);
+    return id;
+  }
+
+  private info(id: number): number {
+    const o = this.owner(id);
+    return o.layout.view.getUint32(o.rec(id) + INFO_OFF, true);
+  }
+
+  /** The BTF_KIND_* of type `id` (0 for void). */
+  kindOf(id: number): number {
+    return id === 0 ? 0 : btfKind(this.info(id));
+  }
+
+  /** The name of type `id`, "" for anonymous types and void. */
+  nameOf(id: number): string {
+    if (id === 0) return "";
+    const o = this.owner(id);
+    const r = o.rec(id);
+    return o.str(o.layout.view.getUint32(r + NAME_OFF_OFF, true), r);
+  }
+
+  /** The string at offset `off` of the (possibly split) string section; `where` names the referring record. */
+  str(off: number, where: number): string {
+    if (off < this.strBase && this.base) return this.base.str(off, 0);
+    const local = off - this.strBase;
+    if (local >= this.layout.strLen) throw this.error(where, `string offset ${off} out of range`);
+    const s = this.strs();
+    // scanBtf checked the section ends with a NUL, so indexOf finds one.
+    return s.slice(local, s.indexOf("\0", local));
+  }
+
+  private strs(): string {
+    if (this.strings === undefined) {
+      const { bytes, strStart, strLen } = this.layout;
+      // latin1 (windows-1252 in WHATWG): one UTF-16 unit per byte, so string offsets stay valid.
+      this.strings = new TextDecoder("latin1").decode(bytes.subarray(strStart, strStart + strLen));
+    }
+    return this.strings;
+  }
+
+  /** Type ids named `name`, in id order: this Btf's own, then the base's. FUNCs are in `functionIdsNamed`. */
+  idsNamed(name: string): number[] {
+    return this.lookupIds(name, false);
+  }
+  /** FUNC ids named `name` (a static function may exist several times). */
+  functionIdsNamed(name: string): number[] {
+    return this.lookupIds(name, true);
+  }
+
+  private lookupIds(name: string, functions: boolean): number[] {
+    const own = functions ? (this.funcIndex ??= this.buildIndex(true)).get(name) : (this.nameIndex ??= this.buildIndex(false)).get(name);
+    const mine = own === undefined ? [] : typeof own === "number" ? [own] : own;
+    return this.base ? [...mine, ...this.base.lookupIds(name, functions)] : [...mine];
+  }
+
+  /**
+   * Name -> ids of this Btf's own named types. FUNCs (about half the names of a vmlinux) get their own map,
+   * built only when a function is looked up. Members, parameters and tags are not looked up by name, and
+   * sections are not types.
+   */
+  private buildIndex(functions: boolean): Map<string, number | number[]> {
+    const map = new Map<string, number | number[]>();
+    const { view, offsets, firstId } = this.layout;
+    const s = this.strs();
+    const strBase = this.strBase;
+    for (let i = 0; i < offsets.length; i++) {
+      const r = offsets[i]!;
+      const nameOff = view.getUint32(r + NAME_OFF_OFF, true);
+      if (nameOff === 0) continue;
+      const kind = btfKind(view.getUint32(r + INFO_OFF, true));
+      if ((kind === BTF_KIND_FUNC) !== functions || kind === BTF_KIND_DATASEC || kind === BTF_KIND_DECL_TAG || kind === BTF_KIND_TYPE_TAG) continue;
+      const local = nameOff - strBase;
+      // Inline of str() for own strings (the hot case); base strings and bad offsets go the checked way.
+      const name = local >= 0 && local < s.length ? s.slice(local, s.indexOf("\0", local)) : this.str(nameOff, r);
+      const id = firstId + i;
+      const prev = map.get(name);
+      if (prev === undefined) map.set(name, id);
+      else if (typeof prev === "number") map.set(name, [prev, id]);
+      else prev.push(id);
+    }
+    return map;
+  }
+
+  /** The Type for a type id (0 is void). Throws DumpFormatError for ids that are not types (DATASEC, DECL_TAG). */
+  typeById(id: number): Type {
+    if (id === 0) return VOID;
+    const o = this.owner(id);
+    if (o !== this) return o.typeById(id);
+    const i = id - this.layout.firstId;
+    if (i < 0 || i >= this.layout.offsets.length) throw this.error(0, `type id ${id} out of range (last is ${this.lastId})`);
+    let t = this.types[i];
+    if (t === undefined) {
+      t = this.build(id);
+      this.types[i] = t;
+    }
+    return t;
+  }
+
+  private build(id: number): Type {
+    const { view } = this.layout;
+    const r = this.rec(id);
+    const info = view.getUint32(r + INFO_OFF, true);
+    const kind = btfKind(info);
+    const sizeOrType = view.getUint32(r + SIZE_OR_TYPE_OFF, true);
+    const name = (): string => this.str(view.getUint32(r + NAME_OFF_OFF, true), r);
+    const target = (): Type => this.typeById(this.checkId(sizeOrType, r + SIZE_OR_TYPE_OFF));
+    switch (kind) {
+      case BTF_KIND_INT: {
+        const encoding = view.getUint32(r + BTF_TYPE_SIZE, true) >>> 24;
+        const n = name();
+        const isBool = (encoding & BTF_INT_BOOL) !== 0 || n === "_Bool";
+        // pahole never sets BTF_INT_CHAR (it marks char as signed): recognise the char types by name too.
+        const isChar = (encoding & BTF_INT_CHAR) !== 0 || n === "char" || n === "signed char" || n === "unsigned char";
+        return { kind: "int", name: n, size: sizeOrType, signed: (encoding & BTF_INT_SIGNED) !== 0, ...(isBool ? { bool: true } : {}), ...(isChar ? { char: true } : {}) };
+      }
+      case BTF_KIND_FLOAT:
+        return { kind: "float", name: name(), size: sizeOrType };
+      case BTF_KIND_PTR:
+        return { kind: "pointer", size: this.pointerSize, get target() { return target(); } };
+      case BTF_KIND_ARRAY: {
+        this.checkChain(id);
+        const elemId = this.checkId(view.getUint32(r + BTF_TYPE_SIZE, true), r + BTF_TYPE_SIZE); // btf_array.type
+        const nelems = view.getUint32(r + BTF_TYPE_SIZE + 8, true); // btf_array.nelems
+        // BTF writes both `x[]` and `x[0]` as 0 elements: report them as flexible.
+        const self = this;
+        return { kind: "array", get element() { return self.typeById(elemId); }, ...(nelems > 0 ? { count: nelems } : {}) };
+      }
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
+        return this.buildStruct(id, r, info);
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+        return this.buildEnum(r, info);
+      case BTF_KIND_FWD: {
+        const n = name();
+        const isUnion = btfKindFlag(info);
+        const def = this.findDefinition(n, isUnion ? BTF_KIND_UNION : BTF_KIND_STRUCT);
+        if (def !== undefined) return this.typeById(def);
+        return { kind: isUnion ? "union" : "struct", name: n, size: 0, members: [], declaration: true };
+      }
+      case BTF_KIND_TYPEDEF: {
+        this.checkChain(id);
+        return { kind: "typedef", name: name(), get target() { return target(); } };
+      }
+      case BTF_KIND_CONST:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_RESTRICT: {
+        this.checkChain(id);
+        const q = kind === BTF_KIND_CONST ? "const" : kind === BTF_KIND_VOLATILE ? "volatile" : "restrict";
+        return { kind: q, get target() { return target(); } };
+      }
+      // Transparent for our purposes: a type tag annotates its target (`__user`, `__rcu`), a FUNC names its
+      // FUNC_PROTO, a VAR is typed by its target.
+      case BTF_KIND_TYPE_TAG:
+      case BTF_KIND_FUNC:
+      case BTF_KIND_VAR:
+        this.checkChain(id);
+        return target();
+      case BTF_KIND_FUNC_PROTO:
+        return this.buildFunctionProto(r, info, target);
+      default:
+        throw this.error(r + INFO_OFF, `type id ${id} (kind ${kind}) is not a type`);
+    }
+  }
+
+  /** A typedef/qualifier/array/tag chain must end within MAX_RESOLVE_DEPTH links (a loop never ends). */
+  private checkChain(id: number): void {
+    let cur = id;
+    for (let depth = 0; depth <= MAX_RESOLVE_DEPTH; depth++) {
+      if (cur === 0) return;
+      const o = this.owner(cur);
+      const r = o.rec(cur);
+      const kind = btfKind(o.layout.view.getUint32(r + INFO_OFF, true));
+      if (!isChainKind(kind)) return;
+      const next = kind === BTF_KIND_ARRAY ? o.layout.view.getUint32(r + BTF_TYPE_SIZE, true) : o.layout.view.getUint32(r + SIZE_OR_TYPE_OFF, true);
+      cur = o.checkId(next, r);
+    }
+    throw this.error(this.rec(id), `type id ${id}: type chain loops or exceeds ${MAX_RESOLVE_DEPTH} links`);
+  }
+
+  /** The first STRUCT or UNION (`kind`) with a body named `name`, or undefined. */
+  private findDefinition(name: string, kind: number): number | undefined {
+    for (const id of this.idsNamed(name)) if (this.kindOf(id) === kind) return id;
+    return undefined;
+  }
+
+  private buildStruct(id: number, r: number, info: number): StructType {
+    const { view } = this.layout;
+    const vlen = btfVlen(info);
+    const kindFlag = btfKindFlag(info);
+    const nameOff = view.getUint32(r + NAME_OFF_OFF, true);
+    const name = nameOff === 0 ? undefined : this.str(nameOff, r);
+    const size = view.getUint32(r + SIZE_OR_TYPE_OFF, true);
+    let members: Member[] | undefined;
+    const self = this;
+    const readMembers = (): Member[] => {
+      this.checkContainment(id);
+      const out: Member[] = [];
+      for (let i = 0; i < vlen; i++) {
+        const m = r + BTF_TYPE_SIZE + i * BTF_MEMBER_SIZE;
+        const mNameOff = view.getUint32(m, true); // btf_member.name_off
+        const mName = mNameOff === 0 ? undefined : this.str(mNameOff, m);
+        const typeId = this.checkId(view.getUint32(m + 4, true), m + 4); // btf_member.type
+        const offset = view.getUint32(m + 8, true); // btf_member.offset
+        let bitOffset = kindFlag ? offset & 0xffffff : offset;
+        let bitSize = kindFlag ? offset >>> 24 : 0;
+        if (!kindFlag && typeId !== 0 && this.kindOf(typeId) === BTF_KIND_INT) {
+          // Old-style bitfield: the int itself carries the width and an extra bit offset (BTF_INT_OFFSET).
+          const o = this.owner(typeId);
+          const enc = o.layout.view.getUint32(o.rec(typeId) + BTF_TYPE_SIZE, true);
+          const bits = enc & 0xff;
+          const intSize = o.layout.view.getUint32(o.rec(typeId) + SIZE_OR_TYPE_OFF, true);
+          if (bits !== intSize * 8 || ((enc >>> 16) & 0xff) !== 0) {
+            bitSize = bits;
+            bitOffset += (enc >>> 16) & 0xff;
+          }
+        }
+        out.push({
+          ...(mName !== undefined ? { name: mName } : {}),
+          get type() {
+            return self.typeById(typeId);
+          },
+          bitOffset,
+          ...(bitSize > 0 ? { bitSize } : {}),
+        });
+      }
+      return out;
+    };
+    return {
+      kind: btfKind(info) === BTF_KIND_UNION ? "union" : "struct",
+      ...(name !== undefined ? { name } : {}),
+      size,
+      get members() {
+        return (members ??= readMembers());
+      },
+    };
+  }
+
+  /**
+   * A struct may not contain itself by value (directly, through an array, or through an anonymous member):
+   * findMember and sizes would never end. A depth-first walk over by-value members, done once per struct.
+   */
+  private checkContainment(rootId: number): void {
+    const { offsets, firstId, view } = this.layout;
+    const state = (this.containment ??= new Uint8Array(offsets.length));
+    if (state[rootId - firstId] === 2) return;
+    const stack: number[] = [rootId, 0]; // pairs: struct id, next member index
+    state[rootId - firstId] = 1;
+    while (stack.length > 0) {
+      const id = stack[stack.length - 2]!;
+      const idx = stack[stack.length - 1]!;
+      const r = this.rec(id);
+      const vlen = btfVlen(view.getUint32(r + INFO_OFF, true));
+      if (idx >= vlen) {
+        state[id - firstId] = 2;
+        stack.length -= 2;
+        continue;
+      }
+      stack[stack.length - 1] = idx + 1;
+      const m = r + BTF_TYPE_SIZE + idx * BTF_MEMBER_SIZE;
+      const inner = this.valueStruct(this.checkId(view.getUint32(m + 4, true), m + 4));
+      // Types of the base cannot refer to ours, so a walk never has to leave this Btf.
+      if (inner === undefined || inner < firstId) continue;
+      const s = state[inner - firstId]!;
+      if (s === 1) throw this.error(this.rec(inner), `type id ${inner}: struct contains itself`);
+      if (s === 0) {
+        state[inner - firstId] = 1;
+        stack.push(inner, 0);
+      }
+    }
+  }
+
+  /** The STRUCT/UNION id a member of type `id` holds by value (through typedefs, qualifiers, arrays), if any. */
+  private valueStruct(id: number): number | undefined {
+    this.checkChain(id);
+    let cur = id;
+    for (let depth = 0; depth <= MAX_RESOLVE_DEPTH && cur !== 0; depth++) {
+      const kind = this.kindOf(cur);
+      if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) return cur;
+      if (kind === BTF_KIND_FWD) return this.findDefinition(this.nameOf(cur), btfKindFlag(this.info(cur)) ? BTF_KIND_UNION : BTF_KIND_STRUCT);
+      if (!isChainKind(kind)) return undefined;
+      const o = this.owner(cur);
+      const r = o.rec(cur);
+      cur = o.layout.view.getUint32(r + (kind === BTF_KIND_ARRAY ? BTF_TYPE_SIZE : SIZE_OR_TYPE_OFF), true);
+    }
+    return undefined;
+  }
+
+  private buildEnum(r: number, info: number): EnumType {
+    const { view } = this.layout;
+    const vlen = btfVlen(info);
+    const nameOff = view.getUint32(r + NAME_OFF_OFF, true);
+    const signed = btfKindFlag(info);
+    let enumerators: Enumerator[] | undefined;
+    const read = (): Enumerator[] => {
+      const out: Enumerator[] = [];
+      for (let i = 0; i < vlen; i++) out.push({ name: this.enumeratorName(r, info, i), value: this.enumeratorValue(r, info, i) });
+      return out;
+    };
+    return {
+      kind: "enum",
+      ...(nameOff !== 0 ? { name: this.str(nameOff, r) } : {}),
+      size: view.getUint32(r + SIZE_OR_TYPE_OFF, true),
+      signed,
+      get enumerators() {
+        return (enumerators ??= read());
+      },
+      // An enum without enumerators is how BTF writes `enum foo;`.
+      ...(vlen === 0 ? { declaration: true } : {}),
+    };
+  }
+
+  private enumeratorAt(r: number, info: number, i: number): number {
+    return r + BTF_TYPE_SIZE + i * (btfKind(info) === BTF_KIND_ENUM64 ? BTF_ENUM64_SIZE : BTF_ENUM_SIZE);
+  }
+  private enumeratorName(r: number, info: number, i: number): string {
+    const e = this.enumeratorAt(r, info, i);
+    return this.str(this.layout.view.getUint32(e, true), e); // btf_enum.name_off
+  }
+  private enumeratorValue(r: number, info: number, i: number): bigint {
+    const { view } = this.layout;
+    const e = this.enumeratorAt(r, info, i);
+    const signed = btfKindFlag(info);
+    if (btfKind(info) === BTF_KIND_ENUM) return BigInt(signed ? view.getInt32(e + 4, true) : view.getUint32(e + 4, true)); // btf_enum.val
+    const v = (BigInt(view.getUint32(e + 8, true)) << 32n) | BigInt(view.getUint32(e + 4, true)); // btf_enum64.val_hi32, val_lo32
+    return signed ? BigInt.asIntN(64, v) : v;
+  }
+
+  private buildFunctionProto(r: number, info: number, returnType: () => Type): FunctionType {
+    const { view } = this.layout;
+    const vlen = btfVlen(info);
+    // A last parameter with neither name nor type stands for `...`.
+    const lastP = r + BTF_TYPE_SIZE + (vlen - 1) * BTF_PARAM_SIZE;
+    const variadic = vlen > 0 && view.getUint32(lastP, true) === 0 && view.getUint32(lastP + 4, true) === 0;
+    const nParams = variadic ? vlen - 1 : vlen;
+    let params: Parameter[] | undefined;
+    const self = this;
+    const read = (): Parameter[] => {
+      const out: Parameter[] = [];
+      for (let i = 0; i < nParams; i++) {
+        const p = r + BTF_TYPE_SIZE + i * BTF_PARAM_SIZE;
+        const nameOff = view.getUint32(p, true); // btf_param.name_off
+        const typeId = this.checkId(view.getUint32(p + 4, true), p + 4); // btf_param.type
+        out.push({
+          ...(nameOff !== 0 ? { name: this.str(nameOff, p) } : {}),
+          get type() {
+            return self.typeById(typeId);
+          },
+        });
+      }
+      return out;
+    };
+    return {
+      kind: "function",
+      get returnType() {
+        return returnType();
+      },
+      get params() {
+        return (params ??= read());
+      },
+      variadic,
+    };
+  }
+
+  // ---- TypeSystem ----
+
+  /**
+   * By name and kind. Where several types share a name, full definitions win over declarations (FWD, enums
+   * without enumerators), then the lowest id. With no kind ("any"), C's ordinary identifiers come first:
+   * typedef, then base types, then struct, union and enum tags.
+   */
+  findType(name: string, kind: TypeKindFilter = "any"): Type | undefined {
+    const ids = this.idsNamed(name);
+    if (ids.length === 0) return undefined;
+    const kinds = KIND_ORDER[kind];
+    for (const declaration of [false, true]) {
+      for (const k of kinds) {
+        for (const id of ids) {
+          if (this.matches(id, k, declaration)) return this.typeById(id);
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private matches(id: number, k: number, declaration: boolean): boolean {
+    const info = this.info(id);
+    const kind = btfKind(info);
+    switch (k) {
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
+        if (!declaration) return kind === k;
+        return kind === BTF_KIND_FWD && btfKindFlag(info) === (k === BTF_KIND_UNION);
+      case BTF_KIND_ENUM:
+        return (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) && (btfVlen(info) === 0) === declaration;
+      default:
+        return !declaration && kind === k;
+    }
+  }
+
+  /** BTF has VARs only for per-CPU variables (pahole's default): those come with their per-CPU offset. */
+  findVariable(name: string): VariableInfo | undefined {
+    for (const id of this.idsNamed(name)) {
+      if (this.kindOf(id) !== BTF_KIND_VAR) continue;
+      const o = this.owner(id);
+      const offset = o.perCpu().get(id);
+      const type = this.typeById(id);
+      return offset === undefined ? { name, type } : { name, type, address: BigInt(offset), perCpu: true };
+    }
+    return undefined;
+  }
+
+  private perCpu(): Map<number, number> {
+    if (this.perCpuOffsets) return this.perCpuOffsets;
+    const map = new Map<number, number>();
+    const { view, offsets } = this.layout;
+    for (let i = 0; i < offsets.length; i++) {
+      const r = offsets[i]!;
+      const info = view.getUint32(r + INFO_OFF, true);
+      if (btfKind(info) !== BTF_KIND_DATASEC) continue;
+      if (this.str(view.getUint32(r + NAME_OFF_OFF, true), r) !== PERCPU_SECTION) continue;
+      for (let j = 0; j < btfVlen(info); j++) {
+        const s = r + BTF_TYPE_SIZE + j * BTF_VAR_SECINFO_SIZE;
+        map.set(view.getUint32(s, true), view.getUint32(s + 4, true)); // btf_var_secinfo.type, .offset
+      }
+    }
+    this.perCpuOffsets = map;
+    return map;
+  }
+
+  /** A FUNC and its prototype. BTF carries no addresses: those come from the symbol table. */
+  findFunction(name: string): FunctionInfo | undefined {
+    for (const id of this.functionIdsNamed(name)) {
+      const type = this.typeById(id);
+      if (type.kind !== "function") throw this.error(this.owner(id).rec(id), `FUNC ${name} (id ${id}) does not point to a FUNC_PROTO`);
+      return { name, type };
+    }
+    return undefined;
+  }
+
+  findEnumerator(name: string): { value: bigint; type: EnumType } | undefined {
+    const packed = this.enumerators().get(name);
+    if (packed === undefined) return this.base?.findEnumerator(name);
+    const id = Math.floor(packed / 0x10000);
+    const type = this.typeById(id);
+    if (type.kind !== "enum") return undefined;
+    const r = this.rec(id);
+    return { value: this.enumeratorValue(r, this.info(id), packed % 0x10000), type };
+  }
+
+  private enumerators(): Map<string, number> {
+    if (this.enumeratorIndex) return this.enumeratorIndex;
+    const map = new Map<string, number>();
+    const { view, offsets, firstId } = this.layout;
+    for (let i = 0; i < offsets.length; i++) {
+      const r = offsets[i]!;
+      const info = view.getUint32(r + INFO_OFF, true);
+      const kind = btfKind(info);
+      if (kind !== BTF_KIND_ENUM && kind !== BTF_KIND_ENUM64) continue;
+      const vlen = btfVlen(info);
+      for (let j = 0; j < vlen; j++) {
+        const n = this.enumeratorName(r, info, j);
+        if (!map.has(n)) map.set(n, (firstId + i) * 0x10000 + j);
+      }
+    }
+    this.enumeratorIndex = map;
+    return map;
+  }
+}
+
+function isChainKind(kind: number): boolean {
+  return (
+    kind === BTF_KIND_TYPEDEF ||
+    kind === BTF_KIND_CONST ||
+    kind === BTF_KIND_VOLATILE ||
+    kind === BTF_KIND_RESTRICT ||
+    kind === BTF_KIND_TYPE_TAG ||
+    kind === BTF_KIND_ARRAY ||
+    kind === BTF_KIND_FUNC ||
+    kind === BTF_KIND_VAR
+  );
+}
+
+const KIND_ORDER: Record<TypeKindFilter, readonly number[]> = {
+  struct: [BTF_KIND_STRUCT],
+  union: [BTF_KIND_UNION],
+  enum: [BTF_KIND_ENUM],
+  typedef: [BTF_KIND_TYPEDEF],
+  base: [BTF_KIND_INT, BTF_KIND_FLOAT],
+  any: [BTF_KIND_TYPEDEF, BTF_KIND_INT, BTF_KIND_FLOAT, BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM],
+};

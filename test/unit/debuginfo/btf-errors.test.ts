@@ -1,0 +1,213 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Btf } from "../../../src/core/debuginfo/btf";
+import { findMember, sizeOf, type Type } from "../../../src/core/debuginfo/types";
+import { DumpFormatError, TruncatedError } from "../../../src/core/io/errors";
+import { BtfBuilder, KIND, info } from "../../fixtures/btf-builder";
+
+function small(): BtfBuilder {
+  const b = new BtfBuilder();
+  const int = b.int("int", 4, { signed: true });
+  const node = b.reserve();
+  const p = b.ptr(node);
+  b.struct("node", 16, [
+    { name: "next", type: p, bitOffset: 0 },
+    { name: "val", type: int, bitOffset: 64 },
+    { name: "bits", type: int, bitOffset: 96, bitSize: 3 },
+  ], { at: node });
+  b.typedef("node_t", node);
+  b.enum("colour", 4, [["RED", 1n]]);
+  b.func("f", b.funcProto(int, [{ name: "n", type: p }]));
+  return b;
+}
+
+function formatError(f: () => unknown): DumpFormatError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof DumpFormatError) return e;
+    throw new Error(`expected DumpFormatError, got ${String(e)}`);
+  }
+  throw new Error("expected DumpFormatError, nothing thrown");
+}
+
+describe("BTF bad input", () => {
+  it("rejects a truncated header with the file and offset", () => {
+    for (const n of [0, 1, 8, 23]) {
+      const e = formatError(() => new Btf(small().build().subarray(0, n), { file: ".BTF", fileOffset: 0x1000 }));
+      expect(e).toBeInstanceOf(TruncatedError);
+      expect(e.message).toMatch(/^\.BTF: offset 0x1000: truncated/);
+    }
+  });
+
+  it("rejects a bad magic, a big-endian blob, a bad version and a bad header length", () => {
+    expect(formatError(() => new Btf(small().build({ magic: 0x1234 }))).message).toMatch(/bad BTF magic 0x1234/);
+    expect(formatError(() => new Btf(small().build({ magic: 0x9feb }))).message).toMatch(/big-endian/);
+    expect(formatError(() => new Btf(small().build({ version: 2 }))).message).toMatch(/version 2/);
+    expect(formatError(() => new Btf(small().build({ hdrLen: 8 }))).message).toMatch(/header length 8/);
+    expect(formatError(() => new Btf(small().build({ hdrLen: 0xffff_fff0 }))).message).toMatch(/header length/);
+  });
+
+  it("rejects sections that run past the blob or overlap", () => {
+    const b = small();
+    const full = b.build();
+    expect(formatError(() => new Btf(full.subarray(0, full.length - 1)))).toBeInstanceOf(TruncatedError);
+    expect(formatError(() => new Btf(b.build({ typeLen: 0xffff_fff0 })))).toBeInstanceOf(TruncatedError);
+    expect(formatError(() => new Btf(b.build({ strOff: 0 }))).message).toMatch(/overlap/);
+    expect(formatError(() => new Btf(b.build({ typeOff: 2 }))).message).toMatch(/misaligned/);
+  });
+
+  it("rejects a string section without its NULs", () => {
+    const b = small();
+    const blob = b.build();
+    blob[blob.length - 1] = 0x41;
+    expect(formatError(() => new Btf(blob)).message).toMatch(/not NUL-terminated/);
+    const blob2 = b.build();
+    const strStart = blob2.length - b.strLen;
+    blob2[strStart] = 0x41;
+    expect(formatError(() => new Btf(blob2)).message).toMatch(/empty string/);
+  });
+
+  it("rejects a record past the end, an unknown kind and an absurd vlen", () => {
+    const b = small();
+    b.raw([0, info(KIND.INT, 0), 4]); // INT without its encoding word
+    expect(formatError(() => new Btf(b.build())).message).toMatch(/type 8 .*runs past the end/);
+    const c = small();
+    c.raw([0, info(25, 0), 0]);
+    expect(formatError(() => new Btf(c.build())).message).toMatch(/type 8: unknown BTF kind 25/);
+    const d = small();
+    d.raw([0, info(KIND.STRUCT, 0xffff), 8, 0, 1, 0]);
+    const e = formatError(() => new Btf(d.build()));
+    expect(e.message).toMatch(/vlen 65535\) runs past the end/);
+    expect(e.offset).toBe(24 + d.build().length - 24 - d.strLen - 24);
+  });
+
+  it("rejects string offsets out of range when the name is read", () => {
+    const b = small();
+    const id = b.raw([0x7fff_0000, info(KIND.TYPEDEF, 0), 1]);
+    const t = new Btf(b.build(), { file: "x.btf" });
+    expect(formatError(() => t.typeById(id)).message).toMatch(/^x\.btf: offset 0x[0-9a-f]+: string offset 2147418112 out of range/);
+    expect(formatError(() => t.findType("int")).message).toMatch(/string offset/);
+  });
+
+  it("rejects type ids out of range in members, targets and params", () => {
+    const b = small();
+    const bad = b.struct("bad", 8, [{ name: "x", type: 999, bitOffset: 0 }]);
+    const badPtr = b.ptr(1000);
+    const t = new Btf(b.build());
+    const st = t.typeById(bad);
+    expect(formatError(() => st.kind === "struct" && st.members).message).toMatch(/type id 999 out of range/);
+    const p = t.typeById(badPtr);
+    expect(formatError(() => p.kind === "pointer" && p.target).message).toMatch(/type id 1000 out of range/);
+  });
+
+  it("stops typedef and array loops instead of recursing forever", () => {
+    const b = small();
+    const a = b.reserve();
+    const bb = b.typedef("loop_b", a);
+    b.typedef("loop_a", bb, a);
+    const arr = b.reserve();
+    b.array(arr, 2, 1, arr);
+    const t = new Btf(b.build());
+    expect(formatError(() => t.findType("loop_a")).message).toMatch(/type chain loops/);
+    expect(formatError(() => t.findType("loop_b", "typedef")).message).toMatch(/type chain loops/);
+    expect(formatError(() => t.typeById(arr)).message).toMatch(/type chain loops/);
+  });
+
+  it("allows pointer cycles, and a pointer to itself", () => {
+    const b = small();
+    const self = b.reserve();
+    b.ptr(self, self);
+    const t = new Btf(b.build());
+    const p = t.typeById(self);
+    expect(p.kind === "pointer" && p.target).toBe(p);
+    expect(sizeOf(p)).toBe(8);
+  });
+
+  it("rejects a struct that contains itself by value (directly or through an anonymous member)", () => {
+    const b = small();
+    const outer = b.reserve();
+    const inner = b.struct(undefined, 8, [{ type: outer, bitOffset: 0 }]);
+    b.struct("outer", 8, [{ type: inner, bitOffset: 0 }], { at: outer });
+    const direct = b.reserve();
+    b.struct("direct", 8, [{ name: "me", type: b.array(direct, 1), bitOffset: 0 }], { at: direct });
+    const t = new Btf(b.build());
+    const o = t.findType("outer", "struct")!;
+    expect(formatError(() => findMember(o, "nothing")).message).toMatch(/contains itself/);
+    expect(formatError(() => t.findType("direct", "struct")?.kind === "struct" && (t.findType("direct", "struct") as { members: unknown }).members).message).toMatch(/contains itself/);
+  });
+
+  it("rejects a FUNC that does not point to a FUNC_PROTO", () => {
+    const b = small();
+    b.func("g", 1);
+    expect(formatError(() => new Btf(b.build()).findFunction("g")).message).toMatch(/does not point to a FUNC_PROTO/);
+  });
+
+  it("never throws anything but DumpFormatError, and never hangs, on corrupted blobs", () => {
+    const good = small().build();
+    const exercise = (t: Btf): void => {
+      const seen = new Set<Type>();
+      const walk = (ty: Type, depth: number): void => {
+        if (depth > 6 || seen.has(ty)) return;
+        seen.add(ty);
+        sizeOf(ty);
+        switch (ty.kind) {
+          case "struct":
+          case "union":
+            for (const m of ty.members) walk(m.type, depth + 1);
+            findMember(ty, "zz");
+            break;
+          case "pointer":
+          case "typedef":
+          case "const":
+          case "volatile":
+          case "restrict":
+          case "atomic":
+            walk(ty.target, depth + 1);
+            break;
+          case "array":
+            walk(ty.element, depth + 1);
+            break;
+          case "enum":
+            void ty.enumerators.length;
+            break;
+          case "function":
+            walk(ty.returnType, depth + 1);
+            for (const p of ty.params) walk(p.type, depth + 1);
+            break;
+        }
+      };
+      for (let id = 0; id <= t.lastId; id++) {
+        try {
+          walk(t.typeById(id), 0);
+        } catch (e) {
+          if (!(e instanceof DumpFormatError)) throw e;
+        }
+      }
+      for (const n of ["node", "node_t", "int", "colour", "f", "RED"]) {
+        for (const q of [() => t.findType(n), () => t.findFunction(n), () => t.findEnumerator(n), () => t.findVariable(n)]) {
+          try {
+            q();
+          } catch (e) {
+            if (!(e instanceof DumpFormatError)) throw e;
+          }
+        }
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(good.length - 1), fc.nat(255)), { minLength: 1, maxLength: 6 }), fc.nat(good.length), (flips, cut) => {
+        const blob = good.slice(0, Math.max(cut, good.length - 4));
+        for (const [at, v] of flips) if (at < blob.length) blob[at] = v;
+        let t: Btf;
+        try {
+          t = new Btf(blob);
+        } catch (e) {
+          if (e instanceof DumpFormatError) return;
+          throw e;
+        }
+        exercise(t);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
