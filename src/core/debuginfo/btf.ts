@@ -114,9 +114,7 @@ export class Btf implements TypeSystem {
 
   /** The Btf holding type `id`: this one or a base. */
   private owner(id: number): Btf {
-    let b: Btf = this;
-    while (id < b.layout.firstId && b.base) b = b.base;
-    return b;
+    return id >= this.layout.firstId || !this.base ? this : this.base.owner(id);
   }
 
   private error(off: number, reason: string): DumpFormatError {
@@ -255,8 +253,8 @@ export class Btf implements TypeSystem {
         const elemId = this.checkId(view.getUint32(r + BTF_TYPE_SIZE, true), r + BTF_TYPE_SIZE); // btf_array.type
         const nelems = view.getUint32(r + BTF_TYPE_SIZE + 8, true); // btf_array.nelems
         // BTF writes both `x[]` and `x[0]` as 0 elements: report them as flexible.
-        const self = this;
-        return { kind: "array", get element() { return self.typeById(elemId); }, ...(nelems > 0 ? { count: nelems } : {}) };
+        const element = (): Type => this.typeById(elemId);
+        return { kind: "array", get element() { return element(); }, ...(nelems > 0 ? { count: nelems } : {}) };
       }
       case BTF_KIND_STRUCT:
       case BTF_KIND_UNION:
@@ -325,7 +323,7 @@ export class Btf implements TypeSystem {
     const name = nameOff === 0 ? undefined : this.str(nameOff, r);
     const size = view.getUint32(r + SIZE_OR_TYPE_OFF, true);
     let members: Member[] | undefined;
-    const self = this;
+    const typeOf = (id: number): Type => this.typeById(id);
     const readMembers = (): Member[] => {
       this.checkContainment(id);
       const out: Member[] = [];
@@ -351,7 +349,7 @@ export class Btf implements TypeSystem {
         out.push({
           ...(mName !== undefined ? { name: mName } : {}),
           get type() {
-            return self.typeById(typeId);
+            return typeOf(typeId);
           },
           bitOffset,
           ...(bitSize > 0 ? { bitSize } : {}),
@@ -467,7 +465,7 @@ export class Btf implements TypeSystem {
     const variadic = vlen > 0 && view.getUint32(lastP, true) === 0 && view.getUint32(lastP + 4, true) === 0;
     const nParams = variadic ? vlen - 1 : vlen;
     let params: Parameter[] | undefined;
-    const self = this;
+    const typeOf = (id: number): Type => this.typeById(id);
     const read = (): Parameter[] => {
       const out: Parameter[] = [];
       for (let i = 0; i < nParams; i++) {
@@ -477,7 +475,7 @@ export class Btf implements TypeSystem {
         out.push({
           ...(nameOff !== 0 ? { name: this.str(nameOff, p) } : {}),
           get type() {
-            return self.typeById(typeId);
+            return typeOf(typeId);
           },
         });
       }

@@ -26,7 +26,7 @@ function formatError(f: () => unknown): DumpFormatError {
     f();
   } catch (e) {
     if (e instanceof DumpFormatError) return e;
-    throw new Error(`expected DumpFormatError, got ${String(e)}`);
+    throw new Error(`expected DumpFormatError, got ${String(e)}`, { cause: e });
   }
   throw new Error("expected DumpFormatError, nothing thrown");
 }
