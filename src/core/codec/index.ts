@@ -1,0 +1,51 @@
+// The page codecs of the kdump-compressed format: one entry point that the dump layer calls with the codec
+// named by a page descriptor's flags (makedumpfile's diskdump_mod.h: DUMP_DH_COMPRESSED_ZLIB 0x1, _LZO 0x2,
+// _SNAPPY 0x4, _ZSTD 0x20). Every failure is a one-line CodecError; the dump layer adds the page and offset.
+import { CodecError } from "../io/errors";
+import { checkExpectedSize, sizeMismatch } from "./codec-error";
+import { lzo1xDecompressInto } from "./lzo1x";
+import { snappyDecompressInto } from "./snappy";
+import { zlibDecompress } from "./zlib";
+import { zstdDecompressInto } from "./zstd";
+
+export type CodecName = "zlib" | "lzo" | "snappy" | "zstd";
+
+export const CODEC_NAMES: readonly CodecName[] = ["zlib", "lzo", "snappy", "zstd"];
+
+export { CodecError };
+export { lzo1xDecompressInto } from "./lzo1x";
+export { snappyDecompressInto } from "./snappy";
+export { zlibDecompress, adler32 } from "./zlib";
+export { zstdDecompressInto } from "./zstd";
+
+/** Decompresses one page. Returns a new array of exactly `expectedSize` bytes, or throws CodecError. */
+export function decompressPage(codec: CodecName, input: Uint8Array, expectedSize: number): Uint8Array {
+  checkExpectedSize(codec, expectedSize);
+  if (codec === "zlib") return zlibDecompress(input, expectedSize);
+  const out = new Uint8Array(expectedSize);
+  decompressInto(codec, input, out);
+  return out;
+}
+
+/** Decompresses one page into `out`, which must be exactly the page size; throws CodecError otherwise. */
+export function decompressPageInto(codec: CodecName, input: Uint8Array, out: Uint8Array): void {
+  checkExpectedSize(codec, out.length);
+  if (codec === "zlib") out.set(zlibDecompress(input, out.length));
+  else decompressInto(codec, input, out);
+}
+
+function decompressInto(codec: CodecName, input: Uint8Array, out: Uint8Array): void {
+  switch (codec) {
+    case "lzo": {
+      const n = lzo1xDecompressInto(input, out);
+      if (n !== out.length) throw sizeMismatch(codec, n, out.length);
+      return;
+    }
+    case "snappy":
+      return snappyDecompressInto(input, out);
+    case "zstd":
+      return zstdDecompressInto(input, out);
+    default:
+      throw new CodecError(String(codec), "unknown codec");
+  }
+}
