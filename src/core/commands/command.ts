@@ -1,0 +1,72 @@
+// A crash-compatible command: parse its arguments, compute a structured result, format it as crash does.
+// The console prints `text`; the UI, the report and the detectors use `data` (DESIGN.md: no one parses text
+// that kdw itself printed).
+import { KdwError } from "../io/errors";
+import type { Program } from "../program/program";
+
+/** What a command can see: the program, and the console's state (current task context, value history). */
+export interface CommandContext {
+  prog: Program;
+  /** The file names as the user gave them (sys prints them). */
+  files: { vmlinux: string; dump: string };
+  state: ConsoleState;
+}
+
+export interface ConsoleState {
+  /** The task address that `set` chose; the panic task at start. */
+  currentTask?: bigint;
+  /** gdb's value history counter (`$1`, `$2`, …) that `p` increments. */
+  valueHistory: number;
+}
+
+export interface CommandOutput<T = unknown> {
+  data: T;
+  text: string;
+}
+
+export interface Command {
+  name: string;
+  aliases?: string[];
+  /** One line for `help`'s list. */
+  summary: string;
+  /** The full help text (`help NAME`). */
+  help: string;
+  run(ctx: CommandContext, args: string[]): CommandOutput;
+}
+
+/** A command's failure, printed as crash does: `NAME: message`. */
+export class CommandError extends KdwError {
+  constructor(
+    readonly command: string,
+    readonly detail: string,
+  ) {
+    super(`${command}: ${detail}`);
+  }
+}
+
+/** Splits crash-style options: `-64`, `-x`, `-o`, `-l`, grouped `-rl`; `--` ends options. */
+export function splitOptions(args: string[], withValue: string[] = []): { flags: Set<string>; values: Map<string, string>; rest: string[] } {
+  const flags = new Set<string>();
+  const values = new Map<string, string>();
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      rest.push(...args.slice(i + 1));
+      break;
+    }
+    if (/^-\d+$/.test(a)) flags.add(a.slice(1));
+    else if (/^-[A-Za-z]+$/.test(a)) {
+      for (const c of a.slice(1)) {
+        if (withValue.includes(c)) {
+          const v = args[++i];
+          if (v === undefined) throw new KdwOptionError(`option -${c} needs a value`);
+          values.set(c, v);
+        } else flags.add(c);
+      }
+    } else rest.push(a);
+  }
+  return { flags, values, rest };
+}
+
+export class KdwOptionError extends KdwError {}

@@ -1,0 +1,116 @@
+// Opening a kernel: a dump plus its vmlinux become a Program. Checks that the two belong together (build id,
+// release) and refuses a mismatch unless forced; finds the KASLR slide, the page-table root and the
+// randomized bases of the direct map, vmalloc and vmemmap.
+import { X86_64AddressSpace } from "../arch/x86_64/layout";
+import { START_KERNEL_MAP } from "../arch/x86_64/layout";
+import { Btf } from "../debuginfo/btf";
+import type { Dump } from "../dump/dump";
+import type { ElfFile } from "../dump/elf";
+import { DebugInfoMismatch, MissingDebugInfo } from "../io/errors";
+import { Program, type SymbolResolver } from "./program";
+
+const SHN_ABS = 0xfff1;
+
+export interface OpenKernelOptions {
+  /** Open even when the vmlinux does not match the dump. */
+  force?: boolean;
+}
+
+export interface KernelIdentity {
+  release?: string;
+  buildId?: string;
+}
+
+export interface OpenedKernel {
+  program: Program;
+  addressSpace: X86_64AddressSpace;
+  kaslrOffset: bigint;
+  vmlinux: ElfFile;
+  btf: Btf;
+  /** What the dump and the vmlinux say they are; `mismatch` is set when forced past a difference. */
+  dumpIdentity: KernelIdentity;
+  vmlinuxIdentity: KernelIdentity;
+  mismatch?: string;
+}
+
+/** Symbols of the vmlinux's .symtab, relocated by the KASLR slide (absolute and per-CPU ones are not). */
+export function elfSymbolResolver(vmlinux: ElfFile, kaslrOffset: bigint): SymbolResolver {
+  const table = vmlinux.symbols();
+  if (!table) throw new MissingDebugInfo(`${vmlinux.name}: no symbol table (.symtab): not a debug vmlinux`);
+  return {
+    addressOf(name: string): bigint | undefined {
+      const i = table.indexOf(name);
+      if (i < 0) return undefined;
+      const v = table.value(i);
+      if (table.shndx[i] === SHN_ABS || v < START_KERNEL_MAP) return v;
+      return v + kaslrOffset;
+    },
+  };
+}
+
+/** The bytes of a NUL-terminated string at a link-time address in the vmlinux file. */
+function vmlinuxString(vmlinux: ElfFile, addr: bigint, max = 512): string | undefined {
+  for (const s of vmlinux.sections) {
+    if (s.type === 8 /* SHT_NOBITS */ || s.addr === 0n) continue;
+    if (addr >= s.addr && addr < s.addr + BigInt(s.size)) {
+      const off = Number(addr - s.addr);
+      const len = Math.min(max, s.size - off);
+      const bytes = vmlinux.source.read(s.offset + off, len);
+      const nul = bytes.indexOf(0);
+      return String.fromCharCode(...bytes.subarray(0, nul < 0 ? len : nul));
+    }
+  }
+  return undefined;
+}
+
+/** "Linux version 6.1.0-50-cloud-amd64 (...)" -> "6.1.0-50-cloud-amd64" */
+function releaseOfBanner(banner: string | undefined): string | undefined {
+  return banner ? /^Linux version (\S+)/.exec(banner)?.[1] : undefined;
+}
+
+export function openKernel(dump: Dump, vmlinux: ElfFile, options: OpenKernelOptions = {}): OpenedKernel {
+  const vmci = dump.vmcoreinfo;
+  if (!vmci) throw new MissingDebugInfo(`${dump.source.name}: the dump has no VMCOREINFO: cannot place the kernel (KASLR offset, page tables)`);
+  const table = vmlinux.symbols();
+  if (!table) throw new MissingDebugInfo(`${vmlinux.name}: no symbol table (.symtab): not a debug vmlinux`);
+
+  const bannerIdx = table.indexOf("linux_banner");
+  const vmlinuxIdentity: KernelIdentity = {
+    buildId: vmlinux.buildId() ?? undefined,
+    release: releaseOfBanner(bannerIdx >= 0 ? vmlinuxString(vmlinux, table.value(bannerIdx)) : undefined),
+  };
+  const dumpIdentity: KernelIdentity = { buildId: vmci.buildId?.toLowerCase(), release: vmci.osrelease };
+  let mismatch: string | undefined;
+  if (dumpIdentity.buildId && vmlinuxIdentity.buildId && dumpIdentity.buildId !== vmlinuxIdentity.buildId) {
+    mismatch = `build id ${vmlinuxIdentity.buildId} (${vmlinuxIdentity.release ?? "unknown release"}) in ${vmlinux.name}, build id ${dumpIdentity.buildId} (${dumpIdentity.release ?? "unknown release"}) in ${dump.source.name}`;
+  } else if (dumpIdentity.release && vmlinuxIdentity.release && dumpIdentity.release !== vmlinuxIdentity.release) {
+    mismatch = `release ${vmlinuxIdentity.release} in ${vmlinux.name}, release ${dumpIdentity.release} in ${dump.source.name}`;
+  }
+  if (mismatch && !options.force) throw new DebugInfoMismatch(`${vmlinux.name} does not match ${dump.source.name}: ${mismatch} (--force opens it anyway)`);
+
+  // KASLR: VMCOREINFO's KERNELOFFSET, else the difference of _stext in memory and in the file.
+  let kaslrOffset = vmci.kernelOffset ?? 0n;
+  if (vmci.kernelOffset === undefined) {
+    const stext = vmci.symbol("_stext");
+    const i = table.indexOf("_stext");
+    if (stext !== undefined && i >= 0) kaslrOffset = stext - table.value(i);
+  }
+  const symbols = elfSymbolResolver(vmlinux, kaslrOffset);
+
+  const physBase = vmci.physBase ?? 0n;
+  const la57 = vmci.number("pgtable_l5_enabled") === 1n;
+  const pgdVirt = vmci.symbol("swapper_pg_dir") ?? symbols.addressOf("init_top_pgt");
+  if (pgdVirt === undefined) throw new MissingDebugInfo("cannot find the kernel page tables (swapper_pg_dir / init_top_pgt)");
+  const pgdPhys = Number(pgdVirt - START_KERNEL_MAP + physBase);
+
+  const btfBytes = vmlinux.sectionBytes(".BTF");
+  if (!btfBytes) throw new MissingDebugInfo(`${vmlinux.name}: no .BTF section`);
+  const btf = new Btf(btfBytes, { file: `${vmlinux.name}:.BTF` });
+
+  let addressSpace = new X86_64AddressSpace({ dump, pgdPhys, physBase, la57 });
+  const boot = new Program({ dump, types: btf, symbols, kernel: addressSpace, vmcoreinfo: vmci });
+  const base = (name: string) => (boot.hasSymbol(name) ? boot.readU64(boot.symbolAddress(name)) : undefined);
+  addressSpace = addressSpace.withLayout({ pageOffsetBase: base("page_offset_base"), vmallocBase: base("vmalloc_base"), vmemmapBase: base("vmemmap_base") });
+  const program = new Program({ dump, types: btf, symbols, kernel: addressSpace, vmcoreinfo: vmci });
+  return { program, addressSpace, kaslrOffset, vmlinux, btf, dumpIdentity, vmlinuxIdentity, mismatch };
+}
