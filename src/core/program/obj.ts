@@ -33,8 +33,7 @@ export class Obj {
 
   /** A struct/union member; through a pointer to a struct as well (`->`). */
   member(name: string): Obj {
-    let base: Obj = this;
-    if (resolveType(base.type).kind === "pointer") base = base.deref();
+    const base: Obj = resolveType(this.type).kind === "pointer" ? this.deref() : this;
     const found = findMember(base.type, name);
     if (!found) throw new ObjError(`${describe(base.type)} has no member "${name}"`);
     const { member, bitOffset } = found;
@@ -51,9 +50,7 @@ export class Obj {
 
   /** Follows `a.b.c` member paths. */
   path(dotted: string): Obj {
-    let o: Obj = this;
-    for (const part of dotted.split(".")) o = o.member(part);
-    return o;
+    return dotted.split(".").reduce<Obj>((o, part) => o.member(part), this);
   }
 
   /** The object a pointer points to. */

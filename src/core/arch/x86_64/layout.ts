@@ -99,6 +99,8 @@ export class X86_64Layout {
     this.vmallocEnd = this.vmallocStart + (o.la57 ? VMALLOC_SIZE_L5 : VMALLOC_SIZE_L4);
     this.vmemmapStart = o.vmemmapBase ?? (o.la57 ? VMEMMAP_BASE_L5 : VMEMMAP_BASE_L4);
     this.vmemmapEnd = this.vmemmapStart + (o.la57 ? VMEMMAP_SIZE_L5 : VMEMMAP_SIZE_L4);
+    // KASLR packs the regions: vmalloc never runs into vmemmap (kernel_randomize_memory, arch/x86/mm/kaslr.c).
+    if (this.vmemmapStart > this.vmallocStart && this.vmemmapStart < this.vmallocEnd) this.vmallocEnd = this.vmemmapStart;
     this.modulesVaddr = START_KERNEL_MAP + (o.kernelImageSize ?? KERNEL_IMAGE_SIZE_KASLR);
     this.userSpaceEnd = o.la57 ? USER_SPACE_END_L5 : USER_SPACE_END_L4;
     // kernel_randomize_memory() places the direct map, vmalloc and vmemmap in that order: the direct map
