@@ -3,6 +3,7 @@
 // that kdw itself printed).
 import { KdwError } from "../io/errors";
 import type { Program } from "../program/program";
+import type { CommandRegistry } from "./registry";
 
 /** What a command can see: the program, and the console's state (current task context, value history). */
 export interface CommandContext {
@@ -10,6 +11,7 @@ export interface CommandContext {
   /** The file names as the user gave them (sys prints them). */
   files: { vmlinux: string; dump: string };
   state: ConsoleState;
+  commands: CommandRegistry;
 }
 
 export interface ConsoleState {

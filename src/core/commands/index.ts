@@ -1,0 +1,7 @@
+// Every console command. One file per command (or family) under src/core/commands; add new ones here.
+import type { Command } from "./command";
+import { helpCommand } from "./help";
+
+export function builtinCommands(): Command[] {
+  return [helpCommand];
+}

@@ -1,0 +1,81 @@
+// One analysis: a dump and its vmlinux opened as a Program, a console state, and the commands. The CLI's
+// console, kdw serve and Electron's utility process are thin adapters over this.
+import { builtinCommands } from "../commands";
+import type { CommandContext, ConsoleState } from "../commands/command";
+import { parseLine } from "../commands/pipeline";
+import { applyFilters } from "../commands/pipeline";
+import { CommandRegistry } from "../commands/registry";
+import { openDump } from "../dump/open";
+import { ElfFile } from "../dump/elf";
+import type { Dump } from "../dump/dump";
+import type { ByteSource } from "../io/byte-source";
+import { KdwError } from "../io/errors";
+import { openKernel, type OpenedKernel, type OpenKernelOptions } from "../program/open-kernel";
+
+export interface SessionOpenOptions extends OpenKernelOptions {
+  /** Names to print for the files (sys's KERNEL and DUMPFILE lines): what the user typed. */
+  vmlinuxName?: string;
+  dumpName?: string;
+}
+
+/** What one console line produced: normal output, error lines, and where the adapter should write it. */
+export interface LineResult {
+  text: string;
+  errors: string[];
+  redirect?: { path: string; append: boolean };
+  /** Structured result of the command (for the UI); undefined on error. */
+  data?: unknown;
+}
+
+export class Session {
+  readonly commands = new CommandRegistry(builtinCommands());
+  readonly state: ConsoleState = { valueHistory: 0 };
+  readonly context: CommandContext;
+
+  private constructor(
+    readonly dump: Dump,
+    readonly kernel: OpenedKernel,
+    files: { vmlinux: string; dump: string },
+  ) {
+    this.context = { prog: kernel.program, files, state: this.state, commands: this.commands };
+  }
+
+  static open(dumpSource: ByteSource, vmlinuxSource: ByteSource, options: SessionOpenOptions = {}): Session {
+    const dump = openDump(dumpSource);
+    const vmlinux = ElfFile.open(vmlinuxSource);
+    const kernel = openKernel(dump, vmlinux, options);
+    return new Session(dump, kernel, { vmlinux: options.vmlinuxName ?? vmlinuxSource.name, dump: options.dumpName ?? dumpSource.name });
+  }
+
+  /** Runs one console line (`cmd args | filter ... > file`). Errors come back as lines, never as throws. */
+  run(line: string): LineResult {
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) return { text: "", errors: [] };
+    let parsed;
+    try {
+      parsed = parseLine(trimmed);
+    } catch (err) {
+      return { text: "", errors: [errorLine(err)] };
+    }
+    const [name, ...args] = parsed.argv;
+    if (!name) return { text: "", errors: [] };
+    const cmd = this.commands.find(name);
+    if (!cmd) return { text: "", errors: [`kdw: command not found: ${name}`] };
+    try {
+      const out = cmd.run(this.context, args);
+      return { text: applyFilters(out.text, parsed.filters), errors: [], redirect: parsed.redirect, data: out.data };
+    } catch (err) {
+      return { text: "", errors: [errorLine(err, name)] };
+    }
+  }
+}
+
+/** One line for an error; an unexpected exception is reported as an internal error, not a stack trace. */
+export function errorLine(err: unknown, command?: string): string {
+  if (err instanceof KdwError) {
+    const msg = err.message;
+    return command && !msg.startsWith(`${command}:`) ? `${command}: ${msg}` : msg;
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  return `${command ?? "kdw"}: internal error: ${msg}`;
+}
