@@ -3,7 +3,7 @@
 // System V gABI. Only headers are read at open; sections are read when asked for (the vmlinux is ~588 MB).
 // Relocation sections are never applied: a vmlinux linked with --emit-relocs has final DWARF already.
 import { unzlibSync } from "fflate";
-import { decompress as zstdDecompress } from "fzstd";
+import { Decompress as ZstdStream } from "fzstd";
 import { BytesSource, SliceSource, type ByteSource } from "../io/byte-source";
 import { DumpFormatError, TruncatedError } from "../io/errors";
 import { StructReader } from "../io/struct-reader";
@@ -162,6 +162,25 @@ function strtabString(table: Uint8Array, off: number, file: string, tableOffset:
   const end = table.indexOf(0, off);
   if (end < 0) throw new DumpFormatError(file, tableOffset + off, `${what}: string at ${hex(off)} is not NUL-terminated`);
   return latin1(table, off, end);
+}
+
+/**
+ * zstd through the streaming decoder, so that output is counted as it comes: fzstd's one-shot decompress into
+ * a given buffer neither reports a short (truncated) stream nor refuses a longer one.
+ */
+function zstdSection(payload: Uint8Array, chSize: number): Uint8Array {
+  const out = new Uint8Array(chSize);
+  let done = 0;
+  let ended = false;
+  const stream = new ZstdStream((chunk, final) => {
+    if (chunk.length > chSize - done) throw new Error(`more than ch_size ${chSize} bytes`);
+    out.set(chunk, done);
+    done += chunk.length;
+    if (final) ended = true;
+  });
+  stream.push(payload, true);
+  if (!ended) throw new Error("stream does not end");
+  return out.subarray(0, done);
 }
 
 export class ElfFile {
@@ -347,7 +366,7 @@ export class ElfFile {
         // One spare byte: fflate silently stops at the end of a given buffer, so a fuller buffer means "too long".
         out = unzlibSync(payload, { out: new Uint8Array(chSize + 1) });
       } else if (chType === ELFCOMPRESS_ZSTD) {
-        out = zstdDecompress(payload, new Uint8Array(chSize));
+        out = zstdSection(payload, chSize);
       } else {
         throw new DumpFormatError(this.name, s.offset + CH_TYPE_OFF, `compressed section ${s.name}: unknown ch_type ${chType}`);
       }
