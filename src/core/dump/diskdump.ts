@@ -1,0 +1,347 @@
+// The kdump-compressed (diskdump) vmcore as makedumpfile writes it (-c/-l/-p/-z), as QEMU's
+// `dump-guest-memory -z` writes it, and inside makedumpfile's flattened format (read in place through
+// FlattenedSource). Headers in diskdump-header.ts, bitmaps in diskdump-bitmap.ts. Reading a page: the 2nd
+// bitmap's rank gives the page_desc index (crash's pfn_to_pos), the descriptor gives offset, size and codec.
+import type { ByteSource } from "../io/byte-source";
+import { CodecError, CorruptPageError, ExcludedPageError, AbsentPageError, KdwError } from "../io/errors";
+import { PageCache } from "../io/page-cache";
+import { decompressPage, type CodecName } from "../codec";
+import { DumpBase, type DumpFormatInfo, type PageState, type PageStats, type PhysRange } from "./dump";
+import { parseNotes, interpretNotes, type ElfNote } from "./elf-notes";
+import { parseVmcoreinfo, type Vmcoreinfo } from "./vmcoreinfo";
+import type { CpuRegisters } from "./prstatus";
+import { PageBitmap } from "./diskdump-bitmap";
+import { FlattenedSource, isFlattened } from "./flattened";
+import {
+  readDiskdumpHeader,
+  type DiskdumpHeader,
+  DUMP_DH_COMPRESSED_INCOMPLETE,
+  DUMP_DH_COMPRESSED_LZO,
+  DUMP_DH_COMPRESSED_SNAPPY,
+  DUMP_DH_COMPRESSED_ZLIB,
+  DUMP_DH_COMPRESSED_ZSTD,
+  DUMP_DH_EXCLUDED_VMEMMAP,
+} from "./diskdump-header";
+
+export { isDiskdump } from "./diskdump-header";
+export type { DiskdumpHeader, KdumpSubHeader, Utsname } from "./diskdump-header";
+
+// struct page_desc (diskdump_mod.h): off_t offset; unsigned int size, flags; unsigned long long page_flags.
+const PD_OFFSET_OFF = 0; // page_desc.offset
+const PD_SIZE_OFF = 8; // page_desc.size
+const PD_FLAGS_OFF = 12; // page_desc.flags
+const PD_PAGE_FLAGS_OFF = 16; // page_desc.page_flags
+export const PAGE_DESC_SIZE = 24;
+/** Descriptors read and cached together: neighbouring pages are read together. */
+const DESCS_PER_CHUNK = 256;
+const DESC_CHUNKS_CACHED = 64;
+/** Descriptors per read while pageStats() scans them all. */
+const DESCS_PER_SCAN_READ = 1 << 16;
+/** memoryRanges: more runs than any real memory map has; past it, the last range is stretched. */
+const MAX_MEMORY_RUNS = 1 << 20;
+const TWO_32 = 0x1_0000_0000;
+const CODEC_MASK = DUMP_DH_COMPRESSED_ZLIB | DUMP_DH_COMPRESSED_LZO | DUMP_DH_COMPRESSED_SNAPPY | DUMP_DH_COMPRESSED_ZSTD;
+
+/** One struct page_desc. offset and size say where the (compressed) page lies in the file. */
+export interface PageDescriptor {
+  offset: number;
+  size: number;
+  flags: number;
+  /** The kernel's struct page flags makedumpfile recorded (u64, as two halves: no BigInt per page read). */
+  pageFlagsLo: number;
+  pageFlagsHi: number;
+  /** File offset of the descriptor itself. */
+  descOffset: number;
+}
+
+export interface DiskdumpOpenOptions {
+  /** Pages kept decoded (default 4096, 16 MiB of 4 KiB pages). */
+  cacheCapacity?: number;
+}
+
+/** The codec a page_desc.flags names, "none" for a raw page, or null when it names more than one. */
+export function codecOfFlags(flags: number): CodecName | "none" | null {
+  switch (flags & CODEC_MASK) {
+    case 0:
+      return "none";
+    case DUMP_DH_COMPRESSED_ZLIB:
+      return "zlib";
+    case DUMP_DH_COMPRESSED_LZO:
+      return "lzo";
+    case DUMP_DH_COMPRESSED_SNAPPY:
+      return "snappy";
+    case DUMP_DH_COMPRESSED_ZSTD:
+      return "zstd";
+    default:
+      return null;
+  }
+}
+
+function statusCodecs(status: number): string[] {
+  const out: string[] = [];
+  if (status & DUMP_DH_COMPRESSED_ZLIB) out.push("zlib");
+  if (status & DUMP_DH_COMPRESSED_LZO) out.push("lzo");
+  if (status & DUMP_DH_COMPRESSED_SNAPPY) out.push("snappy");
+  if (status & DUMP_DH_COMPRESSED_ZSTD) out.push("zstd");
+  return out;
+}
+
+function hex(n: number | bigint): string {
+  return n < 0 ? "-0x" + (-n).toString(16) : "0x" + n.toString(16);
+}
+
+export class DiskdumpVmcore extends DumpBase {
+  readonly format: DumpFormatInfo;
+  readonly pageSize: number;
+  readonly vmcoreinfo: Vmcoreinfo | null;
+  readonly cpus: CpuRegisters[];
+  readonly maxPfn: number;
+  /** Every ELF note of the sub header (NT_PRSTATUS, VMCOREINFO, QEMU's "QEMU" notes). */
+  readonly notes: ElfNote[];
+  /** Pages in the dump's memory (1st bitmap) and pages dumped (2nd bitmap). */
+  readonly memoryBitmap: PageBitmap;
+  readonly dumpBitmap: PageBitmap;
+  /** True for makedumpfile's status DUMP_DH_COMPRESSED_INCOMPLETE: descriptors with offset 0 were never written. */
+  readonly incomplete: boolean;
+  readonly pageCache: PageCache;
+  private readonly descChunks = new PageCache(DESC_CHUNKS_CACHED);
+  private ranges: PhysRange[] | null = null;
+  private stats: PageStats | null = null;
+
+  private constructor(
+    readonly source: ByteSource,
+    readonly header: DiskdumpHeader,
+    options: DiskdumpOpenOptions,
+  ) {
+    super();
+    const file = source.name;
+    this.pageSize = header.blockSize;
+    this.maxPfn = header.maxMapnr;
+    this.incomplete = (header.status & DUMP_DH_COMPRESSED_INCOMPLETE) !== 0;
+    this.pageCache = new PageCache(options.cacheCapacity ?? 4096);
+    this.memoryBitmap = new PageBitmap(source.read(header.bitmap1Offset, header.bitmapBytes), header.maxMapnr);
+    this.dumpBitmap = header.bitmap2Offset === header.bitmap1Offset ? this.memoryBitmap : new PageBitmap(source.read(header.bitmap2Offset, header.bitmapBytes), header.maxMapnr);
+
+    const sub = header.sub;
+    this.notes = sub && sub.sizeNote > 0 ? parseNotes(source.read(sub.offsetNote, sub.sizeNote), file, sub.offsetNote) : [];
+    const fromNotes = interpretNotes(this.notes);
+    this.cpus = fromNotes.cpus;
+    // offset_vmcoreinfo points at the text itself (makedumpfile: the note's descriptor; QEMU: the same).
+    this.vmcoreinfo = sub && sub.sizeVmcoreinfo > 0 ? parseVmcoreinfo(source.read(sub.offsetVmcoreinfo, sub.sizeVmcoreinfo)) : fromNotes.vmcoreinfo;
+    this.format = this.describe();
+  }
+
+  /**
+   * Opens a kdump-compressed file, or a flattened one (makedumpfile -F, QEMU -z) through FlattenedSource.
+   * Throws DumpFormatError / TruncatedError naming the file and offset.
+   */
+  static open(source: ByteSource, options: DiskdumpOpenOptions = {}): DiskdumpVmcore {
+    const head = source.read(0, Math.min(source.size, 16));
+    const logical = isFlattened(head) ? new FlattenedSource(source) : source;
+    return new DiskdumpVmcore(logical, readDiskdumpHeader(logical), options);
+  }
+
+  /** The file as given to open(): the flattened file when it was one. */
+  get container(): ByteSource {
+    return this.source instanceof FlattenedSource ? this.source.inner : this.source;
+  }
+
+  private describe(): DumpFormatInfo {
+    const h = this.header;
+    const flattened = this.source instanceof FlattenedSource;
+    const qemu = this.notes.some((n) => n.name === "QEMU");
+    const base = h.signature === "DISKDUMP" ? `diskdump version ${h.headerVersion}` : `kdump-compressed (diskdump) version ${h.headerVersion}`;
+    const kind = qemu ? "qemu-diskdump" : flattened ? "flattened" : "diskdump";
+    let description = qemu ? `QEMU dump-guest-memory ${base}` : base;
+    if (flattened) description = `makedumpfile flattened format of ${description}`;
+    const u = h.utsname;
+    const details: Record<string, string | number | boolean> = {
+      signature: h.signature,
+      header_version: h.headerVersion,
+      "utsname.sysname": u.sysname,
+      "utsname.nodename": u.nodename,
+      "utsname.release": u.release,
+      "utsname.version": u.version,
+      "utsname.machine": u.machine,
+      "utsname.domainname": u.domainname,
+      timestamp: h.timestampSec,
+      status: hex(h.status),
+      incomplete: this.incomplete,
+      excluded_vmemmap: (h.status & DUMP_DH_EXCLUDED_VMEMMAP) !== 0,
+      block_size: h.blockSize,
+      sub_hdr_size: h.subHdrSize,
+      bitmap_blocks: h.bitmapBlocks,
+      max_mapnr: h.maxMapnr,
+      total_ram_blocks: h.totalRamBlocks,
+      device_blocks: h.deviceBlocks,
+      written_blocks: h.writtenBlocks,
+      current_cpu: h.currentCpu,
+      nr_cpus: h.nrCpus,
+      pages_in_memory: this.memoryBitmap.count,
+      pages_dumped: this.dumpBitmap.count,
+      data_offset: h.dataOffset,
+      descriptors_truncated: h.dataOffset + this.dumpBitmap.count * PAGE_DESC_SIZE > this.source.size,
+      flattened,
+    };
+    if (this.source instanceof FlattenedSource) {
+      details.flattened_records = this.source.recordCount;
+      details.flattened_overlaps = this.source.overlaps;
+    }
+    const s = h.sub;
+    if (s) {
+      Object.assign(details, {
+        phys_base: hex(s.physBase),
+        dump_level: s.dumpLevel,
+        split: s.split,
+        start_pfn: s.startPfn,
+        end_pfn: s.endPfn,
+        offset_vmcoreinfo: s.offsetVmcoreinfo,
+        size_vmcoreinfo: s.sizeVmcoreinfo,
+        offset_note: s.offsetNote,
+        size_note: s.sizeNote,
+        offset_eraseinfo: s.offsetEraseinfo,
+        size_eraseinfo: s.sizeEraseinfo,
+      });
+    }
+    const info: DumpFormatInfo = { kind, description, compressions: statusCodecs(h.status), details };
+    if (s && h.headerVersion >= 1) info.dumpLevel = s.dumpLevel;
+    return info;
+  }
+
+  get memoryRanges(): PhysRange[] {
+    if (this.ranges === null) {
+      const ps = this.pageSize;
+      this.ranges = this.memoryBitmap.runs(MAX_MEMORY_RUNS).map((r) => ({ start: r.start * ps, end: r.end * ps }));
+    }
+    return this.ranges;
+  }
+
+  pageState(pfn: number): PageState {
+    if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.maxPfn) return "absent";
+    if (this.dumpBitmap.test(pfn)) {
+      // An incomplete dump (makedumpfile ran out of space) marks pages dumped whose descriptors it never wrote.
+      if (this.incomplete) {
+        const pd = this.descriptorAt(this.dumpBitmap.rankBefore(pfn));
+        if (pd === null || pd.offset === 0) return "excluded";
+      }
+      return "present";
+    }
+    return this.memoryBitmap.test(pfn) ? "excluded" : "absent";
+  }
+
+  /** The page_desc of a dumped pfn; null when the bitmap says it was not dumped or the table is cut short. */
+  pageDescriptor(pfn: number): PageDescriptor | null {
+    if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.maxPfn || !this.dumpBitmap.test(pfn)) return null;
+    return this.descriptorAt(this.dumpBitmap.rankBefore(pfn));
+  }
+
+  /** Descriptor number `index`, through a cache of chunks of DESCS_PER_CHUNK; null past the end of the file. */
+  private descriptorAt(index: number): PageDescriptor | null {
+    const chunkNo = Math.floor(index / DESCS_PER_CHUNK);
+    const chunkOff = this.header.dataOffset + chunkNo * DESCS_PER_CHUNK * PAGE_DESC_SIZE;
+    let chunk = this.descChunks.get(chunkNo);
+    if (chunk === undefined) {
+      const want = Math.min(DESCS_PER_CHUNK * PAGE_DESC_SIZE, Math.max(0, this.source.size - chunkOff));
+      chunk = want > 0 ? this.source.read(chunkOff, want) : new Uint8Array(0);
+      this.descChunks.set(chunkNo, chunk);
+    }
+    const at = (index - chunkNo * DESCS_PER_CHUNK) * PAGE_DESC_SIZE;
+    if (at + PAGE_DESC_SIZE > chunk.length) return null;
+    return parseDescriptor(new DataView(chunk.buffer, chunk.byteOffset + at, PAGE_DESC_SIZE), chunkOff + at);
+  }
+
+  readPage(pfn: number): Uint8Array {
+    const cached = this.pageCache.get(pfn);
+    if (cached !== undefined) return cached;
+    const file = this.source.name;
+    const state = this.pageState(pfn);
+    if (state === "excluded") throw new ExcludedPageError(file, pfn * this.pageSize);
+    if (state === "absent") throw new AbsentPageError(file, pfn * this.pageSize);
+    const index = this.dumpBitmap.rankBefore(pfn);
+    const pd = this.descriptorAt(index);
+    const descOffset = this.header.dataOffset + index * PAGE_DESC_SIZE;
+    if (pd === null) throw new CorruptPageError(file, pfn, descOffset, `page descriptor #${index} lies past the end of the file (size ${hex(this.source.size)}): truncated dump`);
+    const page = this.decode(pfn, pd);
+    this.pageCache.set(pfn, page);
+    return page;
+  }
+
+  private decode(pfn: number, pd: PageDescriptor): Uint8Array {
+    const file = this.source.name;
+    const ps = this.pageSize;
+    const bad = (reason: string) => new CorruptPageError(file, pfn, pd.descOffset, reason);
+    if (pd.offset === 0) throw bad("page descriptor has offset 0 (page never written)");
+    if (pd.size === 0 || pd.size > ps) throw bad(`page descriptor size ${pd.size} is not in 1..${ps}`);
+    if (pd.offset + pd.size > this.source.size) throw bad(`page data [${hex(pd.offset)}, +${pd.size}) lies past the end of the file (size ${hex(this.source.size)})`);
+    const codec = codecOfFlags(pd.flags);
+    if (codec === null) throw bad(`page descriptor flags ${hex(pd.flags)} name more than one codec`);
+    const data = this.source.read(pd.offset, pd.size);
+    if (codec === "none") {
+      if (pd.size !== ps) throw bad(`raw page is ${pd.size} bytes, not ${ps}`);
+      return data;
+    }
+    let page: Uint8Array;
+    try {
+      page = decompressPage(codec, data, ps);
+    } catch (e) {
+      if (e instanceof CodecError) throw new CorruptPageError(file, pfn, pd.offset, `${codec} page (${pd.size} bytes) does not decode: ${e.reason}`);
+      if (e instanceof KdwError) throw e;
+      throw new CorruptPageError(file, pfn, pd.offset, `${codec} page (${pd.size} bytes) does not decode: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (page.length !== ps) throw new CorruptPageError(file, pfn, pd.offset, `${codec} page decodes to ${page.length} bytes, not ${ps}`);
+    return page;
+  }
+
+  /** Scans the page descriptors once (cached): pages present and excluded, and pages per codec. */
+  pageStats(): PageStats {
+    if (this.stats !== null) return this.stats;
+    const byCompression: Record<string, number> = {};
+    const bump = (k: string) => (byCompression[k] = (byCompression[k] ?? 0) + 1);
+    const dumped = this.dumpBitmap.count;
+    let unwritten = 0;
+    for (let first = 0; first < dumped; first += DESCS_PER_SCAN_READ) {
+      const off = this.header.dataOffset + first * PAGE_DESC_SIZE;
+      const want = Math.min(DESCS_PER_SCAN_READ, dumped - first) * PAGE_DESC_SIZE;
+      const have = Math.max(0, Math.min(want, this.source.size - off));
+      const bytes = have > 0 ? this.source.read(off, have) : new Uint8Array(0);
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const n = Math.floor(have / PAGE_DESC_SIZE);
+      for (let i = 0; i < n; i++) {
+        const at = i * PAGE_DESC_SIZE;
+        if (this.incomplete && view.getUint32(at + PD_OFFSET_OFF, true) === 0 && view.getUint32(at + PD_OFFSET_OFF + 4, true) === 0) {
+          unwritten++;
+          continue;
+        }
+        bump(codecOfFlags(view.getUint32(at + PD_FLAGS_OFF, true)) ?? "invalid");
+      }
+      // Descriptors cut off by the end of the file: excluded in an incomplete dump, unreadable otherwise.
+      const missing = want / PAGE_DESC_SIZE - n;
+      if (this.incomplete) unwritten += missing;
+      else for (let i = 0; i < missing; i++) bump("unreadable");
+    }
+    this.stats = {
+      present: dumped - unwritten,
+      excluded: this.memoryBitmap === this.dumpBitmap ? unwritten : this.memoryBitmap.countAndNot(this.dumpBitmap) + unwritten,
+      byCompression,
+    };
+    this.format.compressions = Object.keys(byCompression)
+      .filter((k) => k !== "invalid" && k !== "unreadable")
+      .sort();
+    return this.stats;
+  }
+}
+
+function parseDescriptor(view: DataView, descOffset: number): PageDescriptor {
+  const lo = view.getUint32(PD_OFFSET_OFF, true);
+  const hi = view.getInt32(PD_OFFSET_OFF + 4, true);
+  // off_t is signed; a negative or >2^53 offset cannot be in the file and is reported as such by decode().
+  const offset = hi < 0 || hi >= 0x20_0000 ? Number.MAX_SAFE_INTEGER : hi * TWO_32 + lo;
+  return {
+    offset,
+    size: view.getUint32(PD_SIZE_OFF, true),
+    flags: view.getUint32(PD_FLAGS_OFF, true),
+    pageFlagsLo: view.getUint32(PD_PAGE_FLAGS_OFF, true),
+    pageFlagsHi: view.getUint32(PD_PAGE_FLAGS_OFF + 4, true),
+    descOffset,
+  };
+}
