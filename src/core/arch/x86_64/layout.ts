@@ -49,6 +49,8 @@ const MAX_PHYSMEM_BITS_L4 = 46n;
 const MAX_PHYSMEM_BITS_L5 = 52n;
 const U64_MASK = (1n << 64n) - 1n;
 const TWO_32 = 4294967296;
+const NOT_COMPUTED = -1;
+const BELOW_ZERO = -2;
 
 export type AddressRegionName =
   | "user"
@@ -146,6 +148,8 @@ export abstract class VirtualMemory {
   protected abstract readonly dump: Dump;
   /** Physical address of a virtual address. */
   abstract translate(vaddr: bigint): number;
+  /** The physical address, or -1 where translate() would throw (unmapped, or a page table not in the dump). */
+  abstract tryTranslate(vaddr: bigint): number;
 
   /**
    * `length` bytes from `vaddr`, each 4 KiB page translated on its own. A read inside one page is a view of
@@ -256,11 +260,34 @@ export class X86_64AddressSpace extends VirtualMemory {
     if (vaddr < 0n || vaddr > U64_MASK) throw new InvalidAddressError(vaddr, "not a 64-bit address");
     const hi = Number(vaddr >> 32n);
     const lo = Number(vaddr & 0xffffffffn);
+    const phys = this.computed(hi, lo);
+    if (phys >= 0) return phys;
+    if (phys === BELOW_ZERO) throw new InvalidAddressError(vaddr, "kernel text address below physical 0");
+    if (vaddr < this.layout.userSpaceEnd) throw new InvalidAddressError(vaddr, "user address in the kernel address space");
+    if (!isCanonical(vaddr, this.layout.la57)) throw new InvalidAddressError(vaddr, "non-canonical address");
+    return this.walker.translateHalves(this.pgdPhys, hi, lo, vaddr);
+  }
+
+  /** translate() that returns -1 instead of throwing (see PageTableWalker.tryTranslate). */
+  tryTranslate(vaddr: bigint): number {
+    if (vaddr < this.layout.userSpaceEnd || vaddr > U64_MASK || !isCanonical(vaddr, this.layout.la57)) return -1;
+    const hi = Number(vaddr >> 32n);
+    const lo = Number(vaddr & 0xffffffffn);
+    const phys = this.computed(hi, lo);
+    if (phys >= 0) return phys;
+    if (phys === BELOW_ZERO) return -1;
+    return this.walker.tryTranslateHalves(this.pgdPhys, hi, lo);
+  }
+
+  /**
+   * The arithmetic part of translate(), on halves: the physical address for the kernel text mapping and the
+   * direct map, NOT_COMPUTED elsewhere, BELOW_ZERO for text below physical 0.
+   */
+  private computed(hi: number, lo: number): number {
     // Kernel text mapping: [__START_KERNEL_map, MODULES_VADDR) → virt - __START_KERNEL_map + phys_base.
     if (hi === 0xffffffff && lo >= 0x80000000 && lo < this.modulesLo) {
       const phys = lo - 0x80000000 + this.physBaseNum;
-      if (phys < 0) throw new InvalidAddressError(vaddr, "kernel text address below physical 0");
-      return phys;
+      return phys < 0 ? BELOW_ZERO : phys;
     }
     // Direct map: [page_offset_base, directMapEnd) → virt - page_offset_base, on halves with a borrow.
     let offLo = lo - this.pobLo;
@@ -272,9 +299,7 @@ export class X86_64AddressSpace extends VirtualMemory {
     if (offHi >= 0 && (offHi < this.dmSizeHi || (offHi === this.dmSizeHi && offLo < this.dmSizeLo))) {
       return offHi * TWO_32 + offLo;
     }
-    if (vaddr < this.layout.userSpaceEnd) throw new InvalidAddressError(vaddr, "user address in the kernel address space");
-    if (!isCanonical(vaddr, this.layout.la57)) throw new InvalidAddressError(vaddr, "non-canonical address");
-    return this.walker.translateHalves(this.pgdPhys, hi, lo, vaddr);
+    return NOT_COMPUTED;
   }
 
   /** Every level of the walk, for `vtop` (crash walks even where it computes: so does this). */
@@ -316,6 +341,12 @@ export class UserAddressSpace extends VirtualMemory {
     if (vaddr >= this.kernel.layout.userSpaceEnd) return this.kernel.translate(vaddr);
     if (vaddr < 0n) throw new InvalidAddressError(vaddr, "not a 64-bit address");
     return this.walker.translate(this.pgdPhys, vaddr);
+  }
+
+  tryTranslate(vaddr: bigint): number {
+    if (vaddr >= this.kernel.layout.userSpaceEnd) return this.kernel.tryTranslate(vaddr);
+    if (vaddr < 0n) return -1;
+    return this.walker.tryTranslate(this.pgdPhys, vaddr);
   }
 
   translateVerbose(vaddr: bigint): PageWalk {

@@ -92,6 +92,27 @@ describe.each([false, true])("X86_64AddressSpace (la57=%s)", (la57) => {
     expect(w.pageSize).toBe(0x200000);
   });
 
+  it("tryTranslate returns -1 where translate throws", () => {
+    const { pt, as } = setup(la57);
+    const va = as.layout.vmallocStart + 0x5000n;
+    pt.map4k(va, 0x222000);
+    expect(as.tryTranslate(va + 1n)).toBe(0x222001);
+    expect(as.tryTranslate(va + 0x1000n)).toBe(-1);
+    expect(as.tryTranslate(TEXT_PAGE)).toBe(0x2001a000);
+    expect(as.tryTranslate(pob + 0x10n)).toBe(0x10);
+    expect(as.tryTranslate(START_KERNEL_MAP)).toBe(-1);
+    expect(as.tryTranslate(0x401000n)).toBe(-1);
+    expect(as.tryTranslate(-1n)).toBe(-1);
+    expect(as.tryTranslate(1n << 64n)).toBe(-1);
+    const mm = new PageTableBuilder(pt.mem, la57, 0x900000);
+    mm.map4k(0x401000n, 0x333000);
+    const user = as.userSpace(mm.root);
+    expect(user.tryTranslate(0x401008n)).toBe(0x333008);
+    expect(user.tryTranslate(0x402000n)).toBe(-1);
+    expect(user.tryTranslate(-5n)).toBe(-1);
+    expect(user.tryTranslate(va)).toBe(0x222000);
+  });
+
   it("refuses user and non-canonical addresses in the kernel address space", () => {
     const { as } = setup(la57);
     expect(() => as.translate(0x401000n)).toThrow(/user address/);

@@ -111,6 +111,27 @@ describe.each([false, true])("PageTableWalker (la57=%s)", (la57) => {
     expect((e as Error).message).toContain("PMD table");
   });
 
+  it("tryTranslate returns -1 instead of throwing, and the address when mapped", () => {
+    const { mem, pt, walker } = setup(la57);
+    pt.map4k(KVA, 0x345000);
+    expect(walker.tryTranslate(pt.root, KVA)).toBe(0x345a40);
+    const other = la57 ? KVA - (1n << 48n) : KVA - (1n << 39n); // another PGD slot, not present
+    expect(walker.tryTranslate(pt.root, other)).toBe(-1);
+    expect(walker.tryTranslate(pt.root, la57 ? 1n << 57n : 1n << 48n)).toBe(-1);
+    expect(walker.tryTranslate(-1, KVA)).toBe(-1);
+    const va2 = KVA + 0x1000n;
+    pt.map4k(va2, 0x346000, 0n);
+    expect(walker.tryTranslate(pt.root, va2)).toBe(-1);
+    const va3 = KVA + 0x40000000n; // another PUD slot: its PMD table excluded
+    pt.map4k(va3, 0x347000);
+    mem.exclude(pt.entryAddr(va3, "PMD"));
+    expect(walker.tryTranslate(pt.root, va3)).toBe(-1);
+    expect(() => walker.translate(pt.root, va3)).toThrow(ExcludedPageError);
+    pt.setEntry(va3, "PUD", BigInt(mem.maxPfn * PAGE) | KERNPG_TABLE);
+    expect(walker.tryTranslate(pt.root, va3)).toBe(-1);
+    expect(walker.tryTranslateHalves(pt.root, Number(KVA >> 32n), Number(KVA & 0xffffffffn))).toBe(0x345a40);
+  });
+
   it("ends a walk through a table that points at itself after one read per level", () => {
     const { mem, pt, walker } = setup(la57);
     for (let i = 0; i < 512; i++) mem.writeU64(pt.root + i * 8, BigInt(pt.root) | KERNPG_TABLE);
