@@ -4,6 +4,8 @@
 import { KdwError } from "../io/errors";
 import type { Program } from "../program/program";
 import type { CommandRegistry } from "./registry";
+import type { SymbolTable } from "../debuginfo/symbols";
+import type { X86_64AddressSpace } from "../arch/x86_64/layout";
 
 /** What a command can see: the program, and the console's state (current task context, value history). */
 export interface CommandContext {
@@ -12,6 +14,10 @@ export interface CommandContext {
   files: { vmlinux: string; dump: string };
   state: ConsoleState;
   commands: CommandRegistry;
+  /** The kernel's symbols, for address-to-name lookups (sym, rd -s, dis). */
+  symbols: SymbolTable;
+  /** The kernel's address space with its page-table walker (vtop, ptov). */
+  addressSpace: X86_64AddressSpace;
 }
 
 export interface ConsoleState {
@@ -24,6 +30,8 @@ export interface ConsoleState {
 export interface CommandOutput<T = unknown> {
   data: T;
   text: string;
+  /** Error lines printed after the text (a command that printed part of its answer, then failed). */
+  errors?: string[];
 }
 
 export interface Command {

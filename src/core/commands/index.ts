@@ -1,7 +1,8 @@
 // Every console command. One file per command (or family) under src/core/commands; add new ones here.
 import type { Command } from "./command";
 import { helpCommand } from "./help";
+import { rdCommand } from "./rd";
 
 export function builtinCommands(): Command[] {
-  return [helpCommand];
+  return [helpCommand, rdCommand];
 }

@@ -1,15 +1,13 @@
 // Opening a kernel: a dump plus its vmlinux become a Program. Checks that the two belong together (build id,
 // release) and refuses a mismatch unless forced; finds the KASLR slide, the page-table root and the
 // randomized bases of the direct map, vmalloc and vmemmap.
-import { X86_64AddressSpace } from "../arch/x86_64/layout";
-import { START_KERNEL_MAP } from "../arch/x86_64/layout";
+import { START_KERNEL_MAP, X86_64AddressSpace } from "../arch/x86_64/layout";
 import { Btf } from "../debuginfo/btf";
 import type { Dump } from "../dump/dump";
 import type { ElfFile } from "../dump/elf";
 import { DebugInfoMismatch, MissingDebugInfo } from "../io/errors";
+import { symbolTableFromElf, type SymbolTable } from "../debuginfo/symbols";
 import { Program, type SymbolResolver } from "./program";
-
-const SHN_ABS = 0xfff1;
 
 export interface OpenKernelOptions {
   /** Open even when the vmlinux does not match the dump. */
@@ -27,24 +25,18 @@ export interface OpenedKernel {
   kaslrOffset: bigint;
   vmlinux: ElfFile;
   btf: Btf;
+  symbolTable: SymbolTable;
   /** What the dump and the vmlinux say they are; `mismatch` is set when forced past a difference. */
   dumpIdentity: KernelIdentity;
   vmlinuxIdentity: KernelIdentity;
   mismatch?: string;
 }
 
-/** Symbols of the vmlinux's .symtab, relocated by the KASLR slide (absolute and per-CPU ones are not). */
-export function elfSymbolResolver(vmlinux: ElfFile, kaslrOffset: bigint): SymbolResolver {
-  const table = vmlinux.symbols();
-  if (!table) throw new MissingDebugInfo(`${vmlinux.name}: no symbol table (.symtab): not a debug vmlinux`);
+/** The Program's view of a SymbolTable: name to run-time address and size. */
+export function tableResolver(table: SymbolTable): SymbolResolver {
   return {
-    addressOf(name: string): bigint | undefined {
-      const i = table.indexOf(name);
-      if (i < 0) return undefined;
-      const v = table.value(i);
-      if (table.shndx[i] === SHN_ABS || v < START_KERNEL_MAP) return v;
-      return v + kaslrOffset;
-    },
+    addressOf: (name) => table.lookup(name)?.address,
+    sizeOf: (name) => table.lookup(name)?.size,
   };
 }
 
@@ -95,7 +87,8 @@ export function openKernel(dump: Dump, vmlinux: ElfFile, options: OpenKernelOpti
     const i = table.indexOf("_stext");
     if (stext !== undefined && i >= 0) kaslrOffset = stext - table.value(i);
   }
-  const symbols = elfSymbolResolver(vmlinux, kaslrOffset);
+  const symbolTable = symbolTableFromElf(vmlinux, { kaslrOffset });
+  const symbols = tableResolver(symbolTable);
 
   const physBase = vmci.physBase ?? 0n;
   const la57 = vmci.number("pgtable_l5_enabled") === 1n;
@@ -112,5 +105,5 @@ export function openKernel(dump: Dump, vmlinux: ElfFile, options: OpenKernelOpti
   const base = (name: string) => (boot.hasSymbol(name) ? boot.readU64(boot.symbolAddress(name)) : undefined);
   addressSpace = addressSpace.withLayout({ pageOffsetBase: base("page_offset_base"), vmallocBase: base("vmalloc_base"), vmemmapBase: base("vmemmap_base") });
   const program = new Program({ dump, types: btf, symbols, kernel: addressSpace, vmcoreinfo: vmci });
-  return { program, addressSpace, kaslrOffset, vmlinux, btf, dumpIdentity, vmlinuxIdentity, mismatch };
+  return { program, addressSpace, kaslrOffset, vmlinux, btf, symbolTable, dumpIdentity, vmlinuxIdentity, mismatch };
 }

@@ -12,6 +12,8 @@ import { parseTypeName } from "./type-names";
 /** What the program needs of a symbol table: name to (relocated) address. */
 export interface SymbolResolver {
   addressOf(name: string): bigint | undefined;
+  /** The symbol's size in bytes, where the table records it (arrays: their length). */
+  sizeOf?(name: string): number | undefined;
 }
 
 export interface ProgramParts {
@@ -108,6 +110,10 @@ export class Program {
     return a;
   }
 
+  symbolSize(name: string): number | undefined {
+    return this.symbols.sizeOf?.(name);
+  }
+
   hasSymbol(name: string): boolean {
     return this.symbols.addressOf(name) !== undefined;
   }
@@ -125,6 +131,13 @@ export class Program {
     const type = this.variableType(name);
     if (!type) throw new MissingDebugInfo(`no type known for variable ${name}`);
     return new Obj(this, type, this.symbolAddress(name));
+  }
+
+  /** A global as `type` when the symbol exists and the type is known; undefined otherwise. */
+  variableObj(name: string, type: string): Obj | undefined {
+    if (!this.hasSymbol(name)) return undefined;
+    const t = this.variableType(name) ?? this.findType(type);
+    return t ? new Obj(this, t, this.symbolAddress(name)) : undefined;
   }
 
   object(type: Type | string, addr: bigint): Obj {

@@ -37,7 +37,14 @@ export class Session {
     readonly kernel: OpenedKernel,
     files: { vmlinux: string; dump: string },
   ) {
-    this.context = { prog: kernel.program, files, state: this.state, commands: this.commands };
+    this.context = {
+      prog: kernel.program,
+      files,
+      state: this.state,
+      commands: this.commands,
+      symbols: kernel.symbolTable,
+      addressSpace: kernel.addressSpace,
+    };
   }
 
   static open(dumpSource: ByteSource, vmlinuxSource: ByteSource, options: SessionOpenOptions = {}): Session {
@@ -63,7 +70,7 @@ export class Session {
     if (!cmd) return { text: "", errors: [`kdw: command not found: ${name}`] };
     try {
       const out = cmd.run(this.context, args);
-      return { text: applyFilters(out.text, parsed.filters), errors: [], redirect: parsed.redirect, data: out.data };
+      return { text: applyFilters(out.text, parsed.filters), errors: out.errors ?? [], redirect: parsed.redirect, data: out.data };
     } catch (err) {
       return { text: "", errors: [errorLine(err, name)] };
     }
