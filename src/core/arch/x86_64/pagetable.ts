@@ -163,6 +163,8 @@ interface Tlb {
 }
 
 const MAX_CACHED_ROOTS = 16;
+/** Page-table pages kept by a walker (4 KiB each: 1 MiB at most). A dump's memory never changes. */
+const MAX_CACHED_TABLES = 256;
 
 export class PageTableWalker {
   readonly la57: boolean;
@@ -171,6 +173,8 @@ export class PageTableWalker {
   private readonly acceptProtnone: boolean;
   private readonly cacheSize: number;
   private readonly tlbs = new Map<number, Tlb>();
+  /** Page-table pages already read, by physical address: a walk costs a Map lookup per level, not a dump read. */
+  private readonly tablePages = new Map<number, Uint8Array>();
   // The last entry read, as two halves (avoids a tuple per read).
   private entLo = 0;
   private entHi = 0;
@@ -234,6 +238,7 @@ export class PageTableWalker {
   /** Forgets every cached translation. */
   flush(): void {
     this.tlbs.clear();
+    this.tablePages.clear();
   }
 
   private tlbFor(root: number): Tlb {
@@ -348,15 +353,21 @@ export class PageTableWalker {
     quiet: boolean,
   ): number {
     const entryAddr = table + index * 8;
-    if (quiet && this.mem.pageState(Math.floor(entryAddr / PAGE_SIZE_4K)) !== "present") return -1;
-    let b: Uint8Array;
-    try {
-      b = this.mem.readPhys(entryAddr, 8);
-    } catch (err) {
-      rethrowWithAddress(err, vaddr, `${level} table`);
+    let page = this.tablePages.get(table);
+    if (page === undefined) {
+      if (quiet && this.mem.pageState(Math.floor(table / PAGE_SIZE_4K)) !== "present") return -1;
+      try {
+        // A copy: the dump's page may be a view of a buffer someone reuses.
+        page = this.mem.readPhys(table, PAGE_SIZE_4K).slice();
+      } catch (err) {
+        rethrowWithAddress(err, vaddr, `${level} table`);
+      }
+      if (this.tablePages.size >= MAX_CACHED_TABLES) this.tablePages.clear();
+      this.tablePages.set(table, page);
     }
-    let eLo = b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24);
-    let eHi = b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24);
+    const o = index * 8;
+    let eLo = page[o]! | (page[o + 1]! << 8) | (page[o + 2]! << 16) | (page[o + 3]! << 24);
+    let eHi = page[o + 4]! | (page[o + 5]! << 8) | (page[o + 6]! << 16) | (page[o + 7]! << 24);
     eLo &= ~this.smeLo;
     eHi &= ~this.smeHi;
     this.entLo = eLo;

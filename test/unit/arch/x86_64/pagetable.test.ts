@@ -121,23 +121,45 @@ describe.each([false, true])("PageTableWalker (la57=%s)", (la57) => {
     expect(walker.tryTranslate(-1, KVA)).toBe(-1);
     const va2 = KVA + 0x1000n;
     pt.map4k(va2, 0x346000, 0n);
+    walker.flush();
     expect(walker.tryTranslate(pt.root, va2)).toBe(-1);
     const va3 = KVA + 0x40000000n; // another PUD slot: its PMD table excluded
     pt.map4k(va3, 0x347000);
     mem.exclude(pt.entryAddr(va3, "PMD"));
+    walker.flush();
     expect(walker.tryTranslate(pt.root, va3)).toBe(-1);
     expect(() => walker.translate(pt.root, va3)).toThrow(ExcludedPageError);
     pt.setEntry(va3, "PUD", BigInt(mem.maxPfn * PAGE) | KERNPG_TABLE);
+    walker.flush();
     expect(walker.tryTranslate(pt.root, va3)).toBe(-1);
     expect(walker.tryTranslateHalves(pt.root, Number(KVA >> 32n), Number(KVA & 0xffffffffn))).toBe(0x345a40);
   });
 
-  it("ends a walk through a table that points at itself after one read per level", () => {
+  it("ends a walk through a table that points at itself after one step per level", () => {
     const { mem, pt, walker } = setup(la57);
     for (let i = 0; i < 512; i++) mem.writeU64(pt.root + i * 8, BigInt(pt.root) | KERNPG_TABLE);
     mem.reads = 0;
     expect(walker.translate(pt.root, KVA)).toBe(pt.root + 0xa40);
+    expect(walker.walk(pt.root, KVA).levels.map((l) => l.level)).toEqual(names);
+    expect(walker.tryTranslate(pt.root, KVA)).toBe(pt.root + 0xa40);
+    expect(mem.reads).toBe(1); // the one table page, read once
+  });
+
+  it("reads each page-table page once, and copies it", () => {
+    const { mem, pt, walker } = setup(la57);
+    pt.map4k(KVA, 0x345000);
+    pt.map4k(KVA + 0x1000n, 0x346000);
+    mem.reads = 0;
+    walker.translate(pt.root, KVA);
     expect(mem.reads).toBe(names.length);
+    walker.translate(pt.root, KVA + 0x1000n);
+    expect(mem.reads).toBe(names.length);
+    // A walker keeps its own copy: later writes to the dump's buffer do not reach it, a new walker sees them.
+    pt.map4k(KVA + 0x2000n, 0x347000);
+    expect(walker.tryTranslate(pt.root, KVA + 0x2000n)).toBe(-1);
+    expect(new PageTableWalker(mem, { la57 }).tryTranslate(pt.root, KVA + 0x2000n)).toBe(0x347a40);
+    walker.flush();
+    expect(walker.tryTranslate(pt.root, KVA + 0x2000n)).toBe(0x347a40);
   });
 
   it("rejects non-canonical addresses and bad roots", () => {
@@ -173,6 +195,7 @@ describe.each([false, true])("PageTableWalker (la57=%s)", (la57) => {
     const at = pt.map4k(USER_VA, 0x345000, 0n);
     expect(() => walker.translate(pt.root, USER_VA)).toThrow(PageNotPresentError);
     mem.writeU64(at, 0x345000n | P);
+    walker.flush(); // drops the copied tables, not cached translations: there were none
     expect(walker.translate(pt.root, USER_VA)).toBe(0x345123);
   });
 
@@ -199,6 +222,7 @@ describe.each([false, true])("PageTableWalker (la57=%s)", (la57) => {
     expect(user.translate(pt.root, USER_VA)).toBe(0x345123);
     const big = 0x00007f1234600000n;
     pt.setEntry(big, "PMD", (~0x40000000n & 0x000fffffffe00000n) | GLOBAL | PSE);
+    user.flush();
     expect(user.translate(pt.root, big + 0x1234n)).toBe(0x40001234);
   });
 });
