@@ -3,11 +3,17 @@
 import { KdwError } from "../core/io/errors";
 import { runInfo } from "./info";
 import { runRead } from "./read";
+import { runConsole } from "./console";
+import { existsSync } from "node:fs";
 import { CliUsageError } from "./args";
 
 declare const KDW_VERSION: string;
 
 const USAGE = `usage:
+  kdw console VMLINUX DUMP [-c "cmd; cmd"] [-i FILE] [--force] [-s]
+  kdw VMLINUX DUMP ...                   the same (either order, as with crash)
+                                         an interactive console speaking crash's commands; -c/-i run
+                                         commands and exit; --force opens a vmlinux that does not match
   kdw info DUMP [--json] [--hash]        describe a vmcore: format, compression, memory, CPUs, VMCOREINFO
   kdw read DUMP --phys ADDR [--count N | --length BYTES] [-8|-16|-32|-64]
                                          physical memory in the layout of crash's "rd -p"
@@ -21,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
       return runInfo(rest);
     case "read":
       return runRead(rest);
+    case "console":
+      return runConsole(rest);
     case "--version":
     case "-v":
       process.stdout.write(`kdw ${typeof KDW_VERSION === "string" ? KDW_VERSION : "dev"}\n`);
@@ -32,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + "\n");
       return command === undefined ? 2 : 0;
     default:
+      if (existsSync(command)) return runConsole(argv);
       throw new CliUsageError(`unknown command "${command}"`);
   }
 }

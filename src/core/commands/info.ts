@@ -1,6 +1,7 @@
 // `kdw info`: what a dump is, before any debuginfo. A structured result (for --json, the UI and the report)
 // and its text layout.
 import type { Dump, PhysRange } from "../dump/dump";
+import { escapeControl } from "./escape";
 
 /** The VMCOREINFO fields `kdw info` shows first, in this order; the rest follow in --json. */
 const KEY_FIELDS = [
@@ -83,15 +84,11 @@ function mb(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-/** Escapes control characters and non-ASCII so that dump strings cannot drive the terminal. */
-export function printable(s: string): string {
-  return s.replace(/[^\x20-\x7e]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"));
-}
 
 export function formatDumpInfo(info: DumpInfo): string {
   const lines: string[] = [];
   const row = (k: string, v: string) => lines.push(`${(k + ":").padEnd(14)}${v}`);
-  row("file", `${printable(info.file)} (${info.fileSize} bytes)`);
+  row("file", `${escapeControl(info.file)} (${info.fileSize} bytes)`);
   row("format", info.format);
   row("compression", info.compressions.map((c) => `${c} (${info.pagesByCompression[c]} pages)`).join(", ") || "-");
   if (info.dumpLevel !== undefined) row("dump level", describeDumpLevel(info.dumpLevel));
@@ -106,7 +103,7 @@ export function formatDumpInfo(info: DumpInfo): string {
   if (keys.length === 0) row("vmcoreinfo", "none in this dump");
   else {
     lines.push("vmcoreinfo:");
-    for (const k of KEY_FIELDS) if (k in info.vmcoreinfo) lines.push(`  ${k}=${printable(info.vmcoreinfo[k]!)}`);
+    for (const k of KEY_FIELDS) if (k in info.vmcoreinfo) lines.push(`  ${k}=${escapeControl(info.vmcoreinfo[k]!)}`);
     lines.push(`  (${keys.length} entries in all; --json lists every one)`);
   }
   return lines.join("\n") + "\n";

@@ -54,6 +54,13 @@ export class Session {
     return new Session(dump, kernel, { vmlinux: options.vmlinuxName ?? vmlinuxSource.name, dump: options.dumpName ?? dumpSource.name });
   }
 
+  /** What crash prints when it starts: the `sys` summary, then the current (panic) task's context. */
+  startup(): LineResult {
+    const sys = this.run("sys");
+    const set = this.commands.find("set") ? this.run("set") : { text: "", errors: [] };
+    return { text: sys.text + (set.text ? "\n" + set.text : ""), errors: [...sys.errors, ...set.errors] };
+  }
+
   /** Runs one console line (`cmd args | filter ... > file`). Errors come back as lines, never as throws. */
   run(line: string): LineResult {
     const trimmed = line.trim();

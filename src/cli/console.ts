@@ -1,0 +1,129 @@
+// `kdw console VMLINUX DUMP` (also `kdw VMLINUX DUMP`, either order, as with crash): the interactive
+// console, or `-c "cmd; cmd"` / `-i FILE` to run commands and exit. Output redirection (`> FILE`) is
+// written here, never into the evidence folder's files (the dump and vmlinux are opened read-only).
+import { appendFileSync, readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { Session, type LineResult } from "../core/session/session";
+import { DumpFormatError } from "../core/io/errors";
+import { CliUsageError, parse } from "./args";
+import { NodeFileSource } from "./node-file-source";
+
+const HISTORY_FILE = join(homedir(), ".kdw_history");
+const HISTORY_MAX = 1000;
+
+/** Which of two files is the dump: sniffed by content (ET_CORE, KDUMP, DISKDUMP, makedumpfile), not name. */
+function isDumpFile(source: NodeFileSource): boolean {
+  const head = source.read(0, Math.min(source.size, 64));
+  const sig = String.fromCharCode(...head.subarray(0, 12));
+  if (sig.startsWith("KDUMP   ") || sig.startsWith("DISKDUMP") || sig === "makedumpfile") return true;
+  if (head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46 && head.length >= 18) {
+    const eType = head[5] === 2 ? (head[16]! << 8) | head[17]! : head[16]! | (head[17]! << 8);
+    return eType === 4; // ET_CORE
+  }
+  return false;
+}
+
+function openSession(paths: string[], force: boolean): { session: Session; close: () => void } {
+  if (paths.length !== 2) throw new CliUsageError(`console: expected VMLINUX and DUMP, got ${paths.length} file(s)`);
+  const [a, b] = paths.map((p) => new NodeFileSource(p));
+  const closeAll = () => {
+    a!.close();
+    b!.close();
+  };
+  try {
+    const aDump = isDumpFile(a!);
+    const bDump = isDumpFile(b!);
+    if (aDump === bDump) {
+      throw new DumpFormatError(aDump ? b!.name : a!.name, 0, aDump ? "two dumps given: one must be the vmlinux" : "neither file is a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)");
+    }
+    const [dump, vmlinux] = aDump ? [a!, b!] : [b!, a!];
+    const session = Session.open(dump, vmlinux, { force, vmlinuxName: vmlinux.name, dumpName: dump.name });
+    return { session, close: closeAll };
+  } catch (err) {
+    closeAll();
+    throw err;
+  }
+}
+
+function emit(result: LineResult): void {
+  if (result.redirect) {
+    const path = resolve(result.redirect.path);
+    if (result.redirect.append) appendFileSync(path, result.text);
+    else writeFileSync(path, result.text);
+  } else process.stdout.write(result.text);
+  for (const e of result.errors) process.stderr.write(e + "\n");
+}
+
+/** `cmd; cmd` as crash's -c splits them (a ; inside quotes stays). */
+function splitCommands(text: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let quote: string | null = null;
+  for (const c of text) {
+    if (quote) {
+      if (c === quote) quote = null;
+      cur += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      cur += c;
+    } else if (c === ";" || c === "\n") {
+      out.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  out.push(cur);
+  return out.map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("#"));
+}
+
+export async function runConsole(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    command: { type: "string", short: "c" },
+    input: { type: "string", short: "i" },
+    force: { type: "boolean" },
+    silent: { type: "boolean", short: "s" },
+  });
+  const { session, close } = openSession(positionals, values.force ?? false);
+  try {
+    if (session.kernel.mismatch) process.stderr.write(`WARNING: forced past a mismatch: ${session.kernel.mismatch}\n`);
+    const scripted = values.command !== undefined || values.input !== undefined;
+    if (scripted) {
+      const lines = [...(values.command !== undefined ? splitCommands(values.command) : []), ...(values.input !== undefined ? splitCommands(readFileSync(values.input, "latin1")) : [])];
+      for (const line of lines) {
+        if (line === "q" || line === "quit" || line === "exit") break;
+        emit(session.run(line));
+      }
+      return 0;
+    }
+    if (!values.silent) emit(session.startup());
+    return await interactive(session);
+  } finally {
+    close();
+  }
+}
+
+async function interactive(session: Session): Promise<number> {
+  let history: string[] = [];
+  try {
+    if (existsSync(HISTORY_FILE)) history = readFileSync(HISTORY_FILE, "utf8").split("\n").filter(Boolean).reverse().slice(0, HISTORY_MAX);
+  } catch {
+    history = [];
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "kdw> ", history, historySize: HISTORY_MAX, terminal: process.stdin.isTTY });
+  rl.prompt();
+  for await (const line of rl) {
+    const t = line.trim();
+    if (t === "q" || t === "quit" || t === "exit") break;
+    emit(session.run(t));
+    rl.prompt();
+  }
+  rl.close();
+  try {
+    mkdirSync(dirname(HISTORY_FILE), { recursive: true });
+    writeFileSync(HISTORY_FILE, [...(rl as unknown as { history: string[] }).history].reverse().join("\n") + "\n");
+  } catch {
+    // History is a convenience: an unwritable home must not fail the session.
+  }
+  return 0;
+}

@@ -1,0 +1,12 @@
+// Strings from a dump (names, log lines, paths) may hold control characters, markup or invalid UTF-8.
+// Escape them at every terminal output: a dump must not be able to drive the analyst's terminal.
+
+/** Shows control characters (other than tab) and bytes over 0x7e as \xNN; tab and printable ASCII pass. */
+export function escapeControl(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += (c >= 0x20 && c < 0x7f) || c === 0x09 ? s[i] : "\\x" + (c & 0xff).toString(16).padStart(2, "0");
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+// `npm run bench`: kdw side by side with libkdumpfile, crash and drgn on the same dump in the same run, as
+// ratios. Tools that are not installed are reported as absent (apt-get install python3-libkdumpfile crash
+// python3-drgn). Timing is whole-process (GNU time) except page throughput, which both sides measure
+// in-process around the same page reads.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { NodeFileSource } from "../../src/cli/node-file-source";
+import { openDump } from "../../src/core/dump/open";
+import { fixturesDir } from "../fixtures";
+import { fmtRatio, haveGnuTime, measure, which } from "./harness";
+
+const KDW = resolve("bin/kdw.mjs");
+const SYSTEM_PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+const CRASH = [process.env.KDW_CRASH, resolve("../shared/tools/crash-8.0.6"), which("crash")].find((p) => p && existsSync(p));
+
+function f(path: string): string {
+  return join(fixturesDir, path);
+}
+
+function hasPythonModule(mod: string): boolean {
+  return spawnSync(SYSTEM_PYTHON, ["-c", `import ${mod}`]).status === 0;
+}
+
+function section(title: string): void {
+  process.stdout.write(`\n== ${title}\n`);
+}
+
+/** Decodes every present page of a dump once; pages per second, in-process. */
+function kdwPageThroughput(path: string): { pages: number; seconds: number; pfns: number[]; codecs: string } {
+  const src = new NodeFileSource(path);
+  const dump = openDump(src);
+  const pfns: number[] = [];
+  for (let pfn = 0; pfn < dump.maxPfn; pfn++) if (dump.pageState(pfn) === "present") pfns.push(pfn);
+  const t0 = performance.now();
+  for (const pfn of pfns) dump.readPage(pfn);
+  const seconds = (performance.now() - t0) / 1000;
+  const codecs = Object.entries(dump.pageStats().byCompression).map(([k, v]) => `${k} ${v}`).join(", ");
+  src.close();
+  return { pages: pfns.length, seconds, pfns, codecs };
+}
+
+function libkdumpfileThroughput(path: string, pfns: number[]): { pages: number; seconds: number } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), "kdw-bench-"));
+  try {
+    const list = join(dir, "pfns.txt");
+    writeFileSync(list, pfns.join("\n") + "\n");
+    const r = spawnSync(SYSTEM_PYTHON, [resolve("test/bench/pages.py"), path, list], { encoding: "utf8" });
+    if (r.status !== 0) return undefined;
+    const [n, s] = r.stdout.trim().split(" ").map(Number);
+    return { pages: n!, seconds: s! };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function benchPages(): void {
+  section("page decoding: every present page of each variant, read once (pages/s, in-process)");
+  const lkdf = hasPythonModule("kdumpfile");
+  if (!lkdf) process.stdout.write("libkdumpfile: not installed (apt-get install python3-libkdumpfile); kdw figures only\n");
+  for (const v of ["dump.lzo", "dump.zlib", "dump.flat", "dump.elf"]) {
+    const path = f(v);
+    if (!existsSync(path)) {
+      process.stdout.write(`${v}: absent\n`);
+      continue;
+    }
+    const k = kdwPageThroughput(path);
+    const kRate = k.pages / k.seconds;
+    let line = `${v.padEnd(10)} kdw ${Math.round(kRate).toString().padStart(8)} pages/s (${k.pages} pages: ${k.codecs})`;
+    if (lkdf) {
+      const l = libkdumpfileThroughput(path, k.pfns);
+      if (l) line += `   libkdumpfile ${Math.round(l.pages / l.seconds).toString().padStart(8)} pages/s   kdw/libkdumpfile throughput ${fmtRatio(kRate, l.pages / l.seconds)}`;
+      else line += "   libkdumpfile: failed to read this file";
+    }
+    process.stdout.write(line + "\n");
+  }
+}
+
+function benchInfo(): void {
+  section("kdw info: whole process, median of 5 (wall s, peak RSS)");
+  for (const v of ["dump.lzo", "dump.flat", "dump.elf"]) {
+    if (!existsSync(f(v))) continue;
+    const m = measure("node", [KDW, "info", f(v)]);
+    process.stdout.write(`${v.padEnd(10)} ${m.wallSeconds.toFixed(3)} s  ${(m.peakKiB / 1024).toFixed(0)} MiB${m.ok ? "" : "  FAILED " + m.note}\n`);
+  }
+}
+
+function benchSys(): void {
+  section("start to the sys summary: whole process, median of 5 (wall s, peak RSS)");
+  const vmlinux = f("vmlinux");
+  const dump = f("dump.lzo");
+  if (!existsSync(vmlinux) || !existsSync(dump)) return void process.stdout.write("fixtures absent\n");
+  const kdw = measure("node", [KDW, "console", vmlinux, dump, "-c", "sys"]);
+  const rows: [string, typeof kdw][] = [["kdw", kdw]];
+  if (CRASH) rows.push(["crash", measure(CRASH, ["-s", vmlinux, dump], { input: "sys\nq\n" })]);
+  else process.stdout.write("crash: not installed\n");
+  if (hasPythonModule("drgn")) {
+    const script = `import drgn; p = drgn.Program(); p.set_core_dump(${JSON.stringify(dump)}); p.load_debug_info([${JSON.stringify(vmlinux)}]); print(p["init_uts_ns"].name.release.string_().decode())`;
+    rows.push(["drgn", measure(SYSTEM_PYTHON, ["-c", script])]);
+  } else process.stdout.write("drgn: not installed (apt-get install python3-drgn)\n");
+  for (const [name, m] of rows) {
+    process.stdout.write(`${name.padEnd(6)} ${m.wallSeconds.toFixed(3)} s  ${(m.peakKiB / 1024).toFixed(0)} MiB  time ratio kdw/${name} ${fmtRatio(kdw.wallSeconds, m.wallSeconds)}  memory ratio ${fmtRatio(kdw.peakKiB, m.peakKiB)}${m.ok ? "" : "  FAILED " + m.note}\n`);
+  }
+}
+
+if (!haveGnuTime) process.stdout.write("note: /usr/bin/time not found (apt-get install time): whole-process figures are skipped\n");
+const only = process.argv[2];
+if (!only || only === "pages") benchPages();
+if (haveGnuTime && (!only || only === "info")) benchInfo();
+if (haveGnuTime && (!only || only === "sys")) benchSys();
