@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   PageNotPresentError,
@@ -7,7 +8,7 @@ import {
   isCanonical,
   ExcludedVirtualPageError,
 } from "../../../../src/core/arch/x86_64/pagetable";
-import { AbsentPageError, ExcludedPageError, InvalidAddressError } from "../../../../src/core/io/errors";
+import { AbsentPageError, ExcludedPageError, InvalidAddressError, KdwError } from "../../../../src/core/io/errors";
 import { GLOBAL, KERNPG_TABLE, NX, P, PAGE, PSE, PageTableBuilder, SyntheticMemory, type Level } from "../../../fixtures/memory-builder";
 
 const KVA = 0xffffffffa141aa40n; // init_task in the fixture
@@ -253,5 +254,46 @@ describe("helpers", () => {
     expect(isCanonical(0xff11000000000000n, true)).toBe(true);
     expect(isCanonical(0x00ff000000000000n, true)).toBe(true);
     expect(isCanonical(0x0100000000000000n, true)).toBe(false);
+  });
+});
+
+describe("hostile page tables", () => {
+  it("any table contents give an address or a typed error, never a raw one", () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.array(
+          fc.oneof(
+            fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+            // Mostly entries into the eight tables (or the page after them), with random flag bits.
+            fc.tuple(fc.integer({ min: 0, max: 8 }), fc.bigInt({ min: 0n, max: 0xfffn }), fc.boolean()).map(
+              ([page, flags, nx]) => BigInt(0x10000 + page * PAGE) | flags | (nx ? 1n << 63n : 0n),
+            ),
+            fc.constant(0n),
+          ),
+          { minLength: 16, maxLength: 16 },
+        ),
+        fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+        fc.integer({ min: 0, max: 7 }),
+        (la57, words, vaddr, excludedPage) => {
+          const mem = new SyntheticMemory(64);
+          // Eight table pages at 0x10000.., each entry one of the random words (pointing anywhere).
+          for (let p = 0; p < 8; p++) for (let i = 0; i < 512; i++) mem.writeU64(0x10000 + p * PAGE + i * 8, words[(p * 7 + i) % 16]!);
+          mem.exclude(0x10000 + excludedPage * PAGE);
+          const walker = new PageTableWalker(mem, { la57, acceptProtnone: excludedPage % 2 === 0 });
+          for (const f of [() => walker.translate(0x10000, vaddr), () => walker.walk(0x10000, vaddr).phys]) {
+            try {
+              const phys = f();
+              expect(Number.isSafeInteger(phys) && phys >= 0).toBe(true);
+            } catch (e) {
+              expect(e).toBeInstanceOf(KdwError);
+            }
+          }
+          const t = walker.tryTranslate(0x10000, vaddr);
+          expect(Number.isSafeInteger(t) && t >= -1).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
