@@ -93,15 +93,23 @@ function printBase(p: Printer, t: Type, show: number, level: number): string {
   const { q, core } = peelQualifiers(t);
   const name = typeName(core);
   if (show <= 0 && name !== undefined) return modifiers(q, false, true) + tagKeyword(core) + name;
+  const inner = (next: Type): string => {
+    p.depth++;
+    try {
+      return printBase(p, next, show, level);
+    } finally {
+      p.depth--;
+    }
+  };
   switch (core.kind) {
     case "pointer":
-      return printBase(p, core.target, show, level);
+      return inner(core.target);
     case "array":
-      return printBase(p, core.element, show, level);
+      return inner(core.element);
     case "function":
-      return printBase(p, core.returnType, show, level);
+      return inner(core.returnType);
     case "typedef":
-      return printBase(p, core.target, show, level);
+      return inner(core.target);
     case "struct":
     case "union":
       return modifiers(q, false, true) + printStructBody(p, core, show, level);

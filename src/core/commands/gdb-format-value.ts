@@ -27,6 +27,7 @@ export interface ValueFormatOptions {
 }
 
 const DEFAULT_MAX_DEPTH = 20;
+const HARD_MAX_RECURSE = 64;
 /** How many bytes a `char *` string read fetches at a time (read_string's chunk size). */
 const STRING_CHUNK = 8;
 const UNAVAILABLE = "<unavailable>";
@@ -208,7 +209,9 @@ function isAggregate(t: Type): boolean {
 /** Prints the value of `t` at byte `off` of the context's bytes. */
 function formatAt(ctx: Ctx, t: Type, off: number, recurse: number, maxDepth: number): string {
   const r = resolveType(t);
-  if (isAggregate(r) && recurse >= maxDepth) return "{...}";
+  // gdb lets anonymous members deepen the limit; a struct that contains itself anonymously (hostile debug
+  // info) must still end.
+  if (isAggregate(r) && (recurse >= maxDepth || recurse >= HARD_MAX_RECURSE)) return "{...}";
   switch (r.kind) {
     case "struct":
     case "union":

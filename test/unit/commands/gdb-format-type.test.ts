@@ -92,6 +92,15 @@ describe("ptype / crash whatis layout", () => {
   });
 });
 
+describe("hostile types end", () => {
+  it("a typedef that names itself prints without hanging", () => {
+    const loop: { kind: "typedef"; name: string; target: Type } = { kind: "typedef", name: "loop_t", target: int };
+    loop.target = loop;
+    expect(formatType(ptr(loop), "p")).toBe("loop_t *p");
+    expect(formatType(loop, "", 1).length).toBeLessThan(1000);
+  });
+});
+
 describe("crash struct -o (show_member_offset)", () => {
   it("right-aligns [offset] in the width of the size, leaves lines without a member blank", () => {
     expect(formatTypeDefinition(taskLike, { offsets: true })).toBe(

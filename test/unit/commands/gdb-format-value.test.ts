@@ -174,6 +174,17 @@ describe("structs, unions and arrays (pretty print)", () => {
   });
 });
 
+describe("hostile types end", () => {
+  it("a struct containing itself through an anonymous member stops at {...}", () => {
+    const members: { name?: string; type: Type; bitOffset: number }[] = [];
+    const self: Type = { kind: "struct", size: 4, members };
+    members.push({ type: self, bitOffset: 0 });
+    const text = formatValue(self, new Uint8Array(4));
+    expect(text).toContain("{...}");
+    expect(text.split("\n").length).toBeLessThan(200);
+  });
+});
+
 describe("crash's p and struct output", () => {
   it("prints $N = with the pointer type, NAME = before a bare symbol", () => {
     expect(formatPrint(ulong, bytesOf(8, [[0, 8, 4294896151n]]), { history: 1, leader: "jiffies" })).toBe("jiffies = $1 = 4294896151\n");
