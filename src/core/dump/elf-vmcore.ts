@@ -25,6 +25,14 @@ export function isElf(bytes: Uint8Array): boolean {
   return isElf64(bytes);
 }
 
+export interface ElfVmcoreOptions {
+  /**
+   * Open a dump whose PT_LOAD data runs past the end of the file (an interrupted capture): the missing pages
+   * become excluded and `format.details.truncated` says so. Without it such a file is a TruncatedError.
+   */
+  allowTruncated?: boolean;
+}
+
 interface Piece {
   start: number;
   end: number;
@@ -51,9 +59,13 @@ export class ElfVmcore extends DumpBase {
   private readonly runs: RunMap;
   private readonly cache = new PageCache(1024);
 
+  /** Bytes of PT_LOAD data the file declares but does not hold (only with `allowTruncated`). */
+  readonly missingBytes: number;
+
   private constructor(
     readonly source: ByteSource,
     readonly elf: ElfFile,
+    private readonly options: ElfVmcoreOptions,
   ) {
     super();
     this.notes = elf.notes();
@@ -62,7 +74,8 @@ export class ElfVmcore extends DumpBase {
     this.cpus = cpus;
     this.pageSize = this.checkPageSize();
     const loads = elf.programHeaders.filter((p) => p.type === PT_LOAD);
-    const pieces = this.pieces(loads);
+    const { pieces, missingBytes } = this.pieces(loads);
+    this.missingBytes = missingBytes;
     this.runs = buildRunMap(pieces);
     this.memoryRanges = mergeRanges(pieces.map((p) => ({ start: p.start, end: p.end })));
     const last = this.memoryRanges[this.memoryRanges.length - 1];
@@ -79,6 +92,7 @@ export class ElfVmcore extends DumpBase {
         loads: loads.length,
         notes: this.notes.length,
         filtered,
+        ...(this.missingBytes > 0 ? { truncated: true, missingBytes: this.missingBytes } : {}),
         machine: elf.header.machine,
         endian: elf.header.littleEndian ? "little" : "big",
       },
@@ -86,12 +100,12 @@ export class ElfVmcore extends DumpBase {
   }
 
   /** Opens an ELF64 ET_CORE vmcore: headers, notes and the run map; no page is read. */
-  static open(source: ByteSource): ElfVmcore {
+  static open(source: ByteSource, options: ElfVmcoreOptions = {}): ElfVmcore {
     const elf = ElfFile.open(source);
     if (elf.header.type !== ET_CORE) {
       throw new DumpFormatError(source.name, E_TYPE_FIELD, `ELF e_type ${elf.header.type} is not ET_CORE (4): not a vmcore`);
     }
-    return new ElfVmcore(source, elf);
+    return new ElfVmcore(source, elf, options);
   }
 
   private checkPageSize(): number {
@@ -104,20 +118,27 @@ export class ElfVmcore extends DumpBase {
     return ps;
   }
 
-  private pieces(loads: ProgramHeader[]): Piece[] {
+  private pieces(loads: ProgramHeader[]): { pieces: Piece[]; missingBytes: number } {
     const name = this.source.name;
     const out: Piece[] = [];
+    let missingBytes = 0;
     for (const p of loads) {
       if (p.paddr >= BigInt(MAX_PHYS)) throw new DumpFormatError(name, p.headerOffset + P_PADDR_FIELD, `p_paddr 0x${p.paddr.toString(16)} beyond 2^52`);
       if (p.memsz > BigInt(MAX_PHYS) - p.paddr) throw new DumpFormatError(name, p.headerOffset + P_MEMSZ_FIELD, `p_memsz 0x${p.memsz.toString(16)} runs beyond 2^52`);
       const start = Number(p.paddr);
       const memsz = Number(p.memsz);
       if (p.filesz > memsz) throw new DumpFormatError(name, p.headerOffset + P_FILESZ_FIELD, `p_filesz 0x${p.filesz.toString(16)} larger than p_memsz 0x${memsz.toString(16)}`);
-      if (p.offset > this.source.size || p.filesz > this.source.size - p.offset) throw new TruncatedError(name, p.offset, p.filesz, this.source.size);
-      if (p.filesz > 0) out.push({ start, end: start + p.filesz, file: p.offset, order: p.index });
-      if (memsz > p.filesz) out.push({ start: start + p.filesz, end: start + memsz, file: -1, order: p.index });
+      let filesz = p.filesz;
+      if (p.offset > this.source.size || filesz > this.source.size - p.offset) {
+        if (!this.options.allowTruncated) throw new TruncatedError(name, p.offset, p.filesz, this.source.size);
+        // A dump cut short (disk full, copy interrupted): what the file lacks reads as excluded.
+        filesz = Math.max(0, this.source.size - p.offset);
+        missingBytes += p.filesz - filesz;
+      }
+      if (filesz > 0) out.push({ start, end: start + filesz, file: p.offset, order: p.index });
+      if (memsz > filesz) out.push({ start: start + filesz, end: start + memsz, file: -1, order: p.index });
     }
-    return out;
+    return { pieces: out, missingBytes };
   }
 
   /** Index of the first run whose end is above `addr`, or the run count. */

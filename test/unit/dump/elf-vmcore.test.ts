@@ -171,6 +171,20 @@ describe("ElfVmcore: malformed input", () => {
     expect(formatError(() => open(badPs.bytes)).reason).toMatch(/PAGESIZE/);
   });
 
+  it("opens a core cut inside its page data only when asked, the missing pages then excluded", () => {
+    const cut = good.segmentOffsets[5]! + 0x800; // half way into the page of pfn 0x30
+    const bytes = good.bytes.subarray(0, cut);
+    formatError(() => open(bytes), good.segmentOffsets[5]);
+    const d = ElfVmcore.open(new BytesSource(FILE, bytes), { allowTruncated: true });
+    expect(d.missingBytes).toBe(0x1000);
+    expect(d.format.details).toMatchObject({ truncated: true, missingBytes: 0x1000 });
+    expect([1, 0x10, 0x30, 0x31].map((p) => d.pageState(p))).toEqual(["present", "present", "present", "excluded"]);
+    expect(d.readPage(0x30).subarray(0, 0x800)).toEqual(pages(0x30, 1).subarray(0, 0x800));
+    expect(d.readPage(0x30).subarray(0x800).every((b) => b === 0)).toBe(true);
+    expect(() => d.readPage(0x31)).toThrow(ExcludedPageError);
+    expect(open(good.bytes).format.details.truncated).toBeUndefined();
+  });
+
   it("gives a DumpFormatError for a core cut at any offset", () => {
     for (let cut = 0; cut < good.bytes.length; cut += cut < 2048 ? 1 : 509) formatError(() => open(good.bytes.subarray(0, cut)));
   });
