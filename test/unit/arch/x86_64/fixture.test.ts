@@ -1,11 +1,11 @@
-// Address translation on the real fixture (dump.elf through ElfVmcore), level by level against crash 8.0.6's
+// Address translation on the real fixture (dump.lzo and dump.elf, through openDump), level by level against crash 8.0.6's
 // `vtop` (reference/vtop-init_task.txt, vtop-linux_banner.txt). Facts from VMCOREINFO only: 5-level paging,
 // phys_base, swapper_pg_dir; no vmlinux needed.
 import { afterAll, describe, expect, it } from "vitest";
 import { NodeFileSource } from "../../../../src/cli/node-file-source";
 import { START_KERNEL_MAP, X86_64AddressSpace } from "../../../../src/core/arch/x86_64/layout";
 import { decodePteFlags } from "../../../../src/core/arch/x86_64/pagetable";
-import { ElfVmcore } from "../../../../src/core/dump/elf-vmcore";
+import { openDump } from "../../../../src/core/dump/open";
 import { fixture, haveFixtures, reference } from "../../../fixtures";
 
 interface CrashVtop {
@@ -58,13 +58,12 @@ function parseVtop(text: string): CrashVtop {
 
 const SIZE_LABEL: Record<number, string> = { 0x200000: "2MB", 0x40000000: "1GB" };
 
-describe.skipIf(!haveFixtures("dump.elf", "reference/vtop-init_task.txt", "reference/vtop-linux_banner.txt"))(
-  "x86_64 translation on the fixture dump",
-  () => {
+describe.each(["dump.lzo", "dump.elf"])("x86_64 translation on the fixture %s", (file) => {
+  describe.skipIf(!haveFixtures(file, "reference/vtop-init_task.txt", "reference/vtop-linux_banner.txt"))("against crash 8.0.6", () => {
     let source: NodeFileSource | undefined;
     const open = () => {
-      source ??= new NodeFileSource("dump.elf", fixture("dump.elf")!);
-      const dump = ElfVmcore.open(source);
+      source ??= new NodeFileSource(file, fixture(file)!);
+      const dump = openDump(source);
       const vi = dump.vmcoreinfo!;
       const physBase = vi.physBase!;
       const swapper = vi.symbol("swapper_pg_dir")!;
@@ -139,5 +138,5 @@ describe.skipIf(!haveFixtures("dump.elf", "reference/vtop-init_task.txt", "refer
       const raw = dump.readPhys(phys, 8);
       expect(kas.read(memSection, 8)).toEqual(raw);
     });
-  },
-);
+  });
+});
