@@ -5,6 +5,7 @@
 import type { ByteSource } from "../io/byte-source";
 import { CodecError, CorruptPageError, ExcludedPageError, AbsentPageError, KdwError } from "../io/errors";
 import { PageCache } from "../io/page-cache";
+import { readU64Number } from "../io/struct-reader";
 import { decompressPage, type CodecName } from "../codec";
 import { DumpBase, type DumpFormatInfo, type PageState, type PageStats, type PhysRange } from "./dump";
 import { parseNotes, interpretNotes, type ElfNote } from "./elf-notes";
@@ -40,6 +41,14 @@ const DESCS_PER_SCAN_READ = 1 << 16;
 /** memoryRanges: more runs than any real memory map has; past it, the last range is stretched. */
 const MAX_MEMORY_RUNS = 1 << 20;
 const TWO_32 = 0x1_0000_0000;
+/** makedumpfile's dump level bit "exclude pages filled with zeros" (makedumpfile.h DL_EXCLUDE_ZERO). */
+const DL_EXCLUDE_ZERO = 0x1;
+// classify() results.
+const ABSENT = 0;
+const FILTERED = 1;
+const ZERO = 2;
+const UNWRITTEN = 3;
+const PRESENT = 4;
 const CODEC_MASK = DUMP_DH_COMPRESSED_ZLIB | DUMP_DH_COMPRESSED_LZO | DUMP_DH_COMPRESSED_SNAPPY | DUMP_DH_COMPRESSED_ZSTD;
 
 /** One struct page_desc. offset and size say where the (compressed) page lies in the file. */
@@ -53,6 +62,9 @@ export interface PageDescriptor {
   /** File offset of the descriptor itself. */
   descOffset: number;
 }
+
+/** Why a page in memory is not in the dump: filtered by the dump level, a zero page, or never written. */
+export type ExclusionReason = "filtered" | "zero" | "unwritten";
 
 export interface DiskdumpOpenOptions {
   /** Pages kept decoded (default 4096, 16 MiB of 4 KiB pages). */
@@ -103,10 +115,19 @@ export class DiskdumpVmcore extends DumpBase {
   readonly dumpBitmap: PageBitmap;
   /** True for makedumpfile's status DUMP_DH_COMPRESSED_INCOMPLETE: descriptors with offset 0 were never written. */
   readonly incomplete: boolean;
+  /**
+   * File offset of the shared zero page (pd_zero) when the dump level excludes zero pages (DL_EXCLUDE_ZERO):
+   * makedumpfile and QEMU write one zero page at the start of the page data and point every zero page's
+   * descriptor at it. Such pages are reported "excluded" (reason "zero"), as makedumpfile -E leaves them out of
+   * ELF dumps; zeroFill reads them as the zeros they were.
+   */
+  readonly zeroPageOffset: number | null;
   readonly pageCache: PageCache;
   private readonly descChunks = new PageCache(DESC_CHUNKS_CACHED);
   private ranges: PhysRange[] | null = null;
   private stats: PageStats | null = null;
+  /** The descriptor classify() read for a present page (saves readPage a second lookup). */
+  private found: PageDescriptor | null = null;
 
   private constructor(
     readonly source: ByteSource,
@@ -128,6 +149,7 @@ export class DiskdumpVmcore extends DumpBase {
     this.cpus = fromNotes.cpus;
     // offset_vmcoreinfo points at the text itself (makedumpfile: the note's descriptor; QEMU: the same).
     this.vmcoreinfo = sub && sub.sizeVmcoreinfo > 0 ? parseVmcoreinfo(source.read(sub.offsetVmcoreinfo, sub.sizeVmcoreinfo)) : fromNotes.vmcoreinfo;
+    this.zeroPageOffset = this.findZeroPage();
     this.format = this.describe();
   }
 
@@ -144,6 +166,15 @@ export class DiskdumpVmcore extends DumpBase {
   /** The file as given to open(): the flattened file when it was one. */
   get container(): ByteSource {
     return this.source instanceof FlattenedSource ? this.source.inner : this.source;
+  }
+
+  private findZeroPage(): number | null {
+    const sub = this.header.sub;
+    if (sub === null || this.header.headerVersion < 1 || (sub.dumpLevel & DL_EXCLUDE_ZERO) === 0) return null;
+    const at = this.header.dataOffset + this.dumpBitmap.count * PAGE_DESC_SIZE;
+    if (at + this.pageSize > this.source.size) return null;
+    // Trust the rule only if the page there is zeros: otherwise no descriptor is treated as pd_zero.
+    return this.source.read(at, this.pageSize).every((b) => b === 0) ? at : null;
   }
 
   private describe(): DumpFormatInfo {
@@ -180,6 +211,7 @@ export class DiskdumpVmcore extends DumpBase {
       pages_in_memory: this.memoryBitmap.count,
       pages_dumped: this.dumpBitmap.count,
       data_offset: h.dataOffset,
+      zero_page_offset: this.zeroPageOffset ?? -1,
       descriptors_truncated: h.dataOffset + this.dumpBitmap.count * PAGE_DESC_SIZE > this.source.size,
       flattened,
     };
@@ -216,17 +248,32 @@ export class DiskdumpVmcore extends DumpBase {
     return this.ranges;
   }
 
+  /**
+   * One lookup for pageState, exclusionReason and readPage. Sets `found` to the descriptor of a PRESENT page.
+   * Pages dumped per the 2nd bitmap are still excluded when their descriptor is the shared zero page or, in an
+   * incomplete dump, was never written (offset 0, or cut off by the end of the file).
+   */
+  private classify(pfn: number): number {
+    this.found = null;
+    if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.maxPfn) return ABSENT;
+    if (!this.dumpBitmap.test(pfn)) return this.memoryBitmap.test(pfn) ? FILTERED : ABSENT;
+    if (this.zeroPageOffset === null && !this.incomplete) return PRESENT;
+    const pd = this.descriptorAt(this.dumpBitmap.rankBefore(pfn));
+    if (pd === null || pd.offset === 0) return this.incomplete ? UNWRITTEN : PRESENT;
+    if (pd.offset === this.zeroPageOffset && pd.size === this.pageSize && (pd.flags & CODEC_MASK) === 0) return ZERO;
+    this.found = pd;
+    return PRESENT;
+  }
+
   pageState(pfn: number): PageState {
-    if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.maxPfn) return "absent";
-    if (this.dumpBitmap.test(pfn)) {
-      // An incomplete dump (makedumpfile ran out of space) marks pages dumped whose descriptors it never wrote.
-      if (this.incomplete) {
-        const pd = this.descriptorAt(this.dumpBitmap.rankBefore(pfn));
-        if (pd === null || pd.offset === 0) return "excluded";
-      }
-      return "present";
-    }
-    return this.memoryBitmap.test(pfn) ? "excluded" : "absent";
+    const c = this.classify(pfn);
+    return c === PRESENT ? "present" : c === ABSENT ? "absent" : "excluded";
+  }
+
+  /** Why an excluded page is excluded; null for a present or absent page. */
+  exclusionReason(pfn: number): ExclusionReason | null {
+    const c = this.classify(pfn);
+    return c === FILTERED ? "filtered" : c === ZERO ? "zero" : c === UNWRITTEN ? "unwritten" : null;
   }
 
   /** The page_desc of a dumped pfn; null when the bitmap says it was not dumped or the table is cut short. */
@@ -254,13 +301,15 @@ export class DiskdumpVmcore extends DumpBase {
     const cached = this.pageCache.get(pfn);
     if (cached !== undefined) return cached;
     const file = this.source.name;
-    const state = this.pageState(pfn);
-    if (state === "excluded") throw new ExcludedPageError(file, pfn * this.pageSize);
-    if (state === "absent") throw new AbsentPageError(file, pfn * this.pageSize);
-    const index = this.dumpBitmap.rankBefore(pfn);
-    const pd = this.descriptorAt(index);
-    const descOffset = this.header.dataOffset + index * PAGE_DESC_SIZE;
-    if (pd === null) throw new CorruptPageError(file, pfn, descOffset, `page descriptor #${index} lies past the end of the file (size ${hex(this.source.size)}): truncated dump`);
+    const c = this.classify(pfn);
+    if (c === ABSENT) throw new AbsentPageError(file, pfn * this.pageSize);
+    if (c !== PRESENT) throw new ExcludedPageError(file, pfn * this.pageSize);
+    let pd = this.found;
+    if (pd === null) {
+      const index = this.dumpBitmap.rankBefore(pfn);
+      pd = this.descriptorAt(index);
+      if (pd === null) throw new CorruptPageError(file, pfn, this.header.dataOffset + index * PAGE_DESC_SIZE, `page descriptor #${index} lies past the end of the file (size ${hex(this.source.size)}): truncated dump`);
+    }
     const page = this.decode(pfn, pd);
     this.pageCache.set(pfn, page);
     return page;
@@ -299,6 +348,7 @@ export class DiskdumpVmcore extends DumpBase {
     const bump = (k: string) => (byCompression[k] = (byCompression[k] ?? 0) + 1);
     const dumped = this.dumpBitmap.count;
     let unwritten = 0;
+    let zero = 0;
     for (let first = 0; first < dumped; first += DESCS_PER_SCAN_READ) {
       const off = this.header.dataOffset + first * PAGE_DESC_SIZE;
       const want = Math.min(DESCS_PER_SCAN_READ, dumped - first) * PAGE_DESC_SIZE;
@@ -308,22 +358,26 @@ export class DiskdumpVmcore extends DumpBase {
       const n = Math.floor(have / PAGE_DESC_SIZE);
       for (let i = 0; i < n; i++) {
         const at = i * PAGE_DESC_SIZE;
-        if (this.incomplete && view.getUint32(at + PD_OFFSET_OFF, true) === 0 && view.getUint32(at + PD_OFFSET_OFF + 4, true) === 0) {
+        const offset = readU64Number(view, at + PD_OFFSET_OFF);
+        const flags = view.getUint32(at + PD_FLAGS_OFF, true);
+        if (this.incomplete && offset === 0) {
           unwritten++;
           continue;
         }
-        bump(codecOfFlags(view.getUint32(at + PD_FLAGS_OFF, true)) ?? "invalid");
+        if (offset === this.zeroPageOffset && view.getUint32(at + PD_SIZE_OFF, true) === this.pageSize && (flags & CODEC_MASK) === 0) {
+          zero++;
+          continue;
+        }
+        bump(codecOfFlags(flags) ?? "invalid");
       }
       // Descriptors cut off by the end of the file: excluded in an incomplete dump, unreadable otherwise.
       const missing = want / PAGE_DESC_SIZE - n;
       if (this.incomplete) unwritten += missing;
       else for (let i = 0; i < missing; i++) bump("unreadable");
     }
-    this.stats = {
-      present: dumped - unwritten,
-      excluded: this.memoryBitmap === this.dumpBitmap ? unwritten : this.memoryBitmap.countAndNot(this.dumpBitmap) + unwritten,
-      byCompression,
-    };
+    const filtered = this.memoryBitmap === this.dumpBitmap ? 0 : this.memoryBitmap.countAndNot(this.dumpBitmap);
+    this.stats = { present: dumped - unwritten - zero, excluded: filtered + zero + unwritten, byCompression };
+    Object.assign(this.format.details, { excluded_filtered: filtered, excluded_zero: zero, excluded_unwritten: unwritten });
     this.format.compressions = Object.keys(byCompression)
       .filter((k) => k !== "invalid" && k !== "unreadable")
       .sort();
