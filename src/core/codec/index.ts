@@ -21,7 +21,8 @@ export { zstdDecompressInto } from "./zstd";
 /** Decompresses one page. Returns a new array of exactly `expectedSize` bytes, or throws CodecError. */
 export function decompressPage(codec: CodecName, input: Uint8Array, expectedSize: number): Uint8Array {
   checkExpectedSize(codec, expectedSize);
-  if (codec === "zlib") return zlibDecompress(input, expectedSize);
+  // zlibDecompress answers with a view over a buffer one byte longer; hand out a page that owns its buffer.
+  if (codec === "zlib") return zlibDecompress(input, expectedSize).slice();
   const out = new Uint8Array(expectedSize);
   decompressInto(codec, input, out);
   return out;

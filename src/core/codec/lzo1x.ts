@@ -183,11 +183,12 @@ export function lzo1xDecompressInto(input: Uint8Array, output: Uint8Array): numb
     }
 
     // Copy the match. The source may overlap the destination (distance < length): copy forwards, byte by byte,
-    // so that a short period repeats, except for the common cases a native fill or memmove does as well.
+    // so that a short period repeats. Long runs of one byte (zeros, mostly) and long copies that do not overlap
+    // go to the native fill / memmove; for short ones the call costs more than the loop.
     if (mPos < 0) throw lookbehindOverrun(op, op - mPos);
     if (opEnd - op < len) throw outputOverrun(op, len, opEnd);
     const distance = op - mPos;
-    if (distance === 1) {
+    if (distance === 1 && len >= 16) {
       output.fill(output[mPos], op, op + len);
       op += len;
     } else if (len >= 32 && distance >= len) {

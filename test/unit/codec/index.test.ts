@@ -33,6 +33,9 @@ describe("decompressPage / decompressPageInto", () => {
       const out = decompressPage(codec, input, 4096);
       expect(out.length).toBe(4096);
       expect(out).toEqual(page);
+      // The page owns its buffer: a DataView over out.buffer sees exactly the page.
+      expect(out.byteOffset).toBe(0);
+      expect(out.buffer.byteLength).toBe(4096);
       const into = new Uint8Array(4096).fill(0xcc);
       decompressPageInto(codec, input, into);
       expect(into).toEqual(page);
