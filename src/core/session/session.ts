@@ -5,6 +5,7 @@ import type { CommandContext, ConsoleState } from "../commands/command";
 import { parseLine } from "../commands/pipeline";
 import { applyFilters } from "../commands/pipeline";
 import { CommandRegistry } from "../commands/registry";
+import { currentTask, formatContext } from "../commands/set";
 import { openDump } from "../dump/open";
 import { ElfFile } from "../dump/elf";
 import type { Dump } from "../dump/dump";
@@ -57,8 +58,14 @@ export class Session {
   /** What crash prints when it starts: the `sys` summary, then the current (panic) task's context. */
   startup(): LineResult {
     const sys = this.run("sys");
-    const set = this.commands.find("set") ? this.run("set") : { text: "", errors: [] };
-    return { text: sys.text + (set.text ? "\n" + set.text : ""), errors: [...sys.errors, ...set.errors] };
+    let context = "";
+    const errors = [...sys.errors];
+    try {
+      context = "\n" + formatContext(this.context.prog, currentTask(this.context), { indent: 5 });
+    } catch (err) {
+      errors.push(errorLine(err, "set"));
+    }
+    return { text: sys.text + context, errors };
   }
 
   /** Runs one console line (`cmd args | filter ... > file`). Errors come back as lines, never as throws. */
