@@ -128,6 +128,9 @@ export class DiskdumpVmcore extends DumpBase {
   private stats: PageStats | null = null;
   /** The descriptor classify() read for a present page (saves readPage a second lookup). */
   private found: PageDescriptor | null = null;
+  private memoPfn = -1;
+  private memoClass = ABSENT;
+  private memoFound: PageDescriptor | null = null;
 
   private constructor(
     readonly source: ByteSource,
@@ -254,7 +257,20 @@ export class DiskdumpVmcore extends DumpBase {
    * incomplete dump, was never written (offset 0, or cut off by the end of the file).
    */
   private classify(pfn: number): number {
+    // readPhys asks pageState then readPage for the same pfn, and walkers read one page many times in a row.
+    if (pfn === this.memoPfn) {
+      this.found = this.memoFound;
+      return this.memoClass;
+    }
     this.found = null;
+    const c = this.classifyUncached(pfn);
+    this.memoPfn = pfn;
+    this.memoClass = c;
+    this.memoFound = this.found;
+    return c;
+  }
+
+  private classifyUncached(pfn: number): number {
     if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.maxPfn) return ABSENT;
     if (!this.dumpBitmap.test(pfn)) return this.memoryBitmap.test(pfn) ? FILTERED : ABSENT;
     if (this.zeroPageOffset === null && !this.incomplete) return PRESENT;
