@@ -16,6 +16,8 @@ export interface CommandContext {
   commands: CommandRegistry;
   /** The kernel's symbols, for address-to-name lookups (sym, rd -s, dis). */
   symbols: SymbolTable;
+  /** "file: line" of a kernel text address, when the debuginfo has line tables. */
+  lineAt?: (address: bigint) => string | undefined;
   /** The kernel's address space with its page-table walker (vtop, ptov). */
   addressSpace: X86_64AddressSpace;
 }
