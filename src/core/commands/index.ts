@@ -1,10 +1,15 @@
 // Every console command. One file per command (or family) under src/core/commands; add new ones here.
 import type { Command } from "./command";
 import { helpCommand } from "./help";
+import { logCommand } from "./log";
 import { psCommand } from "./ps";
 import { setCommand } from "./set";
 import { rdCommand } from "./rd";
+import { sysCommand } from "./sys";
+import { ptypeCommand, structCommand, unionCommand, whatisCommand } from "./types";
+import { evalCommand, printCommand } from "./print";
+import { symCommand } from "./sym";
 
 export function builtinCommands(): Command[] {
-  return [helpCommand, rdCommand, psCommand, setCommand];
+  return [helpCommand, rdCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand];
 }
