@@ -362,6 +362,7 @@ export class DiskdumpVmcore extends DumpBase {
     if (this.stats !== null) return this.stats;
     const byCompression: Record<string, number> = {};
     const bump = (k: string) => (byCompression[k] = (byCompression[k] ?? 0) + 1);
+    // A hostile 2nd bitmap can claim 2^31 pages: past the end of the file they are counted, not visited.
     const dumped = this.dumpBitmap.count;
     let unwritten = 0;
     let zero = 0;
@@ -389,7 +390,7 @@ export class DiskdumpVmcore extends DumpBase {
       // Descriptors cut off by the end of the file: excluded in an incomplete dump, unreadable otherwise.
       const missing = want / PAGE_DESC_SIZE - n;
       if (this.incomplete) unwritten += missing;
-      else for (let i = 0; i < missing; i++) bump("unreadable");
+      else if (missing > 0) byCompression.unreadable = (byCompression.unreadable ?? 0) + missing;
     }
     const filtered = this.memoryBitmap === this.dumpBitmap ? 0 : this.memoryBitmap.countAndNot(this.dumpBitmap);
     this.stats = { present: dumped - unwritten - zero, excluded: filtered + zero + unwritten, byCompression };

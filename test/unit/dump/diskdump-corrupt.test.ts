@@ -204,6 +204,17 @@ describe("diskdump: bad input", () => {
     expect(dump.pageStats().byCompression.unreadable).toBe(6);
   });
 
+  it("a 2nd bitmap claiming a million pages with no descriptors is counted, not walked", () => {
+    const built = buildDiskdump({ pages: new Map([[3, testPage(3)]]), maxMapnr: 1 << 20 });
+    const bytes = built.bytes.slice();
+    bytes.fill(0xff, built.bitmap2Offset, built.dataOffset);
+    const dump = DiskdumpVmcore.open(new BytesSource(NAME, bytes));
+    const stats = dump.pageStats();
+    expect(stats.present).toBe(1 << 20);
+    expect(stats.byCompression.unreadable).toBeGreaterThan((1 << 20) - 300);
+    expect(() => dump.readPage(1 << 19)).toThrow(/page descriptor #524288 lies past the end of the file/);
+  });
+
   it("refuses files that are not dumps", () => {
     let x = 12345;
     const random = new Uint8Array(65536).map(() => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0), x >>> 24));
