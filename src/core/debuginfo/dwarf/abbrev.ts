@@ -1,0 +1,177 @@
+// Abbreviation tables (.debug_abbrev, DWARF 5 section 7.5.3): per code, a tag, a children flag and a list of
+// (attribute, form) pairs. Each abbreviation also carries a skip plan, so that walking past a DIE whose
+// attributes nobody asked for costs one add per run of fixed-size forms: the inner loop of the index build.
+import * as C from "./constants";
+import { SectionReader } from "./reader";
+
+/** A form whose size the plan cannot know in advance: the plan stores `-form` and the walker decodes it. */
+export interface Abbrev {
+  readonly code: number;
+  readonly tag: number;
+  readonly hasChildren: boolean;
+  readonly attrs: readonly number[];
+  readonly forms: readonly number[];
+  /** DW_FORM_implicit_const values, by attribute index (DWARF 5: stored in the abbreviation, not the DIE). */
+  readonly implicitConst: ReadonlyMap<number, bigint> | undefined;
+  /** >= 0: skip this many bytes; < 0: skip one value of form `-entry`. */
+  readonly skipPlan: readonly number[];
+  /** Total attribute bytes when every form is fixed-size, else -1. */
+  readonly fixedSize: number;
+  /** Index of DW_AT_sibling in attrs, or -1. */
+  readonly siblingIndex: number;
+}
+
+/** The shape of a unit that decides the size of forms: address size and offset size (4: 32-bit DWARF). */
+export interface FormShape {
+  readonly addrSize: number;
+  /** DW_FORM_ref_addr is address-sized in DWARF 2, offset-sized from DWARF 3. */
+  readonly refAddrSize: number;
+}
+
+export const OFFSET_SIZE = 4;
+
+/** Size of a value of `form`, or -1 when it depends on the data (LEB128, strings, blocks, indirect). */
+export function fixedFormSize(form: number, shape: FormShape): number {
+  switch (form) {
+    case C.DW_FORM_addr:
+      return shape.addrSize;
+    case C.DW_FORM_data1:
+    case C.DW_FORM_ref1:
+    case C.DW_FORM_flag:
+    case C.DW_FORM_strx1:
+    case C.DW_FORM_addrx1:
+      return 1;
+    case C.DW_FORM_data2:
+    case C.DW_FORM_ref2:
+    case C.DW_FORM_strx2:
+    case C.DW_FORM_addrx2:
+      return 2;
+    case C.DW_FORM_strx3:
+    case C.DW_FORM_addrx3:
+      return 3;
+    case C.DW_FORM_data4:
+    case C.DW_FORM_ref4:
+    case C.DW_FORM_strx4:
+    case C.DW_FORM_addrx4:
+    case C.DW_FORM_ref_sup4:
+      return 4;
+    case C.DW_FORM_data8:
+    case C.DW_FORM_ref8:
+    case C.DW_FORM_ref_sig8:
+    case C.DW_FORM_ref_sup8:
+      return 8;
+    case C.DW_FORM_data16:
+      return 16;
+    case C.DW_FORM_strp:
+    case C.DW_FORM_line_strp:
+    case C.DW_FORM_sec_offset:
+    case C.DW_FORM_strp_sup:
+    case C.DW_FORM_GNU_ref_alt:
+    case C.DW_FORM_GNU_strp_alt:
+      return OFFSET_SIZE;
+    case C.DW_FORM_ref_addr:
+      return shape.refAddrSize;
+    case C.DW_FORM_flag_present:
+    case C.DW_FORM_implicit_const:
+      return 0;
+    case C.DW_FORM_block1:
+    case C.DW_FORM_block2:
+    case C.DW_FORM_block4:
+    case C.DW_FORM_block:
+    case C.DW_FORM_exprloc:
+    case C.DW_FORM_string:
+    case C.DW_FORM_sdata:
+    case C.DW_FORM_udata:
+    case C.DW_FORM_ref_udata:
+    case C.DW_FORM_indirect:
+    case C.DW_FORM_strx:
+    case C.DW_FORM_addrx:
+    case C.DW_FORM_loclistx:
+    case C.DW_FORM_rnglistx:
+    case C.DW_FORM_GNU_addr_index:
+    case C.DW_FORM_GNU_str_index:
+      return -1;
+  }
+  return -2;
+}
+
+/** A table's abbreviations by code. Codes are dense from 1 in every compiler's output; a map takes the rest. */
+export class AbbrevTable {
+  private readonly dense: (Abbrev | undefined)[] = [];
+  private readonly sparse = new Map<number, Abbrev>();
+  constructor(readonly offset: number) {}
+  add(a: Abbrev): void {
+    if (a.code < 1 << 16) this.dense[a.code] = a;
+    else this.sparse.set(a.code, a);
+  }
+  get(code: number): Abbrev | undefined {
+    return code < 1 << 16 ? this.dense[code] : this.sparse.get(code);
+  }
+}
+
+/** More abbreviations than one table of any real object has (vmlinux CUs: a few hundred). */
+const MAX_ABBREVS = 1 << 20;
+/** More attributes than one abbreviation has (GCC: under 30). */
+const MAX_ATTRS = 4096;
+
+/** Parses the table at `offset` of .debug_abbrev (up to its terminating 0 code). */
+export function parseAbbrevTable(bytes: Uint8Array, name: string, offset: number, shape: FormShape): AbbrevTable {
+  const r = new SectionReader(bytes, name, offset);
+  if (offset >= bytes.length) r.fail("abbreviation table offset past the end of the section");
+  const table = new AbbrevTable(offset);
+  for (let n = 0; ; n++) {
+    if (n > MAX_ABBREVS) r.fail("abbreviation table does not end");
+    const at = r.pos;
+    const code = r.uleb();
+    if (code === 0) return table;
+    if (table.get(code)) r.fail(`duplicate abbreviation code ${code}`, at);
+    const tag = r.uleb();
+    const children = r.u8();
+    if (children > 1) r.fail(`bad DW_CHILDREN value ${children}`, at);
+    const attrs: number[] = [];
+    const forms: number[] = [];
+    let implicitConst: Map<number, bigint> | undefined;
+    for (;;) {
+      if (attrs.length > MAX_ATTRS) r.fail("abbreviation has too many attributes", at);
+      const attrPos = r.pos;
+      const attr = r.uleb();
+      const form = r.uleb();
+      if (attr === 0 && form === 0) break;
+      if (attr === 0 || attr > 0xffff || form > 0xffff) r.fail(`bad attribute 0x${attr.toString(16)} / form 0x${form.toString(16)}`, attrPos);
+      if (fixedFormSize(form, shape) === -2) r.fail(`unknown form 0x${form.toString(16)}`, attrPos);
+      if (form === C.DW_FORM_implicit_const) (implicitConst ??= new Map()).set(attrs.length, r.slebBig());
+      attrs.push(attr);
+      forms.push(form);
+    }
+    table.add(makeAbbrev(code, tag, children === 1, attrs, forms, implicitConst, shape));
+  }
+}
+
+function makeAbbrev(code: number, tag: number, hasChildren: boolean, attrs: number[], forms: number[], implicitConst: Map<number, bigint> | undefined, shape: FormShape): Abbrev {
+  const plan: number[] = [];
+  let run = 0;
+  let fixed = true;
+  for (const form of forms) {
+    const size = fixedFormSize(form, shape);
+    if (size >= 0) run += size;
+    else {
+      fixed = false;
+      if (run > 0) plan.push(run);
+      run = 0;
+      plan.push(-form);
+    }
+  }
+  if (run > 0) plan.push(run);
+  return {
+    code,
+    tag,
+    hasChildren,
+    // Plain arrays of small integers: cheaper to allocate than typed arrays, as fast to read.
+    attrs,
+    forms,
+    implicitConst,
+    skipPlan: plan,
+    fixedSize: fixed ? run : -1,
+    siblingIndex: attrs.indexOf(C.DW_AT_sibling),
+  };
+}

@@ -1,0 +1,184 @@
+// One object's DWARF: the sections, the unit headers (read once, on first need), abbreviation tables (cached
+// per offset) and the unit-level bases DWARF 5 indexes go through (str_offsets, addr). Everything else is
+// decoded when a DIE is asked for.
+import { DumpFormatError } from "../../io/errors";
+import { parseAbbrevTable, type AbbrevTable } from "./abbrev";
+import * as C from "./constants";
+import { Die, skipAttrs } from "./die";
+import { decodeCString, sectionBytes, sectionLabel, SectionReader, type DwarfSections } from "./reader";
+import { readUnitHeaders, unitContaining, type UnitHeader } from "./unit";
+
+/** What the unit's DW_TAG_compile_unit says that other DIEs of the unit depend on. */
+export interface UnitAttrs {
+  readonly name?: string;
+  readonly compDir?: string;
+  readonly stmtList?: number;
+  readonly lowPc?: bigint;
+  readonly strOffsetsBase: number;
+  readonly addrBase: number;
+  readonly rnglistsBase: number;
+  readonly loclistsBase: number;
+}
+
+/** DWARF 5 7.26 and 7.27: the first entry of a str_offsets / addr contribution follows an 8-byte header. */
+const DEFAULT_TABLE_BASE = 8;
+/**
+ * Abbreviation tables kept decoded. GCC writes one table per unit (vmlinux: 2,170 tables, ~100 MB decoded);
+ * a bounded LRU keeps the index build's heap flat and type lookups, which touch few units, fast.
+ */
+const ABBREV_CACHE_TABLES = 128;
+/** Nesting deeper than any C program's DIE tree (GCC's deepest lexical-block nests: a few dozen). */
+const MAX_DEPTH = 1024;
+
+export class Dwarf {
+  readonly info: Uint8Array;
+  readonly infoName: string;
+  private unitList: UnitHeader[] | undefined;
+  private readonly abbrevCache = new Map<number, AbbrevTable>();
+  private readonly unitAttrCache = new Map<number, UnitAttrs>();
+
+  constructor(readonly sections: DwarfSections) {
+    this.info = sections.info;
+    this.infoName = sectionLabel(sections, "info");
+  }
+
+  units(): readonly UnitHeader[] {
+    return (this.unitList ??= readUnitHeaders(this.info, this.infoName));
+  }
+
+  unitFor(offset: number): UnitHeader {
+    const u = unitContaining(this.units(), offset);
+    if (!u || offset < u.dieOffset) throw new DumpFormatError(this.infoName, offset, "offset is not inside any unit's DIEs");
+    return u;
+  }
+
+  abbrevs(u: UnitHeader): AbbrevTable {
+    // Address size changes form sizes; every unit of one object has the same, so the offset is the key and
+    // a unit that differs gets its own entry.
+    const key = u.abbrevOffset * 16 + u.addrSize + (u.shape.refAddrSize === u.addrSize && u.version <= 2 ? 1 : 0);
+    let t = this.abbrevCache.get(key);
+    if (t) {
+      // Most recently used last: the Map's insertion order is the LRU order.
+      this.abbrevCache.delete(key);
+      this.abbrevCache.set(key, t);
+      return t;
+    }
+    t = parseAbbrevTable(sectionBytes(this.sections, "abbrev"), sectionLabel(this.sections, "abbrev"), u.abbrevOffset, u.shape);
+    this.abbrevCache.set(key, t);
+    if (this.abbrevCache.size > ABBREV_CACHE_TABLES) this.abbrevCache.delete(this.abbrevCache.keys().next().value!);
+    return t;
+  }
+
+  /** The DIE at `off` of unit `u`, or undefined for a null entry (the end of a sibling list). */
+  dieAt(u: UnitHeader, off: number): Die | undefined {
+    const r = new SectionReader(this.info, this.infoName, off, u.end);
+    const code = r.uleb();
+    if (code === 0) return undefined;
+    const a = this.abbrevs(u).get(code);
+    if (!a) throw new DumpFormatError(this.infoName, off, `abbreviation code ${code} not in the table at .debug_abbrev 0x${u.abbrevOffset.toString(16)}`);
+    return new Die(this, u, off, a, r.pos);
+  }
+
+  /** The DIE at absolute .debug_info offset `off` (a reference target). */
+  die(off: number): Die {
+    const u = this.unitFor(off);
+    const d = this.dieAt(u, off);
+    if (!d) throw new DumpFormatError(this.infoName, off, "reference to a null entry");
+    return d;
+  }
+
+  cuDie(u: UnitHeader): Die {
+    const d = this.dieAt(u, u.dieOffset);
+    if (!d) throw new DumpFormatError(this.infoName, u.dieOffset, "unit without a unit DIE");
+    return d;
+  }
+
+  /** Offset of the DIE after `d` at the same level. */
+  nextSibling(d: Die): number {
+    if (!d.hasChildren) return d.end;
+    if (d.abbrev.siblingIndex >= 0) {
+      const sib = d.ref(C.DW_AT_sibling)!;
+      if (sib > d.offset && sib <= d.unit.end) return sib;
+      // A bad sibling is not fatal: the tree walk below is the truth.
+    }
+    return this.skipChildren(d.unit, d.end);
+  }
+
+  /** Walks a run of children starting at `off` and returns the offset after its terminating null entry. */
+  skipChildren(u: UnitHeader, off: number): number {
+    const b = this.info;
+    const table = this.abbrevs(u);
+    let depth = 1;
+    let pos = off;
+    while (depth > 0) {
+      // GNU as writes unit DIEs that announce children and have none: the unit's end closes every open list.
+      if (pos === u.end) return pos;
+      if (!(pos < u.end)) throw new DumpFormatError(this.infoName, Math.min(pos, u.end) || u.end, "DIE tree runs past the end of the unit");
+      const at = pos;
+      let code = 0;
+      let mul = 1;
+      for (let i = 0; ; i++) {
+        const byte = b[pos++]!;
+        code += (byte & 0x7f) * mul;
+        if ((byte & 0x80) === 0) break;
+        if (i > 8) throw new DumpFormatError(this.infoName, at, "abbreviation code too long");
+        mul *= 128;
+      }
+      if (code === 0) {
+        depth--;
+        continue;
+      }
+      const a = table.get(code);
+      if (!a) throw new DumpFormatError(this.infoName, at, `abbreviation code ${code} not in the table at .debug_abbrev 0x${u.abbrevOffset.toString(16)}`);
+      pos = skipAttrs(b, pos, a, u);
+      if (!(pos <= u.end)) throw new DumpFormatError(this.infoName, at, "DIE attributes run past the end of the unit");
+      if (a.hasChildren && ++depth > MAX_DEPTH) throw new DumpFormatError(this.infoName, at, "DIE tree nested too deeply");
+    }
+    return pos;
+  }
+
+  unitAttrs(u: UnitHeader): UnitAttrs {
+    let attrs = this.unitAttrCache.get(u.offset);
+    if (attrs) return attrs;
+    const d = this.cuDie(u);
+    // Bases first: strx names in the unit DIE itself go through str_offsets_base.
+    const base = (at: number): number => {
+      const v = d.has(at) ? d.sectionOffset(at) : undefined;
+      return v && "offset" in v ? v.offset : DEFAULT_TABLE_BASE;
+    };
+    const partial: UnitAttrs = { strOffsetsBase: base(C.DW_AT_str_offsets_base), addrBase: base(C.DW_AT_addr_base), rnglistsBase: base(C.DW_AT_rnglists_base), loclistsBase: base(C.DW_AT_loclists_base) };
+    this.unitAttrCache.set(u.offset, partial);
+    const stmt = d.has(C.DW_AT_stmt_list) ? d.sectionOffset(C.DW_AT_stmt_list) : undefined;
+    attrs = {
+      ...partial,
+      name: d.string(C.DW_AT_name),
+      compDir: d.string(C.DW_AT_comp_dir),
+      stmtList: stmt && "offset" in stmt ? stmt.offset : undefined,
+      lowPc: d.has(C.DW_AT_low_pc) ? d.address(C.DW_AT_low_pc) : undefined,
+    };
+    this.unitAttrCache.set(u.offset, attrs);
+    return attrs;
+  }
+
+  str(off: number): string {
+    return decodeCString(sectionBytes(this.sections, "str"), off, sectionLabel(this.sections, "str"));
+  }
+
+  lineStr(off: number): string {
+    return decodeCString(sectionBytes(this.sections, "lineStr"), off, sectionLabel(this.sections, "lineStr"));
+  }
+
+  /** .debug_str offset of string index `index` of unit `u` (DW_FORM_strx*). */
+  strOffset(u: UnitHeader, index: number): number {
+    const base = this.unitAttrCache.get(u.offset)?.strOffsetsBase ?? this.unitAttrs(u).strOffsetsBase;
+    const r = new SectionReader(sectionBytes(this.sections, "strOffsets"), sectionLabel(this.sections, "strOffsets"), base + index * 4);
+    return r.u32();
+  }
+
+  /** Address index `index` of unit `u` (DW_FORM_addrx*, DW_RLE_*x). */
+  addrx(u: UnitHeader, index: number): bigint {
+    const base = this.unitAttrCache.get(u.offset)?.addrBase ?? this.unitAttrs(u).addrBase;
+    const r = new SectionReader(sectionBytes(this.sections, "addr"), sectionLabel(this.sections, "addr"), base + index * u.addrSize);
+    return r.address(u.addrSize);
+  }
+}
