@@ -123,7 +123,9 @@ export class Btf implements TypeSystem {
 
   /** Start of type `id`'s record within this blob; `id` must be one of this Btf's own. */
   private rec(id: number): number {
-    return this.layout.offsets[id - this.layout.firstId]!;
+    const r = this.layout.offsets[id - this.layout.firstId];
+    if (r === undefined) throw this.error(0, `type id ${id} out of range (${this.layout.firstId}..${this.lastId})`);
+    return r;
   }
 
   /** Checks a type id read at `where` (blob offset) against the ids that exist. */

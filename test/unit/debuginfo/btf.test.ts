@@ -193,6 +193,10 @@ describe("BTF types", () => {
     expect(ptr.kind === "pointer" && ptr.target).toBe(t.typeById(int));
     expect(() => t.typeById(sec)).toThrow(/not a type/);
     expect(() => t.typeById(t.lastId + 1)).toThrow(/out of range/);
+    expect(() => t.kindOf(t.lastId + 1)).toThrow(/out of range/);
+    expect(() => t.nameOf(-1)).toThrow(/out of range/);
+    expect(t.kindOf(p)).toBe(2); // BTF_KIND_PTR
+    expect(t.nameOf(int)).toBe("int");
   });
 
   it("opens through a ByteSource and names it in errors", () => {
