@@ -10,9 +10,10 @@
 // distance 0 (`0x11 0x00 0x00`).
 //
 // Safety: every read of the input and every write of the output is bounds-checked; a match may not reach
-// before the start of the output; the end marker must be present and be the last byte of the input.
-// Termination: every loop iteration consumes at least one input byte, so the work is bounded by the input
-// length times the output capacity.
+// before the start of the output; the end marker must be present and be the last byte of the input. Like the
+// kernel (and unlike liblzo2, which stops at any distance-0 match) the end marker must have length 3.
+// Termination: every instruction consumes at least two input bytes and writes only inside the output, so the
+// work is bounded by the input length plus the output capacity.
 import { CodecError } from "../io/errors";
 
 const CODEC = "lzo";
