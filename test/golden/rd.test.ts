@@ -19,9 +19,14 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("rd (golden)", () => {
       expect(normalize(r.text)).toBe(normalize(reference(`${file}.txt`)));
     });
   }
+  it("a zero page stored through makedumpfile's shared zero page reads as zeros, as crash shows it", () => {
+    const r = fixtureSession()!.run("rd -p 100000 2");
+    expect(r.errors).toEqual([]);
+    expect(r.text).toBe("          100000:  0000000000000000 0000000000000000   ................\n");
+  });
   it("an address in an excluded page gives crash's error line after what was readable", () => {
-    // Physical 0x100000 is excluded at dump level 31 (reference/libkdumpfile: read as zeros there).
-    const r = fixtureSession()!.run("rd -p 100000 4");
+    // In dump.elf, 0x100000 lies in a PT_LOAD tail that makedumpfile -E filtered out (p_filesz 0).
+    const r = fixtureSession("elf")!.run("rd -p 100000 2");
     expect(r.text).toBe("");
     expect(r.errors).toEqual(['rd: page excluded: physical address: 100000  type: "64-bit PHYSADDR"']);
   });

@@ -67,19 +67,20 @@ describe("DiskdumpVmcore on synthetic kdump-compressed files", () => {
     expect(dump.readPhys(20 * PS, 8, { zeroFill: true })).toEqual(new Uint8Array(8));
   });
 
-  it("reports zero pages that share makedumpfile's pd_zero as excluded (dump level bit 1) and reads them only with zeroFill", () => {
+  it("reads zero pages that share makedumpfile's pd_zero (dump level bit 1) as present zero pages", () => {
     const spec = sampleSpec();
     spec.pages.set(4, new Uint8Array(PS));
     spec.pages.set(41, new Uint8Array(PS));
     const dump = open(buildDiskdump(spec).bytes);
     expect(dump.zeroPageOffset).toBe(dump.pageDescriptor(4)!.offset);
-    expect(dump.pageState(4)).toBe("excluded");
-    expect(dump.exclusionReason(41)).toBe("zero");
+    expect(dump.pageState(4)).toBe("present");
+    expect(dump.exclusionReason(41)).toBeNull();
     expect(dump.exclusionReason(12)).toBe("filtered");
     expect(dump.exclusionReason(5)).toBeNull();
-    expect(() => dump.readPage(41)).toThrow(ExcludedPageError);
-    expect(dump.readPhys(4 * PS, 100, { zeroFill: true })).toEqual(new Uint8Array(100));
-    expect(dump.pageStats()).toMatchObject({ present: 16, excluded: 8 });
+    expect(dump.readPage(41)).toEqual(new Uint8Array(PS));
+    expect(dump.readPhys(4 * PS, 100)).toEqual(new Uint8Array(100));
+    expect(dump.pageStats()).toMatchObject({ present: 18, excluded: 6 });
+    expect(dump.pageStats().byCompression.zero).toBe(2);
     // Without DL_EXCLUDE_ZERO the same zero pages are stored one by one and are present.
     const level30 = open(buildDiskdump({ ...spec, dumpLevel: 30 }).bytes);
     expect(level30.zeroPageOffset).toBeNull();
@@ -236,20 +237,18 @@ describe("QEMU dump-guest-memory -z (kdump-compressed, flattened)", () => {
       expect(dump.vmcoreinfo).toBeNull();
       expect(dump.cpus.map((c) => c.pid)).toEqual([100, 101, 102, 103]);
       expect(dump.notes.filter((n) => n.name === "QEMU")).toHaveLength(4);
-      // Dump level 1: every zero page points at one shared zero page and is reported excluded (reason "zero").
+      // Dump level 1: every zero page points at one shared zero page; it reads as the zero page it was.
       for (const [pfn, page] of pages) {
         if (pfn % 3 === 0 && pfn < 160) {
-          expect(dump.pageState(pfn)).toBe("excluded");
-          expect(dump.exclusionReason(pfn)).toBe("zero");
-          expect(() => dump.readPage(pfn)).toThrow(ExcludedPageError);
-          expect(dump.readPhys(pfn * PS, PS, { zeroFill: true })).toEqual(page);
+          expect(dump.pageState(pfn)).toBe("present");
+          expect(dump.readPage(pfn)).toEqual(page);
         } else expect(firstDifference(dump.readPage(pfn), page)).toBe(-1);
       }
       expect(dump.pageDescriptor(0)!.offset).toBe(dump.pageDescriptor(3)!.offset);
       expect(dump.pageState(200)).toBe("absent");
       expect(dump.exclusionReason(200)).toBeNull();
-      expect(dump.pageStats()).toMatchObject({ present: 150, excluded: 54 });
-      expect(dump.format.details.excluded_zero).toBe(54);
+      expect(dump.pageStats()).toMatchObject({ present: 204, excluded: 0 });
+      expect(dump.format.details.zero_pages).toBe(54);
       expect(dump.memoryRanges).toEqual([
         { start: 0, end: 160 * PS },
         { start: 256 * PS, end: 300 * PS },
