@@ -1,6 +1,8 @@
 // Every console command. One file per command (or family) under src/core/commands; add new ones here.
 import type { Command } from "./command";
 import { helpCommand } from "./help";
+import { kmemCommand } from "./kmem";
+import { ptovCommand, vtopCommand } from "./vtop";
 import { logCommand } from "./log";
 import { psCommand } from "./ps";
 import { setCommand } from "./set";
@@ -9,7 +11,11 @@ import { sysCommand } from "./sys";
 import { ptypeCommand, structCommand, unionCommand, whatisCommand } from "./types";
 import { evalCommand, printCommand } from "./print";
 import { symCommand } from "./sym";
+import { taskCommand } from "./task";
+import { foreachCommand } from "./foreach";
+import { modCommand } from "./mod";
+import { netCommand } from "./net";
 
 export function builtinCommands(): Command[] {
-  return [helpCommand, rdCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand];
+  return [helpCommand, rdCommand, vtopCommand, ptovCommand, kmemCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand, taskCommand, foreachCommand, modCommand, netCommand];
 }
