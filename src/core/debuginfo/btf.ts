@@ -12,8 +12,6 @@ import {
   BTF_INT_SIGNED,
   BTF_KIND_ARRAY,
   BTF_KIND_CONST,
-  BTF_KIND_DATASEC,
-  BTF_KIND_DECL_TAG,
   BTF_KIND_ENUM,
   BTF_KIND_ENUM64,
   BTF_KIND_FLOAT,
@@ -32,7 +30,6 @@ import {
   BTF_MEMBER_SIZE,
   BTF_PARAM_SIZE,
   BTF_TYPE_SIZE,
-  BTF_VAR_SECINFO_SIZE,
   INFO_OFF,
   NAME_OFF_OFF,
   SIZE_OR_TYPE_OFF,
@@ -42,14 +39,14 @@ import {
   scanBtf,
   type BtfLayout,
 } from "./btf-format";
+import { buildEnumeratorIndex, buildNameIndex, buildSectionOffsets, type NameIndex, type StringAt } from "./btf-index";
+import { BtfArray, BtfEnum, BtfFunction, BtfMember, BtfParameter, BtfPointer, BtfQualified, BtfStruct, BtfTypedef, type BtfTypeSource } from "./btf-types";
 import type {
   EnumType,
   Enumerator,
   FunctionInfo,
-  FunctionType,
   Member,
   Parameter,
-  StructType,
   Type,
   TypeKindFilter,
   TypeSystem,
@@ -79,16 +76,17 @@ export function openBtf(source: ByteSource, options: BtfOptions = {}): Btf {
   return new Btf(source.read(0, source.size), { file: source.name, ...options });
 }
 
-export class Btf implements TypeSystem {
+export class Btf implements TypeSystem, BtfTypeSource {
   readonly layout: BtfLayout;
   readonly base: Btf | undefined;
   private readonly pointerSize: number;
   /** String offsets below this are the base's (split BTF). */
   private readonly strBase: number;
-  private readonly types: (Type | undefined)[] = [];
+  /** Built types by id - firstId; pre-sized so that V8 keeps fast (holey) elements. */
+  private readonly types: (Type | undefined)[];
   private strings: string | undefined;
-  private nameIndex: Map<string, number | number[]> | undefined;
-  private funcIndex: Map<string, number | number[]> | undefined;
+  private nameIndex: NameIndex | undefined;
+  private funcIndex: NameIndex | undefined;
   /** Enumerator name -> enum id * 0x10000 + index (ids < 2^20, index < 2^16). */
   private enumeratorIndex: Map<string, number> | undefined;
   /** VAR id -> offset in .data..percpu. */
@@ -102,6 +100,7 @@ export class Btf implements TypeSystem {
     this.strBase = this.base ? this.base.strBase + this.base.layout.strLen : 0;
     const firstId = this.base ? this.base.lastId + 1 : 1;
     this.layout = scanBtf(bytes, options.file ?? ".BTF", options.fileOffset ?? 0, firstId);
+    this.types = new Array<Type | undefined>(this.layout.offsets.length);
   }
 
   get firstId(): number {
@@ -181,37 +180,13 @@ export class Btf implements TypeSystem {
   }
 
   private lookupIds(name: string, functions: boolean): number[] {
-    const own = functions ? (this.funcIndex ??= this.buildIndex(true)).get(name) : (this.nameIndex ??= this.buildIndex(false)).get(name);
+    const str: StringAt = (off, where) => this.str(off, where);
+    const index = functions
+      ? (this.funcIndex ??= buildNameIndex(this.layout, this.strs(), this.strBase, str, true))
+      : (this.nameIndex ??= buildNameIndex(this.layout, this.strs(), this.strBase, str, false));
+    const own = index.get(name);
     const mine = own === undefined ? [] : typeof own === "number" ? [own] : own;
     return this.base ? [...mine, ...this.base.lookupIds(name, functions)] : [...mine];
-  }
-
-  /**
-   * Name -> ids of this Btf's own named types. FUNCs (about half the names of a vmlinux) get their own map,
-   * built only when a function is looked up. Members, parameters and tags are not looked up by name, and
-   * sections are not types.
-   */
-  private buildIndex(functions: boolean): Map<string, number | number[]> {
-    const map = new Map<string, number | number[]>();
-    const { view, offsets, firstId } = this.layout;
-    const s = this.strs();
-    const strBase = this.strBase;
-    for (let i = 0; i < offsets.length; i++) {
-      const r = offsets[i]!;
-      const nameOff = view.getUint32(r + NAME_OFF_OFF, true);
-      if (nameOff === 0) continue;
-      const kind = btfKind(view.getUint32(r + INFO_OFF, true));
-      if ((kind === BTF_KIND_FUNC) !== functions || kind === BTF_KIND_DATASEC || kind === BTF_KIND_DECL_TAG || kind === BTF_KIND_TYPE_TAG) continue;
-      const local = nameOff - strBase;
-      // Inline of str() for own strings (the hot case); base strings and bad offsets go the checked way.
-      const name = local >= 0 && local < s.length ? s.slice(local, s.indexOf("\0", local)) : this.str(nameOff, r);
-      const id = firstId + i;
-      const prev = map.get(name);
-      if (prev === undefined) map.set(name, id);
-      else if (typeof prev === "number") map.set(name, [prev, id]);
-      else prev.push(id);
-    }
-    return map;
   }
 
   /** The Type for a type id (0 is void). Throws DumpFormatError for ids that are not types (DATASEC, DECL_TAG). */
@@ -235,8 +210,9 @@ export class Btf implements TypeSystem {
     const info = view.getUint32(r + INFO_OFF, true);
     const kind = btfKind(info);
     const sizeOrType = view.getUint32(r + SIZE_OR_TYPE_OFF, true);
-    const name = (): string => this.str(view.getUint32(r + NAME_OFF_OFF, true), r);
-    const target = (): Type => this.typeById(this.checkId(sizeOrType, r + SIZE_OR_TYPE_OFF));
+    const nameOff = view.getUint32(r + NAME_OFF_OFF, true);
+    const name = (): string => this.str(nameOff, r);
+    const targetId = (): number => this.checkId(sizeOrType, r + SIZE_OR_TYPE_OFF);
     switch (kind) {
       case BTF_KIND_INT: {
         const encoding = view.getUint32(r + BTF_TYPE_SIZE, true) >>> 24;
@@ -249,21 +225,20 @@ export class Btf implements TypeSystem {
       case BTF_KIND_FLOAT:
         return { kind: "float", name: name(), size: sizeOrType };
       case BTF_KIND_PTR:
-        return { kind: "pointer", size: this.pointerSize, get target() { return target(); } };
+        return new BtfPointer(this, this.pointerSize, targetId());
       case BTF_KIND_ARRAY: {
         this.checkChain(id);
         const elemId = this.checkId(view.getUint32(r + BTF_TYPE_SIZE, true), r + BTF_TYPE_SIZE); // btf_array.type
         const nelems = view.getUint32(r + BTF_TYPE_SIZE + 8, true); // btf_array.nelems
         // BTF writes both `x[]` and `x[0]` as 0 elements: report them as flexible.
-        const element = (): Type => this.typeById(elemId);
-        return { kind: "array", get element() { return element(); }, ...(nelems > 0 ? { count: nelems } : {}) };
+        return new BtfArray(this, elemId, nelems > 0 ? nelems : undefined);
       }
       case BTF_KIND_STRUCT:
       case BTF_KIND_UNION:
-        return this.buildStruct(id, r, info);
+        return new BtfStruct(this, id, kind === BTF_KIND_UNION ? "union" : "struct", nameOff === 0 ? undefined : name(), sizeOrType);
       case BTF_KIND_ENUM:
       case BTF_KIND_ENUM64:
-        return this.buildEnum(r, info);
+        return new BtfEnum(this, id, nameOff === 0 ? undefined : name(), sizeOrType, btfKindFlag(info), btfVlen(info) === 0 ? true : undefined);
       case BTF_KIND_FWD: {
         const n = name();
         const isUnion = btfKindFlag(info);
@@ -273,14 +248,14 @@ export class Btf implements TypeSystem {
       }
       case BTF_KIND_TYPEDEF: {
         this.checkChain(id);
-        return { kind: "typedef", name: name(), get target() { return target(); } };
+        return new BtfTypedef(this, name(), targetId());
       }
       case BTF_KIND_CONST:
       case BTF_KIND_VOLATILE:
       case BTF_KIND_RESTRICT: {
         this.checkChain(id);
         const q = kind === BTF_KIND_CONST ? "const" : kind === BTF_KIND_VOLATILE ? "volatile" : "restrict";
-        return { kind: q, get target() { return target(); } };
+        return new BtfQualified(this, q, targetId());
       }
       // Transparent for our purposes: a type tag annotates its target (`__user`, `__rcu`), a FUNC names its
       // FUNC_PROTO, a VAR is typed by its target.
@@ -288,9 +263,9 @@ export class Btf implements TypeSystem {
       case BTF_KIND_FUNC:
       case BTF_KIND_VAR:
         this.checkChain(id);
-        return target();
+        return this.typeById(targetId());
       case BTF_KIND_FUNC_PROTO:
-        return this.buildFunctionProto(r, info, target);
+        return new BtfFunction(this, id, targetId(), isVariadic(view, r, btfVlen(info)));
       default:
         throw this.error(r + INFO_OFF, `type id ${id} (kind ${kind}) is not a type`);
     }
@@ -317,56 +292,36 @@ export class Btf implements TypeSystem {
     return undefined;
   }
 
-  private buildStruct(id: number, r: number, info: number): StructType {
+  /** Decodes the members of STRUCT/UNION `id` (BtfStruct.members). */
+  readMembers(id: number): Member[] {
+    this.checkContainment(id);
     const { view } = this.layout;
+    const r = this.rec(id);
+    const info = view.getUint32(r + INFO_OFF, true);
     const vlen = btfVlen(info);
     const kindFlag = btfKindFlag(info);
-    const nameOff = view.getUint32(r + NAME_OFF_OFF, true);
-    const name = nameOff === 0 ? undefined : this.str(nameOff, r);
-    const size = view.getUint32(r + SIZE_OR_TYPE_OFF, true);
-    let members: Member[] | undefined;
-    const typeOf = (id: number): Type => this.typeById(id);
-    const readMembers = (): Member[] => {
-      this.checkContainment(id);
-      const out: Member[] = [];
-      for (let i = 0; i < vlen; i++) {
-        const m = r + BTF_TYPE_SIZE + i * BTF_MEMBER_SIZE;
-        const mNameOff = view.getUint32(m, true); // btf_member.name_off
-        const mName = mNameOff === 0 ? undefined : this.str(mNameOff, m);
-        const typeId = this.checkId(view.getUint32(m + 4, true), m + 4); // btf_member.type
-        const offset = view.getUint32(m + 8, true); // btf_member.offset
-        let bitOffset = kindFlag ? offset & 0xffffff : offset;
-        let bitSize = kindFlag ? offset >>> 24 : 0;
-        if (!kindFlag && typeId !== 0 && this.kindOf(typeId) === BTF_KIND_INT) {
-          // Old-style bitfield: the int itself carries the width and an extra bit offset (BTF_INT_OFFSET).
-          const o = this.owner(typeId);
-          const enc = o.layout.view.getUint32(o.rec(typeId) + BTF_TYPE_SIZE, true);
-          const bits = enc & 0xff;
-          const intSize = o.layout.view.getUint32(o.rec(typeId) + SIZE_OR_TYPE_OFF, true);
-          if (bits !== intSize * 8 || ((enc >>> 16) & 0xff) !== 0) {
-            bitSize = bits;
-            bitOffset += (enc >>> 16) & 0xff;
-          }
+    const out: Member[] = [];
+    for (let i = 0; i < vlen; i++) {
+      const m = r + BTF_TYPE_SIZE + i * BTF_MEMBER_SIZE;
+      const mNameOff = view.getUint32(m, true); // btf_member.name_off
+      const typeId = this.checkId(view.getUint32(m + 4, true), m + 4); // btf_member.type
+      const offset = view.getUint32(m + 8, true); // btf_member.offset
+      let bitOffset = kindFlag ? offset & 0xffffff : offset;
+      let bitSize = kindFlag ? offset >>> 24 : 0;
+      if (!kindFlag && typeId !== 0 && this.kindOf(typeId) === BTF_KIND_INT) {
+        // Old-style bitfield: the int itself carries the width and an extra bit offset (BTF_INT_OFFSET).
+        const o = this.owner(typeId);
+        const enc = o.layout.view.getUint32(o.rec(typeId) + BTF_TYPE_SIZE, true);
+        const bits = enc & 0xff;
+        const intSize = o.layout.view.getUint32(o.rec(typeId) + SIZE_OR_TYPE_OFF, true);
+        if (bits !== intSize * 8 || ((enc >>> 16) & 0xff) !== 0) {
+          bitSize = bits;
+          bitOffset += (enc >>> 16) & 0xff;
         }
-        out.push({
-          ...(mName !== undefined ? { name: mName } : {}),
-          get type() {
-            return typeOf(typeId);
-          },
-          bitOffset,
-          ...(bitSize > 0 ? { bitSize } : {}),
-        });
       }
-      return out;
-    };
-    return {
-      kind: btfKind(info) === BTF_KIND_UNION ? "union" : "struct",
-      ...(name !== undefined ? { name } : {}),
-      size,
-      get members() {
-        return (members ??= readMembers());
-      },
-    };
+      out.push(new BtfMember(this, mNameOff === 0 ? undefined : this.str(mNameOff, m), typeId, bitOffset, bitSize > 0 ? bitSize : undefined));
+    }
+    return out;
   }
 
   /**
@@ -419,28 +374,13 @@ export class Btf implements TypeSystem {
     return undefined;
   }
 
-  private buildEnum(r: number, info: number): EnumType {
-    const { view } = this.layout;
-    const vlen = btfVlen(info);
-    const nameOff = view.getUint32(r + NAME_OFF_OFF, true);
-    const signed = btfKindFlag(info);
-    let enumerators: Enumerator[] | undefined;
-    const read = (): Enumerator[] => {
-      const out: Enumerator[] = [];
-      for (let i = 0; i < vlen; i++) out.push({ name: this.enumeratorName(r, info, i), value: this.enumeratorValue(r, info, i) });
-      return out;
-    };
-    return {
-      kind: "enum",
-      ...(nameOff !== 0 ? { name: this.str(nameOff, r) } : {}),
-      size: view.getUint32(r + SIZE_OR_TYPE_OFF, true),
-      signed,
-      get enumerators() {
-        return (enumerators ??= read());
-      },
-      // An enum without enumerators is how BTF writes `enum foo;`.
-      ...(vlen === 0 ? { declaration: true } : {}),
-    };
+  /** Decodes the enumerators of ENUM/ENUM64 `id` (BtfEnum.enumerators). */
+  readEnumerators(id: number): Enumerator[] {
+    const r = this.rec(id);
+    const info = this.layout.view.getUint32(r + INFO_OFF, true);
+    const out: Enumerator[] = [];
+    for (let i = 0; i < btfVlen(info); i++) out.push({ name: this.enumeratorName(r, info, i), value: this.enumeratorValue(r, info, i) });
+    return out;
   }
 
   private enumeratorAt(r: number, info: number, i: number): number {
@@ -459,40 +399,19 @@ export class Btf implements TypeSystem {
     return signed ? BigInt.asIntN(64, v) : v;
   }
 
-  private buildFunctionProto(r: number, info: number, returnType: () => Type): FunctionType {
+  /** Decodes the parameters of FUNC_PROTO `id` (BtfFunction.params), without the trailing `...`. */
+  readParams(id: number): Parameter[] {
     const { view } = this.layout;
-    const vlen = btfVlen(info);
-    // A last parameter with neither name nor type stands for `...`.
-    const lastP = r + BTF_TYPE_SIZE + (vlen - 1) * BTF_PARAM_SIZE;
-    const variadic = vlen > 0 && view.getUint32(lastP, true) === 0 && view.getUint32(lastP + 4, true) === 0;
-    const nParams = variadic ? vlen - 1 : vlen;
-    let params: Parameter[] | undefined;
-    const typeOf = (id: number): Type => this.typeById(id);
-    const read = (): Parameter[] => {
-      const out: Parameter[] = [];
-      for (let i = 0; i < nParams; i++) {
-        const p = r + BTF_TYPE_SIZE + i * BTF_PARAM_SIZE;
-        const nameOff = view.getUint32(p, true); // btf_param.name_off
-        const typeId = this.checkId(view.getUint32(p + 4, true), p + 4); // btf_param.type
-        out.push({
-          ...(nameOff !== 0 ? { name: this.str(nameOff, p) } : {}),
-          get type() {
-            return typeOf(typeId);
-          },
-        });
-      }
-      return out;
-    };
-    return {
-      kind: "function",
-      get returnType() {
-        return returnType();
-      },
-      get params() {
-        return (params ??= read());
-      },
-      variadic,
-    };
+    const r = this.rec(id);
+    const vlen = btfVlen(view.getUint32(r + INFO_OFF, true));
+    const out: Parameter[] = [];
+    for (let i = 0; i < vlen - (isVariadic(view, r, vlen) ? 1 : 0); i++) {
+      const p = r + BTF_TYPE_SIZE + i * BTF_PARAM_SIZE;
+      const nameOff = view.getUint32(p, true); // btf_param.name_off
+      const typeId = this.checkId(view.getUint32(p + 4, true), p + 4); // btf_param.type
+      out.push(new BtfParameter(this, nameOff === 0 ? undefined : this.str(nameOff, p), typeId));
+    }
+    return out;
   }
 
   // ---- TypeSystem ----
@@ -544,21 +463,7 @@ export class Btf implements TypeSystem {
   }
 
   private perCpu(): Map<number, number> {
-    if (this.perCpuOffsets) return this.perCpuOffsets;
-    const map = new Map<number, number>();
-    const { view, offsets } = this.layout;
-    for (let i = 0; i < offsets.length; i++) {
-      const r = offsets[i]!;
-      const info = view.getUint32(r + INFO_OFF, true);
-      if (btfKind(info) !== BTF_KIND_DATASEC) continue;
-      if (this.str(view.getUint32(r + NAME_OFF_OFF, true), r) !== PERCPU_SECTION) continue;
-      for (let j = 0; j < btfVlen(info); j++) {
-        const s = r + BTF_TYPE_SIZE + j * BTF_VAR_SECINFO_SIZE;
-        map.set(view.getUint32(s, true), view.getUint32(s + 4, true)); // btf_var_secinfo.type, .offset
-      }
-    }
-    this.perCpuOffsets = map;
-    return map;
+    return (this.perCpuOffsets ??= buildSectionOffsets(this.layout, (off, where) => this.str(off, where), PERCPU_SECTION));
   }
 
   /** A FUNC and its prototype. BTF carries no addresses: those come from the symbol table. */
@@ -582,23 +487,14 @@ export class Btf implements TypeSystem {
   }
 
   private enumerators(): Map<string, number> {
-    if (this.enumeratorIndex) return this.enumeratorIndex;
-    const map = new Map<string, number>();
-    const { view, offsets, firstId } = this.layout;
-    for (let i = 0; i < offsets.length; i++) {
-      const r = offsets[i]!;
-      const info = view.getUint32(r + INFO_OFF, true);
-      const kind = btfKind(info);
-      if (kind !== BTF_KIND_ENUM && kind !== BTF_KIND_ENUM64) continue;
-      const vlen = btfVlen(info);
-      for (let j = 0; j < vlen; j++) {
-        const n = this.enumeratorName(r, info, j);
-        if (!map.has(n)) map.set(n, (firstId + i) * 0x10000 + j);
-      }
-    }
-    this.enumeratorIndex = map;
-    return map;
+    return (this.enumeratorIndex ??= buildEnumeratorIndex(this.layout, (off, where) => this.str(off, where)));
   }
+}
+
+/** A last parameter with neither name nor type stands for `...`. */
+function isVariadic(view: DataView, r: number, vlen: number): boolean {
+  const last = r + BTF_TYPE_SIZE + (vlen - 1) * BTF_PARAM_SIZE;
+  return vlen > 0 && view.getUint32(last, true) === 0 && view.getUint32(last + 4, true) === 0;
 }
 
 function isChainKind(kind: number): boolean {

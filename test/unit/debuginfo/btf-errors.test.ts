@@ -97,8 +97,7 @@ describe("BTF bad input", () => {
     const t = new Btf(b.build());
     const st = t.typeById(bad);
     expect(formatError(() => st.kind === "struct" && st.members).message).toMatch(/type id 999 out of range/);
-    const p = t.typeById(badPtr);
-    expect(formatError(() => p.kind === "pointer" && p.target).message).toMatch(/type id 1000 out of range/);
+    expect(formatError(() => t.typeById(badPtr)).message).toMatch(/type id 1000 out of range/);
   });
 
   it("stops typedef and array loops instead of recursing forever", () => {
