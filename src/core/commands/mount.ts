@@ -1,0 +1,84 @@
+// crash's `mount` (filesys.c cmd_mount, show_mounts): the mounts of a mount namespace — init's unless
+// `-n` names a task — one row each: MOUNT SUPERBLK TYPE DEVNAME DIRNAME.
+import { KdwError } from "../io/errors";
+import { taskMounts, type Mount } from "../kernel/fs-mounts";
+import { taskTable, type Task } from "../kernel/tasks";
+import { CommandError, type Command, type CommandContext } from "./command";
+import { escapeControl as printable } from "./escape";
+import { mkCenter } from "./files";
+import { resolveTaskArg } from "./set";
+
+const VADDR_PRLEN = 16;
+/** show_mounts: devlen = strlen("DEVNAME") + 2. */
+const DEVLEN = 9;
+
+export const MOUNT_HEADER = `${mkCenter("MOUNT", VADDR_PRLEN)} ${mkCenter("SUPERBLK", VADDR_PRLEN)} ${"TYPE".padEnd(6)} ${"DEVNAME".padEnd(DEVLEN)} DIRNAME`;
+
+export interface MountResult {
+  /** The task whose mount namespace was listed. */
+  task: bigint;
+  mntNs: bigint;
+  mounts: Mount[];
+  problem?: string;
+}
+
+/** One show_mounts row, with crash's squeeze of the TYPE and DEVNAME columns. */
+export function formatMountRow(m: Mount): string {
+  const hex = (v: bigint): string => v.toString(16).padStart(VADDR_PRLEN);
+  const type = m.fsType !== undefined ? `${printable(m.fsType).padEnd(6)} ` : "unknown ";
+  const dev = `${printable(m.devname ?? "(unknown)").padEnd(DEVLEN)} `;
+  let cols = type + dev;
+  // crash: while longer than 17 with a space before the last character, drop the last character.
+  while (cols.length > 17 && cols[cols.length - 2] === " ") cols = cols.slice(0, -1);
+  return `${hex(m.mount)} ${hex(m.superBlock)} ${cols}${printable(m.dirname.path).padEnd(10)}`;
+}
+
+/** crash's default namespace context: the task of the lowest pid from 1 up. */
+function namespaceTask(ctx: CommandContext): Task {
+  const tasks = taskTable(ctx.prog).tasks.filter((t) => t.pid >= 1);
+  const first = tasks.reduce<Task | undefined>((a, t) => (a === undefined || t.pid < a.pid ? t : a), undefined);
+  if (!first) throw new CommandError("mount", "no task to take a mount namespace from");
+  return first;
+}
+
+export const mountCommand: Command = {
+  name: "mount",
+  summary: "mounted filesystem data",
+  help: `NAME
+  mount - mounted filesystem data
+
+SYNOPSIS
+  mount [-n pid|task]
+
+DESCRIPTION
+  Lists the mounted file systems of a mount namespace, one line each: the address of the struct mount,
+  of its super_block, the file-system type, the device name and the directory it is mounted on.
+
+    -n pid|task  use the mount namespace of this task (default: that of pid 1, init).
+
+  Directory names are built as crash builds them, from the mount point up through the parent mounts.`,
+  run(ctx: CommandContext, args: string[]) {
+    let task: Task | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === "-n" && args[i + 1] !== undefined) {
+        const arg = args[++i]!;
+        task = resolveTaskArg(ctx.prog, arg);
+        if (!task) throw new CommandError("mount", `invalid task or pid value: ${arg}`);
+      } else throw new CommandError("mount", `unsupported argument: ${a} (usage: mount [-n pid|task])`);
+    }
+    task ??= namespaceTask(ctx);
+    let list;
+    try {
+      list = taskMounts(ctx.prog, task.address);
+    } catch (err) {
+      if (err instanceof KdwError) throw new CommandError("mount", `cannot determine mount list location: ${err.message}`);
+      throw err;
+    }
+    const data: MountResult = { task: task.address, mntNs: list.mntNs, mounts: list.mounts, problem: list.problem?.message };
+    const text = MOUNT_HEADER + "\n" + list.mounts.map((m) => formatMountRow(m) + "\n").join("");
+    const errors = list.problem ? [`mount: list incomplete: ${list.problem.message}`] : [];
+    for (const m of list.mounts) if (!m.dirname.complete) errors.push(`mount: ${m.mount.toString(16)}: mount point path incomplete: ${m.dirname.problem ?? ""}`);
+    return { data, text, errors };
+  },
+};
