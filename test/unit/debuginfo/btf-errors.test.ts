@@ -21,6 +21,57 @@ function small(): BtfBuilder {
   return b;
 }
 
+/** Touches everything a consumer can reach; only DumpFormatError may come out. */
+function exercise(t: Btf): void {
+  const seen = new Set<Type>();
+  const walk = (ty: Type, depth: number): void => {
+    if (depth > 6 || seen.has(ty)) return;
+    seen.add(ty);
+    sizeOf(ty);
+    switch (ty.kind) {
+      case "struct":
+      case "union":
+        for (const m of ty.members) walk(m.type, depth + 1);
+        findMember(ty, "zz");
+        break;
+      case "pointer":
+      case "typedef":
+      case "const":
+      case "volatile":
+      case "restrict":
+      case "atomic":
+        walk(ty.target, depth + 1);
+        break;
+      case "array":
+        walk(ty.element, depth + 1);
+        break;
+      case "enum":
+        void ty.enumerators.length;
+        break;
+      case "function":
+        walk(ty.returnType, depth + 1);
+        for (const p of ty.params) walk(p.type, depth + 1);
+        break;
+    }
+  };
+  for (let id = 0; id <= t.lastId; id++) {
+    try {
+      walk(t.typeById(id), 0);
+    } catch (e) {
+      if (!(e instanceof DumpFormatError)) throw e;
+    }
+  }
+  for (const n of ["node", "node_t", "int", "colour", "f", "RED"]) {
+    for (const q of [() => t.findType(n), () => t.findFunction(n), () => t.findEnumerator(n), () => t.findVariable(n)]) {
+      try {
+        q();
+      } catch (e) {
+        if (!(e instanceof DumpFormatError)) throw e;
+      }
+    }
+  }
+}
+
 function formatError(f: () => unknown): DumpFormatError {
   try {
     f();
@@ -144,58 +195,10 @@ describe("BTF bad input", () => {
 
   it("never throws anything but DumpFormatError, and never hangs, on corrupted blobs", () => {
     const good = small().build();
-    const exercise = (t: Btf): void => {
-      const seen = new Set<Type>();
-      const walk = (ty: Type, depth: number): void => {
-        if (depth > 6 || seen.has(ty)) return;
-        seen.add(ty);
-        sizeOf(ty);
-        switch (ty.kind) {
-          case "struct":
-          case "union":
-            for (const m of ty.members) walk(m.type, depth + 1);
-            findMember(ty, "zz");
-            break;
-          case "pointer":
-          case "typedef":
-          case "const":
-          case "volatile":
-          case "restrict":
-          case "atomic":
-            walk(ty.target, depth + 1);
-            break;
-          case "array":
-            walk(ty.element, depth + 1);
-            break;
-          case "enum":
-            void ty.enumerators.length;
-            break;
-          case "function":
-            walk(ty.returnType, depth + 1);
-            for (const p of ty.params) walk(p.type, depth + 1);
-            break;
-        }
-      };
-      for (let id = 0; id <= t.lastId; id++) {
-        try {
-          walk(t.typeById(id), 0);
-        } catch (e) {
-          if (!(e instanceof DumpFormatError)) throw e;
-        }
-      }
-      for (const n of ["node", "node_t", "int", "colour", "f", "RED"]) {
-        for (const q of [() => t.findType(n), () => t.findFunction(n), () => t.findEnumerator(n), () => t.findVariable(n)]) {
-          try {
-            q();
-          } catch (e) {
-            if (!(e instanceof DumpFormatError)) throw e;
-          }
-        }
-      }
-    };
+    let opened = 0;
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(good.length - 1), fc.nat(255)), { minLength: 1, maxLength: 6 }), fc.nat(good.length), (flips, cut) => {
-        const blob = good.slice(0, Math.max(cut, good.length - 4));
+      fc.property(fc.array(fc.tuple(fc.nat(good.length - 1), fc.nat(255)), { minLength: 1, maxLength: 6 }), fc.oneof({ arbitrary: fc.constant(good.length), weight: 3 }, { arbitrary: fc.nat(good.length), weight: 1 }), (flips, cut) => {
+        const blob = good.slice(0, cut);
         for (const [at, v] of flips) if (at < blob.length) blob[at] = v;
         let t: Btf;
         try {
@@ -204,9 +207,43 @@ describe("BTF bad input", () => {
           if (e instanceof DumpFormatError) return;
           throw e;
         }
+        opened++;
         exercise(t);
       }),
       { numRuns: 2000 },
     );
+    expect(opened).toBeGreaterThan(200); // the corruptions reach the lazy decoding, not only the header checks
+  });
+
+  it("survives corrupted split BTF over a good base", () => {
+    const baseBuilder = small();
+    const base = new Btf(baseBuilder.build());
+    const m = new BtfBuilder({ lastId: base.lastId, strLen: baseBuilder.strLen });
+    const hook = m.reserve();
+    m.struct("hook", 16, [
+      { name: "next", type: m.ptr(hook), bitOffset: 0 },
+      { name: "n", type: 1, bitOffset: 64 },
+    ], { at: hook });
+    m.typedef("hook_t", hook);
+    const good = m.build();
+    expect(new Btf(good, { base }).findType("hook_t")).toMatchObject({ kind: "typedef" });
+    let opened = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(good.length - 1), fc.nat(255)), { minLength: 1, maxLength: 4 }), (flips) => {
+        const blob = good.slice();
+        for (const [at, v] of flips) blob[at] = v;
+        let t: Btf;
+        try {
+          t = new Btf(blob, { base });
+        } catch (e) {
+          if (e instanceof DumpFormatError) return;
+          throw e;
+        }
+        opened++;
+        exercise(t);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(opened).toBeGreaterThan(100);
   });
 });
