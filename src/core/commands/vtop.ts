@@ -27,6 +27,8 @@ export interface VtopResult {
   levels: PageTableEntryRecord[];
   pageSize?: number;
   page?: StructPage;
+  /** What kdw could not show (printed as an error line after the text). */
+  error?: string;
 }
 
 const hex = (v: bigint | number) => v.toString(16);
@@ -160,6 +162,11 @@ function vtopOne(ctx: CommandContext, vaddr: bigint, o: VtopOptions): { result: 
 
   const topTable = ctx.prog.hasSymbol("init_top_pgt") ? ctx.prog.symbolAddress("init_top_pgt") : as.ptov(as.pgdPhys);
   lines.push(...walkLines(!user, topTable, walk, zeroPages(ctx)));
+  const last = walk.levels[walk.levels.length - 1];
+  if (physical === undefined && last?.level === "PTE" && last.value !== 0n) {
+    // A swap, migration or device entry: crash prints it as SWAP/OFFSET with the swap device's path.
+    result.error = `PTE ${hex(last.value)} is not present (a swap or migration entry): kdw does not decode swap entries`;
+  }
   // crash lists the task's VMA holding a user address here (vm_area_dump): kdw has no VMA walker yet.
   lines.push("");
   if (physical !== undefined) {
@@ -214,14 +221,16 @@ DESCRIPTION
     if (addrs.length === 0) throw new CommandError("vtop", "address required: vtop [-c [pid | taskp]] [-u|-k] address ...");
     if (o.user && o.kernel) throw new CommandError("vtop", "-u and -k options are mutually exclusive");
     const results: VtopResult[] = [];
+    const errors: string[] = [];
     const blocks: string[] = [];
     for (const a of addrs) {
       const vaddr = isHexAddress(a) ? parseHex(a) : resolveAddress(ctx, "vtop", a);
       const { result, lines } = vtopOne(ctx, vaddr, o);
       results.push(result);
       blocks.push(lines.join("\n"));
+      if (result.error) errors.push(`vtop: ${result.error}`);
     }
-    return { data: results, text: blocks.join("\n\n") + "\n" };
+    return { data: results, text: blocks.join("\n\n") + "\n", errors };
   },
 };
 
