@@ -5,28 +5,18 @@
 // ends from sock_common (skc_rcv_saddr, skc_daddr, skc_dport) and inet_sock.inet_sport; IPv6 ends from
 // sock_common.skc_v6_rcv_saddr / skc_v6_daddr (3.13+).
 //
-// The file descriptor table is walked here in its minimal form (task->files->fdt: max_fds, open_fds, fd[]),
-// because the full fd-table walker (kernel/files.ts) was being written at the same time.
+// The descriptors come from the fd-table walker (files.ts taskOpenFiles), so `net -s` and `files` agree on
+// what a task has open.
 import { findMember, resolveType, sizeOf } from "../debuginfo/types";
 import { KdwError, MissingDebugInfo, WalkAborted } from "../io/errors";
 import type { Program } from "../program/program";
+import { taskOpenFiles } from "./files";
 import { formatIpv4, formatIpv6 } from "./net";
 
-/** More descriptors than a task may hold (fs.nr_open's ceiling is 2^30; real tables are far smaller). */
-export const MAX_FDS = 1 << 20;
 const S_IFMT = 0o170000; // include/uapi/linux/stat.h
 const S_IFSOCK = 0o140000;
 
 export interface SocketLayout {
-  taskFiles: number; // task_struct.files
-  filesFdt: number; // files_struct.fdt (2.6.14+)
-  fdtMaxFds: number; // fdtable.max_fds
-  fdtFd: number; // fdtable.fd (struct file **)
-  fdtOpenFds: number; // fdtable.open_fds (unsigned long *)
-  fileDentry: number; // file.f_path.dentry
-  dentryInode: number; // dentry.d_inode
-  inodeMode: number; // inode.i_mode
-  inodeModeSize: number;
   socketAllocInode: number; // socket_alloc.vfs_inode
   socketSk: number; // socket.sk
   skFamily: number; // sock_common.skc_family (sock.__sk_common at 0)
@@ -67,7 +57,6 @@ export function socketLayout(prog: Program): SocketLayout {
   const bitSize = typeMember.member.bitSize ?? sizeOf(resolveType(typeMember.member.type)) * 8;
   const byte = Math.floor(typeMember.bitOffset / 8);
   const skType = { byte, bitOffset: typeMember.bitOffset - byte * 8, bitSize };
-  const mode = findMember(prog.type("struct inode"), "i_mode");
   const fields = {
     skFamily: common("skc_family") ?? req("struct sock_common", "skc_family"),
     skRcvSaddr: common("skc_rcv_saddr"),
@@ -80,15 +69,6 @@ export function socketLayout(prog: Program): SocketLayout {
   };
   const ends = [skType.byte + 4, ...Object.values(fields).filter((o): o is number => o !== undefined).map((o) => o + 16)];
   l = {
-    taskFiles: req("struct task_struct", "files"),
-    filesFdt: req("struct files_struct", "fdt"),
-    fdtMaxFds: req("struct fdtable", "max_fds"),
-    fdtFd: req("struct fdtable", "fd"),
-    fdtOpenFds: req("struct fdtable", "open_fds"),
-    fileDentry: req("struct file", "f_path.dentry"),
-    dentryInode: req("struct dentry", "d_inode"),
-    inodeMode: req("struct inode", "i_mode"),
-    inodeModeSize: mode ? sizeOf(resolveType(mode.member.type)) : 2,
     socketAllocInode: req("struct socket_alloc", "vfs_inode"),
     socketSk: req("struct socket", "sk"),
     skType,
@@ -97,50 +77,6 @@ export function socketLayout(prog: Program): SocketLayout {
   };
   layouts.set(prog, l);
   return l;
-}
-
-export interface OpenFile {
-  fd: number;
-  file: bigint;
-}
-
-/**
- * The task's open descriptors (fd, struct file *) in fd order: task->files->fdt, the bits of open_fds below
- * max_fds, and fd[i] where the bit is set and the pointer is not NULL. Empty for a task without files.
- */
-export function taskOpenFiles(prog: Program, task: bigint): { files: OpenFile[]; problems: WalkAborted[] } {
-  const l = socketLayout(prog);
-  const files: OpenFile[] = [];
-  const problems: WalkAborted[] = [];
-  const what = `open files of task ${task.toString(16)}`;
-  try {
-    const filesStruct = prog.readU64(task + BigInt(l.taskFiles));
-    if (filesStruct === 0n) return { files, problems };
-    const fdt = prog.readU64(filesStruct + BigInt(l.filesFdt));
-    if (fdt === 0n) return { files, problems };
-    const declared = prog.readU32(fdt + BigInt(l.fdtMaxFds));
-    const maxFds = Math.min(declared, MAX_FDS);
-    if (declared > maxFds) problems.push(new WalkAborted(what, `max_fds ${declared} is more than ${MAX_FDS}: read the first ${maxFds}`, 0));
-    const openFds = prog.readU64(fdt + BigInt(l.fdtOpenFds));
-    const fdArray = prog.readU64(fdt + BigInt(l.fdtFd));
-    if (maxFds === 0 || openFds === 0n || fdArray === 0n) return { files, problems };
-    const bitmap = prog.read(openFds, Math.ceil(maxFds / 64) * 8);
-    for (let i = 0; i < maxFds; i++) {
-      if (!(bitmap[i >> 3]! & (1 << (i & 7)))) continue;
-      try {
-        const file = prog.readU64(fdArray + BigInt(i * 8));
-        if (file !== 0n) files.push({ fd: i, file });
-      } catch (err) {
-        if (!(err instanceof KdwError)) throw err;
-        problems.push(new WalkAborted(what, `fd[${i}]: ${err.message}`, files.length));
-        break;
-      }
-    }
-  } catch (err) {
-    if (!(err instanceof KdwError)) throw err;
-    problems.push(new WalkAborted(what, err.message, files.length));
-  }
-  return { files, problems };
 }
 
 export interface TaskSocket {
@@ -167,16 +103,25 @@ export interface TaskSocket {
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 
-/** The task's sockets in fd order (crash's `net -s`). A file whose dentry, inode or socket cannot be read is
- *  reported in `problems` and skipped. */
+/** The task's sockets in fd order (crash's `net -s`): its open files whose inode is a socket. A socket whose
+ *  struct socket or sock cannot be read is reported in `problems` and skipped. */
 export function taskSockets(prog: Program, task: bigint): { sockets: TaskSocket[]; problems: WalkAborted[] } {
   const l = socketLayout(prog);
-  const { files, problems } = taskOpenFiles(prog, task);
   const sockets: TaskSocket[] = [];
-  for (const f of files) {
+  const problems: WalkAborted[] = [];
+  let table;
+  try {
+    table = taskOpenFiles(prog, task);
+  } catch (err) {
+    if (!(err instanceof KdwError)) throw err;
+    return { sockets, problems: [new WalkAborted(`open files of task ${task.toString(16)}`, err.message, 0)] };
+  }
+  if (!table) return { sockets, problems };
+  if (table.problem) problems.push(table.problem);
+  for (const f of table.open) {
+    if (f.inode === 0n || (f.mode & S_IFMT) !== S_IFSOCK) continue;
     try {
-      const s = socketOfFile(prog, l, f);
-      if (s) sockets.push(s);
+      sockets.push(socketOfInode(prog, l, f.fd, f.file, f.inode));
     } catch (err) {
       if (!(err instanceof KdwError)) throw err;
       problems.push(new WalkAborted(`fd ${f.fd} of task ${task.toString(16)} (file ${f.file.toString(16)})`, err.message, sockets.length));
@@ -185,17 +130,11 @@ export function taskSockets(prog: Program, task: bigint): { sockets: TaskSocket[
   return { sockets, problems };
 }
 
-function socketOfFile(prog: Program, l: SocketLayout, f: OpenFile): TaskSocket | undefined {
-  const dentry = prog.readU64(f.file + BigInt(l.fileDentry));
-  if (dentry === 0n) return undefined;
-  const inode = prog.readU64(dentry + BigInt(l.dentryInode));
-  if (inode === 0n) return undefined;
-  const modeBytes = prog.read(inode + BigInt(l.inodeMode), l.inodeModeSize);
-  const mode = modeBytes[0]! | (modeBytes[1]! << 8);
-  if ((mode & S_IFMT) !== S_IFSOCK) return undefined;
+/** sym_socket_dump / get_sock_info for one socket inode. */
+export function socketOfInode(prog: Program, l: SocketLayout, fd: number, file: bigint, inode: bigint): TaskSocket {
   const socket = inode - BigInt(l.socketAllocInode);
   const sock = prog.readU64(socket + BigInt(l.socketSk));
-  const out: TaskSocket = { fd: f.fd, file: f.file, socket, sock, family: 0, type: 0, state: undefined, sourcePort: 0, destinationPort: 0 };
+  const out: TaskSocket = { fd, file, socket, sock, family: 0, type: 0, state: undefined, sourcePort: 0, destinationPort: 0 };
   if (sock === 0n) return out;
   const b = prog.read(sock, l.span);
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
