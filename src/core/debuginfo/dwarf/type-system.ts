@@ -234,13 +234,16 @@ export class DwarfTypeSystem implements TypeSystem {
       if (def && !(def.flags & IF_DECLARATION) && def.die !== d.offset) return this.typeAt(def.die);
     }
     // Signedness: the underlying type when the compiler gives one (GCC, DWARF 3+), else any negative value.
+    // Decided on first access, not here: an enum whose DW_AT_type loops back to itself must not recurse.
     let signed: boolean | undefined;
-    if (d.has(C.DW_AT_type)) {
+    const underlyingSigned = (): boolean | undefined => {
+      if (!d.has(C.DW_AT_type) || d.ref(C.DW_AT_type) === d.offset) return undefined;
       let u = this.typeRef(d);
       for (let i = 0; i < MAX_CHAIN && u.kind === "typedef"; i++) u = u.target;
-      if (u.kind === "int") signed = u.signed;
-    }
+      return u.kind === "int" ? u.signed : undefined;
+    };
     const enumerators = (): Enumerator[] => {
+      signed ??= underlyingSigned();
       const raw: { name: string; die: Die }[] = [];
       for (const c of d.children()) if (c.tag === C.DW_TAG_enumerator) raw.push({ name: c.string(C.DW_AT_name) ?? "", die: c });
       if (signed === undefined) signed = raw.some((e) => e.die.form(C.DW_AT_const_value) === C.DW_FORM_sdata && e.die.constant(C.DW_AT_const_value, true)! < 0n);
@@ -251,6 +254,7 @@ export class DwarfTypeSystem implements TypeSystem {
     Object.defineProperty(t, "signed", {
       enumerable: true,
       get: () => {
+        signed ??= underlyingSigned();
         if (signed === undefined) void (t as EnumType).enumerators;
         return signed ?? false;
       },
