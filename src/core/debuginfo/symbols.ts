@@ -382,25 +382,40 @@ export function symbolTableFromElf(elf: ElfFile, options: ElfSymbolOptions = {})
     for (const s of sections) if (s.index >= text.index && s.addr + BigInt(s.size) > winHi) winHi = s.addr + BigInt(s.size);
   }
   const n = syms.count;
+  // One pass in symtab order gathers what the sorted pass needs into compact columns: the sorted pass then
+  // visits them in a permuted order without touching the strings' bytes (cache misses dominate otherwise).
   const names: string[] = [];
-  const keep: number[] = [];
+  const display: string[] = [];
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  const letters = new Uint8Array(n);
+  const sizes = new Uint32Array(n);
+  // Letters depend on (binding and type, section) only: one per combination, computed once.
+  const letterCache = new Map<number, number>();
+  let m = 0;
   for (let i = 1; i < n; i++) {
     const shndx = syms.shndx[i]!;
     if (shndx === SHN_UNDEF) continue;
+    const info = syms.info[i]!;
     // BFD names a section symbol after its section (bfd_elf_sym_name), and crash keeps it: `.init.text`.
-    const name = syms.type(i) === STT_SECTION && syms.nameOffset[i] === 0 ? (sections[shndx]?.name ?? "") : syms.name(i);
+    const name = (info & 0xf) === STT_SECTION && syms.nameOffset[i] === 0 ? (sections[shndx]?.name ?? "") : syms.name(i);
     if (name === "") continue;
+    const cacheKey = info * 0x10000 + shndx;
+    let letter = letterCache.get(cacheKey);
+    if (letter === undefined) {
+      letter = elfSymbolLetter(info >> 4, info & 0xf, shndx, sections[shndx]).charCodeAt(0);
+      letterCache.set(cacheKey, letter);
+    }
     names.push(name);
-    keep.push(i);
+    display.push(name.indexOf(".") < 0 ? name : stripSymbolEnd(name));
+    hi[m] = syms.valueHi[i]!;
+    lo[m] = syms.valueLo[i]!;
+    letters[m] = letter;
+    sizes[m] = syms.sizeHi[i] !== 0 ? 0xffff_ffff : syms.sizeLo[i]!;
+    m++;
   }
-  const m = keep.length;
-  const hi = new Uint32Array(m);
-  const lo = new Uint32Array(m);
-  for (let k = 0; k < m; k++) {
-    hi[k] = syms.valueHi[keep[k]!]!;
-    lo[k] = syms.valueLo[keep[k]!]!;
-  }
-  const order = sortOrder(names, hi, lo);
+  // crash sorts by the names before stripping (gnu_qsort in symtab_init, then store_symbols strips).
+  const order = sortOrder(names, hi.subarray(0, m), lo.subarray(0, m));
 
   const off = BigInt.asUintN(64, options.kaslrOffset ?? 0n);
   const offHi = Number(off >> 32n);
@@ -409,11 +424,7 @@ export function symbolTableFromElf(elf: ElfFile, options: ElfSymbolOptions = {})
   const winLoLo = Number(winLo & 0xffff_ffffn);
   const winHiHi = winHi < 0n ? -1 : Number(winHi >> 32n);
   const winHiLo = winHi < 0n ? 0 : Number(winHi & 0xffff_ffffn);
-  const inWindow = (h: number, l: number): boolean =>
-    (h > winLoHi || (h === winLoHi && l >= winLoLo)) && (h < winHiHi || (h === winHiHi && l <= winHiLo));
 
-  // Letters depend on (bind, type, section) only: one per section and binding, computed once.
-  const letterCache = new Map<number, number>();
   const outNames: string[] = new Array<string>(m);
   const outHi = new Uint32Array(m);
   const outLo = new Uint32Array(m);
@@ -424,34 +435,27 @@ export function symbolTableFromElf(elf: ElfFile, options: ElfSymbolOptions = {})
   let perCpu = false;
   for (let k = 0; k < m; k++) {
     const j = order[k]!;
-    const i = keep[j]!;
-    const name = names[j]!;
-    const info = syms.info[i]!;
-    const shndx = syms.shndx[i]!;
-    const cacheKey = info * 0x10000 + shndx;
-    let letter = letterCache.get(cacheKey);
-    if (letter === undefined) {
-      letter = elfSymbolLetter(info >> 4, info & 0xf, shndx, sections[shndx]).charCodeAt(0);
-      letterCache.set(cacheKey, letter);
-    }
+    const letter = letters[j]!;
     if (!started) {
       // x86_64_verify_symbol (x86_64.c): nothing before the kernel text but the per-CPU symbols.
+      const name = names[j]!;
       if (name === "_text" || name === "_stext") started = true;
       else if (name === "__per_cpu_start") perCpu = true;
       else if (!(perCpu && (name.startsWith("per_cpu") || name === "__per_cpu_end" || letter === LETTER_V || letter === LETTER_d || letter === LETTER_D))) continue;
     }
     let h = hi[j]!;
     let l = lo[j]!;
-    if (inWindow(h, l)) {
+    // relocate(): only what lies within the image's sections moves with KASLR.
+    if ((h > winLoHi || (h === winLoHi && l >= winLoLo)) && (h < winHiHi || (h === winHiHi && l <= winHiLo))) {
       const sum = l + offLo;
       l = sum >>> 0;
       h = (h + offHi + (sum >= TWO_32 ? 1 : 0)) >>> 0;
     }
-    outNames[out] = name.indexOf(".") < 0 ? name : stripSymbolEnd(name);
+    outNames[out] = display[j]!;
     outHi[out] = h;
     outLo[out] = l;
     outTypes[out] = letter;
-    outSizes[out] = syms.sizeHi[i] !== 0 ? 0xffff_ffff : syms.sizeLo[i]!;
+    outSizes[out] = sizes[j]!;
     out++;
   }
   outNames.length = out;
