@@ -3,6 +3,7 @@
 // what `vtop` ends with.
 import { KdwError } from "../io/errors";
 import { countMemMap, decodePageFlags, pageToPfn, pfnToPage, readStructPage, type StructPage } from "../kernel/mm";
+import { pagesToSize as pagesToSizeOf } from "../kernel/sysinfo";
 import { hugetlbTotalPages, nrBlockdevPages, overcommit, swapTotals, totalramPages, vmStat, zonesFreePages } from "../kernel/mm-stat";
 import { CommandError, type Command, type CommandContext } from "./command";
 import { isHexAddress, parseHex } from "./symbol-args";
@@ -65,23 +66,9 @@ export interface KmemInfo {
   problems: string[];
 }
 
-/** crash's pages_to_size(): "527.6 MB", "0"; printf's %.1f rounds a tie to even, which toFixed does not. */
+/** crash's pages_to_size() with this command's page size. */
 export function pagesToSize(pages: number): string {
-  if (pages === 0) return "0";
-  const total = pages * PAGE_SIZE;
-  let s: string;
-  if (total >= 2 ** 30) s = `${fixed1(total / 2 ** 30)} GB`;
-  else if (total >= 2 ** 20) s = `${fixed1(total / 2 ** 20)} MB`;
-  else s = `${Math.floor(total / 1024)} KB`;
-  return s.replace(".0 ", " ");
-}
-
-/** %.1f of a value that is a multiple of 1/2^k (page counts over powers of two): ties go to the even digit. */
-function fixed1(x: number): string {
-  const scaled = x * 10;
-  let r = Math.round(scaled);
-  if (Math.abs(scaled - Math.trunc(scaled)) === 0.5 && r % 2 !== 0) r -= 1;
-  return (r / 10).toFixed(1);
+  return pagesToSizeOf(pages, PAGE_SIZE);
 }
 
 function pct(part: number, whole: number): number {

@@ -188,15 +188,23 @@ export function presentPages(prog: Program): number | undefined {
   return nodes.reduce((sum, n) => sum + Number(prog.readU64(n + BigInt(off))), 0);
 }
 
-/** crash's pages_to_size(): "767.5 MB", "2 GB", "512 KB". */
+/** crash's pages_to_size(): "767.5 MB", "2 GB", "512 KB", with printf's %.1f rounding (ties to even). */
 export function pagesToSize(pages: number, pageSize: number): string {
   if (pages === 0) return "0";
   const total = pages * pageSize;
   let s: string;
-  if (total >= 1 << 30) s = `${(total / (1 << 30)).toFixed(1)} GB`;
-  else if (total >= 1 << 20) s = `${(total / (1 << 20)).toFixed(1)} MB`;
+  if (total >= 2 ** 30) s = `${fixed1(total / 2 ** 30)} GB`;
+  else if (total >= 2 ** 20) s = `${fixed1(total / 2 ** 20)} MB`;
   else s = `${Math.floor(total / 1024)} KB`;
   return s.replace(".0 ", " ");
+}
+
+/** %.1f of a value that is a multiple of 1/2^k (page counts over powers of two): ties go to the even digit. */
+function fixed1(x: number): string {
+  const scaled = x * 10;
+  let r = Math.round(scaled);
+  if (Math.abs(scaled - Math.trunc(scaled)) === 0.5 && r % 2 !== 0) r -= 1;
+  return (r / 10).toFixed(1);
 }
 
 /** crash's get_memory_size(): present memory, rounded up to the next GiB when within 64 MiB of it. */
