@@ -43,7 +43,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("log (golden)", () => {
     const lines = s.run("log -c").text.split("\n");
     const last = data.records.at(-1)!;
     expect(last.callerId).toBe(304); // the panic task's pid wrote the oops
-    expect(lines.at(-2)).toMatch(/^\[ +\d+\.\d{6}\] \[  T304\] CR2: 0000000000000074$/);
+    expect(lines.at(-2)).toMatch(/^\[ +\d+\.\d{6}\] \[ {2}T304\] CR2: 0000000000000074$/);
     for (const l of lines.filter((x) => x.startsWith("["))) expect(l).toMatch(/^\[ +\d+\.\d{6}\] \[ *[TC]\d+\] /);
     expect(lines.filter((l) => /\] \[ +C\d+\] /.test(l)).length).toBe(data.records.filter((r) => (r.callerId! & 0x80000000) !== 0).length);
   });
