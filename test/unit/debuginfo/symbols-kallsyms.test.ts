@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NodeFileSource } from "../../../src/cli/node-file-source";
+import { Btf } from "../../../src/core/debuginfo/btf";
 import { kallsymsFromVmcoreinfo, readKallsyms, type KallsymsLocation, type ReadVirtual } from "../../../src/core/debuginfo/kallsyms";
 import { symbolTableFromElf } from "../../../src/core/debuginfo/symbols";
 import { ElfFile } from "../../../src/core/dump/elf";
@@ -190,5 +191,24 @@ describe.skipIf(!haveFixtures("vmlinux", "dump.lzo"))("kallsyms of the fixture d
     expect(k.lookup("runqueues")).toMatchObject({ address: 0x31980n, type: "A" });
     const ra1 = k.symbolAt(0xffffffff9fb64067n);
     expect(ra1 && `${ra1.symbol.name}+${ra1.offset}`).toBe("__crash_kexec+119");
+  });
+});
+
+describe.skipIf(!haveFixtures("vmlinux", "dump.lzo"))("no vmlinux: kallsyms, then BTF from kernel memory", () => {
+  it("finds __start_BTF/__stop_BTF through kallsyms and reads the same .BTF the vmlinux carries", () => {
+    const dump = openDump(new NodeFileSource(fixture("dump.lzo")!));
+    const info = dump.vmcoreinfo!;
+    const read: ReadVirtual = (addr, length) => dump.readPhys(Number(addr - 0xffffffff80000000n + info.physBase!), length);
+    const k = readKallsyms(read, kallsymsFromVmcoreinfo((n) => info.symbol(n))!);
+    const start = k.lookup("__start_BTF")!;
+    const stop = k.lookup("__stop_BTF")!;
+    const inMemory = read(start.address, Number(stop.address - start.address));
+    const btf = new Btf(inMemory, { file: "kernel memory BTF" });
+    const elf = ElfFile.open(new NodeFileSource(fixture("vmlinux")!));
+    const fromFile = elf.sectionBytes(".BTF")!;
+    expect(inMemory.length).toBe(fromFile.length);
+    expect(Buffer.from(inMemory).equals(Buffer.from(fromFile))).toBe(true);
+    const task = btf.findType("task_struct", "struct");
+    expect(task?.kind === "struct" && task.size).toBe(9728);
   });
 });
