@@ -50,7 +50,8 @@ export class SymbolTable {
   private readonly lo: Uint32Array;
   private readonly types: Uint8Array;
   private readonly sizes: Uint32Array | undefined;
-  private readonly cache: (KernelSymbol | undefined)[] = [];
+  /** Symbol objects made so far, by index; pre-sized so that V8 keeps fast (holey) elements. */
+  private readonly cache: (KernelSymbol | undefined)[];
   private byName: Map<string, number | number[]> | undefined;
   /** Index of the first kernel text symbol: symbolAt answers only from its address on. */
   private readonly firstText: number;
@@ -77,6 +78,7 @@ export class SymbolTable {
       order = sortOrder(columns.names, columns.addrHi, columns.addrLo);
     }
     this.count = n;
+    this.cache = new Array<KernelSymbol | undefined>(n);
     this.names = new Array<string>(n);
     this.hi = new Uint32Array(n);
     this.lo = new Uint32Array(n);
