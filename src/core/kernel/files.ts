@@ -151,7 +151,8 @@ export function taskOpenFiles(prog: Program, task: bigint): FdTable | undefined 
     }
   } catch (err) {
     if (!(err instanceof KdwError)) throw err;
-    table.problem = new WalkAborted(what, err.message, table.open.length);
+    const earlier = table.problem ? `${table.problem.reason}; then ` : "";
+    table.problem = new WalkAborted(what, earlier + err.message, table.open.length);
   }
   return table;
 }

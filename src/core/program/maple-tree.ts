@@ -228,8 +228,8 @@ class MapleWalk {
       for (let i = 0; i < this.layout.slots[MAPLE_DENSE]; i++) {
         const entry = u64(bytes, this.layout.denseSlotOff + i * 8);
         const index = min + BigInt(i);
-        if (index > max) throw this.abort(`${name}: dense slot ${i} out of range`);
         if (entry !== 0n) {
+          if (index > max) throw this.abort(`${name}: dense slot ${i} past the node's max ${max.toString(16)}`);
           this.step();
           yield { first: index, last: index, entry };
         }
