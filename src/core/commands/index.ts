@@ -13,9 +13,10 @@ import { evalCommand, printCommand } from "./print";
 import { symCommand } from "./sym";
 import { taskCommand } from "./task";
 import { foreachCommand } from "./foreach";
+import { btCommand } from "./bt";
 import { modCommand } from "./mod";
 import { netCommand } from "./net";
 
 export function builtinCommands(): Command[] {
-  return [helpCommand, rdCommand, vtopCommand, ptovCommand, kmemCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand, taskCommand, foreachCommand, modCommand, netCommand];
+  return [helpCommand, rdCommand, vtopCommand, ptovCommand, kmemCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand, taskCommand, foreachCommand, btCommand, modCommand, netCommand];
 }
