@@ -31,6 +31,8 @@ interface LocklessLayout {
   textRing: number;
   sizeBits: number;
   data: number;
+  headLpos?: number;
+  tailLpos?: number;
   ringbufferSize: number;
   descSize: number;
   stateVar: number;
@@ -80,6 +82,8 @@ function locklessLayout(prog: Program): LocklessLayout {
     textRing: requireOffset(prog, rb, "text_data_ring"),
     sizeBits: requireOffset(prog, data, "size_bits"),
     data: requireOffset(prog, data, "data"),
+    headLpos: prog.memberOffset(data, "head_lpos.counter") ?? prog.memberOffset(data, "head_lpos"),
+    tailLpos: prog.memberOffset(data, "tail_lpos.counter") ?? prog.memberOffset(data, "tail_lpos"),
     ringbufferSize: prog.sizeOf(rb),
     descSize: prog.sizeOf(desc),
     stateVar: atomicOffset(prog, desc, "state_var"),
@@ -115,6 +119,24 @@ function view(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/** A ring of `count` elements with only the arc of `n` elements from index `first` read (wrapping); the rest zero. */
+function readArc(prog: Program, base: bigint, size: number, count: number, arc: { first: number; n: number }): { bytes: Uint8Array; zeroFilled: number } {
+  if (arc.n >= count) return readZeroFilled(prog, base, count * size);
+  const bytes = new Uint8Array(count * size);
+  let zeroFilled = 0;
+  const firstPart = Math.min(arc.n, count - arc.first);
+  for (const [from, n] of [
+    [arc.first, firstPart],
+    [0, arc.n - firstPart],
+  ] as const) {
+    if (n === 0) continue;
+    const r = readZeroFilled(prog, base + BigInt(from * size), n * size);
+    bytes.set(r.bytes, from * size);
+    zeroFilled += r.zeroFilled;
+  }
+  return { bytes, zeroFilled };
+}
+
 /** Every committed/finalized record of the lockless ring buffer, tail to head (crash's dump_lockless_record_log). */
 export function readLockless(prog: Program): PrintkLog {
   const l = locklessLayout(prog);
@@ -127,18 +149,27 @@ export function readLockless(prog: Program): PrintkLog {
   }
   const count = 2 ** countBits;
   const dataSize = 2 ** sizeBits;
-  const descsRead = readZeroFilled(prog, u64(hv, l.descRing + l.descs), count * l.descSize);
-  const infosRead = readZeroFilled(prog, u64(hv, l.descRing + l.infos), count * l.infoSize);
-  const dataRead = readZeroFilled(prog, u64(hv, l.textRing + l.data), dataSize);
+  const tailId = u64(hv, l.descRing + l.tailId) & DESC_ID_MASK;
+  const headId = u64(hv, l.descRing + l.headId) & DESC_ID_MASK;
+  // Only the descriptors from tail to head are walked: read just that arc of the two rings (a young
+  // system's log fills a fraction of them), or all of them when the ids say the arc is longer than a lap.
+  const live = ((headId - tailId) & DESC_ID_MASK) + 1n;
+  const arc = live <= BigInt(count) ? { first: Number(tailId % BigInt(count)), n: Number(live) } : { first: 0, n: count };
+  const descsRead = readArc(prog, u64(hv, l.descRing + l.descs), l.descSize, count, arc);
+  const infosRead = readArc(prog, u64(hv, l.descRing + l.infos), l.infoSize, count, arc);
+  // Likewise the text: the blocks of those descriptors lie between the data ring's tail_lpos and head_lpos.
+  let textArc = { first: 0, n: dataSize };
+  if (l.headLpos !== undefined && l.tailLpos !== undefined) {
+    const used = BigInt.asUintN(64, u64(hv, l.textRing + l.headLpos) - u64(hv, l.textRing + l.tailLpos));
+    if (used < BigInt(dataSize)) textArc = { first: Number(u64(hv, l.textRing + l.tailLpos) & BigInt(dataSize - 1)), n: Number(used) };
+  }
+  const dataRead = readArc(prog, u64(hv, l.textRing + l.data), 1, dataSize, textArc);
   const zeroFilledPages = descsRead.zeroFilled + infosRead.zeroFilled + dataRead.zeroFilled;
   const infos = infosRead.bytes;
   const data = dataRead.bytes;
   const dv = view(descsRead.bytes);
   const iv = view(infos);
   const datav = view(data);
-  // Ids as two numbers would be faster, but 62-bit ids need BigInt; at most 2^22 iterations, once per Program.
-  const tailId = u64(hv, l.descRing + l.tailId) & DESC_ID_MASK;
-  const headId = u64(hv, l.descRing + l.headId) & DESC_ID_MASK;
   const countMask = BigInt(count - 1);
   const dataMask = BigInt(dataSize - 1);
   const records: PrintkRecord[] = [];

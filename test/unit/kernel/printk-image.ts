@@ -228,6 +228,11 @@ export class LocklessRing {
     this.space.u64(this.rb + 24, head);
   }
 
+  /** text_data_ring.tail_lpos: where the oldest valid data block begins. */
+  setDataTail(lpos: bigint): void {
+    this.space.u64(this.rb + 48 + 24, lpos);
+  }
+
   descOff(id: bigint): number {
     return this.descs + Number(id % BigInt(this.count)) * DESC_SIZE;
   }
@@ -265,6 +270,7 @@ export class LocklessRing {
     this.space.text(this.data + at + 8, r.text);
     this.setLpos(id, begin, next);
     this.headLpos = next;
+    this.space.u64(this.rb + 48 + 16, next); // text_data_ring.head_lpos
     this.setState(id, DESC_STATE[r.state ?? "finalized"]);
     const i = this.infoOff(id);
     this.space.u64(i, this.seq++);

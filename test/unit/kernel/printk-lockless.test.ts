@@ -32,6 +32,7 @@ describe("lockless printk ring buffer", () => {
     // The wrapped block overwrote the first record's: the kernel made that descriptor reusable and moved the tail.
     ring.setState(ring.ids[0]!, DESC_STATE.reusable);
     ring.setIds(ring.ids[1]!, last);
+    ring.setDataTail(ring.lpos(ring.ids[1]!).begin);
     const log = readPrintkLog(ring.program());
     expect(log.stopped).toBeUndefined();
     expect(log.records.map((r) => r.text)).toEqual(texts.slice(1));
@@ -108,12 +109,29 @@ describe("lockless printk ring buffer", () => {
   });
 
   it("reads pages the dump left out as zeros, and counts them", () => {
-    const ring = new LocklessRing(6, 10); // 64 descriptors: 1536 bytes of descs, 5632 of infos
+    const ring = new LocklessRing(6, 12); // 64 descriptors: 1536 bytes of descs, 5632 of infos (88 each)
+    for (let i = 0; i < 50; i++) ring.push(`r${i}`);
+    ring.space.excluded.add(Math.floor((ring.infos + 4096) / 4096)); // the infos of ids 47..63 (46 straddles)
+    const log = readPrintkLog(ring.program());
+    expect(log.stopped).toBeUndefined();
+    expect(log.zeroFilledPages).toBe(1);
+    expect(log.records.slice(0, 47).map((r) => r.text)).toEqual(Array.from({ length: 47 }, (_, i) => `r${i}`));
+    // Their descriptors and text blocks are there, their info (text_len, seq, …) reads as zeros, as in crash.
+    expect(log.records.slice(47).map((r) => [r.text, r.seq])).toEqual([
+      ["", 0n],
+      ["", 0n],
+      ["", 0n],
+    ]);
+  });
+
+  it("reads only the descriptors between tail and head, and the text between the data tail and head", () => {
+    const ring = new LocklessRing(6, 13);
     for (let i = 0; i < 3; i++) ring.push(`r${i}`);
-    ring.space.excluded.add(Math.floor((ring.infos + 4096) / 4096)); // infos of ids 47..63: none in use
+    ring.space.excluded.add(Math.floor((ring.infos + 4096) / 4096)); // unused infos: never read
+    ring.space.excluded.add(Math.floor((ring.data + 4096) / 4096)); // unused text: never read
     const log = readPrintkLog(ring.program());
     expect(log.records.map((r) => r.text)).toEqual(["r0", "r1", "r2"]);
-    expect(log.zeroFilledPages).toBe(1);
+    expect(log.zeroFilledPages).toBe(0);
   });
 
   it("rejects implausible ring sizes and unreadable pointers with typed errors", () => {
