@@ -1,6 +1,7 @@
 // Opens the main fixture dump with its vmlinux as a Session (for golden and walker tests). Cached per test
 // file (vitest runs each file in its own worker).
 import { NodeFileSource } from "../src/cli/node-file-source";
+import { IcedDecoder } from "../src/cli/iced-decoder";
 import { Session } from "../src/core/session/session";
 import { fixture } from "./fixtures";
 
@@ -16,6 +17,7 @@ export function fixtureSession(variant: "lzo" | "zlib" | "flat" | "elf" = "lzo")
   const session = Session.open(new NodeFileSource(`dump.${variant}`, dumpPath), new NodeFileSource("vmlinux-6.1.0-50-cloud-amd64", vmlinuxPath), {
     vmlinuxName: "vmlinux-6.1.0-50-cloud-amd64",
     dumpName: `dump.${variant}`,
+    decoder: new IcedDecoder(),
   });
   cache.set(variant, session);
   return session;

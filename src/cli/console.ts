@@ -9,6 +9,8 @@ import { Session, type LineResult } from "../core/session/session";
 import { DumpFormatError } from "../core/io/errors";
 import { CliUsageError, parse } from "./args";
 import { NodeFileSource } from "./node-file-source";
+import { IcedDecoder } from "./iced-decoder";
+import { sourceTreeReader } from "./source-tree";
 
 const HISTORY_FILE = join(homedir(), ".kdw_history");
 const HISTORY_MAX = 1000;
@@ -25,7 +27,7 @@ function isDumpFile(source: NodeFileSource): boolean {
   return false;
 }
 
-function openSession(paths: string[], force: boolean): { session: Session; close: () => void } {
+function openSession(paths: string[], force: boolean, src?: string): { session: Session; close: () => void } {
   if (paths.length !== 2) throw new CliUsageError(`console: expected VMLINUX and DUMP, got ${paths.length} file(s)`);
   const [a, b] = paths.map((p) => new NodeFileSource(p));
   const closeAll = () => {
@@ -39,7 +41,7 @@ function openSession(paths: string[], force: boolean): { session: Session; close
       throw new DumpFormatError(aDump ? b!.name : a!.name, 0, aDump ? "two dumps given: one must be the vmlinux" : "neither file is a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)");
     }
     const [dump, vmlinux] = aDump ? [a!, b!] : [b!, a!];
-    const session = Session.open(dump, vmlinux, { force, vmlinuxName: vmlinux.name, dumpName: dump.name });
+    const session = Session.open(dump, vmlinux, { force, vmlinuxName: vmlinux.name, dumpName: dump.name, decoder: new IcedDecoder(), readSource: src === undefined ? undefined : sourceTreeReader(src) });
     return { session, close: closeAll };
   } catch (err) {
     closeAll();
@@ -83,8 +85,9 @@ export async function runConsole(args: string[]): Promise<number> {
     input: { type: "string", short: "i" },
     force: { type: "boolean" },
     silent: { type: "boolean", short: "s" },
+    src: { type: "string" },
   });
-  const { session, close } = openSession(positionals, values.force ?? false);
+  const { session, close } = openSession(positionals, values.force ?? false, values.src);
   try {
     if (session.kernel.mismatch) process.stderr.write(`WARNING: forced past a mismatch: ${session.kernel.mismatch}\n`);
     const scripted = values.command !== undefined || values.input !== undefined;

@@ -6,6 +6,7 @@ import type { Program } from "../program/program";
 import type { CommandRegistry } from "./registry";
 import type { SymbolTable } from "../debuginfo/symbols";
 import type { X86_64AddressSpace } from "../arch/x86_64/layout";
+import type { SourceLines, SourceReader } from "./dis-source";
 import type { ElfFile } from "../dump/elf";
 import type { InstructionDecoderLike } from "../arch/x86_64/unwind-types";
 
@@ -20,6 +21,10 @@ export interface CommandContext {
   symbols: SymbolTable;
   /** "file: line" of a kernel text address, when the debuginfo has line tables. */
   lineAt?: (address: bigint) => string | undefined;
+  /** Address → file and line from the DWARF line tables (dis -l/-s, list). */
+  sourceLines?: SourceLines;
+  /** Reads a file of the user's source tree (`--src DIR`), for list and dis -s. */
+  readSource?: SourceReader;
   /** The kernel's address space with its page-table walker (vtop, ptov). */
   addressSpace: X86_64AddressSpace;
   /** The vmlinux file (bt reads its ORC tables from it instead of from memory). */

@@ -16,7 +16,9 @@ import { foreachCommand } from "./foreach";
 import { btCommand } from "./bt";
 import { modCommand } from "./mod";
 import { netCommand } from "./net";
+import { disCommand } from "./dis";
+import { listCommand } from "./list";
 
 export function builtinCommands(): Command[] {
-  return [helpCommand, rdCommand, vtopCommand, ptovCommand, kmemCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand, taskCommand, foreachCommand, btCommand, modCommand, netCommand];
+  return [helpCommand, rdCommand, vtopCommand, ptovCommand, kmemCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand, taskCommand, foreachCommand, btCommand, modCommand, netCommand, disCommand, listCommand];
 }

@@ -12,11 +12,17 @@ import type { Dump } from "../dump/dump";
 import type { ByteSource } from "../io/byte-source";
 import { KdwError } from "../io/errors";
 import { openKernel, type OpenedKernel, type OpenKernelOptions } from "../program/open-kernel";
+import type { InstructionDecoder } from "../arch/x86_64/disasm";
+import { lazyVmlinuxSourceLines, lineText, type SourceReader } from "../commands/dis-source";
 
 export interface SessionOpenOptions extends OpenKernelOptions {
   /** Names to print for the files (sys's KERNEL and DUMPFILE lines): what the user typed. */
   vmlinuxName?: string;
   dumpName?: string;
+  /** The x86-64 decoder for `dis` (the CLI passes iced-x86's); without one `dis` says so. */
+  decoder?: InstructionDecoder;
+  /** Reads a file of the user's kernel source tree (`--src DIR`) for `list` and `dis -s`. */
+  readSource?: SourceReader;
 }
 
 /** What one console line produced: normal output, error lines, and where the adapter should write it. */
@@ -37,7 +43,9 @@ export class Session {
     readonly dump: Dump,
     readonly kernel: OpenedKernel,
     files: { vmlinux: string; dump: string },
+    options: SessionOpenOptions = {},
   ) {
+    const sourceLines = lazyVmlinuxSourceLines(kernel.vmlinux, kernel.kaslrOffset);
     this.context = {
       prog: kernel.program,
       files,
@@ -45,6 +53,13 @@ export class Session {
       commands: this.commands,
       symbols: kernel.symbolTable,
       addressSpace: kernel.addressSpace,
+      sourceLines,
+      lineAt: (address) => {
+        const loc = sourceLines.locate(address);
+        return loc && lineText(loc);
+      },
+      decoder: options.decoder,
+      readSource: options.readSource,
       vmlinux: kernel.vmlinux,
     };
   }
@@ -53,7 +68,7 @@ export class Session {
     const dump = openDump(dumpSource);
     const vmlinux = ElfFile.open(vmlinuxSource);
     const kernel = openKernel(dump, vmlinux, options);
-    return new Session(dump, kernel, { vmlinux: options.vmlinuxName ?? vmlinuxSource.name, dump: options.dumpName ?? dumpSource.name });
+    return new Session(dump, kernel, { vmlinux: options.vmlinuxName ?? vmlinuxSource.name, dump: options.dumpName ?? dumpSource.name }, options);
   }
 
   /** What crash prints when it starts: the `sys` summary, then the current (panic) task's context. */

@@ -1,0 +1,178 @@
+// Source lines for `dis -l`, `dis -s`, `list` and `sym`: address → file and line from the vmlinux's DWARF line
+// tables, answered the way gdb's find_pc_line does (crash asks gdb), and source text through a callback the
+// adapter passes in (the core never touches the file system).
+import type { ElfFile } from "../dump/elf";
+import { Dwarf } from "../debuginfo/dwarf/dwarf";
+import { DwarfLines, filePath, runLineProgram, type LineTableHeader } from "../debuginfo/dwarf/line";
+import type { DwarfSections } from "../debuginfo/dwarf/reader";
+
+export interface SourceLocation {
+  /** The path as gdb prints it in `dis -l` and `sym`: the unit's comp_dir joined with the file's. */
+  file: string;
+  /** The path relative to the comp_dir, as gdb's `list` and crash's `dis -s` show it. */
+  displayFile: string;
+  line: number;
+}
+
+/** Address → source line, at run-time (KASLR-relocated) addresses. */
+export interface SourceLines {
+  locate(address: bigint): SourceLocation | undefined;
+}
+
+/** Reads a source file, given a path relative to the user's source tree; undefined when absent. */
+export type SourceReader = (path: string) => string | undefined;
+
+/** One unit's line table, decoded once into sorted columns. */
+interface UnitRows {
+  header: LineTableHeader;
+  hi: Uint32Array;
+  lo: Uint32Array;
+  file: Uint32Array;
+  line: Uint32Array;
+  /** Bit 0: is_stmt; bit 1: end of sequence. */
+  flags: Uint8Array;
+}
+
+const IS_STMT = 1;
+const END_SEQUENCE = 2;
+/** Units whose decoded rows are kept (a `dis -l` touches one or two; `bt -l` one per frame). */
+const UNIT_CACHE = 16;
+/** More rows than one unit's line program has (vmlinux's largest: a few hundred thousand). */
+const MAX_ROWS = 1 << 22;
+
+function decodeRows(dwarf: Dwarf, header: LineTableHeader): UnitRows {
+  const rows: number[] = [];
+  runLineProgram(dwarf, header, (hi, lo, file, line, _column, isStmt, end) => {
+    rows.push(hi, lo, file, line, (isStmt ? IS_STMT : 0) | (end ? END_SEQUENCE : 0));
+    return rows.length < MAX_ROWS * 5;
+  });
+  const n = rows.length / 5;
+  // gdb sorts each line table by address, end-of-sequence markers first among rows at the same address
+  // (buildsym.c, end_symtab_with_blockvector); the sort is stable otherwise.
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => rows[a * 5]! - rows[b * 5]! || rows[a * 5 + 1]! - rows[b * 5 + 1]! || (rows[b * 5 + 4]! & END_SEQUENCE) - (rows[a * 5 + 4]! & END_SEQUENCE) || a - b);
+  const out: UnitRows = { header, hi: new Uint32Array(n), lo: new Uint32Array(n), file: new Uint32Array(n), line: new Uint32Array(n), flags: new Uint8Array(n) };
+  order.forEach((src, i) => {
+    out.hi[i] = rows[src * 5]!;
+    out.lo[i] = rows[src * 5 + 1]!;
+    out.file[i] = rows[src * 5 + 2]!;
+    out.line[i] = rows[src * 5 + 3]!;
+    out.flags[i] = rows[src * 5 + 4]!;
+  });
+  return out;
+}
+
+/** Index of the row gdb reports for (hi:lo): the last at or before it, preferring a statement at that address. */
+export function rowAt(rows: Pick<UnitRows, "hi" | "lo" | "flags">, hi: number, lo: number): number {
+  let a = 0;
+  let b = rows.hi.length;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    const mh = rows.hi[mid]!;
+    if (mh < hi || (mh === hi && rows.lo[mid]! <= lo)) a = mid + 1;
+    else b = mid;
+  }
+  let best = a - 1;
+  if (best < 0 || rows.flags[best]! & END_SEQUENCE) return -1;
+  if (!(rows.flags[best]! & IS_STMT)) {
+    let t = best;
+    while (t > 0 && rows.hi[t - 1] === rows.hi[t] && rows.lo[t - 1] === rows.lo[t] && !(rows.flags[t]! & IS_STMT) && !(rows.flags[t - 1]! & END_SEQUENCE)) t--;
+    if (rows.flags[t]! & IS_STMT) best = t;
+  }
+  return best;
+}
+
+/** Source lines from one object's DWARF; `slide` is added to its link-time addresses (the KASLR offset). */
+export class DwarfSourceLines implements SourceLines {
+  private readonly lines: DwarfLines;
+  private readonly units = new Map<number, UnitRows | null>();
+
+  constructor(
+    dwarf: Dwarf,
+    private readonly slide: bigint,
+  ) {
+    this.lines = new DwarfLines(dwarf);
+  }
+
+  locate(address: bigint): SourceLocation | undefined {
+    const linkAddress = address - this.slide;
+    const unit = this.lines.unitFor(linkAddress);
+    if (unit === undefined) return undefined;
+    const rows = this.rowsOf(unit);
+    if (!rows) return undefined;
+    const i = rowAt(rows, Number(linkAddress >> 32n), Number(linkAddress & 0xffff_ffffn));
+    if (i < 0 || rows.line[i] === 0) return undefined;
+    const file = filePath(rows.header, rows.file[i]!);
+    const compDir = rows.header.directories[0] ?? "";
+    const displayFile = compDir && file.startsWith(compDir + "/") ? file.slice(compDir.length + 1) : file;
+    return { file, displayFile, line: rows.line[i]! };
+  }
+
+  private rowsOf(unit: number): UnitRows | undefined {
+    let rows = this.units.get(unit);
+    if (rows === undefined) {
+      const header = this.lines.headerForUnit(unit);
+      rows = header ? decodeRows(this.lines.dwarf, header) : null;
+      this.units.set(unit, rows);
+      if (this.units.size > UNIT_CACHE) this.units.delete(this.units.keys().next().value!);
+    }
+    return rows ?? undefined;
+  }
+}
+
+/** The DWARF sections of a vmlinux (final: its `.rela.debug_*` must not be applied), or undefined without. */
+export function elfDwarfSections(elf: ElfFile): DwarfSections | undefined {
+  const info = elf.sectionBytes(".debug_info");
+  const abbrev = elf.sectionBytes(".debug_abbrev");
+  if (!info || !abbrev || info.length === 0) return undefined;
+  return {
+    file: elf.name,
+    info,
+    abbrev,
+    str: elf.sectionBytes(".debug_str"),
+    lineStr: elf.sectionBytes(".debug_line_str"),
+    strOffsets: elf.sectionBytes(".debug_str_offsets"),
+    addr: elf.sectionBytes(".debug_addr"),
+    rnglists: elf.sectionBytes(".debug_rnglists"),
+    ranges: elf.sectionBytes(".debug_ranges"),
+    line: elf.sectionBytes(".debug_line"),
+    aranges: elf.sectionBytes(".debug_aranges"),
+  };
+}
+
+/**
+ * Source lines of a vmlinux, opened on first use (reading .debug_info and .debug_line costs about a second);
+ * undefined answers when the vmlinux has no DWARF.
+ */
+export function lazyVmlinuxSourceLines(elf: ElfFile, kaslrOffset: bigint): SourceLines {
+  let opened: SourceLines | null | undefined;
+  return {
+    locate(address) {
+      if (opened === undefined) {
+        const sections = elfDwarfSections(elf);
+        opened = sections?.line ? new DwarfSourceLines(new Dwarf(sections), kaslrOffset) : null;
+      }
+      return opened?.locate(address);
+    },
+  };
+}
+
+/** "file: line" as crash prints it before a `dis -l` group and after `sym`. */
+export function lineText(loc: SourceLocation): string {
+  return `${loc.file}: ${loc.line}`;
+}
+
+/**
+ * Finds a DWARF path in the user's source tree: the path itself, then with leading directories dropped one at
+ * a time (`debian/build/build_amd64_none_cloud-amd64/kernel/kexec_core.c` → `kernel/kexec_core.c`).
+ */
+export function readSourceFile(read: SourceReader, path: string): { path: string; text: string } | undefined {
+  const parts = path.split("/").filter((p) => p !== "" && p !== ".");
+  for (let i = 0; i < parts.length; i++) {
+    if (parts.slice(i).includes("..")) continue;
+    const candidate = parts.slice(i).join("/");
+    const text = read(candidate);
+    if (text !== undefined) return { path: candidate, text };
+  }
+  return undefined;
+}
