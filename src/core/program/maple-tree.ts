@@ -13,8 +13,10 @@
 // past the parent's range, a node seen twice, a tree deeper than the kernel allows, or a walk over budget
 // ends the walk with WalkAborted after the entries already yielded.
 import { KdwError, MissingDebugInfo, WalkAborted } from "../io/errors";
+import type { Type } from "../debuginfo/types";
 import type { AddressSpace } from "./address-space";
 import { DEFAULT_WALK_BUDGET, type WalkOptions } from "./list";
+import { Obj } from "./obj";
 import type { Program } from "./program";
 
 /** include/linux/maple_tree.h enum maple_type. */
@@ -272,4 +274,23 @@ class MapleWalk {
 
 function u64(bytes: Uint8Array, off: number): bigint {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(off, true);
+}
+
+/** An entry of the tree as a typed object: the `type` the tree stores pointers to (mt_for_each + a cast). */
+export interface MapleObj {
+  first: bigint;
+  last: bigint;
+  obj: Obj;
+}
+
+/**
+ * The tree's pointer entries as objects of `type` (`mtForEachObj(prog, mm.member("mm_mt"), vmaType)`);
+ * internal entries (values, XA_ZERO_ENTRY) are skipped. Bounded like mtForEach.
+ */
+export function* mtForEachObj(prog: Program, tree: Obj, type: Type, options: WalkOptions = {}): Generator<MapleObj> {
+  if (tree.address === undefined) throw new MissingDebugInfo("maple tree object without an address");
+  for (const e of mtForEach(prog, tree.address, options)) {
+    if (xaIsInternal(e.entry) || (e.entry & 1n) !== 0n) continue;
+    yield { first: e.first, last: e.last, obj: new Obj(prog, type, e.entry) };
+  }
 }

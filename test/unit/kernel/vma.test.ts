@@ -6,7 +6,7 @@ import { InvalidAddressError, KdwError, WalkAborted } from "../../../src/core/io
 import { taskTable } from "../../../src/core/kernel/tasks";
 import { forEachVma, vmaLayout, vmaWalk, type Vma, type VmaLayout } from "../../../src/core/kernel/vma";
 import type { AddressSpace } from "../../../src/core/program/address-space";
-import { MAPLE_LAYOUT_6_1, MAPLE_LEAF_64 } from "../../../src/core/program/maple-tree";
+import { MAPLE_LAYOUT_6_1, MAPLE_LEAF_64, mtForEachObj } from "../../../src/core/program/maple-tree";
 import { Program } from "../../../src/core/program/program";
 import { haveFixtures, reference } from "../../fixtures";
 import { MapleBuilder, SparseSpace } from "../../fixtures/maple-builder";
@@ -156,6 +156,17 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("VMAs on the fixture (6.1 
       const ours = [...forEachVma(p, task.mm)].map((v) => `${v.start.toString(16).padStart(16, "0")} ${v.end.toString(16).padStart(16, "0")} ${v.flags.toString(16).padStart(8, "0")}`);
       expect(ours).toEqual(rows.map((r) => r.split(" ").slice(0, 3).join(" ")));
     }
+  });
+
+  it("the Obj-level iterator gives the same VMAs as typed objects", () => {
+    const p = prog();
+    const task = taskTable(p).tasks.find((t) => t.pid === 128)!;
+    const mm = p.object("struct mm_struct", task.mm);
+    const objs = [...mtForEachObj(p, mm.member("mm_mt"), p.type("struct vm_area_struct"))];
+    const vmas = [...forEachVma(p, task.mm)];
+    expect(objs.map((o) => [o.obj.address, o.obj.member("vm_start").value(), o.obj.member("vm_end").value()])).toEqual(vmas.map((v) => [v.address, v.start, v.end]));
+    // The tree's ranges are the VMAs' [vm_start, vm_end - 1].
+    expect(objs.map((o) => [o.first, o.last + 1n])).toEqual(vmas.map((v) => [v.start, v.end]));
   });
 
   it("with one of the tree's nodes unreadable, keeps the VMAs before it", () => {
