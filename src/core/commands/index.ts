@@ -16,9 +16,12 @@ import { foreachCommand } from "./foreach";
 import { btCommand } from "./bt";
 import { modCommand } from "./mod";
 import { netCommand } from "./net";
+import { devCommand } from "./dev";
+import { irqCommand } from "./irq";
+import { timerCommand } from "./timer";
 import { disCommand } from "./dis";
 import { listCommand } from "./list";
 
 export function builtinCommands(): Command[] {
-  return [helpCommand, rdCommand, vtopCommand, ptovCommand, kmemCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand, taskCommand, foreachCommand, btCommand, modCommand, netCommand, disCommand, listCommand];
+  return [helpCommand, rdCommand, vtopCommand, ptovCommand, kmemCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand, taskCommand, foreachCommand, btCommand, modCommand, netCommand, disCommand, listCommand, devCommand, irqCommand, timerCommand];
 }
