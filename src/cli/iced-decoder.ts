@@ -84,11 +84,7 @@ function describe(m: IcedModule, f: Formatters, insn: Iced.Instruction, bytes: U
   let operands = gdbOperands(m, insn, formatter.formatAllOperands(insn));
   [mnemonic, operands] = gdbSpelling(m, insn, mnemonic, operands);
   const unused = unusedPrefixes(m, insn, bytes);
-  if (unused.length) {
-    // iced names some of them itself (`cs call`): keep one copy, in byte order.
-    mnemonic = `${unused.join(" ")} ${mnemonic.replace(/^((cs|ds|es|ss|data16) )+/, "")}`;
-    operands = operands.replace(/%(cs|ds|es|ss):/, "");
-  }
+  if (unused.length) mnemonic = `${unused.join(" ")} ${mnemonic.replace(/^(data16 )+/, "")}`;
   const d: DecodedInstruction = { address, length: insn.length, mnemonic, operands };
   if (insn.op0Kind === m.OpKind.NearBranch64 && insn.opCount === 1) d.branchTarget = insn.nearBranchTarget;
   else if (insn.isIpRelMemoryOperand) d.ripTarget = insn.ipRelMemoryAddress;
@@ -104,34 +100,25 @@ function isStringOperation(m: IcedModule, insn: Iced.Instruction): boolean {
   return false;
 }
 
-const SEGMENT_PREFIX: Record<number, string> = { 0x26: "es", 0x2e: "cs", 0x36: "ss", 0x3e: "ds" };
 const OPERAND_SIZE_PREFIX = 0x66;
+/** Legacy prefixes other than 0x66 (lock, rep, segments, address size): Intel SDM vol. 2, 2.1.1. */
+const OTHER_LEGACY_PREFIXES = new Set([0xf0, 0xf2, 0xf3, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x67]);
 
 /**
- * Prefixes binutils prints before the mnemonic because they change nothing: in 64-bit mode a CS/DS/ES/SS
- * override (`cs nopw 0x0(%rax,%rax,1)`, `ds clflush (%rax)`; FS and GS are applied), and every operand-size
- * prefix but the one the instruction uses (`data16 cs nopw`), in byte order.
+ * binutils names every operand-size prefix the instruction does not use `data16` before the mnemonic
+ * (`data16 nopw %cs:0x0(%rax,%rax,1)` for 66 66 2e 0f 1f 84; gdb 10 keeps the segment in the operand).
  */
 function unusedPrefixes(m: IcedModule, insn: Iced.Instruction, bytes: Uint8Array): string[] {
-  const out: string[] = [];
   let sizePrefixes = 0;
   let i = 0;
   for (; i < insn.length && i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b === OPERAND_SIZE_PREFIX) sizePrefixes++;
-    else if (!(b in SEGMENT_PREFIX) && b !== 0xf0 && b !== 0xf2 && b !== 0xf3 && b !== 0x64 && b !== 0x65 && b !== 0x67) break;
+    else if (!OTHER_LEGACY_PREFIXES.has(b)) break;
   }
-  if (sizePrefixes === 0 && !bytes.subarray(0, i).some((b) => b in SEGMENT_PREFIX)) return out;
-  let dataUnused = sizePrefixes > 1 ? sizePrefixes - 1 : 0;
-  if (sizePrefixes > 0 && !usesOperandSizePrefix(m, insn, bytes, i)) dataUnused = sizePrefixes;
-  for (let j = 0; j < i; j++) {
-    const b = bytes[j]!;
-    if (b === OPERAND_SIZE_PREFIX && dataUnused > 0) {
-      out.push("data16");
-      dataUnused--;
-    } else if (b in SEGMENT_PREFIX) out.push(SEGMENT_PREFIX[b]!);
-  }
-  return out;
+  if (sizePrefixes === 0) return [];
+  const unused = usesOperandSizePrefix(m, insn, bytes, i) ? sizePrefixes - 1 : sizePrefixes;
+  return new Array<string>(unused).fill("data16");
 }
 
 /** Whether dropping the 0x66 prefixes changes what the bytes decode to. */

@@ -64,6 +64,9 @@ export function symbolWithOffset(name: string, offset: number): string {
  */
 export function formatInstruction(insn: DecodedInstruction, symbolize: Symbolizer): string {
   if (insn.invalid) return "(bad)";
+  // 0x90 is binutils' `xchg %eax,%eax` renamed after the padding was laid out (i386-dis.c NOP_Fixup1):
+  // gdb prints a bare `nop` where every other operand-less instruction is padded (`ret    `).
+  if (insn.mnemonic === "nop" && insn.operands === "") return "nop";
   let text = insn.mnemonic.padEnd(MNEMONIC_WIDTH) + " " + insn.operands;
   if (insn.branchTarget !== undefined) {
     const name = symbolize(insn.branchTarget);
