@@ -14,14 +14,18 @@ import { symCommand } from "./sym";
 import { taskCommand } from "./task";
 import { foreachCommand } from "./foreach";
 import { btCommand } from "./bt";
+import { runqCommand } from "./runq";
 import { modCommand } from "./mod";
 import { netCommand } from "./net";
+import { filesCommand } from "./files";
+import { vmCommand } from "./vm";
+import { mountCommand } from "./mount";
+import { disCommand } from "./dis";
+import { listCommand } from "./list";
 import { devCommand } from "./dev";
 import { irqCommand } from "./irq";
 import { timerCommand } from "./timer";
-import { disCommand } from "./dis";
-import { listCommand } from "./list";
 
 export function builtinCommands(): Command[] {
-  return [helpCommand, rdCommand, vtopCommand, ptovCommand, kmemCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand, taskCommand, foreachCommand, btCommand, modCommand, netCommand, disCommand, listCommand, devCommand, irqCommand, timerCommand];
+  return [helpCommand, rdCommand, vtopCommand, ptovCommand, kmemCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand, taskCommand, foreachCommand, btCommand, runqCommand, modCommand, netCommand, filesCommand, vmCommand, mountCommand, disCommand, listCommand, devCommand, irqCommand, timerCommand];
 }
