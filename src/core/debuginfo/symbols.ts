@@ -364,6 +364,21 @@ export interface ElfSymbolOptions {
 }
 
 /**
+ * The link-time addresses that the KASLR slide moves, as crash's relocate() decides: from the start of
+ * `.text` to the end of the last section after it. `hi` is -1 when the file has no `.text`.
+ */
+export function kernelRelocationWindow(elf: ElfFile): { lo: bigint; hi: bigint } {
+  const text = elf.sections.find((s) => s.name === ".text");
+  let lo = 0n;
+  let hi = -1n;
+  if (text) {
+    lo = text.addr;
+    for (const s of elf.sections) if (s.index >= text.index && s.addr + BigInt(s.size) > hi) hi = s.addr + BigInt(s.size);
+  }
+  return { lo, hi };
+}
+
+/**
  * The kernel's symbols from a vmlinux symtab, as crash 8.0.6 keeps them (symbols.c store_symbols with
  * x86_64_verify_symbol and relocate()):
  * - sorted by link-time address, then name; undefined and nameless symbols dropped;
@@ -376,13 +391,7 @@ export function symbolTableFromElf(elf: ElfFile, options: ElfSymbolOptions = {})
   const syms = elf.symbols();
   if (!syms) throw new MissingDebugInfo(`${elf.name}: no symbol table`);
   const sections = elf.sections;
-  const text = sections.find((s) => s.name === ".text");
-  let winLo = 0n;
-  let winHi = -1n;
-  if (text) {
-    winLo = text.addr;
-    for (const s of sections) if (s.index >= text.index && s.addr + BigInt(s.size) > winHi) winHi = s.addr + BigInt(s.size);
-  }
+  const { lo: winLo, hi: winHi } = kernelRelocationWindow(elf);
   const n = syms.count;
   // One pass in symtab order gathers what the sorted pass needs into compact columns: the sorted pass then
   // visits them in a permuted order without touching the strings' bytes (cache misses dominate otherwise).

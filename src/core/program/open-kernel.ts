@@ -6,7 +6,7 @@ import { Btf } from "../debuginfo/btf";
 import type { Dump } from "../dump/dump";
 import type { ElfFile } from "../dump/elf";
 import { DebugInfoMismatch, MissingDebugInfo } from "../io/errors";
-import { symbolTableFromElf, type SymbolTable } from "../debuginfo/symbols";
+import { kernelRelocationWindow, symbolTableFromElf, type SymbolTable } from "../debuginfo/symbols";
 import { Program, type SymbolResolver } from "./program";
 
 export interface OpenKernelOptions {
@@ -25,18 +25,32 @@ export interface OpenedKernel {
   kaslrOffset: bigint;
   vmlinux: ElfFile;
   btf: Btf;
-  symbolTable: SymbolTable;
+  readonly symbolTable: SymbolTable;
   /** What the dump and the vmlinux say they are; `mismatch` is set when forced past a difference. */
   dumpIdentity: KernelIdentity;
   vmlinuxIdentity: KernelIdentity;
   mismatch?: string;
 }
 
-/** The Program's view of a SymbolTable: name to run-time address and size. */
-export function tableResolver(table: SymbolTable): SymbolResolver {
+/**
+ * Name to run-time address straight from the vmlinux's .symtab (no sorted table needed): what the walkers
+ * ask. Relocated as symbolTableFromElf relocates (kernelRelocationWindow), so both answer alike.
+ */
+export function elfSymbolResolver(vmlinux: ElfFile, kaslrOffset: bigint): SymbolResolver {
+  const table = vmlinux.symbols();
+  if (!table) throw new MissingDebugInfo(`${vmlinux.name}: no symbol table (.symtab): not a debug vmlinux`);
+  const { lo, hi } = kernelRelocationWindow(vmlinux);
   return {
-    addressOf: (name) => table.lookup(name)?.address,
-    sizeOf: (name) => table.lookup(name)?.size,
+    addressOf(name: string): bigint | undefined {
+      const i = table.indexOf(name);
+      if (i < 0 || table.shndx[i] === 0 /* SHN_UNDEF */) return undefined;
+      const v = table.value(i);
+      return v >= lo && v <= hi ? BigInt.asUintN(64, v + kaslrOffset) : v;
+    },
+    sizeOf(name: string): number | undefined {
+      const i = table.indexOf(name);
+      return i < 0 ? undefined : Number(table.size(i));
+    },
   };
 }
 
@@ -87,8 +101,7 @@ export function openKernel(dump: Dump, vmlinux: ElfFile, options: OpenKernelOpti
     const i = table.indexOf("_stext");
     if (stext !== undefined && i >= 0) kaslrOffset = stext - table.value(i);
   }
-  const symbolTable = symbolTableFromElf(vmlinux, { kaslrOffset });
-  const symbols = tableResolver(symbolTable);
+  const symbols = elfSymbolResolver(vmlinux, kaslrOffset);
 
   const physBase = vmci.physBase ?? 0n;
   const la57 = vmci.number("pgtable_l5_enabled") === 1n;
@@ -105,5 +118,19 @@ export function openKernel(dump: Dump, vmlinux: ElfFile, options: OpenKernelOpti
   const base = (name: string) => (boot.hasSymbol(name) ? boot.readU64(boot.symbolAddress(name)) : undefined);
   addressSpace = addressSpace.withLayout({ pageOffsetBase: base("page_offset_base"), vmallocBase: base("vmalloc_base"), vmemmapBase: base("vmemmap_base") });
   const program = new Program({ dump, types: btf, symbols, kernel: addressSpace, vmcoreinfo: vmci });
-  return { program, addressSpace, kaslrOffset, vmlinux, btf, symbolTable, dumpIdentity, vmlinuxIdentity, mismatch };
+  let symbolTable: SymbolTable | undefined;
+  return {
+    program,
+    addressSpace,
+    kaslrOffset,
+    vmlinux,
+    btf,
+    // The sorted table (address lookups) costs a few hundred ms to build: only when first asked for.
+    get symbolTable(): SymbolTable {
+      return (symbolTable ??= symbolTableFromElf(vmlinux, { kaslrOffset }));
+    },
+    dumpIdentity,
+    vmlinuxIdentity,
+    mismatch,
+  };
 }

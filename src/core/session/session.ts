@@ -51,7 +51,10 @@ export class Session {
       files,
       state: this.state,
       commands: this.commands,
-      symbols: kernel.symbolTable,
+      // The sorted symbol table costs a few hundred ms: built when a command first asks for it.
+      get symbols() {
+        return kernel.symbolTable;
+      },
       addressSpace: kernel.addressSpace,
       sourceLines,
       lineAt: (address) => {
