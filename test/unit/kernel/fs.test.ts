@@ -104,6 +104,19 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("dentry paths and mounts (
     expect(r).toEqual({ path: ".xmr.log", complete: false, problem: `invalid address ${tmp.toString(16)}: hidden by the test` });
   });
 
+  it("hostile names: a length that does not match, an absurd length, an unreadable name", () => {
+    const { p, l, dentry, mnt } = xmrLog();
+    const tmp = readDentry(p, dentry).parent;
+    // crash's get_pathname_component: a stored length other than the string's ends the path there.
+    const lenWord = (len: bigint) => (len << 32n) | (p.readU64(tmp + BigInt(l.dentryNameLen) - 4n) & 0xffffffffn);
+    expect(dPath(patched(p, new Map([[tmp + BigInt(l.dentryNameLen) - 4n, lenWord(2n)]])), dentry, mnt)).toEqual({ path: ".xmr.log", complete: true });
+    expect(dPath(patched(p, new Map([[tmp + BigInt(l.dentryNameLen) - 4n, lenWord(0xffffffffn)]])), dentry, mnt)).toEqual({ path: ".xmr.log", complete: true });
+    // "tmp" is stored inline (d_iname); point d_name.name elsewhere, at unreadable memory.
+    const r = dPath(patched(p, new Map([[tmp + BigInt(l.dentryNameName), 0xffff888066660000n]])), dentry, mnt);
+    expect(r).toMatchObject({ path: ".xmr.log", complete: false });
+    expect(r.problem).toMatch(/^invalid address ffff888066660000/);
+  });
+
   it("a loop through mount parents ends the path", () => {
     const p = prog();
     const l = fsLayout(p);
