@@ -61,7 +61,7 @@ function timestamp(tsNsec: bigint, opts: LogOptions, env: FormatEnv): string {
 }
 
 function callerId(id: number, width: number): string {
-  const tag = (id & CPU_CALLER ? "C" : "T") + String(id & ~CPU_CALLER & 0x7fffffff);
+  const tag = (id & CPU_CALLER ? "C" : "T") + String(id & 0x7fffffff);
   return `[${tag.padStart(width, " ")}] `;
 }
 
