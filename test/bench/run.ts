@@ -10,6 +10,9 @@ import { NodeFileSource } from "../../src/cli/node-file-source";
 import { openDump } from "../../src/core/dump/open";
 import { fixturesDir } from "../fixtures";
 import { fmtRatio, haveGnuTime, measure, which } from "./harness";
+import { CrashSession } from "./crash-session";
+import { Session } from "../../src/core/session/session";
+import { IcedDecoder } from "../../src/cli/iced-decoder";
 
 const KDW = resolve("bin/kdw.mjs");
 const SYSTEM_PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -104,8 +107,46 @@ function benchSys(): void {
   }
 }
 
+/** Per-command latency without start-up: kdw in-process (Session.run), crash through one interactive process. */
+async function benchCommands(): Promise<void> {
+  section("console commands without start-up, first run and second run (ms)");
+  const vmlinux = f("vmlinux");
+  const dump = f("dump.lzo");
+  if (!existsSync(vmlinux) || !existsSync(dump)) return void process.stdout.write("fixtures absent\n");
+  const commands = ["sys", "ps", "log", "mod", "foreach files", "bt -a", "foreach bt", "runq", "kmem -i"];
+  const t0 = performance.now();
+  const session = Session.open(new NodeFileSource("dump.lzo", dump), new NodeFileSource("vmlinux", vmlinux), { decoder: new IcedDecoder() });
+  process.stdout.write(`kdw open: ${(performance.now() - t0).toFixed(0)} ms\n`);
+  const kdw = new Map<string, [number, number]>();
+  for (const c of commands) {
+    const a = performance.now();
+    session.run(c);
+    const b = performance.now();
+    session.run(c);
+    kdw.set(c, [b - a, performance.now() - b]);
+  }
+  let crash: CrashSession | undefined;
+  if (CRASH) {
+    crash = new CrashSession(CRASH, vmlinux, dump);
+    process.stdout.write(`crash start-up: ${(await crash.startupSeconds).toFixed(1)} s\n`);
+  } else process.stdout.write("crash: not installed; kdw figures only\n");
+  process.stdout.write(`${"command".padEnd(16)}${"kdw 1st".padStart(10)}${"kdw 2nd".padStart(10)}${crash ? "crash 1st".padStart(11) + "crash 2nd".padStart(11) + "  ratio 1st  ratio 2nd" : ""}\n`);
+  for (const c of commands) {
+    const [k1, k2] = kdw.get(c)!;
+    let line = `${c.padEnd(16)}${k1.toFixed(0).padStart(10)}${k2.toFixed(0).padStart(10)}`;
+    if (crash) {
+      const c1 = (await crash.time(c)) * 1000;
+      const c2 = (await crash.time(c)) * 1000;
+      line += `${c1.toFixed(0).padStart(11)}${c2.toFixed(0).padStart(11)}  ${fmtRatio(k1, c1).padStart(9)}  ${fmtRatio(k2, c2).padStart(9)}`;
+    }
+    process.stdout.write(line + "\n");
+  }
+  crash?.close();
+}
+
 if (!haveGnuTime) process.stdout.write("note: /usr/bin/time not found (apt-get install time): whole-process figures are skipped\n");
 const only = process.argv[2];
 if (!only || only === "pages") benchPages();
 if (haveGnuTime && (!only || only === "info")) benchInfo();
 if (haveGnuTime && (!only || only === "sys")) benchSys();
+if (!only || only === "commands") await benchCommands();

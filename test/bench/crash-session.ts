@@ -1,0 +1,44 @@
+// Drives one interactive crash process over pipes and times each command without crash's start-up: after a
+// command, a `p` of a marker number is sent, and the command's time is until the marker's output arrives.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+
+export class CrashSession {
+  private proc: ChildProcessWithoutNullStreams;
+  private buffer = "";
+  private waiters: (() => void)[] = [];
+  private marker = 7_000_000;
+  readonly startupSeconds: Promise<number>;
+
+  constructor(crash: string, vmlinux: string, dump: string) {
+    const t0 = performance.now();
+    this.proc = spawn(crash, ["-s", vmlinux, dump], { stdio: "pipe" });
+    this.proc.stdout.setEncoding("latin1");
+    this.proc.stdout.on("data", (d: string) => {
+      this.buffer += d;
+      for (const w of this.waiters.splice(0)) w();
+    });
+    this.proc.stderr.resume();
+    this.startupSeconds = this.sync().then(() => (performance.now() - t0) / 1000);
+  }
+
+  private async sync(): Promise<void> {
+    const n = ++this.marker;
+    const want = `= ${n}\n`;
+    this.proc.stdin.write(`p ${n}\n`);
+    while (!this.buffer.includes(want)) await new Promise<void>((r) => this.waiters.push(r));
+    this.buffer = "";
+  }
+
+  /** Seconds from sending the command to the end of its output. */
+  async time(command: string): Promise<number> {
+    await this.startupSeconds;
+    const t0 = performance.now();
+    this.proc.stdin.write(command + "\n");
+    await this.sync();
+    return (performance.now() - t0) / 1000;
+  }
+
+  close(): void {
+    this.proc.stdin.end("q\n");
+  }
+}
