@@ -387,6 +387,8 @@ const TAG_HCTX_SHARED_DEFAULT = 8n;
 /** Most hardware queues and tags looked at for one queue. */
 const MAX_HW_QUEUES = 4096;
 const MAX_TAG_DEPTH = 1 << 16;
+/** The lowest x86_64 kernel address with 5-level paging (the upper canonical half; 4-level: 0xffff8...). */
+const KERNEL_SPACE_START = 0xff00_0000_0000_0000n;
 
 /**
  * In-flight requests of a disk (dev.c get_diskio_1): on blk-mq the started requests of this queue found
@@ -526,7 +528,7 @@ function busyTags(prog: Program, l: TagsLayout, queue: bigint, tags: bigint, sbq
     for (let nr = 0; nr < wordDepth; nr++) {
       if (!((word >> BigInt(nr)) & 1n)) continue;
       const rq = prog.readU64(rqs + BigInt(((index << shift) + nr + tagOffset) * 8));
-      if (rq < 0xffff_8000_0000_0000n) continue; // not a kernel address (crash's IS_KVADDR)
+      if (rq < KERNEL_SPACE_START) continue; // not a kernel address (crash's IS_KVADDR)
       if (prog.readU64(rq + BigInt(l.rqQ)) !== queue || prog.readU32(rq + BigInt(l.rqState)) !== MQ_RQ_IN_FLIGHT) continue;
       if (prog.readU32(rq + BigInt(l.rqCmdFlags)) & REQ_OP_MASK & 1) io.write++;
       else io.read++;

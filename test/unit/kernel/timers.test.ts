@@ -1,0 +1,115 @@
+// The timer wheel on the fixture (every base's timers, sorted, TTE signed), then on patched memory: a timer
+// hlist that loops back on itself or runs into a bad pointer keeps the timers read and adds an error line,
+// an unreadable vectors[] array gives "(none)" and an error line, a timer past jiffies has a negative TTE.
+import { describe, expect, it } from "vitest";
+import { timerCommand } from "../../../src/core/commands/timer";
+import { InvalidAddressError } from "../../../src/core/io/errors";
+import { nrTimerBases, timerBaseAddress, timerBases, timerJiffies } from "../../../src/core/kernel/timers";
+import type { AddressSpace } from "../../../src/core/program/address-space";
+import { Program } from "../../../src/core/program/program";
+import { haveFixtures } from "../../fixtures";
+import { fixtureSession } from "../../session-fixture";
+
+/** Reads through `inner`, with 8-byte words replaced (a bigint) or made unreadable (null). */
+class PatchedSpace implements AddressSpace {
+  constructor(
+    private readonly inner: AddressSpace,
+    private readonly patches: Map<bigint, bigint | null>,
+  ) {}
+  read(vaddr: bigint, length: number): Uint8Array {
+    const end = vaddr + BigInt(length);
+    let out: Uint8Array | undefined;
+    for (const [addr, value] of this.patches) {
+      if (addr + 8n <= vaddr || addr >= end) continue;
+      if (value === null) throw new InvalidAddressError(addr, "hidden by the test");
+      out ??= this.inner.read(vaddr, length).slice();
+      for (let i = 0; i < 8; i++) {
+        const at = addr + BigInt(i) - vaddr;
+        if (at >= 0n && at < BigInt(length)) out[Number(at)] = Number((value >> BigInt(8 * i)) & 0xffn);
+      }
+    }
+    return out ?? this.inner.read(vaddr, length);
+  }
+}
+
+const TIMER_LIST_EXPIRES = 16n; // struct timer_list.expires (entry is the hlist_node at 0)
+
+describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("timer wheel (fixture)", () => {
+  const session = () => fixtureSession()!;
+  const prog = () => session().kernel.program;
+  const patched = (patches: Map<bigint, bigint | null>): Program => {
+    const p = prog();
+    return new Program({ dump: p.dump, types: p.types, symbols: p.symbols, kernel: new PatchedSpace(p.kernel, patches), vmcoreinfo: p.vmcoreinfo });
+  };
+  const ctxWith = (p: Program) => ({ ...session().context, prog: p });
+  /** CPU 1's BASE_STD: five timers, each alone in its bucket. */
+  const cpu1Std = () => timerBases(prog(), [1])[0]!;
+
+  it("walks two bases per CPU, sorted by expiry, with TTE = expires - jiffies", () => {
+    const p = prog();
+    expect(nrTimerBases(p)).toBe(2);
+    const jiffies = timerJiffies(p);
+    expect(jiffies).toBe(4294896151n);
+    const bases = timerBases(p, [0, 1, 2, 3]);
+    expect(bases.map((b) => b.timers.length)).toEqual([1, 1, 5, 3, 1, 5, 2, 2]);
+    expect(bases[1]!.address - bases[0]!.address).toBe(BigInt(prog().sizeOf("struct timer_base")));
+    expect(bases[0]!.address).toBe(timerBaseAddress(p, 0, 0));
+    for (const b of bases) {
+      expect(b.problems).toEqual([]);
+      for (let i = 1; i < b.timers.length; i++) expect(b.timers[i]!.expires >= b.timers[i - 1]!.expires).toBe(true);
+      for (const t of b.timers) expect(t.tte).toBe(t.expires - jiffies);
+    }
+    expect(cpu1Std().timers.map((t) => t.tte)).toEqual([47n, 26330n, 27346n, 71695n, 10796436n]);
+  });
+
+  it("a timer whose entry.next points at itself: the timer is kept once, the loop is an error line", () => {
+    const t = cpu1Std().timers[2]!;
+    const p = patched(new Map([[t.address, t.address]]));
+    const out = timerCommand.run(ctxWith(p), ["-C", "1"]);
+    expect(out.text).toContain(t.address.toString(16));
+    expect(out.text.split(t.address.toString(16))).toHaveLength(2);
+    expect(out.errors).toEqual([expect.stringMatching(/^timer: timer_bases\[1\]\[0\]\.vectors\[\d+\]: walk stopped after 1 steps: loop at/)]);
+  });
+
+  it("a bad next pointer keeps the timers before it; the other buckets are still read", () => {
+    const b = cpu1Std();
+    const t = b.timers[0]!;
+    const p = patched(new Map([[t.address, 0xffff888066660000n]]));
+    const again = timerBases(p, [1])[0]!;
+    expect(again.timers.map((x) => x.address)).toEqual(b.timers.map((x) => x.address));
+    expect(again.problems).toHaveLength(1);
+    expect(again.problems[0]!.message).toMatch(/node ffff888066660000/);
+  });
+
+  it("an unreadable timer_list is skipped (as crash does) with an error line", () => {
+    const b = cpu1Std();
+    const t = b.timers[1]!;
+    const p = patched(new Map([[t.address + TIMER_LIST_EXPIRES, null]]));
+    const again = timerBases(p, [1])[0]!;
+    expect(again.timers).toHaveLength(4);
+    expect(again.problems[0]!.message).toMatch(new RegExp(`timer_list ${t.address.toString(16)}`));
+  });
+
+  it("an unreadable vectors[] array prints (none) and an error line", () => {
+    const base = timerBaseAddress(prog(), 2, 0);
+    const vectors = BigInt(prog().memberOffset("struct timer_base", "vectors")!);
+    const p = patched(new Map([[base + vectors + 8n, null]])); // timer_base.vectors[1]
+    const out = timerCommand.run(ctxWith(p), ["-C", "2"]);
+    expect(out.text).toMatch(/TIMER_BASES\[2\]\[BASE_STD\]: [0-9a-f]+\n.*\n {2}\(none\)/);
+    expect(out.errors?.[0]).toMatch(/^timer: timer_bases\[2\]\[0\]\.vectors/);
+  });
+
+  it("an overdue timer has a negative TTE and widens the column by its sign", () => {
+    const t = cpu1Std().timers[4]!;
+    const p = patched(new Map([[t.address + TIMER_LIST_EXPIRES, 4294896151n - 20000000n]]));
+    const b = timerBases(p, [1])[0]!;
+    expect(b.timers[0]!.tte).toBe(-20000000n);
+    const out = timerCommand.run(ctxWith(p), ["-C", "1"]).text;
+    expect(out).toContain("  4274896151  -20000000  ");
+  });
+
+  it("rejects -r and a bad CPU list", () => {
+    expect(session().run("timer -r").errors[0]).toMatch(/^timer: /);
+    expect(session().run("timer -C 7").errors[0]).toMatch(/^timer: invalid cpu/);
+  });
+});
