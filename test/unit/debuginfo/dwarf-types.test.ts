@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Dwarf } from "../../../src/core/debuginfo/dwarf/dwarf";
 import { buildIndex, partitionUnits } from "../../../src/core/debuginfo/dwarf/index-build";
 import { DwarfIndex, IF_DECLARATION, IK_ENUMERATOR, IK_STRUCT, IK_VARIABLE, mergeIndexes } from "../../../src/core/debuginfo/dwarf/name-index";
+import { openDwarf } from "../../../src/core/debuginfo/dwarf/open";
 import { DwarfTypeSystem } from "../../../src/core/debuginfo/dwarf/type-system";
 import { findMember, resolveType, sizeOf, type ArrayType, type IntType, type PointerType, type StructType, type Type } from "../../../src/core/debuginfo/types";
 import { DO_THING_LEN, DO_THING_LOW, SPEC_VAR_ADDR, THE_FOO_ADDR, USES_BAR_ADDR, sampleDwarf } from "../../fixtures/dwarf-sample";
@@ -163,5 +164,21 @@ describe("name index", () => {
     const merged = mergeIndexes(sections, parts);
     expect(merged.count).toBe(index.count);
     for (const [n, k] of [["bar", IK_STRUCT], ["foo", IK_STRUCT], ["spec_var", IK_VARIABLE]] as const) expect(merged.lookup(n, k)).toEqual(index.lookup(n, k));
+  });
+});
+
+describe("openDwarf", () => {
+  it("builds, loads from a cache image, and rebuilds from a bad one saying why", () => {
+    const sections = sampleDwarf(5);
+    const built = openDwarf(sections);
+    expect(built.indexSource).toBe("built");
+    const image = built.index.serialize();
+    const cached = openDwarf(sections, { cachedIndex: image });
+    expect(cached.indexSource).toBe("cache");
+    expect(cached.types.findVariable("the_foo")?.address).toBe(THE_FOO_ADDR);
+    const bad = openDwarf(sections, { cachedIndex: image.subarray(0, 8) });
+    expect(bad.indexSource).toBe("rebuilt");
+    expect(bad.cacheError).toMatch(/truncated header/);
+    expect(bad.types.findType("foo", "struct")).toBeDefined();
   });
 });

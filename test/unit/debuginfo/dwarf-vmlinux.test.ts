@@ -57,7 +57,8 @@ describe.skipIf(!haveFixtures("vmlinux", "reference"))("DWARF on the fixture vml
     }
     dwarf = new Dwarf(sections);
     index = buildIndex(dwarf);
-    ts = new DwarfTypeSystem(dwarf, index, { perCpu: { start: 0n, end: 0x40000n } });
+    // [__per_cpu_start, __per_cpu_end) of this vmlinux's .symtab: .data..percpu is linked at 0 on x86_64.
+    ts = new DwarfTypeSystem(dwarf, index, { perCpu: { start: 0n, end: 0x34000n } });
     kaslr = BigInt("0x" + manifest().kernel.kernel_offset);
   });
 
@@ -104,7 +105,10 @@ describe.skipIf(!haveFixtures("vmlinux", "reference"))("DWARF on the fixture vml
     const j = ts.findVariable("jiffies")!;
     expect(j.address).toBeUndefined();
     expect(j.type).toMatchObject({ kind: "volatile", target: { kind: "int", name: "long unsigned int", size: 8, signed: false } });
-    expect(ts.findVariable("runqueues")?.perCpu).toBe(true);
+    const rq = ts.findVariable("runqueues")!;
+    expect(rq).toMatchObject({ address: 0x31980n, perCpu: true }); // .symtab: runqueues = 0x31980
+    expect(asStruct(rq.type).name).toBe("rq");
+    expect(ts.findVariable("init_task")!.perCpu).toBeUndefined();
   });
 
   it("finds crash_kexec's address range as `dis crash_kexec` shows it", () => {
