@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Dwarf } from "../../../src/core/debuginfo/dwarf/dwarf";
 import { DwarfLines, readLineHeader } from "../../../src/core/debuginfo/dwarf/line";
@@ -70,5 +71,26 @@ describe.each([4, 5] as const)("DWARF %i line table", (version) => {
     new DataView(cut.buffer).setUint32(0, line.length - 4 - 3, true);
     expect(new DwarfLines(new Dwarf({ ...s, line: cut })).lineFor(BASE + 0xffn)).toBeUndefined();
     expect(() => new DwarfLines(new Dwarf({ ...s, line: undefined })).lineFor(BASE)).toThrow(/section needed but absent/);
+  });
+});
+
+describe("DWARF line table corruption", () => {
+  it("never throws anything but DumpFormatError on corrupted line programs, and always ends", () => {
+    const s = sampleDwarf(5);
+    const line = buildLineTable(lineSpec(5));
+    fc.assert(
+      fc.property(fc.array(fc.record({ at: fc.nat(line.length - 1), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 4 }), fc.bigInt({ min: 0n, max: 0x200n }), (flips, delta) => {
+        const bytes = line.slice();
+        for (const f of flips) bytes[f.at] = f.value;
+        try {
+          const lines = new DwarfLines(new Dwarf({ ...s, line: bytes }));
+          void lines.lineFor(BASE + delta);
+          void lines.linesFor(BASE, BASE + 0x100n);
+        } catch (e) {
+          if (!(e instanceof DumpFormatError)) throw e;
+        }
+      }),
+      { numRuns: 400, seed: 7 },
+    );
   });
 });

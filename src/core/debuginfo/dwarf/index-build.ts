@@ -301,7 +301,7 @@ class UnitScanner {
         continue;
       }
       const attrEnd = this.scan(a, off, dieOff);
-      this.indexDie(a, kind, dieOff, attrEnd);
+      this.indexDie(a, kind, dieOff);
       off = attrEnd;
       if (a.hasChildren) {
         if (kind === IK_ENUM) off = this.indexEnumerators(dieOff, attrEnd, table);
@@ -316,7 +316,7 @@ class UnitScanner {
     return this.dwarf.skipChildren(this.u, childStart);
   }
 
-  private indexDie(a: Abbrev, kind: number, dieOff: number, _attrEnd: number): void {
+  private indexDie(a: Abbrev, kind: number, dieOff: number): void {
     let flags = this.pos[S_DECL]! >= 0 ? IF_DECLARATION : 0;
     let aux = 0;
     let named = this.takeName();

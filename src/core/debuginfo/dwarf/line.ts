@@ -183,9 +183,9 @@ export function runLineProgram(dwarf: Dwarf, h: LineTableHeader, row: (hi: numbe
   };
   const advance = (n: number): void => {
     lo += n * h.minInstLength;
-    while (lo >= TWO_32) {
-      lo -= TWO_32;
-      hi = (hi + 1) >>> 0;
+    if (lo >= TWO_32) {
+      hi = (hi + Math.floor(lo / TWO_32)) >>> 0;
+      lo %= TWO_32;
     }
   };
   for (let ops = 0; !r.atEnd; ops++) {
