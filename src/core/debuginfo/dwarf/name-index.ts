@@ -75,6 +75,7 @@ function nameEquals(a: Uint8Array, aOff: number, q: Uint8Array): boolean {
 }
 
 const INITIAL_CAPACITY = 1024;
+const RECENT_MASK = 0xffff;
 const MAGIC = 0x5844_4957; // "WIDX" little-endian
 const FORMAT_VERSION = 1;
 const HEADER_SIZE = 16; // magic, version, count, .debug_info size
@@ -90,6 +91,7 @@ export class DwarfIndex {
   hash: Uint32Array;
   /** Open addressing: entry index + 1, 0 = empty. */
   private slots: Int32Array;
+  private readonly recent = new Int32Array(RECENT_MASK + 1);
   private readonly encoder = new TextEncoder();
 
   constructor(
@@ -132,7 +134,7 @@ export class DwarfIndex {
     this.slots = new Int32Array(slotCount(this.kind.length));
     const mask = this.slots.length - 1;
     for (let i = 0; i < this.count; i++) {
-      let s = (this.hash[i]! ^ (this.kind[i]! * 0x9e3779b1)) & mask;
+      let s = (this.hash[i]! ^ Math.imul(this.kind[i]!, 0x9e3779b1)) & mask;
       while (this.slots[s] !== 0) s = (s + 1) & mask;
       this.slots[s] = i + 1;
     }
@@ -142,21 +144,27 @@ export class DwarfIndex {
    * Adds a name, or replaces the entry of the same kind and name when this one is better (a definition over
    * a declaration). `hash` is hashName() of the name bytes, when the caller already has it.
    */
-  add(kind: IndexKind, flags: number, nameSec: NameSection, nameOff: number, die: number, aux: number, hash = hashName(sectionOf(this.sections, nameSec), nameOff)): void {
+  add(kind: IndexKind, flags: number, nameSec: NameSection, nameOff: number, die: number, aux: number, hash?: number): void {
+    // Every unit repeats the same type and declaration names, as the same .debug_str offsets: a small
+    // direct-mapped cache of (offset, kind) -> entry skips hashing and probing for most of them.
+    const r = (nameOff ^ Math.imul(kind, 0x9e3779b1)) & RECENT_MASK;
+    if (nameSec === 0 && hash === undefined) {
+      const e = this.recent[r]! - 1;
+      if (e >= 0 && this.nameOff[e] === nameOff && this.kind[e] === kind && this.nameSec[e] === 0) {
+        this.prefer(e, flags, nameSec, nameOff, die, aux);
+        return;
+      }
+    }
     const bytes = sectionOf(this.sections, nameSec);
+    hash ??= hashName(bytes, nameOff);
     const mask = this.slots.length - 1;
-    let s = (hash ^ (kind * 0x9e3779b1)) & mask;
+    let s = (hash ^ Math.imul(kind, 0x9e3779b1)) & mask;
     for (;;) {
       const e = this.slots[s]! - 1;
       if (e < 0) break;
       if (this.hash[e] === hash && this.kind[e] === kind && ((this.nameSec[e] === nameSec && this.nameOff[e] === nameOff) || sameName(sectionOf(this.sections, this.nameSec[e]!), this.nameOff[e]!, bytes, nameOff))) {
-        if (this.flags[e]! & IF_DECLARATION && !(flags & IF_DECLARATION)) {
-          this.flags[e] = flags;
-          this.nameSec[e] = nameSec;
-          this.nameOff[e] = nameOff;
-          this.die[e] = die;
-          this.aux[e] = aux;
-        }
+        this.prefer(e, flags, nameSec, nameOff, die, aux);
+        if (nameSec === 0 && this.nameSec[e] === 0) this.recent[r] = e + 1;
         return;
       }
       s = (s + 1) & mask;
@@ -175,6 +183,18 @@ export class DwarfIndex {
     this.aux[i] = aux;
     this.hash[i] = hash;
     this.slots[s] = i + 1;
+    if (nameSec === 0) this.recent[r] = i + 1;
+  }
+
+  /** A definition replaces a declaration; otherwise the first entry stays. */
+  private prefer(e: number, flags: number, nameSec: NameSection, nameOff: number, die: number, aux: number): void {
+    if (this.flags[e]! & IF_DECLARATION && !(flags & IF_DECLARATION)) {
+      this.flags[e] = flags;
+      this.nameSec[e] = nameSec;
+      this.nameOff[e] = nameOff;
+      this.die[e] = die;
+      this.aux[e] = aux;
+    }
   }
 
   /** The entry of `kind` named `name`, or undefined. */
@@ -182,7 +202,7 @@ export class DwarfIndex {
     const q = this.encoder.encode(name);
     const hash = hashBytes(q);
     const mask = this.slots.length - 1;
-    let s = (hash ^ (kind * 0x9e3779b1)) & mask;
+    let s = (hash ^ Math.imul(kind, 0x9e3779b1)) & mask;
     for (;;) {
       const e = this.slots[s]! - 1;
       if (e < 0) return undefined;
