@@ -55,15 +55,8 @@ const layouts = new WeakMap<Program, DevLayout>();
 export function devLayout(prog: Program): DevLayout {
   let l = layouts.get(prog);
   if (!l) {
-    const off = (type: string, member: string): number => {
-      const o = prog.memberOffset(type, member);
-      if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${member}`);
-      return o;
-    };
-    const size = (type: string, member: string): number => {
-      const m = prog.object(type, 0n).member(member);
-      return m.size;
-    };
+    const off = (type: string, member: string): number => need(prog, type, member);
+    const size = (type: string, member: string): number => prog.object(type, 0n).member(member).size;
     l = {
       cdsNext: off("struct char_device_struct", "next"),
       cdsMajor: off("struct char_device_struct", "major"),
@@ -103,6 +96,13 @@ function charArray(bytes: Uint8Array, max: number): string {
     s += String.fromCharCode(bytes[i]!);
   }
   return s;
+}
+
+/** A member's offset that the walk cannot do without. */
+function need(prog: Program, type: string, member: string): number {
+  const o = prog.memberOffset(type, member);
+  if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${member}`);
+  return o;
 }
 
 function u64(b: Uint8Array, off: number): bigint {
@@ -339,14 +339,10 @@ export function diskIo(prog: Program): DeviceTable<DiskRow> {
 
 /** The gendisks on block_class's device klist (next_disk_klist, match_klist, get_gendisk_5: 5.11+). */
 function blockClassDisks(prog: Program, problems: WalkAborted[]): bigint[] {
-  const off = (type: string, member: string): number => {
-    const o = prog.memberOffset(type, member);
-    if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${member}`);
-    return o;
-  };
   const classP = prog.memberOffset("struct class", "p");
   if (classP === undefined) throw new MissingDebugInfo("cannot determine subsys_private for block (struct class has no p)");
   const klistNode = prog.type("struct klist_node");
+  const off = (type: string, member: string): number => need(prog, type, member);
   const knodeClass = off("struct device_private", "knode_class");
   const dpDevice = off("struct device_private", "device");
   const deviceType = off("struct device", "type");
@@ -397,11 +393,7 @@ const KERNEL_SPACE_START = 0xff00_0000_0000_0000n;
  */
 export function diskInFlight(prog: Program, queue: bigint, gendisk: bigint): DiskIo {
   const io: DiskIo = { read: 0, write: 0 };
-  const off = (type: string, member: string): number => {
-    const o = prog.memberOffset(type, member);
-    if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${member}`);
-    return o;
-  };
+  const off = (type: string, member: string): number => need(prog, type, member);
   const mqOps = prog.memberOffset("struct request_queue", "mq_ops");
   if (mqOps !== undefined && prog.readU64(queue + BigInt(mqOps)) !== 0n) {
     if (prog.memberOffset("struct request", "state") === undefined) return io; // pre-4.17 blk-mq: not counted
@@ -473,11 +465,7 @@ const tagsLayouts = new WeakMap<Program, TagsLayout>();
 function tagsLayout(prog: Program): TagsLayout {
   let l = tagsLayouts.get(prog);
   if (!l) {
-    const off = (type: string, member: string): number => {
-      const o = prog.memberOffset(type, member);
-      if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${member}`);
-      return o;
-    };
+    const off = (type: string, member: string): number => need(prog, type, member);
     l = {
       nrReserved: off("struct blk_mq_tags", "nr_reserved_tags"),
       bitmapTags: off("struct blk_mq_tags", "bitmap_tags"),

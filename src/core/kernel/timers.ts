@@ -4,6 +4,7 @@
 // crash's dump_timer_data_timer_bases / do_timer_list_v4. Offsets are resolved once per Program.
 import { KdwError, MissingDebugInfo, WalkAborted } from "../io/errors";
 import { hlistForEachEntry } from "../program/list";
+import { rbInorder } from "../program/rbtree";
 import type { Program } from "../program/program";
 import { resolveType, type Type } from "../debuginfo/types";
 
@@ -146,4 +147,126 @@ export function timerBases(prog: Program, cpus: readonly number[], jiffies: bigi
     }
   }
   return out;
+}
+
+// High-resolution timers (kernel/time/hrtimer.c): per CPU `hrtimer_bases` (struct hrtimer_cpu_base) with
+// clock_base[HRTIMER_MAX_CLOCK_BASES]; each clock base keeps its armed hrtimers in a timerqueue, an
+// rbtree ordered by expiry (crash's dump_hrtimer_data, dump_active_timers).
+interface HrtimerLayout {
+  clockBase: number; // hrtimer_cpu_base.clock_base
+  clockBaseSize: number; // sizeof(struct hrtimer_clock_base)
+  nrClockBases: number; // the length of clock_base[]
+  getTime: number; // hrtimer_clock_base.get_time
+  offset: number; // hrtimer_clock_base.offset
+  activeRoot: number; // hrtimer_clock_base.active.rb_root.rb_root.rb_node
+  nodeOff: number; // hrtimer.node.node: the rb_node inside the hrtimer
+  expires: number; // hrtimer.node.expires
+  softexpires?: number; // hrtimer._softexpires
+  function: number; // hrtimer.function
+}
+
+const hrLayouts = new WeakMap<Program, HrtimerLayout>();
+
+function hrtimerLayout(prog: Program): HrtimerLayout {
+  let l = hrLayouts.get(prog);
+  if (!l) {
+    const off = (type: string, member: string): number => {
+      const o = prog.memberOffset(type, member);
+      if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${member}`);
+      return o;
+    };
+    const cb = resolveType(prog.object("struct hrtimer_cpu_base", 0n).member("clock_base").type);
+    const clockBaseSize = prog.sizeOf("struct hrtimer_clock_base");
+    l = {
+      clockBase: off("struct hrtimer_cpu_base", "clock_base"),
+      clockBaseSize,
+      // crash: 2 clock bases before ktime_get_boottime existed, else all of clock_base[]
+      nrClockBases: cb.kind === "array" && cb.count && prog.hasSymbol("ktime_get_boottime") ? cb.count : 2,
+      getTime: off("struct hrtimer_clock_base", "get_time"),
+      offset: off("struct hrtimer_clock_base", "offset"),
+      activeRoot: off("struct hrtimer_clock_base", "active.rb_root.rb_root.rb_node"),
+      nodeOff: off("struct hrtimer", "node.node"),
+      expires: off("struct hrtimer", "node.expires"),
+      softexpires: prog.memberOffset("struct hrtimer", "_softexpires"),
+      function: off("struct hrtimer", "function"),
+    };
+    hrLayouts.set(prog, l);
+  }
+  return l;
+}
+
+export interface Hrtimer {
+  /** The struct hrtimer; `destroyed` when it could not be read (crash: "(destroyed timer)"). */
+  address: bigint;
+  destroyed?: boolean;
+  softexpires?: bigint;
+  expires: bigint;
+  /** hrtimer.function; undefined when unreadable. */
+  function?: bigint;
+}
+
+export interface HrtimerClockBase {
+  cpu: number;
+  index: number;
+  address: bigint;
+  /** hrtimer_clock_base.get_time (ktime_get, ktime_get_real, ...). */
+  getTime: bigint;
+  /** hrtimer_clock_base.offset in ns: this clock's time is monotonic time plus it. */
+  offset: bigint;
+  timers: Hrtimer[];
+  problems: WalkAborted[];
+}
+
+/** Most hrtimers read from one clock base. */
+export const MAX_HRTIMERS = 100_000;
+
+/** Address of CPU `cpu`'s struct hrtimer_cpu_base. */
+export function hrtimerCpuBase(prog: Program, cpu: number): bigint {
+  return BigInt.asUintN(64, prog.symbolAddress("hrtimer_bases") + prog.perCpuOffset(cpu));
+}
+
+/** Every clock base of one CPU with its armed hrtimers in expiry order (an in-order timerqueue walk). */
+export function hrtimerClockBases(prog: Program, cpu: number): HrtimerClockBase[] {
+  const l = hrtimerLayout(prog);
+  const cpuBase = hrtimerCpuBase(prog, cpu);
+  const out: HrtimerClockBase[] = [];
+  for (let index = 0; index < l.nrClockBases; index++) {
+    const address = cpuBase + BigInt(l.clockBase + index * l.clockBaseSize);
+    const problems: WalkAborted[] = [];
+    const timers: Hrtimer[] = [];
+    const what = `hrtimer_bases[${cpu}].clock_base[${index}]`;
+    let getTime = 0n;
+    let offset = 0n;
+    try {
+      getTime = prog.readU64(address + BigInt(l.getTime));
+      offset = prog.readU64(address + BigInt(l.offset));
+      const root = prog.readU64(address + BigInt(l.activeRoot));
+      for (const node of rbInorder(prog, root, { budget: MAX_HRTIMERS, what })) timers.push(readHrtimer(prog, l, node - BigInt(l.nodeOff)));
+    } catch (err) {
+      if (err instanceof WalkAborted) problems.push(err);
+      else if (err instanceof KdwError) problems.push(new WalkAborted(what, err.message, timers.length));
+      else throw err;
+    }
+    out.push({ cpu, index, address, getTime, offset, timers, problems });
+  }
+  return out;
+}
+
+function readHrtimer(prog: Program, l: HrtimerLayout, address: bigint): Hrtimer {
+  let expires: bigint;
+  let softexpires: bigint | undefined;
+  try {
+    expires = prog.readU64(address + BigInt(l.expires));
+    if (l.softexpires !== undefined) softexpires = prog.readU64(address + BigInt(l.softexpires));
+  } catch (err) {
+    if (!(err instanceof KdwError)) throw err;
+    return { address, destroyed: true, expires: 0n };
+  }
+  let fn: bigint | undefined;
+  try {
+    fn = prog.readU64(address + BigInt(l.function));
+  } catch (err) {
+    if (!(err instanceof KdwError)) throw err;
+  }
+  return { address, softexpires, expires, function: fn };
 }

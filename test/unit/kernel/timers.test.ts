@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { timerCommand } from "../../../src/core/commands/timer";
 import { InvalidAddressError } from "../../../src/core/io/errors";
-import { nrTimerBases, timerBaseAddress, timerBases, timerJiffies } from "../../../src/core/kernel/timers";
+import { hrtimerClockBases, nrTimerBases, timerBaseAddress, timerBases, timerJiffies } from "../../../src/core/kernel/timers";
 import type { AddressSpace } from "../../../src/core/program/address-space";
 import { Program } from "../../../src/core/program/program";
 import { haveFixtures } from "../../fixtures";
@@ -108,8 +108,26 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("timer wheel (fixture)", (
     expect(out).toContain("  4274896151  -20000000  ");
   });
 
-  it("rejects -r and a bad CPU list", () => {
-    expect(session().run("timer -r").errors[0]).toMatch(/^timer: /);
+  it("hrtimers: a loop in a clock base's timerqueue is an error line, the other bases are still shown", () => {
+    const base = hrtimerClockBases(prog(), 0)[0]!;
+    expect(base.timers).toHaveLength(10);
+    const root = prog().readU64(base.address + BigInt(prog().memberOffset("struct hrtimer_clock_base", "active")!));
+    const p = patched(new Map([[root + 16n, root]])); // rb_node.rb_left -> itself
+    const out = timerCommand.run(ctxWith(p), ["-r", "-C", "0"]);
+    expect(out.errors).toEqual([expect.stringMatching(/^timer: hrtimer_bases\[0\]\.clock_base\[0\]: walk stopped .*loop at/)]);
+    expect(out.text).toContain("CLOCK: 7");
+  });
+
+  it("hrtimers: an unreadable hrtimer prints (destroyed timer), the others keep their rows", () => {
+    const t = hrtimerClockBases(prog(), 2)[0]!.timers[1]!;
+    const p = patched(new Map([[t.address + BigInt(prog().memberOffset("struct hrtimer", "node.expires")!), null]]));
+    const lines = timerCommand.run(ctxWith(p), ["-r", "-C", "2"]).text.split("\n");
+    expect(lines.filter((l) => l.includes("<"))).toHaveLength(2);
+    expect(lines).toContain("  (destroyed timer)");
+  });
+
+  it("rejects an unknown option and a bad CPU list", () => {
+    expect(session().run("timer -x").errors[0]).toMatch(/^timer: /);
     expect(session().run("timer -C 7").errors[0]).toMatch(/^timer: invalid cpu/);
   });
 });
