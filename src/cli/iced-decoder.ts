@@ -80,7 +80,7 @@ function describe(m: IcedModule, f: Formatters, insn: Iced.Instruction, bytes: U
   if (insn.isInvalid) return { address, length: Math.max(1, insn.length), mnemonic: "(bad)", operands: "", invalid: true };
   const stringOp = isStringOperation(m, insn);
   const formatter = stringOp ? f.strings : f.plain;
-  let mnemonic = formatter.formatMnemonic(insn);
+  let mnemonic = repeatPrefix(formatter.formatMnemonic(insn), stringOp);
   let operands = gdbOperands(m, insn, formatter.formatAllOperands(insn));
   [mnemonic, operands] = gdbSpelling(m, insn, mnemonic, operands);
   const unused = unusedPrefixes(m, insn, bytes);
@@ -89,6 +89,18 @@ function describe(m: IcedModule, f: Formatters, insn: Iced.Instruction, bytes: U
   if (insn.op0Kind === m.OpKind.NearBranch64 && insn.opCount === 1) d.branchTarget = insn.nearBranchTarget;
   else if (insn.isIpRelMemoryOperand) d.ripTarget = insn.ipRelMemoryAddress;
   return d;
+}
+
+/**
+ * binutils spells F3/F2 `repz`/`repnz` except before movs/stos/lods/ins/outs, where F3 is `rep`: so `repz cmpsb`,
+ * `repz ret`, `repz je` (iced: `repe`, `rep`).
+ */
+function repeatPrefix(mnemonic: string, stringOp: boolean): string {
+  const m = /^(rep|repe|repne) (\S+)/.exec(mnemonic);
+  if (!m) return mnemonic;
+  const plainRep = stringOp && /^(movs|stos|lods|ins|outs)/.test(m[2]!);
+  const spelled = m[1] === "repne" ? "repnz" : plainRep ? "rep" : "repz";
+  return spelled + mnemonic.slice(m[1]!.length);
 }
 
 /** String instructions: binutils names both segments (`%ds:(%rsi),%es:(%rdi)`). */

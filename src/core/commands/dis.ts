@@ -6,6 +6,8 @@ import type { InstructionDecoderLike } from "../arch/x86_64/unwind-types";
 import { KdwError } from "../io/errors";
 import { CommandError, KdwOptionError, splitOptions, type Command, type CommandContext } from "./command";
 import { lineText } from "./dis-source";
+import { moduleSymbol, moduleSymbolAt, moduleSymbolEnd } from "./dis-modules";
+import type { KernelSymbol, SymbolAt } from "../debuginfo/symbols";
 import { sourceListing } from "./list";
 import { currentTask } from "./set";
 import { isHexAddress, parseHex } from "./symbol-args";
@@ -36,10 +38,20 @@ function disError(addr: bigint): CommandError {
   return new CommandError("dis", `gdb unable to disassemble kernel virtual address ${addr.toString(16)}`);
 }
 
+/** crash's value_search: the vmlinux's symbols, then those of the modules on the module list. */
+function symbolAt(ctx: CommandContext, address: bigint): SymbolAt | undefined {
+  return ctx.symbols.symbolAt(address) ?? (address >= KERNEL_VADDR_START ? moduleSymbolAt(ctx.prog, address) : undefined);
+}
+
+/** crash's symbol_search: a vmlinux symbol by name, else a module's. */
+function symbolNamed(ctx: CommandContext, name: string): KernelSymbol | undefined {
+  return ctx.symbols.lookup(name) ?? moduleSymbol(ctx.prog, name);
+}
+
 /** crash's value_to_symstr in the chosen radix: `sym+off`, or undefined outside the kernel's symbols. */
 function symbolizer(ctx: CommandContext, radix: 10 | 16): (address: bigint) => string | undefined {
   return (address) => {
-    const at = ctx.symbols.symbolAt(address);
+    const at = symbolAt(ctx, address);
     if (!at) return undefined;
     return radix === 16 && at.offset ? `${at.symbol.name}+0x${at.offset.toString(16)}` : symbolWithOffset(at.symbol.name, at.offset);
   };
@@ -90,8 +102,15 @@ function decodeFrom(ctx: CommandContext, decoder: InstructionDecoderLike, start:
 
 /** The end of the function that starts at `start`: its symbol size, else the next symbol (crash's fallback). */
 function functionEnd(ctx: CommandContext, start: bigint): bigint {
-  const at = ctx.symbols.symbolAt(start);
+  const at = symbolAt(ctx, start);
   if (!at) throw disError(start);
+  if (!ctx.symbols.symbolAt(start)) {
+    // A module without its debuginfo loaded: crash has no function range from gdb and goes to the next symbol.
+    const end = moduleSymbolEnd(ctx.prog, at.symbol);
+    if (end === undefined) throw new CommandError("dis", `unable to determine symbol after ${at.symbol.name}`);
+    return end - at.symbol.address > BigInt(MAX_FUNCTION_BYTES) ? at.symbol.address + BigInt(MAX_FUNCTION_BYTES) : end;
+  }
+  // gdb's function range (kernel.c get_text_function_range) is the symbol's size for vmlinux functions.
   const size = at.symbol.size;
   if (size && size <= MAX_FUNCTION_BYTES) return at.symbol.address + BigInt(size);
   const i = ctx.symbols.indexAbove(at.symbol.address);
@@ -180,14 +199,14 @@ EXAMPLES
     let unfiltered = false;
     const errors: string[] = [];
     const plus = /^([A-Za-z_.$][\w.$]*)\+(0x[0-9a-f]+|\d+)$/i.exec(target);
-    const byName = plus ? undefined : ctx.symbols.lookup(target);
+    const byName = plus ? undefined : symbolNamed(ctx, target);
     if (plus) {
-      const base = ctx.symbols.lookup(plus[1]!);
+      const base = symbolNamed(ctx, plus[1]!);
       if (!base) throw new CommandError("dis", `invalid expression: ${target}`);
       addr = base.address + BigInt(plus[2]!);
     } else if (isHexAddress(target) && !byName) {
       addr = parseHex(target);
-      const at = ctx.symbols.symbolAt(addr);
+      const at = symbolAt(ctx, addr);
       if (!at) {
         errors.push(`WARNING: ${addr.toString(16)}: no associated kernel symbol found`);
         unfiltered = true;
@@ -234,7 +253,7 @@ EXAMPLES
     let end: bigint | undefined;
     const targetAddr = addr;
     if (opts.reverse || opts.forward || functionOnly) {
-      const fn = ctx.symbols.symbolAt(addr);
+      const fn = symbolAt(ctx, addr);
       if (!fn) throw new CommandError("dis", `cannot resolve address: ${addr.toString(16)}`);
       end = functionEnd(ctx, fn.symbol.address);
       if (opts.reverse || opts.forward) start = fn.symbol.address;
@@ -260,7 +279,7 @@ EXAMPLES
     let text = "";
     let lastSource = "";
     for (const insn of chosen) {
-      const at = ctx.symbols.symbolAt(insn.address);
+      const at = symbolAt(ctx, insn.address);
       let body = formatInstruction(insn, symbolize);
       if (isFtraceNop(body, at?.offset === 0)) body += " [FTRACE NOP]";
       const line: DisLine = { address: insn.address, length: insn.length, symbol: symbolize(insn.address) ?? "", text: body };

@@ -45,7 +45,8 @@ function read(k: Kernel, addr: bigint, len: number): Uint8Array {
 }
 
 function context(k: Kernel, symbols: SymbolTable, extra: Partial<CommandContext> = {}): CommandContext {
-  const prog = { read: (addr: bigint, len: number) => read(k, addr, len), dump: { cpus: [] } };
+  // No `modules` symbol: the module list is empty (kernel/modules.ts).
+  const prog = { read: (addr: bigint, len: number) => read(k, addr, len), dump: { cpus: [] }, hasSymbol: () => false };
   return { prog, symbols, state: { valueHistory: 0 }, decoder: new IcedDecoder(), ...extra } as unknown as CommandContext;
 }
 
