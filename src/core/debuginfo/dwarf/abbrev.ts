@@ -13,6 +13,8 @@ export interface Abbrev {
   readonly forms: readonly number[];
   /** DW_FORM_implicit_const values, by attribute index (DWARF 5: stored in the abbreviation, not the DIE). */
   readonly implicitConst: ReadonlyMap<number, bigint> | undefined;
+  /** Size of each attribute's form for this unit shape, or -1 when the data decides (fixedFormSize). */
+  readonly sizes: readonly number[];
   /** >= 0: skip this many bytes; < 0: skip one value of form `-entry`. */
   readonly skipPlan: readonly number[];
   /** Total attribute bytes when every form is fixed-size, else -1. */
@@ -149,10 +151,12 @@ export function parseAbbrevTable(bytes: Uint8Array, name: string, offset: number
 
 function makeAbbrev(code: number, tag: number, hasChildren: boolean, attrs: number[], forms: number[], implicitConst: Map<number, bigint> | undefined, shape: FormShape): Abbrev {
   const plan: number[] = [];
+  const sizes: number[] = [];
   let run = 0;
   let fixed = true;
   for (const form of forms) {
     const size = fixedFormSize(form, shape);
+    sizes.push(size);
     if (size >= 0) run += size;
     else {
       fixed = false;
@@ -170,6 +174,7 @@ function makeAbbrev(code: number, tag: number, hasChildren: boolean, attrs: numb
     attrs,
     forms,
     implicitConst,
+    sizes,
     skipPlan: plan,
     fixedSize: fixed ? run : -1,
     siblingIndex: attrs.indexOf(C.DW_AT_sibling),

@@ -86,6 +86,12 @@ function indexKindOf(tag: number): number {
   return 0;
 }
 
+// A module-level function, not a closure: closures made per DIE cost an allocation each (and, under tools
+// that keep function names, a defineProperty each).
+function u32le(b: Uint8Array, q: number): number {
+  return (b[q]! | (b[q + 1]! << 8) | (b[q + 2]! << 16)) + b[q + 3]! * 0x100_0000;
+}
+
 /** Hops through DW_AT_specification / DW_AT_abstract_origin to find a name (GCC: at most 2). */
 const MAX_NAME_HOPS = 4;
 
@@ -112,9 +118,11 @@ class UnitScanner {
   scan(a: Abbrev, pos: number, dieOff: number): number {
     this.pos.fill(-1);
     const u = this.u;
+    const sizes = a.sizes;
     for (let i = 0; i < a.attrs.length; i++) {
       let form = a.forms[i]!;
-      if (form === C.DW_FORM_indirect) {
+      let size = sizes[i]!;
+      if (size < 0 && form === C.DW_FORM_indirect) {
         let f = 0;
         let mul = 1;
         for (let k = 0; k < 3; k++) {
@@ -125,13 +133,13 @@ class UnitScanner {
         }
         if (f === C.DW_FORM_indirect || f === C.DW_FORM_implicit_const || fixedFormSize(f, u.shape) < -1) this.fail(dieOff, `bad indirect form 0x${f.toString(16)}`);
         form = f;
+        size = fixedFormSize(form, u.shape);
       }
       const slot = slotOf(a.attrs[i]!);
       if (slot >= 0) {
         this.pos[slot] = pos;
         this.form[slot] = form;
       }
-      const size = fixedFormSize(form, u.shape);
       pos = size >= 0 ? pos + size : skipVarForm(this.b, pos, form, u);
     }
     if (!(pos <= u.end)) this.fail(dieOff, "DIE attributes run past the end of the unit");
@@ -144,11 +152,10 @@ class UnitScanner {
     if (p < 0) return false;
     const form = this.form[S_NAME]!;
     const b = this.b;
-    const u32 = (q: number): number => (b[q]! | (b[q + 1]! << 8) | (b[q + 2]! << 16)) + b[q + 3]! * 0x100_0000;
     switch (form) {
       case C.DW_FORM_strp:
         this.nameSec = 0;
-        this.nameOff = u32(p);
+        this.nameOff = u32le(b, p);
         break;
       case C.DW_FORM_string:
         this.nameSec = 1;
@@ -156,7 +163,7 @@ class UnitScanner {
         break;
       case C.DW_FORM_line_strp:
         this.nameSec = 2;
-        this.nameOff = u32(p);
+        this.nameOff = u32le(b, p);
         break;
       case C.DW_FORM_strx1:
         this.nameSec = 0;
@@ -172,7 +179,7 @@ class UnitScanner {
         break;
       case C.DW_FORM_strx4:
         this.nameSec = 0;
-        this.nameOff = this.dwarf.strOffset(this.u, u32(p));
+        this.nameOff = this.dwarf.strOffset(this.u, u32le(b, p));
         break;
       case C.DW_FORM_strx:
       case C.DW_FORM_GNU_str_index: {
