@@ -2,6 +2,9 @@
 // and its text layout.
 import type { Dump, PhysRange } from "../dump/dump";
 import { escapeControl } from "./escape";
+import { iomemTopLevel, systemRamBytes } from "../kernel/iomem";
+import { pagesToSize } from "../kernel/sysinfo";
+import { openBareKernel } from "../program/open-bare";
 
 /** The VMCOREINFO fields `kdw info` shows first, in this order; the rest follow in --json. */
 const KEY_FIELDS = [
@@ -27,7 +30,12 @@ export interface DumpInfo {
   pageSize: number;
   cpus: number;
   memoryRanges: { start: string; end: string; bytes: number }[];
+  /** Bytes of physical memory the dump's ranges cover. */
   memoryBytes: number;
+  /** The kernel's own "System RAM" total (iomem_resource, found through kallsyms): includes what the dump left out. */
+  systemRamBytes?: number;
+  /** crash's size string for systemRamBytes ("767.5 MB"). */
+  systemRam?: string;
   pagesPresent: number;
   pagesExcluded: number;
   pagesByCompression: Record<string, number>;
@@ -42,7 +50,7 @@ function hex(n: number): string {
 }
 
 const DUMP_LEVEL_BITS: [number, string][] = [
-  [1, "zero pages"],
+  [1, "zero pages (kept as one shared zero page)"],
   [2, "cache pages"],
   [4, "cache private"],
   [8, "user pages"],
@@ -52,6 +60,21 @@ const DUMP_LEVEL_BITS: [number, string][] = [
 export function describeDumpLevel(level: number): string {
   const parts = DUMP_LEVEL_BITS.filter(([bit]) => level & bit).map(([, what]) => what);
   return parts.length ? `${level} (excludes ${parts.join(", ")})` : `${level} (nothing excluded)`;
+}
+
+function systemRam(dump: Dump): { systemRamBytes?: number; systemRam?: string } {
+  const bytes = kernelSystemRam(dump);
+  return bytes === undefined ? {} : { systemRamBytes: bytes, systemRam: pagesToSize(Math.floor(bytes / dump.pageSize), dump.pageSize) };
+}
+
+/** System RAM as the kernel recorded it, when VMCOREINFO lets kdw find iomem_resource without a vmlinux. */
+function kernelSystemRam(dump: Dump): number | undefined {
+  const k = openBareKernel(dump);
+  const root = k?.symbols.lookup("iomem_resource");
+  if (!k || !root) return undefined;
+  const { ranges } = iomemTopLevel(k.space, root.address);
+  const bytes = systemRamBytes(ranges);
+  return bytes > 0n ? Number(bytes) : undefined;
 }
 
 export function dumpInfo(dump: Dump, fileSize: number): DumpInfo {
@@ -71,6 +94,7 @@ export function dumpInfo(dump: Dump, fileSize: number): DumpInfo {
     cpus: dump.cpus.length,
     memoryRanges: ranges.map((r) => ({ start: hex(r.start), end: hex(r.end), bytes: r.end - r.start })),
     memoryBytes: ranges.reduce((s, r) => s + (r.end - r.start), 0),
+    ...systemRam(dump),
     pagesPresent: stats.present,
     pagesExcluded: stats.excluded,
     pagesByCompression: stats.byCompression,
@@ -94,7 +118,8 @@ export function formatDumpInfo(info: DumpInfo): string {
   if (info.dumpLevel !== undefined) row("dump level", describeDumpLevel(info.dumpLevel));
   row("page size", String(info.pageSize));
   row("cpus", String(info.cpus));
-  row("memory", `${mb(info.memoryBytes)} (${info.memoryBytes} bytes) in ${info.memoryRanges.length} ranges`);
+  if (info.systemRam) row("system RAM", `${info.systemRam} (${info.systemRamBytes} bytes, the kernel's "System RAM" resources)`);
+  row("memory", `${mb(info.memoryBytes)} (${info.memoryBytes} bytes) in the dump, in ${info.memoryRanges.length} ranges`);
   for (const r of info.memoryRanges) lines.push(`${"".padEnd(14)}${r.start} - ${r.end}  ${mb(r.bytes)}`);
   row("pages", `${info.pagesPresent} present, ${info.pagesExcluded} excluded`);
   if (info.crashTime) row("crash time", info.crashTime);

@@ -52,6 +52,8 @@ describe.skipIf(!haveFixtures("dump.lzo", "dump.zlib", "dump.flat", "dump.elf"))
       expect(info.vmcoreinfo["BUILD-ID"]).toBe(m!.kernel.build_id);
       expect(info.vmcoreinfo["KERNELOFFSET"]).toBe(m!.kernel.kernel_offset);
       expect(info.cpus).toBe(m!.machine.cpus);
+      // The kernel's RAM, crashkernel reservation included, as crash's MEMORY line and the manifest give it.
+      expect(info.systemRam).toBe(m!.machine.memory);
       expect(info.pageSize).toBe(4096);
       expect(info.pagesPresent).toBeGreaterThan(10_000);
     });
