@@ -11,6 +11,7 @@ import { CliUsageError, parse } from "./args";
 import { NodeFileSource } from "./node-file-source";
 import { IcedDecoder } from "./iced-decoder";
 import { sourceTreeReader } from "./source-tree";
+import { moduleFileFinder } from "./module-files";
 
 const HISTORY_FILE = join(homedir(), ".kdw_history");
 const HISTORY_MAX = 1000;
@@ -41,7 +42,7 @@ function openSession(paths: string[], force: boolean, src?: string): { session: 
       throw new DumpFormatError(aDump ? b!.name : a!.name, 0, aDump ? "two dumps given: one must be the vmlinux" : "neither file is a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)");
     }
     const [dump, vmlinux] = aDump ? [a!, b!] : [b!, a!];
-    const session = Session.open(dump, vmlinux, { force, vmlinuxName: vmlinux.name, dumpName: dump.name, decoder: new IcedDecoder(), readSource: src === undefined ? undefined : sourceTreeReader(src) });
+    const session = Session.open(dump, vmlinux, { force, vmlinuxName: vmlinux.name, dumpName: dump.name, decoder: new IcedDecoder(), readSource: src === undefined ? undefined : sourceTreeReader(src), findModuleFile: moduleFileFinder(vmlinux.name) });
     return { session, close: closeAll };
   } catch (err) {
     closeAll();

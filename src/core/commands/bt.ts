@@ -2,6 +2,7 @@
 // the current task, of tasks given by pid or address, or of every CPU's active task (-a).
 import type { Backtrace } from "../arch/x86_64/unwind-types";
 import { stackContext, taskBacktrace, taskStack, type StackContext } from "../kernel/stack";
+import { withModuleSymbols } from "../kernel/module-debuginfo";
 import { panicTask, taskTable, type Task } from "../kernel/tasks";
 import { CommandError, KdwOptionError, splitOptions, type Command, type CommandContext } from "./command";
 import { formatBacktrace, type BtFormatOptions } from "./bt-format";
@@ -60,7 +61,7 @@ export const btCommand: Command = {
   bt - backtrace
 
 SYNOPSIS
-  bt [-a|-p] [-f] [-l] [-s|-x] [-t] [pid | taskp] ...
+  bt [-a|-p] [-f] [-l] [-s|-x] [-t] [-M] [pid | taskp] ...
 
 DESCRIPTION
   Shows the kernel stack backtrace of the current context's task, or of the tasks given by pid or
@@ -75,9 +76,13 @@ DESCRIPTION
     -l  the source file and line of each frame (when the vmlinux has DWARF line tables).
     -s  function name plus offset in each frame; -x the same with hexadecimal offsets.
     -t  every kernel text address on the stack from the starting point, without frame analysis.
+    -M  (kdw) names an exception RIP in a module whose debuginfo was loaded with "mod -s" or "mod -S"
+        (hidden modules too): "[exception RIP: mz_getdents_pre+94]", as crash prints it when it has the
+        module's symbols; with -l its source line follows the registers. Without -M the text is crash's
+        whatever was loaded. (crash's -S is "start at this stack address", hence another letter.)
 
   An exception RIP in code with no kernel symbol (a module off the module list, for instance) is shown
-  as crash shows it: "no symbolic reference"; use sym or the module commands for a better name.
+  as crash shows it: "no symbolic reference"; use -M after "mod -s", or sym, for a better name.
   Where crash 8.0.6 stops on "cannot transition from exception stack to current process stack" because
   the stack pointer is on the CPU's entry trampoline stack (cpu_entry_area), kdw prints the frame saved
   there and "--- <entry trampoline stack> ---", as crash does for its KPTI entry stacks.
@@ -92,7 +97,7 @@ DESCRIPTION
       throw err;
     }
     const { flags, rest } = opts;
-    for (const f of flags) if (!"apflsxte".includes(f)) throw new CommandError("bt", `invalid option: -${f}`);
+    for (const f of flags) if (!"apflsxteM".includes(f)) throw new CommandError("bt", `invalid option: -${f}`);
     const sc = context(ctx);
     let tasks: Task[];
     if (flags.has("a")) tasks = activeTasks(ctx);
@@ -119,7 +124,8 @@ DESCRIPTION
     for (const task of tasks) {
       const lines = [formatTaskHeader(task)];
       try {
-        const bt = taskBacktrace(ctx.prog, sc, task, { full: flags.has("f") });
+        const raw = taskBacktrace(ctx.prog, sc, task, { full: flags.has("f") });
+        const bt = flags.has("M") && ctx.moduleDebuginfo ? withModuleSymbols(raw, ctx.moduleDebuginfo) : raw;
         if (flags.has("t")) lines.push(...textSymbols(ctx, sc, task, bt.start.rsp, bt.start.rip));
         else lines.push(...formatBacktrace(bt, fmt));
         data.tasks.push({ task: task.address, pid: task.pid, cpu: task.cpu, backtrace: bt });

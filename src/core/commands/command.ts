@@ -9,6 +9,15 @@ import type { X86_64AddressSpace } from "../arch/x86_64/layout";
 import type { SourceLines, SourceReader } from "./dis-source";
 import type { ElfFile } from "../dump/elf";
 import type { InstructionDecoderLike } from "../arch/x86_64/unwind-types";
+import type { ByteSource } from "../io/byte-source";
+import type { ModuleDebuginfoStore } from "../kernel/module-debuginfo";
+
+/**
+ * Opens a module's object file for `mod -s`/`mod -S`: `file` as the user typed it, else NAME.ko.debug or
+ * NAME.ko under `dir` (default: the vmlinux's directory). Undefined when there is none. The adapter does the
+ * file system; the returned source's name is what crash's OBJECT FILE column shows.
+ */
+export type ModuleFileFinder = (request: { name: string; file?: string; dir?: string }) => ByteSource | undefined;
 
 /** What a command can see: the program, and the console's state (current task context, value history). */
 export interface CommandContext {
@@ -31,6 +40,10 @@ export interface CommandContext {
   vmlinux?: ElfFile;
   /** An x86-64 instruction decoder, where the adapter provides one (bt's frame-size fallback). */
   decoder?: InstructionDecoderLike;
+  /** Module debuginfo loaded by `mod -s`/`mod -S` in this session (symbols and lines of those modules). */
+  moduleDebuginfo?: ModuleDebuginfoStore;
+  /** Where `mod -s`/`mod -S` find module object files (through the adapter; absent: they cannot). */
+  findModuleFile?: ModuleFileFinder;
 }
 
 export interface ConsoleState {

@@ -1,24 +1,29 @@
-// Symbols of the modules on the kernel's module list, for `dis`: crash's value_search finds module symbols
-// too (symbols.c, from each module's own kallsyms), as long as the address is inside a listed module's
+// Symbols of the modules on the kernel's module list, for `dis` and `sym`: crash's value_search finds module
+// symbols too (symbols.c, from each module's own kallsyms), as long as the address is inside a listed module's
 // memory. A module that took itself off the list (the fixture's rootkit) has none: crash warns and prints a
-// bare listing.
+// bare listing. Debuginfo loaded with `mod -s` (kernel/module-debuginfo.ts) comes first: its symbols and
+// source lines answer for that module's memory, hidden module or not.
 import type { KernelSymbol, SymbolAt } from "../debuginfo/symbols";
 import { SymbolTable } from "../debuginfo/symbols";
+import { Dwarf } from "../debuginfo/dwarf/dwarf";
 import { KdwError } from "../io/errors";
+import type { LoadedModuleDebuginfo, ModuleDebuginfoStore } from "../kernel/module-debuginfo";
 import { moduleKallsyms, moduleList } from "../kernel/modules";
 import type { Program } from "../program/program";
+import type { CommandContext } from "./command";
+import { DwarfSourceLines, type SourceLines } from "./dis-source";
 
 interface ModuleSymbols {
   table: SymbolTable;
-  /** [base, end) of every region of a listed module. */
-  regions: { base: bigint; end: bigint }[];
+  /** [base, end) of every region of a listed module, with the module's name. */
+  regions: { base: bigint; end: bigint; name: string }[];
 }
 
 const cache = new WeakMap<Program, ModuleSymbols>();
 
 function build(prog: Program): ModuleSymbols {
   const list: { name: string; address: bigint; type: string; size?: number }[] = [];
-  const regions: { base: bigint; end: bigint }[] = [];
+  const regions: { base: bigint; end: bigint; name: string }[] = [];
   let modules;
   try {
     modules = moduleList(prog).modules;
@@ -27,7 +32,7 @@ function build(prog: Program): ModuleSymbols {
     throw err;
   }
   for (const mod of modules) {
-    for (const r of mod.regions) if (r.size > 0) regions.push({ base: r.base, end: r.base + BigInt(r.size) });
+    for (const r of mod.regions) if (r.size > 0) regions.push({ base: r.base, end: r.base + BigInt(r.size), name: mod.name });
     let symbols;
     try {
       symbols = moduleKallsyms(prog, mod).symbols;
@@ -70,4 +75,73 @@ export function moduleSymbolEnd(prog: Program, symbol: KernelSymbol): bigint | u
   const t = moduleSymbols(prog).table;
   const i = t.indexAbove(symbol.address);
   return i < t.count ? t.at(i).address : undefined;
+}
+
+/** A module symbol an address falls in, and the module's name (crash prints `[name]` after it). */
+export interface ModuleSymbolHit extends SymbolAt {
+  module: string;
+  /** From debuginfo loaded with `mod -s` (it has a size and source lines), not the module's kallsyms. */
+  loaded?: LoadedModuleDebuginfo;
+}
+
+/** Loaded module debuginfo first, then the kallsyms of the modules on the list. */
+export function moduleSymbolHit(ctx: Pick<CommandContext, "prog" | "moduleDebuginfo">, address: bigint): ModuleSymbolHit | undefined {
+  const loaded = ctx.moduleDebuginfo?.symbolAt(address);
+  if (loaded) return loaded;
+  if (ctx.moduleDebuginfo?.moduleAt(address)) return undefined;
+  const m = moduleSymbols(ctx.prog);
+  const region = m.regions.find((r) => address >= r.base && address < r.end);
+  const at = region && m.table.symbolAt(address);
+  return region && at ? { ...at, module: region.name } : undefined;
+}
+
+/** A module symbol by name: loaded debuginfo first, then the listed modules' kallsyms. */
+export function moduleSymbolNamed(ctx: Pick<CommandContext, "prog" | "moduleDebuginfo">, name: string): { symbol: KernelSymbol; module: string; loaded?: LoadedModuleDebuginfo } | undefined {
+  const loaded = ctx.moduleDebuginfo?.lookup(name);
+  if (loaded) return loaded;
+  const symbol = moduleSymbols(ctx.prog).table.lookup(name);
+  if (!symbol) return undefined;
+  const region = moduleSymbols(ctx.prog).regions.find((r) => symbol.address >= r.base && symbol.address < r.end);
+  return { symbol, module: region?.name ?? "" };
+}
+
+/** Where a loaded module's function ends: its st_size, else the next symbol of that module. */
+export function loadedSymbolEnd(loaded: LoadedModuleDebuginfo, symbol: KernelSymbol): bigint | undefined {
+  if (symbol.size) return symbol.address + BigInt(symbol.size);
+  const t = loaded.symbols;
+  const i = t.indexAbove(symbol.address);
+  return i < t.count ? t.at(i).address : undefined;
+}
+
+const moduleLines = new WeakMap<LoadedModuleDebuginfo, SourceLines | null>();
+
+/**
+ * Source lines of the modules whose debuginfo is loaded: each module's DWARF, relocated to its load
+ * addresses, read on first use. Undefined for addresses outside those modules.
+ */
+export function loadedModuleSourceLines(store: ModuleDebuginfoStore): SourceLines {
+  return {
+    locate(address) {
+      const m = store.moduleAt(address);
+      if (!m) return undefined;
+      let lines = moduleLines.get(m);
+      if (lines === undefined) {
+        try {
+          const sections = m.dwarfSections();
+          lines = sections?.line ? new DwarfSourceLines(new Dwarf(sections), 0n) : null;
+        } catch (err) {
+          // A module file whose DWARF cannot be relocated still gives its symbols; it has no lines.
+          if (!(err instanceof KdwError)) throw err;
+          lines = null;
+        }
+        moduleLines.set(m, lines);
+      }
+      try {
+        return lines?.locate(address);
+      } catch (err) {
+        if (err instanceof KdwError) return undefined;
+        throw err;
+      }
+    },
+  };
 }

@@ -6,7 +6,7 @@ import type { InstructionDecoderLike } from "../arch/x86_64/unwind-types";
 import { KdwError } from "../io/errors";
 import { CommandError, KdwOptionError, splitOptions, type Command, type CommandContext } from "./command";
 import { lineText } from "./dis-source";
-import { moduleSymbol, moduleSymbolAt, moduleSymbolEnd } from "./dis-modules";
+import { loadedSymbolEnd, moduleSymbolEnd, moduleSymbolHit, moduleSymbolNamed } from "./dis-modules";
 import type { KernelSymbol, SymbolAt } from "../debuginfo/symbols";
 import { sourceListing } from "./list";
 import { currentTask } from "./set";
@@ -38,14 +38,17 @@ function disError(addr: bigint): CommandError {
   return new CommandError("dis", `gdb unable to disassemble kernel virtual address ${addr.toString(16)}`);
 }
 
-/** crash's value_search: the vmlinux's symbols, then those of the modules on the module list. */
+/**
+ * crash's value_search: the vmlinux's symbols, then those of modules: debuginfo loaded with `mod -s` (a
+ * hidden module too), else the kallsyms of the modules on the module list.
+ */
 function symbolAt(ctx: CommandContext, address: bigint): SymbolAt | undefined {
-  return ctx.symbols.symbolAt(address) ?? (address >= KERNEL_VADDR_START ? moduleSymbolAt(ctx.prog, address) : undefined);
+  return ctx.symbols.symbolAt(address) ?? (address >= KERNEL_VADDR_START ? moduleSymbolHit(ctx, address) : undefined);
 }
 
 /** crash's symbol_search: a vmlinux symbol by name, else a module's. */
 function symbolNamed(ctx: CommandContext, name: string): KernelSymbol | undefined {
-  return ctx.symbols.lookup(name) ?? moduleSymbol(ctx.prog, name);
+  return ctx.symbols.lookup(name) ?? moduleSymbolNamed(ctx, name)?.symbol;
 }
 
 /** crash's value_to_symstr in the chosen radix: `sym+off`, or undefined outside the kernel's symbols. */
@@ -105,8 +108,10 @@ function functionEnd(ctx: CommandContext, start: bigint): bigint {
   const at = symbolAt(ctx, start);
   if (!at) throw disError(start);
   if (!ctx.symbols.symbolAt(start)) {
+    // A module with its debuginfo loaded: the function's size from its object file (gdb's range).
+    const loaded = moduleSymbolHit(ctx, start)?.loaded;
     // A module without its debuginfo loaded: crash has no function range from gdb and goes to the next symbol.
-    const end = moduleSymbolEnd(ctx.prog, at.symbol);
+    const end = loaded ? loadedSymbolEnd(loaded, at.symbol) : moduleSymbolEnd(ctx.prog, at.symbol);
     if (end === undefined) throw new CommandError("dis", `unable to determine symbol after ${at.symbol.name}`);
     return end - at.symbol.address > BigInt(MAX_FUNCTION_BYTES) ? at.symbol.address + BigInt(MAX_FUNCTION_BYTES) : end;
   }
@@ -174,7 +179,8 @@ DESCRIPTION
     - with a count, that many instructions from the address;
     - without one, the whole function when the address is where a function starts, else one instruction.
   An address with no kernel symbol (module text the module list does not know) is disassembled bare, gdb's
-  way, with "=> " marking the current task's program counter.
+  way, with "=> " marking the current task's program counter, unless that module's debuginfo was loaded
+  with "mod -s": then its symbols label the lines and -l gives their source lines.
 
     -r  from the start of the function up to and including the address (with a count: only the last
         count instructions).

@@ -3,23 +3,26 @@
 import type { KernelSymbol } from "../debuginfo/symbols";
 import { CommandError, type Command, type CommandContext } from "./command";
 import { isHexAddress, parseHex } from "./symbol-args";
+import { moduleSymbolHit, moduleSymbolNamed } from "./dis-modules";
 
 export interface SymRow {
   address: bigint;
   type: string;
   name: string;
   offset: number;
+  /** The module a module symbol belongs to (crash prints ` [name]` after it). */
+  module?: string;
   line?: string;
 }
 
-function row(ctx: CommandContext, s: KernelSymbol, offset: number, withLine: boolean): SymRow {
+function row(ctx: CommandContext, s: KernelSymbol, offset: number, withLine: boolean, module?: string): SymRow {
   const address = s.address + BigInt(offset);
   const text = s.type === "T" || s.type === "t" || s.type === "W" || s.type === "w";
-  return { address, type: s.type, name: s.name, offset, line: withLine && text ? ctx.lineAt?.(address) : undefined };
+  return { address, type: s.type, name: s.name, offset, ...(module !== undefined ? { module } : {}), line: withLine && text ? ctx.lineAt?.(address) : undefined };
 }
 
 function formatRow(r: SymRow): string {
-  const base = `${r.address.toString(16)} (${r.type}) ${r.name}${r.offset ? `+${r.offset}` : ""}`;
+  const base = `${r.address.toString(16)} (${r.type}) ${r.name}${r.offset ? `+${r.offset}` : ""}${r.module !== undefined ? ` [${r.module}]` : ""}`;
   return (r.line ? `${base} ${r.line}` : base) + "\n";
 }
 
@@ -35,6 +38,9 @@ SYNOPSIS
 DESCRIPTION
   With a symbol name, shows its address and type letter; with an address, the symbol it falls in and the
   offset into it, followed by the source file and line for kernel text when the vmlinux has line tables.
+  A module symbol is followed by the module's name in brackets, as crash shows it; its source line is
+  shown once the module's debuginfo is loaded (mod -s), which also works for a module that is not on the
+  module list but is still in the kernel's module address tree.
 
     -l         all kernel symbols, in address order.
     -q string  every symbol whose name contains the string.
@@ -80,15 +86,15 @@ DESCRIPTION
       const i = dir < 0 ? ctx.symbols.indexAtOrAbove(s.address) - 1 : ctx.symbols.indexAbove(s.address);
       return i >= 0 && i < ctx.symbols.count ? ctx.symbols.at(i) : undefined;
     };
-    const emit = (s: KernelSymbol, offset: number) => {
-      if (prev) {
+    const emit = (s: KernelSymbol, offset: number, module?: string) => {
+      if (prev && module === undefined) {
         const p = neighbour(s, -1);
         if (p) text += formatRow(row(ctx, p, 0, withLine));
       }
-      const r = row(ctx, s, offset, withLine);
+      const r = row(ctx, s, offset, withLine, module);
       rows.push(r);
       text += formatRow(r);
-      if (next) {
+      if (next && module === undefined) {
         const n = neighbour(s, 1);
         if (n) text += formatRow(row(ctx, n, 0, withLine));
       }
@@ -99,9 +105,17 @@ DESCRIPTION
         for (const s of byName) emit(s, 0);
         continue;
       }
+      const inModule = moduleSymbolNamed(ctx, t);
+      if (inModule) {
+        emit(inModule.symbol, 0, inModule.module);
+        continue;
+      }
       if (isHexAddress(t)) {
-        const at = ctx.symbols.symbolAt(parseHex(t));
+        const address = parseHex(t);
+        const at = ctx.symbols.symbolAt(address);
+        const mod = at ? undefined : moduleSymbolHit(ctx, address);
         if (at) emit(at.symbol, at.offset);
+        else if (mod) emit(mod.symbol, mod.offset, mod.module);
         else errors.push(`sym: invalid address: ${t}`);
         continue;
       }

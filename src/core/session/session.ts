@@ -13,7 +13,10 @@ import type { ByteSource } from "../io/byte-source";
 import { KdwError } from "../io/errors";
 import { openKernel, type OpenedKernel, type OpenKernelOptions } from "../program/open-kernel";
 import type { InstructionDecoder } from "../arch/x86_64/disasm";
-import { lazyVmlinuxSourceLines, lineText, type SourceReader } from "../commands/dis-source";
+import { lazyVmlinuxSourceLines, lineText, type SourceLines, type SourceReader } from "../commands/dis-source";
+import { loadedModuleSourceLines } from "../commands/dis-modules";
+import type { ModuleFileFinder } from "../commands/command";
+import { ModuleDebuginfoStore } from "../kernel/module-debuginfo";
 
 export interface SessionOpenOptions extends OpenKernelOptions {
   /** Names to print for the files (sys's KERNEL and DUMPFILE lines): what the user typed. */
@@ -23,6 +26,8 @@ export interface SessionOpenOptions extends OpenKernelOptions {
   decoder?: InstructionDecoder;
   /** Reads a file of the user's kernel source tree (`--src DIR`) for `list` and `dis -s`. */
   readSource?: SourceReader;
+  /** Opens module object files for `mod -s`/`mod -S` (the CLI looks next to the vmlinux or in a given DIR). */
+  findModuleFile?: ModuleFileFinder;
 }
 
 /** What one console line produced: normal output, error lines, and where the adapter should write it. */
@@ -46,6 +51,10 @@ export class Session {
     options: SessionOpenOptions = {},
   ) {
     const sourceLines = lazyVmlinuxSourceLines(kernel.vmlinux, kernel.kaslrOffset);
+    // Module debuginfo loaded with `mod -s` answers for its module's memory; the vmlinux for the rest.
+    const moduleDebuginfo = new ModuleDebuginfoStore();
+    const moduleLines = loadedModuleSourceLines(moduleDebuginfo);
+    const lines: SourceLines = { locate: (address) => moduleLines.locate(address) ?? sourceLines.locate(address) };
     this.context = {
       prog: kernel.program,
       files,
@@ -56,13 +65,15 @@ export class Session {
         return kernel.symbolTable;
       },
       addressSpace: kernel.addressSpace,
-      sourceLines,
+      sourceLines: lines,
       lineAt: (address) => {
-        const loc = sourceLines.locate(address);
+        const loc = lines.locate(address);
         return loc && lineText(loc);
       },
       decoder: options.decoder,
       readSource: options.readSource,
+      moduleDebuginfo,
+      findModuleFile: options.findModuleFile,
       vmlinux: kernel.vmlinux,
     };
   }
