@@ -10,6 +10,7 @@ import { DumpFormatError } from "../core/io/errors";
 import { CliUsageError, parse } from "./args";
 import { NodeFileSource } from "./node-file-source";
 import { IcedDecoder } from "./iced-decoder";
+import { fileCache } from "./cache";
 import { sourceTreeReader } from "./source-tree";
 import { moduleFileFinder } from "./module-files";
 
@@ -42,7 +43,7 @@ function openSession(paths: string[], force: boolean, src?: string): { session: 
       throw new DumpFormatError(aDump ? b!.name : a!.name, 0, aDump ? "two dumps given: one must be the vmlinux" : "neither file is a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)");
     }
     const [dump, vmlinux] = aDump ? [a!, b!] : [b!, a!];
-    const session = Session.open(dump, vmlinux, { force, vmlinuxName: vmlinux.name, dumpName: dump.name, decoder: new IcedDecoder(), readSource: src === undefined ? undefined : sourceTreeReader(src), findModuleFile: moduleFileFinder(vmlinux.name) });
+    const session = Session.open(dump, vmlinux, { force, cache: fileCache(), vmlinuxName: vmlinux.name, dumpName: dump.name, decoder: new IcedDecoder(), readSource: src === undefined ? undefined : sourceTreeReader(src), findModuleFile: moduleFileFinder(vmlinux.name) });
     return { session, close: closeAll };
   } catch (err) {
     closeAll();

@@ -1,10 +1,8 @@
 // Source lines for `dis -l`, `dis -s`, `list` and `sym`: address → file and line from the vmlinux's DWARF line
 // tables, answered the way gdb's find_pc_line does (crash asks gdb), and source text through a callback the
 // adapter passes in (the core never touches the file system).
-import type { ElfFile } from "../dump/elf";
 import { Dwarf } from "../debuginfo/dwarf/dwarf";
 import { DwarfLines, filePath, runLineProgram, type LineTableHeader } from "../debuginfo/dwarf/line";
-import type { DwarfSections } from "../debuginfo/dwarf/reader";
 
 export interface SourceLocation {
   /** The path as gdb prints it in `dis -l` and `sym`: the unit's comp_dir joined with the file's. */
@@ -120,37 +118,17 @@ export class DwarfSourceLines implements SourceLines {
   }
 }
 
-/** The DWARF sections of a vmlinux (final: its `.rela.debug_*` must not be applied), or undefined without. */
-export function elfDwarfSections(elf: ElfFile): DwarfSections | undefined {
-  const info = elf.sectionBytes(".debug_info");
-  const abbrev = elf.sectionBytes(".debug_abbrev");
-  if (!info || !abbrev || info.length === 0) return undefined;
-  return {
-    file: elf.name,
-    info,
-    abbrev,
-    str: elf.sectionBytes(".debug_str"),
-    lineStr: elf.sectionBytes(".debug_line_str"),
-    strOffsets: elf.sectionBytes(".debug_str_offsets"),
-    addr: elf.sectionBytes(".debug_addr"),
-    rnglists: elf.sectionBytes(".debug_rnglists"),
-    ranges: elf.sectionBytes(".debug_ranges"),
-    line: elf.sectionBytes(".debug_line"),
-    aranges: elf.sectionBytes(".debug_aranges"),
-  };
-}
-
 /**
  * Source lines of a vmlinux, opened on first use (reading .debug_info and .debug_line costs about a second);
- * undefined answers when the vmlinux has no DWARF.
+ * undefined answers when the vmlinux has no DWARF. `reader` opens (or returns) the shared DWARF reader.
  */
-export function lazyVmlinuxSourceLines(elf: ElfFile, kaslrOffset: bigint): SourceLines {
+export function lazyVmlinuxSourceLines(reader: () => Dwarf | null, kaslrOffset: bigint): SourceLines {
   let opened: SourceLines | null | undefined;
   return {
     locate(address) {
       if (opened === undefined) {
-        const sections = elfDwarfSections(elf);
-        opened = sections?.line ? new DwarfSourceLines(new Dwarf(sections), kaslrOffset) : null;
+        const dwarf = reader();
+        opened = dwarf ? new DwarfSourceLines(dwarf, kaslrOffset) : null;
       }
       return opened?.locate(address);
     },

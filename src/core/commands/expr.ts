@@ -196,7 +196,7 @@ export class Evaluator {
       const enumerator = this.prog.types.findEnumerator(t.v);
       if (!this.prog.hasSymbol(t.v) && enumerator) return { kind: "num", value: U64(enumerator.value) };
       if (!this.prog.hasSymbol(t.v)) throw new CommandError(this.cmd, `No symbol "${t.v}" in current context.`);
-      const type = this.prog.variableType(t.v);
+      const type = this.prog.declaredType(t.v);
       const addr = this.prog.symbolAddress(t.v);
       if (!type) throw new CommandError(this.cmd, `'${t.v}' has unknown type; cast it to its declared type`);
       return { kind: "obj", obj: new Obj(this.prog, type, addr), symbol: t.v };

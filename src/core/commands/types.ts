@@ -57,7 +57,7 @@ DESCRIPTION
     const arg = rest.join(" ");
     if (!arg) throw new CommandError("whatis", "argument required");
     if (!/^(struct|union|enum)\s/.test(arg) && ctx.prog.hasSymbol(arg)) {
-      const type = ctx.prog.variableType(arg);
+      const type = ctx.prog.declaredType(arg);
       if (!type) throw new CommandError("whatis", `${arg}: type unknown (no DWARF for this symbol)`);
       return { data: { symbol: arg }, text: formatType(type, arg) + ";\n" };
     }
@@ -81,7 +81,7 @@ DESCRIPTION
   run(ctx, args) {
     const arg = args.join(" ");
     if (!arg) throw new CommandError("ptype", "argument required");
-    const type = ctx.prog.hasSymbol(arg) ? ctx.prog.variableType(arg) : lookupTypeArg(ctx.prog, arg);
+    const type = ctx.prog.hasSymbol(arg) ? ctx.prog.declaredType(arg) : lookupTypeArg(ctx.prog, arg);
     if (!type) throw new CommandError("ptype", `No symbol "${arg}" in current context.`);
     return { data: { type: arg }, text: "type = " + formatTypeDefinition(type, { size: false }) };
   },

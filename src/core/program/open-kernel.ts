@@ -8,10 +8,23 @@ import type { ElfFile } from "../dump/elf";
 import { DebugInfoMismatch, MissingDebugInfo } from "../io/errors";
 import { kernelRelocationWindow, symbolTableFromElf, type SymbolTable } from "../debuginfo/symbols";
 import { Program, type SymbolResolver } from "./program";
+import { CombinedTypeSystem } from "../debuginfo/combined-types";
+import { openDwarf, type DwarfDebugInfo } from "../debuginfo/dwarf/open";
+import { dwarfSectionsFromElf } from "../debuginfo/dwarf/elf-sections";
+import { Dwarf } from "../debuginfo/dwarf/dwarf";
+import type { DwarfSections } from "../debuginfo/dwarf/reader";
+
+/** A small key-value store in the user's cache folder (never next to the evidence), keyed by build id. */
+export interface IndexCache {
+  read(key: string): Uint8Array | undefined;
+  write(key: string, bytes: Uint8Array): void;
+}
 
 export interface OpenKernelOptions {
   /** Open even when the vmlinux does not match the dump. */
   force?: boolean;
+  /** Where the DWARF name index is kept between sessions. */
+  cache?: IndexCache;
 }
 
 export interface KernelIdentity {
@@ -25,6 +38,12 @@ export interface OpenedKernel {
   kaslrOffset: bigint;
   vmlinux: ElfFile;
   btf: Btf;
+  /** BTF first, DWARF (indexed on first need, cached by build id) for the rest. */
+  types: CombinedTypeSystem;
+  /** The vmlinux's DWARF with its name index, opened on first need; null when it has none. */
+  readonly dwarf: DwarfDebugInfo | null;
+  /** The DWARF reader alone (line tables need no name index); shared with `dwarf`. */
+  readonly dwarfReader: Dwarf | null;
   readonly symbolTable: SymbolTable;
   /** What the dump and the vmlinux say they are; `mismatch` is set when forced past a difference. */
   dumpIdentity: KernelIdentity;
@@ -113,11 +132,44 @@ export function openKernel(dump: Dump, vmlinux: ElfFile, options: OpenKernelOpti
   if (!btfBytes) throw new MissingDebugInfo(`${vmlinux.name}: no .BTF section`);
   const btf = new Btf(btfBytes, { file: `${vmlinux.name}:.BTF` });
 
+  // DWARF: hundreds of MB in a distribution vmlinux; its name index is built once (seconds) and cached.
+  let dwarf: DwarfDebugInfo | null | undefined;
+  let reader: { sections: DwarfSections; dwarf: Dwarf } | null | undefined;
+  const loadReader = () => {
+    if (reader === undefined) {
+      const sections = dwarfSectionsFromElf(vmlinux);
+      reader = sections ? { sections, dwarf: new Dwarf(sections) } : null;
+    }
+    return reader;
+  };
+  const buildId = vmlinuxIdentity.buildId;
+  const cacheKey = buildId ? `${buildId}/dwarf-index-v1` : undefined;
+  const loadDwarf = (): DwarfDebugInfo | null => {
+    if (dwarf !== undefined) return dwarf;
+    const r = loadReader();
+    if (!r) return (dwarf = null);
+    const sections = r.sections;
+    const start = table.indexOf("__per_cpu_start");
+    const end = table.indexOf("__per_cpu_end");
+    const perCpu = start >= 0 && end >= 0 ? { start: table.value(start), end: table.value(end) } : undefined;
+    const cached = cacheKey ? options.cache?.read(cacheKey) : undefined;
+    dwarf = openDwarf(sections, { cachedIndex: cached, perCpu, reader: r.dwarf });
+    if (cacheKey && dwarf.indexSource !== "cache") {
+      try {
+        options.cache?.write(cacheKey, dwarf.index.serialize());
+      } catch {
+        // A cache that cannot be written costs only time next session.
+      }
+    }
+    return dwarf;
+  };
+  const types = new CombinedTypeSystem(btf, () => loadDwarf()?.types ?? null);
+
   let addressSpace = new X86_64AddressSpace({ dump, pgdPhys, physBase, la57 });
-  const boot = new Program({ dump, types: btf, symbols, kernel: addressSpace, vmcoreinfo: vmci });
+  const boot = new Program({ dump, types, symbols, kernel: addressSpace, vmcoreinfo: vmci });
   const base = (name: string) => (boot.hasSymbol(name) ? boot.readU64(boot.symbolAddress(name)) : undefined);
   addressSpace = addressSpace.withLayout({ pageOffsetBase: base("page_offset_base"), vmallocBase: base("vmalloc_base"), vmemmapBase: base("vmemmap_base") });
-  const program = new Program({ dump, types: btf, symbols, kernel: addressSpace, vmcoreinfo: vmci });
+  const program = new Program({ dump, types, symbols, kernel: addressSpace, vmcoreinfo: vmci });
   let symbolTable: SymbolTable | undefined;
   return {
     program,
@@ -125,6 +177,13 @@ export function openKernel(dump: Dump, vmlinux: ElfFile, options: OpenKernelOpti
     kaslrOffset,
     vmlinux,
     btf,
+    types,
+    get dwarf(): DwarfDebugInfo | null {
+      return loadDwarf();
+    },
+    get dwarfReader(): Dwarf | null {
+      return loadReader()?.dwarf ?? null;
+    },
     // The sorted table (address lookups) costs a few hundred ms to build: only when first asked for.
     get symbolTable(): SymbolTable {
       return (symbolTable ??= symbolTableFromElf(vmlinux, { kaslrOffset }));

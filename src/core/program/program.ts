@@ -118,8 +118,18 @@ export class Program {
     return this.symbols.addressOf(name) !== undefined;
   }
 
-  /** The type of a global variable: from DWARF/BTF where they know it, else from the walkers' table. */
+  /**
+   * The type of a global for the walkers: the walkers' own table first (no DWARF index needed for it),
+   * then the debuginfo.
+   */
   variableType(name: string): Type | undefined {
+    const known = GLOBAL_TYPES[name];
+    const t = known ? this.findType(known) : undefined;
+    return t ?? this.types.findVariable(name)?.type;
+  }
+
+  /** The type a global was declared with, as the user asks (`p`, `whatis`): the debuginfo first, then the table. */
+  declaredType(name: string): Type | undefined {
     const v = this.types.findVariable(name);
     if (v) return v.type;
     const known = GLOBAL_TYPES[name];

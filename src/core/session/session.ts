@@ -50,7 +50,7 @@ export class Session {
     files: { vmlinux: string; dump: string },
     options: SessionOpenOptions = {},
   ) {
-    const sourceLines = lazyVmlinuxSourceLines(kernel.vmlinux, kernel.kaslrOffset);
+    const sourceLines = lazyVmlinuxSourceLines(() => kernel.dwarfReader, kernel.kaslrOffset);
     // Module debuginfo loaded with `mod -s` answers for its module's memory; the vmlinux for the rest.
     const moduleDebuginfo = new ModuleDebuginfoStore();
     const moduleLines = loadedModuleSourceLines(moduleDebuginfo);

@@ -25,10 +25,12 @@ export interface OpenDwarfOptions extends DwarfTypeSystemOptions {
   cachedIndex?: Uint8Array;
   /** An index built elsewhere (worker threads). */
   index?: DwarfIndex;
+  /** A reader already open over the same sections (line lookups opened it first). */
+  reader?: Dwarf;
 }
 
 export function openDwarf(sections: DwarfSections, options: OpenDwarfOptions = {}): DwarfDebugInfo {
-  const dwarf = new Dwarf(sections);
+  const dwarf = options.reader ?? new Dwarf(sections);
   let index = options.index;
   let indexSource: DwarfDebugInfo["indexSource"] = "built";
   let cacheError: string | undefined;

@@ -1,0 +1,41 @@
+// The user's cache folder for indexes kdw builds from debuginfo (the DWARF name index, keyed by build id):
+// $KDW_CACHE_DIR, else $XDG_CACHE_HOME/kdw, else ~/.cache/kdw. Never next to the evidence. Writes go to a
+// temporary file renamed into place, so a crash mid-write leaves no half file for the next session.
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import type { IndexCache } from "../core/program/open-kernel";
+
+const MAX_CACHE_FILE = 512 << 20;
+
+export function cacheDir(): string {
+  return process.env.KDW_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kdw");
+}
+
+/** Keys are `<hex build id>/<name>`; anything else is refused rather than turned into a path. */
+function pathOf(dir: string, key: string): string | undefined {
+  return /^[0-9a-f]{8,64}\/[a-z0-9-]+$/.test(key) ? join(dir, ...key.split("/")) : undefined;
+}
+
+export function fileCache(dir: string = cacheDir()): IndexCache {
+  return {
+    read(key) {
+      const p = pathOf(dir, key);
+      if (!p || !existsSync(p)) return undefined;
+      try {
+        const bytes = readFileSync(p);
+        return bytes.length <= MAX_CACHE_FILE ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    write(key, bytes) {
+      const p = pathOf(dir, key);
+      if (!p) return;
+      mkdirSync(dirname(p), { recursive: true });
+      const tmp = `${p}.${process.pid}.tmp`;
+      writeFileSync(tmp, bytes);
+      renameSync(tmp, p);
+    },
+  };
+}
