@@ -51,7 +51,7 @@ export default tseslint.config(
   },
   ...coreLayers.map(layerRule),
   {
-    files: ["src/renderer/**/*.ts", "src/renderer/**/*.svelte"],
+    files: ["src/renderer/**/*.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
