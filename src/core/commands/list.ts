@@ -4,6 +4,7 @@
 // tree by trying ever shorter suffixes. Note: in crash itself `list` is the linked-list walker and gdb's
 // `list` is reached as `gdb list`; see the help text.
 import type { ConsoleState } from "./command";
+import { isListWalk, listWalk } from "./list-walk";
 import { CommandError, type Command, type CommandContext } from "./command";
 import { readSourceFile, type SourceLocation } from "./dis-source";
 import { isHexAddress, parseHex } from "./symbol-args";
@@ -121,13 +122,18 @@ DESCRIPTION
     FUNCTION    around the first line of the function.
     *ADDRESS    around the line of a kernel text address, after gdb's "ADDRESS is in FUNCTION (FILE:LINE)."
 
-  In crash, "list" walks linked lists and this listing is "gdb list"; kdw's "list" is the source listing.
+  With crash's list options, "list" walks a linked list as crash's does, printing each entry's address:
+    list [-o offset | -o struct.member] [-e end] [-s struct[.member[,member]]] [-x|-d] [-h|-H|-r] start
+    -o   offset of the next pointer (or of the list_head, with -h/-H), as a number or struct.member.
+    -h   start is a list_head inside a structure; -H start is a standalone LIST_HEAD; -r walks prev.
+    -s   print that structure (or its members) at each entry.
 
 EXAMPLES
   list kernel/kexec_core.c:985
   list crash_kexec
   list *0xffffffff9fb650f8`,
   run(ctx, args) {
+    if (isListWalk(args)) return listWalk(ctx, args);
     const arg = args.join(" ").trim();
     if (arg === "") {
       const cont = continuation.get(ctx.state);
