@@ -7,7 +7,7 @@ import type { KernelSymbol, SymbolAt } from "../debuginfo/symbols";
 import { SymbolTable } from "../debuginfo/symbols";
 import { Dwarf } from "../debuginfo/dwarf/dwarf";
 import { KdwError } from "../io/errors";
-import type { LoadedModuleDebuginfo, ModuleDebuginfoStore } from "../kernel/module-debuginfo";
+import { symbolAtOrAfterLast, type LoadedModuleDebuginfo, type ModuleDebuginfoStore } from "../kernel/module-debuginfo";
 import { moduleKallsyms, moduleList } from "../kernel/modules";
 import type { Program } from "../program/program";
 import type { CommandContext } from "./command";
@@ -91,7 +91,7 @@ export function moduleSymbolHit(ctx: Pick<CommandContext, "prog" | "moduleDebugi
   if (ctx.moduleDebuginfo?.moduleAt(address)) return undefined;
   const m = moduleSymbols(ctx.prog);
   const region = m.regions.find((r) => address >= r.base && address < r.end);
-  const at = region && m.table.symbolAt(address);
+  const at = region && symbolAtOrAfterLast(m.table, address);
   return region && at ? { ...at, module: region.name } : undefined;
 }
 

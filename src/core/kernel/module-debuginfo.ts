@@ -209,7 +209,7 @@ export class ModuleDebuginfoStore {
   /** The symbol `address` falls in, answered only inside a loaded module's memory. */
   symbolAt(address: bigint): ModuleSymbolAt | undefined {
     const m = this.moduleAt(address);
-    const at = m?.symbols.symbolAt(address);
+    const at = m && symbolAtOrAfterLast(m.symbols, address);
     return m && at ? { ...at, module: m.module.name, loaded: m } : undefined;
   }
 
@@ -221,6 +221,17 @@ export class ModuleDebuginfoStore {
     }
     return undefined;
   }
+}
+
+/**
+ * The symbol `address` falls in, the table's last one included: SymbolTable answers nothing past the last
+ * symbol's start (the vmlinux's end), but in a module's memory the last function runs on to its end.
+ */
+export function symbolAtOrAfterLast(table: SymbolTable, address: bigint): SymbolAt | undefined {
+  const at = table.symbolAt(address);
+  if (at || table.count === 0) return at;
+  const last = table.at(table.count - 1);
+  return address >= last.address ? { symbol: last, offset: Number(address - last.address) } : undefined;
 }
 
 /**
