@@ -171,14 +171,17 @@ export function resolveType(t: Type): Type {
   return cur;
 }
 
+/** How deep anonymous members may nest: real C nests a few levels; hostile debuginfo may nest forever. */
+const MAX_ANONYMOUS_DEPTH = 32;
+
 /** Finds a member by name, descending into anonymous struct/union members; returns its absolute bit offset. */
-export function findMember(t: Type, name: string): { member: Member; bitOffset: number } | undefined {
+export function findMember(t: Type, name: string, depth = 0): { member: Member; bitOffset: number } | undefined {
   const s = resolveType(t);
   if (s.kind !== "struct" && s.kind !== "union") return undefined;
   for (const m of s.members) {
     if (m.name === name) return { member: m, bitOffset: m.bitOffset };
-    if (m.name === undefined) {
-      const inner = findMember(m.type, name);
+    if (m.name === undefined && depth < MAX_ANONYMOUS_DEPTH) {
+      const inner = findMember(m.type, name, depth + 1);
       if (inner) return { member: inner.member, bitOffset: m.bitOffset + inner.bitOffset };
     }
   }

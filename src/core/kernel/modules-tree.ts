@@ -14,6 +14,7 @@ import { DEFAULT_WALK_BUDGET, listForEachEntry } from "../program/list";
 import type { Program } from "../program/program";
 import { moduleLayout } from "./modules-layout";
 import { MAX_MODULES, readModule, latin1, type KernelModule } from "./modules-read";
+import { rbInorder } from "../program/rbtree";
 
 /** Nodes a tree walk visits at most: each module has a few regions. */
 const MAX_TREE_NODES = MAX_MODULES * 8;
@@ -73,7 +74,7 @@ export function modTreeModules(prog: Program, options: ModTreeOptions = {}): Mod
     const treeWhat = `${what} tree[${t}]`;
     try {
       const top = prog.readU64(root + BigInt(treeOff) + BigInt(t) * rootSize);
-      for (const rb of rbInorder(prog, top, l.rbLeft, l.rbRight, options.budget ?? MAX_TREE_NODES, treeWhat)) {
+      for (const rb of rbInorder(prog, top, { leftOff: l.rbLeft, rightOff: l.rbRight, budget: options.budget ?? MAX_TREE_NODES, what: treeWhat })) {
         // latch_tree_node.node[t] -> the latch node -> its mod_tree_node.
         const mtn = rb - BigInt(t * l.rbNodeSize) - BigInt(l.mtnNode);
         const seen = byNode.get(mtn);
@@ -112,34 +113,6 @@ export function modTreeModules(prog: Program, options: ModTreeOptions = {}): Mod
     }
   }
   return { entries, modules, addrMin, addrMax, problems };
-}
-
-/** In-order walk of an rb-tree from its top node (rb_node addresses), explicit stack, bounded, cycle-guarded. */
-export function* rbInorder(prog: Program, top: bigint, leftOff: number, rightOff: number, budget: number, what: string): Generator<bigint> {
-  const seen = new Set<bigint>();
-  const stack: bigint[] = [];
-  let node = top;
-  let steps = 0;
-  const child = (n: bigint, off: number): bigint => {
-    try {
-      return prog.readU64(n + BigInt(off));
-    } catch (err) {
-      if (err instanceof KdwError) throw new WalkAborted(what, `node ${n.toString(16)}: ${err.message}`, steps);
-      throw err;
-    }
-  };
-  while (node !== 0n || stack.length > 0) {
-    while (node !== 0n) {
-      if (seen.has(node)) throw new WalkAborted(what, `loop at ${node.toString(16)}`, steps);
-      if (++steps > budget) throw new WalkAborted(what, `step budget of ${budget} exhausted`, steps - 1);
-      seen.add(node);
-      stack.push(node);
-      node = child(node, leftOff);
-    }
-    const n = stack.pop()!;
-    yield n;
-    node = child(n, rightOff);
-  }
 }
 
 export interface ModuleKsetEntry {
