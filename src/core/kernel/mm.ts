@@ -85,8 +85,9 @@ function isKdwError(err: unknown): err is KdwError {
  */
 function sectionRootTable(prog: Program): bigint {
   const addr = prog.symbolAddress("mem_section");
-  const t = prog.variableType("mem_section");
-  const isPtr = t ? resolveType(t).kind === "pointer" : (prog.symbolSize("mem_section") ?? 8) === 8;
+  // SPARSEMEM_EXTREME: `struct mem_section **mem_section` (8 bytes); otherwise the array itself. The symbol's
+  // size tells which without opening the DWARF.
+  const isPtr = (prog.symbolSize("mem_section") ?? 8) === 8;
   return isPtr ? prog.readU64(addr) : addr;
 }
 

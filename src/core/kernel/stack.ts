@@ -68,7 +68,9 @@ function tryRead<T>(f: () => T): T | undefined {
 }
 
 function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): StackContext {
-  const sym = (n: string) => symbols.lookup(n)?.address;
+  // Names resolve through the program (the .symtab name index, already built): the sorted table
+  // would build its own name index just for these.
+  const sym = (n: string) => prog.symbols.addressOf(n);
   // ORC: the sorted tables are the same in the vmlinux file and in memory (sorted at build time).
   const orcType = prog.findType("struct orc_entry");
   const layout = orcLayoutOf(orcType ? prog.memberOffset(orcType, "signal") !== undefined : false, orcType ? prog.memberOffset(orcType, "end") !== undefined : true);

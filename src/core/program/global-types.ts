@@ -36,6 +36,7 @@ export const GLOBAL_TYPES: Readonly<Record<string, string>> = {
   cpu_khz: "unsigned int",
   runqueues: "struct rq",
   phys_base: "unsigned long",
+  shadow_timekeeper: "struct timekeeper",
   node_data: "struct pglist_data *",
   contig_page_data: "struct pglist_data",
   vm_node_stat: "atomic_long_t",

@@ -8,7 +8,7 @@ import { modCommand, type ModResult } from "../../../src/core/commands/mod";
 import { CommandRegistry } from "../../../src/core/commands/registry";
 import { InvalidAddressError } from "../../../src/core/io/errors";
 import { MAX_MODULE_SYMBOLS } from "../../../src/core/kernel/modules-info";
-import { rbInorder } from "../../../src/core/kernel/modules-tree";
+import { rbInorder } from "../../../src/core/program/rbtree";
 import { modTreeModules, moduleKallsyms, moduleLayout, moduleList, moduleTaintString, walkModuleList, type KernelModule } from "../../../src/core/kernel/modules";
 import type { AddressSpace } from "../../../src/core/program/address-space";
 import { Program } from "../../../src/core/program/program";
@@ -143,12 +143,12 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("module walkers on corrupt
     const prog = good();
     const l = moduleLayout(prog);
     const top = prog.readU64(prog.symbolAddress("mod_tree") + BigInt(prog.memberOffset("struct mod_tree_root", "root.tree")!));
-    const nodes = [...rbInorder(prog, top, l.rbLeft, l.rbRight, 100, "t")];
+    const nodes = [...rbInorder(prog, top, { leftOff: l.rbLeft, rightOff: l.rbRight, budget: 100, what: "t" })];
     const bases = nodes.map((rb) => prog.readU64(rb - BigInt(l.mtnNode) - BigInt(l.regions[0]!.mtn!) + BigInt(l.regions[0]!.base)));
     expect(bases).toEqual([...bases].sort((a, b) => (a < b ? -1 : 1)));
-    expect(() => [...rbInorder(prog, top, l.rbLeft, l.rbRight, 3, "t")]).toThrow(/step budget of 3 exhausted/);
+    expect(() => [...rbInorder(prog, top, { leftOff: l.rbLeft, rightOff: l.rbRight, budget: 3, what: "t" })]).toThrow(/step budget of 3 exhausted/);
     const bad = patched(prog, new Map([[top + BigInt(l.rbLeft), UNMAPPED]]));
-    expect(() => [...rbInorder(bad, top, l.rbLeft, l.rbRight, 100, "t")]).toThrow(/^t: walk stopped after \d+ steps: node dead000000000100/);
+    expect(() => [...rbInorder(bad, top, { leftOff: l.rbLeft, rightOff: l.rbRight, budget: 100, what: "t" })]).toThrow(/^t: walk stopped after \d+ steps: node dead000000000100/);
   });
 
   it("kallsyms: an absurd num_symtab is capped and reported; an unreadable symtab is a problem, not a throw", () => {
