@@ -458,6 +458,24 @@ export interface ElfSymbol {
  * halves). Names stay undecoded (string-table offsets) until asked for; then the string table is decoded
  * once into one string and names are slices of it. The first `indexOf` builds a name Map once.
  */
+/** FNV-1a over bytes [start, end). */
+function fnv1a(b: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let k = start; k < end; k++) h = Math.imul(h ^ b[k]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** A symbol name as the string table's bytes (names decode as Latin-1: one byte a char); null if it cannot be one. */
+function LATIN1_ENCODE(s: string): Uint8Array | null {
+  const out = new Uint8Array(s.length);
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c > 0xff) return null;
+    out[k] = c;
+  }
+  return out;
+}
+
 export class ElfSymbolTable {
   readonly count: number;
   readonly nameOffset: Uint32Array;
@@ -469,7 +487,7 @@ export class ElfSymbolTable {
   readonly sizeLo: Uint32Array;
   readonly sizeHi: Uint32Array;
   private strtabText: string | null = null;
-  private byName: Map<string, number> | null = null;
+  private byName: Int32Array | null = null;
 
   constructor(
     readonly file: string,
@@ -553,19 +571,71 @@ export class ElfSymbolTable {
     return { name: this.name(i), value: this.value(i), size: this.size(i), type: this.type(i), bind: this.bind(i), other: this.other[i]!, shndx: this.shndx[i]! };
   }
 
-  /** Index of the first global symbol of that name, else of the first local one; -1 if none. */
+  /**
+   * Index of the first global symbol of that name, else of the first local one; -1 if none. The first call
+   * builds an open-addressing hash table over the names' bytes in the string table (no JS string per
+   * symbol: a vmlinux has ~119k of them, and a start-up needs a handful).
+   */
   indexOf(name: string): number {
-    if (this.byName === null) {
-      const map = new Map<string, number>();
-      for (let i = 1; i < this.count; i++) {
-        if (this.nameOffset[i] === 0) continue;
-        const n = this.name(i);
-        const prev = map.get(n);
-        if (prev === undefined || (this.bind(prev) === STB_LOCAL && this.bind(i) !== STB_LOCAL)) map.set(n, i);
-      }
-      this.byName = map;
+    const table = (this.byName ??= this.buildNameTable());
+    const mask = table.length - 1;
+    const q = LATIN1_ENCODE(name);
+    if (q === null) return -1;
+    let h = fnv1a(q, 0, q.length) & mask;
+    for (let probes = 0; probes <= mask; probes++) {
+      const i = table[h]!;
+      if (i === 0) return -1;
+      if (this.nameEquals(i, q)) return i;
+      h = (h + 1) & mask;
     }
-    return this.byName.get(name) ?? -1;
+    return -1;
+  }
+
+  private nameEquals(i: number, q: Uint8Array): boolean {
+    const off = this.nameOffset[i]!;
+    const st = this.strtab;
+    if (off + q.length >= st.length || st[off + q.length] !== 0) return false;
+    for (let k = 0; k < q.length; k++) if (st[off + k] !== q[k]) return false;
+    return true;
+  }
+
+  private buildNameTable(): Int32Array {
+    let size = 1;
+    while (size < this.count * 2) size <<= 1;
+    const table = new Int32Array(size);
+    const mask = size - 1;
+    const st = this.strtab;
+    for (let i = 1; i < this.count; i++) {
+      const off = this.nameOffset[i]!;
+      if (off === 0 || off >= st.length) continue;
+      let end = off;
+      while (end < st.length && st[end] !== 0) end++;
+      if (end >= st.length) continue;
+      let h = fnv1a(st, off, end) & mask;
+      for (;;) {
+        const j = table[h]!;
+        if (j === 0) {
+          table[h] = i;
+          break;
+        }
+        if (this.sameName(j, off, end)) {
+          // Keep the first global of a name over earlier locals (the first of each kind otherwise).
+          if (this.bind(j) === STB_LOCAL && this.bind(i) !== STB_LOCAL) table[h] = i;
+          break;
+        }
+        h = (h + 1) & mask;
+      }
+    }
+    return table;
+  }
+
+  private sameName(j: number, off: number, end: number): boolean {
+    const st = this.strtab;
+    const o = this.nameOffset[j]!;
+    const len = end - off;
+    if (o + len >= st.length || st[o + len] !== 0) return false;
+    for (let k = 0; k < len; k++) if (st[o + k] !== st[off + k]) return false;
+    return true;
   }
 
   lookup(name: string): ElfSymbol | undefined {
