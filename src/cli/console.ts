@@ -11,6 +11,7 @@ import { CliUsageError, parse } from "./args";
 import { NodeFileSource } from "./node-file-source";
 import { IcedDecoder } from "./iced-decoder";
 import { fileCache } from "./cache";
+import { nodeCodecs } from "./node-codecs";
 import { sourceTreeReader } from "./source-tree";
 import { moduleFileFinder } from "./module-files";
 
@@ -43,7 +44,7 @@ function openSession(paths: string[], force: boolean, src?: string): { session: 
       throw new DumpFormatError(aDump ? b!.name : a!.name, 0, aDump ? "two dumps given: one must be the vmlinux" : "neither file is a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)");
     }
     const [dump, vmlinux] = aDump ? [a!, b!] : [b!, a!];
-    const session = Session.open(dump, vmlinux, { force, cache: fileCache(), vmlinuxName: vmlinux.name, dumpName: dump.name, decoder: new IcedDecoder(), readSource: src === undefined ? undefined : sourceTreeReader(src), findModuleFile: moduleFileFinder(vmlinux.name) });
+    const session = Session.open(dump, vmlinux, { force, cache: fileCache(), codecs: nodeCodecs, vmlinuxName: vmlinux.name, dumpName: dump.name, decoder: new IcedDecoder(), readSource: src === undefined ? undefined : sourceTreeReader(src), findModuleFile: moduleFileFinder(vmlinux.name) });
     return { session, close: closeAll };
   } catch (err) {
     closeAll();

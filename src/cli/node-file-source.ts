@@ -16,6 +16,9 @@ export class NodeFileSource implements ByteSource {
   readonly size: number;
   private fd: number;
   private readonly blocks = new Map<number, Uint8Array>();
+  /** The block of the previous read: sequential and nearby reads skip the LRU bookkeeping. */
+  private lastIndex = -1;
+  private lastBlock: Uint8Array = new Uint8Array(0);
 
   constructor(
     readonly name: string,
@@ -37,6 +40,14 @@ export class NodeFileSource implements ByteSource {
   }
 
   private block(index: number): Uint8Array {
+    if (index === this.lastIndex) return this.lastBlock;
+    const b = this.lookupBlock(index);
+    this.lastIndex = index;
+    this.lastBlock = b;
+    return b;
+  }
+
+  private lookupBlock(index: number): Uint8Array {
     let b = this.blocks.get(index);
     if (b) {
       this.blocks.delete(index);
@@ -66,5 +77,6 @@ export class NodeFileSource implements ByteSource {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
     this.blocks.clear();
+    this.lastIndex = -1;
   }
 }

@@ -1,4 +1,5 @@
 import { openDump } from "../core/dump/open";
+import { nodeCodecs } from "./node-codecs";
 import type { Dump } from "../core/dump/dump";
 import { NodeFileSource } from "./node-file-source";
 import { CliUsageError } from "./args";
@@ -12,7 +13,7 @@ export function positional(positionals: string[], name: string): string {
 export function openDumpFile(path: string): { dump: Dump; source: NodeFileSource } {
   const source = new NodeFileSource(path);
   try {
-    return { dump: openDump(source), source };
+    return { dump: openDump(source, { codecs: nodeCodecs }), source };
   } catch (err) {
     source.close();
     throw err;

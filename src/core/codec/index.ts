@@ -10,6 +10,13 @@ import { zstdDecompressInto } from "./zstd";
 
 export type CodecName = "zlib" | "lzo" | "snappy" | "zstd";
 
+/**
+ * A page decoder an adapter may supply in place of the built-in one (the CLI passes Node's own zlib, which
+ * is faster than any pure-JS inflate). It fills `out` exactly or throws CodecError.
+ */
+export type PageDecoder = (input: Uint8Array, out: Uint8Array) => void;
+export type CodecOverrides = Partial<Record<CodecName, PageDecoder>>;
+
 export const CODEC_NAMES: readonly CodecName[] = ["zlib", "lzo", "snappy", "zstd"];
 
 export { CodecError };

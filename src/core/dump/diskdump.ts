@@ -6,7 +6,8 @@ import type { ByteSource } from "../io/byte-source";
 import { CodecError, CorruptPageError, ExcludedPageError, AbsentPageError, KdwError } from "../io/errors";
 import { PageCache } from "../io/page-cache";
 import { readU64Number } from "../io/struct-reader";
-import { decompressPage, type CodecName } from "../codec";
+import { decompressPageInto, type CodecName, type CodecOverrides } from "../codec";
+import { PageSlab } from "../io/page-slab";
 import { DumpBase, type DumpFormatInfo, type PageState, type PageStats, type PhysRange } from "./dump";
 import { parseNotes, interpretNotes, type ElfNote } from "./elf-notes";
 import { parseVmcoreinfo, type Vmcoreinfo } from "./vmcoreinfo";
@@ -68,6 +69,8 @@ export type ExclusionReason = "filtered" | "unwritten";
 export interface DiskdumpOpenOptions {
   /** Pages kept decoded (default 4096, 16 MiB of 4 KiB pages). */
   cacheCapacity?: number;
+  /** Decoders that replace the built-in pure-JS ones (see CodecOverrides). */
+  codecs?: CodecOverrides;
 }
 
 /** The codec a page_desc.flags names, "none" for a raw page, or null when it names more than one. */
@@ -123,6 +126,8 @@ export class DiskdumpVmcore extends DumpBase {
    */
   readonly zeroPageOffset: number | null;
   readonly pageCache: PageCache;
+  private readonly slab: PageSlab;
+  private readonly codecs: CodecOverrides | undefined;
   private readonly descChunks = new PageCache(DESC_CHUNKS_CACHED);
   private ranges: PhysRange[] | null = null;
   private stats: PageStats | null = null;
@@ -143,6 +148,8 @@ export class DiskdumpVmcore extends DumpBase {
     this.maxPfn = header.maxMapnr;
     this.incomplete = (header.status & DUMP_DH_COMPRESSED_INCOMPLETE) !== 0;
     this.pageCache = new PageCache(options.cacheCapacity ?? 4096);
+    this.slab = new PageSlab(this.pageSize);
+    this.codecs = options.codecs;
     this.memoryBitmap = new PageBitmap(source.read(header.bitmap1Offset, header.bitmapBytes), header.maxMapnr);
     this.dumpBitmap = header.bitmap2Offset === header.bitmap1Offset ? this.memoryBitmap : new PageBitmap(source.read(header.bitmap2Offset, header.bitmapBytes), header.maxMapnr);
 
@@ -344,9 +351,11 @@ export class DiskdumpVmcore extends DumpBase {
       if (pd.size !== ps) throw bad(`raw page is ${pd.size} bytes, not ${ps}`);
       return data;
     }
-    let page: Uint8Array;
+    const page = this.slab.take();
     try {
-      page = decompressPage(codec, data, ps);
+      const override = this.codecs?.[codec];
+      if (override) override(data, page);
+      else decompressPageInto(codec, data, page);
     } catch (e) {
       if (e instanceof CodecError) throw new CorruptPageError(file, pfn, pd.offset, `${codec} page (${pd.size} bytes) does not decode: ${e.reason}`);
       if (e instanceof KdwError) throw e;

@@ -168,6 +168,7 @@ export class ElfVmcore extends DumpBase {
   }
 
   readPage(pfn: number): Uint8Array {
+    // Whole pages are views of the source's own block cache; only pages assembled from pieces are cached here.
     const cached = this.cache.get(pfn);
     if (cached) return cached;
     const state = this.pageState(pfn);
@@ -179,7 +180,7 @@ export class ElfVmcore extends DumpBase {
     const first = this.firstRunEndingAfter(pageStart);
     let page: Uint8Array;
     if (start[first]! <= pageStart && end[first]! >= pageStart + ps) {
-      page = this.source.read(file[first]! + (pageStart - start[first]!), ps);
+      return this.source.read(file[first]! + (pageStart - start[first]!), ps);
     } else {
       // A page that a segment boundary cuts (p_paddr or p_filesz not page-aligned): the file's bytes, zeros around.
       page = new Uint8Array(ps);

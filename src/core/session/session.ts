@@ -6,7 +6,7 @@ import { parseLine } from "../commands/pipeline";
 import { applyFilters } from "../commands/pipeline";
 import { CommandRegistry } from "../commands/registry";
 import { currentTask, formatContext } from "../commands/set";
-import { openDump } from "../dump/open";
+import { openDump, type OpenDumpOptions } from "../dump/open";
 import { ElfFile } from "../dump/elf";
 import type { Dump } from "../dump/dump";
 import type { ByteSource } from "../io/byte-source";
@@ -18,7 +18,7 @@ import { loadedModuleSourceLines } from "../commands/dis-modules";
 import type { ModuleFileFinder } from "../commands/command";
 import { ModuleDebuginfoStore } from "../kernel/module-debuginfo";
 
-export interface SessionOpenOptions extends OpenKernelOptions {
+export interface SessionOpenOptions extends OpenKernelOptions, OpenDumpOptions {
   /** Names to print for the files (sys's KERNEL and DUMPFILE lines): what the user typed. */
   vmlinuxName?: string;
   dumpName?: string;
@@ -79,7 +79,7 @@ export class Session {
   }
 
   static open(dumpSource: ByteSource, vmlinuxSource: ByteSource, options: SessionOpenOptions = {}): Session {
-    const dump = openDump(dumpSource);
+    const dump = openDump(dumpSource, { codecs: options.codecs });
     const vmlinux = ElfFile.open(vmlinuxSource);
     const kernel = openKernel(dump, vmlinux, options);
     return new Session(dump, kernel, { vmlinux: options.vmlinuxName ?? vmlinuxSource.name, dump: options.dumpName ?? dumpSource.name }, options);
