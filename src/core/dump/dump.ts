@@ -52,7 +52,7 @@ export interface Dump {
   readonly maxPfn: number;
 
   pageState(pfn: number): PageState;
-  /** The page's bytes (pageSize long). Throws ExcludedPageError / AbsentPageError / CorruptPageError. */
+  /** The page's bytes (pageSize long). Throws ExcludedPageError / AbsentPageError / CorruptPageError (every format must: readPhys relies on it). */
   readPage(pfn: number): Uint8Array;
   readPhys(addr: number, length: number, options?: ReadPhysOptions): Uint8Array;
   /** Counts pages present and excluded, and pages per codec. May scan the page table of the dump once. */
@@ -96,6 +96,8 @@ export abstract class DumpBase implements Dump {
   }
 
   private pageOrZeros(pfn: number, options: ReadPhysOptions): Uint8Array {
+    // readPage throws ExcludedPageError / AbsentPageError itself: without zero-fill, one lookup is enough.
+    if (!options.zeroFill) return this.readPage(pfn);
     const state = this.pageState(pfn);
     if (state === "present") return this.readPage(pfn);
     if (options.zeroFill) return new Uint8Array(this.pageSize);
