@@ -2,42 +2,19 @@
 // process `x`, then memory patched to hold a d_parent loop, an unreadable parent, a loop through mount
 // parents and a loop in the namespace's mount list. Each ends in a marked partial result, not an exception.
 import { describe, expect, it } from "vitest";
-import { InvalidAddressError } from "../../../src/core/io/errors";
 import { dPath, dUnlinked, fsLayout, readDentry } from "../../../src/core/kernel/fs";
 import { mntNamespaceMountList, mountNsLayout, readMount, taskMntNamespace, taskMounts } from "../../../src/core/kernel/fs-mounts";
 import { taskOpenFiles } from "../../../src/core/kernel/files";
 import { taskTable } from "../../../src/core/kernel/tasks";
 import { forEachVma } from "../../../src/core/kernel/vma";
-import type { AddressSpace } from "../../../src/core/program/address-space";
 import { Program } from "../../../src/core/program/program";
 import { haveFixtures, manifest } from "../../fixtures";
 import { fixtureSession } from "../../session-fixture";
+import { patchedProgram } from "../../fixtures/patched-program";
 
-/** Reads through `inner`, with 8-byte words replaced (a bigint) or made unreadable (null). */
-class PatchedSpace implements AddressSpace {
-  constructor(
-    private readonly inner: AddressSpace,
-    private readonly patches: Map<bigint, bigint | null>,
-  ) {}
-
-  read(vaddr: bigint, length: number): Uint8Array {
-    const end = vaddr + BigInt(length);
-    let out: Uint8Array | undefined;
-    for (const [addr, value] of this.patches) {
-      if (addr + 8n <= vaddr || addr >= end) continue;
-      if (value === null) throw new InvalidAddressError(addr, "hidden by the test");
-      out ??= this.inner.read(vaddr, length).slice();
-      for (let i = 0; i < 8; i++) {
-        const at = addr + BigInt(i) - vaddr;
-        if (at >= 0n && at < BigInt(length)) out[Number(at)] = Number((value >> BigInt(8 * i)) & 0xffn);
-      }
-    }
-    return out ?? this.inner.read(vaddr, length);
-  }
-}
 
 function patched(prog: Program, patches: Map<bigint, bigint | null>): Program {
-  return new Program({ dump: prog.dump, types: prog.types, symbols: prog.symbols, kernel: new PatchedSpace(prog.kernel, patches), vmcoreinfo: prog.vmcoreinfo });
+  return patchedProgram(prog, patches);
 }
 
 describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("dentry paths and mounts (fixture)", () => {

@@ -3,41 +3,19 @@
 // looping irqaction chain, unreadable per-CPU counts and chip, nr_irqs that is garbage.
 import { describe, expect, it } from "vitest";
 import { formatInterruptLine, irqCommand } from "../../../src/core/commands/irq";
-import { InvalidAddressError } from "../../../src/core/io/errors";
 import { irqDescriptors, irqLayout, MAX_NR_IRQS, nrIrqs, showInterrupts } from "../../../src/core/kernel/irq";
-import type { AddressSpace } from "../../../src/core/program/address-space";
 import { Program } from "../../../src/core/program/program";
 import { haveFixtures } from "../../fixtures";
 import { fixtureSession } from "../../session-fixture";
+import { patchedProgram } from "../../fixtures/patched-program";
 
-/** Reads through `inner`, with 8-byte words replaced (a bigint) or made unreadable (null). */
-class PatchedSpace implements AddressSpace {
-  constructor(
-    private readonly inner: AddressSpace,
-    private readonly patches: Map<bigint, bigint | null>,
-  ) {}
-  read(vaddr: bigint, length: number): Uint8Array {
-    const end = vaddr + BigInt(length);
-    let out: Uint8Array | undefined;
-    for (const [addr, value] of this.patches) {
-      if (addr + 8n <= vaddr || addr >= end) continue;
-      if (value === null) throw new InvalidAddressError(addr, "hidden by the test");
-      out ??= this.inner.read(vaddr, length).slice();
-      for (let i = 0; i < 8; i++) {
-        const at = addr + BigInt(i) - vaddr;
-        if (at >= 0n && at < BigInt(length)) out[Number(at)] = Number((value >> BigInt(8 * i)) & 0xffn);
-      }
-    }
-    return out ?? this.inner.read(vaddr, length);
-  }
-}
 
 describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("IRQ descriptors (fixture)", () => {
   const session = () => fixtureSession()!;
   const prog = () => session().kernel.program;
   const patched = (patches: Map<bigint, bigint | null>): Program => {
     const p = prog();
-    return new Program({ dump: p.dump, types: p.types, symbols: p.symbols, kernel: new PatchedSpace(p.kernel, patches), vmcoreinfo: p.vmcoreinfo });
+    return patchedProgram(p, patches);
   };
   const ctxWith = (p: Program) => ({ ...session().context, prog: p });
   /** The irq_desc_tree's single (shift 0) node. */

@@ -2,41 +2,18 @@
 // the same Program with chosen words of memory rewritten or hidden (bad roots, unreadable tables, loops).
 import { describe, expect, it } from "vitest";
 import { center, pagesToSize } from "../../../src/core/commands/kmem";
-import { InvalidAddressError } from "../../../src/core/io/errors";
 import { countMemMap, decodePageFlags, forEachPresentSection, mmLayout, nrToSection, pageToPfn, pageflagMask, pageflagNames, pfnToPage, readStructPage } from "../../../src/core/kernel/mm";
 import { hugetlbTotalPages, nrBlockdevPages, overcommit, swapTotals, totalramPages, vmNodeStat, vmStat, vmZoneStat, zonesFreePages } from "../../../src/core/kernel/mm-stat";
-import type { AddressSpace } from "../../../src/core/program/address-space";
 import { Program } from "../../../src/core/program/program";
 import { haveFixtures } from "../../fixtures";
 import { fixtureSession } from "../../session-fixture";
+import { patchedProgram } from "../../fixtures/patched-program";
 
-/** Reads through `inner`, with 8-byte words replaced (a bigint) or made unreadable (null). */
-class PatchedSpace implements AddressSpace {
-  constructor(
-    private readonly inner: AddressSpace,
-    private readonly patches: Map<bigint, bigint | null>,
-  ) {}
-
-  read(vaddr: bigint, length: number): Uint8Array {
-    const end = vaddr + BigInt(length);
-    let out: Uint8Array | undefined;
-    for (const [addr, value] of this.patches) {
-      if (addr + 8n <= vaddr || addr >= end) continue;
-      if (value === null) throw new InvalidAddressError(addr, "hidden by the test");
-      out ??= this.inner.read(vaddr, length).slice();
-      for (let i = 0; i < 8; i++) {
-        const at = addr + BigInt(i) - vaddr;
-        if (at >= 0n && at < BigInt(length)) out[Number(at)] = Number((BigInt.asUintN(64, value) >> BigInt(8 * i)) & 0xffn);
-      }
-    }
-    return out ?? this.inner.read(vaddr, length);
-  }
-}
 
 const good = () => fixtureSession()!.kernel.program;
 function patched(patches: Map<bigint, bigint | null>): Program {
   const prog = good();
-  return new Program({ dump: prog.dump, types: prog.types, symbols: prog.symbols, kernel: new PatchedSpace(prog.kernel, patches), vmcoreinfo: prog.vmcoreinfo });
+  return patchedProgram(prog, patches);
 }
 const VMEMMAP = 0xffc5fe1600000000n;
 const INIT_TASK_PAGE = 0xffc5fe1600800680n; // struct page of pfn 0x2001a (reference/vtop-init_task.txt)

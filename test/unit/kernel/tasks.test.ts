@@ -5,40 +5,17 @@ import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../../../src/core/commands/command";
 import { psCommand, type PsResult } from "../../../src/core/commands/ps";
 import { CommandRegistry } from "../../../src/core/commands/registry";
-import { InvalidAddressError } from "../../../src/core/io/errors";
 import { buildTaskTable, taskTable, type TaskTable } from "../../../src/core/kernel/tasks";
 import { taskLayout } from "../../../src/core/kernel/tasks-layout";
-import type { AddressSpace } from "../../../src/core/program/address-space";
 import { listForEachEntry } from "../../../src/core/program/list";
 import { Program } from "../../../src/core/program/program";
 import { haveFixtures } from "../../fixtures";
 import { fixtureSession } from "../../session-fixture";
+import { patchedProgram } from "../../fixtures/patched-program";
 
-/** Reads through `inner`, with 8-byte words replaced (a bigint) or made unreadable (null). */
-class PatchedSpace implements AddressSpace {
-  constructor(
-    private readonly inner: AddressSpace,
-    private readonly patches: Map<bigint, bigint | null>,
-  ) {}
-
-  read(vaddr: bigint, length: number): Uint8Array {
-    const end = vaddr + BigInt(length);
-    let out: Uint8Array | undefined;
-    for (const [addr, value] of this.patches) {
-      if (addr + 8n <= vaddr || addr >= end) continue;
-      if (value === null) throw new InvalidAddressError(addr, "hidden by the test");
-      out ??= this.inner.read(vaddr, length).slice();
-      for (let i = 0; i < 8; i++) {
-        const at = addr + BigInt(i) - vaddr;
-        if (at >= 0n && at < BigInt(length)) out[Number(at)] = Number((value >> BigInt(8 * i)) & 0xffn);
-      }
-    }
-    return out ?? this.inner.read(vaddr, length);
-  }
-}
 
 function patched(prog: Program, patches: Map<bigint, bigint | null>): Program {
-  return new Program({ dump: prog.dump, types: prog.types, symbols: prog.symbols, kernel: new PatchedSpace(prog.kernel, patches), vmcoreinfo: prog.vmcoreinfo });
+  return patchedProgram(prog, patches);
 }
 
 function context(prog: Program): CommandContext {

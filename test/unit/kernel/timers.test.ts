@@ -3,34 +3,12 @@
 // an unreadable vectors[] array gives "(none)" and an error line, a timer past jiffies has a negative TTE.
 import { describe, expect, it } from "vitest";
 import { timerCommand } from "../../../src/core/commands/timer";
-import { InvalidAddressError } from "../../../src/core/io/errors";
 import { hrtimerClockBases, nrTimerBases, timerBaseAddress, timerBases, timerJiffies } from "../../../src/core/kernel/timers";
-import type { AddressSpace } from "../../../src/core/program/address-space";
 import { Program } from "../../../src/core/program/program";
 import { haveFixtures } from "../../fixtures";
 import { fixtureSession } from "../../session-fixture";
+import { patchedProgram } from "../../fixtures/patched-program";
 
-/** Reads through `inner`, with 8-byte words replaced (a bigint) or made unreadable (null). */
-class PatchedSpace implements AddressSpace {
-  constructor(
-    private readonly inner: AddressSpace,
-    private readonly patches: Map<bigint, bigint | null>,
-  ) {}
-  read(vaddr: bigint, length: number): Uint8Array {
-    const end = vaddr + BigInt(length);
-    let out: Uint8Array | undefined;
-    for (const [addr, value] of this.patches) {
-      if (addr + 8n <= vaddr || addr >= end) continue;
-      if (value === null) throw new InvalidAddressError(addr, "hidden by the test");
-      out ??= this.inner.read(vaddr, length).slice();
-      for (let i = 0; i < 8; i++) {
-        const at = addr + BigInt(i) - vaddr;
-        if (at >= 0n && at < BigInt(length)) out[Number(at)] = Number((value >> BigInt(8 * i)) & 0xffn);
-      }
-    }
-    return out ?? this.inner.read(vaddr, length);
-  }
-}
 
 const TIMER_LIST_EXPIRES = 16n; // struct timer_list.expires (entry is the hlist_node at 0)
 
@@ -39,7 +17,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("timer wheel (fixture)", (
   const prog = () => session().kernel.program;
   const patched = (patches: Map<bigint, bigint | null>): Program => {
     const p = prog();
-    return new Program({ dump: p.dump, types: p.types, symbols: p.symbols, kernel: new PatchedSpace(p.kernel, patches), vmcoreinfo: p.vmcoreinfo });
+    return patchedProgram(p, patches);
   };
   const ctxWith = (p: Program) => ({ ...session().context, prog: p });
   /** CPU 1's BASE_STD: five timers, each alone in its bucket. */
