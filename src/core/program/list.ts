@@ -22,22 +22,14 @@ function memberOffset(type: Type, member: string): bigint {
 }
 
 /**
- * The entries of a circular list headed at `headAddr` (a `struct list_head`), each a `type` linked through
- * its `member`. Stops at the head, and throws WalkAborted on a loop, a budget overrun or an unreadable node.
+ * Follows `next` pointers from `node` until `stop` (the head, or 0 for NULL-terminated lists), yielding the
+ * container of each node. Budget, loop and read failures end the walk with WalkAborted.
  */
-export function* listForEachEntry(prog: Program, headAddr: bigint, type: Type, member: string, options: WalkOptions = {}): Generator<Obj> {
-  const off = memberOffset(type, member);
+function* followLinks(prog: Program, node: bigint, stop: bigint, type: Type, off: bigint, options: WalkOptions, what: string): Generator<Obj> {
   const budget = options.budget ?? DEFAULT_WALK_BUDGET;
-  const what = options.what ?? "list";
   const seen = new Set<bigint>();
   let steps = 0;
-  let node: bigint;
-  try {
-    node = prog.readU64(headAddr);
-  } catch (err) {
-    throw new WalkAborted(what, `head ${headAddr.toString(16)}: ${(err as Error).message}`, 0);
-  }
-  while (node !== headAddr) {
+  while (node !== stop) {
     if (steps >= budget) throw new WalkAborted(what, `step budget of ${budget} exhausted`, steps);
     if (seen.has(node)) throw new WalkAborted(what, `loop at ${node.toString(16)}`, steps);
     if (node === 0n) throw new WalkAborted(what, "NULL next pointer", steps);
@@ -55,27 +47,32 @@ export function* listForEachEntry(prog: Program, headAddr: bigint, type: Type, m
   }
 }
 
+/**
+ * The entries of a circular list headed at `headAddr` (a `struct list_head`), each a `type` linked through
+ * its `member`. Stops at the head, and throws WalkAborted on a loop, a budget overrun or an unreadable node.
+ */
+export function* listForEachEntry(prog: Program, headAddr: bigint, type: Type, member: string, options: WalkOptions = {}): Generator<Obj> {
+  const off = memberOffset(type, member);
+  const what = options.what ?? "list";
+  let first: bigint;
+  try {
+    first = prog.readU64(headAddr);
+  } catch (err) {
+    throw new WalkAborted(what, `head ${headAddr.toString(16)}: ${(err as Error).message}`, 0);
+  }
+  yield* followLinks(prog, first, headAddr, type, off, options, what);
+}
+
 /** hlist: a NULL-terminated list (`struct hlist_head` / `hlist_node`). */
 export function* hlistForEachEntry(prog: Program, headAddr: bigint, type: Type, member: string, options: WalkOptions = {}): Generator<Obj> {
   const off = memberOffset(type, member);
-  const budget = options.budget ?? DEFAULT_WALK_BUDGET;
   const what = options.what ?? "hlist";
-  const seen = new Set<bigint>();
-  let steps = 0;
-  let node = prog.readU64(headAddr);
-  while (node !== 0n) {
-    if (steps >= budget) throw new WalkAborted(what, `step budget of ${budget} exhausted`, steps);
-    if (seen.has(node)) throw new WalkAborted(what, `loop at ${node.toString(16)}`, steps);
-    seen.add(node);
-    let next: bigint;
-    try {
-      next = prog.readU64(node);
-    } catch (err) {
-      if (err instanceof KdwError) throw new WalkAborted(what, `node ${node.toString(16)}: ${err.message}`, steps);
-      throw err;
-    }
-    yield new Obj(prog, type, node - off);
-    steps++;
-    node = next;
+  let first: bigint;
+  try {
+    first = prog.readU64(headAddr);
+  } catch (err) {
+    if (err instanceof KdwError) throw new WalkAborted(what, `head ${headAddr.toString(16)}: ${err.message}`, 0);
+    throw err;
   }
+  yield* followLinks(prog, first, 0n, type, off, options, what);
 }
