@@ -62,6 +62,11 @@ export interface UnwindEnv {
   initText?: StackRange;
   /** For crash's frame-size fallback (count pushes from the function start); without it, ORC at ip - 1. */
   decoder?: InstructionDecoderLike;
+  /**
+   * Frame sizes the fallback counted, by "fnStart:textaddr:exception": the same return addresses recur in
+   * every sleeping task's trace, and the count depends only on the (immutable) kernel text.
+   */
+  framesizeCache?: Map<string, number>;
   /** offsetof(struct inactive_task_frame, ret_addr), where the kernel has that struct. */
   inactiveRetAddrOffset?: number;
 }

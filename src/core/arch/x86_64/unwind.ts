@@ -229,6 +229,15 @@ class Tracer {
       this.framesizeDisable = true;
       return 0;
     }
+    const key = `${fnStart}:${textaddr}:${exception}`;
+    const cached = this.env.framesizeCache?.get(key);
+    if (cached !== undefined) return cached;
+    const size = this.countPushes(decoder, textaddr, fnStart, span, exception);
+    if (!this.framesizeDisable) (this.env.framesizeCache ??= new Map()).set(key, size);
+    return size;
+  }
+
+  private countPushes(decoder: NonNullable<UnwindEnv["decoder"]>, textaddr: bigint, fnStart: bigint, span: number, exception: boolean): number {
     let insns;
     try {
       insns = decoder.decode(this.env.read(fnStart, span + 16), fnStart, span + 1);
