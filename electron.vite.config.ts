@@ -7,8 +7,9 @@ export default defineConfig({
   main: {
     build: { outDir: "out/main", rollupOptions: { input: resolve("src/main/index.ts") } },
   },
+  // A sandboxed preload must be a classic (CommonJS) script.
   preload: {
-    build: { outDir: "out/preload", rollupOptions: { input: resolve("src/preload/index.ts") } },
+    build: { outDir: "out/preload", rollupOptions: { input: resolve("src/preload/index.ts"), output: { format: "cjs", entryFileNames: "index.cjs" } } },
   },
   renderer: {
     root: "src/renderer",

@@ -10,7 +10,7 @@ function createWindow(): void {
     height: 900,
     title: "kdw",
     webPreferences: {
-      preload: join(__dirname, "../preload/index.js"),
+      preload: join(__dirname, "../preload/index.cjs"),
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
