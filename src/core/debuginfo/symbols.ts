@@ -35,6 +35,8 @@ export interface SymbolAt {
 }
 
 const TWO_32 = 0x1_0000_0000;
+const SERIAL_MAGIC = "KDWSYM01";
+const LATIN1_DECODER = new TextDecoder("latin1");
 
 /**
  * Sorted symbols with crash's lookups. `symbolAt` follows crash's value_search() (symbols.c): an address
@@ -101,6 +103,54 @@ export class SymbolTable {
       }
     }
     this.firstText = first;
+  }
+
+  /**
+   * The table as bytes, for the user's cache folder (next session skips the sort): a header, the address,
+   * size and type columns, then the names as Latin-1 joined by newlines.
+   */
+  serialize(): Uint8Array {
+    const n = this.count;
+    const names = this.names.join("\n");
+    const head = 16;
+    const bytes = new Uint8Array(head + n * 12 + n + names.length);
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < 8; i++) bytes[i] = SERIAL_MAGIC.charCodeAt(i);
+    view.setUint32(8, n, true);
+    view.setUint32(12, this.sizes ? 1 : 0, true);
+    let o = head;
+    for (let i = 0; i < n; i++, o += 4) view.setUint32(o, this.hi[i]!, true);
+    for (let i = 0; i < n; i++, o += 4) view.setUint32(o, this.lo[i]!, true);
+    for (let i = 0; i < n; i++, o += 4) view.setUint32(o, this.sizes ? this.sizes[i]! : 0, true);
+    bytes.set(this.types, o);
+    o += n;
+    for (let i = 0; i < names.length; i++) bytes[o + i] = names.charCodeAt(i) & 0xff;
+    return bytes;
+  }
+
+  /** A table from serialize()'s bytes; throws RangeError when they are not a well-formed image. */
+  static deserialize(bytes: Uint8Array): SymbolTable {
+    const head = 16;
+    if (bytes.length < head) throw new RangeError("symbol cache: too short");
+    for (let i = 0; i < 8; i++) if (bytes[i] !== SERIAL_MAGIC.charCodeAt(i)) throw new RangeError("symbol cache: bad magic");
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const n = view.getUint32(8, true);
+    const hasSizes = (view.getUint32(12, true) & 1) === 1;
+    if (n > 10_000_000 || head + n * 13 > bytes.length) throw new RangeError("symbol cache: bad count");
+    const col = (k: number) => {
+      const out = new Uint32Array(n);
+      const base = head + k * n * 4;
+      for (let i = 0; i < n; i++) out[i] = view.getUint32(base + i * 4, true);
+      return out;
+    };
+    const addrHi = col(0);
+    const addrLo = col(1);
+    const sizes = hasSizes ? col(2) : undefined;
+    const typesAt = head + n * 12;
+    const types = bytes.slice(typesAt, typesAt + n);
+    const names = LATIN1_DECODER.decode(bytes.subarray(typesAt + n)).split("\n");
+    if (names.length !== n) throw new RangeError("symbol cache: names do not match the count");
+    return new SymbolTable({ names, addrHi, addrLo, types, ...(sizes ? { sizes } : {}) }, { ordered: true });
   }
 
   /** A table from a list (tests, small sources). */

@@ -6,7 +6,7 @@ import { Btf } from "../debuginfo/btf";
 import type { Dump } from "../dump/dump";
 import type { ElfFile } from "../dump/elf";
 import { DebugInfoMismatch, MissingDebugInfo } from "../io/errors";
-import { kernelRelocationWindow, symbolTableFromElf, type SymbolTable } from "../debuginfo/symbols";
+import { kernelRelocationWindow, symbolTableFromElf, SymbolTable } from "../debuginfo/symbols";
 import { Program, type SymbolResolver } from "./program";
 import { CombinedTypeSystem } from "../debuginfo/combined-types";
 import { openDwarf, type DwarfDebugInfo } from "../debuginfo/dwarf/open";
@@ -71,6 +71,28 @@ export function elfSymbolResolver(vmlinux: ElfFile, kaslrOffset: bigint): Symbol
       return i < 0 ? undefined : Number(table.size(i));
     },
   };
+}
+
+/** The sorted symbol table, from the user's cache when an image for this build and KASLR offset is there. */
+function cachedSymbolTable(vmlinux: ElfFile, kaslrOffset: bigint, buildId: string | undefined, cache: IndexCache | undefined): SymbolTable {
+  const key = buildId ? `${buildId}/symbols-v1-${BigInt.asUintN(64, kaslrOffset).toString(16)}` : undefined;
+  const image = key ? cache?.read(key) : undefined;
+  if (image) {
+    try {
+      return SymbolTable.deserialize(image);
+    } catch {
+      // A damaged cache file is rebuilt from the vmlinux below.
+    }
+  }
+  const table = symbolTableFromElf(vmlinux, { kaslrOffset });
+  if (key && cache) {
+    try {
+      cache.write(key, table.serialize());
+    } catch {
+      // A cache that cannot be written costs only time next session.
+    }
+  }
+  return table;
 }
 
 /** The bytes of a NUL-terminated string at a link-time address in the vmlinux file. */
@@ -186,7 +208,7 @@ export function openKernel(dump: Dump, vmlinux: ElfFile, options: OpenKernelOpti
     },
     // The sorted table (address lookups) costs a few hundred ms to build: only when first asked for.
     get symbolTable(): SymbolTable {
-      return (symbolTable ??= symbolTableFromElf(vmlinux, { kaslrOffset }));
+      return (symbolTable ??= cachedSymbolTable(vmlinux, kaslrOffset, buildId, options.cache));
     },
     dumpIdentity,
     vmlinuxIdentity,
