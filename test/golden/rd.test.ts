@@ -30,6 +30,16 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("rd (golden)", () => {
     expect(r.text).toBe("");
     expect(r.errors).toEqual(['rd: page excluded: physical address: 100000  type: "64-bit PHYSADDR"']);
   });
+  it("rd -u reads the current task's user space: a filtered page is excluded, an unfaulted one unmapped", () => {
+    const s = fixtureSession()!;
+    expect(s.run("set 324").errors).toEqual([]);
+    // Dump level 31 dropped user data: the miner's stack page is mapped but excluded (ps -a fails there too),
+    // and its vDSO (vm 324: the 8040075 VMA) was never faulted in by the static binary.
+    expect(s.run("rd -u 7ffd22278f66 2").errors).toEqual(['rd: page excluded: user virtual address: 7ffd22278f66  type: "64-bit UVADDR"']);
+    expect(s.run("rd -u -8 7ffd223da000 4").errors).toEqual(['rd: invalid user virtual address: 7ffd223da000  type: "8-bit UVADDR"']);
+    expect(s.run("rd -u -p 1000").errors).toEqual(["rd: -u and -p are mutually exclusive"]);
+    s.run("set -p");
+  });
   it("an unknown symbol is a one-line error", () => {
     const r = fixtureSession()!.run("rd no_such_symbol_here");
     expect(r.errors).toEqual(["rd: symbol not found: no_such_symbol_here"]);

@@ -4,6 +4,9 @@ import { ExcludedPageError, AbsentPageError, InvalidAddressError, KdwError } fro
 import { CommandError, type Command, type CommandContext } from "./command";
 import { formatAscii, formatMemory, type EntrySize } from "./memory-display";
 import { resolveAddress, symbolizeValue } from "./symbol-args";
+import type { AddressSpace } from "../program/address-space";
+import { taskUserSpace } from "../kernel/tasks-user";
+import { currentTask } from "./set";
 
 const ASCII_MAX = 1 << 20;
 
@@ -13,12 +16,14 @@ interface RdOptions {
   symbolic: boolean;
   decimal?: "signed" | "unsigned";
   physical: boolean;
+  /** -u: the address is in the current task's user space. */
+  user: boolean;
   noAscii: boolean;
   end?: bigint;
 }
 
 function parseRdArgs(args: string[]): { o: RdOptions; rest: string[] } {
-  const o: RdOptions = { size: 64, ascii: false, symbolic: false, physical: false, noAscii: false };
+  const o: RdOptions = { size: 64, ascii: false, symbolic: false, physical: false, user: false, noAscii: false };
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -34,36 +39,40 @@ function parseRdArgs(args: string[]): { o: RdOptions; rest: string[] } {
         else if (c === "d") o.decimal = "signed";
         else if (c === "D") o.decimal = "unsigned";
         else if (c === "p") o.physical = true;
+        else if (c === "u") o.user = true;
         else if (c === "x") o.noAscii = true;
         else throw new CommandError("rd", `invalid option: -${c}`);
       }
     } else rest.push(a);
   }
   if (o.symbolic && o.size !== 64) throw new CommandError("rd", "-s option is only allowed with 64-bit display");
+  if (o.user && o.physical) throw new CommandError("rd", "-u and -p are mutually exclusive");
   return { o, rest };
 }
 
-function memtypeName(physical: boolean): string {
-  return physical ? "physical" : "kernel virtual";
+type Memtype = "physical" | "kernel virtual" | "user virtual";
+
+function memtypeOf(o: { physical: boolean; user: boolean }): Memtype {
+  return o.physical ? "physical" : o.user ? "user virtual" : "kernel virtual";
 }
 
 /** crash's readmem() failure line for an address. */
-export function readErrorLine(err: unknown, addr: bigint, physical: boolean, type: string): string {
-  if (err instanceof ExcludedPageError) return `page excluded: ${memtypeName(physical)} address: ${addr.toString(16)}  type: "${type}"`;
-  if (err instanceof AbsentPageError || err instanceof InvalidAddressError) return `invalid ${memtypeName(physical)} address: ${addr.toString(16)}  type: "${type}"`;
+export function readErrorLine(err: unknown, addr: bigint, memtype: Memtype, type: string): string {
+  if (err instanceof ExcludedPageError) return `page excluded: ${memtype} address: ${addr.toString(16)}  type: "${type}"`;
+  if (err instanceof AbsentPageError || err instanceof InvalidAddressError) return `invalid ${memtype} address: ${addr.toString(16)}  type: "${type}"`;
   if (err instanceof KdwError) return err.message;
   throw err;
 }
 
 /** Reads page by page; returns what was readable from the start and the first failure. */
-function readPrefix(ctx: CommandContext, addr: bigint, length: number, physical: boolean): { bytes: Uint8Array; failedAt?: bigint; error?: unknown } {
+function readPrefix(ctx: CommandContext, addr: bigint, length: number, space: "physical" | AddressSpace): { bytes: Uint8Array; failedAt?: bigint; error?: unknown } {
   const out = new Uint8Array(length);
   let done = 0;
   while (done < length) {
     const cur = addr + BigInt(done);
     const n = Math.min(length - done, 4096 - Number(cur & 0xfffn));
     try {
-      const chunk = physical ? ctx.prog.dump.readPhys(Number(cur), n) : ctx.prog.read(cur, n);
+      const chunk = space === "physical" ? ctx.prog.dump.readPhys(Number(cur), n) : space.read(cur, n);
       out.set(chunk, done);
     } catch (error) {
       return { bytes: out.subarray(0, done), failedAt: cur, error };
@@ -80,7 +89,7 @@ export const rdCommand: Command = {
   rd - read memory
 
 SYNOPSIS
-  rd [-adDsSpx][-8|-16|-32|-64][-e addr] address|symbol [count]
+  rd [-adDsSpux][-8|-16|-32|-64][-e addr] address|symbol [count]
 
 DESCRIPTION
   Displays memory contents, by default one 64-bit hexadecimal entry with its ASCII translation. The count
@@ -92,6 +101,7 @@ DESCRIPTION
     -d/-D  signed / unsigned decimal.
     -x     no ASCII column.
     -p     the address is physical.
+    -u     the address is in the current task's user space (set PID chooses the task).
     -e     display up to this ending address (instead of a count).`,
   run(ctx, args) {
     const { o, rest } = parseRdArgs(args);
@@ -107,7 +117,9 @@ DESCRIPTION
       count = Math.max(1, Number((o.end - addr) / BigInt(o.ascii ? 1 : unit)));
     } else count = o.ascii ? ASCII_MAX : 1;
     if (count <= 0 || count > 1 << 24) throw new CommandError("rd", `invalid count request: ${count}`);
-    const type = o.ascii ? "ascii" : `${o.size}-bit ${o.physical ? "PHYSADDR" : "KVADDR"}`;
+    const type = o.ascii ? "ascii" : `${o.size}-bit ${o.physical ? "PHYSADDR" : o.user ? "UVADDR" : "KVADDR"}`;
+    const memtype = memtypeOf(o);
+    const space: "physical" | AddressSpace = o.physical ? "physical" : o.user ? taskUserSpace(ctx.prog, currentTask(ctx)) : ctx.prog.kernel;
 
     if (o.ascii) {
       // Read up to the first NUL, a page at a time.
@@ -115,14 +127,14 @@ DESCRIPTION
       let failure: string | undefined;
       for (let got = 0; got < count; ) {
         const n = Math.min(count - got, 4096 - Number((addr + BigInt(got)) & 0xfffn));
-        const r = readPrefix(ctx, addr + BigInt(got), n, o.physical);
+        const r = readPrefix(ctx, addr + BigInt(got), n, space);
         const merged = new Uint8Array(text.length + r.bytes.length);
         merged.set(text);
         merged.set(r.bytes, text.length);
         text = merged;
         got += r.bytes.length;
         if (r.error) {
-          failure = readErrorLine(r.error, r.failedAt!, o.physical, type);
+          failure = readErrorLine(r.error, r.failedAt!, memtype, type);
           break;
         }
         if (r.bytes.indexOf(0) >= 0) break;
@@ -130,7 +142,7 @@ DESCRIPTION
       return { data: { address: addr, bytes: text }, text: formatAscii(addr, text), errors: failure && text.length === 0 ? [`rd: ${failure}`] : undefined };
     }
 
-    const r = readPrefix(ctx, addr, count * unit, o.physical);
+    const r = readPrefix(ctx, addr, count * unit, space);
     const text = formatMemory(addr, r.bytes, {
       size: o.size,
       ascii: !o.symbolic && !o.noAscii && o.decimal === undefined,
@@ -140,7 +152,7 @@ DESCRIPTION
     return {
       data: { address: addr, bytes: r.bytes },
       text,
-      errors: r.error ? [`rd: ${readErrorLine(r.error, r.failedAt!, o.physical, type)}`] : undefined,
+      errors: r.error ? [`rd: ${readErrorLine(r.error, r.failedAt!, memtype, type)}`] : undefined,
     };
   },
 };
