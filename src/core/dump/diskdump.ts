@@ -118,6 +118,11 @@ export class DiskdumpVmcore extends DumpBase {
   /** True for makedumpfile's status DUMP_DH_COMPRESSED_INCOMPLETE: descriptors with offset 0 were never written. */
   readonly incomplete: boolean;
   /**
+   * The file ends before the page data its last descriptor names (a copy cut short, no INCOMPLETE flag):
+   * pages past the end are then excluded ("unwritten") as in an incomplete dump, and the rest is read.
+   */
+  readonly truncated: boolean;
+  /**
    * File offset of the shared zero page (pd_zero) when the dump level excludes zero pages (DL_EXCLUDE_ZERO):
    * makedumpfile and QEMU write one zero page at the start of the page data and point every zero page's
    * descriptor at it. Such pages are present and read as the zeros they were: the dump records their content,
@@ -160,6 +165,7 @@ export class DiskdumpVmcore extends DumpBase {
     // offset_vmcoreinfo points at the text itself (makedumpfile: the note's descriptor; QEMU: the same).
     this.vmcoreinfo = sub && sub.sizeVmcoreinfo > 0 ? parseVmcoreinfo(source.read(sub.offsetVmcoreinfo, sub.sizeVmcoreinfo)) : fromNotes.vmcoreinfo;
     this.zeroPageOffset = this.findZeroPage();
+    this.truncated = !this.incomplete && this.cutShort();
     this.format = this.describe();
   }
 
@@ -195,6 +201,8 @@ export class DiskdumpVmcore extends DumpBase {
     const kind = qemu ? "qemu-diskdump" : flattened ? "flattened" : "diskdump";
     let description = qemu ? `QEMU dump-guest-memory ${base}` : base;
     if (flattened) description = `makedumpfile flattened format of ${description}`;
+    if (this.truncated) description += ` (file cut short: the pages whose data lies past its end are missing)`;
+    else if (this.incomplete) description += " (marked incomplete by makedumpfile)";
     const u = h.utsname;
     const details: Record<string, string | number | boolean> = {
       signature: h.signature,
@@ -208,6 +216,7 @@ export class DiskdumpVmcore extends DumpBase {
       timestamp: h.timestampSec,
       status: hex(h.status),
       incomplete: this.incomplete,
+      truncated: this.truncated,
       excluded_vmemmap: (h.status & DUMP_DH_EXCLUDED_VMEMMAP) !== 0,
       block_size: h.blockSize,
       sub_hdr_size: h.subHdrSize,
@@ -277,12 +286,22 @@ export class DiskdumpVmcore extends DumpBase {
     return c;
   }
 
+  /** makedumpfile writes page data in descriptor order: a copy cut short loses the last descriptors' data. */
+  private cutShort(): boolean {
+    const n = this.dumpBitmap.count;
+    if (n === 0) return false;
+    const last = this.descriptorAt(n - 1);
+    return last === null || last.offset + last.size > this.source.size;
+  }
+
   private classifyUncached(pfn: number): number {
     if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.maxPfn) return ABSENT;
     if (!this.dumpBitmap.test(pfn)) return this.memoryBitmap.test(pfn) ? FILTERED : ABSENT;
-    if (this.zeroPageOffset === null && !this.incomplete) return PRESENT;
+    const lenient = this.incomplete || this.truncated;
+    if (this.zeroPageOffset === null && !lenient) return PRESENT;
     const pd = this.descriptorAt(this.dumpBitmap.rankBefore(pfn));
-    if (pd === null || pd.offset === 0) return this.incomplete ? UNWRITTEN : PRESENT;
+    if (pd === null || pd.offset === 0) return lenient ? UNWRITTEN : PRESENT;
+    if (this.truncated && pd.offset + pd.size > this.source.size) return UNWRITTEN;
     this.found = pd;
     return PRESENT;
   }
@@ -385,7 +404,7 @@ export class DiskdumpVmcore extends DumpBase {
         const at = i * PAGE_DESC_SIZE;
         const offset = readU64Number(view, at + PD_OFFSET_OFF);
         const flags = view.getUint32(at + PD_FLAGS_OFF, true);
-        if (this.incomplete && offset === 0) {
+        if ((this.incomplete && offset === 0) || (this.truncated && offset + view.getUint32(at + PD_SIZE_OFF, true) > this.source.size)) {
           unwritten++;
           continue;
         }
@@ -398,7 +417,7 @@ export class DiskdumpVmcore extends DumpBase {
       }
       // Descriptors cut off by the end of the file: excluded in an incomplete dump, unreadable otherwise.
       const missing = want / PAGE_DESC_SIZE - n;
-      if (this.incomplete) unwritten += missing;
+      if (this.incomplete || this.truncated) unwritten += missing;
       else if (missing > 0) byCompression.unreadable = (byCompression.unreadable ?? 0) + missing;
     }
     const filtered = this.memoryBitmap === this.dumpBitmap ? 0 : this.memoryBitmap.countAndNot(this.dumpBitmap);

@@ -73,6 +73,17 @@ describe.skipIf(!haveFixtures("dump.lzo", "dump.zlib", "dump.flat", "dump.elf"))
     // dump.elf leaves 0x100000 in a PT_LOAD tail that makedumpfile -E filtered out.
     expectOneLineError(kdw("read", fixture("dump.elf")!, "--phys", "100000"), "dump.elf", "0x100000", "excluded");
   });
+  it("info on a copy cut short says so and still describes the dump", () => {
+    const cut = join(tmp, "cut.lzo");
+    writeFileSync(cut, readFileSync(fixture("dump.lzo")!).subarray(0, 10_000_000));
+    const r = kdw("info", "--json", cut);
+    expect(r.status).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.format).toMatch(/file cut short/);
+    expect(info.details.truncated).toBe(true);
+    expect(info.pagesPresent).toBeGreaterThan(1000);
+    expect(info.pagesPresent).toBeLessThan(20093);
+  });
   it("read of a zero page stored through the shared zero page prints zeros", () => {
     const r = kdw("read", fixture("dump.lzo")!, "--phys", "100000", "--count", "2");
     expect(r.status).toBe(0);
