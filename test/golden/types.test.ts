@@ -31,6 +31,14 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("type and print commands (
     expect(s.run("whatis no_such_type_here").errors).toEqual(["whatis: invalid data structure reference: no_such_type_here"]);
     expect(s.run("p no_such_symbol_here").errors).toEqual(['p: No symbol "no_such_symbol_here" in current context.']);
   });
+  it("p/x prints gdb's /x (char arrays as hex bytes); an unknown format is one line", () => {
+    const s = fixtureSession()!;
+    const r = s.run("p/x init_task.comm");
+    expect(r.errors).toEqual([]);
+    expect(r.text).toMatch(/^\$\d+ = \{0x73, 0x77, 0x61, 0x70, 0x70, 0x65, 0x72, 0x2f, 0x30, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0\}\n$/);
+    expect(s.run("p/x init_task.flags").text).toMatch(/^\$\d+ = 0x4200002\n$/);
+    expect(s.run("p/z jiffies").errors).toEqual(["p: unsupported print format: /z (kdw knows /x and /d)"]);
+  });
   it("eval shows hex, decimal, octal and binary", () => {
     const r = fixtureSession()!.run("eval 0x100000 + 4096");
     expect(r.text).toBe("hexadecimal: 101000  (1028KB)\n    decimal: 1052672  \n      octal: 4010000\n     binary: " + (0x101000).toString(2).padStart(64, "0") + "\n");

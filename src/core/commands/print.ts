@@ -14,17 +14,23 @@ export const printCommand: Command = {
 
 SYNOPSIS
   p [-x|-d] expression
+  p/x expression, p/d expression
 
 DESCRIPTION
   Prints a kernel variable or expression as gdb does: globals, members (a.b, a->b), array elements
   (a[i]), dereferences (*p), addresses (&a), casts ((struct foo *)ADDR) and integer arithmetic. -x prints
-  in hexadecimal, -d in decimal. Each value is numbered ($1, $2, ...) as gdb's value history.`,
+  numbers in hexadecimal, -d in decimal (crash's output radix); gdb's p/x prints every scalar, pointer and
+  character in hexadecimal (char arrays as arrays of bytes). Each value is numbered ($1, $2, ...) as gdb's value history.`,
   run(ctx, args) {
     let radix: 10 | 16 | undefined;
+    let format: "x" | undefined;
     const rest: string[] = [];
     for (const a of args) {
       if (a === "-x") radix = 16;
       else if (a === "-d") radix = 10;
+      else if (a === "/x") format = "x";
+      else if (a === "/d") radix = 10;
+      else if (/^\/[a-z]+$/.test(a)) throw new CommandError("p", `unsupported print format: ${a} (kdw knows /x and /d)`);
       else rest.push(a);
     }
     const text = rest.join(" ");
@@ -45,7 +51,7 @@ DESCRIPTION
     }
     const history = ++ctx.state.valueHistory;
     const leader = value.kind === "obj" && value.symbol === text.trim() ? text.trim() : undefined;
-    const out = formatPrint(type, bytes, { ...valueOptions(ctx, value.kind === "obj" ? value.obj.address : undefined), history, leader, radix });
+    const out = formatPrint(type, bytes, { ...valueOptions(ctx, value.kind === "obj" ? value.obj.address : undefined), history, leader, radix, format });
     return { data: { history, text }, text: out };
   },
 };

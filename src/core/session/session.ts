@@ -108,8 +108,14 @@ export class Session {
     } catch (err) {
       return { text: "", errors: [errorLine(err)] };
     }
-    const [name, ...args] = parsed.argv;
+    let [name, ...args] = parsed.argv;
     if (!name) return { text: "", errors: [] };
+    // gdb's print format suffix (`p/x EXPR`) reaches the command as its first argument ("/x").
+    const suffix = /^([A-Za-z_]+)(\/[a-z]+)$/.exec(name);
+    if (suffix) {
+      name = suffix[1]!;
+      args = [suffix[2]!, ...args];
+    }
     const cmd = this.commands.find(name);
     if (!cmd) return { text: "", errors: [`kdw: command not found: ${name}`] };
     try {
