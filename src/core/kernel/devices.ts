@@ -136,21 +136,18 @@ export interface DeviceTable<T> {
   problems: WalkAborted[];
 }
 
-/** Every registered character device region, in chrdevs[] hash order and chain order (dump_chrdevs). */
-export function chrdevs(prog: Program): DeviceTable<CharDevice> {
-  const l = devLayout(prog);
-  const rows: CharDevice[] = [];
-  const problems: WalkAborted[] = [];
-  const base = prog.symbolAddress("chrdevs");
-  const n = pointerArrayLength(prog, "chrdevs", MAJOR_HASH_SIZE);
+/**
+ * The records of a hash table of singly linked chains (`array[n]` of pointers, each record's next pointer at
+ * `nextOff`), in slot order and chain order: each record's first `recSize` bytes. A loop or an unreadable
+ * record ends that chain with a problem; the other chains go on.
+ */
+function* hashChains(prog: Program, base: bigint, n: number, array: string, struct: string, recSize: number, nextOff: number, problems: WalkAborted[]): Generator<{ address: bigint; rec: Uint8Array; what: string; index: number }> {
   const heads = prog.read(base, n * 8);
-  const probes = cdevMapProbes(prog, l);
-  const recSize = l.cdsCdev + 8;
   for (let i = 0; i < n; i++) {
     let next = u64(heads, i * 8);
     const seen = new Set<bigint>();
+    const what = `${array}[${i}]`;
     while (next !== 0n) {
-      const what = `chrdevs[${i}]`;
       if (seen.has(next) || seen.size >= MAX_CHAIN) {
         problems.push(new WalkAborted(what, `loop at ${next.toString(16)}`, seen.size));
         break;
@@ -162,27 +159,41 @@ export function chrdevs(prog: Program): DeviceTable<CharDevice> {
         rec = prog.read(address, recSize);
       } catch (err) {
         if (!(err instanceof KdwError)) throw err;
-        problems.push(new WalkAborted(what, `char_device_struct ${address.toString(16)}: ${err.message}`, seen.size - 1));
+        problems.push(new WalkAborted(what, `${struct} ${address.toString(16)}: ${err.message}`, seen.size - 1));
         break;
       }
-      next = u64(rec, l.cdsNext);
-      const major = u32(rec, l.cdsMajor);
-      const baseminor = u32(rec, l.cdsBaseminor);
-      const name = charArray(rec.subarray(l.cdsName, l.cdsName + l.cdsNameSize), l.cdsNameSize - 1);
-      let cdev = u64(rec, l.cdsCdev);
-      let fops = 0n;
-      try {
-        if (cdev !== 0n) fops = prog.readU64(cdev + BigInt(l.cdevOps));
-      } catch (err) {
-        if (!(err instanceof KdwError)) throw err;
-        problems.push(new WalkAborted(what, `cdev ${cdev.toString(16)}: ${err.message}`, seen.size - 1));
-      }
-      if (fops === 0n) {
-        const found = searchCdevMapProbes(prog, l, probes, major, baseminor);
-        if (found) ({ cdev, fops } = found);
-      }
-      rows.push({ address, major, baseminor, name, cdev: fops === 0n ? 0n : cdev, fops });
+      next = u64(rec, nextOff);
+      yield { address, rec, what, index: seen.size - 1 };
     }
+  }
+}
+
+/** Every registered character device region, in chrdevs[] hash order and chain order (dump_chrdevs). */
+export function chrdevs(prog: Program): DeviceTable<CharDevice> {
+  const l = devLayout(prog);
+  const rows: CharDevice[] = [];
+  const problems: WalkAborted[] = [];
+  const base = prog.symbolAddress("chrdevs");
+  const n = pointerArrayLength(prog, "chrdevs", MAJOR_HASH_SIZE);
+  const probes = cdevMapProbes(prog, l);
+  const recSize = l.cdsCdev + 8;
+  for (const { address, rec, what, index } of hashChains(prog, base, n, "chrdevs", "char_device_struct", recSize, l.cdsNext, problems)) {
+    const major = u32(rec, l.cdsMajor);
+    const baseminor = u32(rec, l.cdsBaseminor);
+    const name = charArray(rec.subarray(l.cdsName, l.cdsName + l.cdsNameSize), l.cdsNameSize - 1);
+    let cdev = u64(rec, l.cdsCdev);
+    let fops = 0n;
+    try {
+      if (cdev !== 0n) fops = prog.readU64(cdev + BigInt(l.cdevOps));
+    } catch (err) {
+      if (!(err instanceof KdwError)) throw err;
+      problems.push(new WalkAborted(what, `cdev ${cdev.toString(16)}: ${err.message}`, index));
+    }
+    if (fops === 0n) {
+      const found = searchCdevMapProbes(prog, l, probes, major, baseminor);
+      if (found) ({ cdev, fops } = found);
+    }
+    rows.push({ address, major, baseminor, name, cdev: fops === 0n ? 0n : cdev, fops });
   }
   return { rows, problems };
 }
@@ -245,34 +256,13 @@ export function blkdevs(prog: Program): DeviceTable<BlockDevice> {
   const rows: BlockDevice[] = [];
   const problems: WalkAborted[] = [];
   const n = pointerArrayLength(prog, "major_names", MAJOR_HASH_SIZE);
-  const heads = prog.read(prog.symbolAddress("major_names"), n * 8);
   const disks = blockdevInodeDisks(prog, l, problems);
   const recSize = l.bmnName + l.bmnNameSize;
-  for (let i = 0; i < n; i++) {
-    let next = u64(heads, i * 8);
-    const seen = new Set<bigint>();
-    while (next !== 0n) {
-      const what = `major_names[${i}]`;
-      if (seen.has(next) || seen.size >= MAX_CHAIN) {
-        problems.push(new WalkAborted(what, `loop at ${next.toString(16)}`, seen.size));
-        break;
-      }
-      seen.add(next);
-      const address = next;
-      let rec: Uint8Array;
-      try {
-        rec = prog.read(address, recSize);
-      } catch (err) {
-        if (!(err instanceof KdwError)) throw err;
-        problems.push(new WalkAborted(what, `blk_major_name ${address.toString(16)}: ${err.message}`, seen.size - 1));
-        break;
-      }
-      next = u64(rec, l.bmnNext);
-      const major = u32(rec, l.bmnMajor);
-      const name = charArray(rec.subarray(l.bmnName, l.bmnName + l.bmnNameSize), l.bmnNameSize);
-      const disk = disks.find((d) => d.major === major && d.fops !== 0n);
-      rows.push({ address, major, name, gendisk: disk?.gendisk ?? 0n, fops: disk?.fops ?? 0n });
-    }
+  for (const { address, rec } of hashChains(prog, prog.symbolAddress("major_names"), n, "major_names", "blk_major_name", recSize, l.bmnNext, problems)) {
+    const major = u32(rec, l.bmnMajor);
+    const name = charArray(rec.subarray(l.bmnName, l.bmnName + l.bmnNameSize), l.bmnNameSize);
+    const disk = disks.find((d) => d.major === major && d.fops !== 0n);
+    rows.push({ address, major, name, gendisk: disk?.gendisk ?? 0n, fops: disk?.fops ?? 0n });
   }
   return { rows, problems };
 }
