@@ -29,7 +29,7 @@ function asCrashFile(r: { text: string; errors: string[] }, errorsLast = false):
   return errorsLast ? r.text + errors : errors + r.text;
 }
 
-/** More references from the same crash 8.0.6 build, made by dis-reference/make.sh (commands.txt). */
+/** More references from the same crash 8.0.6 build, made by make-crash-references.sh dis-reference (commands.txt). */
 const EXTRA = new URL("./dis-reference/", import.meta.url);
 const EXTRA_CASES = readFileSync(new URL("commands.txt", EXTRA), "utf8")
   .split("\n")

@@ -1,5 +1,5 @@
 // kmem -i and kmem -p against crash 8.0.6 (reference/kmem-i.txt; test/golden/extra-reference/kmem-p-*.txt,
-// made by extra-reference/make.sh).
+// made by make-crash-references.sh extra-reference).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

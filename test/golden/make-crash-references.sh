@@ -1,13 +1,16 @@
 #!/bin/sh
-# Makes the extra crash references for dis: runs every command of commands.txt (NAME|COMMAND) in one crash 8.0.6
-# session on the main fixture dump and writes what each command printed at the prompt to NAME.txt.
+# Makes extra crash references for the golden tests: runs every command of DIR/commands.txt (NAME|COMMAND)
+# in one crash 8.0.6 session on the main fixture dump and writes what each command printed at the prompt to
+# DIR/NAME.txt (and crash's stderr to DIR/session-stderr.txt). Used for dis-reference/ and extra-reference/.
 # Not through crash's own redirection (cmd > file): that drops the struct page header of `vtop` on a
 # 2 MB page (fixtures README). Each command is preceded by a marker line (`!echo`) to split the output.
-# Usage: ./make.sh [CRASH] [FIXTURES]   (defaults: /work/shared/tools/crash-8.0.6, ~/.cache/kdw-fixtures)
+# Usage: ./make-crash-references.sh DIR [CRASH] [FIXTURES]
+#        (defaults: ../shared/tools/crash-8.0.6 beside the project, ~/.cache/kdw-fixtures)
 set -eu
-HERE=$(cd "$(dirname "$0")" && pwd)
-CRASH=${1:-/work/shared/tools/crash-8.0.6}
-FIX=${2:-$HOME/.cache/kdw-fixtures}
+[ $# -ge 1 ] || { echo "usage: $0 DIR [CRASH] [FIXTURES]" >&2; exit 2; }
+HERE=$(cd "$1" && pwd)
+CRASH=${2:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/tools/crash-8.0.6}
+FIX=${3:-${KDW_FIXTURES:-$HOME/.cache/kdw-fixtures}}
 TMP=$(mktemp -d)
 while IFS='|' read -r name cmd; do
 	[ -n "$name" ] || continue
