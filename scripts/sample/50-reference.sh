@@ -1,8 +1,8 @@
 #!/bin/bash
 # crash 8.0.6's reference outputs for the sample: one file per command of
 # reference/commands.txt, run in one crash session on dump.zstd with the
-# debug vmlinux (crash's own "cmd > file" redirection; vtop-linux_banner.txt is
-# the prompt's output, as in the fixtures: redirection drops a header line there).
+# debug vmlinux (crash's own "cmd > file" redirection; vtop-linux_banner.txt comes
+# from a session where it is the first vtop, see below).
 # Pids and addresses are filled in from a first crash pass (ps -G, sym, bt, vtop).
 # CRASH=/path/to/crash-8.0.6 runs that binary on the host; without it, Debian
 # 13's crash 8.0.6 package runs in the chroot.
@@ -36,9 +36,11 @@ XRIP=$(awk '/RIP: ffffffff|RIP: [0-9a-f]+ +RSP/{print $2; exit}' "$T/pre.out")
 mapfile -t RA < <(awk '/^ *#[0-9]+ \[/{print $NF}' "$T/pre.out")
 MINER=$(awk -v c="$MINER_COMM" '$1 ~ /^[0-9]+$/ && $NF==c {print $1; exit} $1==">" && $NF==c {print $2; exit}' "$T/pre.out")
 HTTPD=$(awk '$1 ~ /^[0-9]+$/ && $NF=="httpd" {print $1; exit} $1==">" && $NF=="httpd" {print $2; exit}' "$T/pre.out")
-printf 'vtop %s\nvtop %s\nq\n' "$INIT_TASK" "$BANNER" > "$T/vtop.cmd"
+# linux_banner first: within one session crash prints the PAGE header line of a 2 MB
+# page's vtop only if no vtop before printed it (so the redirected reference lacks it)
+printf 'vtop %s\nvtop %s\nq\n' "$BANNER" "$INIT_TASK" > "$T/vtop.cmd"
 crash_run vtop.cmd > "$T/vtop.out" 2>&1 || true
-mapfile -t PHYS < <(awk '/^VIRTUAL +PHYSICAL/{getline; print $2}' "$T/vtop.out")
+mapfile -t PHYS < <(awk '/^VIRTUAL +PHYSICAL/{getline; print $2}' "$T/vtop.out")	# banner, init_task
 echo "MINER=$MINER HTTPD=$HTTPD PANIC=$PANIC INIT_TASK=$INIT_TASK BANNER=$BANNER XRIP=$XRIP RA=${RA[*]:0:5} PHYS=${PHYS[*]}"
 for v in MINER HTTPD PANIC INIT_TASK BANNER XRIP; do
 	[ -n "${!v}" ] || { echo "50-reference.sh: could not find $v" >&2; cat "$T/pre.out" >&2; exit 1; }
@@ -48,7 +50,7 @@ done
 sed -e '/^#/d' -e '/^$/d' \
     -e "s/@MINER@/$MINER/g" -e "s/@HTTPD@/$HTTPD/g" -e "s/@PANIC@/$PANIC/g" \
     -e "s/@INIT_TASK@/$INIT_TASK/g" -e "s/@BANNER@/$BANNER/g" \
-    -e "s/@INIT_TASK_PHYS@/${PHYS[0]}/g" -e "s/@BANNER_PHYS@/${PHYS[1]}/g" \
+    -e "s/@INIT_TASK_PHYS@/${PHYS[1]}/g" -e "s/@BANNER_PHYS@/${PHYS[0]}/g" \
     -e "s/@RA1@/${RA[1]}/g" -e "s/@RA2@/${RA[2]}/g" -e "s/@RA3@/${RA[3]}/g" \
     -e "s/@RA4@/${RA[4]}/g" -e "s/@XRIP@/$XRIP/g" \
     "$HERE/reference/commands.txt" > "$REF/commands.resolved.txt"
@@ -64,9 +66,10 @@ while IFS='|' read -r name cmd; do
 done < "$REF/commands.resolved.txt"
 # what crash printed to the terminal (warnings, errors) during that session
 grep -v '^$' "$T/main.out" > "$REF/session-stderr.txt" || true
-# vtop-linux_banner.txt: the prompt's output (from the vtop pass above, not redirected):
-# under redirection crash drops the PAGE PHYSICAL MAPPING header line of a 2 MB page
-awk '/^VIRTUAL +PHYSICAL/{n++} n==2' "$T/vtop.out" > "$REF/vtop-linux_banner.txt"
+# vtop-linux_banner.txt: the first vtop of a session (the vtop pass above), as the
+# fixtures keep it: in the main session it follows vtop init_task and loses its
+# "PAGE PHYSICAL MAPPING INDEX CNT FLAGS" line
+awk '/^VIRTUAL +PHYSICAL/{n++} n==1' "$T/vtop.out" > "$REF/vtop-linux_banner.txt"
 grep -q PHYSICAL "$REF/vtop-linux_banner.txt"
 rm -rf "$T"
 ls "$REF" | wc -l

@@ -123,7 +123,7 @@ for root, _, names in os.walk(sd):
     for n in sorted(names):
         p = os.path.join(root, n)
         rel = os.path.relpath(p, sd)
-        if rel == "manifest.json":
+        if rel in ("manifest.json", "README.md"):	# README.md is written by hand
             continue
         files.append(dict(path=rel, size=os.path.getsize(p), sha256=sha256(p)))
 files.sort(key=lambda e: e["path"])
@@ -143,10 +143,8 @@ manifest = dict(
                  nodename=field("NODENAME"), qemu="TCG, -cpu max, i440FX"),
     crash_time=field("DATE"),
     uptime="%02d:%02d:%02d (the oops at %.1f s in the kernel log; crash 8.0.6's UPTIME %s is wrong: it "
-           "assumes HZ=1000, the kernel has HZ=250)" % (int(round(panic_uptime or 0)) // 3600,
-                                                      int(round(panic_uptime or 0)) // 60 % 60,
-                                                      int(round(panic_uptime or 0)) % 60,
-                                                      panic_uptime or 0, field("UPTIME")),
+           "assumes HZ=1000, the kernel has HZ=250)" % (int(panic_uptime or 0) // 3600, int(panic_uptime or 0) // 60 % 60,
+                                                      int(panic_uptime or 0) % 60, panic_uptime or 0, field("UPTIME")),
     panic=dict(string=panic_line, crash_panic_field=field("PANIC"),
                pid=int(m[1]) if m else None, task=m[2] if m else None,
                cpu=int(m[3]) if m else None, comm=m[4] if m else None,
