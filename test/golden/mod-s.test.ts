@@ -14,7 +14,7 @@ import { Dwarf } from "../../src/core/debuginfo/dwarf/dwarf";
 import { dwarfSectionsFromElf } from "../../src/core/debuginfo/dwarf/elf-sections";
 import { ElfFile } from "../../src/core/dump/elf";
 import { BytesSource } from "../../src/core/io/byte-source";
-import { modTreeModules, moduleList } from "../../src/core/kernel/modules";
+import { modTreeModules, moduleList } from "../../src/core/kernel/modules/modules";
 import { fixture, fixturesDir, haveFixtures, reference } from "../fixtures";
 import { fixtureSession } from "../session-fixture";
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { ModResult } from "../../src/core/commands/mod";
 import { ElfFile } from "../../src/core/dump/elf";
-import { modTreeModules, moduleKallsyms, moduleKsetEntries, moduleList, moduleParams, moduleTaintString, moduleUses } from "../../src/core/kernel/modules";
+import { modTreeModules, moduleKallsyms, moduleKsetEntries, moduleList, moduleParams, moduleTaintString, moduleUses } from "../../src/core/kernel/modules/modules";
 import { NodeFileSource } from "../../src/cli/node-file-source";
 import { fixture, haveFixtures, manifest, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";

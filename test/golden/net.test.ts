@@ -4,9 +4,9 @@
 import { describe, expect, it } from "vitest";
 import type { NetDevicesResult, NetSocketsResult } from "../../src/core/commands/net";
 import { formatSocketRow } from "../../src/core/commands/net";
-import { netDevices } from "../../src/core/kernel/net";
-import { taskSockets } from "../../src/core/kernel/net-sockets";
-import { taskTable } from "../../src/core/kernel/tasks";
+import { netDevices } from "../../src/core/kernel/net/net";
+import { taskSockets } from "../../src/core/kernel/net/sockets";
+import { taskTable } from "../../src/core/kernel/tasks/tasks";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
 

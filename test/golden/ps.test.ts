@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { PsResult } from "../../src/core/commands/ps";
-import { taskTable } from "../../src/core/kernel/tasks";
+import { taskTable } from "../../src/core/kernel/tasks/tasks";
 import { fixture, haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
 

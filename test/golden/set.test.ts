@@ -3,7 +3,7 @@
 // crash's ps/bt references (bt.txt's header names the same panic task).
 import { describe, expect, it } from "vitest";
 import { formatContext } from "../../src/core/commands/set";
-import { panicTask, taskCount } from "../../src/core/kernel/tasks";
+import { panicTask, taskCount } from "../../src/core/kernel/tasks/tasks";
 import { haveFixtures, manifest, reference } from "../fixtures";
 import { fixtureSession } from "../session-fixture";
 

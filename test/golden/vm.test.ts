@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { VmResult } from "../../src/core/commands/vm";
-import { taskTable } from "../../src/core/kernel/tasks";
+import { taskTable } from "../../src/core/kernel/tasks/tasks";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
 

@@ -1,9 +1,9 @@
 // crash's `bt` (kernel.c cmd_bt, x86_64.c x86_64_low_budget_back_trace_cmd): the kernel stack backtrace of
 // the current task, of tasks given by pid or address, or of every CPU's active task (-a).
 import type { Backtrace } from "../arch/x86_64/unwind-types";
-import { stackContext, taskBacktrace, taskStack, type StackContext } from "../kernel/stack";
-import { withModuleSymbols } from "../kernel/module-debuginfo";
-import { panicTask, taskTable, type Task } from "../kernel/tasks";
+import { stackContext, taskBacktrace, taskStack, type StackContext } from "../kernel/tasks/stack";
+import { withModuleSymbols } from "../kernel/modules/debuginfo";
+import { panicTask, taskTable, type Task } from "../kernel/tasks/tasks";
 import { CommandError, KdwOptionError, splitOptions, type Command, type CommandContext } from "./command";
 import { formatBacktrace, type BtFormatOptions } from "./bt-format";
 import { formatTaskHeader } from "./ps-format";

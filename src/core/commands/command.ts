@@ -10,7 +10,7 @@ import type { SourceLines, SourceReader } from "./dis-source";
 import type { ElfFile } from "../dump/elf";
 import type { InstructionDecoderLike } from "../arch/x86_64/unwind-types";
 import type { ByteSource } from "../io/byte-source";
-import type { ModuleDebuginfoStore } from "../kernel/module-debuginfo";
+import type { ModuleDebuginfoStore } from "../kernel/modules/debuginfo";
 
 /**
  * Opens a module's object file for `mod -s`/`mod -S`: `file` as the user typed it, else NAME.ko.debug or

@@ -1,6 +1,6 @@
 // crash's `dev` (dev.c cmd_dev): the character device majors (dump_chrdevs) and block device majors
 // (dump_blkdevs_v3); `dev -d` / `dev -D` the disks' in-flight I/O (display_all_diskio).
-import { blkdevs, chrdevs, diskIo, type BlockDevice, type CharDevice, type DiskRow } from "../kernel/devices";
+import { blkdevs, chrdevs, diskIo, type BlockDevice, type CharDevice, type DiskRow } from "../kernel/system/devices";
 import { CommandError, type Command, type CommandContext } from "./command";
 import { escapeControl } from "./escape";
 import { valueToSymstr } from "./timer";

@@ -3,8 +3,8 @@
 // protocol ("TCP", "UNIX"), pipes an empty path, files without a dentry or inode "?" as crash prints them.
 // Deleted files are named as crash names them (no " (deleted)"); the structured rows say `deleted`.
 import { KdwError } from "../io/errors";
-import { taskFsPaths, taskOpenFiles, type OpenFile, type TaskFsPaths } from "../kernel/files";
-import { taskTable, tasksByPid, type Task } from "../kernel/tasks";
+import { taskFsPaths, taskOpenFiles, type OpenFile, type TaskFsPaths } from "../kernel/fs/files";
+import { taskTable, tasksByPid, type Task } from "../kernel/tasks/tasks";
 import type { Program } from "../program/program";
 import { CommandError, type Command, type CommandContext } from "./command";
 import { escapeControl as printable } from "./escape";

@@ -1,7 +1,7 @@
 // crash's `foreach` (task.c cmd_foreach/foreach): run a per-task command for every task, or for the tasks
 // chosen by pid, task address, name, state, or kernel/user/active/gleader. Each task's output starts with
 // the command's own "PID: ..." header; outputs are separated by a blank line, as crash prints them.
-import { taskTable, type Task } from "../kernel/tasks";
+import { taskTable, type Task } from "../kernel/tasks/tasks";
 import { CommandError, type Command, type CommandContext } from "./command";
 
 /** Commands foreach can run per task (crash's FOREACH_* keywords that kdw has). */

@@ -2,8 +2,8 @@
 // and its text layout.
 import type { Dump, PhysRange } from "../dump/dump";
 import { escapeControl } from "./escape";
-import { iomemTopLevel, systemRamBytes } from "../kernel/iomem";
-import { pagesToSize } from "../kernel/sysinfo";
+import { iomemTopLevel, systemRamBytes } from "../kernel/mm/iomem";
+import { pagesToSize } from "../kernel/system/sysinfo";
 import { openBareKernel } from "../program/open-bare";
 
 /** The VMCOREINFO fields `kdw info` shows first, in this order; the rest follow in --json. */

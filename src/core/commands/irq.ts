@@ -1,7 +1,7 @@
 // crash's `irq -s` (kernel.c cmd_irq, generic_show_interrupts): /proc/interrupts as the kernel would have
 // printed it at the time of the dump, from the IRQ descriptors.
-import { showInterrupts, type IrqInterrupts } from "../kernel/irq";
-import { cpuCount } from "../kernel/sched";
+import { showInterrupts, type IrqInterrupts } from "../kernel/system/irq";
+import { cpuCount } from "../kernel/tasks/sched";
 import { CommandError, type Command } from "./command";
 import { escapeControl } from "./escape";
 

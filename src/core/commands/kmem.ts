@@ -2,9 +2,9 @@
 // and the struct page of an address (dump_mem_map_SPARSEMEM with ADDRESS_SPECIFIED). The page line is also
 // what `vtop` ends with.
 import { KdwError } from "../io/errors";
-import { countMemMap, decodePageFlags, pageToPfn, pfnToPage, readStructPage, type StructPage } from "../kernel/mm";
-import { pagesToSize as pagesToSizeOf } from "../kernel/sysinfo";
-import { hugetlbTotalPages, nrBlockdevPages, overcommit, swapTotals, totalramPages, vmStat, zonesFreePages } from "../kernel/mm-stat";
+import { countMemMap, decodePageFlags, pageToPfn, pfnToPage, readStructPage, type StructPage } from "../kernel/mm/mm";
+import { pagesToSize as pagesToSizeOf } from "../kernel/system/sysinfo";
+import { hugetlbTotalPages, nrBlockdevPages, overcommit, swapTotals, totalramPages, vmStat, zonesFreePages } from "../kernel/mm/stat";
 import { CommandError, type Command, type CommandContext } from "./command";
 import { isHexAddress, parseHex } from "./symbol-args";
 

@@ -2,8 +2,8 @@
 // dump_record (printk.c, lockless 5.10+), dump_log_entry (kernel.c, printk_log records) and dump_log
 // (kernel.c, flat text) do.
 import { KdwError } from "../io/errors";
-import { bootTime, crashText, printable, readPrintkLog, type PrintkLog, type PrintkRecord } from "../kernel/printk";
-import { auditLog, type AuditRecord } from "../kernel/printk-audit";
+import { bootTime, crashText, printable, readPrintkLog, type PrintkLog, type PrintkRecord } from "../kernel/printk/printk";
+import { auditLog, type AuditRecord } from "../kernel/printk/audit";
 import type { Program } from "../program/program";
 import { CommandError, splitOptions, type Command } from "./command";
 import { ctimeUtc } from "./sys";

@@ -3,8 +3,8 @@
 // DELETE_MODULE_SYMBOLS). Files come through the adapter's finder (the core never touches the file system);
 // each is checked against the module before it is used (kernel/module-debuginfo-identity.ts).
 import { KdwError } from "../io/errors";
-import { findKernelModule, loadModuleDebuginfo, modulesOffList, type LoadedModuleDebuginfo, type ModuleDebuginfoStore } from "../kernel/module-debuginfo";
-import { moduleList, type KernelModule } from "../kernel/modules";
+import { findKernelModule, loadModuleDebuginfo, modulesOffList, type LoadedModuleDebuginfo, type ModuleDebuginfoStore } from "../kernel/modules/debuginfo";
+import { moduleList, type KernelModule } from "../kernel/modules/modules";
 import { CommandError, type CommandContext, type ModuleFileFinder } from "./command";
 import { escapeControl as printable } from "./escape";
 

@@ -6,7 +6,7 @@
 // Like crash, `mod` shows only what the list holds; a module that unlinked itself is for the detectors
 // (kernel/modules-tree.ts) and for `mod -s NAME`, which finds it in the module address tree.
 import { KdwError } from "../io/errors";
-import { moduleKallsymsHeader, moduleLayout, moduleList, moduleTaintString, type KernelModule } from "../kernel/modules";
+import { moduleKallsymsHeader, moduleLayout, moduleList, moduleTaintString, type KernelModule } from "../kernel/modules/modules";
 import type { Program } from "../program/program";
 import { CommandError, splitOptions, type Command, type CommandContext } from "./command";
 import { escapeControl as printable } from "./escape";

@@ -1,8 +1,8 @@
 // crash's `mount` (filesys.c cmd_mount, show_mounts): the mounts of a mount namespace — init's unless
 // `-n` names a task — one row each: MOUNT SUPERBLK TYPE DEVNAME DIRNAME.
 import { KdwError } from "../io/errors";
-import { taskMounts, type Mount } from "../kernel/fs-mounts";
-import { taskTable, type Task } from "../kernel/tasks";
+import { taskMounts, type Mount } from "../kernel/fs/mounts";
+import { taskTable, type Task } from "../kernel/tasks/tasks";
 import { CommandError, type Command, type CommandContext } from "./command";
 import { escapeControl as printable } from "./escape";
 import { mkCenter } from "./files";

@@ -1,9 +1,9 @@
 // crash's `net` (net.c cmd_net): the network devices of init_net (or of a task's namespace with -n) with
 // their IPv4 and IPv6 addresses (show_net_devices_v3), the open sockets of tasks (-s: dump_sockets,
 // sym_socket_dump, get_sock_info), and -N (a 32-bit value as a dotted quad).
-import { netDevices, taskNetNamespace, type NetDevice } from "../kernel/net";
-import { AF_INET, AF_INET6, taskSockets, type TaskSocket } from "../kernel/net-sockets";
-import { tasksByPid, taskTable, type Task } from "../kernel/tasks";
+import { netDevices, taskNetNamespace, type NetDevice } from "../kernel/net/net";
+import { AF_INET, AF_INET6, taskSockets, type TaskSocket } from "../kernel/net/sockets";
+import { tasksByPid, taskTable, type Task } from "../kernel/tasks/tasks";
 import type { Program } from "../program/program";
 import { CommandError, splitOptions, type Command, type CommandContext } from "./command";
 import { escapeControl as printable } from "./escape";

@@ -1,7 +1,7 @@
 // crash's task layouts: print_task_header ("PID: ... TASK: ... CPU: ... COMMAND: ..."), the ps row and
 // header (task.c show_ps, show_ps_data), and the time formats of ps -t and ps -m. Dump strings are escaped.
-import type { Task } from "../kernel/tasks";
-import type { TaskMemUsage } from "../kernel/tasks-mem";
+import type { Task } from "../kernel/tasks/tasks";
+import type { TaskMemUsage } from "../kernel/tasks/mem";
 import { escapeControl as printable } from "./escape";
 
 const VADDR_PRLEN = 16;

@@ -4,10 +4,10 @@
 // -a (argv/envp), -S (state summary), -A (active tasks only), -H (no header).
 import { KdwError } from "../io/errors";
 import type { Program } from "../program/program";
-import { detectHz, uptimeJiffies } from "../kernel/sysinfo";
-import { taskTable, type Task, type TaskTable } from "../kernel/tasks";
-import { taskMemUsage } from "../kernel/tasks-mem";
-import { readUserRange, taskArgRanges, taskUserSpace } from "../kernel/tasks-user";
+import { detectHz, uptimeJiffies } from "../kernel/system/sysinfo";
+import { taskTable, type Task, type TaskTable } from "../kernel/tasks/tasks";
+import { taskMemUsage } from "../kernel/tasks/mem";
+import { readUserRange, taskArgRanges, taskUserSpace } from "../kernel/tasks/user";
 import { CommandError, type Command } from "./command";
 import { escapeControl as printable } from "./escape";
 import { convertTime, formatPsRow, formatTaskHeader, PS_HEADER, psRow, translateNanoseconds, type PsRow } from "./ps-format";

@@ -5,7 +5,7 @@ import { CommandError, type Command, type CommandContext } from "./command";
 import { formatAscii, formatMemory, type EntrySize } from "./memory-display";
 import { resolveAddress, symbolizeValue } from "./symbol-args";
 import type { AddressSpace } from "../program/address-space";
-import { taskUserSpace } from "../kernel/tasks-user";
+import { taskUserSpace } from "../kernel/tasks/user";
 import { currentTask } from "./set";
 
 const ASCII_MAX = 1 << 20;

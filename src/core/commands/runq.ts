@@ -1,7 +1,7 @@
 // crash's `runq` (task.c dump_CFS_runqueues): per CPU, the running task, the RT priority array and the CFS
 // timeline with each queued task.
-import { cpuRunqueues, type QueuedTask } from "../kernel/runq";
-import { taskTable } from "../kernel/tasks";
+import { cpuRunqueues, type QueuedTask } from "../kernel/tasks/runq";
+import { taskTable } from "../kernel/tasks/tasks";
 import { CommandError, type Command } from "./command";
 import { escapeControl } from "./escape";
 

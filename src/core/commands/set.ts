@@ -2,9 +2,9 @@
 // a pid, a task address, the panic task (-p) or the task running on a CPU (-c). The context block is also
 // what the console prints at start-up (indented by 5 there, as crash does before its first prompt).
 import type { Program } from "../program/program";
-import { panicTask, taskTable, type Task } from "../kernel/tasks";
-import { taskLayout } from "../kernel/tasks-layout";
-import { taskStateBits, taskStateStringVerbose } from "../kernel/tasks-state";
+import { panicTask, taskTable, type Task } from "../kernel/tasks/tasks";
+import { taskLayout } from "../kernel/tasks/layout";
+import { taskStateBits, taskStateStringVerbose } from "../kernel/tasks/state";
 import { CommandError, type Command, type CommandContext } from "./command";
 import { escapeControl as printable } from "./escape";
 

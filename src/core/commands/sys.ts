@@ -1,8 +1,8 @@
 // crash's `sys` (kernel.c display_sys_stats) and `sys -t` (show_kernel_taints).
 import { KdwError } from "../io/errors";
-import { panicMessage, readPrintkLog } from "../kernel/printk";
-import { cpuCounts, cpuMhz, crashTime, detectHz, formatUptime, loadAverage, memorySize, taints, uptimeJiffies, utsname } from "../kernel/sysinfo";
-import { taskCount } from "../kernel/tasks";
+import { panicMessage, readPrintkLog } from "../kernel/printk/printk";
+import { cpuCounts, cpuMhz, crashTime, detectHz, formatUptime, loadAverage, memorySize, taints, uptimeJiffies, utsname } from "../kernel/system/sysinfo";
+import { taskCount } from "../kernel/tasks/tasks";
 import { CommandError, splitOptions, type Command, type CommandContext } from "./command";
 import { escapeControl } from "./escape";
 

@@ -1,6 +1,6 @@
 // crash's `task` (task.c cmd_task): the task_struct of a task (and its thread_info), or chosen members.
-import { taskLayout } from "../kernel/tasks-layout";
-import type { Task } from "../kernel/tasks";
+import { taskLayout } from "../kernel/tasks/layout";
+import type { Task } from "../kernel/tasks/tasks";
 import { CommandError, type Command, type CommandContext } from "./command";
 import { formatMemberValues, formatStructValue } from "./gdb-format";
 import { formatTaskHeader } from "./ps-format";

@@ -1,11 +1,11 @@
 // crash's `timer` (kernel.c cmd_timer, dump_timer_data_timer_bases): jiffies, then for each CPU and timer
 // base the pending timer_lists sorted by expiry, with their time to expiry and function.
 import { KdwError } from "../io/errors";
-import { moduleAt, moduleKallsyms, moduleList, type KernelModule, type ModuleSymbol } from "../kernel/modules";
-import { cpuCount } from "../kernel/sched";
+import { moduleAt, moduleKallsyms, moduleList, type KernelModule, type ModuleSymbol } from "../kernel/modules/modules";
+import { cpuCount } from "../kernel/tasks/sched";
 import type { Program } from "../program/program";
-import { detectHz, uptimeJiffies } from "../kernel/sysinfo";
-import { hrtimerClockBases, hrtimerCpuBase, TIMER_BASE_NAMES, timerBases, timerJiffies, type HrtimerClockBase, type TimerBase } from "../kernel/timers";
+import { detectHz, uptimeJiffies } from "../kernel/system/sysinfo";
+import { hrtimerClockBases, hrtimerCpuBase, TIMER_BASE_NAMES, timerBases, timerJiffies, type HrtimerClockBase, type TimerBase } from "../kernel/system/timers";
 import { CommandError, type Command, type CommandContext } from "./command";
 import { escapeControl } from "./escape";
 import { parseCpuList } from "./irq";

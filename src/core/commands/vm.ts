@@ -2,11 +2,11 @@
 // TOTAL_VM line, then one row per VMA: VMA START END FLAGS FILE, from the maple tree on 6.1+ or the mmap
 // list before it. RSS and TOTAL_VM are ps's (get_task_mem_usage: split RSS counters included).
 import { KdwError } from "../io/errors";
-import { dPath, dUnlinked, fsLayout } from "../kernel/fs";
-import { taskTable, type Task } from "../kernel/tasks";
-import { taskLayout } from "../kernel/tasks-layout";
-import { taskMemUsage } from "../kernel/tasks-mem";
-import { forEachVma, type Vma } from "../kernel/vma";
+import { dPath, dUnlinked, fsLayout } from "../kernel/fs/fs";
+import { taskTable, type Task } from "../kernel/tasks/tasks";
+import { taskLayout } from "../kernel/tasks/layout";
+import { taskMemUsage } from "../kernel/tasks/mem";
+import { forEachVma, type Vma } from "../kernel/mm/vma";
 import type { Program } from "../program/program";
 import { CommandError, type Command, type CommandContext } from "./command";
 import { escapeControl as printable } from "./escape";

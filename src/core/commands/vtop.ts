@@ -3,13 +3,13 @@
 // map, and a per-CPU offset to each CPU's address.
 import { PageNotPresentError, decodePteFlags, type PageTableEntryRecord, type PageWalk } from "../arch/x86_64/pagetable";
 import { KdwError } from "../io/errors";
-import type { Task } from "../kernel/tasks";
-import { taskUserSpace } from "../kernel/tasks-user";
+import type { Task } from "../kernel/tasks/tasks";
+import { taskUserSpace } from "../kernel/tasks/user";
 import { CommandError, type Command, type CommandContext } from "./command";
 import { pageHeader, pageLine, structPageOfPhys } from "./kmem";
 import { currentTask, resolveTaskArg } from "./set";
 import { isHexAddress, parseHex, resolveAddress } from "./symbol-args";
-import type { StructPage } from "../kernel/mm";
+import type { StructPage } from "../kernel/mm/mm";
 
 /** VADDR_PRLEN and x86_64's UVADDR_PRLEN: the widths of kernel and user addresses in crash's columns. */
 const VADDR_PRLEN = 16;

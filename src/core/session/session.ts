@@ -16,7 +16,7 @@ import type { InstructionDecoder } from "../arch/x86_64/disasm";
 import { lazyVmlinuxSourceLines, lineText, type SourceLines, type SourceReader } from "../commands/dis-source";
 import { loadedModuleSourceLines } from "../commands/dis-modules";
 import type { ModuleFileFinder } from "../commands/command";
-import { ModuleDebuginfoStore } from "../kernel/module-debuginfo";
+import { ModuleDebuginfoStore } from "../kernel/modules/debuginfo";
 
 export interface SessionOpenOptions extends OpenKernelOptions, OpenDumpOptions {
   /** Names to print for the files (sys's KERNEL and DUMPFILE lines): what the user typed. */
