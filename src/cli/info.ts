@@ -1,4 +1,4 @@
-import { dumpInfo, formatDumpInfo } from "../core/commands/info";
+import { dumpInfo, formatDumpInfo } from "../core/session/dump-info";
 import { sha256Source } from "../core/io/hash";
 import { parse } from "./args";
 import { openDumpFile, positional } from "./open";

@@ -1,4 +1,4 @@
-import { formatMemory, type EntrySize } from "../core/commands/memory-display";
+import { formatMemory, type EntrySize } from "../core/commands/shared/memory-display";
 import { CliUsageError, parse, parseCount, parseHexAddress } from "./args";
 import { openDumpFile, positional } from "./open";
 

@@ -3,7 +3,7 @@
 // after its call to machine_kexec) needs an x86-64 decoder: the CLI's iced-x86 one is given to the session.
 import { describe, expect, it } from "vitest";
 import { IcedDecoder } from "../../src/cli/iced-decoder";
-import type { BtResult } from "../../src/core/commands/bt";
+import type { BtResult } from "../../src/core/commands/bt/bt";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
 

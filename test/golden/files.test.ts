@@ -4,7 +4,7 @@
 // kept as its sha256 (600 lines, 110 tasks).
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { FilesResult } from "../../src/core/commands/files";
+import type { FilesResult } from "../../src/core/commands/fs/files";
 import { taskTable } from "../../src/core/kernel/tasks/tasks";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
-import type { KmemInfo } from "../../src/core/commands/kmem";
+import type { KmemInfo } from "../../src/core/commands/memory/kmem";
 
 function extra(name: string): string {
   return readFileSync(join(__dirname, "extra-reference", `${name}.txt`), "latin1");

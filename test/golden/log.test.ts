@@ -1,7 +1,7 @@
 // log, log -T and log -m against crash 8.0.6 (reference/log.txt, log-T.txt, log-m.txt), line by line after
 // normalize(); and the other options on the same dump, checked against the records they print.
 import { describe, expect, it } from "vitest";
-import type { LogResult } from "../../src/core/commands/log";
+import type { LogResult } from "../../src/core/commands/system/log";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { moduleFileFinder } from "../../src/cli/module-files";
 import { NodeFileSource } from "../../src/cli/node-file-source";
-import type { ModResult } from "../../src/core/commands/mod";
+import type { ModResult } from "../../src/core/commands/modules/mod";
 import { DwarfLines } from "../../src/core/debuginfo/dwarf/line";
 import { Dwarf } from "../../src/core/debuginfo/dwarf/dwarf";
 import { dwarfSectionsFromElf } from "../../src/core/debuginfo/dwarf/elf-sections";

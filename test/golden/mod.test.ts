@@ -2,7 +2,7 @@
 // fixture's ground truth (manifest.json "module"): the hidden module is off the `modules` list (so neither
 // crash nor `mod` shows it, and `mod -t` says "no tainted modules"), but mod_tree and sysfs still hold it.
 import { describe, expect, it } from "vitest";
-import type { ModResult } from "../../src/core/commands/mod";
+import type { ModResult } from "../../src/core/commands/modules/mod";
 import { ElfFile } from "../../src/core/dump/elf";
 import { modTreeModules, moduleKallsyms, moduleKsetEntries, moduleList, moduleParams, moduleTaintString, moduleUses } from "../../src/core/kernel/modules/modules";
 import { NodeFileSource } from "../../src/cli/node-file-source";

@@ -1,7 +1,7 @@
 // mount: crash 8.0.6's reference (`mount`: init's mount namespace), and `mount -n` with a task. crash's
 // column squeeze (TYPE and DEVNAME longer than their columns) is checked on devtmpfs's row.
 import { describe, expect, it } from "vitest";
-import { formatMountRow, type MountResult } from "../../src/core/commands/mount";
+import { formatMountRow, type MountResult } from "../../src/core/commands/fs/mount";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
 

@@ -2,8 +2,8 @@
 // fixture's tasks in crash's layout (no reference exists for those; the values are checked against what
 // the fixture's services do: httpd listens on port 80, echod on 127.0.0.1:7777 with echoc connected).
 import { describe, expect, it } from "vitest";
-import type { NetDevicesResult, NetSocketsResult } from "../../src/core/commands/net";
-import { formatSocketRow } from "../../src/core/commands/net";
+import type { NetDevicesResult, NetSocketsResult } from "../../src/core/commands/net/net";
+import { formatSocketRow } from "../../src/core/commands/net/net";
 import { netDevices } from "../../src/core/kernel/net/net";
 import { taskSockets } from "../../src/core/kernel/net/sockets";
 import { taskTable } from "../../src/core/kernel/tasks/tasks";

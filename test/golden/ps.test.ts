@@ -2,7 +2,7 @@
 // ground truth (manifest.json) and drgn's independent task list (reference/drgn/tasks.txt).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { PsResult } from "../../src/core/commands/ps";
+import type { PsResult } from "../../src/core/commands/tasks/ps";
 import { taskTable } from "../../src/core/kernel/tasks/tasks";
 import { fixture, haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";

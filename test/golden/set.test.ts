@@ -2,7 +2,7 @@
 // There is no `set` reference file; the values are checked against the manifest's panic task and against
 // crash's ps/bt references (bt.txt's header names the same panic task).
 import { describe, expect, it } from "vitest";
-import { formatContext } from "../../src/core/commands/set";
+import { formatContext } from "../../src/core/commands/tasks/set";
 import { panicTask, taskCount } from "../../src/core/kernel/tasks/tasks";
 import { haveFixtures, manifest, reference } from "../fixtures";
 import { fixtureSession } from "../session-fixture";

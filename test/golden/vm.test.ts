@@ -4,7 +4,7 @@
 // `foreach vm`, every task, as its sha256 (1053 lines, 110 tasks).
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { VmResult } from "../../src/core/commands/vm";
+import type { VmResult } from "../../src/core/commands/memory/vm";
 import { taskTable } from "../../src/core/kernel/tasks/tasks";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";

@@ -6,7 +6,7 @@ import type { Program } from "../program/program";
 import type { CommandRegistry } from "./registry";
 import type { SymbolTable } from "../debuginfo/symbols";
 import type { X86_64AddressSpace } from "../arch/x86_64/layout";
-import type { SourceLines, SourceReader } from "./dis-source";
+import type { SourceLines, SourceReader } from "../program/source-lines";
 import type { ElfFile } from "../dump/elf";
 import type { InstructionDecoderLike } from "../arch/x86_64/unwind-types";
 import type { ByteSource } from "../io/byte-source";

@@ -2,10 +2,10 @@
 // console, kdw serve and Electron's utility process are thin adapters over this.
 import { builtinCommands } from "../commands";
 import type { CommandContext, ConsoleState } from "../commands/command";
-import { parseLine } from "../commands/pipeline";
-import { applyFilters } from "../commands/pipeline";
+import { parseLine } from "./pipeline";
+import { applyFilters } from "./pipeline";
 import { CommandRegistry } from "../commands/registry";
-import { currentTask, formatContext } from "../commands/set";
+import { currentTask, formatContext } from "../commands/tasks/set";
 import { openDump, type OpenDumpOptions } from "../dump/open";
 import { ElfFile } from "../dump/elf";
 import type { Dump } from "../dump/dump";
@@ -13,8 +13,8 @@ import type { ByteSource } from "../io/byte-source";
 import { KdwError } from "../io/errors";
 import { openKernel, type OpenedKernel, type OpenKernelOptions } from "../program/open-kernel";
 import type { InstructionDecoder } from "../arch/x86_64/disasm";
-import { lazyVmlinuxSourceLines, lineText, type SourceLines, type SourceReader } from "../commands/dis-source";
-import { loadedModuleSourceLines } from "../commands/dis-modules";
+import { lazyVmlinuxSourceLines, lineText, type SourceLines, type SourceReader } from "../program/source-lines";
+import { loadedModuleSourceLines } from "../kernel/modules/module-symbols";
 import type { ModuleFileFinder } from "../commands/command";
 import { ModuleDebuginfoStore } from "../kernel/modules/debuginfo";
 

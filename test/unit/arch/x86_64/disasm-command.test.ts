@@ -3,10 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { IcedDecoder } from "../../../../src/cli/iced-decoder";
 import type { CommandContext } from "../../../../src/core/commands/command";
-import { disCommand } from "../../../../src/core/commands/dis";
+import { disCommand } from "../../../../src/core/commands/code/dis";
 import { SymbolTable } from "../../../../src/core/debuginfo/symbols";
 import { ExcludedPageError } from "../../../../src/core/io/errors";
-import type { SourceLines } from "../../../../src/core/commands/dis-source";
+import type { SourceLines } from "../../../../src/core/program/source-lines";
 
 const TEXT = 0xffffffff81000000n;
 const PAGE = 4096;

@@ -2,7 +2,7 @@
 // without a dentry or inode (crash's "?" rows), an unreadable file pointer (rows before it kept), a huge
 // max_fds (capped, marked), no files_struct, and a task whose fs_struct is gone.
 import { describe, expect, it } from "vitest";
-import { formatFileRow, taskFiles } from "../../../../src/core/commands/files";
+import { formatFileRow, taskFiles } from "../../../../src/core/commands/fs/files";
 import { filesLayout, MAX_FDS, taskFsPaths, taskOpenFiles } from "../../../../src/core/kernel/fs/files";
 import { fsLayout } from "../../../../src/core/kernel/fs/fs";
 import { taskTable } from "../../../../src/core/kernel/tasks/tasks";

@@ -4,7 +4,7 @@
 // it stopped; none throws or hangs.
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../../../../src/core/commands/command";
-import { modCommand, type ModResult } from "../../../../src/core/commands/mod";
+import { modCommand, type ModResult } from "../../../../src/core/commands/modules/mod";
 import { CommandRegistry } from "../../../../src/core/commands/registry";
 import { MAX_MODULE_SYMBOLS } from "../../../../src/core/kernel/modules/info";
 import { rbInorder } from "../../../../src/core/program/rbtree";

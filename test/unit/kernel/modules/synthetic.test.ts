@@ -3,7 +3,7 @@
 // Two modules on the list, a third only in mod_tree. `mod` must say TEXT_BASE and count the core regions.
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../../../../src/core/commands/command";
-import { formatModList, modCommand, type ModResult } from "../../../../src/core/commands/mod";
+import { formatModList, modCommand, type ModResult } from "../../../../src/core/commands/modules/mod";
 import { CommandRegistry } from "../../../../src/core/commands/registry";
 import { Btf } from "../../../../src/core/debuginfo/btf";
 import { InvalidAddressError } from "../../../../src/core/io/errors";

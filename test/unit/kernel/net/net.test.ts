@@ -3,7 +3,7 @@
 // address space that rewrites or hides chosen 8-byte words). Each walk keeps what it read and reports the rest.
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../../../../src/core/commands/command";
-import { formatSockInfo, formatSocketRow, netCommand, type NetDevicesResult, type NetSocketsResult } from "../../../../src/core/commands/net";
+import { formatSockInfo, formatSocketRow, netCommand, type NetDevicesResult, type NetSocketsResult } from "../../../../src/core/commands/net/net";
 import { CommandRegistry } from "../../../../src/core/commands/registry";
 import { formatIpv4, formatIpv6, netDevices, netLayout } from "../../../../src/core/kernel/net/net";
 import { socketLayout, taskSockets, type TaskSocket } from "../../../../src/core/kernel/net/sockets";

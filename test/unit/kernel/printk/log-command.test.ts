@@ -2,7 +2,7 @@
 // three layouts: prefixes, continuation indents, -m/-t/-T/-c/-d, non-printable bytes, option errors.
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../../../../src/core/commands/command";
-import { formatLog, logCommand, pidMaxChars, type LogResult } from "../../../../src/core/commands/log";
+import { formatLog, logCommand, pidMaxChars, type LogResult } from "../../../../src/core/commands/system/log";
 import { readPrintkLog } from "../../../../src/core/kernel/printk/printk";
 import type { Program } from "../../../../src/core/program/program";
 import { BASE, FlatLogBuf, LocklessRing, RecordLogBuf } from "./image";

@@ -3,7 +3,7 @@
 // into unmapped memory, and a broken thread list. The walk keeps what it read and says where it stopped.
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../../../../src/core/commands/command";
-import { psCommand, type PsResult } from "../../../../src/core/commands/ps";
+import { psCommand, type PsResult } from "../../../../src/core/commands/tasks/ps";
 import { CommandRegistry } from "../../../../src/core/commands/registry";
 import { buildTaskTable, taskTable, type TaskTable } from "../../../../src/core/kernel/tasks/tasks";
 import { taskLayout } from "../../../../src/core/kernel/tasks/layout";
