@@ -16,7 +16,7 @@ export function backtrace(engine: Session, ref: TaskRef | undefined): BacktraceR
   const task = ref ? findTask(prog, ref) : (panicTask(prog) ?? currentTask(ctx));
   const problems: Problem[] = [];
   const frames: BacktraceFrame[] = [];
-  let incomplete = false;
+  let incomplete: boolean;
   try {
     const sc = stackContext(prog, ctx.symbols, ctx.vmlinux, ctx.decoder);
     const bt = taskBacktrace(prog, sc, task, {});
