@@ -6,10 +6,10 @@
 // stays free of Node.
 import type { InstructionDecoder } from "../arch/x86_64/disasm";
 import type { CodecOverrides } from "../codec";
-import { dumpInfo } from "../commands/info";
-import { sysInfo, ctimeUtc } from "../commands/sys";
+import { dumpInfo } from "./dump-info";
+import { sysInfo, ctimeUtc } from "../commands/system/sys";
 import type { ModuleFileFinder } from "../commands/command";
-import type { SourceReader } from "../commands/dis-source";
+import type { SourceReader } from "../program/source-lines";
 import { openDump } from "../dump/open";
 import type { Dump } from "../dump/dump";
 import type { ByteSource } from "../io/byte-source";
