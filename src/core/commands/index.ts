@@ -1,5 +1,6 @@
-// Every console command. One file per command (or family) under src/core/commands; add new ones here.
-import type { Command } from "./command";
+// Every console command, by subsystem folder (one command per file; its text in <cmd>-format.ts). Add new
+// ones here: the registry's type follows this list, so each command keeps its result type.
+import { CommandRegistry } from "./registry";
 import { helpCommand } from "./console/help";
 import { kmemCommand } from "./memory/kmem";
 import { ptovCommand, vtopCommand } from "./memory/vtop";
@@ -25,7 +26,52 @@ import { listCommand } from "./code/list";
 import { devCommand } from "./system/dev";
 import { irqCommand } from "./system/irq";
 import { timerCommand } from "./system/timer";
+import type { ResultOf } from "./command";
 
-export function builtinCommands(): Command[] {
-  return [helpCommand, rdCommand, vtopCommand, ptovCommand, kmemCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand, taskCommand, foreachCommand, btCommand, runqCommand, modCommand, netCommand, filesCommand, vmCommand, mountCommand, disCommand, listCommand, devCommand, irqCommand, timerCommand];
+const BUILTIN = [
+  helpCommand,
+  rdCommand,
+  vtopCommand,
+  ptovCommand,
+  kmemCommand,
+  sysCommand,
+  logCommand,
+  symCommand,
+  whatisCommand,
+  ptypeCommand,
+  structCommand,
+  unionCommand,
+  printCommand,
+  evalCommand,
+  psCommand,
+  setCommand,
+  taskCommand,
+  foreachCommand,
+  btCommand,
+  runqCommand,
+  modCommand,
+  netCommand,
+  filesCommand,
+  vmCommand,
+  mountCommand,
+  disCommand,
+  listCommand,
+  devCommand,
+  irqCommand,
+  timerCommand,
+] as const;
+
+/** One of the console's commands, with its own result type. */
+export type BuiltinCommand = (typeof BUILTIN)[number];
+export type BuiltinName = BuiltinCommand["name"];
+/** The result type of the command named `N`: `BuiltinResult<"ps">` is PsResult. */
+export type BuiltinResult<N extends BuiltinName> = ResultOf<Extract<BuiltinCommand, { name: N }>>;
+
+export function builtinCommands(): BuiltinCommand[] {
+  return [...BUILTIN];
+}
+
+/** A registry of the console's commands. */
+export function builtinRegistry(): CommandRegistry<BuiltinCommand> {
+  return new CommandRegistry<BuiltinCommand>(BUILTIN);
 }

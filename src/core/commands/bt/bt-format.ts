@@ -1,12 +1,38 @@
 // crash's text for a backtrace (x86_64.c x86_64_print_stack_entry, x86_64_exception_frame,
 // x86_64_display_full_frame): frame lines, exception frames, `bt -f` words, stack transitions, errors.
 import type { Backtrace, BacktraceLine, PtRegs } from "../../arch/x86_64/unwind-types";
+import { formatTaskHeader } from "../shared/task-header";
+import type { BtResult, BtTask, BtTextEntry } from "./bt";
 
 export interface BtFormatOptions {
   /** -s / -x: name+offset (decimal, or hex with -x). */
   symbolOffsets?: "dec" | "hex";
-  /** -l: "file: line" after frames, where the debuginfo has line tables. */
-  lineAt?: (address: bigint) => string | undefined;
+  /** -l: "file: line" of each line of the backtrace, in its order ("" where there is none). */
+  sources?: readonly string[];
+}
+
+/** Each task's block: its header, then its trace (or text symbols, or its error), blocks separated by a blank line. */
+export function formatBt(r: BtResult): string {
+  return r.tasks.map((t) => formatBtTask(t, { symbolOffsets: r.offsets, sources: t.sources }).join("\n") + "\n").join("\n");
+}
+
+function formatBtTask(t: BtTask, o: BtFormatOptions): string[] {
+  const lines = [formatTaskHeader(t)];
+  if (t.error !== undefined) lines.push(`bt: ${t.error}`);
+  else if (t.textSymbols) lines.push(...t.textSymbols.map(formatTextEntry));
+  else if (t.backtrace) lines.push(...formatBacktrace(t.backtrace, o));
+  return lines;
+}
+
+function formatTextEntry(e: BtTextEntry): string {
+  switch (e.kind) {
+    case "start":
+      return `${" ".repeat(14)}START: ${e.name}${e.name === "thread_return" ? " (schedule)" : ""} at ${e.rip.toString(16)}`;
+    case "word":
+      return `  [${e.address.toString(16).padStart(16)}] ${e.name} at ${e.value.toString(16)}`;
+    case "unreadable":
+      return `    [kdw: stack page at ${e.address.toString(16)} cannot be read]`;
+  }
 }
 
 const h16 = (v: bigint) => v.toString(16).padStart(16, "0");
@@ -23,14 +49,13 @@ export function formatRegs(r: PtRegs): string[] {
   ];
 }
 
-function formatLine(l: BacktraceLine, o: BtFormatOptions): string[] {
+function formatLine(l: BacktraceLine, o: BtFormatOptions, source: string | undefined): string[] {
   switch (l.kind) {
     case "frame": {
       let name = l.name;
       if (o.symbolOffsets && l.offset) name += o.symbolOffsets === "hex" ? `+0x${l.offset.toString(16)}` : `+${l.offset}`;
       const out = [`${l.level < 10 ? " " : ""}#${l.level} [${l.sp.toString(16).padStart(8)}] ${name} at ${l.ip.toString(16)}`];
-      const line = o.lineAt?.(l.ip);
-      if (line) out.push(`    ${line}`);
+      if (source) out.push(`    ${source}`);
       return out;
     }
     case "exception": {
@@ -40,10 +65,7 @@ function formatLine(l: BacktraceLine, o: BtFormatOptions): string[] {
         out.push(`    [exception RIP: ${rip}]`);
       }
       out.push(...formatRegs(l.regs));
-      if (l.kernelMode && l.rip) {
-        const line = o.lineAt?.(l.regs.ip);
-        if (line) out.push(`    ${line}`);
-      }
+      if (l.kernelMode && l.rip && source) out.push(`    ${source}`);
       return out;
     }
     case "words": {
@@ -66,6 +88,6 @@ function formatLine(l: BacktraceLine, o: BtFormatOptions): string[] {
 /** The lines of one backtrace, without the task header. */
 export function formatBacktrace(bt: Backtrace, o: BtFormatOptions = {}): string[] {
   const out: string[] = [];
-  for (const l of bt.lines) out.push(...formatLine(l, o));
+  bt.lines.forEach((l, i) => out.push(...formatLine(l, o, o.sources?.[i])));
   return out;
 }

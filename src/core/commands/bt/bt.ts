@@ -1,16 +1,41 @@
 // crash's `bt` (kernel.c cmd_bt, x86_64.c x86_64_low_budget_back_trace_cmd): the kernel stack backtrace of
 // the current task, of tasks given by pid or address, or of every CPU's active task (-a).
-import type { Backtrace } from "../../arch/x86_64/unwind-types";
+import type { Backtrace, BacktraceLine } from "../../arch/x86_64/unwind-types";
 import { stackContext, taskBacktrace, taskStack, type StackContext } from "../../kernel/tasks/stack";
 import { withModuleSymbols } from "../../kernel/modules/debuginfo";
 import { panicTask, taskTable, type Task } from "../../kernel/tasks/tasks";
-import { CommandError, KdwOptionError, splitOptions, type Command, type CommandContext } from "../command";
-import { formatBacktrace, type BtFormatOptions } from "./bt-format";
-import { formatTaskHeader } from "../tasks/ps-format";
-import { currentTask, resolveTaskArg } from "../tasks/set";
+import { CommandError, defineCommand, isCancel, type CommandContext } from "../command";
+import { currentTask, requireTaskArg } from "../shared/task-args";
+import { taskRef, type TaskRef } from "../shared/task-header";
+import { formatBt } from "./bt-format";
+
+/** bt -t: a kernel text address found on the stack, the starting point, or a page that could not be read. */
+export type BtTextEntry = { kind: "start"; name: string; rip: bigint } | { kind: "word"; address: bigint; name: string; value: bigint } | { kind: "unreadable"; address: bigint };
+
+export interface BtTask extends TaskRef {
+  backtrace?: Backtrace;
+  /** -l: the source line of each line of the backtrace ("" where there is none), in the same order. */
+  sources?: string[];
+  /** -t: the text symbols on the stack instead of the frames. */
+  textSymbols?: BtTextEntry[];
+  error?: string;
+}
 
 export interface BtResult {
-  tasks: { task: bigint; pid: number; cpu: number; backtrace?: Backtrace; error?: string }[];
+  /** -s / -x: frames as name+offset, in decimal or hex. */
+  offsets?: "dec" | "hex";
+  tasks: BtTask[];
+}
+
+type BtTargets = { kind: "active" } | { kind: "panic" } | { kind: "current" } | { kind: "words"; words: string[] };
+
+interface BtOptions {
+  targets: BtTargets;
+  full: boolean;
+  lines: boolean;
+  offsets?: "dec" | "hex";
+  text: boolean;
+  moduleSymbols: boolean;
 }
 
 function context(ctx: CommandContext): StackContext {
@@ -30,11 +55,11 @@ function activeTasks(ctx: CommandContext): Task[] {
 }
 
 /** bt -t: every kernel text address on the stack from the starting SP (crash's BT_TEXT_SYMBOLS). */
-function textSymbols(ctx: CommandContext, sc: StackContext, task: Task, start: bigint, rip: bigint): string[] {
+function textSymbols(ctx: CommandContext, sc: StackContext, task: Task, start: bigint, rip: bigint): BtTextEntry[] {
   const env = sc.env;
-  const out: string[] = [];
+  const out: BtTextEntry[] = [];
   const startName = env.symbolAt(rip)?.name;
-  if (startName) out.push(`${" ".repeat(14)}START: ${startName}${startName === "thread_return" ? " (schedule)" : ""} at ${rip.toString(16)}`);
+  if (startName) out.push({ kind: "start", name: startName, rip });
   const stack = taskStack(ctx.prog, sc, task);
   const from = start >= stack.base && start < stack.top ? start : stack.base;
   for (let a = from; a < stack.top; a += 8n) {
@@ -42,19 +67,38 @@ function textSymbols(ctx: CommandContext, sc: StackContext, task: Task, start: b
     try {
       w = ctx.prog.readU64(a);
     } catch {
-      out.push(`    [kdw: stack page at ${a.toString(16)} cannot be read]`);
+      out.push({ kind: "unreadable", address: a });
       a = (a | 0xfffn) - 7n;
       continue;
     }
     if (!env.isKernelText(w)) continue;
     const hit = env.symbolAt(w);
-    if (!hit) continue;
-    out.push(`  [${a.toString(16).padStart(16)}] ${hit.name} at ${w.toString(16)}`);
+    if (hit) out.push({ kind: "word", address: a, name: hit.name, value: w });
   }
   return out;
 }
 
-export const btCommand: Command = {
+/** -l: each line's source line: a frame's return address, a kernel-mode exception's RIP. */
+function sourceLines(lines: readonly BacktraceLine[], lineAt: (address: bigint) => string | undefined): string[] {
+  return lines.map((l) => (l.kind === "frame" ? lineAt(l.ip) : l.kind === "exception" && l.kernelMode && l.rip ? lineAt(l.regs.ip) : undefined) ?? "");
+}
+
+function backtraceOf(ctx: CommandContext, sc: StackContext, task: Task, o: BtOptions): BtTask {
+  const out: BtTask = taskRef(task);
+  try {
+    const raw = taskBacktrace(ctx.prog, sc, task, { full: o.full });
+    const bt = o.moduleSymbols && ctx.moduleDebuginfo ? withModuleSymbols(raw, ctx.moduleDebuginfo) : raw;
+    out.backtrace = bt;
+    if (o.text) out.textSymbols = textSymbols(ctx, sc, task, bt.start.rsp, bt.start.rip);
+    else if (o.lines && ctx.lineAt) out.sources = sourceLines(bt.lines, ctx.lineAt);
+  } catch (err) {
+    if (!(err instanceof Error) || isCancel(err)) throw err;
+    out.error = err.message.replace(/^bt: /, "");
+  }
+  return out;
+}
+
+export const btCommand = defineCommand({
   name: "bt",
   summary: "backtrace",
   help: `NAME
@@ -88,56 +132,31 @@ DESCRIPTION
   there and "--- <entry trampoline stack> ---", as crash does for its KPTI entry stacks.
   A trace that cannot go on (a stack page excluded from the dump, a stack pointer outside any stack,
   more frames than a stack can hold) ends with a line "[kdw: backtrace stopped: reason]".`,
-  run(ctx, args) {
-    let opts;
-    try {
-      opts = splitOptions(args);
-    } catch (err) {
-      if (err instanceof KdwOptionError) throw new CommandError("bt", err.message);
-      throw err;
-    }
-    const { flags, rest } = opts;
-    for (const f of flags) if (!"apflsxteM".includes(f)) throw new CommandError("bt", `invalid option: -${f}`);
+  options: { flags: "apflsxteM" },
+  parse(args): BtOptions {
+    const targets: BtTargets = args.has("a") ? { kind: "active" } : args.has("p") ? { kind: "panic" } : args.operands.length ? { kind: "words", words: [...args.operands] } : { kind: "current" };
+    return { targets, full: args.has("f"), lines: args.has("l"), offsets: args.has("x") ? "hex" : args.has("s") ? "dec" : undefined, text: args.has("t"), moduleSymbols: args.has("M") };
+  },
+  execute(ctx, o, only): BtResult {
     const sc = context(ctx);
-    let tasks: Task[];
-    if (flags.has("a")) tasks = activeTasks(ctx);
-    else if (flags.has("p")) {
+    let tasks: readonly Task[];
+    if (only) tasks = only;
+    else if (o.targets.kind === "active") tasks = activeTasks(ctx);
+    else if (o.targets.kind === "panic") {
       const p = panicTask(ctx.prog);
       if (!p) throw new CommandError("bt", "no panic task found");
       tasks = [p];
-    } else if (rest.length) {
-      tasks = rest.map((a) => {
-        const t = resolveTaskArg(ctx.prog, a);
-        if (!t) throw new CommandError("bt", `invalid task or pid value: ${a}`);
-        return t;
-      });
-    } else tasks = [currentTask(ctx)];
-
-    const fmt: BtFormatOptions = {
-      symbolOffsets: flags.has("x") ? "hex" : flags.has("s") ? "dec" : undefined,
-      lineAt: flags.has("l") ? ctx.lineAt : undefined,
-    };
-    if (flags.has("l") && !ctx.lineAt) throw new CommandError("bt", "-l: no line number information (the vmlinux has no DWARF line tables loaded)");
-    const blocks: string[] = [];
-    const errors: string[] = [];
-    const data: BtResult = { tasks: [] };
+    } else if (o.targets.kind === "words") tasks = o.targets.words.map((w) => requireTaskArg(ctx.prog, "bt", w));
+    else tasks = [currentTask(ctx)];
+    if (o.lines && !ctx.lineAt) throw new CommandError("bt", "-l: no line number information (the vmlinux has no DWARF line tables loaded)");
+    const result: BtResult = { ...(o.offsets ? { offsets: o.offsets } : {}), tasks: [] };
     for (const task of tasks) {
-      const lines = [formatTaskHeader(task)];
-      try {
-        const raw = taskBacktrace(ctx.prog, sc, task, { full: flags.has("f") });
-        const bt = flags.has("M") && ctx.moduleDebuginfo ? withModuleSymbols(raw, ctx.moduleDebuginfo) : raw;
-        if (flags.has("t")) lines.push(...textSymbols(ctx, sc, task, bt.start.rsp, bt.start.rip));
-        else lines.push(...formatBacktrace(bt, fmt));
-        data.tasks.push({ task: task.address, pid: task.pid, cpu: task.cpu, backtrace: bt });
-      } catch (err) {
-        if (!(err instanceof Error)) throw err;
-        const msg = `bt: ${err.message.replace(/^bt: /, "")}`;
-        lines.push(msg);
-        errors.push(msg);
-        data.tasks.push({ task: task.address, pid: task.pid, cpu: task.cpu, error: err.message });
-      }
-      blocks.push(lines.join("\n") + "\n");
+      ctx.interrupt?.();
+      result.tasks.push(backtraceOf(ctx, sc, task, o));
     }
-    return { data, text: blocks.join("\n"), errors };
+    return result;
   },
-};
+  format: formatBt,
+  errors: (r) => r.tasks.flatMap((t) => (t.error !== undefined ? [`bt: ${t.error}`] : [])),
+  perTask: true,
+});

@@ -1,19 +1,29 @@
 // crash's `dis` (kernel.c cmd_dis): disassembly of kernel text in gdb's AT&T syntax, as crash filters it
 // (x86_64.c x86_64_dis_filter): `<symbol+offset>` labels and targets in crash's radix, `[FTRACE NOP]` on a
 // function's patched-out fentry call, source lines before each group with -l, the source listing with -s.
-import { formatDisLine, formatInstruction, fullInstruction, isFtraceNop, symbolWithOffset, type DecodedInstruction, type DisLine } from "../../arch/x86_64/disasm";
+import { formatInstruction, fullInstruction, isFtraceNop, symbolWithOffset, type DecodedInstruction, type DisLine } from "../../arch/x86_64/disasm";
 import type { InstructionDecoderLike } from "../../arch/x86_64/unwind-types";
 import { KdwError } from "../../io/errors";
-import { CommandError, KdwOptionError, splitOptions, type Command, type CommandContext } from "../command";
+import { CommandError, defineCommand, type CommandContext } from "../command";
+import type { ParsedArgs } from "../options";
 import { lineText } from "../../program/source-lines";
 import { loadedSymbolEnd, moduleSymbolEnd, moduleSymbolHit, moduleSymbolNamed } from "../../kernel/modules/module-symbols";
 import type { KernelSymbol, SymbolAt } from "../../debuginfo/symbols";
-import { sourceListing } from "./list";
-import { currentTask } from "../tasks/set";
 import { isHexAddress, parseHex } from "../shared/symbol-args";
+import { sourceListing, type SourceListing } from "../shared/source-listing";
+import { currentTask } from "../shared/task-args";
+import { formatDis } from "./dis-format";
 
 export interface DisResult {
+  /** The instructions, each with its symbol+offset label and (-l) the source line printed before it. */
   lines: DisLine[];
+  /** A bare (unfiltered) listing marks this program counter with gdb's "=> ". */
+  currentPc?: bigint;
+  /** The name is no symbol: crash's "possible alternatives". */
+  notFound?: { name: string; alternatives: { address: bigint; type: string; name: string }[] };
+  /** -s: the source listing instead of instructions. */
+  source?: SourceListing;
+  errors: string[];
 }
 
 /** Lowest kernel virtual address on x86-64 (the canonical upper half): crash's IS_KVADDR. */
@@ -139,23 +149,18 @@ function currentPc(ctx: CommandContext): bigint | undefined {
   }
 }
 
-function parseOptions(args: string[]): { opts: DisOptions; rest: string[] } {
-  let parsed;
-  try {
-    parsed = splitOptions(args, ["b", "B"]);
-  } catch (err) {
-    if (err instanceof KdwOptionError) throw new CommandError("dis", err.message);
-    throw err;
-  }
-  const f = parsed.flags;
-  for (const c of f) if (!"dxhulsrfU".includes(c) || c.length !== 1) throw new CommandError("dis", `invalid option: -${c}`);
-  if (f.has("d") && (f.has("x") || f.has("h"))) throw new CommandError("dis", "-d and -x are mutually exclusive");
-  if (f.has("r") && f.has("f")) throw new CommandError("dis", "-r and -f are mutually exclusive");
-  if (f.has("s") && f.has("r")) throw new CommandError("dis", "-r and -s are mutually exclusive");
-  if (f.has("s") && f.has("f")) throw new CommandError("dis", "-f and -s are mutually exclusive");
-  if (f.has("u")) throw new CommandError("dis", "-u: user-space disassembly is not supported (dump level 31 leaves out user pages)");
-  const opts: DisOptions = { lines: f.has("l"), reverse: f.has("r"), forward: f.has("f"), sources: f.has("s"), radix: f.has("x") || f.has("h") ? 16 : 10 };
-  return { opts, rest: parsed.rest };
+const DIS_OPTIONS = { flags: "dxhulsrfU", values: "bB" } as const;
+
+function parseOptions(args: ParsedArgs<typeof DIS_OPTIONS>): DisOptions & { rest: string[] } {
+  const f = (c: "d" | "x" | "h" | "u" | "l" | "s" | "r" | "f") => args.has(c);
+  if (f("d") && (f("x") || f("h"))) throw new CommandError("dis", "-d and -x are mutually exclusive");
+  if (f("r") && f("f")) throw new CommandError("dis", "-r and -f are mutually exclusive");
+  if (f("s") && f("r")) throw new CommandError("dis", "-r and -s are mutually exclusive");
+  if (f("s") && f("f")) throw new CommandError("dis", "-f and -s are mutually exclusive");
+  if (f("u")) throw new CommandError("dis", "-u: user-space disassembly is not supported (dump level 31 leaves out user pages)");
+  const target = args.operands[0];
+  if (target === undefined) throw new CommandError("dis", "address or symbol required");
+  return { lines: f("l"), reverse: f("r"), forward: f("f"), sources: f("s"), radix: f("x") || f("h") ? 16 : 10, rest: [...args.operands] };
 }
 
 function parseCount(text: string): number {
@@ -165,7 +170,7 @@ function parseCount(text: string): number {
   return Math.min(n, MAX_COUNT);
 }
 
-export const disCommand: Command = {
+export const disCommand = defineCommand({
   name: "dis",
   summary: "disassemble kernel text",
   help: `NAME
@@ -194,117 +199,119 @@ EXAMPLES
   dis -l ffffffff9fb64067 4
   dis -rl oops_end+161
   dis crash_kexec`,
-  run(ctx, args) {
-    const { opts, rest } = parseOptions(args);
-    const target = rest[0];
-    if (target === undefined) throw new CommandError("dis", "address or symbol required");
-    const symbolize = symbolizer(ctx, opts.radix);
+  options: DIS_OPTIONS,
+  parse: parseOptions,
+  execute: dis,
+  format: formatDis,
+  errors: (r) => r.errors,
+});
 
-    let addr: bigint;
-    let functionOnly = false;
-    let unfiltered = false;
-    const errors: string[] = [];
-    const plus = /^([A-Za-z_.$][\w.$]*)\+(0x[0-9a-f]+|\d+)$/i.exec(target);
-    const byName = plus ? undefined : symbolNamed(ctx, target);
-    if (plus) {
-      const base = symbolNamed(ctx, plus[1]!);
-      if (!base) throw new CommandError("dis", `invalid expression: ${target}`);
-      addr = base.address + BigInt(plus[2]!);
-    } else if (isHexAddress(target) && !byName) {
-      addr = parseHex(target);
-      const at = symbolAt(ctx, addr);
-      if (!at) {
-        errors.push(`WARNING: ${addr.toString(16)}: no associated kernel symbol found`);
-        unfiltered = true;
-      } else if (at.offset === 0 && isTextType(at.symbol.type)) functionOnly = true;
-    } else if (byName) {
-      addr = byName.address;
-      if (isTextType(byName.type)) functionOnly = true;
-    } else {
-      const alt = ctx.symbols.search(target);
-      const text = `symbol not found: ${target}\npossible alternatives:\n` + (alt.length ? alt.map((s) => `  ${s.address.toString(16)} (${s.type}) ${s.name}\n`).join("") : "  (none found)\n");
-      return { data: { lines: [] } satisfies DisResult, text };
-    }
+function dis(ctx: CommandContext, parsed: DisOptions & { rest: string[] }): DisResult {
+  const { rest, ...opts } = parsed;
+  const target = rest[0]!;
+  const symbolize = symbolizer(ctx, opts.radix);
 
-    let count = 1;
-    let countEntered = false;
-    if (rest[1] !== undefined) {
-      count = parseCount(rest[1]);
-      countEntered = true;
-      functionOnly = false;
-      opts.forward = false;
-    }
+  let addr: bigint;
+  let functionOnly = false;
+  let unfiltered = false;
+  const errors: string[] = [];
+  const plus = /^([A-Za-z_.$][\w.$]*)\+(0x[0-9a-f]+|\d+)$/i.exec(target);
+  const byName = plus ? undefined : symbolNamed(ctx, target);
+  if (plus) {
+    const base = symbolNamed(ctx, plus[1]!);
+    if (!base) throw new CommandError("dis", `invalid expression: ${target}`);
+    addr = base.address + BigInt(plus[2]!);
+  } else if (isHexAddress(target) && !byName) {
+    addr = parseHex(target);
+    const at = symbolAt(ctx, addr);
+    if (!at) {
+      errors.push(`WARNING: ${addr.toString(16)}: no associated kernel symbol found`);
+      unfiltered = true;
+    } else if (at.offset === 0 && isTextType(at.symbol.type)) functionOnly = true;
+  } else if (byName) {
+    addr = byName.address;
+    if (isTextType(byName.type)) functionOnly = true;
+  } else {
+    const alternatives = ctx.symbols.search(target).map((s) => ({ address: s.address, type: s.type, name: s.name }));
+    return { lines: [], notFound: { name: target, alternatives }, errors: [] };
+  }
 
-    if (opts.sources) {
-      if (!ctx.sourceLines) throw new CommandError("dis", "line numbers are not available");
-      const out = sourceListing(ctx, "dis", addr, target, countEntered ? count : undefined);
-      return { data: { lines: [] } satisfies DisResult, text: out.text, errors: [...errors, ...out.errors] };
-    }
+  let count = 1;
+  let countEntered = false;
+  if (rest[1] !== undefined) {
+    count = parseCount(rest[1]);
+    countEntered = true;
+    functionOnly = false;
+    opts.forward = false;
+  }
 
-    const decoder = ctx.decoder;
-    if (!decoder) throw new CommandError("dis", "no x86-64 instruction decoder in this build of kdw");
+  if (opts.sources) {
+    if (!ctx.sourceLines) throw new CommandError("dis", "line numbers are not available");
+    const listing = sourceListing(ctx, "dis", addr, countEntered ? count : undefined);
+    if (!listing.lines) errors.push(`dis: ${target}: source code is not available`, "");
+    return { lines: [], source: listing, errors };
+  }
 
-    if (unfiltered) {
-      const { insns, failedAt } = decodeFrom(ctx, decoder, addr, count);
-      if (insns.length === 0) throw new CommandError("dis", `Cannot access memory at address 0x${addr.toString(16)}`);
-      if (failedAt !== undefined && insns.length < count) errors.push(`dis: Cannot access memory at address 0x${failedAt.toString(16)}`);
-      const pc = currentPc(ctx);
-      const lines = insns.map((i) => ({ address: i.address, length: i.length, text: formatInstruction(i, symbolize) }));
-      return { data: { lines } satisfies DisResult, text: lines.map((l) => formatDisLine(l, pc) + "\n").join(""), errors };
-    }
+  const decoder = ctx.decoder;
+  if (!decoder) throw new CommandError("dis", "no x86-64 instruction decoder in this build of kdw");
 
-    if (addr < KERNEL_VADDR_START) throw new CommandError("dis", `${addr.toString(16)} is not a kernel virtual address`);
+  if (unfiltered) {
+    const { insns, failedAt } = decodeFrom(ctx, decoder, addr, count);
+    if (insns.length === 0) throw new CommandError("dis", `Cannot access memory at address 0x${addr.toString(16)}`);
+    if (failedAt !== undefined && insns.length < count) errors.push(`dis: Cannot access memory at address 0x${failedAt.toString(16)}`);
+    const pc = currentPc(ctx);
+    const lines = insns.map((i) => ({ address: i.address, length: i.length, text: formatInstruction(i, symbolize) }));
+    return { lines, ...(pc !== undefined ? { currentPc: pc } : {}), errors };
+  }
 
-    let start = addr;
-    let end: bigint | undefined;
-    const targetAddr = addr;
-    if (opts.reverse || opts.forward || functionOnly) {
-      const fn = symbolAt(ctx, addr);
-      if (!fn) throw new CommandError("dis", `cannot resolve address: ${addr.toString(16)}`);
-      end = functionEnd(ctx, fn.symbol.address);
-      if (opts.reverse || opts.forward) start = fn.symbol.address;
-    }
-    let limit: number;
-    if (opts.reverse) limit = MAX_COUNT;
-    else if (countEntered) limit = count;
-    else if (opts.forward || functionOnly) limit = MAX_COUNT;
-    else limit = 1;
-    const { insns, failedAt } = decodeFrom(ctx, decoder, start, limit, end);
-    if (insns.length === 0) throw disError(start);
+  if (addr < KERNEL_VADDR_START) throw new CommandError("dis", `${addr.toString(16)} is not a kernel virtual address`);
 
-    let chosen = insns;
-    if (opts.forward) chosen = insns.filter((i) => i.address >= targetAddr);
-    if (opts.reverse) {
-      // Up to and including the first instruction at or past the address (kernel.c cmd_dis, reverse).
-      const last = insns.findIndex((i) => i.address >= targetAddr);
-      chosen = last < 0 ? insns : insns.slice(0, last + 1);
-      if (countEntered) chosen = chosen.slice(Math.max(0, chosen.length - count));
-    }
+  let start = addr;
+  let end: bigint | undefined;
+  const targetAddr = addr;
+  if (opts.reverse || opts.forward || functionOnly) {
+    const fn = symbolAt(ctx, addr);
+    if (!fn) throw new CommandError("dis", `cannot resolve address: ${addr.toString(16)}`);
+    end = functionEnd(ctx, fn.symbol.address);
+    if (opts.reverse || opts.forward) start = fn.symbol.address;
+  }
+  let limit: number;
+  if (opts.reverse) limit = MAX_COUNT;
+  else if (countEntered) limit = count;
+  else if (opts.forward || functionOnly) limit = MAX_COUNT;
+  else limit = 1;
+  const { insns, failedAt } = decodeFrom(ctx, decoder, start, limit, end);
+  if (insns.length === 0) throw disError(start);
 
-    const lines: DisLine[] = [];
-    let text = "";
-    let lastSource = "";
-    for (const insn of chosen) {
-      const at = symbolAt(ctx, insn.address);
-      let body = formatInstruction(insn, symbolize);
-      if (isFtraceNop(body, at?.offset === 0)) body += " [FTRACE NOP]";
-      const line: DisLine = { address: insn.address, length: insn.length, symbol: symbolize(insn.address) ?? "", text: body };
-      if (opts.lines) {
-        const loc = ctx.sourceLines?.locate(insn.address);
-        const src = loc && at && isTextType(at.symbol.type) ? lineText(loc) : "";
-        // crash prints the line whenever it changes, an empty one too (kernel.c cmd_dis, get_line_number).
-        if (src !== lastSource) {
-          text += src + "\n";
-          line.source = src;
-          lastSource = src;
-        }
+  let chosen = insns;
+  if (opts.forward) chosen = insns.filter((i) => i.address >= targetAddr);
+  if (opts.reverse) {
+    // Up to and including the first instruction at or past the address (kernel.c cmd_dis, reverse).
+    const last = insns.findIndex((i) => i.address >= targetAddr);
+    chosen = last < 0 ? insns : insns.slice(0, last + 1);
+    if (countEntered) chosen = chosen.slice(Math.max(0, chosen.length - count));
+  }
+
+  const lines: DisLine[] = [];
+  let lastSource = "";
+  for (const insn of chosen) {
+    const at = symbolAt(ctx, insn.address);
+    let body = formatInstruction(insn, symbolize);
+    if (isFtraceNop(body, at?.offset === 0)) body += " [FTRACE NOP]";
+    const line: DisLine = { address: insn.address, length: insn.length, symbol: symbolize(insn.address) ?? "", text: body };
+    if (opts.lines) {
+      const loc = ctx.sourceLines?.locate(insn.address);
+      const src = loc && at && isTextType(at.symbol.type) ? lineText(loc) : "";
+      // crash prints the line whenever it changes, an empty one too (kernel.c cmd_dis, get_line_number).
+      if (src !== lastSource) {
+        line.source = src;
+        lastSource = src;
       }
-      lines.push(line);
-      text += formatDisLine(line) + "\n";
     }
-    if (failedAt !== undefined && (opts.reverse ? chosen[chosen.length - 1]!.address < targetAddr : countEntered && insns.length < count)) {
-      errors.push(`dis: Cannot access memory at address 0x${failedAt.toString(16)}`);
-    }
-    return { data: { lines } satisfies DisResult, text, errors };
-  },
-};
+    lines.push(line);
+  }
+  if (failedAt !== undefined && (opts.reverse ? chosen[chosen.length - 1]!.address < targetAddr : countEntered && insns.length < count)) {
+    errors.push(`dis: Cannot access memory at address 0x${failedAt.toString(16)}`);
+  }
+  return { lines, errors };
+}

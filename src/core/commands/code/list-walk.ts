@@ -1,18 +1,59 @@
 // crash's `list` (tools.c cmd_list / do_list): follow a linked list through memory and print each entry's
 // address, optionally with the structure there. Forms: a plain chain of `next` pointers at an offset
 // (`list -o struct.member start`), an embedded list_head (`-h start`), a LIST_HEAD head (`-H head`), backwards
-// through prev (`-r`). Every walk is bounded and stops on a loop, printing what it read and a marker line.
+// through prev (`-r`). Every walk is bounded and stops on a loop, keeping what it read and an error line.
+// The structures are gdb's print of them (program/gdb-format), which reads memory as it prints.
 import { KdwError } from "../../io/errors";
-import { CommandError, type CommandContext, type CommandOutput } from "../command";
 import { formatMemberValues, formatStructValue } from "../../program/gdb-format/gdb-format";
+import { CommandError, type CommandContext } from "../command";
+import type { ParsedArgs } from "../options";
 import { isHexAddress, parseHex } from "../shared/symbol-args";
-import { lookupTypeArg, valueOptions } from "../gdb/types";
+import { lookupTypeArg, valueOptions } from "../shared/type-args";
 
 const MAX_ENTRIES = 1_000_000;
 
+/** The walker's options (crash's cmd_list getopt string, the ones kdw has). */
+export const LIST_WALK_OPTIONS = { flags: "hHrxd", values: "oesS", invalid: (o: string) => `unsupported option: ${o}` } as const;
+
+export interface ListWalkOptions {
+  /** -o: the offset as given (a number or struct.member), else one given as a struct.member operand. */
+  offset?: string;
+  headFormat: boolean;
+  headPointer: boolean;
+  reverse: boolean;
+  end?: bigint;
+  radix?: 10 | 16;
+  structs: string[];
+  /** The other words: the start (a symbol or hexadecimal address), or an offset as struct.member. */
+  words: string[];
+}
+
+export interface ListWalkEntry {
+  address: bigint;
+  /** -s: gdb's print of each structure asked for at the entry. */
+  structs: string[];
+}
+
+export interface ListWalkResult {
+  kind: "walk";
+  /** A LIST_HEAD with no entries (crash prints "(empty)"). */
+  empty: boolean;
+  entries: ListWalkEntry[];
+  errors: string[];
+}
+
 /** True when the arguments are crash's list-walker form rather than a source listing. */
-export function isListWalk(args: string[]): boolean {
+export function isListWalk(args: readonly string[]): boolean {
   return args.some((a) => /^-[oOeshHrSlxdB]/.test(a));
+}
+
+export function parseListWalk(args: ParsedArgs<typeof LIST_WALK_OPTIONS>): ListWalkOptions {
+  const o: ListWalkOptions = { words: [...args.operands], headFormat: args.has("h") || args.has("H") || args.has("r"), headPointer: args.has("H"), reverse: args.has("r"), structs: [...args.values("s"), ...args.values("S")], radix: args.has("x") ? 16 : args.has("d") ? 10 : undefined };
+  const offset = args.value("o");
+  if (offset !== undefined) o.offset = offset;
+  const e = args.value("e");
+  if (e !== undefined) o.end = parseHex(e);
+  return o;
 }
 
 function offsetOf(ctx: CommandContext, spec: string): number {
@@ -25,87 +66,65 @@ function offsetOf(ctx: CommandContext, spec: string): number {
   return off;
 }
 
-export function listWalk(ctx: CommandContext, args: string[]): CommandOutput {
-  let offset = 0;
-  let headFormat = false;
-  let headPointer = false;
-  let reverse = false;
-  let end: bigint | undefined;
-  let radix: 10 | 16 | undefined;
-  const structs: string[] = [];
+export function listWalk(ctx: CommandContext, o: ListWalkOptions): ListWalkResult {
+  const prog = ctx.prog;
+  let offset = o.offset !== undefined ? offsetOf(ctx, o.offset) : 0;
   let start: bigint | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const next = () => {
-      const v = args[++i];
-      if (v === undefined) throw new CommandError("list", `option ${a} needs an argument`);
-      return v;
-    };
-    if (a === "-o") offset = offsetOf(ctx, next());
-    else if (a === "-h") headFormat = true;
-    else if (a === "-H") headFormat = headPointer = true;
-    else if (a === "-r") headFormat = reverse = true;
-    else if (a === "-s" || a === "-S") structs.push(next());
-    else if (a === "-e") end = parseHex(next());
-    else if (a === "-x") radix = 16;
-    else if (a === "-d") radix = 10;
-    else if (a.startsWith("-")) throw new CommandError("list", `unsupported option: ${a}`);
-    else {
-      const sym = ctx.prog.symbols.addressOf(a);
-      if (sym !== undefined) start = sym;
-      else if (isHexAddress(a)) start = parseHex(a);
-      else if (/^[\w]+\.[\w.]+$/.test(a)) offset = offsetOf(ctx, a);
-      else throw new CommandError("list", `invalid argument: ${a}`);
-    }
+  for (const a of o.words) {
+    const sym = prog.symbols.addressOf(a);
+    if (sym !== undefined) start = sym;
+    else if (isHexAddress(a)) start = parseHex(a);
+    else if (/^[\w]+\.[\w.]+$/.test(a)) offset = offsetOf(ctx, a);
+    else throw new CommandError("list", `invalid argument: ${a}`);
   }
   if (start === undefined) throw new CommandError("list", "a start address or symbol is required");
-  const prog = ctx.prog;
   // In list_head form the link is the list_head's next (or prev for -r) and entries are offset back.
-  const linkOff = BigInt(headFormat ? (reverse ? 8 : 0) : offset);
-  const entryOff = BigInt(headFormat ? offset : 0);
+  const linkOff = BigInt(o.headFormat ? (o.reverse ? 8 : 0) : offset);
+  const entryOff = BigInt(o.headFormat ? offset : 0);
+  let end = o.end;
   let node = start;
-  if (headPointer) {
+  const result: ListWalkResult = { kind: "walk", empty: false, entries: [], errors: [] };
+  if (o.headPointer) {
     end ??= start;
     node = prog.readU64(start + linkOff);
-    if (node === end) return { data: [], text: "(empty)\n" };
-  } else if (headFormat) end ??= start;
-  const entries: bigint[] = [];
+    if (node === end) return { ...result, empty: true };
+  } else if (o.headFormat) end ??= start;
+  const addresses: bigint[] = [];
   const seen = new Set<bigint>();
-  const errors: string[] = [];
-  while (node !== 0n && entries.length < MAX_ENTRIES) {
+  while (node !== 0n && addresses.length < MAX_ENTRIES) {
     if (seen.has(node)) {
-      errors.push(`list: duplicate list entry: ${node.toString(16)} (the list loops)`);
+      result.errors.push(`list: duplicate list entry: ${node.toString(16)} (the list loops)`);
       break;
     }
     seen.add(node);
-    entries.push(node - entryOff);
+    addresses.push(node - entryOff);
     let nxt: bigint;
     try {
       nxt = prog.readU64(node + linkOff);
     } catch (err) {
       if (!(err instanceof KdwError)) throw err;
-      errors.push(`list: invalid list entry: ${node.toString(16)}: ${err.message}`);
+      result.errors.push(`list: invalid list entry: ${node.toString(16)}: ${err.message}`);
       break;
     }
     if (nxt === end || nxt === start) break;
     node = nxt;
   }
-  let text = "";
-  for (const e of entries) {
-    text += e.toString(16) + "\n";
-    for (const spec of structs) {
+  for (const e of addresses) {
+    const entry: ListWalkEntry = { address: e, structs: [] };
+    result.entries.push(entry);
+    for (const spec of o.structs) {
       const [name, members] = spec.split(".", 2) as [string, string | undefined];
       const type = lookupTypeArg(prog, name);
       if (!type) throw new CommandError("list", `invalid data structure reference: ${name}`);
       try {
         const bytes = prog.read(e, prog.sizeOf(type));
-        const opts = { ...valueOptions(ctx, e), name, radix };
-        text += members ? formatMemberValues(type, bytes, members.split(","), opts) : formatStructValue(type, bytes, opts);
+        const opts = { ...valueOptions(ctx, e), name, radix: o.radix };
+        entry.structs.push(members ? formatMemberValues(type, bytes, members.split(","), opts) : formatStructValue(type, bytes, opts));
       } catch (err) {
         if (!(err instanceof KdwError)) throw err;
-        errors.push(`list: ${name} at ${e.toString(16)}: ${err.message}`);
+        result.errors.push(`list: ${name} at ${e.toString(16)}: ${err.message}`);
       }
     }
   }
-  return { data: entries, text, errors };
+  return result;
 }

@@ -1,6 +1,10 @@
-import { CommandError, type Command } from "../command";
+import { CommandError, defineCommand } from "../command";
+import { formatHelp } from "./help-format";
 
-export const helpCommand: Command = {
+/** `help`: the command names, or one command's help text. */
+export type HelpResult = { kind: "list"; names: string[] } | { kind: "command"; name: string; help: string };
+
+export const helpCommand = defineCommand({
   name: "help",
   summary: "list the commands, or show one command's help",
   help: `NAME
@@ -12,17 +16,13 @@ SYNOPSIS
 DESCRIPTION
   With no argument, lists the commands this console knows. With a command name, shows that command's help.
   Output can be piped: | grep, | head, | tail, | wc, | sort, | uniq; and redirected: > FILE, >> FILE.`,
-  run(ctx, args) {
-    if (args.length === 0) {
-      const names = ctx.commands.list.map((c) => c.name).sort();
-      const width = Math.max(...names.map((n) => n.length)) + 2;
-      const lines: string[] = [];
-      for (let i = 0; i < names.length; i += 5) lines.push(names.slice(i, i + 5).map((n) => n.padEnd(width)).join("").trimEnd());
-      const text = "\n" + lines.join("\n") + '\n\nEnter "help <command>" for details.\n';
-      return { data: names, text };
-    }
-    const cmd = ctx.commands.find(args[0]!);
-    if (!cmd) throw new CommandError("help", `command not found: ${args[0]}`);
-    return { data: cmd.name, text: cmd.help.endsWith("\n") ? cmd.help : cmd.help + "\n" };
+  options: { raw: true },
+  parse: (args): string | undefined => args.operands[0],
+  execute(ctx, name): HelpResult {
+    if (name === undefined) return { kind: "list", names: ctx.commands.list.map((c) => c.name).sort() };
+    const cmd = ctx.commands.find(name);
+    if (!cmd) throw new CommandError("help", `command not found: ${name}`);
+    return { kind: "command", name: cmd.name, help: cmd.help };
   },
-};
+  format: formatHelp,
+});

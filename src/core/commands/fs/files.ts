@@ -4,72 +4,35 @@
 // Deleted files are named as crash names them (no " (deleted)"); the structured rows say `deleted`.
 import { KdwError } from "../../io/errors";
 import { taskFsPaths, taskOpenFiles, type OpenFile, type TaskFsPaths } from "../../kernel/fs/files";
-import { taskTable, tasksByPid, type Task } from "../../kernel/tasks/tasks";
+import type { Task } from "../../kernel/tasks/tasks";
 import type { Program } from "../../program/program";
-import { CommandError, type Command, type CommandContext } from "../command";
-import { escapeControl as printable } from "../shared/escape";
-import { formatTaskHeader } from "../tasks/ps-format";
-import { currentTask, resolveTaskArg } from "../tasks/set";
+import { defineCommand, type CommandContext } from "../command";
+import { currentTask, tasksForArg } from "../shared/task-args";
+import { taskRef, type TaskRef } from "../shared/task-header";
+import { formatFiles } from "./files-format";
 
-const VADDR_PRLEN = 16;
-
-/** mkstring(s, width, CENTER[|LJUST|RJUST]): centred; an odd space goes right, or left with RJUST. */
-export function mkCenter(s: string, width: number, rjust = false): string {
-  const extra = width - s.length;
-  if (extra <= 0) return s;
-  const left = extra % 2 && rjust ? Math.floor(extra / 2) + 1 : Math.floor(extra / 2);
-  return " ".repeat(left) + s + " ".repeat(extra - left);
-}
-
-/** print_task_header, with the blank line crash puts before every task header but the first. */
-export function taskHeader(task: Task, subsequent: boolean): string {
-  return (subsequent ? "\n" : "") + formatTaskHeader(task) + "\n";
-}
-
-/** crash's str_to_context for one argument: every task of a pid (pid 0: one per CPU), or a task address. */
-export function tasksForArg(prog: Program, arg: string): { tasks: Task[]; byPid: boolean } | undefined {
-  if (/^\d+$/.test(arg)) {
-    const tasks = tasksByPid(taskTable(prog), Number(arg));
-    if (tasks.length > 0) return { tasks, byPid: true };
-  }
-  const task = resolveTaskArg(prog, arg);
-  return task ? { tasks: [task], byPid: false } : undefined;
-}
-
-export interface TaskFiles {
-  task: bigint;
-  pid: number;
-  comm: string;
+export interface TaskFiles extends TaskRef {
   fs?: TaskFsPaths;
   /** max_fds of the fdtable; 0 when the task has no files_struct. */
   maxFds: number;
   files: OpenFile[];
   /** Where reading stopped early (the rows before it are in `files`). */
   problem?: string;
+  /** crash's layout: a blank line before the header (not the first argument) and after the block (a pid). */
+  blankBefore: boolean;
+  blankAfter: boolean;
 }
 
 export interface FilesResult {
   tasks: TaskFiles[];
+  errors: string[];
 }
 
-export const FILES_HEADER = ` FD ${mkCenter("FILE", VADDR_PRLEN)} ${mkCenter("DENTRY", VADDR_PRLEN)} ${mkCenter("INODE", VADDR_PRLEN)} TYPE PATH`;
-
-/** One file_dump row (DUMP_FULL_NAME|DUMP_EMPTY_FILE). */
-export function formatFileRow(f: OpenFile): string {
-  const hex = (v: bigint): string => v.toString(16).padStart(VADDR_PRLEN);
-  const fd = String(f.fd).padStart(3);
-  if (f.dentry === 0n) return `${fd} ${hex(f.file)} ${"0".repeat(VADDR_PRLEN)} ${mkCenter("?", VADDR_PRLEN)} ?    ?`;
-  if (f.inode === 0n) return `${fd} ${hex(f.file)} ${hex(f.dentry)} ${"0".repeat(VADDR_PRLEN)} ?    ?`;
-  return `${fd} ${hex(f.file)} ${hex(f.dentry)} ${hex(f.inode)} ${(f.type ?? "UNKN").padEnd(4)} ${printable(f.path.path)}`;
-}
-
-/** open_files_dump for one task: ROOT/CWD, then the table or "No open files". */
-export function taskFiles(prog: Program, task: Task): { data: TaskFiles; text: string } {
-  const data: TaskFiles = { task: task.address, pid: task.pid, comm: task.comm, maxFds: 0, files: [] };
-  let text = "";
+/** open_files_dump for one task: ROOT/CWD and the open descriptors, as far as they can be read. */
+export function taskFiles(prog: Program, task: Task): TaskFiles {
+  const data: TaskFiles = { ...taskRef(task), maxFds: 0, files: [], blankBefore: false, blankAfter: false };
   try {
     data.fs = taskFsPaths(prog, task.address);
-    if (data.fs) text += `ROOT: ${printable(data.fs.root.path)}    CWD: ${printable(data.fs.cwd.path)}\n`;
     const table = taskOpenFiles(prog, task.address);
     if (table) {
       data.maxFds = table.maxFds;
@@ -80,12 +43,28 @@ export function taskFiles(prog: Program, task: Task): { data: TaskFiles; text: s
     if (!(err instanceof KdwError)) throw err;
     data.problem = err.message;
   }
-  if (data.files.length === 0) text += "No open files\n";
-  else text += FILES_HEADER + "\n" + data.files.map((f) => formatFileRow(f) + "\n").join("");
-  return { data, text };
+  return data;
 }
 
-export const filesCommand: Command = {
+function files(ctx: CommandContext, words: readonly string[], only?: readonly Task[]): FilesResult {
+  const result: FilesResult = { tasks: [], errors: [] };
+  const dump = (task: Task, blankBefore: boolean, blankAfter: boolean): void => {
+    ctx.interrupt?.();
+    const one = taskFiles(ctx.prog, task);
+    result.tasks.push({ ...one, blankBefore, blankAfter });
+    if (one.problem) result.errors.push(`files: PID ${task.pid}: ${one.problem}`);
+  };
+  if (only) only.forEach((t) => dump(t, false, false));
+  else if (words.length === 0) dump(currentTask(ctx), false, false);
+  words.forEach((word, i) => {
+    const sel = tasksForArg(ctx.prog, word);
+    if (!sel) result.errors.push(`files: invalid task or pid value: ${word}`);
+    else for (const task of sel.tasks) dump(task, i > 0, sel.byPid);
+  });
+  return result;
+}
+
+export const filesCommand = defineCommand({
   name: "files",
   summary: "open files",
   help: `NAME
@@ -106,29 +85,10 @@ DESCRIPTION
 
   Paths are built as crash builds them, from the dentry up through the mount points; a file deleted
   while open keeps its last name (the structured result marks it deleted).`,
-  run(ctx: CommandContext, args: string[]) {
-    for (const a of args) if (a.startsWith("-")) throw new CommandError("files", `unsupported option: ${a} (usage: files [pid | taskp] ...)`);
-    const result: FilesResult = { tasks: [] };
-    const errors: string[] = [];
-    let text = "";
-    const dump = (task: Task, subsequent: boolean): void => {
-      const one = taskFiles(ctx.prog, task);
-      result.tasks.push(one.data);
-      text += taskHeader(task, subsequent) + one.text;
-      if (one.data.problem) errors.push(`files: PID ${task.pid}: ${one.data.problem}`);
-    };
-    if (args.length === 0) dump(currentTask(ctx), false);
-    args.forEach((arg, i) => {
-      const sel = tasksForArg(ctx.prog, arg);
-      if (!sel) {
-        errors.push(`files: invalid task or pid value: ${arg}`);
-        return;
-      }
-      for (const task of sel.tasks) {
-        dump(task, i > 0);
-        if (sel.byPid) text += "\n";
-      }
-    });
-    return { data: result, text, errors };
-  },
-};
+  options: { invalid: (o) => `unsupported option: ${o} (usage: files [pid | taskp] ...)` },
+  parse: (args) => args.operands,
+  execute: files,
+  format: formatFiles,
+  errors: (r) => r.errors,
+  perTask: true,
+});

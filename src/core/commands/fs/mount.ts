@@ -3,34 +3,20 @@
 import { KdwError } from "../../io/errors";
 import { taskMounts, type Mount } from "../../kernel/fs/mounts";
 import { taskTable, type Task } from "../../kernel/tasks/tasks";
-import { CommandError, type Command, type CommandContext } from "../command";
-import { escapeControl as printable } from "../shared/escape";
-import { mkCenter } from "./files";
-import { resolveTaskArg } from "../tasks/set";
-
-const VADDR_PRLEN = 16;
-/** show_mounts: devlen = strlen("DEVNAME") + 2. */
-const DEVLEN = 9;
-
-export const MOUNT_HEADER = `${mkCenter("MOUNT", VADDR_PRLEN)} ${mkCenter("SUPERBLK", VADDR_PRLEN)} ${"TYPE".padEnd(6)} ${"DEVNAME".padEnd(DEVLEN)} DIRNAME`;
+import { CommandError, defineCommand, type CommandContext } from "../command";
+import { requireTaskArg } from "../shared/task-args";
+import { formatMount, formatMountRow } from "./mount-format";
 
 export interface MountResult {
   /** The task whose mount namespace was listed. */
   task: bigint;
   mntNs: bigint;
+  /** The mounts shown (all, or those an argument matched, in argument order). */
   mounts: Mount[];
+  /** Arguments were given (crash prints nothing, not even the header, when none matched). */
+  filtered: boolean;
   problem?: string;
-}
-
-/** One show_mounts row, with crash's squeeze of the TYPE and DEVNAME columns. */
-export function formatMountRow(m: Mount): string {
-  const hex = (v: bigint): string => v.toString(16).padStart(VADDR_PRLEN);
-  const type = m.fsType !== undefined ? `${printable(m.fsType).padEnd(6)} ` : "unknown ";
-  const dev = `${printable(m.devname ?? "(unknown)").padEnd(DEVLEN)} `;
-  let cols = type + dev;
-  // crash: while longer than 17 with a space before the last character, drop the last character.
-  while (cols.length > 17 && cols[cols.length - 2] === " ") cols = cols.slice(0, -1);
-  return `${hex(m.mount)} ${hex(m.superBlock)} ${cols}${printable(m.dirname.path).padEnd(10)}`;
+  errors: string[];
 }
 
 /** tools.c pathcmp: runs of slashes count as one, and a trailing slash is ignored. */
@@ -39,6 +25,7 @@ function pathEq(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
+/** crash matches an argument against the fields of the row it prints for the mount. */
 function mountMatches(m: Mount, wanted: string): boolean {
   const fields = formatMountRow(m).trim().split(/\s+/);
   if (fields.some((f) => pathEq(f, wanted))) return true;
@@ -53,7 +40,12 @@ function namespaceTask(ctx: CommandContext): Task {
   return first;
 }
 
-export const mountCommand: Command = {
+interface MountOptions {
+  taskWord?: string;
+  wanted: string[];
+}
+
+export const mountCommand = defineCommand({
   name: "mount",
   summary: "mounted filesystem data",
   help: `NAME
@@ -74,19 +66,10 @@ DESCRIPTION
                  (crash 8.0.6 then refuses the arguments), and kdw matches on the mount rows only.
 
   Directory names are built as crash builds them, from the mount point up through the parent mounts.`,
-  run(ctx: CommandContext, args: string[]) {
-    let task: Task | undefined;
-    const wanted: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === "-n" && args[i + 1] !== undefined) {
-        const arg = args[++i]!;
-        task = resolveTaskArg(ctx.prog, arg);
-        if (!task) throw new CommandError("mount", `invalid task or pid value: ${arg}`);
-      } else if (a.startsWith("-")) throw new CommandError("mount", `unsupported option: ${a} (usage: mount [-n pid|task] [address | name | dirname] ...)`);
-      else wanted.push(/^0x[0-9a-fA-F]+$/.test(a) ? a.slice(2) : a);
-    }
-    task ??= namespaceTask(ctx);
+  options: { values: "n", invalid: (o) => `unsupported option: ${o} (usage: mount [-n pid|task] [address | name | dirname] ...)` },
+  parse: (args): MountOptions => ({ taskWord: args.value("n"), wanted: args.operands.map((a) => (/^0x[0-9a-fA-F]+$/.test(a) ? a.slice(2) : a)) }),
+  execute(ctx, o): MountResult {
+    const task = o.taskWord !== undefined ? requireTaskArg(ctx.prog, "mount", o.taskWord) : namespaceTask(ctx);
     let list;
     try {
       list = taskMounts(ctx.prog, task.address);
@@ -96,11 +79,11 @@ DESCRIPTION
     }
     // With arguments, crash prints (under one header) each mount whose row has a field equal to one, as a
     // path (pathcmp) or, for a hexadecimal argument, the address of the mount's embedded struct vfsmount.
-    const mounts = wanted.length === 0 ? list.mounts : wanted.flatMap((w) => list.mounts.filter((m) => mountMatches(m, w)));
-    const data: MountResult = { task: task.address, mntNs: list.mntNs, mounts, problem: list.problem?.message };
-    const text = mounts.length === 0 && wanted.length > 0 ? "" : MOUNT_HEADER + "\n" + mounts.map((m) => formatMountRow(m) + "\n").join("");
+    const mounts = o.wanted.length === 0 ? list.mounts : o.wanted.flatMap((w) => list.mounts.filter((m) => mountMatches(m, w)));
     const errors = list.problem ? [`mount: list incomplete: ${list.problem.message}`] : [];
     for (const m of list.mounts) if (!m.dirname.complete) errors.push(`mount: ${m.mount.toString(16)}: mount point path incomplete: ${m.dirname.problem ?? ""}`);
-    return { data, text, errors };
+    return { task: task.address, mntNs: list.mntNs, mounts, filtered: o.wanted.length > 0, ...(list.problem ? { problem: list.problem.message } : {}), errors };
   },
-};
+  format: formatMount,
+  errors: (r) => r.errors,
+});

@@ -5,7 +5,7 @@ import { resolveType, sizeOf, type Type } from "../../debuginfo/types";
 import { Obj } from "../../program/obj";
 import type { Program } from "../../program/program";
 import { pointerTo } from "../../program/type-names";
-import { CommandError } from "../command";
+import { CommandError } from "../command-error";
 
 export type Value = { kind: "obj"; obj: Obj; symbol?: string } | { kind: "num"; value: bigint };
 

@@ -1,11 +1,31 @@
 // crash's `p` (gdb's print, with crash's `NAME = ` leader for a bare symbol and -x/-d radix) and `eval`.
+// p's value is gdb's text (program/gdb-format), which reads memory as it prints (strings, symbols).
 import { KdwError } from "../../io/errors";
-import { CommandError, type Command } from "../command";
-import { Evaluator, valueType } from "./print-expr";
 import { formatPrint } from "../../program/gdb-format/gdb-format";
-import { valueOptions } from "./types";
+import { CommandError, defineCommand } from "../command";
+import { valueOptions } from "../shared/type-args";
+import { formatEval, formatPrintResult } from "./print-format";
+import { Evaluator, valueType } from "./print-expr";
 
-export const printCommand: Command = {
+export interface PrintResult {
+  /** gdb's value history number ($N). */
+  history: number;
+  expression: string;
+  /** gdb's output: `$N = value` (with crash's `NAME = ` leader for a bare symbol). */
+  text: string;
+}
+
+export interface EvalResult {
+  value: bigint;
+}
+
+interface PrintOptions {
+  radix?: 10 | 16;
+  format?: "x";
+  expression: string;
+}
+
+export const printCommand = defineCommand({
   name: "p",
   aliases: ["print"],
   summary: "print the value of an expression",
@@ -21,21 +41,24 @@ DESCRIPTION
   (a[i]), dereferences (*p), addresses (&a), casts ((struct foo *)ADDR) and integer arithmetic. -x prints
   numbers in hexadecimal, -d in decimal (crash's output radix); gdb's p/x prints every scalar, pointer and
   character in hexadecimal (char arrays as arrays of bytes). Each value is numbered ($1, $2, ...) as gdb's value history.`,
-  run(ctx, args) {
-    let radix: 10 | 16 | undefined;
+  options: { flags: "xd", dashOperands: true },
+  parse(args): PrintOptions {
+    let radix: 10 | 16 | undefined = args.has("x") ? 16 : args.has("d") ? 10 : undefined;
     let format: "x" | undefined;
     const rest: string[] = [];
-    for (const a of args) {
-      if (a === "-x") radix = 16;
-      else if (a === "-d") radix = 10;
-      else if (a === "/x") format = "x";
+    // gdb's format suffix (`p/x`) reaches the command as a word of its own ("/x").
+    for (const a of args.operands) {
+      if (a === "/x") format = "x";
       else if (a === "/d") radix = 10;
       else if (/^\/[a-z]+$/.test(a)) throw new CommandError("p", `unsupported print format: ${a} (kdw knows /x and /d)`);
       else rest.push(a);
     }
-    const text = rest.join(" ");
-    if (!text) throw new CommandError("p", "expression required");
-    const value = new Evaluator(ctx.prog, "p").evaluate(text);
+    const expression = rest.join(" ");
+    if (!expression) throw new CommandError("p", "expression required");
+    return { radix, format, expression };
+  },
+  execute(ctx, o): PrintResult {
+    const value = new Evaluator(ctx.prog, "p").evaluate(o.expression);
     const type = valueType(ctx.prog, value);
     let bytes: Uint8Array;
     if (value.kind === "num") {
@@ -50,22 +73,14 @@ DESCRIPTION
       }
     }
     const history = ++ctx.state.valueHistory;
-    const leader = value.kind === "obj" && value.symbol === text.trim() ? text.trim() : undefined;
-    const out = formatPrint(type, bytes, { ...valueOptions(ctx, value.kind === "obj" ? value.obj.address : undefined), history, leader, radix, format });
-    return { data: { history, text }, text: out };
+    const leader = value.kind === "obj" && value.symbol === o.expression.trim() ? o.expression.trim() : undefined;
+    const text = formatPrint(type, bytes, { ...valueOptions(ctx, value.kind === "obj" ? value.obj.address : undefined), history, leader, radix: o.radix, format: o.format });
+    return { history, expression: o.expression, text };
   },
-};
+  format: formatPrintResult,
+});
 
-function sizeSuffix(n: bigint): string {
-  const KB = 1024n;
-  if (n < KB) return "";
-  if (n % (KB * KB * KB) === 0n) return `(${n / (KB * KB * KB)}GB)`;
-  if (n % (KB * KB) === 0n) return `(${n / (KB * KB)}MB)`;
-  if (n % KB === 0n) return `(${n / KB}KB)`;
-  return "";
-}
-
-export const evalCommand: Command = {
+export const evalCommand = defineCommand({
   name: "eval",
   summary: "evaluate an expression",
   help: `NAME
@@ -78,18 +93,16 @@ DESCRIPTION
   Evaluates an integer expression (+ - * / % << >> & | ^ ~, parentheses, symbols as their addresses)
   and shows the result in hexadecimal, decimal, octal and binary, as crash does. Numbers with hex
   letters or a 0x prefix are hexadecimal, others decimal.`,
-  run(ctx, args) {
-    const text = args.join(" ");
+  options: { raw: true },
+  parse(args): string {
+    const text = args.operands.join(" ");
     if (!text) throw new CommandError("eval", "expression required");
+    return text;
+  },
+  execute(ctx, text): EvalResult {
     const ev = new Evaluator(ctx.prog, "eval");
     const v = ev.evaluate(text);
-    const n = v.kind === "obj" && v.symbol !== undefined && v.obj.address !== undefined ? v.obj.address : ev.num(v);
-    const signed = BigInt.asIntN(64, n);
-    const out =
-      `hexadecimal: ${n.toString(16)}  ${sizeSuffix(n)}\n` +
-      `    decimal: ${n.toString()}  ${signed < 0n ? `(${signed})` : ""}\n` +
-      `      octal: ${n.toString(8)}\n` +
-      `     binary: ${n.toString(2).padStart(64, "0")}\n`;
-    return { data: { value: n }, text: out };
+    return { value: v.kind === "obj" && v.symbol !== undefined && v.obj.address !== undefined ? v.obj.address : ev.num(v) };
   },
-};
+  format: formatEval,
+});

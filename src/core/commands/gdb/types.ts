@@ -1,45 +1,25 @@
 // crash's data-type commands: `whatis`, `ptype`, `struct`, `union` (symbols.c cmd_whatis, cmd_struct,
-// cmd_union, cmd_ptype) over the TypeSystem and gdb-style formatting (gdb-format*.ts).
-import { resolveType, sizeOf, type Type } from "../../debuginfo/types";
-import type { Program } from "../../program/program";
-import { CommandError, type Command, type CommandContext } from "../command";
-import { formatMemberValues, formatStructValue, formatType, formatTypeDefinition, type ValueFormatOptions } from "../../program/gdb-format/gdb-format";
+// cmd_union, cmd_ptype) over the TypeSystem. The declarations and values are gdb's text
+// (program/gdb-format), which reads memory as it prints values (strings, symbols): that text is the result;
+// types-format.ts lays it out.
+import { resolveType, sizeOf } from "../../debuginfo/types";
+import { formatMemberValues, formatStructValue, formatType, formatTypeDefinition } from "../../program/gdb-format/gdb-format";
+import { CommandError, defineCommand } from "../command";
 import { isHexAddress, parseHex } from "../shared/symbol-args";
+import { lookupTypeArg, valueOptions } from "../shared/type-args";
+import { formatGdbText } from "./types-format";
 
-/** Memory reads and symbol names for value printing, failing soft (gdb prints <error: ...> itself). */
-export function valueOptions(ctx: CommandContext, address?: bigint): ValueFormatOptions {
-  return {
-    address,
-    readMemory: (a, n) => {
-      try {
-        return ctx.prog.read(a, n);
-      } catch {
-        return undefined;
-      }
-    },
-    symbolize: (a) => {
-      const s = ctx.symbols.symbolAt(a);
-      return s === undefined ? undefined : s.offset === 0 ? s.symbol.name : `${s.symbol.name}+${s.offset}`;
-    },
-  };
+/** What gdb printed for a type or symbol: its declaration, or the values of a structure in memory. */
+export interface GdbTextResult {
+  /** The type or symbol as the user named it. */
+  name: string;
+  /** `struct NAME ADDR`: where the structure was read. */
+  address?: bigint;
+  /** gdb's text. */
+  text: string;
 }
 
-/** A type by the name given to whatis/struct/union: "task_struct", "struct task_struct", "pid_t". */
-export function lookupTypeArg(prog: Program, name: string, prefer?: "struct" | "union"): Type | undefined {
-  const tagged = /^(struct|union|enum)\s+(\S+)$/.exec(name);
-  if (tagged) return prog.types.findType(tagged[2]!, tagged[1] as "struct" | "union" | "enum");
-  if (prefer) {
-    const t = prog.types.findType(name, prefer);
-    if (t) return t;
-  }
-  return prog.types.findType(name, "struct") ?? prog.types.findType(name, "union") ?? prog.types.findType(name, "typedef") ?? prog.types.findType(name, "enum") ?? prog.findType(name);
-}
-
-function radixOf(flags: Set<string>): 10 | 16 | undefined {
-  return flags.has("x") ? 16 : flags.has("d") ? 10 : undefined;
-}
-
-export const whatisCommand: Command = {
+export const whatisCommand = defineCommand({
   name: "whatis",
   summary: "search symbol table for data or type information",
   help: `NAME
@@ -51,23 +31,27 @@ SYNOPSIS
 DESCRIPTION
   Shows the definition of a structure, union, enum or typedef (with its size), or the declaration of a
   kernel symbol. -o prefixes each structure member with its offset.`,
-  run(ctx, args) {
-    const offsets = args.includes("-o");
-    const rest = args.filter((a) => a !== "-o");
-    const arg = rest.join(" ");
+  options: { flags: "o", dashOperands: true },
+  parse(args): { offsets: boolean; arg: string } {
+    const arg = args.operands.join(" ");
     if (!arg) throw new CommandError("whatis", "argument required");
+    return { offsets: args.has("o"), arg };
+  },
+  execute(ctx, o): GdbTextResult {
+    const arg = o.arg;
     if (!/^(struct|union|enum)\s/.test(arg) && ctx.prog.hasSymbol(arg)) {
       const type = ctx.prog.declaredType(arg);
       if (!type) throw new CommandError("whatis", `${arg}: type unknown (no DWARF for this symbol)`);
-      return { data: { symbol: arg }, text: formatType(type, arg) + ";\n" };
+      return { name: arg, text: formatType(type, arg) + ";\n" };
     }
     const type = lookupTypeArg(ctx.prog, arg);
     if (!type) throw new CommandError("whatis", `invalid data structure reference: ${arg}`);
-    return { data: { type: arg }, text: formatTypeDefinition(type, { offsets, name: arg.replace(/^(struct|union|enum)\s+/, ""), size: true }) };
+    return { name: arg, text: formatTypeDefinition(type, { offsets: o.offsets, name: arg.replace(/^(struct|union|enum)\s+/, ""), size: true }) };
   },
-};
+  format: formatGdbText,
+});
 
-export const ptypeCommand: Command = {
+export const ptypeCommand = defineCommand({
   name: "ptype",
   summary: "print type of a data type or symbol",
   help: `NAME
@@ -78,17 +62,31 @@ SYNOPSIS
 
 DESCRIPTION
   Prints the definition of a type, or the type of a symbol, as gdb's ptype does (without crash's SIZE).`,
-  run(ctx, args) {
-    const arg = args.join(" ");
+  options: { raw: true },
+  parse(args): string {
+    const arg = args.operands.join(" ");
     if (!arg) throw new CommandError("ptype", "argument required");
+    return arg;
+  },
+  execute(ctx, arg): GdbTextResult {
     const type = ctx.prog.hasSymbol(arg) ? ctx.prog.declaredType(arg) : lookupTypeArg(ctx.prog, arg);
     if (!type) throw new CommandError("ptype", `No symbol "${arg}" in current context.`);
-    return { data: { type: arg }, text: "type = " + formatTypeDefinition(type, { size: false }) };
+    return { name: arg, text: "type = " + formatTypeDefinition(type, { size: false }) };
   },
-};
+  format: formatGdbText,
+});
 
-function structLike(keyword: "struct" | "union"): Command {
-  return {
+interface StructOptions {
+  name: string;
+  members: string[];
+  offsets: boolean;
+  radix?: 10 | 16;
+  address?: string;
+  count?: string;
+}
+
+function structLike<const K extends "struct" | "union">(keyword: K) {
+  return defineCommand({
     name: keyword,
     summary: `${keyword} contents`,
     help: `NAME
@@ -101,41 +99,37 @@ DESCRIPTION
   Without an address, shows the ${keyword}'s definition and size (-o: with member offsets). With an address
   or symbol, shows the ${keyword} at that address, or only the named members. A count shows that many
   consecutive ${keyword}s (a negative count ends at the address).`,
-    run(ctx, args) {
-      const flags = new Set<string>();
-      const rest: string[] = [];
-      for (const a of args) {
-        if (/^-[oxd]+$/.test(a)) for (const c of a.slice(1)) flags.add(c);
-        else rest.push(a);
-      }
-      const spec = rest[0];
+    options: { flags: "oxd", dashOperands: true },
+    parse(args): StructOptions {
+      const [spec, address, count] = args.operands;
       if (!spec) throw new CommandError(keyword, `${keyword} name required`);
       const [name, memberList] = spec.split(".", 2) as [string, string | undefined];
-      const members = memberList ? memberList.split(",").filter(Boolean) : [];
+      return { name, members: memberList ? memberList.split(",").filter(Boolean) : [], offsets: args.has("o"), radix: args.has("x") ? 16 : args.has("d") ? 10 : undefined, address, count };
+    },
+    execute(ctx, o): GdbTextResult {
+      const { name, members, radix } = o;
       const type = lookupTypeArg(ctx.prog, name, keyword);
       const core = type && resolveType(type);
       if (!type || !core || (core.kind !== "struct" && core.kind !== "union")) throw new CommandError(keyword, `invalid data structure reference: ${name}`);
-      const radix = radixOf(flags);
-      const addrArg = rest[1];
-      if (addrArg === undefined) {
+      if (o.address === undefined) {
         const text = members.length
-          ? members.map((m) => formatTypeDefinition(type, { offsets: flags.has("o"), member: m, radix })).join("")
-          : formatTypeDefinition(type, { offsets: flags.has("o"), name, radix, size: true });
-        return { data: { type: name }, text };
+          ? members.map((m) => formatTypeDefinition(type, { offsets: o.offsets, member: m, radix })).join("")
+          : formatTypeDefinition(type, { offsets: o.offsets, name, radix, size: true });
+        return { name, text };
       }
       let addr: bigint;
-      const symAddr = ctx.prog.symbols.addressOf(addrArg);
+      const symAddr = ctx.prog.symbols.addressOf(o.address);
       if (symAddr !== undefined) addr = symAddr;
-      else if (isHexAddress(addrArg)) addr = parseHex(addrArg);
-      else throw new CommandError(keyword, `invalid address or symbol: ${addrArg}`);
-      const count = rest[2] !== undefined ? Number(rest[2]) : 1;
-      if (!Number.isInteger(count) || count === 0 || Math.abs(count) > 100_000) throw new CommandError(keyword, `invalid count: ${rest[2]}`);
+      else if (isHexAddress(o.address)) addr = parseHex(o.address);
+      else throw new CommandError(keyword, `invalid address or symbol: ${o.address}`);
+      const count = o.count !== undefined ? Number(o.count) : 1;
+      if (!Number.isInteger(count) || count === 0 || Math.abs(count) > 100_000) throw new CommandError(keyword, `invalid count: ${o.count}`);
       const size = sizeOf(type);
       const start = count < 0 ? addr - BigInt((Math.abs(count) - 1) * size) : addr;
       let text = "";
       for (let i = 0; i < Math.abs(count); i++) {
         const a = start + BigInt(i * size);
-        if (flags.has("o")) {
+        if (o.offsets) {
           text += formatTypeDefinition(type, { offsets: true, address: a, name, radix, size: false });
           continue;
         }
@@ -143,9 +137,10 @@ DESCRIPTION
         const opts = { ...valueOptions(ctx, a), name, keyword, radix };
         text += members.length ? formatMemberValues(type, bytes, members, opts) : formatStructValue(type, bytes, opts);
       }
-      return { data: { type: name, address: addr }, text };
+      return { name, address: addr, text };
     },
-  };
+    format: formatGdbText,
+  });
 }
 
 export const structCommand = structLike("struct");

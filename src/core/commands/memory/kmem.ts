@@ -1,53 +1,14 @@
 // crash's `kmem` (memory.c cmd_kmem), the -i and -p options: the memory summary (dump_kmeminfo, crash 8.0.6)
-// and the struct page of an address (dump_mem_map_SPARSEMEM with ADDRESS_SPECIFIED). The page line is also
-// what `vtop` ends with.
+// and the struct page of an address (dump_mem_map_SPARSEMEM with ADDRESS_SPECIFIED).
 import { KdwError } from "../../io/errors";
-import { countMemMap, decodePageFlags, pageToPfn, pfnToPage, readStructPage, type StructPage } from "../../kernel/mm/mm";
-import { pagesToSize as pagesToSizeOf } from "../../kernel/system/sysinfo";
+import { countMemMap, pageToPfn, readStructPage, type StructPage } from "../../kernel/mm/mm";
 import { hugetlbTotalPages, nrBlockdevPages, overcommit, swapTotals, totalramPages, vmStat, zonesFreePages } from "../../kernel/mm/stat";
-import { CommandError, type Command, type CommandContext } from "../command";
+import { CommandError, defineCommand, type CommandContext } from "../command";
+import { memMapPage, paddrWidth, structPageOfPhys, type MemMapPage } from "../shared/mem-map";
 import { isHexAddress, parseHex } from "../shared/symbol-args";
+import { formatKmem } from "./kmem-format";
 
-const PAGE_SHIFT = 12;
-const PAGE_SIZE = 1 << PAGE_SHIFT;
-
-// ---- the struct page line (dump_mem_map_SPARSEMEM) ----
-
-/** crash's PADDR_PRLEN: the hex width of the highest physical address, at least "PHYSICAL". */
-function physWidth(ctx: CommandContext): number {
-  return Math.max(8, (ctx.prog.dump.maxPfn * PAGE_SIZE).toString(16).length);
-}
-
-/** mkstring(s, width, CENTER[|RJUST]): centred, the odd space on the left with RJUST, else on the right. */
-export function center(s: string, width: number, rjust = false): string {
-  const extra = width - s.length;
-  if (extra <= 0) return s;
-  const left = extra % 2 && rjust ? (extra + 1) / 2 : Math.floor(extra / 2);
-  return " ".repeat(left) + s + " ".repeat(extra - left);
-}
-
-/** The header of the memory-map lines: `      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS`. */
-export function pageHeader(ctx: CommandContext): string {
-  return `${center("PAGE", 16)} ${"PHYSICAL".padStart(physWidth(ctx))} ${center("MAPPING", 16, true)} ${center("INDEX", 8, true)}CNT FLAGS`;
-}
-
-/** One memory-map line: page, physical, mapping, index, count, flags in hex and by name. */
-export function pageLine(ctx: CommandContext, p: StructPage): string {
-  const names = decodePageFlags(ctx.prog, p.flags);
-  const phys = (BigInt(p.pfn) << BigInt(PAGE_SHIFT)).toString(16);
-  return (
-    `${p.page.toString(16).padEnd(16)} ${phys.padStart(physWidth(ctx))} ${p.mapping.toString(16).padStart(16)} ${p.index.toString(16).padStart(8)} ` +
-    `${String(p.count | 0).padStart(2)} ${p.flags.toString(16)}${names.length ? " " + names.join(",") : ""}`
-  );
-}
-
-/** The struct page of a physical address, or undefined when no present section holds it (crash prints nothing). */
-export function structPageOfPhys(ctx: CommandContext, phys: number): StructPage | undefined {
-  const pfn = Math.floor(phys / PAGE_SIZE);
-  const page = pfnToPage(ctx.prog, pfn);
-  if (page === undefined) return undefined;
-  return readStructPage(ctx.prog, page, pfn);
-}
+const PAGE_SIZE = 4096;
 
 // ---- kmem -i (dump_kmeminfo) ----
 
@@ -64,11 +25,6 @@ export interface KmemInfo {
   /** Struct pages that could not be read during the SHARED count (counted as zeroes, as crash does). */
   unreadableMemMapBytes: number;
   problems: string[];
-}
-
-/** crash's pages_to_size() with this command's page size. */
-export function pagesToSize(pages: number): string {
-  return pagesToSizeOf(pages, PAGE_SIZE);
 }
 
 function pct(part: number, whole: number): number {
@@ -145,23 +101,17 @@ export function kmemInfo(ctx: CommandContext): KmemInfo {
   return { rows, unreadableMemMapBytes: mm.unreadableBytes, problems };
 }
 
-export function formatKmemInfo(info: KmemInfo): string {
-  const out = ["                 PAGES        TOTAL      PERCENTAGE"];
-  info.rows.forEach((group, i) => {
-    if (i > 0) out.push("");
-    for (const r of group) {
-      const head = `${r.label.padStart(13)}  ${String(r.pages).padStart(7)}  ${pagesToSize(r.pages).padStart(11)}  `;
-      out.push(r.percentOf === undefined ? `${head}       ----` : `${head}${String(r.percent).padStart(3)}% of ${r.percentOf}`);
-    }
-  });
-  return out.join("\n") + "\n";
-}
-
 // ---- kmem -p ----
 
-export interface KmemPageResult {
-  pages: StructPage[];
+export interface KmemPages {
+  pages: MemMapPage[];
+  /** crash's PADDR_PRLEN, the width of the PHYSICAL column. */
+  paddrWidth: number;
+  /** Addresses whose struct page could not be read. */
+  errors: string[];
 }
+
+export type KmemResult = ({ kind: "info" } & KmemInfo) | ({ kind: "pages" } & KmemPages);
 
 /** The struct page an address names: a struct page pointer, a kernel virtual address, or a physical one. */
 function structPageOf(ctx: CommandContext, value: bigint, physical: boolean): StructPage | undefined {
@@ -176,28 +126,29 @@ function structPageOf(ctx: CommandContext, value: bigint, physical: boolean): St
   return structPageOfPhys(ctx, Number(value));
 }
 
-function kmemPages(ctx: CommandContext, values: bigint[], physical: boolean): { data: KmemPageResult; text: string; errors: string[] } {
-  const pages: StructPage[] = [];
-  const lines: string[] = [];
-  const errors: string[] = [];
+function kmemPages(ctx: CommandContext, values: readonly bigint[], physical: boolean): KmemPages {
+  const result: KmemPages = { pages: [], paddrWidth: paddrWidth(ctx), errors: [] };
   for (const v of values) {
     let p: StructPage | undefined;
     try {
       p = structPageOf(ctx, v, physical);
     } catch (err) {
       if (!(err instanceof KdwError)) throw err;
-      errors.push(`kmem: ${err.message}`);
+      result.errors.push(`kmem: ${err.message}`);
       continue;
     }
-    if (!p) continue;
-    if (lines.length === 0) lines.push(pageHeader(ctx));
-    lines.push(pageLine(ctx, p));
-    pages.push(p);
+    if (p) result.pages.push(memMapPage(ctx, p));
   }
-  return { data: { pages }, text: lines.length ? lines.join("\n") + "\n" : "", errors };
+  return result;
 }
 
-export const kmemCommand: Command = {
+interface KmemOptions {
+  mode: "info" | "pages";
+  physical: boolean;
+  values: bigint[];
+}
+
+export const kmemCommand = defineCommand({
   name: "kmem",
   summary: "kernel memory",
   help: `NAME
@@ -217,31 +168,21 @@ DESCRIPTION
   -p  the struct page of each address: a struct page pointer, a kernel virtual address, or a physical
       address (any value below the direct map, or every value with -P), with its mapping, index,
       reference count and page flags by the kernel's names.`,
-  run(ctx, args) {
-    let info = false;
-    let page = false;
-    let physical = false;
-    const values: bigint[] = [];
-    for (const a of args) {
-      if (/^-[A-Za-z]+$/.test(a)) {
-        for (const c of a.slice(1)) {
-          if (c === "i") info = true;
-          else if (c === "p") page = true;
-          else if (c === "P") physical = true;
-          else throw new CommandError("kmem", `option -${c} is not supported by kdw (supported: -i, -p, -P)`);
-        }
-      } else if (isHexAddress(a)) values.push(parseHex(a));
-      else throw new CommandError("kmem", `invalid address: ${a}`);
-    }
-    if (info && page) throw new CommandError("kmem", "only one flag allowed!");
-    if (info) {
-      const data = kmemInfo(ctx);
-      return { data, text: formatKmemInfo(data), errors: data.problems.map((p) => `kmem: ${p}`) };
-    }
-    if (page) {
+  options: { flags: "ipP", invalid: (o) => `option ${o} is not supported by kdw (supported: -i, -p, -P)` },
+  parse(args): KmemOptions {
+    const values = args.operands.map((a) => {
+      if (!isHexAddress(a)) throw new CommandError("kmem", `invalid address: ${a}`);
+      return parseHex(a);
+    });
+    if (args.has("i") && args.has("p")) throw new CommandError("kmem", "only one flag allowed!");
+    if (args.has("i")) return { mode: "info", physical: false, values };
+    if (args.has("p")) {
       if (values.length === 0) throw new CommandError("kmem", "-p needs an address");
-      return kmemPages(ctx, values, physical);
+      return { mode: "pages", physical: args.has("P"), values };
     }
     throw new CommandError("kmem", "an option is required (kdw supports -i and -p)");
   },
-};
+  execute: (ctx, o): KmemResult => (o.mode === "info" ? { kind: "info", ...kmemInfo(ctx) } : { kind: "pages", ...kmemPages(ctx, o.values, o.physical) }),
+  format: formatKmem,
+  errors: (r) => (r.kind === "info" ? r.problems.map((p) => `kmem: ${p}`) : r.errors),
+});

@@ -1,14 +1,18 @@
 // crash's `rd` (memory.c cmd_rd): display memory as 8/16/32/64-bit entries with an ASCII column, as
-// symbols (-s), as decimal (-d/-D), or as a string (-a); kernel virtual (default), physical (-p).
+// symbols (-s), as decimal (-d/-D), or as a string (-a); kernel virtual (default), physical (-p), or the
+// current task's user space (-u).
 import { ExcludedPageError, AbsentPageError, InvalidAddressError, KdwError } from "../../io/errors";
-import { CommandError, type Command, type CommandContext } from "../command";
-import { formatAscii, formatMemory, type EntrySize } from "../shared/memory-display";
-import { resolveAddress, symbolizeValue } from "../shared/symbol-args";
 import type { AddressSpace } from "../../program/address-space";
 import { taskUserSpace } from "../../kernel/tasks/user";
-import { currentTask } from "../tasks/set";
+import { CommandError, defineCommand, type CommandContext } from "../command";
+import type { EntrySize } from "../shared/memory-display";
+import { resolveAddress, symbolizeValue } from "../shared/symbol-args";
+import { currentTask } from "../shared/task-args";
+import { formatRd } from "./rd-format";
 
 const ASCII_MAX = 1 << 20;
+
+type Memtype = "physical" | "kernel virtual" | "user virtual";
 
 interface RdOptions {
   size: EntrySize;
@@ -20,40 +24,25 @@ interface RdOptions {
   user: boolean;
   noAscii: boolean;
   end?: bigint;
+  address: string;
+  count?: string;
 }
 
-function parseRdArgs(args: string[]): { o: RdOptions; rest: string[] } {
-  const o: RdOptions = { size: 64, ascii: false, symbolic: false, physical: false, user: false, noAscii: false };
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "-8" || a === "-16" || a === "-32" || a === "-64") o.size = Number(a.slice(1)) as EntrySize;
-    else if (a === "-e") {
-      const v = args[++i];
-      if (!v || !/^(0x)?[0-9a-f]+$/i.test(v)) throw new CommandError("rd", `invalid ending address: ${v ?? ""}`);
-      o.end = BigInt("0x" + v.replace(/^0x/i, ""));
-    } else if (/^-[a-zA-Z]+$/.test(a)) {
-      for (const c of a.slice(1)) {
-        if (c === "a") o.ascii = true;
-        else if (c === "s" || c === "S") o.symbolic = true;
-        else if (c === "d") o.decimal = "signed";
-        else if (c === "D") o.decimal = "unsigned";
-        else if (c === "p") o.physical = true;
-        else if (c === "u") o.user = true;
-        else if (c === "x") o.noAscii = true;
-        else throw new CommandError("rd", `invalid option: -${c}`);
-      }
-    } else rest.push(a);
-  }
-  if (o.symbolic && o.size !== 64) throw new CommandError("rd", "-s option is only allowed with 64-bit display");
-  if (o.user && o.physical) throw new CommandError("rd", "-u and -p are mutually exclusive");
-  return { o, rest };
-}
-
-type Memtype = "physical" | "kernel virtual" | "user virtual";
-
-function memtypeOf(o: { physical: boolean; user: boolean }): Memtype {
-  return o.physical ? "physical" : o.user ? "user virtual" : "kernel virtual";
+export interface RdResult {
+  address: bigint;
+  /** What was read, from the address up to the end or to the first page that could not be read. */
+  bytes: Uint8Array;
+  memtype: Memtype;
+  /** -a: a string up to its NUL; otherwise entries of `size` bits. */
+  ascii: boolean;
+  size: EntrySize;
+  /** The ASCII column after the entries (not with -s, -d, -D, -x). */
+  asciiColumn: boolean;
+  decimal?: "signed" | "unsigned";
+  /** -s: each 64-bit entry's symbol+offset where it has one. */
+  symbols?: (string | undefined)[];
+  /** crash's line for the first address that could not be read. */
+  error?: string;
 }
 
 /** crash's readmem() failure line for an address. */
@@ -82,7 +71,58 @@ function readPrefix(ctx: CommandContext, addr: bigint, length: number, space: "p
   return { bytes: out };
 }
 
-export const rdCommand: Command = {
+function rd(ctx: CommandContext, o: RdOptions): RdResult {
+  const addr = resolveAddress(ctx, "rd", o.address);
+  const unit = o.size / 8;
+  let count: number;
+  if (o.count !== undefined) {
+    if (!/^\d+$/.test(o.count)) throw new CommandError("rd", `invalid count: ${o.count}`);
+    count = Number(o.count);
+  } else if (o.end !== undefined) {
+    if (o.end <= addr) throw new CommandError("rd", `invalid ending address: ${o.end.toString(16)}`);
+    count = Math.max(1, Number((o.end - addr) / BigInt(o.ascii ? 1 : unit)));
+  } else count = o.ascii ? ASCII_MAX : 1;
+  if (count <= 0 || count > 1 << 24) throw new CommandError("rd", `invalid count request: ${count}`);
+  const type = o.ascii ? "ascii" : `${o.size}-bit ${o.physical ? "PHYSADDR" : o.user ? "UVADDR" : "KVADDR"}`;
+  const memtype: Memtype = o.physical ? "physical" : o.user ? "user virtual" : "kernel virtual";
+  const space: "physical" | AddressSpace = o.physical ? "physical" : o.user ? taskUserSpace(ctx.prog, currentTask(ctx)) : ctx.prog.kernel;
+  const result: RdResult = { address: addr, bytes: new Uint8Array(0), memtype, ascii: o.ascii, size: o.size, asciiColumn: !o.symbolic && !o.noAscii && o.decimal === undefined, ...(o.decimal ? { decimal: o.decimal } : {}) };
+
+  if (o.ascii) {
+    // Read up to the first NUL, a page at a time.
+    let text = new Uint8Array(0);
+    let failure: string | undefined;
+    for (let got = 0; got < count; ) {
+      const n = Math.min(count - got, 4096 - Number((addr + BigInt(got)) & 0xfffn));
+      const r = readPrefix(ctx, addr + BigInt(got), n, space);
+      const merged = new Uint8Array(text.length + r.bytes.length);
+      merged.set(text);
+      merged.set(r.bytes, text.length);
+      text = merged;
+      got += r.bytes.length;
+      if (r.error) {
+        failure = readErrorLine(r.error, r.failedAt!, memtype, type);
+        break;
+      }
+      if (r.bytes.indexOf(0) >= 0) break;
+    }
+    result.bytes = text;
+    // crash prints a string that starts readable and then fails without complaint.
+    if (failure && text.length === 0) result.error = failure;
+    return result;
+  }
+
+  const r = readPrefix(ctx, addr, count * unit, space);
+  result.bytes = r.bytes;
+  if (o.symbolic) {
+    const view = new DataView(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+    result.symbols = Array.from({ length: Math.floor(r.bytes.length / 8) }, (_, i) => symbolizeValue(ctx, view.getBigUint64(i * 8, true)));
+  }
+  if (r.error) result.error = readErrorLine(r.error, r.failedAt!, memtype, type);
+  return result;
+}
+
+export const rdCommand = defineCommand({
   name: "rd",
   summary: "read memory",
   help: `NAME
@@ -103,56 +143,29 @@ DESCRIPTION
     -p     the address is physical.
     -u     the address is in the current task's user space (set PID chooses the task).
     -e     display up to this ending address (instead of a count).`,
-  run(ctx, args) {
-    const { o, rest } = parseRdArgs(args);
-    if (rest.length === 0) throw new CommandError("rd", "address or symbol required");
-    const addr = resolveAddress(ctx, "rd", rest[0]!);
-    const unit = o.size / 8;
-    let count: number;
-    if (rest[1] !== undefined) {
-      if (!/^\d+$/.test(rest[1])) throw new CommandError("rd", `invalid count: ${rest[1]}`);
-      count = Number(rest[1]);
-    } else if (o.end !== undefined) {
-      if (o.end <= addr) throw new CommandError("rd", `invalid ending address: ${o.end.toString(16)}`);
-      count = Math.max(1, Number((o.end - addr) / BigInt(o.ascii ? 1 : unit)));
-    } else count = o.ascii ? ASCII_MAX : 1;
-    if (count <= 0 || count > 1 << 24) throw new CommandError("rd", `invalid count request: ${count}`);
-    const type = o.ascii ? "ascii" : `${o.size}-bit ${o.physical ? "PHYSADDR" : o.user ? "UVADDR" : "KVADDR"}`;
-    const memtype = memtypeOf(o);
-    const space: "physical" | AddressSpace = o.physical ? "physical" : o.user ? taskUserSpace(ctx.prog, currentTask(ctx)) : ctx.prog.kernel;
-
-    if (o.ascii) {
-      // Read up to the first NUL, a page at a time.
-      let text = new Uint8Array(0);
-      let failure: string | undefined;
-      for (let got = 0; got < count; ) {
-        const n = Math.min(count - got, 4096 - Number((addr + BigInt(got)) & 0xfffn));
-        const r = readPrefix(ctx, addr + BigInt(got), n, space);
-        const merged = new Uint8Array(text.length + r.bytes.length);
-        merged.set(text);
-        merged.set(r.bytes, text.length);
-        text = merged;
-        got += r.bytes.length;
-        if (r.error) {
-          failure = readErrorLine(r.error, r.failedAt!, memtype, type);
-          break;
-        }
-        if (r.bytes.indexOf(0) >= 0) break;
-      }
-      return { data: { address: addr, bytes: text }, text: formatAscii(addr, text), errors: failure && text.length === 0 ? [`rd: ${failure}`] : undefined };
-    }
-
-    const r = readPrefix(ctx, addr, count * unit, space);
-    const text = formatMemory(addr, r.bytes, {
-      size: o.size,
-      ascii: !o.symbolic && !o.noAscii && o.decimal === undefined,
-      decimal: o.decimal,
-      symbolize: o.symbolic ? (v) => symbolizeValue(ctx, v) : undefined,
-    });
-    return {
-      data: { address: addr, bytes: r.bytes },
-      text,
-      errors: r.error ? [`rd: ${readErrorLine(r.error, r.failedAt!, memtype, type)}`] : undefined,
+  options: { flags: "adDsSpux", numbers: ["8", "16", "32", "64"], values: "e" },
+  parse(args): RdOptions {
+    const sizes = args.flags.filter((f): f is "8" | "16" | "32" | "64" => ["8", "16", "32", "64"].includes(f));
+    const e = args.value("e");
+    if (args.values("e").length && (!e || !/^(0x)?[0-9a-f]+$/i.test(e))) throw new CommandError("rd", `invalid ending address: ${e ?? ""}`);
+    const o: RdOptions = {
+      size: sizes.length ? (Number(sizes[sizes.length - 1]) as EntrySize) : 64,
+      ascii: args.has("a"),
+      symbolic: args.has("s") || args.has("S"),
+      decimal: args.has("d") ? "signed" : args.has("D") ? "unsigned" : undefined,
+      physical: args.has("p"),
+      user: args.has("u"),
+      noAscii: args.has("x"),
+      ...(e !== undefined ? { end: BigInt("0x" + e.replace(/^0x/i, "")) } : {}),
+      address: args.operands[0] ?? "",
+      count: args.operands[1],
     };
+    if (o.symbolic && o.size !== 64) throw new CommandError("rd", "-s option is only allowed with 64-bit display");
+    if (o.user && o.physical) throw new CommandError("rd", "-u and -p are mutually exclusive");
+    if (args.operands.length === 0) throw new CommandError("rd", "address or symbol required");
+    return o;
   },
-};
+  execute: rd,
+  format: formatRd,
+  errors: (r) => (r.error !== undefined ? [`rd: ${r.error}`] : []),
+});

@@ -8,14 +8,10 @@ import { taskLayout } from "../../kernel/tasks/layout";
 import { taskMemUsage } from "../../kernel/tasks/mem";
 import { forEachVma, type Vma } from "../../kernel/mm/vma";
 import type { Program } from "../../program/program";
-import { CommandError, type Command, type CommandContext } from "../command";
-import { escapeControl as printable } from "../shared/escape";
-import { mkCenter, taskHeader, tasksForArg } from "../fs/files";
-import { currentTask } from "../tasks/set";
-
-const VADDR_PRLEN = 16;
-/** crash's UVADDR_PRLEN on x86_64 (defs.h): user addresses print in 10 columns. */
-const UVADDR_PRLEN = 10;
+import { defineCommand, type CommandContext } from "../command";
+import { currentTask, tasksForArg } from "../shared/task-args";
+import { taskRef, type TaskRef } from "../shared/task-header";
+import { formatVm } from "./vm-format";
 
 export interface VmaRow extends Vma {
   /** The mapped file's path as crash prints it; "" for anonymous memory. */
@@ -24,10 +20,7 @@ export interface VmaRow extends Vma {
   deleted: boolean;
 }
 
-export interface TaskVm {
-  task: bigint;
-  pid: number;
-  comm: string;
+export interface TaskVm extends TaskRef {
   mm: bigint;
   pgd: bigint;
   /** Kilobytes, as crash computes them (pages * PAGESIZE / 1024). */
@@ -36,26 +29,20 @@ export interface TaskVm {
   vmas: VmaRow[];
   /** Where the walk stopped early; the VMAs before it are in `vmas`. */
   problem?: string;
+  /** crash's layout: a blank line before the header (another block, or an error, came before). */
+  blankBefore: boolean;
 }
 
 export interface VmResult {
   tasks: TaskVm[];
-}
-
-export const VM_DATA_HEADER = `${mkCenter("MM", VADDR_PRLEN)}  ${mkCenter("PGD", VADDR_PRLEN)}  ${mkCenter("RSS", 6)}  ${mkCenter("TOTAL_VM", 8)}`;
-export const VMA_HEADER = `${mkCenter("VMA", VADDR_PRLEN)} ${mkCenter("START", UVADDR_PRLEN, true)} ${mkCenter("END", UVADDR_PRLEN, true)}  FLAGS FILE`;
-
-/** PRINT_VMA_DATA: `%s %s %s %6llx %s`. */
-export function formatVmaRow(v: VmaRow): string {
-  const u = (x: bigint): string => x.toString(16).padStart(UVADDR_PRLEN);
-  return `${mkCenter(v.address.toString(16), VADDR_PRLEN)} ${u(v.start)} ${u(v.end)} ${v.flags.toString(16).padStart(6)} ${printable(v.path)}`;
+  errors: string[];
 }
 
 /** vm_area_dump for one task, default display. */
-export function taskVm(prog: Program, task: Task): { data: TaskVm; text: string } {
+export function taskVm(prog: Program, task: Task): TaskVm {
   const pageSize = prog.dump.pageSize;
   const mem = taskMemUsage(prog, taskTable(prog), task);
-  const data: TaskVm = { task: task.address, pid: task.pid, comm: task.comm, mm: mem.mm, pgd: 0n, rssKb: Math.trunc((mem.rss * pageSize) / 1024), totalVmKb: Math.trunc((mem.totalVm * pageSize) / 1024), vmas: [] };
+  const data: TaskVm = { ...taskRef(task), mm: mem.mm, pgd: 0n, rssKb: Math.trunc((mem.rss * pageSize) / 1024), totalVmKb: Math.trunc((mem.totalVm * pageSize) / 1024), vmas: [], blankBefore: false };
   const pgdOff = taskLayout(prog).mmPgd;
   if (mem.mm !== 0n && pgdOff !== undefined) {
     try {
@@ -65,21 +52,14 @@ export function taskVm(prog: Program, task: Task): { data: TaskVm; text: string 
       data.problem = err.message;
     }
   }
-  let text = VM_DATA_HEADER + "\n";
-  text += `${mkCenter(data.mm.toString(16), VADDR_PRLEN)}  ${mkCenter(data.pgd.toString(16), VADDR_PRLEN)}  ${mkCenter(`${data.rssKb}k`, 6)}  ${mkCenter(`${data.totalVmKb}k`, 8)}\n`;
-  if (mem.mm === 0n) return { data, text };
-  text += VMA_HEADER + "\n";
+  if (mem.mm === 0n) return data;
   try {
-    for (const v of forEachVma(prog, mem.mm)) {
-      const row = vmaRow(prog, v);
-      data.vmas.push(row);
-      text += formatVmaRow(row) + "\n";
-    }
+    for (const v of forEachVma(prog, mem.mm)) data.vmas.push(vmaRow(prog, v));
   } catch (err) {
     if (!(err instanceof KdwError)) throw err;
     data.problem = err.message;
   }
-  return { data, text };
+  return data;
 }
 
 /** The file of a VMA named as crash names it: get_pathname(f_path.dentry, full, f_path.mnt). */
@@ -95,7 +75,30 @@ function vmaRow(prog: Program, v: Vma): VmaRow {
   return row;
 }
 
-export const vmCommand: Command = {
+function vm(ctx: CommandContext, words: readonly string[], only?: readonly Task[]): VmResult {
+  const result: VmResult = { tasks: [], errors: [] };
+  let blocks = 0;
+  const dump = (task: Task): void => {
+    ctx.interrupt?.();
+    const one = taskVm(ctx.prog, task);
+    result.tasks.push({ ...one, blankBefore: blocks++ > 0 });
+    if (one.problem) result.errors.push(`vm: PID ${task.pid}: ${one.problem}`);
+  };
+  if (only) only.forEach(dump);
+  else if (words.length === 0) dump(currentTask(ctx));
+  for (const word of words) {
+    const sel = tasksForArg(ctx.prog, word);
+    if (!sel) {
+      blocks++;
+      result.errors.push(`vm: invalid task or pid value: ${word}`);
+      continue;
+    }
+    sel.tasks.forEach(dump);
+  }
+  return result;
+}
+
+export const vmCommand = defineCommand({
   name: "vm",
   summary: "virtual memory",
   help: `NAME
@@ -114,28 +117,10 @@ DESCRIPTION
   a hexadecimal address selects that task_struct. On Linux 6.1 and later the areas are read from the
   mm's maple tree, before it from the mmap list. A mapped file that was deleted keeps its last name (the
   structured result marks it deleted).`,
-  run(ctx: CommandContext, args: string[]) {
-    for (const a of args) if (a.startsWith("-")) throw new CommandError("vm", `unsupported option: ${a} (usage: vm [pid | taskp] ...)`);
-    const result: VmResult = { tasks: [] };
-    const errors: string[] = [];
-    let text = "";
-    let subsequent = 0;
-    const dump = (task: Task): void => {
-      const one = taskVm(ctx.prog, task);
-      result.tasks.push(one.data);
-      text += taskHeader(task, subsequent++ > 0) + one.text;
-      if (one.data.problem) errors.push(`vm: PID ${task.pid}: ${one.data.problem}`);
-    };
-    if (args.length === 0) dump(currentTask(ctx));
-    for (const arg of args) {
-      const sel = tasksForArg(ctx.prog, arg);
-      if (!sel) {
-        subsequent++;
-        errors.push(`vm: invalid task or pid value: ${arg}`);
-        continue;
-      }
-      sel.tasks.forEach(dump);
-    }
-    return { data: result, text, errors };
-  },
-};
+  options: { invalid: (o) => `unsupported option: ${o} (usage: vm [pid | taskp] ...)` },
+  parse: (args) => args.operands,
+  execute: vm,
+  format: formatVm,
+  errors: (r) => r.errors,
+  perTask: true,
+});

@@ -5,48 +5,39 @@ import { PageNotPresentError, decodePteFlags, type PageTableEntryRecord, type Pa
 import { KdwError } from "../../io/errors";
 import type { Task } from "../../kernel/tasks/tasks";
 import { taskUserSpace } from "../../kernel/tasks/user";
-import { CommandError, type Command, type CommandContext } from "../command";
-import { pageHeader, pageLine, structPageOfPhys } from "./kmem";
-import { currentTask, resolveTaskArg } from "../tasks/set";
+import { CommandError, defineCommand, type CommandContext } from "../command";
+import { parseCpuList } from "../shared/cpu-list";
+import { memMapPage, paddrWidth, structPageOfPhys, type MemMapPage } from "../shared/mem-map";
 import { isHexAddress, parseHex, resolveAddress } from "../shared/symbol-args";
-import type { StructPage } from "../../kernel/mm/mm";
-
-/** VADDR_PRLEN and x86_64's UVADDR_PRLEN: the widths of kernel and user addresses in crash's columns. */
-const VADDR_PRLEN = 16;
-const UVADDR_PRLEN = 10;
-const PAGE_SIZE_2M = 0x200000;
-const PAGE_SIZE_1G = 0x40000000;
+import { currentTask, requireTaskArg } from "../shared/task-args";
+import { formatPtov, formatVtop } from "./vtop-format";
 
 export interface VtopResult {
   vaddr: bigint;
   space: "kernel" | "user";
+  /** The address was taken in a task's page tables chosen with -c (crash's user-width column). */
+  taskContext: boolean;
   /** Undefined when not mapped (or not a kernel virtual address). */
   physical?: number;
+  /** -k on an address below the kernel's half. */
   notKernelAddress?: boolean;
+  /** -u on an address no task VMA can hold. */
+  notAccessible?: boolean;
+  /** The kernel's top page table (PGD DIRECTORY) for kernel walks. */
+  topTable?: bigint;
   /** The page-table entries read, top level first (the failing one last when not mapped). */
   levels: PageTableEntryRecord[];
   pageSize?: number;
-  page?: StructPage;
+  /** The page the last entry maps, the entry, its flags by name, and whether it is the (huge) zero page. */
+  pageBase?: number;
+  pte?: bigint;
+  pteFlags?: string[];
+  zeroPage?: boolean;
+  /** The struct page of the physical page, and the width of crash's PHYSICAL column. */
+  page?: MemMapPage;
+  paddrWidth?: number;
   /** What kdw could not show (printed as an error line after the text). */
   error?: string;
-}
-
-const hex = (v: bigint | number) => v.toString(16);
-
-/** x86_64_translate_pte's two lines: entry, page address and flags, each column centred on its header. */
-function translatePte(pte: bigint): string[] {
-  const pteText = hex(pte);
-  const phys = hex(Number(pte & 0x000ffffffffff000n));
-  const len1 = Math.max(pteText.length, 3);
-  const len2 = Math.max(phys.length, 8);
-  return [`${center("PTE", len1)}  ${center("PHYSICAL", len2)}  FLAGS`, `${center(pteText, len1, true)}  ${center(phys, len2, true)}  (${decodePteFlags(pte).join("|")})`];
-}
-
-function center(s: string, width: number, rjust = false): string {
-  const extra = width - s.length;
-  if (extra <= 0) return s;
-  const left = extra % 2 && rjust ? (extra + 1) / 2 : Math.floor(extra / 2);
-  return " ".repeat(left) + s + " ".repeat(extra - left);
 }
 
 /** The physical addresses of the zero page and the huge zero page (crash's IS_ZEROPAGE). */
@@ -83,32 +74,14 @@ function walkOf(space: { translateVerbose(vaddr: bigint): PageWalk }, vaddr: big
   }
 }
 
-/**
- * The lines of the walk itself. Kernel walks start with the top table (PGD DIRECTORY, a virtual address) and
- * its entry (PAGE DIRECTORY); user walks list every level by its physical entry address.
- */
-function walkLines(kernel: boolean, topTable: bigint, walk: Walk, zero: number[]): string[] {
-  const out: string[] = [];
-  walk.levels.forEach((l, i) => {
-    if (kernel && i === 0) out.push(`PGD DIRECTORY: ${hex(topTable)}`, `PAGE DIRECTORY: ${hex(l.value)}`);
-    else out.push(`   ${l.level}: ${hex(l.entryAddr)} => ${hex(l.value)}`);
-  });
-  if (walk.pageBase === undefined || walk.pte === undefined) return out;
-  const isZero = zero.includes(walk.pageBase);
-  if (walk.pageSize === PAGE_SIZE_1G) out.push(`  PAGE: ${hex(walk.pageBase)}  (1GB)`);
-  else if (walk.pageSize === PAGE_SIZE_2M) out.push(`  PAGE: ${hex(walk.pageBase)}  (2MB${!kernel && isZero ? ", ZERO PAGE" : ""})`);
-  else out.push(kernel ? `  PAGE: ${hex(walk.pageBase)}` : `  PAGE: ${hex(walk.pageBase)}  ${isZero ? "(ZERO PAGE)" : ""}`);
-  out.push("", ...translatePte(walk.pte));
-  return out;
-}
-
 interface VtopOptions {
-  user?: boolean;
-  kernel?: boolean;
-  task?: Task;
+  user: boolean;
+  kernel: boolean;
+  taskWord?: string;
+  addresses: string[];
 }
 
-function vtopOne(ctx: CommandContext, vaddr: bigint, o: VtopOptions): { result: VtopResult; lines: string[] } {
+function vtopOne(ctx: CommandContext, vaddr: bigint, o: VtopOptions, task: Task | undefined): VtopResult {
   const as = ctx.addressSpace;
   const layout = as.layout;
   const isKvaddr = vaddr >= layout.pageOffsetBase; // x86_64_is_kvaddr
@@ -117,69 +90,57 @@ function vtopOne(ctx: CommandContext, vaddr: bigint, o: VtopOptions): { result: 
   if (o.user) user = true;
   else if (o.kernel) user = false;
   else if (isKvaddr !== isUvaddr) user = isUvaddr;
-  else throw new CommandError("vtop", `ambiguous address: ${hex(vaddr)}  (requires -u or -k)`);
+  else throw new CommandError("vtop", `ambiguous address: ${vaddr.toString(16)}  (requires -u or -k)`);
 
-  const result: VtopResult = { vaddr, space: user ? "user" : "kernel", levels: [] };
-  const lines: string[] = [];
-  const width = user || o.task ? UVADDR_PRLEN : VADDR_PRLEN;
-  lines.push(`${"VIRTUAL".padEnd(user ? UVADDR_PRLEN : VADDR_PRLEN)}  ${"PHYSICAL".padEnd(VADDR_PRLEN)}`);
-  if (!user && !isKvaddr) {
-    result.notKernelAddress = true;
-    lines.push(`${hex(vaddr).padEnd(8)}  (not a kernel virtual address)`, "");
-    return { result, lines };
-  }
-
-  if (user && !isUvaddr) {
-    // IN_TASK_VMA fails: no task VMA holds a kernel address.
-    lines.push(`${hex(vaddr).padEnd(UVADDR_PRLEN)}  (not accessible)`, "");
-    return { result, lines };
-  }
+  const result: VtopResult = { vaddr, space: user ? "user" : "kernel", taskContext: task !== undefined, levels: [] };
+  if (!user && !isKvaddr) return { ...result, notKernelAddress: true };
+  // IN_TASK_VMA fails: no task VMA holds a kernel address.
+  if (user && !isUvaddr) return { ...result, notAccessible: true };
 
   // The kernel's own tables, or the task's.
   let walk: Walk;
-  let physical: number | undefined;
   if (!user) {
     walk = walkOf(as, vaddr);
     // x86_64_kvtop computes the direct map and the kernel text mapping (x86_64_VTOP) and walks the rest.
     const region = layout.region(vaddr);
-    physical = region === "direct map" || region === "kernel text" ? as.translate(vaddr) : walk.phys;
+    result.physical = region === "direct map" || region === "kernel text" ? as.translate(vaddr) : walk.phys;
+    result.topTable = ctx.prog.hasSymbol("init_top_pgt") ? ctx.prog.symbolAddress("init_top_pgt") : as.ptov(as.pgdPhys);
   } else {
-    const task = o.task ?? currentTask(ctx);
+    const t = task ?? currentTask(ctx);
     let space;
     try {
-      space = taskUserSpace(ctx.prog, task);
+      space = taskUserSpace(ctx.prog, t);
     } catch (err) {
-      if (err instanceof KdwError) throw new CommandError("vtop", `no user address space for task ${hex(task.address)}: ${err.message}`);
+      if (err instanceof KdwError) throw new CommandError("vtop", `no user address space for task ${t.address.toString(16)}: ${err.message}`);
       throw err;
     }
     walk = walkOf(space, vaddr);
-    physical = walk.phys;
+    result.physical = walk.phys;
   }
   result.levels = walk.levels;
-  result.physical = physical;
-  result.pageSize = walk.pageSize;
-  lines.push(`${hex(vaddr).padEnd(width)}  ${physical === undefined ? "(not mapped)" : hex(physical).padEnd(VADDR_PRLEN)}`, "");
-
-  const topTable = ctx.prog.hasSymbol("init_top_pgt") ? ctx.prog.symbolAddress("init_top_pgt") : as.ptov(as.pgdPhys);
-  lines.push(...walkLines(!user, topTable, walk, zeroPages(ctx)));
-  const last = walk.levels[walk.levels.length - 1];
-  if (physical === undefined && last?.level === "PTE" && last.value !== 0n) {
-    // A swap, migration or device entry: crash prints it as SWAP/OFFSET with the swap device's path.
-    result.error = `PTE ${hex(last.value)} is not present (a swap or migration entry): kdw does not decode swap entries`;
+  if (walk.pageSize !== undefined) result.pageSize = walk.pageSize;
+  if (walk.pageBase !== undefined && walk.pte !== undefined) {
+    result.pageBase = walk.pageBase;
+    result.pte = walk.pte;
+    result.pteFlags = decodePteFlags(walk.pte);
+    result.zeroPage = zeroPages(ctx).includes(walk.pageBase);
   }
-  // crash lists the task's VMA holding a user address here (vm_area_dump): kdw has no VMA walker yet.
-  lines.push("");
-  if (physical !== undefined) {
-    const page = structPageOfPhys(ctx, physical);
+  const last = walk.levels[walk.levels.length - 1];
+  if (result.physical === undefined && last?.level === "PTE" && last.value !== 0n) {
+    // A swap, migration or device entry: crash prints it as SWAP/OFFSET with the swap device's path.
+    result.error = `PTE ${last.value.toString(16)} is not present (a swap or migration entry): kdw does not decode swap entries`;
+  }
+  if (result.physical !== undefined) {
+    const page = structPageOfPhys(ctx, result.physical);
     if (page) {
-      result.page = page;
-      lines.push(pageHeader(ctx), pageLine(ctx, page));
+      result.page = memMapPage(ctx, page);
+      result.paddrWidth = paddrWidth(ctx);
     }
   }
-  return { result, lines };
+  return result;
 }
 
-export const vtopCommand: Command = {
+export const vtopCommand = defineCommand({
   name: "vtop",
   summary: "virtual to physical",
   help: `NAME
@@ -202,41 +163,25 @@ DESCRIPTION
   An address below the end of user space is a user address, one in the kernel's half a kernel address.
   Like crash, the direct map and the kernel text mapping are translated arithmetically (the walk is still
   shown). Unlike crash, kdw does not list the VMA that holds a user address.`,
-  run(ctx, args) {
-    const o: VtopOptions = {};
-    const addrs: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === "-c") {
-        const v = args[++i];
-        const task = v === undefined ? undefined : resolveTaskArg(ctx.prog, v);
-        if (!task) throw new CommandError("vtop", `invalid task or pid value: ${v ?? ""}`);
-        o.task = task;
-      } else if (/^-[uk]+$/.test(a)) {
-        if (a.includes("u")) o.user = true;
-        if (a.includes("k")) o.kernel = true;
-      } else if (a.startsWith("-")) throw new CommandError("vtop", `invalid option: ${a}`);
-      else addrs.push(a);
-    }
-    if (addrs.length === 0) throw new CommandError("vtop", "address required: vtop [-c [pid | taskp]] [-u|-k] address ...");
+  options: { flags: "uk", values: "c" },
+  parse(args): VtopOptions {
+    const o: VtopOptions = { user: args.has("u"), kernel: args.has("k"), taskWord: args.value("c"), addresses: [...args.operands] };
+    if (o.addresses.length === 0) throw new CommandError("vtop", "address required: vtop [-c [pid | taskp]] [-u|-k] address ...");
     if (o.user && o.kernel) throw new CommandError("vtop", "-u and -k options are mutually exclusive");
-    const results: VtopResult[] = [];
-    const errors: string[] = [];
-    const blocks: string[] = [];
-    for (const a of addrs) {
-      const vaddr = isHexAddress(a) ? parseHex(a) : resolveAddress(ctx, "vtop", a);
-      const { result, lines } = vtopOne(ctx, vaddr, o);
-      results.push(result);
-      blocks.push(lines.join("\n"));
-      if (result.error) errors.push(`vtop: ${result.error}`);
-    }
-    return { data: results, text: blocks.join("\n\n") + "\n", errors };
+    return o;
   },
-};
+  execute(ctx, o, tasks): VtopResult[] {
+    const task = tasks?.[0] ?? (o.taskWord !== undefined ? requireTaskArg(ctx.prog, "vtop", o.taskWord) : undefined);
+    return o.addresses.map((a) => vtopOne(ctx, isHexAddress(a) ? parseHex(a) : resolveAddress(ctx, "vtop", a), o, task));
+  },
+  format: formatVtop,
+  errors: (results) => results.flatMap((r) => (r.error !== undefined ? [`vtop: ${r.error}`] : [])),
+  perTask: true,
+});
 
 // ---- ptov ----
 
-export type PtovResult = { physical: number; virtual: bigint } | { perCpuOffset: bigint; cpus: { cpu: number; virtual: bigint }[] };
+export type PtovResult = { physical: number; virtual: bigint } | { perCpuOffset: bigint; cpuColumn: number; cpus: { cpu: number; virtual: bigint }[] };
 
 /** nr_cpu_ids, else the CPUs the dump has registers for. */
 function cpuCount(ctx: CommandContext): number {
@@ -251,22 +196,23 @@ function cpuCount(ctx: CommandContext): number {
   return Math.max(1, ctx.prog.dump.cpus.length);
 }
 
-/** crash's make_cpumask: "a"/"all", or a list of CPUs and ranges ("0,2-3"). */
-function parseCpuSpec(spec: string, ncpus: number): number[] {
-  if (spec === "a" || spec === "all") return Array.from({ length: ncpus }, (_, i) => i);
-  const out = new Set<number>();
-  for (const part of spec.split(",")) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) throw new CommandError("ptov", `invalid cpu specification: ${spec}`);
-    const lo = Number(m[1]);
-    const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (hi < lo || hi >= ncpus) throw new CommandError("ptov", `invalid cpu specification: ${spec}`);
-    for (let c = lo; c <= hi; c++) out.add(c);
+function ptovOne(ctx: CommandContext, arg: string): PtovResult {
+  const colon = arg.indexOf(":");
+  const num = colon >= 0 ? arg.slice(0, colon) : arg;
+  if (!isHexAddress(num)) throw new CommandError("ptov", `invalid physical address: ${num}`);
+  const value = parseHex(num);
+  if (colon >= 0) {
+    const ncpus = cpuCount(ctx);
+    const spec = arg.slice(colon + 1);
+    const cpus = spec === "" ? [currentTask(ctx).cpu] : parseCpuList("ptov", spec, ncpus);
+    return { perCpuOffset: value, cpuColumn: `[${ncpus - 1}]`.length + 2, cpus: cpus.map((cpu) => ({ cpu, virtual: (value + ctx.prog.perCpuOffset(cpu)) & 0xffffffffffffffffn })) };
   }
-  return [...out].sort((a, b) => a - b);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new CommandError("ptov", `invalid physical address: ${num}`);
+  const physical = Number(value);
+  return { physical, virtual: ctx.addressSpace.ptov(physical) };
 }
 
-export const ptovCommand: Command = {
+export const ptovCommand = defineCommand({
   name: "ptov",
   summary: "physical to virtual",
   help: `NAME
@@ -280,31 +226,11 @@ DESCRIPTION
   Shows the direct-map (kernel virtual) address of each physical address. With offset:cpuspec, adds the
   offset to each CPU's per-CPU base (__per_cpu_offset); cpuspec is a CPU list such as 0,2-3, "a" for all
   CPUs, or empty for the current task's CPU.`,
-  run(ctx, args) {
-    if (args.length === 0) throw new CommandError("ptov", "address required: ptov [address | offset:cpuspec] ...");
-    const data: PtovResult[] = [];
-    const blocks: string[] = [];
-    for (const arg of args) {
-      const colon = arg.indexOf(":");
-      const num = colon >= 0 ? arg.slice(0, colon) : arg;
-      if (!isHexAddress(num)) throw new CommandError("ptov", `invalid physical address: ${num}`);
-      const value = parseHex(num);
-      if (colon >= 0) {
-        const ncpus = cpuCount(ctx);
-        const spec = arg.slice(colon + 1);
-        const cpus = spec === "" ? [currentTask(ctx).cpu] : parseCpuSpec(spec, ncpus);
-        const len = `[${ncpus - 1}]`.length + 2;
-        const rows = cpus.map((cpu) => ({ cpu, virtual: (value + ctx.prog.perCpuOffset(cpu)) & 0xffffffffffffffffn }));
-        data.push({ perCpuOffset: value, cpus: rows });
-        blocks.push([`PER-CPU OFFSET: ${hex(value)}`, `  ${"CPU".padEnd(len)}  ${"VIRTUAL".padEnd(VADDR_PRLEN)}`, ...rows.map((r) => `  ${`[${r.cpu}]`.padEnd(len)}${hex(r.virtual)}`)].join("\n"));
-      } else {
-        if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new CommandError("ptov", `invalid physical address: ${num}`);
-        const physical = Number(value);
-        const virtual = ctx.addressSpace.ptov(physical);
-        data.push({ physical, virtual });
-        blocks.push(`${"VIRTUAL".padEnd(VADDR_PRLEN)}  ${"PHYSICAL".padEnd(VADDR_PRLEN)}\n${hex(virtual).padEnd(VADDR_PRLEN)}  ${hex(physical).padEnd(VADDR_PRLEN)}`);
-      }
-    }
-    return { data, text: blocks.join("\n\n") + "\n" };
+  options: { raw: true },
+  parse(args): string[] {
+    if (args.operands.length === 0) throw new CommandError("ptov", "address required: ptov [address | offset:cpuspec] ...");
+    return [...args.operands];
   },
-};
+  execute: (ctx, words): PtovResult[] => words.map((w) => ptovOne(ctx, w)),
+  format: formatPtov,
+});

@@ -4,15 +4,15 @@
 // module's own symbol table is readable, until `mod -s`/`mod -S` load the module's object file
 // (mod-load.ts); then it is the file's name.
 // Like crash, `mod` shows only what the list holds; a module that unlinked itself is for the detectors
-// (kernel/modules-tree.ts) and for `mod -s NAME`, which finds it in the module address tree.
+// (kernel/modules/tree.ts) and for `mod -s NAME`, which finds it in the module address tree.
 import { KdwError } from "../../io/errors";
 import { moduleKallsymsHeader, moduleLayout, moduleList, moduleTaintString, type KernelModule } from "../../kernel/modules/modules";
 import type { Program } from "../../program/program";
-import { CommandError, splitOptions, type Command, type CommandContext } from "../command";
+import { CommandError, defineCommand, type CommandContext } from "../command";
+import type { ParsedArgs } from "../options";
 import { escapeControl as printable } from "../shared/escape";
+import { formatMod, modListWidths, type ModListWidths } from "./mod-format";
 import { loadAllModules, loadOneModule, unloadModule, type ModLoadResult } from "./mod-load";
-
-const VADDR_PRLEN = 16;
 
 export interface ModRow {
   module: bigint;
@@ -35,6 +35,7 @@ export interface ModTaintRow {
 }
 
 export interface ModResult {
+  mode: "list" | "taints" | "load" | "unload";
   rows: ModRow[];
   /** mod -t: the tainted modules (empty: "no tainted modules"). */
   tainted?: ModTaintRow[];
@@ -42,14 +43,13 @@ export interface ModResult {
   problems: string[];
   /** mod -s / -S: what was loaded (or refused), per module. */
   loaded?: ModLoadResult[];
-}
-
-/** mkstring(..., CENTER|LJUST): centred, the odd space on the right. */
-function center(s: string, width: number): string {
-  const extra = width - s.length;
-  if (extra <= 0) return s;
-  const left = Math.floor(extra / 2);
-  return " ".repeat(left) + s + " ".repeat(extra - left);
+  /** No module on the list (crash: "no modules installed"). */
+  none: boolean;
+  /** The base column is TEXT_BASE (6.4+ split module memory) rather than BASE. */
+  textBase: boolean;
+  /** crash sizes NAME and SIZE over every installed module, also when it prints one row. */
+  widths: ModListWidths;
+  errors: string[];
 }
 
 /** crash's MOD_KALLSYMS: the module carries a kallsyms table whose symtab lies in its own memory. */
@@ -63,44 +63,94 @@ function hasKallsyms(prog: Program, m: KernelModule): boolean {
   }
 }
 
-/**
- * crash's module table. `widthRows` sets the NAME and SIZE widths (crash sizes them over every installed
- * module, also when it prints one row); `header` false continues a table (mod -S after its first row).
- */
-export function formatModList(rows: readonly ModRow[], textBase: boolean, widthRows: readonly ModRow[] = rows, header = true): string {
-  const nameW = Math.max(0, ...widthRows.map((r) => printable(r.name).length));
-  const sizeW = Math.max(0, ...widthRows.map((r) => String(r.size).length));
-  const lines = header ? [`${center("MODULE", VADDR_PRLEN)}  ${"NAME".padEnd(nameW)}  ${center(textBase ? "TEXT_BASE" : "BASE", VADDR_PRLEN)}  ${"SIZE".padStart(sizeW)}  OBJECT FILE`] : [];
-  for (const r of rows) {
-    // do_module_cmd: "%s %s" with the namelist and "" (no remote file): the name, then one space.
-    const obj = r.objectFile !== undefined ? `${printable(r.objectFile)} ` : "(not loaded)" + (r.kallsyms ? "  [CONFIG_KALLSYMS]" : "");
-    lines.push(`${r.module.toString(16).padStart(VADDR_PRLEN)}  ${printable(r.name).padEnd(nameW)}  ${r.base.toString(16).padStart(VADDR_PRLEN)}  ${String(r.size).padStart(sizeW)}  ${obj}`);
-  }
-  return lines.join("\n") + "\n";
-}
-
-export function formatModTaints(rows: readonly ModTaintRow[]): string {
-  if (rows.length === 0) return "no tainted modules\n";
-  const nameW = Math.max(...rows.map((r) => printable(r.name).length));
-  return [`${"NAME".padEnd(nameW)}  TAINTS`, ...rows.map((r) => `${printable(r.name).padEnd(nameW)}  ${printable(r.letters)}`)].join("\n") + "\n";
-}
-
 /** The row of one module; its OBJECT FILE from the session's loaded debuginfo. */
 function modRow(ctx: CommandContext, m: KernelModule, onList = true): ModRow {
   const objectFile = ctx.moduleDebuginfo?.get(m.address)?.file;
   return { module: m.address, name: m.name, base: m.base, size: m.size, objectFile, kallsyms: hasKallsyms(ctx.prog, m), ...(onList ? {} : { onList }) };
 }
 
-/** The note after mod -s/-S rows for a module that is not on the list (see the help). */
-function offListNote(name: string): string {
-  return `NOTE: ${printable(name)} is not on the kernel's module list: found in the module address tree (mod_tree)\n`;
-}
-
 function byBase(a: KernelModule, b: KernelModule): number {
   return a.base < b.base ? -1 : a.base > b.base ? 1 : 0;
 }
 
-export const modCommand: Command = {
+type ModMode = { kind: "list" } | { kind: "taints" } | { kind: "load"; ref: string; file?: string } | { kind: "loadAll"; dir?: string } | { kind: "unload"; ref: string } | { kind: "unloadAll" };
+
+interface ModOptions {
+  mode: ModMode;
+  force: boolean;
+}
+
+function parseMod(args: ParsedArgs<typeof MOD_OPTIONS>): ModOptions {
+  for (const f of args.flags) if ("rRog".includes(f)) throw new CommandError("mod", `-${f}: not supported by kdw`);
+  const modes: string[] = [...(["t", "S", "D"] as const).filter((f) => args.has(f)), ...(["s", "d"] as const).filter((f) => args.value(f) !== undefined)];
+  if (modes.length > 1) throw new CommandError("mod", `-${modes.join(", -")}: only one of -t, -s, -S, -d, -D`);
+  const m = modes[0];
+  const maxOperands = m === "s" || m === "S" ? 1 : 0;
+  if (args.operands.length > maxOperands) throw new CommandError("mod", `unexpected argument: ${printable(args.operands[maxOperands]!)}`);
+  const operand = args.operands[0];
+  const mode: ModMode =
+    m === "t"
+      ? { kind: "taints" }
+      : m === "s"
+        ? { kind: "load", ref: args.value("s")!, ...(operand !== undefined ? { file: operand } : {}) }
+        : m === "S"
+          ? { kind: "loadAll", ...(operand !== undefined ? { dir: operand } : {}) }
+          : m === "d"
+            ? { kind: "unload", ref: args.value("d")! }
+            : m === "D"
+              ? { kind: "unloadAll" }
+              : { kind: "list" };
+  return { mode, force: args.has("--force") || args.has("f") };
+}
+
+function mod(ctx: CommandContext, o: ModOptions): ModResult {
+  const prog = ctx.prog;
+  const list = moduleList(prog);
+  const problems = list.problems.map((p) => p.message);
+  const sorted = [...list.modules].sort(byBase);
+  const listRows = sorted.map((m) => modRow(ctx, m));
+  const result: ModResult = {
+    mode: "list",
+    rows: [],
+    problems,
+    none: list.modules.length === 0 && problems.length === 0,
+    textBase: moduleLayout(prog).regions[0]?.name === "MOD_TEXT",
+    widths: modListWidths(listRows),
+    errors: problems.map((p) => `mod: ${p}`),
+  };
+  const mode = o.mode;
+  if (result.none && mode.kind !== "load" && mode.kind !== "loadAll") return { ...result, errors: [] };
+  switch (mode.kind) {
+    case "taints":
+      return { ...result, mode: "taints", tainted: sorted.filter((m) => m.taints !== 0n).map((m) => ({ name: m.name, taints: m.taints, letters: moduleTaintString(prog, m.taints) })) };
+    case "unload":
+      unloadModule(ctx, mode.ref);
+      return { ...result, mode: "unload" };
+    case "unloadAll":
+      ctx.moduleDebuginfo?.clear();
+      return { ...result, mode: "unload" };
+    case "load": {
+      const { result: loaded, module } = loadOneModule(ctx, mode.ref, mode.file, o.force);
+      const row = modRow(ctx, module, loaded.onList);
+      if (loaded.forced) result.errors.push(`WARNING: ${printable(loaded.file ?? "")}: loaded in spite of a mismatch: ${printable(loaded.forced)}`);
+      return { ...result, mode: "load", rows: [row], loaded: [loaded], widths: modListWidths(loaded.onList ? listRows : [...listRows, row]) };
+    }
+    case "loadAll": {
+      const { results, errors: loadErrors, modules } = loadAllModules(ctx, mode.dir, o.force);
+      result.errors.push(...loadErrors);
+      const byAddress = new Map(modules.map((m) => [m.address, m]));
+      const rows = results.filter((r) => r.loaded).map((r) => modRow(ctx, byAddress.get(r.module)!, r.onList));
+      for (const r of results) if (r.forced) result.errors.push(`WARNING: ${printable(r.file ?? "")}: loaded in spite of a mismatch: ${printable(r.forced)}`);
+      return { ...result, mode: "load", rows, loaded: results, widths: modListWidths([...listRows, ...rows.filter((r) => r.onList === false)]) };
+    }
+    case "list":
+      return { ...result, rows: listRows };
+  }
+}
+
+const MOD_OPTIONS = { flags: "tSDfrRog", values: "sd", words: ["--force"] } as const;
+
+export const modCommand = defineCommand({
   name: "mod",
   summary: "module information and loading of module debuginfo",
   help: `NAME
@@ -144,64 +194,9 @@ DESCRIPTION
   so that the table stays crash's; the plain list is left as crash prints it because it is the list the
   kernel keeps, and the detectors compare it with mod_tree and sysfs.
   crash's -r, -R, -o and -g are not supported.`,
-  run(ctx, args) {
-    let force = args.includes("--force");
-    const rest = args.filter((a) => a !== "--force");
-    let opts;
-    try {
-      opts = splitOptions(rest, ["s", "d"]);
-    } catch (err) {
-      throw new CommandError("mod", (err as Error).message);
-    }
-    for (const f of opts.flags) {
-      if ("rRog".includes(f) && f.length === 1) throw new CommandError("mod", `-${f}: not supported by kdw`);
-      if (!"tSDf".includes(f) || f.length !== 1) throw new CommandError("mod", `invalid option: -${f}`);
-    }
-    force ||= opts.flags.has("f");
-    const modes = ["t", "S", "D"].filter((f) => opts.flags.has(f)).concat(["s", "d"].filter((f) => opts.values.has(f)));
-    if (modes.length > 1) throw new CommandError("mod", `-${modes.join(", -")}: only one of -t, -s, -S, -d, -D`);
-    const mode = modes[0];
-    const maxRest = mode === "s" || mode === "S" ? 1 : 0;
-    if (opts.rest.length > maxRest) throw new CommandError("mod", `unexpected argument: ${printable(opts.rest[maxRest]!)}`);
-    const prog = ctx.prog;
-    const list = moduleList(prog);
-    const problems = list.problems.map((p) => p.message);
-    const errors = problems.map((p) => `mod: ${p}`);
-    if (list.modules.length === 0 && problems.length === 0 && mode !== "s" && mode !== "S") return { data: { rows: [], problems } satisfies ModResult, text: "no modules installed\n" };
-    const sorted = [...list.modules].sort(byBase);
-    const textBase = moduleLayout(prog).regions[0]?.name === "MOD_TEXT";
-    if (mode === "t") {
-      const tainted = sorted.filter((m) => m.taints !== 0n).map((m) => ({ name: m.name, taints: m.taints, letters: moduleTaintString(prog, m.taints) }));
-      return { data: { rows: [], tainted, problems } satisfies ModResult, text: formatModTaints(tainted), errors };
-    }
-    if (mode === "d") {
-      unloadModule(ctx, opts.values.get("d")!);
-      return { data: { rows: [], problems } satisfies ModResult, text: "", errors };
-    }
-    if (mode === "D") {
-      ctx.moduleDebuginfo?.clear();
-      return { data: { rows: [], problems } satisfies ModResult, text: "", errors };
-    }
-    const listRows = sorted.map((m) => modRow(ctx, m));
-    if (mode === "s") {
-      const { result, module } = loadOneModule(ctx, opts.values.get("s")!, opts.rest[0], force);
-      const row = modRow(ctx, module, result.onList);
-      const widthRows = result.onList ? listRows : [...listRows, row];
-      const text = formatModList([row], textBase, widthRows) + (result.onList ? "" : offListNote(module.name));
-      if (result.forced) errors.push(`WARNING: ${printable(result.file ?? "")}: loaded in spite of a mismatch: ${printable(result.forced)}`);
-      return { data: { rows: [row], problems, loaded: [result] } satisfies ModResult, text, errors };
-    }
-    if (mode === "S") {
-      const { results, errors: loadErrors, modules } = loadAllModules(ctx, opts.rest[0], force);
-      errors.push(...loadErrors);
-      const byAddress = new Map(modules.map((m) => [m.address, m]));
-      const rows = results.filter((r) => r.loaded).map((r) => modRow(ctx, byAddress.get(r.module)!, r.onList));
-      const widthRows = [...listRows, ...rows.filter((r) => r.onList === false)];
-      let text = rows.length ? formatModList(rows, textBase, widthRows) : "";
-      for (const r of rows) if (r.onList === false) text += offListNote(r.name);
-      for (const r of results) if (r.forced) errors.push(`WARNING: ${printable(r.file ?? "")}: loaded in spite of a mismatch: ${printable(r.forced)}`);
-      return { data: { rows, problems, loaded: results } satisfies ModResult, text, errors };
-    }
-    return { data: { rows: listRows, problems } satisfies ModResult, text: formatModList(listRows, textBase), errors };
-  },
-};
+  options: MOD_OPTIONS,
+  parse: parseMod,
+  execute: mod,
+  format: formatMod,
+  errors: (r) => r.errors,
+});

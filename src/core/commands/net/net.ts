@@ -2,136 +2,79 @@
 // their IPv4 and IPv6 addresses (show_net_devices_v3), the open sockets of tasks (-s: dump_sockets,
 // sym_socket_dump, get_sock_info), and -N (a 32-bit value as a dotted quad).
 import { netDevices, taskNetNamespace, type NetDevice } from "../../kernel/net/net";
-import { AF_INET, AF_INET6, taskSockets, type TaskSocket } from "../../kernel/net/sockets";
-import { tasksByPid, taskTable, type Task } from "../../kernel/tasks/tasks";
-import type { Program } from "../../program/program";
-import { CommandError, splitOptions, type Command, type CommandContext } from "../command";
-import { escapeControl as printable } from "../shared/escape";
-import { formatTaskHeader } from "../tasks/ps-format";
-import { currentTask, resolveTaskArg } from "../tasks/set";
-
-const VADDR_PRLEN = 16;
-export const SOCKET_HEADER = "FD      SOCKET            SOCK       FAMILY:TYPE SOURCE-PORT DESTINATION-PORT";
+import { taskSockets, type TaskSocket } from "../../kernel/net/sockets";
+import type { Task } from "../../kernel/tasks/tasks";
+import { CommandError, defineCommand, type CommandContext } from "../command";
+import { currentTask, requireTaskArg, tasksForArg } from "../shared/task-args";
+import { taskRef, type TaskRef } from "../shared/task-header";
+import { formatNet } from "./net-format";
 
 export interface NetDevicesResult {
   devices: NetDevice[];
   problems: string[];
 }
 
+export interface NetTaskSockets extends TaskRef {
+  sockets: TaskSocket[];
+  /** crash's layout: a blank line before the header (another block, or an error, came before). */
+  blankBefore: boolean;
+}
+
 export interface NetSocketsResult {
-  tasks: { pid: number; task: bigint; comm: string; sockets: TaskSocket[] }[];
+  tasks: NetTaskSockets[];
   problems: string[];
+  /** Error lines, in the order met: sockets that could not be read, arguments that named no task. */
+  errors: string[];
 }
 
-/** net.c get_sock_info's family names (glibc's AF_* numbers). */
-const FAMILIES: Readonly<Record<number, string>> = {
-  0: "UNSPEC",
-  1: "UNIX",
-  2: "INET",
-  3: "AX25",
-  4: "IPX",
-  5: "APPLETALK",
-  6: "NETROM",
-  7: "BRIDGE",
-  8: "ATMPVC",
-  9: "X25",
-  10: "INET6",
-  11: "ROSE",
-  12: "DECnet",
-  13: "NETBEUI",
-  14: "SECURITY/KEY",
-  16: "NETLINK/ROUTE",
-  17: "PACKET",
-  18: "ASH",
-  19: "ECONET",
-  20: "ATMSVC",
-  22: "SNA",
-  23: "IRDA",
-  24: "PPPOX",
-};
+export type NetResult = ({ kind: "devices" } & NetDevicesResult) | ({ kind: "sockets" } & NetSocketsResult) | { kind: "dottedQuad"; value: bigint };
 
-/** Socket types; crash prints DGRAM with a trailing space. */
-const TYPES: Readonly<Record<number, string>> = { 1: "STREAM", 2: "DGRAM ", 3: "RAW", 4: "RDM", 5: "SEQPACKET", 10: "PACKET" };
+type NetOptions = { mode: "devices"; namespaceOf?: string; current: boolean } | { mode: "sockets"; words: string[] } | { mode: "dottedQuad"; value: bigint };
 
-/** mkstring(..., CENTER): centred, the odd space on the right. */
-function center(s: string, width: number): string {
-  const extra = width - s.length;
-  if (extra <= 0) return s;
-  const left = Math.floor(extra / 2);
-  return " ".repeat(left) + s + " ".repeat(extra - left);
-}
+const USAGE = "usage: net [-n [pid | taskp]] [-s [pid | taskp] ...] [-N value]";
 
-/** dump_in6_addr_port: the eight groups uncompressed, then "-port". */
-function in6AddrPort(words: readonly number[], port: number): string {
-  return `${words.map((w) => w.toString(16)).join(":")}-${port}`;
-}
-
-/** get_sock_info's text: FAMILY:TYPE, then for INET and INET6 the source and destination address-port. */
-export function formatSockInfo(s: TaskSocket): string {
-  let out = `${FAMILIES[s.family] ?? String(s.family)}:${TYPES[s.type] ?? String(s.type)} `;
-  if (s.family === AF_INET) out += ` ${s.sourceAddress ?? "0.0.0.0"}-${s.sourcePort} ${s.destinationAddress ?? "0.0.0.0"}-${s.destinationPort}`;
-  else if (s.family === AF_INET6) {
-    if (!s.sourceIpv6Words || !s.destinationIpv6Words) out += "(cannot get IPv6 addresses)";
-    else {
-      const src = in6AddrPort(s.sourceIpv6Words, s.sourcePort);
-      out += `${src.padStart(12)} ${center(in6AddrPort(s.destinationIpv6Words, s.destinationPort), src.length)}`;
-    }
-  }
-  return out;
-}
-
-export function formatSocketRow(s: TaskSocket): string {
-  return `${String(s.fd).padStart(2)} ${s.socket.toString(16).padStart(VADDR_PRLEN)} ${s.sock.toString(16).padStart(VADDR_PRLEN)} ${formatSockInfo(s)}`;
-}
-
-export function formatNetDevices(devices: readonly NetDevice[]): string {
-  const lines = [`${center("NET_DEVICE", VADDR_PRLEN)}  NAME       IP ADDRESS(ES)`];
-  for (const d of devices) lines.push(`${d.address.toString(16).padStart(VADDR_PRLEN)}  ${printable(d.name).padEnd(10)} ${[...d.ipv4, ...d.ipv6].join(", ")}`);
-  return lines.join("\n") + "\n";
-}
-
-/** str_to_context for net -s: every task with a decimal pid (pid 0: one per CPU), else a task address. */
-function tasksOf(prog: Program, arg: string): Task[] {
-  if (/^\d+$/.test(arg)) {
-    const byPid = tasksByPid(taskTable(prog), Number(arg));
-    if (byPid.length) return byPid;
-  }
-  const t = resolveTaskArg(prog, arg);
-  return t ? [t] : [];
-}
-
-function showSockets(ctx: CommandContext, targets: string[]): { data: NetSocketsResult; text: string; errors: string[] } {
-  const prog = ctx.prog;
-  const data: NetSocketsResult = { tasks: [], problems: [] };
-  const errors: string[] = [];
-  let text = "";
-  let subsequent = 0;
+function sockets(ctx: CommandContext, words: readonly string[], only?: readonly Task[]): NetSocketsResult {
+  const data: NetSocketsResult = { tasks: [], problems: [], errors: [] };
+  let blocks = 0;
   const one = (task: Task): void => {
-    text += (subsequent++ ? "\n" : "") + formatTaskHeader(task) + "\n";
-    const { sockets, problems } = taskSockets(prog, task.address);
-    data.tasks.push({ pid: task.pid, task: task.address, comm: task.comm, sockets });
+    ctx.interrupt?.();
+    const { sockets, problems } = taskSockets(ctx.prog, task.address);
+    data.tasks.push({ ...taskRef(task), sockets, blankBefore: blocks++ > 0 });
     for (const p of problems) {
       data.problems.push(p.message);
-      errors.push(`net: ${p.message}`);
+      data.errors.push(`net: ${p.message}`);
     }
-    if (sockets.length === 0) text += "No open sockets.\n";
-    else text += [SOCKET_HEADER, ...sockets.map(formatSocketRow)].join("\n") + "\n";
   };
-  if (targets.length === 0) one(currentTask(ctx));
-  for (const arg of targets) {
-    const tasks = tasksOf(prog, arg);
+  if (only) only.forEach(one);
+  else if (words.length === 0) one(currentTask(ctx));
+  for (const word of words) {
+    const tasks = tasksForArg(ctx.prog, word)?.tasks ?? [];
     if (tasks.length === 0) {
       // crash prints this as an INFO message in the output stream and goes on with the next argument.
-      errors.push(`net: invalid task or pid value: ${arg}`);
-      subsequent++;
+      data.errors.push(`net: invalid task or pid value: ${word}`);
+      blocks++;
       continue;
     }
     tasks.forEach(one);
   }
-  return { data, text, errors };
+  return data;
 }
 
-export const netCommand: Command = {
+function execute(ctx: CommandContext, o: NetOptions, only?: readonly Task[]): NetResult {
+  // foreach net: the sockets of each task.
+  if (only && o.mode !== "dottedQuad") return { kind: "sockets", ...sockets(ctx, [], only) };
+  if (o.mode === "dottedQuad") return { kind: "dottedQuad", value: o.value };
+  if (o.mode === "sockets") return { kind: "sockets", ...sockets(ctx, o.words) };
+  let net: bigint | undefined;
+  if (o.namespaceOf !== undefined || o.current) {
+    const task = o.namespaceOf !== undefined ? requireTaskArg(ctx.prog, "net", o.namespaceOf) : currentTask(ctx);
+    net = taskNetNamespace(ctx.prog, task.address);
+  }
+  const list = netDevices(ctx.prog, net);
+  return { kind: "devices", devices: list.devices, problems: list.problems.map((p) => p.message) };
+}
+
+export const netCommand = defineCommand({
   name: "net",
   summary: "network command",
   help: `NAME
@@ -151,38 +94,21 @@ DESCRIPTION
     -N value          a 32-bit value in network byte order as a dotted quad.
 
   crash's -a (ARP cache), -S (sockets as full structures), -R, -x and -d are not supported.`,
-  run(ctx, args) {
-    let opts;
-    try {
-      opts = splitOptions(args, ["N"]);
-    } catch (err) {
-      throw new CommandError("net", (err as Error).message);
-    }
-    for (const f of opts.flags) {
-      if (f === "s" || f === "n") continue;
-      throw new CommandError("net", "aSRxd".includes(f) ? `option -${f} is not supported` : `invalid option: -${f}`);
-    }
-    const prog = ctx.prog;
-    const n = opts.values.get("N");
+  options: { flags: "snaSRxd", values: "N" },
+  parse(args): NetOptions {
+    for (const f of args.flags) if ("aSRxd".includes(f)) throw new CommandError("net", `option -${f} is not supported`);
+    const n = args.value("N");
     if (n !== undefined) {
       if (!/^(0x)?[0-9a-fA-F]+$/.test(n)) throw new CommandError("net", `invalid value: ${n}`);
-      const v = BigInt(/^\d+$/.test(n) ? n : n.startsWith("0x") ? n : "0x" + n) & 0xffffffffn;
-      // in_addr.s_addr = value; inet_ntoa prints its bytes in memory (little-endian) order.
-      const text = [0n, 8n, 16n, 24n].map((s) => String((v >> s) & 0xffn)).join(".") + "\n";
-      return { data: { value: v }, text };
+      return { mode: "dottedQuad", value: BigInt(/^\d+$/.test(n) ? n : n.startsWith("0x") ? n : "0x" + n) & 0xffffffffn };
     }
-    if (opts.flags.has("s")) return showSockets(ctx, opts.rest);
-    let net: bigint | undefined;
-    if (opts.flags.has("n")) {
-      let task: Task | undefined = currentTask(ctx);
-      if (opts.rest[0] !== undefined) {
-        task = resolveTaskArg(prog, opts.rest[0]);
-        if (!task) throw new CommandError("net", `invalid task or pid value: ${opts.rest[0]}`);
-      }
-      net = taskNetNamespace(prog, task.address);
-    } else if (opts.rest.length) throw new CommandError("net", "usage: net [-n [pid | taskp]] [-s [pid | taskp] ...] [-N value]");
-    const list = netDevices(prog, net);
-    const problems = list.problems.map((p) => p.message);
-    return { data: { devices: list.devices, problems } satisfies NetDevicesResult, text: formatNetDevices(list.devices), errors: problems.map((p) => `net: ${p}`) };
+    if (args.has("s")) return { mode: "sockets", words: [...args.operands] };
+    if (args.has("n")) return { mode: "devices", namespaceOf: args.operands[0], current: true };
+    if (args.operands.length) throw new CommandError("net", USAGE);
+    return { mode: "devices", current: false };
   },
-};
+  execute,
+  format: formatNet,
+  errors: (r) => (r.kind === "devices" ? r.problems.map((p) => `net: ${p}`) : r.kind === "sockets" ? r.errors : []),
+  perTask: true,
+});

@@ -8,8 +8,8 @@ export interface MemoryDisplayOptions {
   size: EntrySize;
   /** Print the ASCII column (crash's default for hex display; off with -s, -d, -D). */
   ascii?: boolean;
-  /** `-s`: a 64-bit value inside the kernel's symbol range is shown as `symbol+offset`. */
-  symbolize?: (value: bigint) => string | undefined;
+  /** `-s`: the `symbol+offset` of each entry whose value is inside the kernel's symbol range, by entry index. */
+  symbols?: readonly (string | undefined)[];
   /** `-d` / `-D`: signed / unsigned decimal instead of hex. */
   decimal?: "signed" | "unsigned";
 }
@@ -56,7 +56,7 @@ export function formatMemory(address: bigint, bytes: Uint8Array, options: Memory
       chars = "";
     }
     const value = readEntry(view, off, size);
-    const sym = options.symbolize && (size === 64 || size === 32) ? options.symbolize(value) : undefined;
+    const sym = size === 64 || size === 32 ? options.symbols?.[i] : undefined;
     if (sym) line += sym.padEnd(16, " ") + " ";
     else if (options.decimal === "signed") line += signedOf(value, size).toString().padStart(DEC_WIDTH[size][0], " ") + " ";
     else if (options.decimal === "unsigned") line += value.toString().padStart(DEC_WIDTH[size][1], " ") + " ";

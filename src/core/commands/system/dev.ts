@@ -1,53 +1,20 @@
 // crash's `dev` (dev.c cmd_dev): the character device majors (dump_chrdevs) and block device majors
 // (dump_blkdevs_v3); `dev -d` / `dev -D` the disks' in-flight I/O (display_all_diskio).
 import { blkdevs, chrdevs, diskIo, type BlockDevice, type CharDevice, type DiskRow } from "../../kernel/system/devices";
-import { CommandError, type Command, type CommandContext } from "../command";
-import { escapeControl } from "../shared/escape";
-import { valueToSymstr } from "./timer";
+import { CommandError, defineCommand, type CommandContext } from "../command";
+import { valueToSymstr } from "../shared/symbol-args";
+import { formatDev } from "./dev-format";
 
-const VADDR_PRLEN = 16;
+/** The operations' symbol as crash prints it ("" when no symbol covers it). */
+type WithOpsSymbol<T> = T & { fopsSymbol: string };
 
-/** crash's mkstring(CENTER): the odd space goes right, or left with RJUST. */
-function center(s: string, width: number, rjust = false): string {
-  const extra = width - s.length;
-  if (extra <= 0) return s;
-  const left = extra % 2 && rjust ? (extra >> 1) + 1 : extra >> 1;
-  return " ".repeat(left) + s + " ".repeat(extra - left);
-}
+export type DevResult =
+  | { kind: "majors"; chrdevs: WithOpsSymbol<CharDevice>[]; blkdevs: WithOpsSymbol<BlockDevice>[]; problems: string[] }
+  | { kind: "disks"; disks: DiskRow[]; problems: string[] };
 
-const hex = (v: bigint): string => v.toString(16);
+const withSymbol = <T extends { fops: bigint }>(ctx: CommandContext, rows: readonly T[]): WithOpsSymbol<T>[] => rows.map((r) => ({ ...r, fopsSymbol: r.fops === 0n ? "" : valueToSymstr(ctx, r.fops) }));
 
-/** " %3d      %-13s " then the address and the operations' symbol, or a centred "(none)". */
-function majorRow(ctx: CommandContext, major: number, name: string, address: bigint, fops: bigint): string {
-  const head = ` ${String(major).padStart(3)}      ${escapeControl(name).padEnd(13)} `;
-  if (fops === 0n) return `${head} ${center("(none)", VADDR_PRLEN)}`;
-  return `${head} ${hex(address).padStart(VADDR_PRLEN)}  ${valueToSymstr(ctx, fops) || hex(fops)}`;
-}
-
-export function formatChrdevs(ctx: CommandContext, rows: readonly CharDevice[]): string[] {
-  const header = `CHRDEV    NAME           ${center("CDEV", VADDR_PRLEN)}  ${"OPERATIONS".padEnd(VADDR_PRLEN)}`;
-  return [header, ...rows.map((r) => majorRow(ctx, r.major, r.name, r.cdev, r.fops))];
-}
-
-export function formatBlkdevs(ctx: CommandContext, rows: readonly BlockDevice[]): string[] {
-  const header = `BLKDEV    NAME           ${center("GENDISK", VADDR_PRLEN, true)}  ${"OPERATIONS".padEnd(VADDR_PRLEN)}`;
-  return [header, ...rows.map((r) => majorRow(ctx, r.major, r.name || "(unknown)", r.gendisk, r.fops))];
-}
-
-/** display_all_diskio's header and rows (no DRV column: request_queue.in_flight is gone since 4.x). */
-export function formatDiskIo(rows: readonly DiskRow[]): string[] {
-  const header = `MAJOR ${"GENDISK".padEnd(VADDR_PRLEN + 2)} NAME       ${"REQUEST_QUEUE".padEnd(VADDR_PRLEN + 2)} TOTAL  READ WRITE `;
-  const num = (n: number): string => String(n >>> 0).padStart(5);
-  return [
-    header,
-    ...rows.map(
-      (r) =>
-        `${num(r.major)} ${hex(r.gendisk).padEnd(VADDR_PRLEN)}   ${escapeControl(r.name).padEnd(10)} ${hex(r.queue).padEnd(VADDR_PRLEN)}   ${String(r.io.read + r.io.write).padStart(5)} ${num(r.io.read)} ${num(r.io.write)} `,
-    ),
-  ];
-}
-
-export const devCommand: Command = {
+export const devCommand = defineCommand({
   name: "dev",
   summary: "device data",
   help: `NAME
@@ -68,22 +35,22 @@ DESCRIPTION
 
   Block majors that share a hash slot of major_names[] are all listed (crash shows only the
   first of each slot). crash's -p, -i and -V are not provided.`,
-  run(ctx, args) {
-    let disk: "all" | "nonzero" | undefined;
-    for (const a of args) {
-      if (a === "-d") disk ??= "all";
-      else if (a === "-D") disk ??= "nonzero";
-      else throw new CommandError("dev", `invalid argument: ${a}`);
-    }
-    if (disk) {
+  options: { flags: "dD", invalid: (o) => `invalid argument: ${o}` },
+  parse(args): { disks?: "all" | "nonzero" } {
+    if (args.operands.length) throw new CommandError("dev", `invalid argument: ${args.operands[0]}`);
+    const first = args.flags[0];
+    return first === "d" ? { disks: "all" } : first === "D" ? { disks: "nonzero" } : {};
+  },
+  execute(ctx, o): DevResult {
+    if (o.disks) {
       const io = diskIo(ctx.prog);
-      const rows = disk === "nonzero" ? io.rows.filter((r) => r.io.read + r.io.write !== 0) : io.rows;
-      return { data: { disks: rows }, text: formatDiskIo(rows).join("\n"), errors: io.problems.map((p) => `dev: ${p.message}`) };
+      const disks = o.disks === "nonzero" ? io.rows.filter((r) => r.io.read + r.io.write !== 0) : io.rows;
+      return { kind: "disks", disks, problems: io.problems.map((p) => p.message) };
     }
     const chr = chrdevs(ctx.prog);
     const blk = blkdevs(ctx.prog);
-    const text = [...formatChrdevs(ctx, chr.rows), "", ...formatBlkdevs(ctx, blk.rows)].join("\n");
-    const errors = [...chr.problems, ...blk.problems].map((p) => `dev: ${p.message}`);
-    return { data: { chrdevs: chr.rows, blkdevs: blk.rows }, text, errors };
+    return { kind: "majors", chrdevs: withSymbol(ctx, chr.rows), blkdevs: withSymbol(ctx, blk.rows), problems: [...chr.problems, ...blk.problems].map((p) => p.message) };
   },
-};
+  format: formatDev,
+  errors: (r) => r.problems.map((p) => `dev: ${p}`),
+});

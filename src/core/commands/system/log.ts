@@ -1,12 +1,12 @@
 // crash's `log` (kernel.c cmd_log): the kernel log in chronological order, formatted per layout as crash's
 // dump_record (printk.c, lockless 5.10+), dump_log_entry (kernel.c, printk_log records) and dump_log
-// (kernel.c, flat text) do.
+// (kernel.c, flat text) do (log-format.ts); -a the audit records still queued in the kernel.
 import { KdwError } from "../../io/errors";
-import { bootTime, crashText, printable, readPrintkLog, type PrintkLog, type PrintkRecord } from "../../kernel/printk/printk";
+import { bootTime, readPrintkLog, type PrintkLog, type PrintkRecord } from "../../kernel/printk/printk";
 import { auditLog, type AuditRecord } from "../../kernel/printk/audit";
 import type { Program } from "../../program/program";
-import { CommandError, splitOptions, type Command } from "../command";
-import { ctimeUtc } from "./sys";
+import { CommandError, defineCommand, type CommandContext } from "../command";
+import { formatLogResult, PID_CHARS_DEFAULT } from "./log-format";
 
 export interface LogOptions {
   /** -T: human-readable time from the boot time. */
@@ -22,6 +22,7 @@ export interface LogOptions {
 }
 
 export interface LogResult {
+  kind: "log";
   layout: PrintkLog["layout"];
   records: PrintkRecord[];
   /** Why the walk stopped early, when it did (the records before it are all there). */
@@ -30,11 +31,16 @@ export interface LogResult {
   zeroFilledPages: number;
   /** -T: the boot time used (seconds since the epoch). */
   bootTime?: number;
+  /** The options it is shown with, and the caller-id column's width (-c). */
+  options: LogOptions;
+  pidMaxChars: number;
 }
 
-/** PID_CHARS_DEFAULT (defs.h): the caller-id width when pid_max is unknown, and for printk_log records. */
-const PID_CHARS_DEFAULT = 8;
-const CPU_CALLER = 0x80000000;
+export interface AuditResult {
+  kind: "audit";
+  records: AuditRecord[];
+  stopped?: string;
+}
 
 /** The width of the caller-id column from pid_max, as dump_lockless_record_log chooses it. */
 export function pidMaxChars(prog: Program): number {
@@ -48,96 +54,49 @@ export function pidMaxChars(prog: Program): number {
   }
 }
 
-interface FormatEnv {
-  bootTime?: number;
-  pidMaxChars: number;
-}
-
-function timestamp(tsNsec: bigint, opts: LogOptions, env: FormatEnv): string {
-  const sec = tsNsec / 1_000_000_000n;
-  if (opts.ctime) return `[${ctimeUtc((env.bootTime ?? 0) + Number(sec))}] `;
-  const usec = (tsNsec % 1_000_000_000n) / 1000n;
-  return `[${String(sec).padStart(5, " ")}.${String(usec).padStart(6, "0")}] `;
-}
-
-function callerId(id: number, width: number): string {
-  const tag = (id & CPU_CALLER ? "C" : "T") + String(id & 0x7fffffff);
-  return `[${tag.padStart(width, " ")}] `;
-}
-
-/** The record's text, its newlines continuing on lines indented by the prefix width (dump_record's loop). */
-function body(text: string, indent: string): string {
-  const clean = crashText(text);
-  return clean.includes("\n") ? clean.split("\n").join("\n" + indent) : clean;
-}
-
-/** dump_log_entry's dictionary: NUL-separated entries, one per line, indented; non-printables as '.'. */
-function dictLines(dict: string, indent: string): string {
-  let out = "\n" + indent;
-  for (let i = 0; i < dict.length; i++) {
-    const c = dict.charCodeAt(i);
-    if (c === 0) out += "\n" + (i + 1 < dict.length ? indent : "");
-    else out += printable(c) ? dict[i] : ".";
-  }
-  return out;
-}
-
-function formatRecord(r: PrintkRecord, layout: PrintkLog["layout"], opts: LogOptions, env: FormatEnv): string {
-  if (r.dataless) return "\n";
-  let prefix = opts.noTime ? "" : timestamp(r.tsNsec, opts, env);
-  if (opts.caller && r.callerId !== undefined) prefix += callerId(r.callerId, layout === "lockless" ? env.pidMaxChars : PID_CHARS_DEFAULT);
-  if (opts.level && r.level !== undefined) prefix += `<${r.level.toString(16)}>`;
-  const indent = " ".repeat(prefix.length);
-  let out = prefix + body(r.text, indent);
-  if (opts.dict) {
-    if (layout === "lockless") {
-      if (r.subsystem) out += `\n${indent}SUBSYSTEM=${crashDictValue(r.subsystem)}`;
-      if (r.device) out += `\n${indent}DEVICE=${crashDictValue(r.device)}`;
-    } else if (r.dict) {
-      // crash 8.0.6 tests `dict_len & (msg_flags & SHOW_LOG_DICT)`, a bitwise AND that shows the dictionary
-      // only when dict_len has bit 1 set; kdw shows every record's dictionary, as the option means.
-      out += dictLines(r.dict, indent);
-    }
-  }
-  return out + "\n";
-}
-
-/** crash prints the dev_info strings with %s; kdw shows their non-printable bytes as '.', like the text. */
-function crashDictValue(s: string): string {
-  let out = "";
-  for (let i = 0; i < s.length; i++) out += printable(s.charCodeAt(i)) ? s[i] : ".";
-  return out;
-}
-
-/** The log as crash prints it. */
-export function formatLog(log: PrintkLog, opts: LogOptions, env: FormatEnv): string {
-  const parts: string[] = [];
-  if (log.layout === "flat") {
-    // dump_log: the level prefix only with -m; crash passes any 7-bit byte (ascii()), kdw shows control
-    // characters other than whitespace as '.', as it does for the newer layouts.
-    for (const r of log.records) parts.push((opts.level && r.prefix ? r.prefix : "") + crashText(r.text) + "\n");
-    if (parts.length === 0) parts.push("\n");
-  } else {
-    for (const r of log.records) parts.push(formatRecord(r, log.layout, opts, env));
-  }
-  return parts.join("");
-}
-
 function notSupported(option: string): CommandError {
   return new CommandError("log", `-${option} option not supported or applicable on this architecture or kernel`);
 }
 
-function runAudit(prog: Program): { data: AuditRecord[]; text: string; errors?: string[] } {
-  const audit = auditLog(prog);
-  if (audit === undefined) throw notSupported("a");
-  const text = audit.records.map((r) => `type=${r.type} ${crashDictValue(r.text)}\n`).join("");
-  const errors: string[] = [];
-  if (audit.stopped) errors.push(`log: ${audit.stopped.message}`);
-  else if (audit.records.length === 0) errors.push("log: kernel audit log is empty");
-  return { data: audit.records, text, ...(errors.length ? { errors } : {}) };
+function audit(prog: Program): AuditResult {
+  const a = auditLog(prog);
+  if (a === undefined) throw notSupported("a");
+  return { kind: "audit", records: a.records, ...(a.stopped ? { stopped: a.stopped.message } : {}) };
 }
 
-export const logCommand: Command = {
+function log(ctx: CommandContext, o: { options: LogOptions; audit: boolean; safe: boolean }): LogResult | AuditResult {
+  const prog = ctx.prog;
+  if (o.audit) return audit(prog);
+  if (o.safe) {
+    if (!prog.findType("struct printk_safe_seq_buf")) throw new CommandError("log", "-s not supported with this kernel version");
+    throw new CommandError("log", "-s: the printk safe buffers are not read by kdw yet");
+  }
+  const opts = o.options;
+  ctx.interrupt?.();
+  const log = readPrintkLog(prog);
+  if (log.layout === "flat") {
+    if (opts.ctime) throw notSupported("T");
+    if (opts.dict) throw notSupported("d");
+    if (opts.noTime) throw notSupported("t");
+  }
+  let boot: number | undefined;
+  if (opts.ctime) {
+    boot = bootTime(prog);
+    if (boot === undefined) throw new CommandError("log", "-T: the boot time is unknown (no crash time in the dump)");
+  }
+  return {
+    kind: "log",
+    layout: log.layout,
+    records: log.records,
+    zeroFilledPages: log.zeroFilledPages,
+    ...(log.stopped ? { stopped: log.stopped.message } : {}),
+    ...(boot !== undefined ? { bootTime: boot } : {}),
+    options: opts,
+    pidMaxChars: opts.caller && log.layout === "lockless" ? pidMaxChars(prog) : PID_CHARS_DEFAULT,
+  };
+}
+
+export const logCommand = defineCommand({
   name: "log",
   summary: "dump system message buffer",
   help: `NAME
@@ -165,29 +124,12 @@ DESCRIPTION
     -a  the audit records still queued in the kernel (audit_queue, audit_retry_queue,
         audit_hold_queue) that the audit daemon had not read.
     -s  the per-CPU printk safe buffers (4.11 to 5.14): not read by kdw yet.`,
-  run(ctx, args) {
-    const { flags } = splitOptions(args);
-    for (const f of flags) if (!"Ttdmasc".includes(f) || f.length !== 1) throw new CommandError("log", `invalid option: -${f}`);
-    const prog = ctx.prog;
-    if (flags.has("a")) return runAudit(prog);
-    if (flags.has("s")) {
-      if (!prog.findType("struct printk_safe_seq_buf")) throw new CommandError("log", "-s not supported with this kernel version");
-      throw new CommandError("log", "-s: the printk safe buffers are not read by kdw yet");
-    }
-    const opts: LogOptions = { ctime: flags.has("T"), noTime: flags.has("t"), dict: flags.has("d"), level: flags.has("m"), caller: flags.has("c") };
-    const log = readPrintkLog(prog);
-    if (log.layout === "flat") {
-      if (opts.ctime) throw notSupported("T");
-      if (opts.dict) throw notSupported("d");
-      if (opts.noTime) throw notSupported("t");
-    }
-    const env: FormatEnv = { pidMaxChars: opts.caller && log.layout === "lockless" ? pidMaxChars(prog) : PID_CHARS_DEFAULT };
-    if (opts.ctime) {
-      env.bootTime = bootTime(prog);
-      if (env.bootTime === undefined) throw new CommandError("log", "-T: the boot time is unknown (no crash time in the dump)");
-    }
-    const data: LogResult = { layout: log.layout, records: log.records, zeroFilledPages: log.zeroFilledPages, ...(log.stopped ? { stopped: log.stopped.message } : {}), ...(env.bootTime !== undefined ? { bootTime: env.bootTime } : {}) };
-    const text = formatLog(log, opts, env);
-    return { data, text, ...(log.stopped ? { errors: [`log: ${log.stopped.message}`] } : {}) };
+  options: { flags: "Ttdmasc" },
+  parse: (args) => ({ options: { ctime: args.has("T"), noTime: args.has("t"), dict: args.has("d"), level: args.has("m"), caller: args.has("c") }, audit: args.has("a"), safe: args.has("s") }),
+  execute: log,
+  format: formatLogResult,
+  errors(r) {
+    if (r.stopped !== undefined) return [`log: ${r.stopped}`];
+    return r.kind === "audit" && r.records.length === 0 ? ["log: kernel audit log is empty"] : undefined;
   },
-};
+});

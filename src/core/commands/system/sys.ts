@@ -3,8 +3,8 @@ import { KdwError } from "../../io/errors";
 import { panicMessage, readPrintkLog } from "../../kernel/printk/printk";
 import { cpuCounts, cpuMhz, crashTime, detectHz, formatUptime, loadAverage, memorySize, taints, uptimeJiffies, utsname } from "../../kernel/system/sysinfo";
 import { taskCount } from "../../kernel/tasks/tasks";
-import { CommandError, splitOptions, type Command, type CommandContext } from "../command";
-import { escapeControl } from "../shared/escape";
+import { CommandError, defineCommand, type CommandContext } from "../command";
+import { formatSys } from "./sys-format";
 
 export interface SysInfo {
   kernel: string;
@@ -26,15 +26,7 @@ export interface SysInfo {
   panic?: string;
 }
 
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** ctime() with the zone inserted, as crash's ctime_tz; kdw always prints UTC, whatever the machine's zone. */
-export function ctimeUtc(seconds: number): string {
-  const d = new Date(seconds * 1000);
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, " ")} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
-}
+export type SysResult = ({ kind: "summary" } & SysInfo) | { kind: "taints"; mask: bigint; letters: string };
 
 /** What crash appends to DUMPFILE: a filtered kdump-compressed dump is a partial one. */
 function dumpFlags(ctx: CommandContext): string[] {
@@ -80,27 +72,7 @@ export function sysInfo(ctx: CommandContext): SysInfo {
   };
 }
 
-
-export function formatSys(s: SysInfo): string {
-  const lines = [
-    `      KERNEL: ${escapeControl(s.kernel)}${s.tainted ? "  [TAINTED]" : ""}`,
-    `    DUMPFILE: ${escapeControl(s.dumpfile)}${s.dumpFlags.length ? "  " + s.dumpFlags.join(" ") : ""}`,
-    `        CPUS: ${s.cpus}${s.offlineCpus ? ` [OFFLINE: ${s.offlineCpus}]` : ""}`,
-    `        DATE: ${s.date !== undefined ? ctimeUtc(s.date) : "(unknown)"}`,
-    `      UPTIME: ${s.uptime}`,
-    `LOAD AVERAGE: ${s.loadAverage}`,
-    `       TASKS: ${s.tasks}`,
-    `    NODENAME: ${escapeControl(s.nodename)}`,
-    `     RELEASE: ${escapeControl(s.release)}`,
-    `     VERSION: ${escapeControl(s.version)}`,
-    `     MACHINE: ${escapeControl(s.machine)}  ${s.mhz ? `(${s.mhz} Mhz)` : "(unknown Mhz)"}`,
-    `      MEMORY: ${s.memory ?? "(unknown)"}`,
-    `       PANIC: ${s.panic !== undefined ? `"${escapeControl(s.panic)}"${s.panic.includes("Oops: ") ? " (check log for details)" : ""}` : '""'}`,
-  ];
-  return lines.join("\n") + "\n";
-}
-
-export const sysCommand: Command = {
+export const sysCommand = defineCommand({
   name: "sys",
   summary: "system data",
   help: `NAME
@@ -115,15 +87,15 @@ DESCRIPTION
   log as crash does). DATE is always printed in UTC.
 
     -t  shows the kernel's taint mask and its taint letters.`,
-  run(ctx, args) {
-    const { flags, rest } = splitOptions(args);
-    if (rest.length) throw new CommandError("sys", `unsupported argument: ${rest[0]}`);
-    for (const f of flags) if (f !== "t") throw new CommandError("sys", `invalid option: -${f}`);
-    if (flags.has("t")) {
-      const t = taints(ctx.prog);
-      return { data: { mask: t.mask, letters: t.letters }, text: `TAINTED_MASK: ${t.mask.toString(16)}  ${t.letters}\n` };
-    }
-    const info = sysInfo(ctx);
-    return { data: info, text: formatSys(info) };
+  options: { flags: "t" },
+  parse(args): { taints: boolean } {
+    if (args.operands.length) throw new CommandError("sys", `unsupported argument: ${args.operands[0]}`);
+    return { taints: args.has("t") };
   },
-};
+  execute(ctx, o): SysResult {
+    if (!o.taints) return { kind: "summary", ...sysInfo(ctx) };
+    const t = taints(ctx.prog);
+    return { kind: "taints", mask: t.mask, letters: t.letters };
+  },
+  format: formatSys,
+});

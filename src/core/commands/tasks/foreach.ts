@@ -1,23 +1,47 @@
 // crash's `foreach` (task.c cmd_foreach/foreach): run a per-task command for every task, or for the tasks
-// chosen by pid, task address, name, state, or kernel/user/active/gleader. Each task's output starts with
-// the command's own "PID: ..." header; outputs are separated by a blank line, as crash prints them.
+// chosen by pid, task address, name, state, or kernel/user/active/gleader. Each task is handed to the
+// command as a task (its `forTasks` entry), not as a word to parse back; each task's output starts with the
+// command's own "PID: ..." header and outputs are separated by a blank line, as crash prints them.
 import { taskTable, type Task } from "../../kernel/tasks/tasks";
-import { CommandError, type Command, type CommandContext } from "../command";
+import { CommandError, defineCommand, isCancel, type CommandContext } from "../command";
+import { foreachSelector, selectorMatches, type TaskSelector } from "../shared/task-args";
+import { taskRef, type TaskRef } from "../shared/task-header";
+import { formatForeach } from "./foreach-format";
 
-/** Commands foreach can run per task (crash's FOREACH_* keywords that kdw has). */
-const PER_TASK = ["bt", "vm", "task", "files", "net", "set", "sig", "vtop"];
+/** crash's FOREACH_* keywords: the words that name the command (kdw runs those it has). */
+const KEYWORDS = ["bt", "vm", "task", "files", "net", "set", "sig", "vtop", "ps"];
 const STATES = ["RU", "IN", "UN", "ST", "TR", "ZO", "DE", "SW", "WA", "PA", "ID", "NE"];
 
 interface Selection {
-  pids: number[];
-  addrs: bigint[];
-  names: string[];
-  regexes: RegExp[];
+  tasks: TaskSelector[];
   states: string[];
   kernel: boolean;
   user: boolean;
   active: boolean;
   gleader: boolean;
+}
+
+interface ForeachOptions {
+  selection: Selection;
+  command: string;
+  /** The words after the command: its options. */
+  args: string[];
+}
+
+/** One run of the command: for one task, or for all of them at once (ps). */
+export interface ForeachRun {
+  task?: TaskRef;
+  /** The command's own result (its type is the command's: foreach runs whichever command it is given). */
+  data: unknown;
+  text: string;
+  errors: string[];
+  /** The command failed for this task (its error is in `errors`, it printed nothing). */
+  failed?: boolean;
+}
+
+export interface ForeachResult {
+  command: string;
+  runs: ForeachRun[];
 }
 
 function selects(sel: Selection, t: Task): boolean {
@@ -26,12 +50,50 @@ function selects(sel: Selection, t: Task): boolean {
   if (sel.active && !t.active) return false;
   if (sel.gleader && t.pid !== t.tgid) return false;
   if (sel.states.length && !sel.states.includes(t.stateString)) return false;
-  const specific = sel.pids.length + sel.addrs.length + sel.names.length + sel.regexes.length;
-  if (!specific) return true;
-  return sel.pids.includes(t.pid) || sel.addrs.includes(t.address) || sel.names.includes(t.comm) || sel.regexes.some((r) => r.test(t.comm));
+  return sel.tasks.length === 0 || sel.tasks.some((s) => selectorMatches(s, t));
 }
 
-export const foreachCommand: Command = {
+function parse(words: readonly string[]): ForeachOptions {
+  const selection: Selection = { tasks: [], states: [], kernel: false, user: false, active: false, gleader: false };
+  for (let i = 0; i < words.length; i++) {
+    const a = words[i]!;
+    if (KEYWORDS.includes(a)) return { selection, command: a, args: words.slice(i + 1) };
+    if (a === "kernel") selection.kernel = true;
+    else if (a === "user") selection.user = true;
+    else if (a === "active") selection.active = true;
+    else if (a === "gleader") selection.gleader = true;
+    else if (STATES.includes(a)) selection.states.push(a);
+    else selection.tasks.push(foreachSelector("foreach", a));
+  }
+  throw new CommandError("foreach", `no keyword specified (one of: ${KEYWORDS.join(", ")})`);
+}
+
+function execute(ctx: CommandContext, o: ForeachOptions): ForeachResult {
+  const cmd = ctx.commands.find(o.command);
+  if (!cmd?.forTasks) throw new CommandError("foreach", `${o.command}: not available in this version of kdw`);
+  const run = cmd.forTasks;
+  const tasks = taskTable(ctx.prog).tasks.filter((t) => selects(o.selection, t));
+  if (o.command === "ps") {
+    // ps lists the chosen tasks under one header.
+    const out = run(ctx, o.args, tasks);
+    return { command: o.command, runs: [{ data: out.data, text: out.text, errors: out.errors ?? [] }] };
+  }
+  const runs: ForeachRun[] = [];
+  for (const t of tasks) {
+    ctx.interrupt?.();
+    try {
+      const out = run(ctx, o.args, [t]);
+      runs.push({ task: taskRef(t), data: out.data, text: out.text, errors: out.errors ?? [] });
+    } catch (err) {
+      // A cancel ends the whole foreach; another error ends this task's run.
+      if (!(err instanceof Error) || isCancel(err)) throw err;
+      runs.push({ task: taskRef(t), data: undefined, text: "", failed: true, errors: [`${o.command}: ${err.message.replace(new RegExp(`^${o.command}: `), "")}`] });
+    }
+  }
+  return { command: o.command, runs };
+}
+
+export const foreachCommand = defineCommand({
   name: "foreach",
   summary: "display command data for multiple tasks in the system",
   help: `NAME
@@ -41,70 +103,15 @@ SYNOPSIS
   foreach [[pid | taskp | name | state | [kernel | user | active | gleader]] ...] command [flag] [argument]
 
 DESCRIPTION
-  Runs a per-task command (${PER_TASK.join(", ")}, and ps) for every task, or for those chosen:
+  Runs a per-task command (bt, vm, task, files, net, set, vtop, and ps) for every task, or for those chosen:
     pid / taskp   a task by pid or task_struct address;
     name          tasks whose command name is name (a name in slashes, /regex/, is matched as a regex);
     state         tasks in that state: ${STATES.join(" ")};
     kernel, user  kernel threads, user tasks;  active  tasks running on a CPU;  gleader  thread-group leaders.
   Flags after the command are passed to it (foreach bt -l, foreach files -d, ...).`,
-  run(ctx: CommandContext, args) {
-    const sel: Selection = { pids: [], addrs: [], names: [], regexes: [], states: [], kernel: false, user: false, active: false, gleader: false };
-    let i = 0;
-    let cmdName: string | undefined;
-    for (; i < args.length; i++) {
-      const a = args[i]!;
-      if (PER_TASK.includes(a) || a === "ps") {
-        cmdName = a;
-        i++;
-        break;
-      }
-      if (a === "kernel") sel.kernel = true;
-      else if (a === "user") sel.user = true;
-      else if (a === "active") sel.active = true;
-      else if (a === "gleader") sel.gleader = true;
-      else if (STATES.includes(a)) sel.states.push(a);
-      else if (/^\d+$/.test(a)) sel.pids.push(Number(a));
-      else if (/^(0x)?[0-9a-f]{12,16}$/i.test(a)) sel.addrs.push(BigInt("0x" + a.replace(/^0x/i, "")));
-      else if (/^\/.+\/$/.test(a)) {
-        try {
-          sel.regexes.push(new RegExp(a.slice(1, -1)));
-        } catch {
-          throw new CommandError("foreach", `invalid regular expression: ${a}`);
-        }
-      } else if (a.startsWith("\\")) sel.names.push(a.slice(1));
-      else sel.names.push(a);
-    }
-    if (!cmdName) throw new CommandError("foreach", `no keyword specified (one of: ${[...PER_TASK, "ps"].join(", ")})`);
-    const cmd = ctx.commands.find(cmdName);
-    if (!cmd) throw new CommandError("foreach", `${cmdName}: not available in this version of kdw`);
-    const flags = args.slice(i);
-    const tasks = taskTable(ctx.prog).tasks.filter((t) => selects(sel, t));
-    if (cmdName === "ps") {
-      const out = cmd.run(ctx, [...flags, ...tasks.map((t) => t.address.toString(16))]);
-      return { data: out.data, text: out.text, errors: out.errors };
-    }
-    const texts: string[] = [];
-    const errors: string[] = [];
-    const data: unknown[] = [];
-    const saved = ctx.state.currentTask;
-    try {
-      for (const t of tasks) {
-        ctx.interrupt?.();
-        if (cmdName === "set") ctx.state.currentTask = t.address;
-        try {
-          const out = cmd.run(ctx, cmdName === "set" ? [] : [...flags, t.address.toString(16)]);
-          texts.push(out.text);
-          data.push(out.data);
-          errors.push(...(out.errors ?? []));
-        } catch (err) {
-          // A cancel ends the whole foreach, not one task's step.
-          if (!(err instanceof Error) || err.name === "CancelledError") throw err;
-          errors.push(`${cmdName}: ${err.message.replace(new RegExp(`^${cmdName}: `), "")}`);
-        }
-      }
-    } finally {
-      ctx.state.currentTask = saved;
-    }
-    return { data, text: texts.join("\n"), errors };
-  },
-};
+  options: { raw: true },
+  parse: (args) => parse(args.operands),
+  execute,
+  format: formatForeach,
+  errors: (r) => r.runs.flatMap((run) => run.errors),
+});

@@ -1,47 +1,47 @@
-// crash's task layouts: print_task_header ("PID: ... TASK: ... CPU: ... COMMAND: ..."), the ps row and
-// header (task.c show_ps, show_ps_data), and the time formats of ps -t and ps -m. Dump strings are escaped.
-import type { Task } from "../../kernel/tasks/tasks";
-import type { TaskMemUsage } from "../../kernel/tasks/mem";
+// crash's ps text (task.c show_ps, show_ps_data, parent_list, child_list, show_tgid_list, show_task_times,
+// show_task_args) for a PsResult, and the time formats of ps -t and ps -m. Dump strings are escaped.
 import { escapeControl as printable } from "../shared/escape";
+import { formatTaskHeader } from "../shared/task-header";
+import type { PsEntry, PsResult, PsRow } from "./ps";
 
 const VADDR_PRLEN = 16;
 
-/** print_task_header: `PID: %-7ld  TASK: %-16lx  CPU: %-3s  COMMAND: "%s"`. */
-export function formatTaskHeader(task: Task): string {
-  return `PID: ${String(task.pid).padEnd(7)}  TASK: ${task.address.toString(16).padEnd(VADDR_PRLEN)}  CPU: ${String(task.cpu).padEnd(3)}  COMMAND: "${printable(task.comm)}"`;
-}
-
 export const PS_HEADER = "      PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM";
 
-export interface PsRow {
-  pid: number;
-  ppid: number;
-  cpu: number;
-  task: bigint;
-  state: string;
-  /** Percent of physical memory, as crash rounds it (one decimal). */
-  pctMem: number;
-  vszKb: number;
-  rssKb: number;
-  comm: string;
-  kernelThread: boolean;
-  active: boolean;
+export function formatPs(r: PsResult): string {
+  const out: string[] = [];
+  if (r.header) out.push(PS_HEADER);
+  for (const row of r.rows) out.push(formatPsRow(row));
+  for (const e of r.entries) out.push(...formatEntry(e));
+  return out.length ? out.join("\n") + "\n" : "";
 }
 
-export function psRow(task: Task, mem: TaskMemUsage, pageSize: number): PsRow {
-  return {
-    pid: task.pid,
-    ppid: task.ppid,
-    cpu: task.cpu,
-    task: task.address,
-    state: task.stateString,
-    pctMem: mem.pctPhysmem,
-    vszKb: (mem.totalVm * pageSize) / 1024,
-    rssKb: (mem.rss * pageSize) / 1024,
-    comm: task.comm,
-    kernelThread: task.kernelThread,
-    active: task.active,
-  };
+function formatEntry(e: PsEntry): string[] {
+  switch (e.kind) {
+    case "parents":
+      return [...e.chain.map((t, depth) => " ".repeat(depth) + formatTaskHeader(t)), ""];
+    case "children":
+      return [formatTaskHeader(e.task), ...(e.children.length ? e.children.map((c) => "  " + formatTaskHeader(c)) : ["  (no children)"]), ""];
+    case "threads":
+      return [formatTaskHeader(e.leader), ...(e.threads.length ? e.threads.map((t) => "  " + formatTaskHeader(t)) : ["  (no threads)"]), ""];
+    case "times":
+      return [formatTaskHeader(e.task), `    RUN TIME: ${convertTime(e.runJiffies, e.hz)}`, `  START TIME: ${e.startTime}`, `       UTIME: ${e.utime}`, `       STIME: ${e.stime}`, ""];
+    case "lastRun":
+      return [`[${e.lastArrival.toString().padStart(e.width)}] [${e.state}]  ${formatTaskHeader(e.task)}`];
+    case "msecs":
+      return [`[${translateNanoseconds(e.sinceLastRun)}] [${e.state}]  ${formatTaskHeader(e.task)}`];
+    case "args": {
+      const out = [formatTaskHeader(e.task)];
+      if (e.args) out.push("ARG: " + e.args.map(printable).join(" "));
+      if (e.env) {
+        out.push("ENV: " + e.env.map(printable).join("\n     "));
+        if (e.env.length === 0) out.push("");
+      }
+      return out;
+    }
+    case "summary":
+      return [`  ${e.state}: ${e.count}`];
+  }
 }
 
 /** show_ps_data's line: `%7ld %7ld %3s  %s %3s`, %MEM as "%.1f" right-justified in 4, VSZ and RSS in 8. */

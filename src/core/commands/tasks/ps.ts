@@ -6,30 +6,64 @@ import { KdwError } from "../../io/errors";
 import type { Program } from "../../program/program";
 import { detectHz, uptimeJiffies } from "../../kernel/system/sysinfo";
 import { taskTable, type Task, type TaskTable } from "../../kernel/tasks/tasks";
-import { taskMemUsage } from "../../kernel/tasks/mem";
+import { taskMemUsage, type TaskMemUsage } from "../../kernel/tasks/mem";
 import { readUserRange, taskArgRanges, taskUserSpace } from "../../kernel/tasks/user";
-import { CommandError, type Command } from "../command";
-import { escapeControl as printable } from "../shared/escape";
-import { convertTime, formatPsRow, formatTaskHeader, PS_HEADER, psRow, translateNanoseconds, type PsRow } from "./ps-format";
+import { CommandError, defineCommand, type CommandContext } from "../command";
+import type { ParsedArgs } from "../options";
+import { psSelector, selectorMatches, type TaskSelector } from "../shared/task-args";
+import { taskRef, type TaskRef } from "../shared/task-header";
+import { formatPs } from "./ps-format";
 
-type View = "default" | "parents" | "children" | "threads" | "times" | "lastRun" | "msecs" | "args" | "summary";
+export type PsView = "default" | "parents" | "children" | "threads" | "times" | "lastRun" | "msecs" | "args" | "summary";
 
-const EXCLUSIVE: Record<string, View> = { p: "parents", c: "children", g: "threads", t: "times", l: "lastRun", m: "msecs", a: "args", S: "summary" };
+const EXCLUSIVE: Record<string, PsView> = { p: "parents", c: "children", g: "threads", t: "times", l: "lastRun", m: "msecs", a: "args", S: "summary" };
 
 interface PsOptions {
-  view: View;
+  view: PsView;
   kernelOnly: boolean;
   userOnly: boolean;
   group: boolean;
   excludeIdle: boolean;
   activeOnly: boolean;
   noHeader: boolean;
+  selectors: TaskSelector[];
 }
 
-type Selector = { kind: "pid"; pid: number } | { kind: "task"; task: bigint } | { kind: "comm"; comm: string };
+/** One task's line of the default view. */
+export interface PsRow {
+  pid: number;
+  ppid: number;
+  cpu: number;
+  task: bigint;
+  state: string;
+  /** Percent of physical memory, as crash rounds it (one decimal). */
+  pctMem: number;
+  vszKb: number;
+  rssKb: number;
+  comm: string;
+  kernelThread: boolean;
+  active: boolean;
+}
+
+/** What the other views show, one entry per block they print, in order. */
+export type PsEntry =
+  | { kind: "parents"; chain: TaskRef[] }
+  | { kind: "children"; task: TaskRef; children: TaskRef[] }
+  | { kind: "threads"; leader: TaskRef; threads: TaskRef[] }
+  | { kind: "times"; task: TaskRef; runJiffies: bigint; hz: number; startTime: bigint; utime: bigint; stime: bigint }
+  | { kind: "lastRun"; task: TaskRef; lastArrival: bigint; state: string; width: number }
+  | { kind: "msecs"; task: TaskRef; sinceLastRun: bigint; state: string }
+  | { kind: "args"; task: TaskRef; args?: string[]; env?: string[] }
+  | { kind: "summary"; state: string; count: number };
 
 export interface PsResult {
+  view: PsView;
+  /** The default view's header line is printed (not -H). */
+  header: boolean;
+  /** The default view. */
   rows: PsRow[];
+  /** The other views. */
+  entries: PsEntry[];
   /** Tasks shown by the views that print task headers (-p, -c, -g, -t, -l, -m, -a). */
   tasks: bigint[];
   /** Where a task walk stopped early; the rows before it are good. */
@@ -38,7 +72,7 @@ export interface PsResult {
   errors: string[];
 }
 
-const PS_HELP = `NAME
+const PS_HELP_TEXT = `NAME
   ps - display process status information
 
 SYNOPSIS
@@ -66,86 +100,71 @@ DESCRIPTION
   A task list that ends early (a loop or a bad pointer in the dump) is shown up to that point and
   followed by a line saying where it stopped.`;
 
-export const psCommand: Command = {
-  name: "ps",
-  summary: "display process status information",
-  help: PS_HELP,
-  run(ctx, args) {
-    const { options, selectors } = parseArgs(args);
-    const prog = ctx.prog;
-    const table = taskTable(prog);
-    const out: string[] = [];
-    const result: PsResult = { rows: [], tasks: [], problems: table.problems.map((p) => p.message), errors: [] };
-    let order = table.tasks;
-    if (options.view === "lastRun" || options.view === "msecs") order = [...order].sort((a, b) => (b.lastArrival > a.lastArrival ? 1 : b.lastArrival < a.lastArrival ? -1 : 0));
+const PS_OPTIONS = { flags: "kuGIpcgtlmaSAH" } as const;
 
-    for (const sel of selectors) {
-      if (sel.kind === "comm" || table.tasks.some((t) => matches(t, sel, options))) continue;
-      const msg = `ps: invalid task or pid value: ${sel.kind === "pid" ? sel.pid : sel.task.toString(16)}`;
-      result.errors.push(msg);
-    }
-    if (options.view === "default" && !options.noHeader) out.push(PS_HEADER);
-    if (options.view === "summary") {
-      if (selectors.length) throw new CommandError("ps", "-S option takes no arguments");
-      summary(order, out);
-    } else if (selectors.length === 0) {
-      const shown = order.filter((t) => passesFilters(t, options, true));
-      if (options.view === "times") times(prog, shown, out, result);
-      else {
-        const seen = new Set<bigint>();
-        for (const t of shown) showOne(prog, table, t, options, out, result, seen, order, true);
-      }
-    } else {
-      const seen = new Set<bigint>();
-      const picked: Task[] = [];
-      for (const t of order) {
-        for (const sel of selectors) {
-          if (!matches(t, sel, options)) continue;
-          if (options.view === "times") picked.push(t);
-          else showOne(prog, table, t, options, out, result, seen, order, false);
-        }
-      }
-      if (options.view === "times") for (const t of picked) times(prog, [groupLeader(table, t, options) ?? t], out, result);
-    }
-    for (const p of result.problems) result.errors.push(`ps: task list incomplete: ${p}`);
-    let text = out.join("\n");
-    if (text !== "") text += "\n";
-    return { data: result, text, errors: result.errors };
-  },
-};
-
-function parseArgs(args: string[]): { options: PsOptions; selectors: Selector[] } {
-  const options: PsOptions = { view: "default", kernelOnly: false, userOnly: false, group: false, excludeIdle: false, activeOnly: false, noHeader: false };
-  const selectors: Selector[] = [];
-  const setView = (v: View) => {
-    if (options.view !== "default" && options.view !== v) throw new CommandError("ps", "-p, -c, -g, -t, -l, -m, -a and -S are mutually exclusive");
-    options.view = v;
-  };
-  for (const a of args) {
-    if (/^-[A-Za-z]+$/.test(a)) {
-      for (const c of a.slice(1)) {
-        if (EXCLUSIVE[c]) setView(EXCLUSIVE[c]);
-        else if (c === "k") options.kernelOnly = true;
-        else if (c === "u") options.userOnly = true;
-        else if (c === "G") options.group = true;
-        else if (c === "I") options.excludeIdle = true;
-        else if (c === "A") options.activeOnly = true;
-        else if (c === "H") options.noHeader = true;
-        else throw new CommandError("ps", `invalid option: -${c}`);
-      }
-      if (options.kernelOnly && options.userOnly) throw new CommandError("ps", "-u and -k are mutually exclusive");
-    } else if (/^\d+$/.test(a)) selectors.push({ kind: "pid", pid: Number(a) });
-    else if (/^(0x)?[0-9a-fA-F]+$/.test(a) && a.length <= 18) selectors.push({ kind: "task", task: BigInt(a.startsWith("0x") ? a : "0x" + a) });
-    else selectors.push({ kind: "comm", comm: a.startsWith("\\") ? a.slice(1) : a });
+function parse(args: ParsedArgs<typeof PS_OPTIONS>): PsOptions {
+  const o: PsOptions = { view: "default", kernelOnly: args.has("k"), userOnly: args.has("u"), group: args.has("G"), excludeIdle: args.has("I"), activeOnly: args.has("A"), noHeader: args.has("H"), selectors: args.operands.map(psSelector) };
+  for (const f of args.flags) {
+    const v = EXCLUSIVE[f];
+    if (!v) continue;
+    if (o.view !== "default" && o.view !== v) throw new CommandError("ps", "-p, -c, -g, -t, -l, -m, -a and -S are mutually exclusive");
+    o.view = v;
   }
-  if (options.group && (options.view === "lastRun" || options.view === "msecs")) throw new CommandError("ps", `-G not supported with -${options.view === "lastRun" ? "l" : "m"} option`);
-  return { options, selectors };
+  if (o.kernelOnly && o.userOnly) throw new CommandError("ps", "-u and -k are mutually exclusive");
+  if (o.group && (o.view === "lastRun" || o.view === "msecs")) throw new CommandError("ps", `-G not supported with -${o.view === "lastRun" ? "l" : "m"} option`);
+  if (o.view === "summary" && o.selectors.length) throw new CommandError("ps", "-S option takes no arguments");
+  return o;
 }
 
-function matches(t: Task, sel: Selector, o: PsOptions): boolean {
-  if (sel.kind === "pid") return t.pid === sel.pid;
-  if (sel.kind === "task") return t.address === sel.task;
-  return t.comm === sel.comm && (!(o.group || o.view === "threads") || t.pid === t.tgid);
+export const psCommand = defineCommand({
+  name: "ps",
+  summary: "display process status information",
+  help: PS_HELP_TEXT,
+  options: PS_OPTIONS,
+  parse,
+  execute: ps,
+  format: formatPs,
+  errors: (r) => r.errors,
+  perTask: true,
+});
+
+/** Walks the task table into the view asked for; `only` (foreach) replaces the selectors. */
+function ps(ctx: CommandContext, o: PsOptions, only?: readonly Task[]): PsResult {
+  const prog = ctx.prog;
+  const table = taskTable(prog);
+  const selectors: TaskSelector[] = only ? only.map((t) => ({ kind: "task", task: t.address })) : o.selectors;
+  const result: PsResult = { view: o.view, header: o.view === "default" && !o.noHeader, rows: [], entries: [], tasks: [], problems: table.problems.map((p) => p.message), errors: [] };
+  const walk = new PsWalk(ctx, table, o, result);
+  let order = table.tasks;
+  if (o.view === "lastRun" || o.view === "msecs") order = [...order].sort((a, b) => (b.lastArrival > a.lastArrival ? 1 : b.lastArrival < a.lastArrival ? -1 : 0));
+
+  for (const sel of selectors) {
+    if (sel.kind === "comm" || table.tasks.some((t) => matches(t, sel, o))) continue;
+    result.errors.push(`ps: invalid task or pid value: ${sel.kind === "pid" ? sel.pid : sel.kind === "task" ? sel.task.toString(16) : ""}`);
+  }
+  if (o.view === "summary") walk.summary(order);
+  else if (selectors.length === 0) {
+    const shown = order.filter((t) => passesFilters(t, o, true));
+    if (o.view === "times") walk.times(shown);
+    else for (const t of shown) walk.showOne(t, order, true);
+  } else {
+    const picked: Task[] = [];
+    for (const t of order) {
+      for (const sel of selectors) {
+        if (!matches(t, sel, o)) continue;
+        if (o.view === "times") picked.push(t);
+        else walk.showOne(t, order, false);
+      }
+    }
+    if (o.view === "times") for (const t of picked) walk.times([groupLeader(table, t, o) ?? t]);
+  }
+  for (const p of result.problems) result.errors.push(`ps: task list incomplete: ${p}`);
+  return result;
+}
+
+function matches(t: Task, sel: TaskSelector, o: PsOptions): boolean {
+  if (sel.kind === "comm") return t.comm === sel.comm && (!(o.group || o.view === "threads") || t.pid === t.tgid);
+  return selectorMatches(sel, t);
 }
 
 function passesFilters(t: Task, o: PsOptions, all: boolean): boolean {
@@ -163,147 +182,162 @@ function groupLeader(table: TaskTable, t: Task, o: PsOptions): Task | undefined 
   return table.tasks.find((x) => x.pid === t.tgid);
 }
 
-function showOne(prog: Program, table: TaskTable, task: Task, o: PsOptions, out: string[], result: PsResult, seen: Set<bigint>, order: readonly Task[], all: boolean): void {
-  if (!all && !passesFilters(task, o, false)) return;
-  let t: Task | undefined = task;
-  if (o.group) {
-    t = groupLeader(table, task, o);
-    if (!t || seen.has(t.address)) return;
-    seen.add(t.address);
+export function psRow(task: Task, mem: TaskMemUsage, pageSize: number): PsRow {
+  return {
+    pid: task.pid,
+    ppid: task.ppid,
+    cpu: task.cpu,
+    task: task.address,
+    state: task.stateString,
+    pctMem: mem.pctPhysmem,
+    vszKb: (mem.totalVm * pageSize) / 1024,
+    rssKb: (mem.rss * pageSize) / 1024,
+    comm: task.comm,
+    kernelThread: task.kernelThread,
+    active: task.active,
+  };
+}
+
+/** One ps run's walk: each task it shows becomes a row or an entry of the result. */
+class PsWalk {
+  private readonly seen = new Set<bigint>();
+  private readonly prog: Program;
+
+  constructor(
+    private readonly ctx: CommandContext,
+    private readonly table: TaskTable,
+    private readonly o: PsOptions,
+    private readonly result: PsResult,
+  ) {
+    this.prog = ctx.prog;
   }
-  switch (o.view) {
-    case "parents":
-      parentList(table, t, out);
-      out.push("");
-      break;
-    case "children":
-      childList(table, t, out);
-      out.push("");
-      break;
-    case "threads":
-      threadList(table, t, out, all, seen);
-      break;
-    case "lastRun": {
-      const width = (order[0]?.lastArrival ?? 0n).toString().length;
-      out.push(`[${t.lastArrival.toString().padStart(width)}] [${t.stateString}]  ${formatTaskHeader(t)}`);
-      break;
+
+  showOne(task: Task, order: readonly Task[], all: boolean): void {
+    this.ctx.interrupt?.();
+    const { o, table, result } = this;
+    if (!all && !passesFilters(task, o, false)) return;
+    let t: Task | undefined = task;
+    if (o.group) {
+      t = groupLeader(table, task, o);
+      if (!t || this.seen.has(t.address)) return;
+      this.seen.add(t.address);
     }
-    case "msecs": {
-      const clock = table.runqueues.find((rq) => rq.cpu === t.cpu)?.clock ?? 0n;
-      const delta = clock > t.lastArrival ? clock - t.lastArrival : 0n;
-      out.push(`[${translateNanoseconds(delta)}] [${t.stateString}]  ${formatTaskHeader(t)}`);
-      break;
+    switch (o.view) {
+      case "parents":
+        result.entries.push({ kind: "parents", chain: this.parentChain(t).map(taskRef) });
+        break;
+      case "children":
+        result.entries.push({ kind: "children", task: taskRef(t), children: table.tasks.filter((c) => c.parent === t.address).map(taskRef) });
+        break;
+      case "threads":
+        this.threadList(t, all);
+        break;
+      case "lastRun":
+        result.entries.push({ kind: "lastRun", task: taskRef(t), lastArrival: t.lastArrival, state: t.stateString, width: (order[0]?.lastArrival ?? 0n).toString().length });
+        break;
+      case "msecs": {
+        const clock = table.runqueues.find((rq) => rq.cpu === t.cpu)?.clock ?? 0n;
+        result.entries.push({ kind: "msecs", task: taskRef(t), sinceLastRun: clock > t.lastArrival ? clock - t.lastArrival : 0n, state: t.stateString });
+        break;
+      }
+      case "args":
+        this.taskArgs(t);
+        break;
+      default:
+        result.rows.push(psRow(t, taskMemUsage(this.prog, table, t), this.prog.dump.pageSize));
+        return;
     }
-    case "args":
-      taskArgs(prog, t, out, result);
-      break;
-    default: {
-      const row = psRow(t, taskMemUsage(prog, table, t), prog.dump.pageSize);
-      result.rows.push(row);
-      out.push(formatPsRow(row));
-      return;
-    }
-  }
-  result.tasks.push(t.address);
-}
-
-/** parent_list: from the oldest ancestor (task->parent until it points to itself) down to the task. */
-function parentList(table: TaskTable, task: Task, out: string[]): void {
-  const chain: Task[] = [task];
-  const seen = new Set([task.address]);
-  let cur = task;
-  while (cur.parent !== cur.address) {
-    const parent = table.byAddress.get(cur.parent);
-    if (!parent || seen.has(parent.address) || chain.length > table.tasks.length) break;
-    seen.add(parent.address);
-    chain.push(parent);
-    cur = parent;
-  }
-  chain.reverse().forEach((t, depth) => out.push(" ".repeat(depth) + formatTaskHeader(t)));
-}
-
-function childList(table: TaskTable, task: Task, out: string[]): void {
-  out.push(formatTaskHeader(task));
-  const children = table.tasks.filter((t) => t.parent === task.address);
-  for (const c of children) out.push("  " + formatTaskHeader(c));
-  if (children.length === 0) out.push("  (no children)");
-}
-
-/** show_tgid_list: the leader, then the other threads of its group. */
-function threadList(table: TaskTable, task: Task, out: string[], all: boolean, seen: Set<bigint>): void {
-  let leader: Task | undefined = task;
-  if (task.pid !== task.tgid) {
-    if (all) return;
-    leader = table.tasks.find((t) => t.pid === task.tgid);
-    if (!leader) return;
-  }
-  if (leader.pid === 0 && seen.has(0n)) return;
-  out.push(formatTaskHeader(leader));
-  let n = 0;
-  for (const t of table.tasks) {
-    if (t.address === leader.address || t.tgid !== leader.tgid) continue;
-    out.push("  " + formatTaskHeader(t));
-    n++;
-    if (t.pid === 0) seen.add(0n);
-  }
-  if (n === 0) out.push("  (no threads)");
-  out.push("");
-}
-
-/** show_task_times: sorted by start time; RUN TIME from jiffies as crash computes it (START_TIME_NSECS). */
-function times(prog: Program, tasks: readonly Task[], out: string[], result: PsResult): void {
-  const hz = detectHz(prog);
-  const now = uptimeJiffies(prog, hz);
-  const sorted = [...tasks].sort((a, b) => (a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : 0));
-  for (const t of sorted) {
-    const started = (t.startTime / 1000000000n) * BigInt(hz);
-    const run = started > now ? 0n : now - started;
-    out.push(formatTaskHeader(t), `    RUN TIME: ${convertTime(run, hz)}`, `  START TIME: ${t.startTime}`, `       UTIME: ${t.utime}`, `       STIME: ${t.stime}`, "");
     result.tasks.push(t.address);
   }
-}
 
-/** show_task_args: ARG and ENV from the user stack, or crash's error when those pages are not in the dump. */
-function taskArgs(prog: Program, t: Task, out: string[], result: PsResult): void {
-  out.push(formatTaskHeader(t));
-  // crash prints these among its output; here they go to the error lines, printed after the text.
-  const fail = (msg: string) => {
-    result.errors.push(`ps: ${msg}`);
-  };
-  if (t.mm === 0n) return fail("no user stack");
-  let ranges, space;
-  try {
-    ranges = taskArgRanges(prog, t);
-    space = taskUserSpace(prog, t);
-  } catch (err) {
-    if (!(err instanceof KdwError)) throw err;
-    return fail(`cannot read the mm of task ${t.address.toString(16)}: ${err.message}`);
+  /** parent_list: from the oldest ancestor (task->parent until it points to itself) down to the task. */
+  private parentChain(task: Task): Task[] {
+    const chain: Task[] = [task];
+    const seen = new Set([task.address]);
+    let cur = task;
+    while (cur.parent !== cur.address) {
+      const parent = this.table.byAddress.get(cur.parent);
+      if (!parent || seen.has(parent.address) || chain.length > this.table.tasks.length) break;
+      seen.add(parent.address);
+      chain.push(parent);
+      cur = parent;
+    }
+    return chain.reverse();
   }
-  const args = readUserRange(space, ranges.argStart, ranges.argEnd);
-  if (!args.ok) return fail(`cannot access user stack address: ${args.address.toString(16)}`);
-  out.push("ARG: " + splitNul(args.bytes).join(" "));
-  const env = readUserRange(space, ranges.envStart, ranges.envEnd);
-  if (!env.ok) return fail(`cannot access user stack address: ${env.address.toString(16)}`);
-  const vars = splitNul(env.bytes);
-  out.push("ENV: " + vars.join("\n     "));
-  if (vars.length === 0) out.push("");
+
+  /** show_tgid_list: the leader, then the other threads of its group. */
+  private threadList(task: Task, all: boolean): void {
+    let leader: Task | undefined = task;
+    if (task.pid !== task.tgid) {
+      if (all) return;
+      leader = this.table.tasks.find((t) => t.pid === task.tgid);
+      if (!leader) return;
+    }
+    if (leader.pid === 0 && this.seen.has(0n)) return;
+    const threads: TaskRef[] = [];
+    for (const t of this.table.tasks) {
+      if (t.address === leader.address || t.tgid !== leader.tgid) continue;
+      threads.push(taskRef(t));
+      if (t.pid === 0) this.seen.add(0n);
+    }
+    this.result.entries.push({ kind: "threads", leader: taskRef(leader), threads });
+  }
+
+  /** show_task_times: sorted by start time; RUN TIME from jiffies as crash computes it (START_TIME_NSECS). */
+  times(tasks: readonly Task[]): void {
+    const hz = detectHz(this.prog);
+    const now = uptimeJiffies(this.prog, hz);
+    const sorted = [...tasks].sort((a, b) => (a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : 0));
+    for (const t of sorted) {
+      this.ctx.interrupt?.();
+      const started = (t.startTime / 1000000000n) * BigInt(hz);
+      this.result.entries.push({ kind: "times", task: taskRef(t), runJiffies: started > now ? 0n : now - started, hz, startTime: t.startTime, utime: t.utime, stime: t.stime });
+      this.result.tasks.push(t.address);
+    }
+  }
+
+  /** show_task_args: ARG and ENV from the user stack, or crash's error when those pages are not in the dump. */
+  private taskArgs(t: Task): void {
+    const entry: PsEntry & { kind: "args" } = { kind: "args", task: taskRef(t) };
+    this.result.entries.push(entry);
+    // crash prints these among its output; here they go to the error lines, printed after the text.
+    const fail = (msg: string) => {
+      this.result.errors.push(`ps: ${msg}`);
+    };
+    if (t.mm === 0n) return fail("no user stack");
+    let ranges, space;
+    try {
+      ranges = taskArgRanges(this.prog, t);
+      space = taskUserSpace(this.prog, t);
+    } catch (err) {
+      if (!(err instanceof KdwError)) throw err;
+      return fail(`cannot read the mm of task ${t.address.toString(16)}: ${err.message}`);
+    }
+    const args = readUserRange(space, ranges.argStart, ranges.argEnd);
+    if (!args.ok) return fail(`cannot access user stack address: ${args.address.toString(16)}`);
+    entry.args = splitNul(args.bytes);
+    const env = readUserRange(space, ranges.envStart, ranges.envEnd);
+    if (!env.ok) return fail(`cannot access user stack address: ${env.address.toString(16)}`);
+    entry.env = splitNul(env.bytes);
+  }
+
+  summary(tasks: readonly Task[]): void {
+    const counts = new Map<string, number>();
+    for (const t of tasks) counts.set(t.stateString, (counts.get(t.stateString) ?? 0) + 1);
+    for (const [state, count] of counts) this.result.entries.push({ kind: "summary", state, count });
+  }
 }
 
+/** NUL-separated strings as Latin-1 (escaped when printed), empty ones left out. */
 function splitNul(bytes: Uint8Array): string[] {
   const parts: string[] = [];
   let cur = "";
   for (const c of bytes) {
     if (c === 0) {
-      if (cur) parts.push(printable(cur));
+      if (cur) parts.push(cur);
       cur = "";
     } else cur += String.fromCharCode(c);
   }
-  if (cur) parts.push(printable(cur));
+  if (cur) parts.push(cur);
   return parts;
-}
-
-function summary(tasks: readonly Task[], out: string[]): void {
-  const counts = new Map<string, number>();
-  for (const t of tasks) counts.set(t.stateString, (counts.get(t.stateString) ?? 0) + 1);
-  for (const [s, n] of counts) out.push(`  ${s}: ${n}`);
 }

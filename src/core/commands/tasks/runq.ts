@@ -1,11 +1,38 @@
 // crash's `runq` (task.c dump_CFS_runqueues): per CPU, the running task, the RT priority array and the CFS
 // timeline with each queued task.
-import { cpuRunqueues, type QueuedTask } from "../../kernel/tasks/runq";
-import { taskTable } from "../../kernel/tasks/tasks";
-import { CommandError, type Command } from "../command";
-import { escapeControl } from "../shared/escape";
+import { cpuRunqueues } from "../../kernel/tasks/runq";
+import { taskTable, type TaskTable } from "../../kernel/tasks/tasks";
+import { CommandError, defineCommand } from "../command";
+import { formatRunq } from "./runq-format";
 
-export const runqCommand: Command = {
+/** A task on a runqueue: its address, with its pid and name when the task table has it. */
+export interface RunqTask {
+  task: bigint;
+  pid?: number;
+  comm?: string;
+}
+
+export interface RunqCpu {
+  cpu: number;
+  /** The struct rq. */
+  address: bigint;
+  current: RunqTask;
+  /** &rq->rt.active */
+  rtPrioArray: bigint;
+  rt: (RunqTask & { prio: number })[];
+  /** &rq->cfs.tasks_timeline */
+  cfsRoot: bigint;
+  cfs: (RunqTask & { prio: number })[];
+  /** Where a queue walk stopped early. */
+  problems: string[];
+}
+
+function runqTask(table: TaskTable, address: bigint): RunqTask {
+  const t = table.byAddress.get(address);
+  return t ? { task: address, pid: t.pid, comm: t.comm } : { task: address };
+}
+
+export const runqCommand = defineCommand({
   name: "runq",
   summary: "run queue",
   help: `NAME
@@ -18,29 +45,28 @@ DESCRIPTION
   For each CPU: its runqueue address, the task it was running, and the tasks queued on its real-time
   priority array and its CFS timeline ([prio] PID TASK COMMAND), as crash shows them. -c limits the
   display to one CPU.`,
-  run(ctx, args) {
-    let only: number | undefined;
-    for (let i = 0; i < args.length; i++) {
-      if (args[i] === "-c" && /^\d+$/.test(args[i + 1] ?? "")) only = Number(args[++i]);
-      else throw new CommandError("runq", `invalid argument: ${args[i]}`);
-    }
-    const table = taskTable(ctx.prog);
-    const line = (t: bigint): string => {
-      const task = table.byAddress.get(t);
-      return task ? `PID: ${String(task.pid).padEnd(5)}  TASK: ${t.toString(16)}  COMMAND: "${escapeControl(task.comm)}"` : t.toString(16);
-    };
-    const queued = (q: QueuedTask[]): string => (q.length ? q.map((e) => `     [${String(e.prio).padStart(3)}] ${line(e.task)}\n`).join("") : "     [no tasks queued]\n");
-    const rqs = cpuRunqueues(ctx.prog).filter((rq) => only === undefined || rq.cpu === only);
-    const blocks = rqs.map(
-      (rq) =>
-        `CPU ${rq.cpu} RUNQUEUE: ${rq.address.toString(16)}\n` +
-        `  CURRENT: ${line(rq.curr)}\n` +
-        `  RT PRIO_ARRAY: ${rq.rtPrioArray.toString(16)}\n` +
-        queued(rq.rt) +
-        `  CFS RB_ROOT: ${rq.cfsRoot.toString(16)}\n` +
-        queued(rq.cfs),
-    );
-    const errors = rqs.flatMap((rq) => rq.problems.map((p) => `runq: CPU ${rq.cpu}: ${p.message}`));
-    return { data: rqs, text: blocks.join("\n"), errors };
+  options: { values: "c", invalid: (o) => `invalid argument: ${o}` },
+  parse(args): { cpu?: number } {
+    if (args.operands.length) throw new CommandError("runq", `invalid argument: ${args.operands[0]}`);
+    const c = args.value("c");
+    if (c !== undefined && !/^\d+$/.test(c)) throw new CommandError("runq", `invalid argument: ${c}`);
+    return c === undefined ? {} : { cpu: Number(c) };
   },
-};
+  execute(ctx, o): RunqCpu[] {
+    const table = taskTable(ctx.prog);
+    return cpuRunqueues(ctx.prog)
+      .filter((rq) => o.cpu === undefined || rq.cpu === o.cpu)
+      .map((rq) => ({
+        cpu: rq.cpu,
+        address: rq.address,
+        current: runqTask(table, rq.curr),
+        rtPrioArray: rq.rtPrioArray,
+        rt: rq.rt.map((q) => ({ ...runqTask(table, q.task), prio: q.prio })),
+        cfsRoot: rq.cfsRoot,
+        cfs: rq.cfs.map((q) => ({ ...runqTask(table, q.task), prio: q.prio })),
+        problems: rq.problems.map((p) => p.message),
+      }));
+  },
+  format: formatRunq,
+  errors: (cpus) => cpus.flatMap((rq) => rq.problems.map((p) => `runq: CPU ${rq.cpu}: ${p}`)),
+});

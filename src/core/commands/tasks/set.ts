@@ -5,49 +5,47 @@ import type { Program } from "../../program/program";
 import { panicTask, taskTable, type Task } from "../../kernel/tasks/tasks";
 import { taskLayout } from "../../kernel/tasks/layout";
 import { taskStateBits, taskStateStringVerbose } from "../../kernel/tasks/state";
-import { CommandError, type Command, type CommandContext } from "../command";
-import { escapeControl as printable } from "../shared/escape";
+import { CommandError, defineCommand } from "../command";
+import { currentTask, resolveTaskArg } from "../shared/task-args";
+import { formatContext } from "./set-format";
 
-export interface ContextOptions {
-  /** Spaces before each line: 0 at the prompt, 5 at start-up. */
-  indent?: number;
+/** show_context's values: the task, how many tasks share its pid, its thread_info, its state. */
+export interface TaskContext {
+  task: bigint;
+  pid: number;
+  comm: string;
+  cpu: number;
+  /** Tasks with this pid (pid 0: one idle task per CPU). */
+  samePid: number;
+  /** The thread_info address, where the kernel keeps it in the task_struct. */
+  threadInfo?: bigint;
+  /** The state by the kernel's names: "TASK_RUNNING". */
+  state: string;
+  active: boolean;
+  panic: boolean;
 }
 
-/** show_context: PID, COMMAND, TASK [THREAD_INFO], CPU, STATE (and PANIC/ACTIVE for running tasks). */
-export function formatContext(prog: Program, task: Task, options: ContextOptions = {}): string {
-  const pad = " ".repeat(options.indent ?? 0);
+export function taskContext(prog: Program, task: Task): TaskContext {
   const table = taskTable(prog);
-  const layout = taskLayout(prog);
-  const samePid = table.tasks.filter((t) => t.pid === task.pid).length;
-  let taskLine = `   TASK: ${task.address.toString(16)}  `;
-  if (samePid > 1) taskLine += `(1 of ${samePid})  `;
-  if (layout.threadInfo !== undefined) taskLine += `[THREAD_INFO: ${(task.address + BigInt(layout.threadInfo)).toString(16)}]`;
-  let state = `  STATE: ${taskStateStringVerbose(task.state, taskStateBits(prog))} `;
-  if (task.active) state += task.panic ? "(PANIC)" : "(ACTIVE)";
-  return [`    PID: ${task.pid}`, `COMMAND: "${printable(task.comm)}"`, taskLine, `    CPU: ${task.cpu}`, state].map((l) => pad + l).join("\n") + "\n";
+  const ti = taskLayout(prog).threadInfo;
+  return {
+    task: task.address,
+    pid: task.pid,
+    comm: task.comm,
+    cpu: task.cpu,
+    samePid: table.tasks.filter((t) => t.pid === task.pid).length,
+    ...(ti !== undefined ? { threadInfo: task.address + BigInt(ti) } : {}),
+    state: taskStateStringVerbose(task.state, taskStateBits(prog)),
+    active: task.active,
+    panic: task.panic,
+  };
 }
 
-/** The console's current task: what `set` chose, else the panic task, else CPU 0's running task. */
-export function currentTask(ctx: CommandContext): Task {
-  const table = taskTable(ctx.prog);
-  const chosen = ctx.state.currentTask !== undefined ? table.byAddress.get(ctx.state.currentTask) : undefined;
-  const task = chosen ?? panicTask(ctx.prog) ?? table.tasks.find((t) => t.active) ?? table.tasks[0];
-  if (!task) throw new CommandError("set", "no tasks found in the dump");
-  return task;
-}
+const USAGE = "usage: set [pid | taskp | -p | -c cpu]";
 
-/** crash's str_to_context: a decimal pid first, else a hexadecimal task address. */
-export function resolveTaskArg(prog: Program, arg: string): Task | undefined {
-  const table = taskTable(prog);
-  if (/^\d+$/.test(arg)) {
-    const byPid = table.tasks.find((t) => t.pid === Number(arg));
-    if (byPid) return byPid;
-  }
-  if (/^(0x)?[0-9a-fA-F]{1,16}$/.test(arg)) return table.byAddress.get(BigInt(arg.startsWith("0x") ? arg : "0x" + arg));
-  return undefined;
-}
+type SetTarget = { kind: "current" } | { kind: "panic" } | { kind: "cpu"; cpu: string } | { kind: "task"; word: string };
 
-export const setCommand: Command = {
+export const setCommand = defineCommand({
   name: "set",
   summary: "set a process context",
   help: `NAME
@@ -63,22 +61,36 @@ DESCRIPTION
     taskp   a hexadecimal task_struct address.
     -p      the panic task (the one running on the CPU that panicked).
     -c cpu  the task that was running on that CPU.`,
-  run(ctx, args) {
+  options: { flags: "p", values: "c", invalid: () => USAGE },
+  parse(args): SetTarget {
+    const n = args.operands.length + args.flags.length + (args.value("c") === undefined ? 0 : 1);
+    if (n === 0) return { kind: "current" };
+    if (n > 1) throw new CommandError("set", USAGE);
+    if (args.has("p")) return { kind: "panic" };
+    const cpu = args.value("c");
+    if (cpu !== undefined) return { kind: "cpu", cpu };
+    return { kind: "task", word: args.operands[0]! };
+  },
+  execute(ctx, target, tasks): TaskContext {
     let task: Task | undefined;
-    if (args.length === 0) task = currentTask(ctx);
-    else if (args[0] === "-p" && args.length === 1) {
+    if (tasks) task = tasks[0];
+    else if (target.kind === "current") task = currentTask(ctx);
+    else if (target.kind === "panic") {
       task = panicTask(ctx.prog);
       if (!task) throw new CommandError("set", "no panic task found");
-    } else if (args[0] === "-c" && args.length === 2) {
-      const cpu = Number(args[1]);
-      const rq = taskTable(ctx.prog).runqueues.find((r) => r.cpu === cpu);
+    } else if (target.kind === "cpu") {
+      const rq = taskTable(ctx.prog).runqueues.find((r) => r.cpu === Number(target.cpu));
       task = rq ? taskTable(ctx.prog).byAddress.get(rq.curr) : undefined;
-      if (!task) throw new CommandError("set", `invalid cpu: ${args[1]}`);
-    } else if (args.length === 1 && !args[0]!.startsWith("-")) {
-      task = resolveTaskArg(ctx.prog, args[0]!);
-      if (!task) throw new CommandError("set", `invalid task or pid value: ${args[0]}`);
-    } else throw new CommandError("set", `usage: set [pid | taskp | -p | -c cpu]`);
-    ctx.state.currentTask = task.address;
-    return { data: { task: task.address, pid: task.pid, comm: task.comm, cpu: task.cpu }, text: formatContext(ctx.prog, task) };
+      if (!task) throw new CommandError("set", `invalid cpu: ${target.cpu}`);
+    } else {
+      task = resolveTaskArg(ctx.prog, target.word);
+      if (!task) throw new CommandError("set", `invalid task or pid value: ${target.word}`);
+    }
+    if (!task) throw new CommandError("set", "no task");
+    // foreach set shows each task's context without changing the console's.
+    if (!tasks) ctx.state.currentTask = task.address;
+    return taskContext(ctx.prog, task);
   },
-};
+  format: (c) => formatContext(c),
+  perTask: true,
+});

@@ -8,7 +8,7 @@ import { SymbolTable } from "../../debuginfo/symbols";
 import { Dwarf } from "../../debuginfo/dwarf/dwarf";
 import { KdwError } from "../../io/errors";
 import { symbolAtOrAfterLast, type LoadedModuleDebuginfo, type ModuleDebuginfoStore } from "./debuginfo";
-import { moduleKallsyms, moduleList } from "./modules";
+import { moduleAt, moduleKallsyms, moduleList, type KernelModule, type ModuleSymbol } from "./modules";
 import type { Program } from "../../program/program";
 import { DwarfSourceLines, type SourceLines } from "../../program/source-lines";
 
@@ -149,4 +149,37 @@ export function loadedModuleSourceLines(store: ModuleDebuginfoStore): SourceLine
       }
     },
   };
+}
+
+/** Each module's named symbols sorted by address, read once per program. */
+const kallsymsByModule = new WeakMap<Program, Map<bigint, ModuleSymbol[]>>();
+
+/**
+ * crash's module_symbol for timer and dev: the symbol at or below `addr` among the kallsyms of the listed
+ * module whose memory holds it (no symbol below the module's first: undefined).
+ */
+export function moduleKallsymsAt(prog: Program, addr: bigint): { name: string; offset: bigint } | undefined {
+  let mod: KernelModule | undefined;
+  try {
+    mod = moduleAt(moduleList(prog).modules, addr);
+  } catch (err) {
+    if (!(err instanceof KdwError)) throw err;
+    return undefined;
+  }
+  if (!mod) return undefined;
+  let byModule = kallsymsByModule.get(prog);
+  if (!byModule) kallsymsByModule.set(prog, (byModule = new Map()));
+  let syms = byModule.get(mod.address);
+  if (!syms) {
+    syms = moduleKallsyms(prog, mod)
+      .symbols.filter((s) => s.name !== "" && s.value !== 0n)
+      .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    byModule.set(mod.address, syms);
+  }
+  let best: ModuleSymbol | undefined;
+  for (const s of syms) {
+    if (s.value > addr) break;
+    best = s;
+  }
+  return best ? { name: best.name, offset: addr - best.value } : undefined;
 }

@@ -2,7 +2,7 @@
 // the module address tree or sysfs — hidden ones named as such), symbols by name, a struct's layout.
 import type { CommandContext } from "../../commands/command";
 import { moduleSymbolHit, moduleSymbolNamed } from "../../kernel/modules/module-symbols";
-import { lookupTypeArg } from "../../commands/gdb/types";
+import { lookupTypeArg } from "../../commands/shared/type-args";
 import { formatTypeName } from "../../program/gdb-format/type";
 import { resolveType, sizeOf, type Type } from "../../debuginfo/types";
 import { SymbolTable, type KernelSymbol } from "../../debuginfo/symbols";
