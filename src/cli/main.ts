@@ -47,7 +47,9 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + "\n");
       return command === undefined ? 2 : 0;
     default:
-      if (existsSync(command)) return runConsole(argv);
+      // `kdw VMLINUX DUMP`: anything that looks like a path is a file for the console, which names a
+      // missing one ("no such file") instead of calling it an unknown command.
+      if (existsSync(command) || /[/\\.]/.test(command)) return runConsole(argv);
       throw new CliUsageError(`unknown command "${command}"`);
   }
 }
