@@ -1,7 +1,7 @@
 // `kdw read DUMP --phys ADDR [--count N | --length BYTES] [-8|-16|-32|-64]`: physical memory in the layout
 // of crash's `rd -p`, through the Session's readMemory (the dump opened alone). A page the dump left out
 // is an error naming the file and the address, never zeros.
-import { formatMemory, type EntrySize } from "../core/commands/memory-display";
+import { formatMemory, type EntrySize } from "../core/session/text";
 import { SessionService } from "../core/session/service";
 import { ProblemError } from "../core/session/problems";
 import { MAX_READ } from "../core/session/schema";
