@@ -83,9 +83,9 @@ export interface CommandOutput<R> {
 export interface Command<R = unknown, N extends string = string> {
   readonly name: N;
   readonly aliases?: readonly string[];
-  /** One line for `help`'s list. */
+  /** What it does in one line: crash's NAME line after the name. */
   readonly summary: string;
-  /** The full help text (`help NAME`). */
+  /** The full help text (`help NAME`): NAME, SYNOPSIS, DESCRIPTION. */
   readonly help: string;
   /** The console's entry: parse the words, execute, format. */
   run(ctx: CommandContext, args: readonly string[]): CommandOutput<R>;
@@ -99,7 +99,9 @@ export type ResultOf<C> = C extends Command<infer R> ? R : never;
 export interface CommandDefinition<R, S extends OptionSpec, O, N extends string> {
   name: N;
   aliases?: readonly string[];
+  /** crash's NAME line after the name ("display process status information"). */
   summary: string;
+  /** The help from SYNOPSIS on; the NAME section is made from the name and the summary. */
   help: string;
   /** The options, declared once. */
   options: S;
@@ -128,7 +130,7 @@ export function defineCommand<R, const S extends OptionSpec, O, const N extends 
     name: def.name,
     ...(def.aliases ? { aliases: def.aliases } : {}),
     summary: def.summary,
-    help: def.help,
+    help: `NAME\n  ${def.name} - ${def.summary}\n\n${def.help}`,
     run: (ctx, args) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)))),
     ...(def.perTask ? { forTasks: (ctx: CommandContext, args: readonly string[], tasks: readonly Task[]) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)), tasks)) } : {}),
   };

@@ -105,3 +105,10 @@ export function parseArgs<const S extends OptionSpec>(command: string, spec: S, 
     operands,
   };
 }
+
+/** The operands as one text (an expression, a type name), or the command's "… required" error. */
+export function operandText(command: string, operands: readonly string[], what: string): string {
+  const text = operands.join(" ");
+  if (!text) throw new CommandError(command, `${what} required`);
+  return text;
+}

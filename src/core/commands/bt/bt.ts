@@ -101,10 +101,7 @@ function backtraceOf(ctx: CommandContext, sc: StackContext, task: Task, o: BtOpt
 export const btCommand = defineCommand({
   name: "bt",
   summary: "backtrace",
-  help: `NAME
-  bt - backtrace
-
-SYNOPSIS
+  help: `SYNOPSIS
   bt [-a|-p] [-f] [-l] [-s|-x] [-t] [-M] [pid | taskp] ...
 
 DESCRIPTION

@@ -172,11 +172,8 @@ function parseCount(text: string): number {
 
 export const disCommand = defineCommand({
   name: "dis",
-  summary: "disassemble kernel text",
-  help: `NAME
-  dis - disassemble
-
-SYNOPSIS
+  summary: "disassemble",
+  help: `SYNOPSIS
   dis [-rfldxs] [address | symbol | (expression)] [count]
 
 DESCRIPTION

@@ -63,11 +63,8 @@ function listSource(ctx: CommandContext, arg: string): ListSourceResult {
 
 export const listCommand = defineCommand({
   name: "list",
-  summary: "list kernel source lines (gdb's list)",
-  help: `NAME
-  list - list kernel source lines
-
-SYNOPSIS
+  summary: "list kernel source lines",
+  help: `SYNOPSIS
   list [FILE:LINE | FUNCTION | *ADDRESS | ADDRESS]
 
 DESCRIPTION

@@ -97,10 +97,7 @@ function sym(ctx: CommandContext, o: SymOptions): SymResult {
 export const symCommand = defineCommand({
   name: "sym",
   summary: "translate a symbol to its virtual address, or vice-versa",
-  help: `NAME
-  sym - translate a symbol to its virtual address, or vice-versa
-
-SYNOPSIS
+  help: `SYNOPSIS
   sym [-l] | [-q string] | [-p|-n] [-s] [symbol | vaddr]...
 
 DESCRIPTION

@@ -6,11 +6,8 @@ export type HelpResult = { kind: "list"; names: string[] } | { kind: "command"; 
 
 export const helpCommand = defineCommand({
   name: "help",
-  summary: "list the commands, or show one command's help",
-  help: `NAME
-  help - get help
-
-SYNOPSIS
+  summary: "get help",
+  help: `SYNOPSIS
   help [command]
 
 DESCRIPTION

@@ -7,7 +7,7 @@ import { taskFsPaths, taskOpenFiles, type OpenFile, type TaskFsPaths } from "../
 import type { Task } from "../../kernel/tasks/tasks";
 import type { Program } from "../../program/program";
 import { defineCommand, type CommandContext } from "../command";
-import { currentTask, tasksForArg } from "../shared/task-args";
+import { forEachTaskArg, type TaskArgOrigin } from "../shared/task-args";
 import { taskRef, type TaskRef } from "../shared/task-header";
 import { formatFiles } from "./files-format";
 
@@ -48,29 +48,19 @@ export function taskFiles(prog: Program, task: Task): TaskFiles {
 
 function files(ctx: CommandContext, words: readonly string[], only?: readonly Task[]): FilesResult {
   const result: FilesResult = { tasks: [], errors: [] };
-  const dump = (task: Task, blankBefore: boolean, blankAfter: boolean): void => {
-    ctx.interrupt?.();
+  const dump = (task: Task, from: TaskArgOrigin): void => {
     const one = taskFiles(ctx.prog, task);
-    result.tasks.push({ ...one, blankBefore, blankAfter });
+    result.tasks.push({ ...one, blankBefore: from.word > 0, blankAfter: from.byPid });
     if (one.problem) result.errors.push(`files: PID ${task.pid}: ${one.problem}`);
   };
-  if (only) only.forEach((t) => dump(t, false, false));
-  else if (words.length === 0) dump(currentTask(ctx), false, false);
-  words.forEach((word, i) => {
-    const sel = tasksForArg(ctx.prog, word);
-    if (!sel) result.errors.push(`files: invalid task or pid value: ${word}`);
-    else for (const task of sel.tasks) dump(task, i > 0, sel.byPid);
-  });
+  forEachTaskArg(ctx, "files", words, only, dump, (line) => result.errors.push(line));
   return result;
 }
 
 export const filesCommand = defineCommand({
   name: "files",
   summary: "open files",
-  help: `NAME
-  files - open files
-
-SYNOPSIS
+  help: `SYNOPSIS
   files [pid | taskp] ...
 
 DESCRIPTION

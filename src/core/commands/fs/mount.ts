@@ -48,10 +48,7 @@ interface MountOptions {
 export const mountCommand = defineCommand({
   name: "mount",
   summary: "mounted filesystem data",
-  help: `NAME
-  mount - mounted filesystem data
-
-SYNOPSIS
+  help: `SYNOPSIS
   mount [-n pid|task] [address | name | dirname] ...
 
 DESCRIPTION

@@ -3,6 +3,7 @@
 import { KdwError } from "../../io/errors";
 import { formatPrint } from "../../program/gdb-format/gdb-format";
 import { CommandError, defineCommand } from "../command";
+import { operandText } from "../options";
 import { valueOptions } from "../shared/type-args";
 import { formatEval, formatPrintResult } from "./print-format";
 import { Evaluator, valueType } from "./print-expr";
@@ -29,10 +30,7 @@ export const printCommand = defineCommand({
   name: "p",
   aliases: ["print"],
   summary: "print the value of an expression",
-  help: `NAME
-  p - print the value of an expression
-
-SYNOPSIS
+  help: `SYNOPSIS
   p [-x|-d] expression
   p/x expression, p/d expression
 
@@ -53,9 +51,7 @@ DESCRIPTION
       else if (/^\/[a-z]+$/.test(a)) throw new CommandError("p", `unsupported print format: ${a} (kdw knows /x and /d)`);
       else rest.push(a);
     }
-    const expression = rest.join(" ");
-    if (!expression) throw new CommandError("p", "expression required");
-    return { radix, format, expression };
+    return { radix, format, expression: operandText("p", rest, "expression") };
   },
   execute(ctx, o): PrintResult {
     const value = new Evaluator(ctx.prog, "p").evaluate(o.expression);
@@ -83,10 +79,7 @@ DESCRIPTION
 export const evalCommand = defineCommand({
   name: "eval",
   summary: "evaluate an expression",
-  help: `NAME
-  eval - evaluate an expression
-
-SYNOPSIS
+  help: `SYNOPSIS
   eval expression
 
 DESCRIPTION
@@ -94,11 +87,7 @@ DESCRIPTION
   and shows the result in hexadecimal, decimal, octal and binary, as crash does. Numbers with hex
   letters or a 0x prefix are hexadecimal, others decimal.`,
   options: { raw: true },
-  parse(args): string {
-    const text = args.operands.join(" ");
-    if (!text) throw new CommandError("eval", "expression required");
-    return text;
-  },
+  parse: (args) => operandText("eval", args.operands, "expression"),
   execute(ctx, text): EvalResult {
     const ev = new Evaluator(ctx.prog, "eval");
     const v = ev.evaluate(text);

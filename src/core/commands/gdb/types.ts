@@ -5,6 +5,7 @@
 import { resolveType, sizeOf } from "../../debuginfo/types";
 import { formatMemberValues, formatStructValue, formatType, formatTypeDefinition } from "../../program/gdb-format/gdb-format";
 import { CommandError, defineCommand } from "../command";
+import { operandText } from "../options";
 import { isHexAddress, parseHex } from "../shared/symbol-args";
 import { lookupTypeArg, valueOptions } from "../shared/type-args";
 import { formatGdbText } from "./types-format";
@@ -22,21 +23,14 @@ export interface GdbTextResult {
 export const whatisCommand = defineCommand({
   name: "whatis",
   summary: "search symbol table for data or type information",
-  help: `NAME
-  whatis - search symbol table for data or type information
-
-SYNOPSIS
+  help: `SYNOPSIS
   whatis [[-o] [struct | union | typedef | symbol]]
 
 DESCRIPTION
   Shows the definition of a structure, union, enum or typedef (with its size), or the declaration of a
   kernel symbol. -o prefixes each structure member with its offset.`,
   options: { flags: "o", dashOperands: true },
-  parse(args): { offsets: boolean; arg: string } {
-    const arg = args.operands.join(" ");
-    if (!arg) throw new CommandError("whatis", "argument required");
-    return { offsets: args.has("o"), arg };
-  },
+  parse: (args) => ({ offsets: args.has("o"), arg: operandText("whatis", args.operands, "argument") }),
   execute(ctx, o): GdbTextResult {
     const arg = o.arg;
     if (!/^(struct|union|enum)\s/.test(arg) && ctx.prog.hasSymbol(arg)) {
@@ -53,21 +47,14 @@ DESCRIPTION
 
 export const ptypeCommand = defineCommand({
   name: "ptype",
-  summary: "print type of a data type or symbol",
-  help: `NAME
-  ptype - print the type of a data type or symbol
-
-SYNOPSIS
+  summary: "print the type of a data type or symbol",
+  help: `SYNOPSIS
   ptype [struct | union | typedef | symbol]
 
 DESCRIPTION
   Prints the definition of a type, or the type of a symbol, as gdb's ptype does (without crash's SIZE).`,
   options: { raw: true },
-  parse(args): string {
-    const arg = args.operands.join(" ");
-    if (!arg) throw new CommandError("ptype", "argument required");
-    return arg;
-  },
+  parse: (args) => operandText("ptype", args.operands, "argument"),
   execute(ctx, arg): GdbTextResult {
     const type = ctx.prog.hasSymbol(arg) ? ctx.prog.declaredType(arg) : lookupTypeArg(ctx.prog, arg);
     if (!type) throw new CommandError("ptype", `No symbol "${arg}" in current context.`);
@@ -89,10 +76,7 @@ function structLike<const K extends "struct" | "union">(keyword: K) {
   return defineCommand({
     name: keyword,
     summary: `${keyword} contents`,
-    help: `NAME
-  ${keyword} - ${keyword} contents
-
-SYNOPSIS
+    help: `SYNOPSIS
   ${keyword} ${keyword}_name[.member[,member]] [-o] [-x|-d] [address | symbol] [count]
 
 DESCRIPTION

@@ -151,10 +151,7 @@ interface KmemOptions {
 export const kmemCommand = defineCommand({
   name: "kmem",
   summary: "kernel memory",
-  help: `NAME
-  kmem - kernel memory
-
-SYNOPSIS
+  help: `SYNOPSIS
   kmem -i
   kmem -p [-P] address ...
 

@@ -125,10 +125,7 @@ function rd(ctx: CommandContext, o: RdOptions): RdResult {
 export const rdCommand = defineCommand({
   name: "rd",
   summary: "read memory",
-  help: `NAME
-  rd - read memory
-
-SYNOPSIS
+  help: `SYNOPSIS
   rd [-adDsSpux][-8|-16|-32|-64][-e addr] address|symbol [count]
 
 DESCRIPTION

@@ -9,7 +9,7 @@ import { taskMemUsage } from "../../kernel/tasks/mem";
 import { forEachVma, type Vma } from "../../kernel/mm/vma";
 import type { Program } from "../../program/program";
 import { defineCommand, type CommandContext } from "../command";
-import { currentTask, tasksForArg } from "../shared/task-args";
+import { forEachTaskArg } from "../shared/task-args";
 import { taskRef, type TaskRef } from "../shared/task-header";
 import { formatVm } from "./vm-format";
 
@@ -77,34 +77,24 @@ function vmaRow(prog: Program, v: Vma): VmaRow {
 
 function vm(ctx: CommandContext, words: readonly string[], only?: readonly Task[]): VmResult {
   const result: VmResult = { tasks: [], errors: [] };
+  // crash puts a blank line before every block but the first; an invalid word counts as a block.
   let blocks = 0;
   const dump = (task: Task): void => {
-    ctx.interrupt?.();
     const one = taskVm(ctx.prog, task);
     result.tasks.push({ ...one, blankBefore: blocks++ > 0 });
     if (one.problem) result.errors.push(`vm: PID ${task.pid}: ${one.problem}`);
   };
-  if (only) only.forEach(dump);
-  else if (words.length === 0) dump(currentTask(ctx));
-  for (const word of words) {
-    const sel = tasksForArg(ctx.prog, word);
-    if (!sel) {
-      blocks++;
-      result.errors.push(`vm: invalid task or pid value: ${word}`);
-      continue;
-    }
-    sel.tasks.forEach(dump);
-  }
+  forEachTaskArg(ctx, "vm", words, only, dump, (line) => {
+    blocks++;
+    result.errors.push(line);
+  });
   return result;
 }
 
 export const vmCommand = defineCommand({
   name: "vm",
   summary: "virtual memory",
-  help: `NAME
-  vm - virtual memory
-
-SYNOPSIS
+  help: `SYNOPSIS
   vm [pid | taskp] ...
 
 DESCRIPTION

@@ -143,10 +143,7 @@ function vtopOne(ctx: CommandContext, vaddr: bigint, o: VtopOptions, task: Task 
 export const vtopCommand = defineCommand({
   name: "vtop",
   summary: "virtual to physical",
-  help: `NAME
-  vtop - virtual to physical
-
-SYNOPSIS
+  help: `SYNOPSIS
   vtop [-c [pid | taskp]] [-u|-k] address ...
 
 DESCRIPTION
@@ -215,10 +212,7 @@ function ptovOne(ctx: CommandContext, arg: string): PtovResult {
 export const ptovCommand = defineCommand({
   name: "ptov",
   summary: "physical to virtual",
-  help: `NAME
-  ptov - physical to virtual
-
-SYNOPSIS
+  help: `SYNOPSIS
   ptov physical ...
   ptov per-cpu-offset:cpuspec ...
 

@@ -153,10 +153,7 @@ const MOD_OPTIONS = { flags: "tSDfrRog", values: "sd", words: ["--force"] } as c
 export const modCommand = defineCommand({
   name: "mod",
   summary: "module information and loading of module debuginfo",
-  help: `NAME
-  mod - module information and loading of module debuginfo
-
-SYNOPSIS
+  help: `SYNOPSIS
   mod [-t] | -s module [objfile] | -S [directory] | -d module | -D   [-f|--force]
 
 DESCRIPTION

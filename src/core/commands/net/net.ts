@@ -5,7 +5,7 @@ import { netDevices, taskNetNamespace, type NetDevice } from "../../kernel/net/n
 import { taskSockets, type TaskSocket } from "../../kernel/net/sockets";
 import type { Task } from "../../kernel/tasks/tasks";
 import { CommandError, defineCommand, type CommandContext } from "../command";
-import { currentTask, requireTaskArg, tasksForArg } from "../shared/task-args";
+import { currentTask, forEachTaskArg, requireTaskArg } from "../shared/task-args";
 import { taskRef, type TaskRef } from "../shared/task-header";
 import { formatNet } from "./net-format";
 
@@ -35,9 +35,10 @@ const USAGE = "usage: net [-n [pid | taskp]] [-s [pid | taskp] ...] [-N value]";
 
 function sockets(ctx: CommandContext, words: readonly string[], only?: readonly Task[]): NetSocketsResult {
   const data: NetSocketsResult = { tasks: [], problems: [], errors: [] };
+  // crash puts a blank line before every block but the first; an invalid word (an INFO message in crash's
+  // output stream) counts as a block.
   let blocks = 0;
   const one = (task: Task): void => {
-    ctx.interrupt?.();
     const { sockets, problems } = taskSockets(ctx.prog, task.address);
     data.tasks.push({ ...taskRef(task), sockets, blankBefore: blocks++ > 0 });
     for (const p of problems) {
@@ -45,18 +46,10 @@ function sockets(ctx: CommandContext, words: readonly string[], only?: readonly 
       data.errors.push(`net: ${p.message}`);
     }
   };
-  if (only) only.forEach(one);
-  else if (words.length === 0) one(currentTask(ctx));
-  for (const word of words) {
-    const tasks = tasksForArg(ctx.prog, word)?.tasks ?? [];
-    if (tasks.length === 0) {
-      // crash prints this as an INFO message in the output stream and goes on with the next argument.
-      data.errors.push(`net: invalid task or pid value: ${word}`);
-      blocks++;
-      continue;
-    }
-    tasks.forEach(one);
-  }
+  forEachTaskArg(ctx, "net", words, only, one, (line) => {
+    blocks++;
+    data.errors.push(line);
+  });
   return data;
 }
 
@@ -77,10 +70,7 @@ function execute(ctx: CommandContext, o: NetOptions, only?: readonly Task[]): Ne
 export const netCommand = defineCommand({
   name: "net",
   summary: "network command",
-  help: `NAME
-  net - network command
-
-SYNOPSIS
+  help: `SYNOPSIS
   net [-n [pid | taskp]] [-s [pid | taskp] ...] [-N value]
 
 DESCRIPTION

@@ -88,3 +88,29 @@ export function selectorMatches(sel: TaskSelector, t: Task): boolean {
       return sel.regex.test(t.comm);
   }
 }
+
+/** Where a task came from, for crash's layout: the word's position and whether it was a pid (all its tasks). */
+export interface TaskArgOrigin {
+  /** The word's index; -1 for foreach's tasks and the current task. */
+  word: number;
+  byPid: boolean;
+}
+
+/**
+ * The tasks of a per-task command, in crash's order (files, vm, net -s): foreach's when given, else the current
+ * task when there is no word, else each word's (tasksForArg). A word that names no task is an error line
+ * `COMMAND: invalid task or pid value: WORD`, and crash goes on with the next.
+ */
+export function forEachTaskArg(ctx: CommandContext, command: string, words: readonly string[], only: readonly Task[] | undefined, visit: (task: Task, origin: TaskArgOrigin) => void, invalid: (line: string) => void): void {
+  const step = (task: Task, origin: TaskArgOrigin): void => {
+    ctx.interrupt?.();
+    visit(task, origin);
+  };
+  if (only) only.forEach((t) => step(t, { word: -1, byPid: false }));
+  else if (words.length === 0) step(currentTask(ctx), { word: -1, byPid: false });
+  words.forEach((w, i) => {
+    const sel = tasksForArg(ctx.prog, w);
+    if (!sel) invalid(`${command}: invalid task or pid value: ${w}`);
+    else for (const task of sel.tasks) step(task, { word: i, byPid: sel.byPid });
+  });
+}

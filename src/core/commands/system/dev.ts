@@ -17,10 +17,7 @@ const withSymbol = <T extends { fops: bigint }>(ctx: CommandContext, rows: reado
 export const devCommand = defineCommand({
   name: "dev",
   summary: "device data",
-  help: `NAME
-  dev - device data
-
-SYNOPSIS
+  help: `SYNOPSIS
   dev [-d | -D]
 
 DESCRIPTION

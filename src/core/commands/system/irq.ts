@@ -18,10 +18,7 @@ const invalid = (a: string): string => `invalid argument: ${a} (only -s [-c cpus
 export const irqCommand = defineCommand({
   name: "irq",
   summary: "IRQ data",
-  help: `NAME
-  irq - IRQ data
-
-SYNOPSIS
+  help: `SYNOPSIS
   irq -s [-c cpu(s)]
 
 DESCRIPTION

@@ -99,10 +99,7 @@ function log(ctx: CommandContext, o: { options: LogOptions; audit: boolean; safe
 export const logCommand = defineCommand({
   name: "log",
   summary: "dump system message buffer",
-  help: `NAME
-  log - dump system message buffer
-
-SYNOPSIS
+  help: `SYNOPSIS
   log [-Ttdmasc]
 
 DESCRIPTION

@@ -75,10 +75,7 @@ export function sysInfo(ctx: CommandContext): SysInfo {
 export const sysCommand = defineCommand({
   name: "sys",
   summary: "system data",
-  help: `NAME
-  sys - system data
-
-SYNOPSIS
+  help: `SYNOPSIS
   sys [-t]
 
 DESCRIPTION

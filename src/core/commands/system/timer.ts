@@ -87,10 +87,7 @@ function hrtimers(ctx: CommandContext, cpus: readonly number[]): TimerResult {
 export const timerCommand = defineCommand({
   name: "timer",
   summary: "timer queue data",
-  help: `NAME
-  timer - timer queue data
-
-SYNOPSIS
+  help: `SYNOPSIS
   timer [-r] [-C cpu(s)]
 
 DESCRIPTION

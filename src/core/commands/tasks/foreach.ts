@@ -96,10 +96,7 @@ function execute(ctx: CommandContext, o: ForeachOptions): ForeachResult {
 export const foreachCommand = defineCommand({
   name: "foreach",
   summary: "display command data for multiple tasks in the system",
-  help: `NAME
-  foreach - display command data for multiple tasks in the system
-
-SYNOPSIS
+  help: `SYNOPSIS
   foreach [[pid | taskp | name | state | [kernel | user | active | gleader]] ...] command [flag] [argument]
 
 DESCRIPTION

@@ -72,10 +72,7 @@ export interface PsResult {
   errors: string[];
 }
 
-const PS_HELP_TEXT = `NAME
-  ps - display process status information
-
-SYNOPSIS
+const PS_HELP_TEXT = `SYNOPSIS
   ps [-k|-u|-G|-I] [-p|-c|-t|-l|-m|-a|-g|-S|-A|-H] [pid | task | command] ...
 
 DESCRIPTION

@@ -35,10 +35,7 @@ function runqTask(table: TaskTable, address: bigint): RunqTask {
 export const runqCommand = defineCommand({
   name: "runq",
   summary: "run queue",
-  help: `NAME
-  runq - run queue
-
-SYNOPSIS
+  help: `SYNOPSIS
   runq [-c cpu]
 
 DESCRIPTION

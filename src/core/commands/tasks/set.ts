@@ -48,10 +48,7 @@ type SetTarget = { kind: "current" } | { kind: "panic" } | { kind: "cpu"; cpu: s
 export const setCommand = defineCommand({
   name: "set",
   summary: "set a process context",
-  help: `NAME
-  set - set a process context
-
-SYNOPSIS
+  help: `SYNOPSIS
   set [pid | taskp | -p | -c cpu]
 
 DESCRIPTION

@@ -42,11 +42,8 @@ function dumpTask(ctx: CommandContext, task: Task, o: TaskOptions): TaskDump {
 
 export const taskCommand = defineCommand({
   name: "task",
-  summary: "task_struct contents",
-  help: `NAME
-  task - task_struct and thread_info contents
-
-SYNOPSIS
+  summary: "task_struct and thread_info contents",
+  help: `SYNOPSIS
   task [-R member[,member]] [-x|-d] [pid | taskp] ...
 
 DESCRIPTION
