@@ -67,10 +67,6 @@ export type BuiltinName = BuiltinCommand["name"];
 /** The result type of the command named `N`: `BuiltinResult<"ps">` is PsResult. */
 export type BuiltinResult<N extends BuiltinName> = ResultOf<Extract<BuiltinCommand, { name: N }>>;
 
-export function builtinCommands(): BuiltinCommand[] {
-  return [...BUILTIN];
-}
-
 /** A registry of the console's commands. */
 export function builtinRegistry(): CommandRegistry<BuiltinCommand> {
   return new CommandRegistry<BuiltinCommand>(BUILTIN);
