@@ -58,7 +58,8 @@ export function* listForEachEntry(prog: Program, headAddr: bigint, type: Type, m
   try {
     first = prog.readU64(headAddr);
   } catch (err) {
-    throw new WalkAborted(what, `head ${headAddr.toString(16)}: ${(err as Error).message}`, 0);
+    if (err instanceof KdwError) throw new WalkAborted(what, `head ${headAddr.toString(16)}: ${err.message}`, 0);
+    throw err;
   }
   yield* followLinks(prog, first, headAddr, type, off, options, what);
 }
