@@ -12,7 +12,8 @@ import type { SymbolTable } from "../../debuginfo/symbols";
 import type { ElfFile } from "../../dump/elf";
 import type { CpuRegisters } from "../../dump/prstatus";
 import { KdwError, MissingDebugInfo } from "../../io/errors";
-import type { Program } from "../../program/program";
+import { layout, optional } from "../../program/layout";
+import { perProgram, type Program } from "../../program/program";
 import { panicTask, taskTable, type Task } from "./tasks";
 
 /** x86_64 THREAD_SIZE: PAGE_SIZE << THREAD_SIZE_ORDER (2 without KASAN; page_64_types.h). */
@@ -45,15 +46,25 @@ export interface StackContext {
   frameBpOffset: number | undefined;
 }
 
-const contexts = new WeakMap<Program, StackContext>();
+/** What the unwinder reads of the kernel's structs; each may be missing from a kernel's debuginfo. */
+const STACK_LAYOUT = layout({
+  orcSignal: optional("orc_entry.signal"), // which of the two ORC entry formats (arch/x86_64/orc.ts)
+  orcEnd: optional("orc_entry.end"),
+  frameRetAddr: optional("inactive_task_frame.ret_addr"),
+  frameBp: optional("inactive_task_frame.bp"),
+  threadSp: optional("task_struct.thread.sp"),
+  stack: optional("task_struct.stack"),
+  tssIst: optional("tss_struct.x86_tss.ist"),
+  tssSp0: optional("tss_struct.x86_tss.sp0"),
+});
+
+/** The context is built on first use with the symbols and vmlinux the first caller passes (the program's). */
+const CONTEXT = perProgram((): { context?: StackContext } => ({}));
 
 /** The unwinding context of a program, built once. `vmlinux` gives the ORC tables without reading memory. */
 export function stackContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile, decoder?: InstructionDecoderLike): StackContext {
-  let c = contexts.get(prog);
-  if (!c) {
-    c = buildContext(prog, symbols, vmlinux);
-    contexts.set(prog, c);
-  }
+  const slot = CONTEXT.of(prog);
+  const c = (slot.context ??= buildContext(prog, symbols, vmlinux));
   if (decoder && !c.env.decoder) c.env.decoder = decoder;
   return c;
 }
@@ -71,9 +82,10 @@ function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): S
   // Names resolve through the program (the .symtab name index, already built): the sorted table
   // would build its own name index just for these.
   const sym = (n: string) => prog.symbols.addressOf(n);
+  const l = STACK_LAYOUT.of(prog);
   // ORC: the sorted tables are the same in the vmlinux file and in memory (sorted at build time).
   const orcType = prog.findType("struct orc_entry");
-  const layout = orcLayoutOf(orcType ? prog.memberOffset(orcType, "signal") !== undefined : false, orcType ? prog.memberOffset(orcType, "end") !== undefined : true);
+  const layout = orcLayoutOf(orcType ? l.orcSignal !== undefined : false, orcType ? l.orcEnd !== undefined : true);
   const startIp = sym("__start_orc_unwind_ip");
   const stopIp = sym("__stop_orc_unwind_ip");
   const startU = sym("__start_orc_unwind");
@@ -118,10 +130,9 @@ function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): S
   };
 
   const ptRegs = ptRegsLayout(prog);
-  const cpus = cpuStacks(prog, sym);
+  const cpus = cpuStacks(prog, sym, l.tssIst, l.tssSp0);
   const initBegin = sym("__init_begin");
   const initEnd = sym("__init_end");
-  const frameType = prog.findType("struct inactive_task_frame");
   const env: UnwindEnv = {
     read: (a, n) => prog.read(a, n),
     symbolAt,
@@ -135,16 +146,9 @@ function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): S
     exceptionFunctions: new Set(sym("asm_exc_page_fault") !== undefined ? EXCEPTION_FUNCTIONS_5_8 : EXCEPTION_FUNCTIONS_ORIG),
     nestedNmi: sym("repeat_nmi") !== undefined,
     initText: initBegin !== undefined && initEnd !== undefined ? { base: initBegin, top: initEnd } : undefined,
-    inactiveRetAddrOffset: frameType ? prog.memberOffset(frameType, "ret_addr") : undefined,
+    inactiveRetAddrOffset: l.frameRetAddr,
   };
-  const taskType = prog.findType("struct task_struct");
-  return {
-    env,
-    orcSource,
-    threadSpOffset: taskType ? prog.memberOffset(taskType, "thread.sp") : undefined,
-    stackOffset: taskType ? prog.memberOffset(taskType, "stack") : undefined,
-    frameBpOffset: frameType ? prog.memberOffset(frameType, "bp") : undefined,
-  };
+  return { env, orcSource, threadSpOffset: l.threadSp, stackOffset: l.stack, frameBpOffset: l.frameBp };
 }
 
 /** struct pt_regs from the debuginfo (6.1 names: bp, bx, ax, ... ip, flags, sp). */
@@ -161,14 +165,11 @@ function ptRegsLayout(prog: Program): PtRegsLayout {
 }
 
 /** Each CPU's IRQ, exception and entry stacks (crash x86_64_per_cpu_init, x86_64_ist_init). */
-function cpuStacks(prog: Program, sym: (n: string) => bigint | undefined): CpuStacks[] {
+function cpuStacks(prog: Program, sym: (n: string) => bigint | undefined, istOff: number | undefined, sp0Off: number | undefined): CpuStacks[] {
   const out: CpuStacks[] = [];
   const nr = prog.dump.cpus.length || 1;
   const hardirq = sym("hardirq_stack_ptr");
   const tss = sym("cpu_tss_rw");
-  const tssType = prog.findType("struct tss_struct");
-  const istOff = tssType ? prog.memberOffset(tssType, "x86_tss.ist") : undefined;
-  const sp0Off = tssType ? prog.memberOffset(tssType, "x86_tss.sp0") : undefined;
   const ceaType = prog.findType("struct cea_exception_stacks");
   // IST stack sizes by slot, from struct cea_exception_stacks (each stack follows its guard page).
   const sizes = CEA_STACK_MEMBERS.map((m) => (ceaType ? (memberSize(prog, "struct cea_exception_stacks", m) ?? 0) : 4096));
