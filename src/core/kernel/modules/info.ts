@@ -4,7 +4,7 @@
 // letters (kernel/panic.c taint_flags[], 4.10+). Counts from the dump are capped; nothing here hangs.
 import { KdwError, WalkAborted } from "../../io/errors";
 import { listForEachEntry } from "../../program/list";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 import { moduleLayout } from "./layout";
 import { latin1, type KernelModule } from "./read";
 
@@ -155,13 +155,9 @@ interface TaintFlag {
   module: boolean;
 }
 
-const taintFlagTables = new WeakMap<Program, TaintFlag[]>();
-
 /** kernel/panic.c taint_flags[TAINT_FLAGS_COUNT]: { char c_true, c_false; bool module; }, read once. */
-function taintFlags(prog: Program): TaintFlag[] {
-  let t = taintFlagTables.get(prog);
-  if (t) return t;
-  t = [];
+const TAINT_FLAGS = perProgram((prog): TaintFlag[] => {
+  let t: TaintFlag[] = [];
   const l = moduleLayout(prog);
   if (prog.hasSymbol("taint_flags") && l.taintFlagSize > 0 && l.taintFlagTrue !== undefined) {
     const count = Number(prog.types.findEnumerator("TAINT_FLAGS_COUNT")?.value ?? BigInt(Math.floor((prog.symbolSize("taint_flags") ?? 0) / l.taintFlagSize)));
@@ -177,8 +173,11 @@ function taintFlags(prog: Program): TaintFlag[] {
       t = [];
     }
   }
-  taintFlagTables.set(prog, t);
   return t;
+});
+
+function taintFlags(prog: Program): TaintFlag[] {
+  return TAINT_FLAGS.of(prog);
 }
 
 /**
