@@ -45,6 +45,7 @@ const TASK_SPEC = {
     mmArgEnd: optional("arg_end"),
     mmEnvStart: optional("env_start"),
     mmEnvEnd: optional("env_end"),
+    mmExeFile: optional("exe_file"), // struct file * of /proc/PID/exe
   }),
   percpuCounterCount: optional("percpu_counter.count"),
   percpuCounterCounters: optional("percpu_counter.counters"), // CONFIG_SMP
