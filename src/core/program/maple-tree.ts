@@ -152,7 +152,7 @@ export function mteNodeType(enode: bigint): number {
 export function mtForEach(prog: Program, treeAddr: bigint, options: WalkOptions = {}): Generator<MapleEntry> {
   const layout = mapleLayout(prog);
   if (!layout) throw new MissingDebugInfo("this kernel has no maple tree (struct maple_node)");
-  return mapleTreeEntries(prog.kernel, layout, treeAddr, options);
+  return mapleTreeEntries(prog, layout, treeAddr, options); // through the program: its reads are interruptible
 }
 
 /** The walk itself, over any address space and layout (tests build trees in synthetic memory). */

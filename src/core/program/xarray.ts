@@ -76,7 +76,7 @@ export function xarrayLayout(prog: Program): XaLayout | undefined {
 export function xaForEach(prog: Program, xarrayAddr: bigint, options: WalkOptions = {}): Generator<XaEntry> {
   const layout = xarrayLayout(prog);
   if (!layout) throw new MissingDebugInfo("this kernel has no XArray (struct xa_node)");
-  return xarrayEntries(prog.kernel, layout, xarrayAddr, options);
+  return xarrayEntries(prog, layout, xarrayAddr, options); // through the program: its reads are interruptible
 }
 
 /** The walk itself, over any address space and layout (tests build arrays in synthetic memory). */
