@@ -3,6 +3,7 @@
 // modules that use it and that it uses (source_list / target_list of struct module_use), and its taint
 // letters (kernel/panic.c taint_flags[], 4.10+). Counts from the dump are capped; nothing here hangs.
 import { KdwError, WalkAborted } from "../../io/errors";
+import { dataView } from "../../io/little-endian";
 import { listForEachEntry } from "../../program/list";
 import { perProgram, type Program } from "../../program/program";
 import { moduleLayout } from "./layout";
@@ -61,7 +62,7 @@ export function moduleKallsyms(prog: Program, mod: KernelModule): { symbols: Mod
     if (h.numSymtab > n) problems.push(new WalkAborted(what, `num_symtab ${h.numSymtab} is more than ${MAX_MODULE_SYMBOLS}: read the first ${n}`, n));
     if (n === 0 || h.symtab === 0n) return { symbols, problems };
     const table = prog.read(h.symtab, n * ELF64_SYM_SIZE);
-    const dv = new DataView(table.buffer, table.byteOffset, table.byteLength);
+    const dv = dataView(table);
     const types = h.typetab === 0n ? undefined : prog.read(h.typetab, n);
     for (let i = 0; i < n; i++) {
       const at = i * ELF64_SYM_SIZE;

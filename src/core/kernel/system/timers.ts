@@ -3,6 +3,7 @@
 // (BASE_STD, BASE_DEF) with CONFIG_NO_HZ_COMMON, which crash infers from sysctl_timer_migration; 1 without.
 // crash's dump_timer_data_timer_bases / do_timer_list_v4. Offsets are resolved once per Program.
 import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
+import { dataView } from "../../io/little-endian";
 import { layout, optional } from "../../program/layout";
 import { hlistForEachEntry } from "../../program/list";
 import { rbInorder } from "../../program/rbtree";
@@ -77,7 +78,7 @@ export function timerBaseTimers(prog: Program, cpu: number, base: number, addres
     problems.push(new WalkAborted(`timer_bases[${cpu}][${base}].vectors`, err.message, 0));
     return { cpu, base, address, timers, problems };
   }
-  const dv = new DataView(heads.buffer, heads.byteOffset, heads.byteLength);
+  const dv = dataView(heads);
   for (let i = 0; i < l.numVectors; i++) {
     if (dv.getBigUint64(i * 8, true) === 0n) continue;
     const what = `timer_bases[${cpu}][${base}].vectors[${i}]`;

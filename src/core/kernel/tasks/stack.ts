@@ -12,7 +12,7 @@ import type { SymbolTable } from "../../debuginfo/symbols";
 import type { ElfFile } from "../../dump/elf";
 import type { CpuRegisters } from "../../dump/prstatus";
 import { KdwError, MissingDebugInfo } from "../../io/errors";
-import { layout, optional } from "../../program/layout";
+import { layout, optional, type OptionalMember } from "../../program/layout";
 import { perProgram, type Program } from "../../program/program";
 import { panicTask, taskTable, type Task } from "./tasks";
 
@@ -57,6 +57,13 @@ const STACK_LAYOUT = layout({
   tssIst: optional("tss_struct.x86_tss.ist"),
   tssSp0: optional("tss_struct.x86_tss.sp0"),
 });
+
+/** struct pt_regs by the 6.1 names (bp, bx, ax, ... ip, flags, sp): used only when every one is there. */
+const PT_REGS = layout(Object.fromEntries(PT_REGS_NAMES.map((n) => [n, optional(`pt_regs.${n}`)])) as Record<PtRegName, OptionalMember>);
+
+/** struct cea_exception_stacks: char arrays, each stack after its guard page, the next member bounding it. */
+const CEA_MEMBERS = [...CEA_STACK_MEMBERS, ...CEA_STACK_MEMBERS.map((x) => x.replace("_stack", "_stack_guard")), "IST_top_guard"];
+const CEA_STACKS = layout(Object.fromEntries(CEA_MEMBERS.map((n) => [n, optional(`cea_exception_stacks.${n}`)])) as Record<string, OptionalMember>);
 
 /** The context is built on first use with the symbols and vmlinux the first caller passes (the program's). */
 const CONTEXT = perProgram((): { context?: StackContext } => ({}));
@@ -153,15 +160,14 @@ function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): S
 
 /** struct pt_regs from the debuginfo (6.1 names: bp, bx, ax, ... ip, flags, sp). */
 function ptRegsLayout(prog: Program): PtRegsLayout {
-  const t = prog.findType("struct pt_regs");
-  if (!t) return DEFAULT_PT_REGS;
+  const found = PT_REGS.of(prog);
   const offsets = {} as Record<PtRegName, number>;
   for (const n of PT_REGS_NAMES) {
-    const off = prog.memberOffset(t, n);
+    const off = found[n];
     if (off === undefined) return DEFAULT_PT_REGS;
     offsets[n] = off;
   }
-  return { size: prog.sizeOf(t), offsets };
+  return { size: prog.sizeOf("struct pt_regs"), offsets };
 }
 
 /** Each CPU's IRQ, exception and entry stacks (crash x86_64_per_cpu_init, x86_64_ist_init). */
@@ -172,7 +178,7 @@ function cpuStacks(prog: Program, sym: (n: string) => bigint | undefined, istOff
   const tss = sym("cpu_tss_rw");
   const ceaType = prog.findType("struct cea_exception_stacks");
   // IST stack sizes by slot, from struct cea_exception_stacks (each stack follows its guard page).
-  const sizes = CEA_STACK_MEMBERS.map((m) => (ceaType ? (memberSize(prog, "struct cea_exception_stacks", m) ?? 0) : 4096));
+  const sizes = CEA_STACK_MEMBERS.map((m) => (ceaType ? (ceaStackSize(prog, m) ?? 0) : 4096));
   const irqType = prog.findType("struct irq_stack");
   const isize = irqType ? prog.sizeOf(irqType) : IRQ_STACK_SIZE;
   const entrySize = prog.findType("struct entry_stack") ? prog.sizeOf("struct entry_stack") : 4096;
@@ -204,15 +210,14 @@ function cpuStacks(prog: Program, sym: (n: string) => bigint | undefined, istOff
   return out;
 }
 
-function memberSize(prog: Program, type: string, member: string): number | undefined {
-  const t = prog.findType(type);
-  if (!t) return undefined;
-  const off = prog.memberOffset(t, member);
+/** A stack's size: from its offset to the next member's (each is a char array followed by a guard page). */
+function ceaStackSize(prog: Program, member: string): number | undefined {
+  const offsets = CEA_STACKS.of(prog);
+  const off = offsets[member];
   if (off === undefined) return undefined;
-  // Members of cea_exception_stacks are char arrays: the next member's offset bounds them.
   let next = Infinity;
-  for (const m of [...CEA_STACK_MEMBERS, ...CEA_STACK_MEMBERS.map((x) => x.replace("_stack", "_stack_guard")), "IST_top_guard"]) {
-    const o = prog.memberOffset(t, m);
+  for (const m of CEA_MEMBERS) {
+    const o = offsets[m];
     if (o !== undefined && o > off && o < next) next = o;
   }
   return Number.isFinite(next) ? next - off : undefined;
