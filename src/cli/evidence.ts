@@ -4,6 +4,10 @@
 import { closeSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { CliUsageError } from "./args";
+import { UsageError } from "../core/io/errors";
+
+/** A file argument that is wrong (missing, a directory, not a dump): one line naming it, exit 1. */
+export class FileArgumentError extends UsageError {}
 
 /** Reads the first bytes of a file; undefined when it cannot be read (the open step will say why). */
 function head(path: string, n: number): Uint8Array | undefined {
@@ -45,9 +49,9 @@ export function requireFile(path: string, what: string): void {
   try {
     st = statSync(path);
   } catch {
-    throw new CliUsageError(`${what} ${path}: no such file`);
+    throw new FileArgumentError(`${path}: no such file`);
   }
-  if (st.isDirectory()) throw new CliUsageError(`${what} ${path}: is a directory, not a file`);
+  if (st.isDirectory()) throw new FileArgumentError(`${path}: is a directory, not a ${what}`);
 }
 
 /** The dump and (optionally) the vmlinux among one or two paths, in either order, as crash takes them. */
@@ -55,20 +59,20 @@ export function orderFiles(paths: string[]): { dump: string; vmlinux?: string } 
   if (paths.length === 0 || paths.length > 2) throw new CliUsageError(`expected [VMLINUX] DUMP, got ${paths.length} file(s)`);
   for (const p of paths) requireFile(p, "file");
   if (paths.length === 1) {
-    if (!isDumpFile(paths[0]!)) throw new CliUsageError(`${paths[0]}: not a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)`);
+    if (!isDumpFile(paths[0]!)) throw new FileArgumentError(`${paths[0]}: not a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)`);
     return { dump: paths[0]! };
   }
   const [a, b] = paths as [string, string];
   const aDump = isDumpFile(a);
   const bDump = isDumpFile(b);
-  if (aDump && bDump) throw new CliUsageError(`${a} and ${b} are both vmcores: one must be the vmlinux`);
+  if (aDump && bDump) throw new FileArgumentError(`${a} and ${b} are both vmcores: one must be the vmlinux`);
   if (!aDump && !bDump) {
     // Name the file that is wrong: the one that is not an ELF file is not a vmlinux either.
     const bad = isElfFile(a) ? b : a;
-    throw new CliUsageError(`${bad}: not a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)${isElfFile(a) && isElfFile(b) ? " (both files are ELF executables)" : ""}`);
+    throw new FileArgumentError(`${bad}: not a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)${isElfFile(a) && isElfFile(b) ? " (both files are ELF executables)" : ""}`);
   }
   const [dump, vmlinux] = aDump ? [a, b] : [b, a];
-  if (!isElfFile(vmlinux)) throw new CliUsageError(`${vmlinux}: not an ELF file, so not a vmlinux`);
+  if (!isElfFile(vmlinux)) throw new FileArgumentError(`${vmlinux}: not an ELF file, so not a vmlinux`);
   return { dump, vmlinux };
 }
 

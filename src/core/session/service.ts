@@ -233,7 +233,7 @@ export class SessionService {
 
     tasks: (p, o) => this.cancellable(o, () => tasksPage(this.engine().context.prog, p)),
     task: (p) => taskDetails(this.engine().context.prog, p),
-    backtrace: (p, o) => this.cancellable(o, () => backtrace(this.engine(), "pid" in p ? { pid: p.pid } : "task" in p ? { task: p.task } : undefined)),
+    backtrace: (p, o) => this.cancellable(o, () => backtrace(this.engine(), p.pid !== undefined ? { pid: p.pid } : p.task !== undefined ? { task: p.task } : undefined, p.lines ?? false)),
     modules: () => modulesReply(this.engine().context.prog),
     log: (p, o) => this.cancellable(o, () => logPage(this.engine().context.prog, p)),
     files: (p) => filesReply(this.engine().context.prog, p),
@@ -243,7 +243,7 @@ export class SessionService {
       if (p.space === "physical" && this.opened && !this.opened.engine) return readPhysicalOnly(this.opened.dump, p);
       return readMemory(this.engine().context.prog, p);
     },
-    symbolAt: (p) => symbolAt(this.engine().context, parseHex(p.address)),
+    symbolAt: (p) => symbolAt(this.engine().context, parseHex(p.address), p.lines ?? false),
     lookup: (p) => lookup(this.engine().context, p.name, p.limit),
     layout: (p) => {
       const e = this.engine();

@@ -10,7 +10,7 @@ import { hex, toProblem } from "../problems";
 import { findTask, taskRow } from "./tasks";
 import { symbolAt } from "./symbols";
 
-export function backtrace(engine: Session, ref: TaskRef | undefined): BacktraceReply {
+export function backtrace(engine: Session, ref: TaskRef | undefined, withLines = false): BacktraceReply {
   const ctx = engine.context;
   const prog = ctx.prog;
   const task = ref ? findTask(prog, ref) : (panicTask(prog) ?? currentTask(ctx));
@@ -35,7 +35,7 @@ export function backtrace(engine: Session, ref: TaskRef | undefined): BacktraceR
         f.offset ??= at.offset;
         if (at.symbol.module !== undefined) f.module = at.symbol.module;
       }
-      const l = ctx.lineAt?.(BigInt(f.pc));
+      const l = withLines && f.module === undefined ? ctx.lineAt?.(BigInt(f.pc)) : undefined;
       if (l) f.line = l;
       frames.push(f);
     }

@@ -55,19 +55,14 @@ export function readMemory(prog: Program, params: ReadMemoryParams): ReadMemoryR
       state = "unmapped";
       why = { code: "unmapped", message: `${hex(addr)}: no translation`, address: hex(addr) };
     } else {
-      const ps = prog.dump.pageState(Math.floor(phys / pageSize));
-      if (ps !== "present") {
-        state = ps === "excluded" ? "excluded" : "unmapped";
-        why = { code: state, message: ps === "excluded" ? `${hex(addr)}: page excluded from the dump` : `${hex(addr)}: physical ${hex(phys)} is not in the dump`, address: hex(addr) };
-      } else {
-        try {
-          bytes = prog.dump.readPhys(phys, n);
-          state = "present";
-        } catch (err) {
-          if (!(err instanceof KdwError)) throw err;
-          state = err instanceof ExcludedPageError ? "excluded" : "unmapped";
-          why = toProblem(err);
-        }
+      // The dump's own read says why a page is missing (its typed error names the file and the address).
+      try {
+        bytes = prog.dump.readPhys(phys, n);
+        state = "present";
+      } catch (err) {
+        if (!(err instanceof KdwError)) throw err;
+        state = err instanceof ExcludedPageError ? "excluded" : "unmapped";
+        why = toProblem(err);
       }
     }
     const last = reply.chunks[reply.chunks.length - 1];

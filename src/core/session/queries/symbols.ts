@@ -58,14 +58,14 @@ function inKernelImage(ctx: CommandContext, address: bigint): boolean {
   return address >= first && (end === undefined || address < end);
 }
 
-export function symbolAt(ctx: CommandContext, address: bigint): SymbolAtReply {
+export function symbolAt(ctx: CommandContext, address: bigint, withLine = false): SymbolAtReply {
   const reply: SymbolAtReply = { address: hex(address) };
   if (inKernelImage(ctx, address)) {
     const at = ctx.symbols.symbolAt(address);
     if (at) {
       reply.symbol = info(at.symbol);
       reply.offset = at.offset;
-      const line = ctx.lineAt?.(address);
+      const line = withLine ? ctx.lineAt?.(address) : undefined;
       if (line) reply.line = line;
       return reply;
     }
@@ -74,7 +74,8 @@ export function symbolAt(ctx: CommandContext, address: bigint): SymbolAtReply {
   if (mod) {
     reply.symbol = info(mod.symbol, mod.module);
     reply.offset = mod.offset;
-    const line = ctx.lineAt?.(address);
+    // Module lines come from debuginfo loaded with mod -s only (never the vmlinux's tables).
+    const line = withLine && mod.loaded ? ctx.lineAt?.(address) : undefined;
     if (line) reply.line = line;
     return reply;
   }
