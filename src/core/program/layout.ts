@@ -189,15 +189,11 @@ export class Layout<S extends LayoutSpec, D extends object = object> implements 
     return r;
   }
 
-  /** The offsets (and derived values) of this program's kernel. */
-  of(prog: Program): Offsets<S> & D {
-    return this.resolved(prog).values;
-  }
+  /** The offsets (and derived values) of this program's kernel (bound: `export const fsLayout = FS_LAYOUT.of`). */
+  readonly of = (prog: Program): Offsets<S> & D => this.resolved(prog).values;
 
   /** The members in full (size, bitfield, type, array length, which variant). */
-  members(prog: Program): Members<S> {
-    return this.resolved(prog).members;
-  }
+  readonly members = (prog: Program): Members<S> => this.resolved(prog).members;
 
   /** A view over `bytes`, which hold the struct from its byte `start` on (0: from its beginning). */
   view(prog: Program, bytes: Uint8Array, start = 0): StructView<keyof S & string> {

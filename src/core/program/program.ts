@@ -38,9 +38,7 @@ export interface ProgramCacheKey<T> {
 export class PerProgram<T> implements ProgramCacheKey<T> {
   constructor(readonly compute: (prog: Program) => T) {}
 
-  of(prog: Program): T {
-    return prog.cached(this);
-  }
+  readonly of = (prog: Program): T => prog.cached(this);
 }
 
 export function perProgram<T>(compute: (prog: Program) => T): PerProgram<T> {

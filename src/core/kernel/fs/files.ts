@@ -41,9 +41,7 @@ const FILES_LAYOUT = layout({
 
 export type FilesLayout = ReturnType<typeof FILES_LAYOUT.of>;
 
-export function filesLayout(prog: Program): FilesLayout {
-  return FILES_LAYOUT.of(prog);
-}
+export const filesLayout: (prog: Program) => FilesLayout = FILES_LAYOUT.of;
 
 export interface TaskFsPaths {
   /** task->fs (fs_struct). */

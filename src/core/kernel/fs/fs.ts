@@ -57,9 +57,7 @@ const FS_LAYOUT = layout(
 
 export type FsLayout = ReturnType<typeof FS_LAYOUT.of>;
 
-export function fsLayout(prog: Program): FsLayout {
-  return FS_LAYOUT.of(prog);
-}
+export const fsLayout: (prog: Program) => FsLayout = FS_LAYOUT.of;
 
 /** A dentry's name as crash reads it (get_pathname_component): the stored length must match the string. */
 export interface DentryInfo {

@@ -34,9 +34,7 @@ const MOUNT_NS_LAYOUT = layout(
 
 export type MountNsLayout = ReturnType<typeof MOUNT_NS_LAYOUT.of>;
 
-export function mountNsLayout(prog: Program): MountNsLayout {
-  return MOUNT_NS_LAYOUT.of(prog);
-}
+export const mountNsLayout: (prog: Program) => MountNsLayout = MOUNT_NS_LAYOUT.of;
 
 export interface Mount {
   /** struct mount (struct vfsmount before 3.3). */

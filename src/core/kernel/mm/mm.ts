@@ -81,9 +81,7 @@ const MM_LAYOUT = perProgram((prog): MmLayout => {
 });
 
 /** The struct page / mem_section layout, from VMCOREINFO where it says, else the debug types. */
-export function mmLayout(prog: Program): MmLayout {
-  return MM_LAYOUT.of(prog);
-}
+export const mmLayout: (prog: Program) => MmLayout = MM_LAYOUT.of;
 
 function isKdwError(err: unknown): err is KdwError {
   return err instanceof KdwError;

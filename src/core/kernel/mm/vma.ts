@@ -48,9 +48,7 @@ const VMA_LAYOUT = layout(
   (o): VmaLayout => ({ ...o, vmFlagsSize: 8, readSize: Math.max(o.vmStart, o.vmEnd, o.vmMm, o.vmFlags, o.vmFile, o.vmNext ?? 0, o.vmPgoff ?? 0) + 8 }),
 );
 
-export function vmaLayout(prog: Program): VmaLayout {
-  return VMA_LAYOUT.of(prog);
-}
+export const vmaLayout: (prog: Program) => VmaLayout = VMA_LAYOUT.of;
 
 export interface Vma {
   /** The vm_area_struct. */

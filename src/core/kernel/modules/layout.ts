@@ -92,9 +92,7 @@ export const MODULE_LAYOUT = layout(MODULE_SPEC, (o, m, prog) => {
 
 export type ModuleLayout = ReturnType<typeof MODULE_LAYOUT.of>;
 
-export function moduleLayout(prog: Program): ModuleLayout {
-  return MODULE_LAYOUT.of(prog);
-}
+export const moduleLayout: (prog: Program) => ModuleLayout = MODULE_LAYOUT.of;
 
 /** The memory regions of struct module, text first. */
 function moduleRegions(prog: Program, o: Offsets<typeof MODULE_SPEC>, memory: string): ModuleRegionLayout[] {

@@ -29,9 +29,7 @@ export interface ModuleWalkOptions {
 const MODULE_LIST = perProgram((prog) => walkModuleList(prog));
 
 /** The `modules` list, walked once per program (a dump does not change). */
-export function moduleList(prog: Program): ModuleList {
-  return MODULE_LIST.of(prog);
-}
+export const moduleList: (prog: Program) => ModuleList = MODULE_LIST.of;
 
 /** Walks the `modules` list without caching (tests use it on corrupted memory). */
 export function walkModuleList(prog: Program, options: ModuleWalkOptions = {}): ModuleList {

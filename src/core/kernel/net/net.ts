@@ -33,9 +33,7 @@ const NET_LAYOUT = layout(
 
 export type NetLayout = ReturnType<typeof NET_LAYOUT.of>;
 
-export function netLayout(prog: Program): NetLayout {
-  return NET_LAYOUT.of(prog);
-}
+export const netLayout: (prog: Program) => NetLayout = NET_LAYOUT.of;
 
 const DEVICE_NAME = NET_LAYOUT.span("devName");
 

@@ -56,9 +56,7 @@ const SOCKET_LAYOUT = layout(
 
 export type SocketLayout = ReturnType<typeof SOCKET_LAYOUT.of>;
 
-export function socketLayout(prog: Program): SocketLayout {
-  return SOCKET_LAYOUT.of(prog);
-}
+export const socketLayout: (prog: Program) => SocketLayout = SOCKET_LAYOUT.of;
 
 export interface TaskSocket {
   fd: number;

@@ -55,9 +55,7 @@ const PRINTK_LOG = perProgram((prog): PrintkLog => {
 });
 
 /** The kernel log in whichever layout this kernel has (crash's dump_log order). Read once per Program. */
-export function readPrintkLog(prog: Program): PrintkLog {
-  return PRINTK_LOG.of(prog);
-}
+export const readPrintkLog: (prog: Program) => PrintkLog = PRINTK_LOG.of;
 
 /**
  * The boot time in seconds since the epoch, as crash computes kt->boot_date (task.c): the crash time minus

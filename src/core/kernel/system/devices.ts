@@ -55,9 +55,7 @@ const DEV_LAYOUT = layout(
 
 export type DevLayout = ReturnType<typeof DEV_LAYOUT.of>;
 
-export function devLayout(prog: Program): DevLayout {
-  return DEV_LAYOUT.of(prog);
-}
+export const devLayout: (prog: Program) => DevLayout = DEV_LAYOUT.of;
 
 /** A fixed-size char array up to its first NUL, Latin-1 (crash copies with snprintf/strncpy). */
 function charArray(bytes: Uint8Array, max: number): string {

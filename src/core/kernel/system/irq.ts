@@ -29,9 +29,7 @@ const IRQ_LAYOUT = layout(
 
 export type IrqLayout = ReturnType<typeof IRQ_LAYOUT.of>;
 
-export function irqLayout(prog: Program): IrqLayout {
-  return IRQ_LAYOUT.of(prog);
-}
+export const irqLayout: (prog: Program) => IrqLayout = IRQ_LAYOUT.of;
 
 /** Most actions one IRQ line can plausibly share (a longer chain is a loop or garbage). */
 export const MAX_IRQ_ACTIONS = 1024;

@@ -72,6 +72,4 @@ export const TASK_LAYOUT = layout(TASK_SPEC, (o, m, prog) => {
 
 export type TaskLayout = ReturnType<typeof TASK_LAYOUT.of>;
 
-export function taskLayout(prog: Program): TaskLayout {
-  return TASK_LAYOUT.of(prog);
-}
+export const taskLayout: (prog: Program) => TaskLayout = TASK_LAYOUT.of;

@@ -112,6 +112,4 @@ const TOTAL_PAGES = perProgram((prog) => {
   return n > 0 ? n : 1;
 });
 
-export function totalPages(prog: Program): number {
-  return TOTAL_PAGES.of(prog);
-}
+export const totalPages: (prog: Program) => number = TOTAL_PAGES.of;

@@ -29,9 +29,7 @@ const MAX_STATES = 32;
 const STATE_BITS = perProgram((prog) => readTaskStateArray(prog) ?? OLD_DEFAULTS);
 
 /** The state bits of this kernel, read once per Program. */
-export function taskStateBits(prog: Program): TaskStateBits {
-  return STATE_BITS.of(prog);
-}
+export const taskStateBits: (prog: Program) => TaskStateBits = STATE_BITS.of;
 
 function readTaskStateArray(prog: Program): TaskStateBits | undefined {
   if (!prog.hasSymbol("task_state_array")) return undefined;

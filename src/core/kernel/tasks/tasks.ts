@@ -72,9 +72,7 @@ export interface TaskWalkOptions {
 const TASK_TABLE = perProgram((prog) => buildTaskTable(prog));
 
 /** The task table of a program, walked once (a dump does not change). */
-export function taskTable(prog: Program): TaskTable {
-  return TASK_TABLE.of(prog);
-}
+export const taskTable: (prog: Program) => TaskTable = TASK_TABLE.of;
 
 /** The panic task (crash: the task running on the CPU that panicked). */
 export function panicTask(prog: Program): Task | undefined {
@@ -143,25 +141,8 @@ export function buildTaskTable(prog: Program, options: TaskWalkOptions = {}): Ta
   return finishTable(prog, bits, [...found.values()], rqs, problems);
 }
 
-interface RawTask {
-  address: bigint;
-  pid: number;
-  tgid: number;
-  comm: string;
-  cpu: number;
-  state: number;
-  flags: number;
-  parent: bigint;
-  realParent: bigint;
-  mm: bigint;
-  signal: bigint;
-  startTime: bigint;
-  utime: bigint;
-  stime: bigint;
-  lastArrival: bigint;
-  cred: bigint;
-  idle: boolean;
-}
+/** A task as read, before the table knows its parent's pid and which tasks are active. */
+type RawTask = Pick<Task, "address" | "pid" | "tgid" | "comm" | "cpu" | "state" | "flags" | "parent" | "realParent" | "mm" | "startTime" | "utime" | "stime" | "lastArrival" | "cred" | "idle"> & { signal: bigint };
 
 function safeRunqueues(prog: Program, problems: WalkAborted[]): Runqueue[] {
   try {
