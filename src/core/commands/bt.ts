@@ -3,6 +3,7 @@
 import type { Backtrace } from "../arch/x86_64/unwind-types";
 import { stackContext, taskBacktrace, taskStack, type StackContext } from "../kernel/tasks/stack";
 import { withModuleSymbols } from "../kernel/modules/debuginfo";
+import { withModuleKallsyms } from "../kernel/modules/symbols";
 import { panicTask, taskTable, type Task } from "../kernel/tasks/tasks";
 import { CommandError, KdwOptionError, splitOptions, type Command, type CommandContext } from "./command";
 import { formatBacktrace, type BtFormatOptions } from "./bt-format";
@@ -76,13 +77,14 @@ DESCRIPTION
     -l  the source file and line of each frame (when the vmlinux has DWARF line tables).
     -s  function name plus offset in each frame; -x the same with hexadecimal offsets.
     -t  every kernel text address on the stack from the starting point, without frame analysis.
-    -M  (kdw) names an exception RIP in a module whose debuginfo was loaded with "mod -s" or "mod -S"
-        (hidden modules too): "[exception RIP: mz_getdents_pre+94]", as crash prints it when it has the
-        module's symbols; with -l its source line follows the registers. Without -M the text is crash's
-        whatever was loaded. (crash's -S is "start at this stack address", hence another letter.)
+    -M  (kdw) names an exception RIP in a module crash cannot name (one that took itself off the module
+        list): "[exception RIP: mz_getdents_pre+94]", as crash prints it when it has the module's
+        symbols. The name comes from debuginfo loaded with "mod -s" or "mod -S" (then -l adds its
+        source line after the registers), else from the module's own in-memory symbol table. Without
+        -M the text is crash's. (crash's -S is "start at this stack address", hence another letter.)
 
   An exception RIP in code with no kernel symbol (a module off the module list, for instance) is shown
-  as crash shows it: "no symbolic reference"; use -M after "mod -s", or sym, for a better name.
+  as crash shows it: "no symbolic reference"; use -M, or sym, for a better name.
   Where crash 8.0.6 stops on "cannot transition from exception stack to current process stack" because
   the stack pointer is on the CPU's entry trampoline stack (cpu_entry_area), kdw prints the frame saved
   there and "--- <entry trampoline stack> ---", as crash does for its KPTI entry stacks.
@@ -125,7 +127,8 @@ DESCRIPTION
       const lines = [formatTaskHeader(task)];
       try {
         const raw = taskBacktrace(ctx.prog, sc, task, { full: flags.has("f") });
-        const bt = flags.has("M") && ctx.moduleDebuginfo ? withModuleSymbols(raw, ctx.moduleDebuginfo) : raw;
+        const loaded = flags.has("M") && ctx.moduleDebuginfo ? withModuleSymbols(raw, ctx.moduleDebuginfo) : raw;
+        const bt = flags.has("M") ? withModuleKallsyms(ctx.prog, loaded) : loaded;
         if (flags.has("t")) lines.push(...textSymbols(ctx, sc, task, bt.start.rsp, bt.start.rip));
         else lines.push(...formatBacktrace(bt, fmt));
         data.tasks.push({ task: task.address, pid: task.pid, cpu: task.cpu, backtrace: bt });
