@@ -15,6 +15,7 @@ import { X86_64AddressSpace } from "../../arch/x86_64/layout";
 import { mappedPages } from "../../arch/x86_64/mapped-ranges";
 import { KdwError } from "../../io/errors";
 import type { Program } from "../../program/program";
+import { optionalType } from "../optional-types";
 import { moduleLayout } from "./layout";
 import { readModule, type KernelModule } from "./read";
 
@@ -109,7 +110,7 @@ export function moduleArea(prog: Program): ScanRange {
 
 /** mod_tree.addr_min..addr_max: the span module memory was handed out in (it only grows). */
 function modTreeSpan(prog: Program): ScanRange | undefined {
-  const t = prog.findType("struct mod_tree_root");
+  const t = optionalType(prog, "struct mod_tree_root");
   if (!t || !prog.hasSymbol("mod_tree")) return undefined;
   const minOff = prog.memberOffset(t, "addr_min");
   const maxOff = prog.memberOffset(t, "addr_max");
