@@ -132,7 +132,7 @@ export function kprobes(prog: Program): KprobeScan {
     const details = `kprobe ${hex(k.address)}${flags ? ` flags ${flags}` : ""}${k.symbolName ? ` symbol_name "${k.symbolName}"+${k.offset}` : ""}`;
     const site = (kind: HookSite["kind"], role: string, slot: bigint, handler: bigint, holder: bigint) => {
       if (handler === 0n || out.sites.length >= MAX_HOOKS) return;
-      out.sites.push({ kind, target: k.symbolName ?? hex(k.addr), targetAddress: k.addr, handler, role, slot, slotSize: 8, slotValue: handler, holder, details });
+      out.sites.push({ kind, target: k.symbolName ?? hex(k.addr), targetAddress: k.addr, targetSlot: k.address + BigInt(l.addr), handler, role, slot, slotSize: 8, slotValue: handler, holder, details });
     };
     if (k.kretprobe) {
       site("kretprobe", "handler", k.kretprobe.address + BigInt(l.retHandler!), k.kretprobe.handler, k.kretprobe.address);

@@ -22,6 +22,8 @@ export interface HookSite {
   slotValue: bigint;
   /** The structure the hook is recorded in (struct kprobe, struct ftrace_ops, the table), when not the slot. */
   holder?: bigint;
+  /** The word that records the target (kprobe.addr), when there is one. */
+  targetSlot?: bigint;
   details?: string;
 }
 

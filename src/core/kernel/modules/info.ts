@@ -5,6 +5,7 @@
 import { KdwError, WalkAborted } from "../../io/errors";
 import { listForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
+import { optionalEnumerator } from "../optional-types";
 import { moduleLayout } from "./layout";
 import { latin1, type KernelModule } from "./read";
 
@@ -164,7 +165,7 @@ function taintFlags(prog: Program): TaintFlag[] {
   t = [];
   const l = moduleLayout(prog);
   if (prog.hasSymbol("taint_flags") && l.taintFlagSize > 0 && l.taintFlagTrue !== undefined) {
-    const count = Number(prog.types.findEnumerator("TAINT_FLAGS_COUNT")?.value ?? BigInt(Math.floor((prog.symbolSize("taint_flags") ?? 0) / l.taintFlagSize)));
+    const count = Number(optionalEnumerator(prog, "TAINT_FLAGS_COUNT") ?? BigInt(Math.floor((prog.symbolSize("taint_flags") ?? 0) / l.taintFlagSize)));
     const n = Math.min(count, 64);
     try {
       const bytes = prog.read(prog.symbolAddress("taint_flags"), n * l.taintFlagSize);
