@@ -30,7 +30,7 @@ function isDumpFile(source: NodeFileSource): boolean {
   return false;
 }
 
-function openSession(paths: string[], force: boolean, src?: string): { session: Session; close: () => void } {
+export function openSession(paths: string[], force: boolean, src?: string): { session: Session; close: () => void } {
   if (paths.length !== 2) throw new CliUsageError(`console: expected VMLINUX and DUMP, got ${paths.length} file(s)`);
   const [a, b] = paths.map((p) => new NodeFileSource(p));
   const closeAll = () => {

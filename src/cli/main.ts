@@ -4,6 +4,7 @@ import { KdwError } from "../core/io/errors";
 import { runInfo } from "./info";
 import { runRead } from "./read";
 import { runConsole } from "./console";
+import { runFindings } from "./findings";
 import { existsSync } from "node:fs";
 import { CliUsageError } from "./args";
 
@@ -15,6 +16,9 @@ const USAGE = `usage:
                                          an interactive console speaking crash's commands; -c/-i run
                                          commands and exit; --force opens a vmlinux that does not match;
                                          --src names the kernel source tree for list and dis -s
+  kdw findings VMLINUX DUMP [--json] [--min-severity LEVEL] [--no-evidence] [--force]
+                                         what looks malicious or broken, with evidence: the triage
+                                         summary, then findings by subject, most severe first
   kdw info DUMP [--json] [--hash]        describe a vmcore: format, compression, memory, CPUs, VMCOREINFO
   kdw read DUMP --phys ADDR [--count N | --length BYTES] [-8|-16|-32|-64]
                                          physical memory in the layout of crash's "rd -p"
@@ -30,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return runRead(rest);
     case "console":
       return runConsole(rest);
+    case "findings":
+      return runFindings(rest);
     case "--version":
     case "-v":
       process.stdout.write(`kdw ${typeof KDW_VERSION === "string" ? KDW_VERSION : "dev"}\n`);

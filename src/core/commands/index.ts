@@ -25,7 +25,8 @@ import { listCommand } from "./list";
 import { devCommand } from "./dev";
 import { irqCommand } from "./irq";
 import { timerCommand } from "./timer";
+import { detectCommands } from "./detect";
 
 export function builtinCommands(): Command[] {
-  return [helpCommand, rdCommand, vtopCommand, ptovCommand, kmemCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand, taskCommand, foreachCommand, btCommand, runqCommand, modCommand, netCommand, filesCommand, vmCommand, mountCommand, disCommand, listCommand, devCommand, irqCommand, timerCommand];
+  return [helpCommand, rdCommand, vtopCommand, ptovCommand, kmemCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand, taskCommand, foreachCommand, btCommand, runqCommand, modCommand, netCommand, filesCommand, vmCommand, mountCommand, disCommand, listCommand, devCommand, irqCommand, timerCommand, ...detectCommands];
 }

@@ -33,7 +33,7 @@ export const kthreadImpersonationRule: Rule = {
             summary: `${t.comm} (pid ${t.pid}) poses as a kernel thread: ${what} has a kernel thread's shape, yet it has a user address space and no PF_KTHREAD${p.exe ? `; it runs ${p.exe.path}` : ""}`,
             evidence: [commEvidence(ctx, t), flagsEvidence(ctx, t, "PF_KTHREAD 0x00200000 clear"), mmEvidence(ctx, t), parentEvidence(ctx, p), ...exeEvidence(ctx, p)],
             seenBy: v.seenBy,
-            notes: p.argv0 === undefined ? `argv[0] not read: ${p.argv0Problem ?? "unreadable"}` : undefined,
+            notes: p.argv0 === undefined ? `argv[0] not read: ${ctx.userPages.excluded ? ctx.userPages.note : (p.argv0Problem ?? "unreadable")}` : undefined,
           }),
         );
       }

@@ -56,7 +56,7 @@ export const nameMasqueradeRule: Rule = {
         if (a.slice(0, COMM_LEN) !== comm.slice(0, COMM_LEN) && (!exeName || a !== exeName)) reasons.push(`argv[0] "${p.argv0}" differs from its name`);
       }
       if (severity === "info" || reasons.length === 0) continue;
-      const notes = p.argv0 === undefined ? `argv[0] could not be compared: ${p.argv0Problem ?? "unreadable"}${ctx.userPages.excluded ? ` (${ctx.userPages.note})` : ""}` : undefined;
+      const notes = p.argv0 === undefined ? `argv[0] not compared: ${ctx.userPages.excluded ? ctx.userPages.note : (p.argv0Problem ?? "unreadable")}` : undefined;
       out.push(
         finding(this, {
           subject: ctx.taskSubject(p.leader),
