@@ -1,7 +1,7 @@
 // Is a process name a small edit of a well-known one? What masquerading malware does to look like a system
-// daemon without colliding with the real one (MITRE T1036.004/.005): a `d` or `ed` added (logrotate →
-// logrotated), two letters swapped, a letter doubled, dropped, added or changed. Only names of five letters
-// or more are imitated: one edit to a shorter name is too large a change to mean anything (echo → echod).
+// daemon without colliding with the real one (MITRE T1036.004/.005): a `d` or `ed` added (irqbalance →
+// irqbalanced), two letters swapped, a letter doubled, dropped, added or changed. Only names of five
+// letters or more are imitated: one edit to a shorter name is too large a change to mean anything.
 // task_struct.comm keeps 15 characters, so both sides are compared as the kernel would keep them.
 import { WELL_KNOWN_NAMES, isWellKnownName } from "./names";
 

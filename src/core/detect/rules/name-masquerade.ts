@@ -1,5 +1,5 @@
 // Name masquerading (volatility3's process_spoofing, MITRE T1036.004/.005): a process whose name is a small
-// edit of a well-known daemon or tool (logrotate → logrotated), or that carries a well-known name while its
+// edit of a well-known daemon or tool (irqbalance → irqbalanced), or that carries a well-known name while its
 // executable is something else; comm, the executable's basename and argv[0] (when the dump kept user
 // pages) are compared. Multi-call binaries (busybox) and interpreters (a script's process is named after
 // the script) legitimately differ and are not reported for that alone.
