@@ -16,7 +16,8 @@ describe("imitationOf", () => {
     expect(imitationOf("sysloggd")).toEqual({ base: "syslogd", edit: 'letter "g" doubled' });
     expect(imitationOf("systemdd")).toEqual({ base: "systemd", edit: '"d" added' });
     expect(imitationOf("kthreadd")).toBeUndefined(); // a kernel thread's name: not a tool's look-alike
-    expect(imitationOf("dbus-deamon")).toBeUndefined(); // two letters moved apart: more than one edit
+    expect(imitationOf("dbus-deamon")).toEqual({ base: "dbus-daemon", edit: 'letters "ae" swapped' });
+    expect(imitationOf("dbus-demaon")).toBeUndefined(); // letters two apart swapped: more than one edit
     expect(imitationOf("ngnix")).toEqual({ base: "nginx", edit: 'letters "in" swapped' });
   });
 
