@@ -3,7 +3,8 @@
 // hooks whoever made them; tables and code the kernel fills once (the syscall tables, x64_sys_call's calls,
 // the IDT, the operations behind /proc) are hooks only where they differ from what the kernel put there:
 // code outside core text, a syscall slot on a function that is no syscall, an in-place change to a table
-// in the kernel image. Shared by the hook rules and the `hooks` command.
+// in the kernel image; with the vmlinux at hand, a syscall table entry that differs from the file's.
+// Shared by the hook rules and the `hooks` command.
 import { syscallDispatchers } from "../kernel/hooks/dispatch";
 import { ftraceOps } from "../kernel/hooks/ftrace";
 import { idtGates } from "../kernel/hooks/idt";
@@ -12,6 +13,7 @@ import { netfilterHooks } from "../kernel/hooks/netfilter";
 import { procOpsTables } from "../kernel/hooks/proc-ops";
 import type { HookKind, HookSite } from "../kernel/hooks/site";
 import { syscallTables } from "../kernel/hooks/syscalls";
+import { BuiltImage } from "../kernel/hooks/image";
 import { tracepointProbes } from "../kernel/hooks/tracepoints";
 import { KdwError } from "../io/errors";
 import type { DetectContext } from "./context";
@@ -40,7 +42,7 @@ export interface HookScan {
 }
 
 /** Prefixes of the kernel's syscall entry points across versions and ABIs. */
-const SYSCALL_ENTRY = /^(__x64_sys_|__ia32_sys_|__ia32_compat_sys_|__x32_compat_sys_|__se_sys_|__do_sys_|sys_|__sys_|compat_sys_|ptregs_|stub_|__x64_compat_sys_|__ia32_compat_|__x64_)/;
+const SYSCALL_ENTRY = /^(__(x64|ia32|x32|se|do)_)?(compat_)?sys_|^__(x64|ia32|x32|se|do)_compat_sys_|^(ptregs|stub|__sys)_/;
 
 export function collectHooks(ctx: DetectContext): HookScan {
   const scan: HookScan = { hooks: [], absent: [], problems: [], checked: {} };
@@ -93,6 +95,7 @@ export function collectHooks(ctx: DetectContext): HookScan {
   });
 
   const syscallSets = new Map<string, Set<bigint>>();
+  const built = BuiltImage.of(ctx.prog, ctx.options.vmlinux);
   guard("syscall tables", () => {
     const r = syscallTables(ctx.prog);
     note("syscall tables", r);
@@ -100,8 +103,18 @@ export function collectHooks(ctx: DetectContext): HookScan {
     for (const t of r.tables) {
       scan.checked[t.symbol] = t.entries.length;
       syscallSets.set(t.symbol, new Set(t.entries.map((e) => e.handler)));
+      // The table as the vmlinux has it: an entry that differs was changed in memory.
+      const asBuilt = built?.words(t.address, t.entries.length);
+      if (asBuilt) scan.checked[`${t.symbol} entries compared with the vmlinux`] = asBuilt.length;
       for (const e of t.entries) {
-        const why = fixedEntryReason(ctx, e.handler, true);
+        const original = asBuilt?.[e.nr];
+        let why: string | undefined;
+        if (original !== undefined) {
+          if (original === e.handler) continue;
+          why = `differs from the vmlinux's ${t.symbol}[${e.nr}] (${hex(original)}${ctx.symbolize(original) ? ` ${ctx.symbolize(original)}` : ""})`;
+          const o = fixedEntryReason(ctx, e.handler, false);
+          if (o) why = `${o}; ${why}`;
+        } else why = fixedEntryReason(ctx, e.handler, true);
         if (why) add({ kind: "syscall-table", target: `${t.symbol}[${e.nr}]`, role: "entry", handler: e.handler, slot: e.slot, slotSize: 8, slotValue: e.handler, holder: t.address, details: `${t.abi} system call ${e.nr}` }, why);
       }
     }
@@ -113,8 +126,10 @@ export function collectHooks(ctx: DetectContext): HookScan {
       scan.checked[`${d.symbol} call sites`] = d.sites.length;
       const table = syscallSets.get(d.table);
       for (const s of d.sites) {
+        // A call to a function of the same ABI's table is what the kernel built (the table is checked above).
+        if (table?.has(s.target) && ctx.owners.isCoreText(s.target)) continue;
         let why = fixedEntryReason(ctx, s.target, false);
-        if (!why && table && !table.has(s.target) && !SYSCALL_ENTRY.test(ctx.symbolize(s.target) ?? "")) why = `target is not an entry of ${d.table} nor a system call function`;
+        if (!why && !SYSCALL_ENTRY.test(ctx.symbolize(s.target) ?? "")) why = `target is not an entry of ${d.table} nor a system call function`;
         if (why) {
           const kind: HookKind = d.symbol === "x64_sys_call" ? "x64_sys_call" : "ia32_sys_call";
           add({ kind, target: `${d.symbol}+0x${(s.address - d.address).toString(16)}`, targetAddress: s.address, role: `${s.mnemonic} rel32`, handler: s.target, slot: s.slot, slotSize: 4, slotValue: BigInt(s.rel32 >>> 0), holder: d.address, details: `${s.mnemonic} at ${hex(s.address)} (rel32 ${s.rel32})` }, why);

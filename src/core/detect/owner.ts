@@ -87,7 +87,21 @@ export class OwnerResolver {
   }
 
   private compute(addr: bigint): Owner {
-    if (this.isCoreText(addr)) return { kind: "kernel", name: "kernel", hidden: false, symbol: this.symbolize(addr), seenBy: ["core-text"] };
+    if (this.isCoreText(addr)) {
+      // Named on first use: most kernel-owned addresses checked are never shown, and naming one loads the
+      // kernel's symbol table.
+      const name = () => this.symbolize(addr);
+      let named: { symbol: string | undefined } | undefined;
+      return {
+        kind: "kernel",
+        name: "kernel",
+        hidden: false,
+        seenBy: ["core-text"],
+        get symbol() {
+          return (named ??= { symbol: name() }).symbol;
+        },
+      };
+    }
     const view = moduleViewAt(moduleViews(this.prog), addr);
     if (view) {
       const m = view.module;

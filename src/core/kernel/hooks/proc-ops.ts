@@ -173,35 +173,56 @@ export function procOpsTables(prog: Program): ProcOpsScan {
   return out;
 }
 
-/** Every non-NULL function pointer of the table at `addr` (embedded structs followed two levels). */
-function tableSites(prog: Program, addr: bigint, type: Type, target: string, kind: HookKind, details: string, out: ProcOpsScan): void {
-  const visit = (t: Type, base: bigint, prefix: string, depth: number) => {
+interface FnMember {
+  /** "show", or "seq_ops.show" inside an embedded struct. */
+  path: string;
+  offset: number;
+}
+
+const fnMemberCache = new WeakMap<Type, { size: number; members: FnMember[] }>();
+
+/** The function-pointer members of a struct (embedded structs followed two levels), resolved once per type. */
+function fnMembers(type: Type): { size: number; members: FnMember[] } {
+  let c = fnMemberCache.get(type);
+  if (c) return c;
+  const members: FnMember[] = [];
+  const visit = (t: Type, base: number, prefix: string, depth: number) => {
     const s = resolveType(t);
     if (s.kind !== "struct" && s.kind !== "union") return;
-    let bytes: Uint8Array;
-    try {
-      bytes = prog.read(base, s.size);
-    } catch (err) {
-      if (!(err instanceof KdwError)) throw err;
-      out.problems.push(new WalkAborted(details, err.message, 0));
-      return;
-    }
-    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (const m of s.members) {
       if (m.bitSize !== undefined || m.bitOffset % 64 !== 0) continue;
-      const off = m.bitOffset / 8;
+      const off = base + m.bitOffset / 8;
       const mt = resolveType(m.type);
-      if (mt.kind === "pointer" && resolveType(mt.target).kind === "function") {
-        if (off + 8 > bytes.length) continue;
-        const fn = dv.getBigUint64(off, true);
-        if (fn === 0n || out.sites.length >= MAX_HOOKS) continue;
-        out.sites.push({ kind, target: `${target} ${prefix}${m.name ?? "?"}`, role: `${prefix}${m.name ?? "?"}`, handler: fn, slot: base + BigInt(off), slotSize: 8, slotValue: fn, holder: addr, details });
-      } else if ((mt.kind === "struct" || mt.kind === "union") && depth < 2) {
-        visit(mt, base + BigInt(off), `${prefix}${m.name ? m.name + "." : ""}`, depth + 1);
-      }
+      if (mt.kind === "pointer" && resolveType(mt.target).kind === "function") members.push({ path: `${prefix}${m.name ?? "?"}`, offset: off });
+      else if ((mt.kind === "struct" || mt.kind === "union") && depth < 2) visit(mt, off, `${prefix}${m.name ? m.name + "." : ""}`, depth + 1);
     }
   };
-  visit(type, addr, "", 0);
+  visit(type, 0, "", 0);
+  const r = resolveType(type);
+  c = { size: r.kind === "struct" || r.kind === "union" ? r.size : 0, members };
+  fnMemberCache.set(type, c);
+  return c;
+}
+
+/** Every non-NULL function pointer of the table at `addr`. */
+function tableSites(prog: Program, addr: bigint, type: Type, target: string, kind: HookKind, details: string, out: ProcOpsScan): void {
+  const { size, members } = fnMembers(type);
+  if (members.length === 0) return;
+  let bytes: Uint8Array;
+  try {
+    bytes = prog.read(addr, size);
+  } catch (err) {
+    if (!(err instanceof KdwError)) throw err;
+    out.problems.push(new WalkAborted(details, err.message, 0));
+    return;
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const m of members) {
+    if (m.offset + 8 > bytes.length) continue;
+    const fn = dv.getBigUint64(m.offset, true);
+    if (fn === 0n || out.sites.length >= MAX_HOOKS) continue;
+    out.sites.push({ kind, target: `${target} ${m.path}`, role: m.path, handler: fn, slot: addr + BigInt(m.offset), slotSize: 8, slotValue: fn, holder: addr, details });
+  }
 }
 
 function hex(v: bigint): string {
