@@ -49,6 +49,9 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("detectors on the fixture 
     const added = after.findings.filter((f) => !ids(before).has(f.id));
     expect(added.map((f) => [f.rule, f.severity])).toEqual([["hook-syscall-table", "critical"]]);
     expect(added[0]!.subject).toMatchObject({ owner: h.module, symbol: expect.stringMatching(new RegExp(` \\[${h.module}\\]$`)) });
+    // Compared with the vmlinux's own table: the original entry is named.
+    const getdents = p.symbolAddress("__x64_sys_getdents64");
+    expect(after.hooks.find((x) => x.kind === "syscall-table")!.details).toContain(`differs from the vmlinux's sys_call_table[217] (0x${getdents.toString(16)} __x64_sys_getdents64)`);
     // x64_sys_call still calls the original function: only the table changed.
     expect(after.findings.filter((f) => f.rule === "hook-syscall-dispatch")).toEqual([]);
   });

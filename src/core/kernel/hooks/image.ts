@@ -35,11 +35,12 @@ export class BuiltImage {
 
   /**
    * `count` 8-byte words at run-time address `addr` as the vmlinux has them, pointers slid; undefined
-   * unless a read-only, file-backed section holds all of them.
+   * unless a read-only, file-backed section holds all of them (.rodata is linked writable on x86-64 and
+   * made read-only at boot by mark_rodata_ro: it counts as read-only).
    */
   words(addr: bigint, count: number): bigint[] | undefined {
     const link = addr - this.slide;
-    const s = this.vmlinux.sections.find((x) => x.type !== SHT_NOBITS && x.addr !== 0n && (x.flags & SHF_WRITE) === 0 && link >= x.addr && link + BigInt(count * 8) <= x.addr + BigInt(x.size));
+    const s = this.vmlinux.sections.find((x) => x.type !== SHT_NOBITS && x.addr !== 0n && (x.name === ".rodata" || (x.flags & SHF_WRITE) === 0) && link >= x.addr && link + BigInt(count * 8) <= x.addr + BigInt(x.size));
     if (!s) return undefined;
     let bytes: Uint8Array;
     try {
