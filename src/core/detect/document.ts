@@ -52,3 +52,16 @@ export function findingsDocument(result: DetectResult, meta: { kdwVersion: strin
   if (meta.dump) doc.dump = meta.dump;
   return doc;
 }
+
+/**
+ * The reply of the service contract's `findings` method (session/contract.ts FindingsReply): the findings
+ * as a Partial list, every problem as a "walk-aborted" Problem, the triage and the rule-set version.
+ */
+export function findingsContractReply(result: DetectResult): { items: Finding[]; problems: { code: "walk-aborted"; message: string }[]; triage: TriageSummary; rulesVersion: string } {
+  return {
+    items: result.findings,
+    problems: result.problems.map((p) => ({ code: "walk-aborted" as const, message: `${p.rule ?? p.view ?? "detect"}: ${p.message}` })),
+    triage: result.triage,
+    rulesVersion: result.rulesVersion,
+  };
+}

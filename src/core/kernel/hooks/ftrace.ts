@@ -3,7 +3,8 @@
 // is attached to — the filter hash of its func_hash (struct ftrace_ops_hash { notrace_hash, filter_hash }),
 // a struct ftrace_hash { size_bits, buckets, count } of hlist chains of struct ftrace_func_entry { hlist,
 // ip, direct (5.5-6.2) }. An empty filter hash means every traceable function. A direct entry is a call
-// the fentry site makes straight to another address (BPF trampolines, ftrace direct calls).
+// the fentry site makes straight to another address (BPF trampolines, ftrace direct calls); since 6.3 the
+// target is the ops' own direct_call.
 // Since 6.x fprobes are ftrace_ops too (struct fprobe embeds its ops): their entry and exit handlers are
 // reported with the ops. Every walk is bounded and cycle-guarded.
 import { KdwError, WalkAborted } from "../../io/errors";
@@ -60,6 +61,8 @@ export function ftraceOps(prog: Program): FtraceScan {
   const flagsOff = off("flags");
   const privOff = off("private");
   const trampOff = off("trampoline");
+  // 6.3+: one direct-call target per ops (ftrace_ops.direct_call) instead of one per hash entry.
+  const directCallOff = off("direct_call");
   const funcHashOff = off("func_hash");
   const hashT = optionalType(prog, "struct ftrace_ops_hash");
   const filterOff = hashT && prog.memberOffset(hashT, "filter_hash");
@@ -111,6 +114,10 @@ export function ftraceOps(prog: Program): FtraceScan {
           readHash(prog, filter, rec, out.problems, true);
           if (notraceOff !== undefined) readHash(prog, prog.readU64(funcHash + BigInt(notraceOff)), rec, out.problems, false);
         }
+      }
+      if (directCallOff !== undefined) {
+        const target = prog.readU64(ops + BigInt(directCallOff));
+        if (target !== 0n) for (const ip of rec.filter) rec.direct.push({ ip, target, entry: ops + BigInt(directCallOff) });
       }
       out.ops.push(rec);
       addSites(out, rec, ops + BigInt(funcOff), fprobe, prog);
