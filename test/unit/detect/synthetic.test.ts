@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { IcedDecoder } from "../../../src/cli/iced-decoder";
 import type { CommandContext } from "../../../src/core/commands/command";
-import { rdCommand } from "../../../src/core/commands/rd";
+import { rdCommand } from "../../../src/core/commands/memory/rd";
 import { CommandRegistry } from "../../../src/core/commands/registry";
 import { runRules, type DetectResult } from "../../../src/core/detect/run";
 import { buildKernelImage, FN, H, KP, KRET, linkList, M, MOD, OPS, SYM, T, writeModule, LAYOUT, type KernelImage } from "../../fixtures/kernel-image";

@@ -1,21 +1,40 @@
 // `findings`: the triage summary and every finding of the detectors, grouped by subject, most severe first,
 // with the evidence to check with `rd`; -j prints the versioned JSON document (docs/findings.md).
-import { findingsDocument } from "../../detect/document";
+import { detectionOf } from "../../detect/cached";
+import { findingsDocument, type FindingsDocument } from "../../detect/document";
 import type { Severity } from "../../detect/finding";
 import { SEVERITIES, severityRank } from "../../detect/rule";
-import { CommandError, KdwOptionError, splitOptions, type Command } from "../command";
-import { formatFindings } from "./format";
-import { detectResult } from "./run";
+import type { DetectResult } from "../../detect/run";
+import { CommandError, defineCommand, type CommandContext } from "../command";
+import { formatFindings } from "./findings-format";
 
 declare const KDW_VERSION: string | undefined;
 
-export const findingsCommand: Command = {
+export interface FindingsResult {
+  minSeverity: Severity;
+  evidence: boolean;
+  /** The findings at minSeverity and above (the triage counts all). */
+  result: DetectResult;
+  /** With -j: the document printed. */
+  document?: FindingsDocument;
+}
+
+interface FindingsOptions {
+  json: boolean;
+  evidence: boolean;
+  minSeverity: Severity;
+}
+
+/** What the dump is, for the JSON document: its file, release and build id. */
+function dumpMeta(ctx: CommandContext): FindingsDocument["dump"] {
+  const vi = ctx.prog.vmcoreinfo;
+  return { file: ctx.files.dump, ...(vi?.osrelease ? { release: vi.osrelease } : {}), ...(vi?.buildId ? { buildId: vi.buildId.toLowerCase() } : {}) };
+}
+
+export const findingsCommand = defineCommand({
   name: "findings",
   summary: "what looks malicious or broken, with evidence (kdw)",
-  help: `NAME
-  findings - what looks malicious or broken, with evidence (kdw)
-
-SYNOPSIS
+  help: `SYNOPSIS
   findings [-j] [-n] [-s severity]
 
 DESCRIPTION
@@ -29,24 +48,19 @@ DESCRIPTION
     -j           the JSON document of kdw findings --json (schema kdw-findings, version 1).
     -n           no evidence lines.
     -s severity  only findings at this severity or above: info, low, medium, high, critical.`,
-  run(ctx, args) {
-    let opts;
-    try {
-      opts = splitOptions(args, ["s"]);
-    } catch (err) {
-      if (err instanceof KdwOptionError) throw new CommandError("findings", err.message);
-      throw err;
-    }
-    for (const f of opts.flags) if (!"jn".includes(f)) throw new CommandError("findings", `invalid option: -${f}`);
-    if (opts.rest.length) throw new CommandError("findings", `unexpected argument: ${opts.rest[0]}`);
-    const min = (opts.values.get("s") ?? "info") as Severity;
-    if (!SEVERITIES.includes(min)) throw new CommandError("findings", `unknown severity "${min}": one of ${SEVERITIES.join(", ")}`);
-    const all = detectResult(ctx);
-    const result = { ...all, findings: all.findings.filter((f) => severityRank(f.severity) >= severityRank(min)) };
-    if (opts.flags.has("j")) {
-      const doc = findingsDocument(result, { kdwVersion: typeof KDW_VERSION === "string" ? KDW_VERSION : "dev", minSeverity: min });
-      return { data: doc, text: JSON.stringify(doc, null, 2) + "\n" };
-    }
-    return { data: result, text: formatFindings(result, { evidence: !opts.flags.has("n"), minSeverity: min }) };
+  options: { flags: "jn", values: "s" },
+  parse(args): FindingsOptions {
+    if (args.operands.length) throw new CommandError("findings", `unexpected argument: ${args.operands[0]}`);
+    const min = args.value("s") ?? "info";
+    if (!(SEVERITIES as readonly string[]).includes(min)) throw new CommandError("findings", `unknown severity "${min}": one of ${SEVERITIES.join(", ")}`);
+    return { json: args.has("j"), evidence: !args.has("n"), minSeverity: min as Severity };
   },
-};
+  execute(ctx, o): FindingsResult {
+    const all = detectionOf(ctx.prog, { symbols: () => ctx.symbols, decoder: ctx.decoder, vmlinux: ctx.vmlinux });
+    const result: DetectResult = { ...all, findings: all.findings.filter((f) => severityRank(f.severity) >= severityRank(o.minSeverity)) };
+    const out: FindingsResult = { minSeverity: o.minSeverity, evidence: o.evidence, result };
+    if (o.json) out.document = findingsDocument(result, { kdwVersion: typeof KDW_VERSION === "string" ? KDW_VERSION : "dev", minSeverity: o.minSeverity, dump: dumpMeta(ctx) });
+    return out;
+  },
+  format: (r) => (r.document ? JSON.stringify(r.document, null, 2) + "\n" : formatFindings(r.result, { evidence: r.evidence, minSeverity: r.minSeverity })),
+});

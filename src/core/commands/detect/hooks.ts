@@ -1,18 +1,25 @@
 // `hooks`: one table of every hook found — kprobes, kretprobes, ftrace_ops, netfilter hooks, tracepoint
 // probes, and the entries of the syscall tables, x64_sys_call, the IDT and the /proc operations that do not
 // lead where the kernel put them — with target, handler, the handler's owner and where it is recorded.
+import { detectContextOf } from "../../detect/cached";
+import type { Hook } from "../../detect/finding";
 import { hookJson } from "../../detect/hooks";
-import { CommandError, type Command } from "../command";
-import { formatHooks } from "./format";
-import { detectContext } from "./run";
+import { CommandError, defineCommand } from "../command";
+import { formatHooks } from "./hooks-format";
 
-export const hooksCommand: Command = {
+export interface HooksResult {
+  json: boolean;
+  hooks: Hook[];
+  /** How much each source checked. */
+  checked: Record<string, number>;
+  absent: { source: string; reason: string }[];
+  problems: { source: string; message: string }[];
+}
+
+export const hooksCommand = defineCommand({
   name: "hooks",
   summary: "every hook on the kernel's control flow, and its owner (kdw)",
-  help: `NAME
-  hooks - every hook on the kernel's control flow, and its owner (kdw)
-
-SYNOPSIS
+  help: `SYNOPSIS
   hooks [-j]
 
 DESCRIPTION
@@ -24,16 +31,14 @@ DESCRIPTION
   and the address the hook is recorded at. The kernel's own machinery is marked.
 
     -j  the hooks as JSON (the "hooks" array of findings -j).`,
-  run(ctx, args) {
-    for (const a of args) if (a !== "-j") throw new CommandError("hooks", a.startsWith("-") ? `invalid option: ${a}` : `unexpected argument: ${a}`);
-    const scan = detectContext(ctx).hooks;
-    const hooks = scan.hooks.map(hookJson);
-    if (args.includes("-j")) return { data: hooks, text: JSON.stringify(hooks, null, 2) + "\n" };
-    let text = formatHooks(hooks);
-    const checked = Object.entries(scan.checked).map(([k, v]) => `${k} ${v}`).join(", ");
-    text += `\nchecked: ${checked}\n`;
-    for (const a of scan.absent) text += `not checked: ${a.source}: ${a.reason}\n`;
-    for (const p of scan.problems) text += `problem: ${p.source}: ${p.message}\n`;
-    return { data: hooks, text };
+  options: { flags: "j" },
+  parse(args): { json: boolean } {
+    if (args.operands.length) throw new CommandError("hooks", `unexpected argument: ${args.operands[0]}`);
+    return { json: args.has("j") };
   },
-};
+  execute(ctx, o): HooksResult {
+    const scan = detectContextOf(ctx.prog, { symbols: () => ctx.symbols, decoder: ctx.decoder, vmlinux: ctx.vmlinux }).hooks;
+    return { json: o.json, hooks: scan.hooks.map(hookJson), checked: { ...scan.checked }, absent: [...scan.absent], problems: [...scan.problems] };
+  },
+  format: formatHooks,
+});
