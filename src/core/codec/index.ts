@@ -3,7 +3,7 @@
 // _SNAPPY 0x4, _ZSTD 0x20). Every failure is a one-line CodecError; the dump layer adds the page and offset.
 import { CodecError } from "../io/errors";
 import { checkExpectedSize, sizeMismatch } from "./codec-error";
-import { lzo1xDecompressInto } from "./lzo1x";
+import { lzo1xDecompressFast } from "./lzo1x-wasm";
 import { snappyDecompressInto } from "./snappy";
 import { zlibDecompress } from "./zlib";
 import { zstdDecompressInto } from "./zstd";
@@ -21,6 +21,7 @@ export const CODEC_NAMES: readonly CodecName[] = ["zlib", "lzo", "snappy", "zstd
 
 export { CodecError };
 export { lzo1xDecompressInto } from "./lzo1x";
+export { lzo1xDecompressFast, lzoWasmAvailable } from "./lzo1x-wasm";
 export { snappyDecompressInto } from "./snappy";
 export { zlibDecompress, adler32 } from "./zlib";
 export { zstdDecompressInto } from "./zstd";
@@ -45,7 +46,7 @@ export function decompressPageInto(codec: CodecName, input: Uint8Array, out: Uin
 function decompressInto(codec: CodecName, input: Uint8Array, out: Uint8Array): void {
   switch (codec) {
     case "lzo": {
-      const n = lzo1xDecompressInto(input, out);
+      const n = lzo1xDecompressFast(input, out);
       if (n !== out.length) throw sizeMismatch(codec, n, out.length);
       return;
     }
