@@ -12,7 +12,10 @@ import { join } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const asc = process.env.ASC ?? join(root, "node_modules", ".bin", "asc");
 
-const modules = [{ source: "scripts/wasm/lzo1x.ts", target: "src/core/codec/lzo1x-wasm-module.ts", constant: "LZO1X_WASM_BASE64" }];
+const modules = [
+  { source: "scripts/wasm/lzo1x.ts", target: "src/core/codec/lzo1x-wasm-module.ts", constant: "LZO1X_WASM_BASE64" },
+  { source: "scripts/wasm/zlib.ts", target: "src/core/codec/zlib-wasm-module.ts", constant: "ZLIB_WASM_BASE64" },
+];
 
 const dir = mkdtempSync(join(tmpdir(), "kdw-wasm-"));
 try {
