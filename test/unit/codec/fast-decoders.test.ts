@@ -143,7 +143,8 @@ describe("the WebAssembly page decoders", () => {
     badAdler[badAdler.length - 1]! ^= 1;
     const longer = new Uint8Array(deflateSync(pageSample(4097, 7)));
     const noHeader = new Uint8Array(deflateRawSync(page));
-    for (const bad of [badAdler, longer, noHeader, good.subarray(0, 6)]) {
+    const bomb = new Uint8Array(deflateSync(new Uint8Array(1 << 20)));
+    for (const bad of [badAdler, longer, noHeader, good.subarray(0, 6), bomb]) {
       expect(raw(zlibWasm, bad, 4096)).toBeNull();
       expect(describeOutcome(outcome(() => zlibFast(bad, 4096)))).toBe(describeOutcome(outcome(() => zlibDecompress(bad, 4096))));
       expect("error" in outcome(() => zlibFast(bad, 4096))).toBe(true);
