@@ -40,6 +40,19 @@ export class NodeFileSource implements ByteSource {
     return this.readDirect(offset, length);
   }
 
+  /** Straight from the file into `target`, past the block cache: for scans that reuse one buffer. */
+  readInto(offset: number, target: Uint8Array): void {
+    const length = target.length;
+    checkRange(this.name, this.size, offset, length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.fd, target, done, length - done, offset + done);
+      if (n <= 0) break;
+      done += n;
+    }
+    if (done !== length) checkRange(this.name, offset + done, offset, length);
+  }
+
   private block(index: number): Uint8Array {
     if (index === this.lastIndex) return this.lastBlock;
     const b = this.lookupBlock(index);

@@ -3,7 +3,7 @@
 // read whole: a lookup reads the block of DESCS_PER_BLOCK descriptors around it and keeps the last few blocks,
 // so memory does not grow with the dump, and neighbouring pages (walkers read them together) share a read.
 // A lookup fills the table's own fields instead of allocating a descriptor per page read.
-import type { ByteSource } from "../io/byte-source";
+import { readInto, type ByteSource } from "../io/byte-source";
 import { PageCache } from "../io/page-cache";
 
 // struct page_desc (diskdump_mod.h): off_t offset; unsigned int size, flags; unsigned long long page_flags.
@@ -15,7 +15,7 @@ export const PAGE_DESC_SIZE = 24;
 /** Descriptors read and cached together (6 KiB). */
 const DESCS_PER_BLOCK = 256;
 const BLOCKS_CACHED = 64;
-/** Descriptors per read while scan() visits them all (1.5 MiB). */
+/** Descriptors per read while scanBlocks() visits them all (1.5 MiB, one buffer reused). */
 const DESCS_PER_SCAN_READ = 1 << 16;
 const TWO_32 = 0x1_0000_0000;
 /** page_desc.offset above 2^53 (or negative: off_t is signed) cannot be in any file. */
@@ -106,24 +106,33 @@ export class PageDescTable {
   }
 
   /**
-   * Visits every descriptor the file holds, in order, reading DESCS_PER_SCAN_READ at a time (memory stays
-   * flat however many there are); returns how many lie past the end of the file and were not visited.
+   * Visits every descriptor the file holds, in order, a block of up to DESCS_PER_SCAN_READ at a time (memory
+   * stays flat however many there are): `visit(view, n)` gets n descriptors at view offsets 0, 24, ...
+   * Returns how many descriptors lie past the end of the file and were not visited.
    */
-  scan(visit: (offset: number, size: number, flags: number) => void): number {
+  scanBlocks(visit: (view: DataView, n: number) => void): number {
     let missing = 0;
+    const buffer = new Uint8Array(Math.min(DESCS_PER_SCAN_READ, this.count) * PAGE_DESC_SIZE);
+    const view = new DataView(buffer.buffer);
     for (let first = 0; first < this.count; first += DESCS_PER_SCAN_READ) {
       const off = this.offsetOf(first);
       const want = Math.min(DESCS_PER_SCAN_READ, this.count - first) * PAGE_DESC_SIZE;
       const have = Math.max(0, Math.min(want, this.source.size - off));
-      const bytes = have > 0 ? this.source.read(off, have) : new Uint8Array(0);
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const n = Math.floor(have / PAGE_DESC_SIZE);
-      for (let i = 0; i < n; i++) {
-        const at = i * PAGE_DESC_SIZE;
-        visit(offsetAt(view, at), view.getUint32(at + PD_SIZE_OFF, true), view.getUint32(at + PD_FLAGS_OFF, true));
+      if (n > 0) {
+        readInto(this.source, off, buffer.subarray(0, n * PAGE_DESC_SIZE));
+        visit(view, n);
       }
       missing += want / PAGE_DESC_SIZE - n;
     }
     return missing;
   }
 }
+
+/** page_desc.offset of the descriptor at `at` in `view` (OFFSET_OUT_OF_RANGE when no file can hold it). */
+export function descOffsetAt(view: DataView, at: number): number {
+  return offsetAt(view, at);
+}
+
+export const PD_SIZE_FIELD = PD_SIZE_OFF;
+export const PD_FLAGS_FIELD = PD_FLAGS_OFF;

@@ -12,7 +12,7 @@ import { parseNotes, interpretNotes, type ElfNote } from "./elf-notes";
 import { parseVmcoreinfo, type Vmcoreinfo } from "./vmcoreinfo";
 import type { CpuRegisters } from "./prstatus";
 import { PageBitmap } from "./diskdump-bitmap";
-import { PageDescTable, PAGE_DESC_SIZE, type PageDescriptor } from "./diskdump-descriptors";
+import { descOffsetAt, PageDescTable, PAGE_DESC_SIZE, PD_FLAGS_FIELD, PD_SIZE_FIELD, type PageDescriptor } from "./diskdump-descriptors";
 import { FlattenedSource, isFlattened } from "./flattened";
 import {
   readDiskdumpHeader,
@@ -139,8 +139,8 @@ export class DiskdumpVmcore extends DumpBase {
     this.pageCache = new PageCache(options.cacheCapacity ?? 4096);
     this.slab = new PageSlab(this.pageSize);
     this.codecs = options.codecs;
-    this.memoryBitmap = new PageBitmap(source.read(header.bitmap1Offset, header.bitmapBytes), header.maxMapnr);
-    this.dumpBitmap = header.bitmap2Offset === header.bitmap1Offset ? this.memoryBitmap : new PageBitmap(source.read(header.bitmap2Offset, header.bitmapBytes), header.maxMapnr);
+    this.memoryBitmap = new PageBitmap(source, header.bitmap1Offset, header.bitmapBytes, header.maxMapnr);
+    this.dumpBitmap = header.bitmap2Offset === header.bitmap1Offset ? this.memoryBitmap : new PageBitmap(source, header.bitmap2Offset, header.bitmapBytes, header.maxMapnr);
     this.descs = new PageDescTable(source, header.dataOffset, this.dumpBitmap.count);
 
     const sub = header.sub;
@@ -375,20 +375,38 @@ export class DiskdumpVmcore extends DumpBase {
   /** Scans the page descriptors once (cached): pages present and excluded, and pages per codec. */
   pageStats(): PageStats {
     if (this.stats !== null) return this.stats;
-    const byCompression: Record<string, number> = {};
-    const bump = (k: string) => (byCompression[k] = (byCompression[k] ?? 0) + 1);
     // A hostile 2nd bitmap can claim 2^31 pages: past the end of the file they are counted, not visited.
+    // Pages are counted per value of flags & CODEC_MASK (an array index), named once at the end.
     const dumped = this.dumpBitmap.count;
     const fileSize = this.source.size;
+    const ps = this.pageSize;
+    const zeroAt = this.zeroPageOffset ?? -1;
+    const incomplete = this.incomplete;
+    const truncated = this.truncated;
+    const perFlags = new Float64Array(CODEC_MASK + 1);
+    const order: number[] = [];
     let unwritten = 0;
     let zero = 0;
-    const missing = this.descs.scan((offset, size, flags) => {
-      if ((this.incomplete && offset === 0) || (this.truncated && offset + size > fileSize)) unwritten++;
-      else if (offset === this.zeroPageOffset && size === this.pageSize && (flags & CODEC_MASK) === 0) {
-        zero++;
-        bump("zero");
-      } else bump(codecOfFlags(flags) ?? "invalid");
+    let zeroFirst = -1;
+    const missing = this.descs.scanBlocks((view, n) => {
+      for (let i = 0, at = 0; i < n; i++, at += PAGE_DESC_SIZE) {
+        const offset = descOffsetAt(view, at);
+        const size = view.getUint32(at + PD_SIZE_FIELD, true);
+        const codecBits = view.getUint32(at + PD_FLAGS_FIELD, true) & CODEC_MASK;
+        if ((incomplete && offset === 0) || (truncated && offset + size > fileSize)) unwritten++;
+        else if (offset === zeroAt && size === ps && codecBits === 0) {
+          if (zero++ === 0) zeroFirst = order.length;
+        } else if (perFlags[codecBits]++ === 0) order.push(codecBits);
+      }
     });
+    // Named in the order first seen ("zero" where the first shared zero page came).
+    const byCompression: Record<string, number> = {};
+    const add = (k: string, v: number) => (byCompression[k] = (byCompression[k] ?? 0) + v);
+    order.forEach((bits, i) => {
+      if (i === zeroFirst) add("zero", zero);
+      add(codecOfFlags(bits) ?? "invalid", perFlags[bits]!);
+    });
+    if (zero > 0 && zeroFirst >= order.length) add("zero", zero);
     // Descriptors cut off by the end of the file: excluded in an incomplete dump, unreadable otherwise.
     if (this.incomplete || this.truncated) unwritten += missing;
     else if (missing > 0) byCompression.unreadable = (byCompression.unreadable ?? 0) + missing;
