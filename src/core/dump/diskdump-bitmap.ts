@@ -80,7 +80,8 @@ export class PageBitmap {
       const words = this.readWords(c, scratch);
       for (let w = 0; w < words.length; w++) {
         const v = words[w]!;
-        if (v !== 0) total += popcount32(v);
+        if (v === 0xffffffff) total += 32;
+        else if (v !== 0) total += popcount32(v);
       }
     }
     chunkRank[this.nchunks] = total;
@@ -184,7 +185,8 @@ export class PageBitmap {
         if (v === 0) continue;
         const ow = o !== null ? (w < o.length ? o[w]! : 0) : other.wordAt(firstBit + w * 32);
         const x = (v & ~ow) >>> 0;
-        if (x !== 0) n += popcount32(x);
+        if (x === 0xffffffff) n += 32;
+        else if (x !== 0) n += popcount32(x);
       }
     }
     return n;
