@@ -14,7 +14,8 @@ const asc = process.env.ASC ?? join(root, "node_modules", ".bin", "asc");
 
 const modules = [
   { source: "scripts/wasm/lzo1x.ts", target: "src/core/codec/lzo1x-wasm-module.ts", constant: "LZO1X_WASM_BASE64" },
-  { source: "scripts/wasm/zlib.ts", target: "src/core/codec/zlib-wasm-module.ts", constant: "ZLIB_WASM_BASE64" },
+  // SIMD for Adler-32 (a host without WebAssembly SIMD fails to compile it and keeps the pure-JS decoder).
+  { source: "scripts/wasm/zlib.ts", target: "src/core/codec/zlib-wasm-module.ts", constant: "ZLIB_WASM_BASE64", flags: ["--enable", "simd"] },
 ];
 
 const dir = mkdtempSync(join(tmpdir(), "kdw-wasm-"));
@@ -22,7 +23,7 @@ try {
   for (const m of modules) {
     const out = join(dir, "out.wasm");
     // -O3 with no runtime (the decoders allocate nothing) and no assertions (every check is explicit).
-    const r = spawnSync(asc, [join(root, m.source), "-O3", "--runtime", "stub", "--noAssert", "--outFile", out], { encoding: "utf8" });
+    const r = spawnSync(asc, [join(root, m.source), "-O3", "--runtime", "stub", "--noAssert", ...(m.flags ?? []), "--outFile", out], { encoding: "utf8" });
     if (r.status !== 0) {
       process.stderr.write(r.stderr || r.error?.message || "asc failed\n");
       process.exit(1);

@@ -23,7 +23,9 @@ const LEN_SYMS = memory.data(288 * 2);
 const LEN_FAST = memory.data(FAST_SIZE * 4);
 const DIST_COUNT = memory.data(32);
 const DIST_SYMS = memory.data(32 * 2);
-const DIST_FAST = memory.data(FAST_SIZE * 4);
+/** Distance codes for pages of a few KiB are short: a 2^8 table holds nearly all of them. */
+const DIST_BITS: i32 = 8;
+const DIST_FAST = memory.data((1 << DIST_BITS) * 4);
 const CL_COUNT = memory.data(32);
 const CL_SYMS = memory.data(19 * 2);
 /** Code length codes are at most 7 bits: their table is 2^7 entries. */
@@ -177,7 +179,7 @@ function loadFixed(): void {
   memory.fill(LENGTHS + 280, 8, 8);
   build(LENGTHS, 288, LEN_COUNT, LEN_SYMS, LEN_FAST, FAST_BITS);
   memory.fill(LENGTHS, 5, 30);
-  build(LENGTHS, 30, DIST_COUNT, DIST_SYMS, DIST_FAST, FAST_BITS);
+  build(LENGTHS, 30, DIST_COUNT, DIST_SYMS, DIST_FAST, DIST_BITS);
   fixedLoaded = true;
 }
 
@@ -215,7 +217,7 @@ function loadDynamic(): i32 {
   if (overran()) return -1;
   if (load<u8>(LENGTHS + 256) == 0) return -1;
   if (build(LENGTHS, hlit, LEN_COUNT, LEN_SYMS, LEN_FAST, FAST_BITS) < 0) return -1;
-  if (build(LENGTHS + hlit, hdist, DIST_COUNT, DIST_SYMS, DIST_FAST, FAST_BITS) < 0) return -1;
+  if (build(LENGTHS + hlit, hdist, DIST_COUNT, DIST_SYMS, DIST_FAST, DIST_BITS) < 0) return -1;
   return 0;
 }
 
@@ -267,7 +269,7 @@ function decodeBlock(op: usize, opStart: usize, opEnd: usize): isize {
     const length = <i32>load<u16>(LBASE + (<usize>sym << 1)) + <i32>(<u32>bb & ((<u32>1 << x) - 1));
     bb >>= <u64>x;
     bc -= x;
-    e = <i32>load<u32>(DIST_FAST + (<usize>(<u32>bb & FAST_MASK) << 2));
+    e = <i32>load<u32>(DIST_FAST + (<usize>(<u32>bb & ((1 << DIST_BITS) - 1)) << 2));
     if (e == 0) {
       e = slowDecode(<u32>bb, DIST_COUNT, DIST_SYMS);
       if (e < 0) return -1;
@@ -296,10 +298,12 @@ function decodeBlock(op: usize, opStart: usize, opEnd: usize): isize {
     } else if (dist == 1) {
       memory.fill(dst, load<u8>(src), <usize>length);
     } else {
+      // Overlapping: each word copy writes `dist` right bytes (the rest is rewritten by the next step).
+      const step = <usize>dist;
       do {
-        store<u8>(dst, load<u8>(src));
-        dst++;
-        src++;
+        store<u64>(dst, load<u64>(src));
+        dst += step;
+        src += step;
       } while (dst < stop);
     }
     op = stop;
@@ -364,22 +368,37 @@ function inflate(inPtr: usize, inLen: i32, outPtr: usize, outCap: i32): i32 {
   return <i32>(op - outPtr);
 }
 
+// Adler-32 weights of the 16 bytes of a vector: byte i counts 16 - i times in b.
+const W_LO: v128 = i16x8(16, 15, 14, 13, 12, 11, 10, 9);
+const W_HI: v128 = i16x8(8, 7, 6, 5, 4, 3, 2, 1);
+
+/** RFC 1950 Adler-32, 16 bytes per step with WebAssembly SIMD (sums in i32 lanes, reduced every ADLER_NMAX). */
 function adler32(p: usize, n: i32): u32 {
   let a: u32 = 1;
   let b: u32 = 0;
   let i = 0;
   while (i < n) {
-    const stop = min(i + ADLER_NMAX, n);
-    for (; i + 4 <= stop; i += 4) {
-      const w = load<u32>(p + i);
-      a += w & 0xff;
-      b += a;
-      a += (w >> 8) & 0xff;
-      b += a;
-      a += (w >> 16) & 0xff;
-      b += a;
-      a += w >> 24;
-      b += a;
+    const stop = min(i + ADLER_NMAX - (ADLER_NMAX & 15), n);
+    const vectors = (stop - i) >> 4;
+    if (vectors > 0) {
+      // Over k vectors: a += sum of bytes; b += 16 * k * a + sum over vectors of (16 * bytes before it + weighted).
+      let vSum = i32x4.splat(0);
+      let vPrefix = i32x4.splat(0);
+      let vWeighted = i32x4.splat(0);
+      for (let k = 0; k < vectors; k++) {
+        const v = v128.load(p + i);
+        const lo = i16x8.extend_low_i8x16_u(v);
+        const hi = i16x8.extend_high_i8x16_u(v);
+        vPrefix = i32x4.add(vPrefix, vSum);
+        vSum = i32x4.add(vSum, i32x4.add(i32x4.extadd_pairwise_i16x8_u(lo), i32x4.extadd_pairwise_i16x8_u(hi)));
+        vWeighted = i32x4.add(vWeighted, i32x4.add(i32x4.dot_i16x8_s(lo, W_LO), i32x4.dot_i16x8_s(hi, W_HI)));
+        i += 16;
+      }
+      const sum = <u32>(i32x4.extract_lane(vSum, 0) + i32x4.extract_lane(vSum, 1) + i32x4.extract_lane(vSum, 2) + i32x4.extract_lane(vSum, 3));
+      const prefix = <u32>(i32x4.extract_lane(vPrefix, 0) + i32x4.extract_lane(vPrefix, 1) + i32x4.extract_lane(vPrefix, 2) + i32x4.extract_lane(vPrefix, 3));
+      const weighted = <u32>(i32x4.extract_lane(vWeighted, 0) + i32x4.extract_lane(vWeighted, 1) + i32x4.extract_lane(vWeighted, 2) + i32x4.extract_lane(vWeighted, 3));
+      b += <u32>(vectors * 16) * a + (prefix << 4) + weighted;
+      a += sum;
     }
     for (; i < stop; i++) {
       a += <u32>load<u8>(p + i);
