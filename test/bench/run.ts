@@ -18,6 +18,7 @@ import { Session } from "../../src/core/session/session";
 import { IcedDecoder } from "../../src/cli/iced-decoder";
 import { nodeCodecs } from "../../src/cli/node-codecs";
 import { writeScaleDump } from "./scale-dump";
+import { benchService } from "./service";
 
 const KDW = resolve("bin/kdw.mjs");
 const SYSTEM_PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -202,3 +203,4 @@ if (haveGnuTime && (!only || only === "info")) benchInfo();
 if (haveGnuTime && (!only || only === "scale")) benchScale();
 if (haveGnuTime && (!only || only === "sys")) benchSys();
 if (!only || only === "commands") await benchCommands();
+if (!only || only === "service") await benchService(f("dump.lzo"), f("vmlinux"));

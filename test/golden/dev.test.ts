@@ -2,7 +2,7 @@
 // crash's dump_blkdevs_v3 prints only the head of each major_names[] hash chain; kdw walks the chains, and
 // on this dump every chain has one entry, so the outputs agree (checked below, so the test would notice).
 import { describe, expect, it } from "vitest";
-import { blkdevs } from "../../src/core/kernel/devices";
+import { blkdevs } from "../../src/core/kernel/system/devices";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
 

@@ -1,0 +1,92 @@
+// Reading one struct module (include/linux/module.h) in one piece into a KernelModule. Shared by the list
+// walk (modules.ts) and the address-tree walk (modules-tree.ts).
+import { KdwError } from "../../io/errors";
+import type { Program } from "../../program/program";
+import { MODULE_LAYOUT, moduleLayout, type ModuleLayout } from "./layout";
+
+/** More modules than any kernel loads; a list claiming more is treated as corrupt past this point. */
+export const MAX_MODULES = 1 << 16;
+
+export interface ModuleRegion {
+  /** "core", "init" (module_layout kernels) or "MOD_TEXT", "MOD_DATA", ... (6.4+). */
+  name: string;
+  base: bigint;
+  size: number;
+  /** A region that stays after load (init regions are freed once init returns). */
+  core: boolean;
+}
+
+export interface KernelModule {
+  /** Address of the struct module. */
+  address: bigint;
+  /** module.name as Latin-1 (no byte lost); escape it at output. */
+  name: string;
+  state: number;
+  /** MODULE_STATE_LIVE, ..., or the number when it is not one of them. */
+  stateName: string;
+  /** Start of the module's text (core_layout.base; mem[MOD_TEXT].base on 6.4+): crash's BASE. */
+  base: bigint;
+  /** Bytes of its core memory (core_layout.size; the core mem[] regions summed on 6.4+): crash's SIZE. */
+  size: number;
+  regions: ModuleRegion[];
+  /** module.taints: bits of TAINT_* (0 when the kernel lacks the member). */
+  taints: bigint;
+  /** module.sig_ok: undefined without CONFIG_MODULE_SIG. */
+  sigOk: boolean | undefined;
+  version: string | undefined;
+  srcversion: string | undefined;
+  /** module.refcnt (CONFIG_MODULE_UNLOAD). */
+  refcnt: number | undefined;
+  /** module.kallsyms: the module's own symbol table (struct mod_kallsyms *), 0 when absent. */
+  kallsyms: bigint;
+  /** module.kp / num_kp: its parameters. */
+  kp: bigint;
+  numKp: number;
+}
+
+/** One struct module, read in one piece; its version strings are read where they point (absent if unreadable). */
+export function readModule(prog: Program, address: bigint, layout: ModuleLayout = moduleLayout(prog)): KernelModule {
+  const v = MODULE_LAYOUT.view(prog, prog.read(address, layout.size));
+  const state = v.u32("state");
+  const regions: ModuleRegion[] = layout.regions.map((r) => ({ name: r.name, base: v.u64(r.base), size: v.u32(r.size), core: r.core }));
+  const text = regions[0]!;
+  const size = layout.regions[0]!.name === "core" ? text.size : regions.filter((r) => r.core).reduce((n, r) => n + r.size, 0);
+  return {
+    address,
+    name: v.chars("name"),
+    state,
+    stateName: layout.stateNames.get(state) ?? String(state),
+    base: text.base,
+    size,
+    regions,
+    taints: layout.taintsSize === 8 ? v.u64("taints") : BigInt(v.u32("taints")),
+    sigOk: v.has("sigOk") ? v.u8("sigOk") !== 0 : undefined,
+    version: optionalString(prog, v.pointer("version")),
+    srcversion: optionalString(prog, v.pointer("srcversion")),
+    refcnt: v.has("refcnt") ? v.s32("refcnt") : undefined,
+    kallsyms: v.pointer("kallsyms"),
+    kp: v.pointer("kp"),
+    numKp: v.u32("numKp"),
+  };
+}
+
+/** Bytes up to the first NUL as Latin-1, every byte kept. */
+export function latin1(bytes: Uint8Array): string {
+  let s = "";
+  for (const c of bytes) {
+    if (c === 0) break;
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+function optionalString(prog: Program, addr: bigint): string | undefined {
+  if (addr === 0n) return undefined;
+  try {
+    return latin1(prog.readCString(addr, 256));
+  } catch (err) {
+    if (!(err instanceof KdwError)) throw err;
+    return undefined;
+  }
+}
+

@@ -1,0 +1,202 @@
+// The 5.10+ lockless printk ring buffer (kernel/printk/printk_ringbuffer.[ch]): a ring of descriptors
+// (struct prb_desc: state_var, text_blk_lpos), a parallel ring of struct printk_info, and a text data ring
+// whose blocks start with the owning descriptor's id. Walked tail to head as crash's
+// dump_lockless_record_log (printk.c) does.
+import { WalkAborted } from "../../io/errors";
+import { dataView } from "../../io/little-endian";
+import { layout, members, optional } from "../../program/layout";
+import type { Program } from "../../program/program";
+import type { PrintkLog, PrintkRecord } from "./printk";
+import { bitfieldOf, fieldString, PrintkError, latin1, readBitfield, readZeroFilled } from "./read";
+
+// Descriptor state in the top two bits of prb_desc.state_var (printk_ringbuffer.h, 64-bit longs).
+const DESC_FLAGS_SHIFT = 62n;
+const DESC_ID_MASK = (1n << DESC_FLAGS_SHIFT) - 1n;
+const DESC_COMMITTED = 1n; // desc_committed
+const DESC_FINALIZED = 2n; // desc_finalized
+/** sizeof(unsigned long): a data block starts with the id of the descriptor that owns it (struct prb_data_block.id). */
+const BLOCK_ID_SIZE = 8;
+/**
+ * Caps on the ring sizes read from the dump. The kernel's log_buf_len is at most 2^31 (LOG_BUF_LEN_MAX) but
+ * real ones are 2^17..2^25 (CONFIG_LOG_BUF_SHIFT 12..25); descriptors are one per 2^PRB_AVGBITS (32) bytes.
+ */
+const MAX_SIZE_BITS = 27;
+const MAX_COUNT_BITS = 22;
+
+// atomic_long_t members are asked for by their .counter, as crash does (OFFSET(atomic_long_t_counter)).
+const LOCKLESS = layout(
+  {
+    ...members("printk_ringbuffer", {
+      countBits: "desc_ring.count_bits",
+      descs: "desc_ring.descs",
+      infos: "desc_ring.infos",
+      headId: ["desc_ring.head_id.counter", "desc_ring.head_id"],
+      tailId: ["desc_ring.tail_id.counter", "desc_ring.tail_id"],
+      sizeBits: "text_data_ring.size_bits",
+      data: "text_data_ring.data",
+      headLpos: optional("text_data_ring.head_lpos.counter", "text_data_ring.head_lpos"),
+      tailLpos: optional("text_data_ring.tail_lpos.counter", "text_data_ring.tail_lpos"),
+    }),
+    ...members("prb_desc", {
+      stateVar: ["state_var.counter", "state_var"],
+      blkBegin: "text_blk_lpos.begin",
+      blkNext: "text_blk_lpos.next",
+    }),
+    ...members("printk_info", {
+      seq: "seq",
+      tsNsec: "ts_nsec",
+      textLen: "text_len",
+      callerId: "caller_id",
+      facilityField: optional("facility"),
+      flagsField: optional("flags"),
+      levelField: optional("level"),
+      devInfo: optional("dev_info"),
+      subsystem: optional("dev_info.subsystem"), // char[PRINTK_INFO_SUBSYSTEM_LEN]
+      device: optional("dev_info.device"), // char[PRINTK_INFO_DEVICE_LEN]
+    }),
+  },
+  (o, m, prog) => {
+    const l = {
+      descSize: prog.sizeOf("struct prb_desc"),
+      infoSize: prog.sizeOf("struct printk_info"),
+      facility: bitfieldOf(m.facilityField),
+      flags: bitfieldOf(m.flagsField),
+      level: bitfieldOf(m.levelField),
+      subsystemSize: 16,
+      deviceSize: 48,
+    };
+    if (o.devInfo !== undefined && o.subsystem !== undefined && o.device !== undefined) {
+      l.subsystemSize = Math.max(0, o.device - o.subsystem);
+      l.deviceSize = Math.max(0, m.devInfo!.size - (o.device - o.devInfo));
+    }
+    if (l.descSize < o.blkNext + 8 || l.infoSize < o.callerId + 4) throw new PrintkError("printk: prb_desc/printk_info sizes do not hold their members");
+    return l;
+  },
+);
+
+type LocklessLayout = ReturnType<typeof LOCKLESS.of>;
+
+/** The ring buffer's header fields, read at once from *prb. */
+const RINGBUFFER = LOCKLESS.span("countBits", "descs", "infos", "headId", "tailId", "sizeBits", "data", "headLpos", "tailLpos");
+
+/** A ring of `count` elements with only the arc of `n` elements from index `first` read (wrapping); the rest zero. */
+function readArc(prog: Program, base: bigint, size: number, count: number, arc: { first: number; n: number }): { bytes: Uint8Array; zeroFilled: number } {
+  if (arc.n >= count) return readZeroFilled(prog, base, count * size);
+  const bytes = new Uint8Array(count * size);
+  let zeroFilled = 0;
+  const firstPart = Math.min(arc.n, count - arc.first);
+  for (const [from, n] of [
+    [arc.first, firstPart],
+    [0, arc.n - firstPart],
+  ] as const) {
+    if (n === 0) continue;
+    const r = readZeroFilled(prog, base + BigInt(from * size), n * size);
+    bytes.set(r.bytes, from * size);
+    zeroFilled += r.zeroFilled;
+  }
+  return { bytes, zeroFilled };
+}
+
+/** Every committed/finalized record of the lockless ring buffer, tail to head (crash's dump_lockless_record_log). */
+export function readLockless(prog: Program): PrintkLog {
+  const l = LOCKLESS.of(prog);
+  const prb = prog.readU64(prog.symbolAddress("prb"));
+  const h = RINGBUFFER.read(prog, prb);
+  const countBits = h.u32("countBits");
+  const sizeBits = h.u32("sizeBits");
+  if (countBits > MAX_COUNT_BITS || sizeBits > MAX_SIZE_BITS || sizeBits < 4) {
+    throw new PrintkError(`printk: implausible ring sizes (count_bits ${countBits}, size_bits ${sizeBits})`);
+  }
+  const count = 2 ** countBits;
+  const dataSize = 2 ** sizeBits;
+  const tailId = h.u64("tailId") & DESC_ID_MASK;
+  const headId = h.u64("headId") & DESC_ID_MASK;
+  // Only the descriptors from tail to head are walked: read just that arc of the two rings (a young
+  // system's log fills a fraction of them), or all of them when the ids say the arc is longer than a lap.
+  const live = ((headId - tailId) & DESC_ID_MASK) + 1n;
+  const arc = live <= BigInt(count) ? { first: Number(tailId % BigInt(count)), n: Number(live) } : { first: 0, n: count };
+  const descsRead = readArc(prog, h.pointer("descs"), l.descSize, count, arc);
+  const infosRead = readArc(prog, h.pointer("infos"), l.infoSize, count, arc);
+  // Likewise the text: the blocks of those descriptors lie between the data ring's tail_lpos and head_lpos.
+  let textArc = { first: 0, n: dataSize };
+  if (h.has("headLpos") && h.has("tailLpos")) {
+    const used = BigInt.asUintN(64, h.u64("headLpos") - h.u64("tailLpos"));
+    if (used < BigInt(dataSize)) textArc = { first: Number(h.u64("tailLpos") & BigInt(dataSize - 1)), n: Number(used) };
+  }
+  const dataRead = readArc(prog, h.pointer("data"), 1, dataSize, textArc);
+  const zeroFilledPages = descsRead.zeroFilled + infosRead.zeroFilled + dataRead.zeroFilled;
+  const infos = infosRead.bytes;
+  const data = dataRead.bytes;
+  const dv = dataView(descsRead.bytes);
+  const iv = dataView(infos);
+  const datav = dataView(data);
+  const countMask = BigInt(count - 1);
+  const dataMask = BigInt(dataSize - 1);
+  const records: PrintkRecord[] = [];
+  let id = tailId;
+  for (let steps = 0; steps < count; steps++) {
+    const idx = Number(id & countMask);
+    const d = idx * l.descSize;
+    const sv = dv.getBigUint64(d + l.stateVar, true);
+    const state = sv >> DESC_FLAGS_SHIFT;
+    // get_desc_state(): an id mismatch is desc_miss; reserved and reusable descriptors hold no record.
+    if ((sv & DESC_ID_MASK) === id && (state === DESC_COMMITTED || state === DESC_FINALIZED)) {
+      const record = readRecord(l, id, d, idx * l.infoSize, dv, infos, iv, data, datav, dataSize, dataMask);
+      if (typeof record === "string") {
+        return { layout: "lockless", records, zeroFilledPages, stopped: new WalkAborted("printk ring buffer", `descriptor ${id}: ${record}`, steps) };
+      }
+      records.push(record);
+    }
+    if (id === headId) return { layout: "lockless", records, zeroFilledPages };
+    id = (id + 1n) & DESC_ID_MASK;
+  }
+  return { layout: "lockless", records, zeroFilledPages, stopped: new WalkAborted("printk ring buffer", `head id ${headId} not reached from tail id ${tailId}`, count) };
+}
+
+/** One record of a committed/finalized descriptor (crash's dump_record), or why its descriptor is corrupt. */
+function readRecord(
+  l: LocklessLayout,
+  id: bigint,
+  d: number,
+  i: number,
+  dv: DataView,
+  infos: Uint8Array,
+  iv: DataView,
+  data: Uint8Array,
+  datav: DataView,
+  dataSize: number,
+  dataMask: bigint,
+): PrintkRecord | string {
+  const beginLpos = dv.getBigUint64(d + l.blkBegin, true);
+  const nextLpos = dv.getBigUint64(d + l.blkNext, true);
+  let begin = Number(beginLpos & dataMask);
+  const next = Number(nextLpos & dataMask);
+  const record: PrintkRecord = {
+    seq: iv.getBigUint64(i + l.seq, true),
+    tsNsec: iv.getBigUint64(i + l.tsNsec, true),
+    facility: l.facility && readBitfield(infos, i, l.facility),
+    flags: l.flags && readBitfield(infos, i, l.flags),
+    level: l.level && readBitfield(infos, i, l.level),
+    callerId: iv.getUint32(i + l.callerId, true),
+    text: "",
+    subsystem: l.subsystem !== undefined ? fieldString(infos, i + l.subsystem, l.subsystemSize) : undefined,
+    device: l.device !== undefined ? fieldString(infos, i + l.device, l.deviceSize) : undefined,
+  };
+  if (begin === next) {
+    // Data-less block (FAILED_LPOS/NO_LPOS, or an empty message): crash prints a bare newline.
+    record.dataless = true;
+    return record;
+  }
+  // A block spans (next - begin) logical bytes, wrap included: never more than the ring.
+  const span = BigInt.asUintN(64, nextLpos - beginLpos);
+  if (span === 0n || span > BigInt(dataSize)) return `text block ${beginLpos.toString(16)}..${nextLpos.toString(16)} does not fit the ${dataSize}-byte ring`;
+  if (begin > next) begin = 0; // a wrapping block keeps its data at the start of the ring
+  if (next - begin < BLOCK_ID_SIZE) return `text block at ${begin} is shorter than its id`;
+  const blockId = datav.getBigUint64(begin, true) & DESC_ID_MASK;
+  if (blockId !== id) return `text block at ${begin} belongs to descriptor ${blockId}`;
+  begin += BLOCK_ID_SIZE;
+  // Truncated messages: text_len may exceed the block (crash's "handle truncated messages").
+  const len = Math.min(iv.getUint16(i + l.textLen, true), next - begin);
+  record.text = latin1(data, begin, begin + len);
+  return record;
+}
