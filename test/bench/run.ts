@@ -19,6 +19,7 @@ import { IcedDecoder } from "../../src/cli/iced-decoder";
 import { nodeCodecs } from "../../src/cli/node-codecs";
 import { writeScaleDump } from "./scale-dump";
 import { benchService } from "./service";
+import { benchDetect } from "./detect";
 
 const KDW = resolve("bin/kdw.mjs");
 const SYSTEM_PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -204,3 +205,4 @@ if (haveGnuTime && (!only || only === "scale")) benchScale();
 if (haveGnuTime && (!only || only === "sys")) benchSys();
 if (!only || only === "commands") await benchCommands();
 if (!only || only === "service") await benchService(f("dump.lzo"), f("vmlinux"));
+if (!only || only === "detect") benchDetect(f("dump.lzo"), f("vmlinux"), section);
