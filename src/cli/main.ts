@@ -4,6 +4,7 @@ import { KdwError } from "../core/io/errors";
 import { runInfo } from "./info";
 import { runRead } from "./read";
 import { runConsole } from "./console";
+import { runServe } from "./serve";
 import { existsSync } from "node:fs";
 import { CliUsageError } from "./args";
 
@@ -15,6 +16,9 @@ const USAGE = `usage:
                                          an interactive console speaking crash's commands; -c/-i run
                                          commands and exit; --force opens a vmlinux that does not match;
                                          --src names the kernel source tree for list and dis -s
+  kdw serve [--port N] [--listen ADDR] [VMLINUX DUMP]
+                                         the workbench in a browser: the contract over HTTP, on
+                                         loopback, with a token printed in the URL to open
   kdw info DUMP [--json] [--hash]        describe a vmcore: format, compression, memory, CPUs, VMCOREINFO
   kdw read DUMP --phys ADDR [--count N | --length BYTES] [-8|-16|-32|-64]
                                          physical memory in the layout of crash's "rd -p"
@@ -30,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return runRead(rest);
     case "console":
       return runConsole(rest);
+    case "serve":
+      return runServe(rest);
     case "--version":
     case "-v":
       process.stdout.write(`kdw ${typeof KDW_VERSION === "string" ? KDW_VERSION : "dev"}\n`);
@@ -41,7 +47,9 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + "\n");
       return command === undefined ? 2 : 0;
     default:
-      if (existsSync(command)) return runConsole(argv);
+      // `kdw VMLINUX DUMP`: anything that looks like a path is a file for the console, which names a
+      // missing one ("no such file") instead of calling it an unknown command.
+      if (existsSync(command) || /[/\\.]/.test(command)) return runConsole(argv);
       throw new CliUsageError(`unknown command "${command}"`);
   }
 }

@@ -44,6 +44,8 @@ export interface CommandContext {
   moduleDebuginfo?: ModuleDebuginfoStore;
   /** Where `mod -s`/`mod -S` find module object files (through the adapter; absent: they cannot). */
   findModuleFile?: ModuleFileFinder;
+  /** Long loops call this once per step (task, record): it throws when the caller cancelled. */
+  interrupt?: () => void;
 }
 
 export interface ConsoleState {

@@ -89,6 +89,7 @@ DESCRIPTION
     const saved = ctx.state.currentTask;
     try {
       for (const t of tasks) {
+        ctx.interrupt?.();
         if (cmdName === "set") ctx.state.currentTask = t.address;
         try {
           const out = cmd.run(ctx, cmdName === "set" ? [] : [...flags, t.address.toString(16)]);
@@ -96,7 +97,8 @@ DESCRIPTION
           data.push(out.data);
           errors.push(...(out.errors ?? []));
         } catch (err) {
-          if (!(err instanceof Error)) throw err;
+          // A cancel ends the whole foreach, not one task's step.
+          if (!(err instanceof Error) || err.name === "CancelledError") throw err;
           errors.push(`${cmdName}: ${err.message.replace(new RegExp(`^${cmdName}: `), "")}`);
         }
       }

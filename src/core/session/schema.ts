@@ -22,9 +22,9 @@ const severity = v.picklist(["info", "low", "medium", "high", "critical"]);
 
 export const paramSchemas: { [M in MethodName]: v.GenericSchema<unknown, Params<M>> } = {
   hello: none,
-  open: v.strictObject({ dump: text, vmlinux: v.optional(text), force: v.optional(v.boolean()), src: v.optional(text) }),
+  open: v.strictObject({ dump: text, vmlinux: v.optional(text), force: v.optional(v.boolean()), src: v.optional(text), dumpOnly: v.optional(v.boolean()) }),
   close: none,
-  info: none,
+  info: v.strictObject({ hash: v.optional(v.boolean()) }),
   sys: none,
   tasks: v.strictObject({ offset: v.optional(count(1 << 24)), limit: v.optional(count(10_000)), pids: v.optional(v.pipe(v.array(pid), v.maxLength(10_000))) }),
   task: taskRef,

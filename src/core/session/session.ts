@@ -11,6 +11,7 @@ import { ElfFile } from "../dump/elf";
 import type { Dump } from "../dump/dump";
 import type { ByteSource } from "../io/byte-source";
 import { KdwError } from "../io/errors";
+import { CancelledError } from "./problems";
 import { openKernel, type OpenedKernel, type OpenKernelOptions } from "../program/open-kernel";
 import type { InstructionDecoder } from "../arch/x86_64/disasm";
 import { lazyVmlinuxSourceLines, lineText, type SourceLines, type SourceReader } from "../commands/dis-source";
@@ -122,6 +123,7 @@ export class Session {
       const out = cmd.run(this.context, args);
       return { text: applyFilters(out.text, parsed.filters), errors: out.errors ?? [], redirect: parsed.redirect, data: out.data };
     } catch (err) {
+      if (err instanceof CancelledError) throw err;
       return { text: "", errors: [errorLine(err, name)] };
     }
   }
