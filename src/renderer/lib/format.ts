@@ -11,6 +11,12 @@ export function severityRank(s: Severity): number {
 
 export const SEVERITY_LETTER: Record<Severity, string> = { critical: "C", high: "H", medium: "M", low: "L", info: "I" };
 
+/** The kernel's build id and release as VMCOREINFO records them. */
+export function vmcoreBuildId(vmcoreinfo: Record<string, string>): string | undefined {
+  const v = vmcoreinfo["BUILD-ID"];
+  return v && /^[0-9a-f]{8,128}$/i.test(v) ? v.toLowerCase() : undefined;
+}
+
 export function toBig(hex: Hex | string): bigint {
   return BigInt(hex.startsWith("0x") || hex.startsWith("0X") ? hex : "0x" + hex);
 }

@@ -3,6 +3,7 @@
 // identity (build id, file name, size, crash time). Exported as JSON for the report.
 import type { DumpInfo, SysSummary } from "../../core/session/contract";
 import type { Target } from "./target";
+import { vmcoreBuildId } from "./format";
 import type { Host } from "./transport/transport";
 
 export interface Bookmark {
@@ -45,7 +46,7 @@ export class Notes {
   constructor(private readonly host: Host) {}
 
   async load(info: DumpInfo, sys?: SysSummary): Promise<void> {
-    this.dump = { file: info.file, size: info.size, buildId: info.buildId, release: info.release, crashTime: sys?.crashTime };
+    this.dump = { file: info.file, size: info.fileSize, buildId: vmcoreBuildId(info.vmcoreinfo), release: info.vmcoreinfo.OSRELEASE, crashTime: sys?.crashTime };
     this.key = notesKey(this.dump);
     const text = await this.host.loadNotes(this.key).catch(() => undefined);
     if (!text) return;

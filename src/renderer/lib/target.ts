@@ -12,6 +12,22 @@ export type Target =
   | { kind: "log"; index?: number; query?: string }
   | { kind: "modules"; name?: string };
 
+/** The centre panel that shows a place. */
+export type Panel = "overview" | "task" | "memory" | "code" | "log" | "modules";
+
+export function panelOf(t: Target): Panel {
+  switch (t.kind) {
+    case "overview":
+    case "finding":
+      return "overview";
+    case "source":
+    case "code":
+      return "code";
+    default:
+      return t.kind;
+  }
+}
+
 export type TaskTab = "bt" | "files" | "vm" | "net" | "creds";
 
 export function describeTarget(t: Target): string {

@@ -87,7 +87,8 @@ export function buildTree(rows: readonly TaskRow[]): TreeNode[] {
     node.children = group(list, node.key);
     node.threads.sort((a, b) => a.pid - b.pid);
   };
-  roots.sort(byPid);
+  // The idle tasks (pid 0, one per CPU) after the real roots: init and kthreadd come first.
+  roots.sort((a, b) => Number(a.row.pid === 0) - Number(b.row.pid === 0) || (a.row.pid === 0 ? a.row.cpu - b.row.cpu : byPid(a, b)));
   for (const r of roots) attach(r, 0);
   for (const node of leaders.values()) {
     if (!reached.has(node)) {

@@ -1,7 +1,7 @@
 // The analysis the window shows: connection, opening with progress, and the data every panel starts from
 // (sys, dump info, findings, tasks, modules), each with its own loading and error state. Panels get these
 // as props; none reaches into another's state.
-import type { Call, DumpInfo, FindingsReply, Hello, ModulesReply, OpenParams, OpenReply, Problem, ProgressEvent, Severity, SysSummary, TaskRow } from "../../core/session/contract";
+import type { Call, DumpInfo, FindingsReply, Hello, LogPage, ModulesReply, OpenParams, OpenReply, Problem, ProgressEvent, Severity, SysSummary, TaskRow } from "../../core/session/contract";
 import { severityRank } from "./format";
 import type { DumpChoice, Transport } from "./transport/transport";
 import { asProblem } from "./transport/transport";
@@ -10,6 +10,8 @@ export type Loadable<T> = { status: "idle" } | { status: "loading" } | { status:
 
 /** Most task rows fetched (a damaged task list must not fill the renderer). */
 const MAX_TASKS = 1 << 20;
+/** Dumps smaller than this are hashed (SHA-256) right after opening. */
+const HASH_AT_OPEN = 1 << 30;
 
 export type Phase = "connecting" | "welcome" | "opening" | "ready" | "failed";
 
@@ -27,6 +29,8 @@ export class Workbench {
   tasks = $state<Loadable<TaskRow[]>>({ status: "idle" });
   tasksProblems = $state<Problem[]>([]);
   modules = $state<Loadable<ModulesReply>>({ status: "idle" });
+  /** The kernel log around the panic record (the summary reads the oops from it; the overview shows it). */
+  panicLog = $state<Loadable<LogPage>>({ status: "idle" });
   private openAbort?: AbortController;
 
   constructor(readonly transport: Transport) {}
@@ -91,8 +95,26 @@ export class Workbench {
   private async loadAll(): Promise<void> {
     this.phase = "ready";
     // The summary first (the first paint), then the rest side by side.
-    await Promise.all([load(this.call("sys", {}), (v) => (this.sys = v)), load(this.call("info", {}), (v) => (this.info = v))]);
+    await Promise.all([load(this.call("sys", {}), (v) => (this.sys = v)), load(this.call("info", {}), (v) => (this.info = v)), load(this.loadPanicLog(), (v) => (this.panicLog = v))]);
     await Promise.all([load(this.call("findings", {}), (v) => (this.findings = v)), this.loadTasks(), load(this.call("modules", {}), (v) => (this.modules = v))]);
+    // The evidence's hash last (it reads the whole file): at once for dumps under 1 GiB, else on demand.
+    if (this.info.status === "ready" && this.info.value.fileSize < HASH_AT_OPEN) await this.hashDump();
+  }
+
+  async hashDump(): Promise<void> {
+    try {
+      const v = await this.call("info", { hash: true });
+      this.info = { status: "ready", value: v };
+    } catch {
+      // the summary keeps the build id instead
+    }
+  }
+
+  private async loadPanicLog(): Promise<LogPage> {
+    const head = await this.call("log", { offset: 0, limit: 1 });
+    const at = head.panicIndex ?? head.total;
+    const from = Math.max(0, at - 12);
+    return this.call("log", { offset: from, limit: Math.max(0, Math.min(52, head.total - from)) });
   }
 
   async loadTasks(): Promise<void> {
