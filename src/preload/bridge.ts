@@ -1,8 +1,28 @@
-// What the preload puts on `window.kdw` (types only: the preload implements it, the renderer's IPC transport
+// What the preload puts on `window.kdw` (the preload implements it, the renderer's IPC transport
 // uses it, main's handlers answer it). One function per contract method and a few host functions — never
 // ipcRenderer itself. Replies cross the bridge as the contract's `Reply` envelopes, so a Problem survives
 // (errors thrown across contextBridge lose their fields).
 import type { MethodName, Params, ProgressEvent, Reply } from "../core/session/contract";
+
+/** The contract's methods, as the preload exposes them (a method missing here fails to compile below). */
+export const BRIDGE_METHODS = ["hello", "open", "close", "info", "sys", "tasks", "task", "backtrace", "modules", "log", "files", "vm", "net", "readMemory", "symbolAt", "lookup", "layout", "disassemble", "source", "console", "complete", "findings", "hooks"] as const satisfies readonly MethodName[];
+type Missing = Exclude<MethodName, (typeof BRIDGE_METHODS)[number]>;
+const everyMethod: [Missing] extends [never] ? true : Missing = true;
+void everyMethod;
+
+/** IPC channels between the preload and main (main validates every argument on each). */
+export const CHANNELS = {
+  call: "kdw:call",
+  cancel: "kdw:cancel",
+  event: "kdw:event",
+  hostInfo: "kdw:host-info",
+  chooseDump: "kdw:choose-dump",
+  chooseVmlinux: "kdw:choose-vmlinux",
+  recentFiles: "kdw:recent-files",
+  loadNotes: "kdw:load-notes",
+  saveNotes: "kdw:save-notes",
+  saveText: "kdw:save-text",
+} as const;
 
 /** Streamed events of one call; `id` names the call for `cancel`. */
 export interface BridgeEvents {

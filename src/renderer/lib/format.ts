@@ -51,7 +51,7 @@ export function parseSymbolExpr(text: string): { name: string; offset: bigint } 
 /** Kilobytes as ps shows them, with a binary unit for large values: "744", "2.3G". */
 export function kib(n: number): string {
   if (n < 100_000) return String(n);
-  if (n < 100 << 20) return `${(n / 1024).toFixed(n < 10 << 20 ? 1 : 0)}M`;
+  if (n < 1 << 20) return `${Math.round(n / 1024)}M`;
   return `${(n / (1 << 20)).toFixed(1)}G`;
 }
 

@@ -32,8 +32,10 @@ export class SseParser {
     if (this.buffer.length + this.size > MAX_EVENT) throw new Error("event stream: an event exceeds 64 MiB");
   }
 
-  /** The stream ended: a pending event without its blank line is dropped, as the spec says. */
+  /** The stream ended: a CR held back as a possible CRLF ends its line; a pending event without its blank
+   *  line is dropped, as the spec says. */
   end(): void {
+    if (this.buffer.endsWith("\r")) this.push("\n");
     this.buffer = "";
     this.event = "";
     this.data = [];
