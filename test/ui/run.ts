@@ -7,6 +7,7 @@ import { fixturesDir, inCI } from "../fixtures";
 import { haveChromium, CHROMIUM } from "./browser";
 import { figures, results, SHOTS } from "./steps";
 import { runWorkbench } from "./workbench";
+import { runHostile } from "./hostile";
 
 const renderer = fileURLToPath(new URL("../../out/renderer/index.html", import.meta.url));
 
@@ -28,6 +29,10 @@ const want = (name: string): boolean => only.length === 0 || only.includes(name)
 
 process.stdout.write("test:ui — the workbench in chromium against kdw serve\n");
 if (want("workbench")) await runWorkbench(fixturesDir);
+if (want("hostile")) {
+  if (existsSync(`${fixturesDir}/dump.elf`)) await runHostile(fixturesDir);
+  else skipAll(`dump.elf not found in ${fixturesDir} (prepare.sh makes it)`);
+}
 
 process.stdout.write("\nFigures (Performance API, reported not asserted):\n");
 for (const [k, v] of Object.entries(figures)) process.stdout.write(`  ${k}: ${v}\n`);

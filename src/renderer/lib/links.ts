@@ -54,9 +54,9 @@ export function findLinks(line: string): TextLink[] {
   const addrRe = /(?<![\w+])(?:0x([0-9a-f]{9,16})|([0-9a-f]{16}))(?![\w])/g;
   while ((m = addrRe.exec(line))) {
     const value = BigInt("0x" + (m[1] ?? m[2]!));
-    if (value === 0n) continue;
-    const kernel = value >= KERNEL_HALF;
-    claim(m.index, m.index + m[0].length, { kind: "memory", space: "kernel", address: toHex(value) }, kernel ? "open in the hex view" : "open in the hex view (kernel space)");
+    // Only kernel addresses: lower values are physical, user or plain numbers, which the text cannot tell apart.
+    if (value < KERNEL_HALF) continue;
+    claim(m.index, m.index + m[0].length, { kind: "memory", space: "kernel", address: toHex(value) }, "open in the hex view");
   }
   return links.sort((a, b) => a.start - b.start);
 }
