@@ -12,7 +12,8 @@ export interface TextLink {
   title: string;
 }
 
-const KERNEL_HALF = 0xffff_8000_0000_0000n;
+/** Kernel addresses begin here with 5-level page tables (0xffff800000000000 with 4 levels is above it). */
+const KERNEL_HALF = 0xff00_0000_0000_0000n;
 
 /** Links in one line of text, sorted and non-overlapping (the first pattern to claim a range wins). */
 export function findLinks(line: string): TextLink[] {
