@@ -55,7 +55,7 @@ export default tseslint.config(
   ...coreLayers.map(layerRule),
   ...svelte.configs.recommended,
   {
-    files: ["src/renderer/**/*.svelte", "src/renderer/**/*.svelte.ts"],
+    files: ["src/renderer/**/*.svelte", "src/renderer/**/*.svelte.ts", "test/ui/**/*.svelte"],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: [".svelte"] } },
   },
   {

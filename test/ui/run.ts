@@ -8,6 +8,7 @@ import { haveChromium, CHROMIUM } from "./browser";
 import { figures, results, SHOTS } from "./steps";
 import { runWorkbench } from "./workbench";
 import { runHostile } from "./hostile";
+import { runScroll } from "./scroll";
 
 const renderer = fileURLToPath(new URL("../../out/renderer/index.html", import.meta.url));
 
@@ -29,6 +30,7 @@ const want = (name: string): boolean => only.length === 0 || only.includes(name)
 
 process.stdout.write("test:ui — the workbench in chromium against kdw serve\n");
 if (want("workbench")) await runWorkbench(fixturesDir);
+if (want("scroll")) await runScroll(fixturesDir);
 if (want("hostile")) {
   if (existsSync(`${fixturesDir}/dump.elf`)) await runHostile(fixturesDir);
   else skipAll(`dump.elf not found in ${fixturesDir} (prepare.sh makes it)`);
