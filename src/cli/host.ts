@@ -1,7 +1,7 @@
 // The Node host of the core's Session: files opened read-only, iced-x86 for disassembly, Node's zlib for
 // zlib pages, the user's cache folder, source trees and module object files. Every adapter that runs a
 // Session under Node (the console's worker, `kdw serve`, tests) builds it here.
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import type { SessionHost, HostFile } from "../core/session/service";
 import { NodeFileSource } from "./node-file-source";
 import { IcedDecoder } from "./iced-decoder";
@@ -12,8 +12,14 @@ import { moduleFileFinder } from "./module-files";
 
 declare const KDW_VERSION: string;
 
+/** The bundle's version, else package.json's (two folders up from src/cli and from out/cli alike). */
 export function kdwVersion(): string {
-  return typeof KDW_VERSION === "string" ? KDW_VERSION : "dev";
+  if (typeof KDW_VERSION === "string") return KDW_VERSION;
+  try {
+    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "dev";
+  }
 }
 
 /** An fs-style error (code and path) for a path that is not a readable regular file. */

@@ -4,7 +4,7 @@
 // i386-dis.c): lowercase hex, unsigned immediates, signed displacements, `0x0(%rax,%rax,1)`.
 import { createRequire } from "node:module";
 import type * as Iced from "iced-x86";
-import type { DecodedInstruction, InstructionDecoder } from "../core/arch/x86_64/disasm";
+import type { DecodedInstruction, InstructionDecoder } from "../core/session/host-types";
 
 type IcedModule = typeof Iced;
 

@@ -1,6 +1,6 @@
 // `kdw info DUMP [--json] [--hash]`: what a dump is, before any debuginfo — through the Session, as every
 // face goes (the dump opened alone, read-only).
-import { formatDumpInfo } from "../core/commands/info";
+import { formatDumpInfo } from "../core/session/text";
 import { SessionService } from "../core/session/service";
 import { ProblemError } from "../core/session/problems";
 import { parse } from "./args";

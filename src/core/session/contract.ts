@@ -212,6 +212,14 @@ export interface BacktraceFrame {
   exception?: { rip: Hex; registers: Record<string, Hex> };
 }
 
+/** `backtrace` of the task with this pid or address, else of the panic (current) task. */
+export interface BacktraceParams {
+  pid?: number;
+  task?: Hex;
+  /** Add each frame's source line (opens DWARF line tables on first use). */
+  lines?: boolean;
+}
+
 export interface BacktraceReply {
   task: TaskRow;
   frames: BacktraceFrame[];
@@ -511,14 +519,14 @@ export interface Methods {
   sys: { params: Record<string, never>; result: SysSummary };
   tasks: { params: TasksParams; result: TasksPage };
   task: { params: TaskRef; result: TaskDetails };
-  backtrace: { params: OptionalTaskRef; result: BacktraceReply };
+  backtrace: { params: BacktraceParams; result: BacktraceReply };
   modules: { params: Record<string, never>; result: ModulesReply };
   log: { params: LogParams; result: LogPage };
   files: { params: TaskRef; result: FilesReply };
   vm: { params: TaskRef; result: VmReply };
   net: { params: TaskRef; result: NetReply };
   readMemory: { params: ReadMemoryParams; result: ReadMemoryReply };
-  symbolAt: { params: { address: Hex }; result: SymbolAtReply };
+  symbolAt: { params: { address: Hex; /** Add the source line (opens DWARF line tables on first use). */ lines?: boolean }; result: SymbolAtReply };
   lookup: { params: { name: string; limit?: number }; result: LookupReply };
   layout: { params: { type: string }; result: LayoutReply };
   disassemble: { params: DisassembleParams; result: DisassembleReply };
@@ -529,8 +537,6 @@ export interface Methods {
   hooks: { params: Record<string, never>; result: HooksReply };
 }
 
-/** `backtrace` of a task, or of the current (panic) task when none is named. */
-export type OptionalTaskRef = TaskRef | Record<string, never>;
 
 export type MethodName = keyof Methods;
 export type Params<M extends MethodName> = Methods[M]["params"];

@@ -3,14 +3,14 @@ import type { BacktraceLine } from "../../arch/x86_64/unwind-types";
 import { stackContext, taskBacktrace } from "../../kernel/tasks/stack";
 import { panicTask, taskTable } from "../../kernel/tasks/tasks";
 import { KdwError } from "../../io/errors";
-import { currentTask } from "../../commands/set";
+import { currentTask } from "../../commands/shared/task-args";
 import type { BacktraceFrame, BacktraceReply, Problem, TaskRef } from "../contract";
 import type { Session } from "../session";
 import { hex, toProblem } from "../problems";
 import { findTask, taskRow } from "./tasks";
 import { symbolAt } from "./symbols";
 
-export function backtrace(engine: Session, ref: TaskRef | undefined): BacktraceReply {
+export function backtrace(engine: Session, ref: TaskRef | undefined, withLines = false): BacktraceReply {
   const ctx = engine.context;
   const prog = ctx.prog;
   const task = ref ? findTask(prog, ref) : (panicTask(prog) ?? currentTask(ctx));
@@ -35,7 +35,7 @@ export function backtrace(engine: Session, ref: TaskRef | undefined): BacktraceR
         f.offset ??= at.offset;
         if (at.symbol.module !== undefined) f.module = at.symbol.module;
       }
-      const l = ctx.lineAt?.(BigInt(f.pc));
+      const l = withLines && f.module === undefined ? ctx.lineAt?.(BigInt(f.pc)) : undefined;
       if (l) f.line = l;
       frames.push(f);
     }

@@ -1,9 +1,9 @@
 // Symbols and types: the symbol an address falls in (core kernel, listed modules, and modules found only in
 // the module address tree or sysfs — hidden ones named as such), symbols by name, a struct's layout.
 import type { CommandContext } from "../../commands/command";
-import { moduleSymbolHit, moduleSymbolNamed } from "../../commands/dis-modules";
-import { lookupTypeArg } from "../../commands/types";
-import { formatTypeName } from "../../commands/gdb-format-type";
+import { moduleSymbolHit, moduleSymbolNamed } from "../../kernel/modules/module-symbols";
+import { lookupTypeArg } from "../../commands/shared/type-args";
+import { formatTypeName } from "../../program/gdb-format/type";
 import { resolveType, sizeOf, type Type } from "../../debuginfo/types";
 import { SymbolTable, type KernelSymbol } from "../../debuginfo/symbols";
 import { KdwError } from "../../io/errors";
@@ -58,14 +58,14 @@ function inKernelImage(ctx: CommandContext, address: bigint): boolean {
   return address >= first && (end === undefined || address < end);
 }
 
-export function symbolAt(ctx: CommandContext, address: bigint): SymbolAtReply {
+export function symbolAt(ctx: CommandContext, address: bigint, withLine = false): SymbolAtReply {
   const reply: SymbolAtReply = { address: hex(address) };
   if (inKernelImage(ctx, address)) {
     const at = ctx.symbols.symbolAt(address);
     if (at) {
       reply.symbol = info(at.symbol);
       reply.offset = at.offset;
-      const line = ctx.lineAt?.(address);
+      const line = withLine ? ctx.lineAt?.(address) : undefined;
       if (line) reply.line = line;
       return reply;
     }
@@ -74,7 +74,8 @@ export function symbolAt(ctx: CommandContext, address: bigint): SymbolAtReply {
   if (mod) {
     reply.symbol = info(mod.symbol, mod.module);
     reply.offset = mod.offset;
-    const line = ctx.lineAt?.(address);
+    // Module lines come from debuginfo loaded with mod -s only (never the vmlinux's tables).
+    const line = withLine && mod.loaded ? ctx.lineAt?.(address) : undefined;
     if (line) reply.line = line;
     return reply;
   }
