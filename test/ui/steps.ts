@@ -1,11 +1,13 @@
 // A small step runner for the browser test: named steps, one line each, a screenshot when one fails, the
 // figures printed at the end. Timings are reported, never asserted (STYLE: timing belongs in benchmarks).
 import type { Page } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const SHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
 mkdirSync(SHOTS, { recursive: true });
+// Failure shots of an earlier run would mislead: each run starts without them.
+for (const f of readdirSync(SHOTS)) if (f.startsWith("failed-")) rmSync(`${SHOTS}${f}`);
 
 export interface StepResult {
   name: string;

@@ -49,6 +49,7 @@ export async function runWorkbench(dir: string): Promise<void> {
       const strip = (await page.textContent("[data-testid=summary]")) ?? "";
       check(strip.includes("AliYunDun (304)"), "the panic task is in the summary");
       await page.waitForSelector("[data-testid=task-tree] .trow");
+      await page.waitForSelector("[data-testid=hidden-modules]");
       await shot(page, "01-first-screen-dark");
     });
 
