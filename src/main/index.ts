@@ -32,8 +32,15 @@ let store: UserStore;
 
 function startSession(): { call: AnalysisWindow["call"]; child: UtilityProcess } {
   const child = utilityProcess.fork(join(__dirname, "session-host.js"), [], { serviceName: "kdw session", env: { ...process.env, KDW_SESSION_WORKER: sessionWorker }, stdio: "inherit" });
+  // Messages wait for the process to have started.
+  let started = false;
+  const queue: unknown[] = [];
+  child.once("spawn", () => {
+    started = true;
+    for (const m of queue.splice(0)) child.postMessage(m);
+  });
   const call = portClient({
-    postMessage: (m) => child.postMessage(m),
+    postMessage: (m) => (started ? child.postMessage(m) : void queue.push(m)),
     onMessage: (handler) => child.on("message", (m: HostEvent) => handler(m)),
   });
   return { call, child };
