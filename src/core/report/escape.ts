@@ -38,11 +38,12 @@ export interface CleanOptions {
  * `\u202e`), lone surrogates U+FFFD, and text longer than `max` is cut with a note saying how much was cut.
  */
 export function cleanText(text: string, options: CleanOptions = {}): string {
-  const max = options.max ?? MAX_TEXT;
+  let max = options.max ?? MAX_TEXT;
+  // Never cut a surrogate pair in two (its first half alone would read as U+FFFD, a character that was not there).
+  if (text.length > max && /[\ud800-\udbff]/.test(text[max - 1] ?? "") && /[\udc00-\udfff]/.test(text[max] ?? "")) max--;
   let s = text.length > max ? text.slice(0, max) : text;
   if (options.newlines) s = s.replace(/\r\n/g, "\n");
   else s = s.replace(/\n/g, "\\x0a");
-  // A cut through a surrogate pair leaves a lone high surrogate: it becomes U+FFFD like any other.
   s = s.replace(UNSAFE, visible);
   if (text.length > max) s += ` … [${text.length - max} more characters]`;
   return s;

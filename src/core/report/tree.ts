@@ -59,7 +59,9 @@ export function buildProcessTree(rows: readonly TaskRow[], flagged: readonly Fla
     if (s) {
       const was = severity.get(g);
       if (!was || RANK[s] > RANK[was]) severity.set(g, s);
-      flaggedPids.set(g, [...(flaggedPids.get(g) ?? []), r.pid]);
+      const list = flaggedPids.get(g);
+      if (list) list.push(r.pid);
+      else flaggedPids.set(g, [r.pid]);
     }
     if (r.panic) panic.add(g);
   }
@@ -72,7 +74,11 @@ export function buildProcessTree(rows: readonly TaskRow[], flagged: readonly Fla
     if (key < 0) continue;
     const parent = r.ppid === 0 && idleKeys.length ? idleKeys[0]! : leaders.has(r.ppid) && r.ppid !== r.pid ? r.ppid : undefined;
     if (parent === undefined) roots.push(key);
-    else children.set(parent, [...(children.get(parent) ?? []), key]);
+    else {
+      const list = children.get(parent);
+      if (list) list.push(key);
+      else children.set(parent, [key]);
+    }
   }
 
   // Each process is placed once: a parent loop in a damaged dump cannot repeat it, and what a loop or the

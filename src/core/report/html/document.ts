@@ -72,7 +72,7 @@ export function renderReportHtml(data: ReportData): string {
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
-<meta name="generator" content="kdw ${c.tool.version}">
+<meta name="generator" content="kdw">
 <title>${title}</title>
 <style>${new Html(REPORT_CSS)}</style>
 </head>
