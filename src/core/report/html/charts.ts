@@ -29,15 +29,15 @@ function cpuChart(data: ReportData): Html {
   const cpus = data.overview.cpus.slice(0, MAX_CPUS);
   if (!cpus.length) return h`<p class="muted">No CPU data.</p>`;
   const max = Math.max(1, ...cpus.map((c) => c.tasks));
-  const W = 560;
-  const barX = 56;
-  const barW = 200;
+  const W = 540;
+  const barX = 48;
+  const barW = 160;
   const rows = cpus.map((c, i) => {
     const y = i * ROW + 4;
     const w = Math.round((c.tasks / max) * barW);
     const run = Math.round((c.running / max) * barW);
-    const on = c.active ? `${short(c.active.comm, 28)} (${c.active.pid})` : "—";
-    return h`<g><text x="0" y="${y + 12}" class="m">CPU ${c.cpu}</text><rect class="track" x="${barX}" y="${y + 2}" width="${barW}" height="12"/><rect class="bar" x="${barX}" y="${y + 2}" width="${w}" height="12"/><rect class="bar run${c.panic ? " panic" : ""}" x="${barX}" y="${y + 2}" width="${run}" height="12"/><text x="${barX + barW + 8}" y="${y + 12}">${count(c.tasks)} · ${count(c.running)} RU</text><text x="${barX + barW + 80}" y="${y + 12}" class="m${c.panic ? "" : " muted"}">${c.panic ? "panic · " : ""}on CPU: ${on}</text></g>`;
+    const on = c.active ? `${short(c.active.comm, 24)} (${c.active.pid})` : "—";
+    return h`<g><text x="0" y="${y + 12}" class="m">CPU ${c.cpu}</text><rect class="track" x="${barX}" y="${y + 2}" width="${barW}" height="12"/><rect class="bar" x="${barX}" y="${y + 2}" width="${w}" height="12"/><rect class="bar run${c.panic ? " panic" : ""}" x="${barX}" y="${y + 2}" width="${run}" height="12"/><text x="${barX + barW + 8}" y="${y + 12}">${count(c.tasks)} · ${count(c.running)} RU</text><text x="${barX + barW + 74}" y="${y + 12}" class="m${c.panic ? "" : " muted"}">${c.panic ? "panic · " : ""}on CPU: ${on}</text></g>`;
   });
   const more = data.overview.cpus.length > MAX_CPUS ? h`<p class="small muted">${count(data.overview.cpus.length - MAX_CPUS)} more CPUs are in the JSON.</p>` : "";
   const height = cpus.length * ROW + 8;

@@ -46,7 +46,7 @@ nav.toc a { color: var(--muted); }
 .kv dt { color: var(--muted); }
 .kv dd { margin: 0; }
 .counts { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 6px; margin-top: 6px; }
-.count { border: 1px solid var(--rule); padding: 6px 8px; text-align: center; }
+.count { border: 1px solid var(--rule); padding: 6px 2px; text-align: center; min-width: 0; }
 .count .n { display: block; font-size: 19px; font-weight: 650; line-height: 1.1; }
 .count .l { font-size: 10px; text-transform: uppercase; letter-spacing: .02em; color: var(--muted); overflow-wrap: normal; }
 .count.nonzero.sev-critical { border-color: var(--sev-critical); } .count.nonzero.sev-critical .n { color: var(--sev-critical); }
@@ -59,12 +59,12 @@ nav.toc a { color: var(--muted); }
 .notice b { color: var(--ink); }
 
 table { border-collapse: collapse; width: 100%; margin: 4px 0 8px; }
-th, td { text-align: left; vertical-align: top; padding: 3px 8px 3px 0; border-bottom: 1px solid var(--rule); }
+th, td { text-align: left; vertical-align: top; padding: 3px 8px 3px 0; border-bottom: 1px solid var(--rule); overflow-wrap: break-word; }
 th { font-size: 11px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .04em;
   border-bottom: 1px solid var(--rule-strong); white-space: nowrap; }
-td.r, th.r { text-align: right; }
+td.r, th.r { text-align: right; white-space: nowrap; }
 td.m { white-space: nowrap; }
-td.wrap { white-space: normal; overflow-wrap: anywhere; }
+.wrap, td.wrap { white-space: normal; overflow-wrap: anywhere; }
 tr { break-inside: avoid; }
 tr.mark td { background: var(--mark); }
 tr.hidden td { background: #fdeceb; }
@@ -88,6 +88,7 @@ table.custody td { font-size: 12.5px; }
 .sys dd { margin: 0; }
 
 .frames td { font-family: var(--mono); font-size: 12px; }
+.frames td:nth-child(4), .frames td:nth-child(5) { white-space: nowrap; }
 .frames tr.fault td { background: #fdeceb; }
 .frames tr.fault td:first-child { box-shadow: inset 3px 0 0 var(--sev-critical); }
 .regs { display: grid; grid-template-columns: repeat(4, max-content); gap: 0 18px; font: 11.5px var(--mono); color: var(--muted);
@@ -114,7 +115,8 @@ table.custody td { font-size: 12.5px; }
 
 ul.tree, ul.tree ul { list-style: none; margin: 0; padding: 0; }
 ul.tree ul { margin-left: 9px; padding-left: 14px; border-left: 1px solid var(--rule-strong); }
-ul.tree li { position: relative; padding: 1px 0; break-inside: avoid; }
+ul.tree li { position: relative; padding: 1px 0; }
+.node { break-inside: avoid; }
 ul.tree ul > li::before { content: ""; position: absolute; left: -14px; top: 11px; width: 11px; border-top: 1px solid var(--rule-strong); }
 ul.tree ul > li:last-child::after { content: ""; position: absolute; left: -15px; top: 12px; bottom: 0; border-left: 3px solid var(--paper); }
 .node { font: 12px/1.6 var(--mono); }
@@ -164,12 +166,14 @@ footer { margin-top: 36px; padding-top: 8px; border-top: 1px solid var(--rule); 
 @page { @bottom-left { content: "kdw incident report"; font: 9px sans-serif; color: #777; } }
 @media print {
   html { background: none; }
-  body { max-width: none; padding: 0; font-size: 10.5px; }
+  /* One scale for the whole page instead of a size per element: the screen's proportions, smaller. */
+  body { max-width: none; padding: 0; zoom: 0.78; }
   * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   nav.toc { display: none; }
   h2 { margin-top: 18px; }
-  code, pre, .m, .node, .log .rec, .dis .ln, .sys, .frames td { font-size: 9.5px; }
-  .log .rec { font-size: 9px; }
+  .glance { grid-template-columns: minmax(0, 1fr); }
+  .glance .what { border-right: 0; border-bottom: 1px solid var(--rule); }
+  .counts { grid-template-columns: repeat(5, 96px); }
   details.fold:not([open]) > summary::after { content: " — folded: open it in the HTML file, or read the JSON"; color: var(--faint); }
   details > summary { list-style: none; }
   a { color: inherit; }

@@ -33,7 +33,7 @@ export function renderGlance(data: ReportData): Html {
   );
   const detectors = data.findings.available
     ? h`<div class="small muted">${count(data.findings.items.length)} findings · ${count(data.hooks.items.length)} hooks</div>`
-    : h`<div class="notice small"><b>Detectors not available</b> in this build: no findings or hooks were looked for. ${data.findings.reason ?? ""}</div>`;
+    : h`<div class="notice small"><b>Detectors not available</b> in this build: no findings or hooks were looked for.${data.findings.reason ? h` <span class="faint">(${data.findings.reason})</span>` : ""}</div>`;
   return h`<div class="glance">
 <div class="what">
   <div class="panic-msg">${p.message ?? "No oops or panic message was found: the dump may have been taken on demand."}</div>
