@@ -29,8 +29,43 @@ const USAGE = `usage:
                                          (--count counts entries, default 8; --length counts bytes)
   kdw --version | --help`;
 
+/** Each subcommand's own help (`kdw SUBCOMMAND --help`). */
+const HELP: Record<string, string> = {
+  console: `usage: kdw console [VMLINUX] DUMP [options]   (also: kdw VMLINUX DUMP, either order)
+  An interactive console speaking crash's commands with crash's output ("help" lists them).
+  -c "cmd; cmd"   run these commands and exit (each echoed when there are several; exit 1 if one failed)
+  -i FILE         run the commands in FILE and exit
+  --json          print each command's typed result as one JSON document per line
+  -s              no start-up summary
+  --force         open a vmlinux that does not match the dump (build id, release)
+  --src DIR       the kernel source tree, for list and dis -s
+  --allow-evidence-folder   let "cmd > FILE" write into the evidence's folder (never onto evidence)
+  Ctrl-C cancels the running command; Ctrl-D or q ends.`,
+  serve: `usage: kdw serve [--port N] [--listen ADDR] [--force] [--src DIR] [VMLINUX DUMP]
+  Serves the analysis service over HTTP (and the workbench UI, where it is built) and prints the URL to
+  open, with its token. Binds to 127.0.0.1 unless --listen names another address.`,
+  info: `usage: kdw info DUMP [--json] [--hash]
+  Describes a vmcore without debuginfo: format, compression (pages per codec), dump level, page size,
+  CPUs, the kernel's System RAM, the physical ranges held, pages present/excluded, VMCOREINFO.
+  --json   the same as one JSON document
+  --hash   add the file's SHA-256`,
+  read: `usage: kdw read DUMP --phys ADDR [--count N | --length BYTES] [-8|-16|-32|-64]
+  Physical memory in the layout of crash's "rd -p -64" (entry width -8/-16/-32/-64, default -64).
+  --phys ADDR      hexadecimal physical address
+  --count N        entries to show (default 8)
+  --length BYTES   bytes to show (instead of --count)`,
+};
+
+/** The subcommand being run, so a usage error can point at its own help. */
+let subcommand: string | undefined;
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  subcommand = command !== undefined && HELP[command] ? command : undefined;
+  if (command !== undefined && HELP[command] && (rest.includes("--help") || rest.includes("-h"))) {
+    process.stdout.write(HELP[command] + "\n");
+    return 0;
+  }
   switch (command) {
     case "info":
       return runInfo(rest);
@@ -63,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
 /** One line for the user; a stack trace only when KDW_DEBUG is set. */
 function report(err: unknown): number {
   if (err instanceof CliUsageError) {
-    process.stderr.write(`kdw: ${err.message}\n${USAGE}\n`);
+    process.stderr.write(`kdw: ${err.message}\n${subcommand ? `(kdw ${subcommand} --help shows its usage)` : USAGE}\n`);
     return 2;
   }
   if (err instanceof KdwError) {

@@ -14,9 +14,12 @@ import { requireFile } from "./evidence";
 function takeWidth(args: string[]): { size: EntrySize | undefined; rest: string[] } {
   let size: EntrySize | undefined;
   const rest: string[] = [];
-  for (const a of args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
     const m = /^-(8|16|32|64)$/.exec(a);
     if (m) size = Number(m[1]) as EntrySize;
+    // A value that starts with "-" ("--phys -1") is still the option's value, to be refused as a value.
+    else if (/^--(phys|count|length)$/.test(a) && args[i + 1]?.startsWith("-")) rest.push(`${a}=${args[++i]}`);
     else rest.push(a);
   }
   return { size, rest };

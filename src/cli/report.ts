@@ -9,7 +9,7 @@ import { basename, dirname, resolve } from "node:path";
 import type { Call } from "../core/session/contract";
 import { ProblemError } from "../core/session/problems";
 import { SessionService } from "../core/session/service";
-import { buildReportData, renderReportHtml, type FileHashes } from "../core/report";
+import { buildReportData, renderReportHtml, type FileHashes } from "../core/session/report";
 import { CliUsageError, parse } from "./args";
 import { evidenceGuard, FileArgumentError, orderFiles } from "./evidence";
 import { hashFiles } from "./hash-files";

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession } from "../session-fixture";
+import { dataOf } from "../data-of";
 
 const CASES: [string, string][] = [
   ["dis-l-ra1", "dis -l ffffffff9fb64067 4"],
@@ -62,7 +63,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("dis (golden)", () => {
 
   it("structured rows carry address, length, symbol and source line", () => {
     const r = fixtureSession()!.run("dis -l ffffffff9fa33d21 2");
-    const data = r.data as { lines: { address: bigint; length: number; symbol?: string; source?: string }[] };
+    const data = dataOf(r.data);
     expect(data.lines.map((l) => [l.address, l.length, l.symbol])).toEqual([
       [0xffffffff9fa33d21n, 2, "oops_end+161"],
       [0xffffffff9fa33d23n, 7, "oops_end+163"],

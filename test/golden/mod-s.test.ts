@@ -8,7 +8,6 @@
 import { describe, expect, it } from "vitest";
 import { moduleFileFinder } from "../../src/cli/module-files";
 import { NodeFileSource } from "../../src/cli/node-file-source";
-import type { ModResult } from "../../src/core/commands/mod";
 import { DwarfLines } from "../../src/core/debuginfo/dwarf/line";
 import { Dwarf } from "../../src/core/debuginfo/dwarf/dwarf";
 import { dwarfSectionsFromElf } from "../../src/core/debuginfo/dwarf/elf-sections";
@@ -17,6 +16,7 @@ import { BytesSource } from "../../src/core/io/byte-source";
 import { modTreeModules, moduleList } from "../../src/core/kernel/modules/modules";
 import { fixture, fixturesDir, haveFixtures, reference } from "../fixtures";
 import { fixtureSession } from "../session-fixture";
+import { dataOf } from "../data-of";
 
 const RIP = "ffffffffc05dc05e";
 const KO = "mzoneinfo.ko";
@@ -85,7 +85,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux", KO))("mod -s on the hidden 
     const sizeW = Math.max(String(h.size).length, ...listed.map((m) => String(m.size).length));
     const row = `${h.address.toString(16)}  ${h.name.padEnd(nameW)}  ${h.base.toString(16)}  ${String(h.size).padStart(sizeW)}  ${fixture(KO)} `;
     expect(r.text).toBe(`${header}\n${row}\nNOTE: ${h.name} is not on the kernel's module list: found in the module address tree (mod_tree)\n`);
-    const data = r.data as ModResult;
+    const data = dataOf(r.data);
     expect(data.loaded).toMatchObject([{ name: h.name, module: h.address, onList: false, loaded: true, file: fixture(KO), unchecked: [] }]);
     expect(data.loaded![0]!.forced).toBeUndefined();
     // Its functions and objects: every STT_FUNC/STT_OBJECT of the .ko in an allocated, loaded section.

@@ -4,4 +4,4 @@ export type { InstructionDecoder, DecodedInstruction } from "../arch/x86_64/disa
 export type { CodecOverrides } from "../codec";
 export type { IndexCache } from "../program/open-kernel";
 export type { ModuleFileFinder } from "../commands/command";
-export type { SourceReader } from "../commands/dis-source";
+export type { SourceReader } from "../program/source-lines";

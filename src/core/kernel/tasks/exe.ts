@@ -4,18 +4,8 @@
 import { KdwError } from "../../io/errors";
 import type { Program } from "../../program/program";
 import { readOpenFile } from "../fs/files";
+import { taskLayout } from "./layout";
 import type { Task } from "./tasks";
-
-const exeFileOffsets = new WeakMap<Program, number | null>();
-
-function exeFileOffset(prog: Program): number | undefined {
-  let off = exeFileOffsets.get(prog);
-  if (off === undefined) {
-    off = prog.findType("struct mm_struct") ? (prog.memberOffset("struct mm_struct", "exe_file") ?? null) : null;
-    exeFileOffsets.set(prog, off);
-  }
-  return off ?? undefined;
-}
 
 export interface TaskExe {
   file: bigint;
@@ -24,7 +14,7 @@ export interface TaskExe {
 }
 
 export function taskExe(prog: Program, task: Task): TaskExe | undefined {
-  const off = exeFileOffset(prog);
+  const off = taskLayout(prog).mmExeFile;
   if (off === undefined || task.mm === 0n || task.kernelThread) return undefined;
   try {
     const file = prog.readU64(task.mm + BigInt(off));
