@@ -167,3 +167,4 @@ if (haveGnuTime && (!only || only === "info")) benchInfo();
 if (haveGnuTime && (!only || only === "sys")) benchSys();
 if (!only || only === "commands") await benchCommands();
 if (!only || only === "service") await benchService(f("dump.lzo"), f("vmlinux"));
+if (!only || only === "report") await (await import("./report")).benchReport(f("dump.lzo"), f("vmlinux"));
