@@ -28,17 +28,22 @@ parentPort.postMessage(out);
 
 export type HashResults<K extends string> = Record<K, { sha256?: string; error?: string }>;
 
-/** Hashes every named file; resolves when all are done (a file that cannot be read gets an error, not a rejection). */
-export function hashFiles<K extends string>(files: Record<K, string>): Promise<HashResults<K>> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(HASHER, { eval: true, workerData: files });
+export interface Hashing<K extends string> {
+  /** Resolves when every file is hashed (a file that cannot be read gets an error, not a rejection). */
+  done: Promise<HashResults<K>>;
+  /** Stops the thread (the report failed before it needed the hashes). */
+  stop(): void;
+}
+
+export function hashFiles<K extends string>(files: Record<K, string>): Hashing<K> {
+  const worker = new Worker(HASHER, { eval: true, workerData: files });
+  const done = new Promise<HashResults<K>>((resolve, reject) => {
     worker.once("message", (m: HashResults<K>) => {
       resolve(m);
       void worker.terminate();
     });
     worker.once("error", reject);
-    worker.once("exit", (code) => {
-      if (code !== 0) reject(new Error(`the hashing thread stopped (exit ${code})`));
-    });
+    worker.once("exit", (code) => reject(new Error(`the hashing thread stopped (exit ${code})`)));
   });
+  return { done, stop: () => void worker.terminate() };
 }

@@ -75,7 +75,7 @@ export async function runReport(args: string[]): Promise<number> {
     if (tty) process.stderr.write(`\r\x1b[Kkdw report: ${text}`);
   };
   const hashing = hashFiles<"dump" | "vmlinux">({ dump: files.dump, ...(files.vmlinux ? { vmlinux: files.vmlinux } : {}) } as Record<"dump" | "vmlinux", string>);
-  const hashes: Promise<FileHashes> = hashing.then((r) => {
+  const hashes: Promise<FileHashes> = hashing.done.then((r) => {
     const out: FileHashes = {};
     if (r.dump?.sha256) out.dump = r.dump.sha256;
     if (r.vmlinux?.sha256) out.vmlinux = r.vmlinux.sha256;
@@ -123,6 +123,7 @@ export async function runReport(args: string[]): Promise<number> {
     }
     throw err;
   } finally {
+    hashing.stop();
     await service.call("close", {});
   }
 }
