@@ -178,10 +178,11 @@ export function flaggedTasks(findings: readonly Finding[]): FlaggedTask[] {
   for (const f of findings) {
     if (f.subject.kind !== "task") continue;
     const e = byPid.get(f.subject.pid);
-    if (!e) byPid.set(f.subject.pid, { pid: f.subject.pid, severity: f.severity, findings: [f.id] });
+    if (!e) byPid.set(f.subject.pid, { pid: f.subject.pid, severity: f.severity, findings: [f.id], rules: [f.rule] });
     else {
       if (rank(f.severity) > rank(e.severity)) e.severity = f.severity;
       if (!e.findings.includes(f.id)) e.findings.push(f.id);
+      if (!e.rules.includes(f.rule)) e.rules.push(f.rule);
     }
   }
   return [...byPid.values()].sort((a, b) => rank(b.severity) - rank(a.severity) || a.pid - b.pid);
@@ -205,7 +206,7 @@ async function taskResources(g: Gatherer, panicTask: TaskRow | undefined, flagge
   if (panicTask) add(panicTask, panicTask.pid, "panic task");
   for (const f of flagged) {
     if (wanted.length >= MAX_RESOURCE_TASKS) break;
-    add(byPid.get(f.pid), f.pid, `flagged: ${f.findings.join(", ")}`);
+    add(byPid.get(f.pid), f.pid, `flagged: ${f.rules.join(", ")}`);
   }
   const out: TaskResources[] = [];
   for (const w of wanted) {

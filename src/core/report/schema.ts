@@ -154,7 +154,9 @@ export interface FlaggedTask {
   pid: number;
   /** The most severe finding about it. */
   severity: Severity;
+  /** The findings' ids, and their rules. */
   findings: string[];
+  rules: string[];
 }
 
 export interface ProcessSection {
@@ -200,7 +202,7 @@ export interface LogSection {
 export interface TaskResources {
   pid: number;
   comm: string;
-  /** "panic task" or the flagging findings' ids. */
+  /** "panic task" or the flagging rules ("flagged: respawn-swarm, name-masquerade"). */
   reason: string;
   root?: string;
   cwd?: string;

@@ -111,9 +111,9 @@ describe("buildReportData", () => {
     expect(d.custody.detectors).toEqual({ available: true, rulesVersion: "r7" });
     expect(d.triage.summary?.text).toBe("t");
     expect(d.processes.flagged).toEqual([
-      { pid: 202, severity: "high", findings: ["b"] },
-      { pid: 201, severity: "medium", findings: ["a"] },
-      { pid: 101, severity: "low", findings: ["c"] },
+      { pid: 202, severity: "high", findings: ["b"], rules: ["b"] },
+      { pid: 201, severity: "medium", findings: ["a"], rules: ["a"] },
+      { pid: 101, severity: "low", findings: ["c"], rules: ["c"] },
     ]);
     // 201 and 202 are threads of 200: listed once, as the first flagged one.
     expect(d.resources.map((r) => r.pid)).toEqual([301, 202, 101]);

@@ -47,7 +47,7 @@ describe("renderReportHtml", () => {
   it("has no script, no style attribute and nothing that could fetch or navigate away", () => {
     expect(html).not.toMatch(/<script|<img|<iframe|<object|<embed|<link|<form|<base|<video|<audio|<source/i);
     for (const t of tagTexts(html)) expect(t).not.toMatch(/\sstyle=|\ssrc=|\son[a-z]+=|\saction=|\sxlink:href=/i);
-    for (const m of html.matchAll(/\shref="([^"]*)"/g)) expect(m[1]).toMatch(/^#[a-z]+$/);
+    for (const m of html.matchAll(/\shref="([^"]*)"/g)) expect(m[1]).toMatch(/^#[a-z]+(-\d+)?$/);
     // The only URL is SVG's namespace, which is a name, not a request.
     const urls = [...html.matchAll(/https?:\/\/[^\s"<]+/g)].map((m) => m[0]);
     expect(new Set(urls)).toEqual(new Set(["http://www.w3.org/2000/svg"]));
@@ -88,12 +88,26 @@ describe("renderReportHtml", () => {
   });
 
   it("shows findings most severe first, with ATT&CK ids and evidence", () => {
-    const order = [...html.matchAll(/<div class="finding (sev-[a-z]+)">/g)].map((m) => m[1]);
+    const order = [...html.matchAll(/<div class="finding (sev-[a-z]+)" id="finding-\d+">/g)].map((m) => m[1]);
     expect(order).toEqual(["sev-critical", "sev-high", "sev-medium"]);
     const t = text(html);
     expect(t).toContain("T1014, T1547.006");
     expect(t).toContain("LIST_POISON1");
     expect(t).toContain("C critical");
+  });
+
+  it("draws one card for a rule's findings about copies of one thing, with an index and the glance's list", () => {
+    const swarm = data.findings.items.find((f) => f.rule === "respawn-swarm")!;
+    const more = [101, 103].map((pid) => ({ ...swarm, id: `swarm:${pid}`, subject: { kind: "task" as const, pid, comm: "postcated", task: "0x1" as const }, summary: `copy ${pid}` }));
+    const out = renderReportHtml({ ...data, findings: { ...data.findings, items: [...data.findings.items, ...more] } });
+    expect(out.match(/<div class="finding /g)).toHaveLength(3);
+    expect(out).toMatch(/task <b class="m">postcated<\/b> <span class="muted">×3: pids 102, 101, 103<\/span>/);
+    expect(out).toContain("<summary>The other 2 findings of this card, with their evidence</summary>");
+    expect(text(out)).toContain("copy 103");
+    expect(out).toMatch(/<td class="m wrap">postcated ×3<\/td>/);
+    expect(out).toMatch(/<ul class="top"><li><span class="badge sev-critical">C critical<\/span> <a href="#finding-1" class="m">hidden-module<\/a>/);
+    // Evidence with its size gives the crash command that reads it back.
+    expect(out).toContain(`<td class="m faint">rd -64 ffffffffc05de088 1</td>`);
   });
 
   it("draws the tree: swarm grouped, flagged and panic processes marked, threads counted on their process", () => {
@@ -160,7 +174,7 @@ describe("renderReportHtml", () => {
   it("stays bounded and readable for 20,000 tasks", () => {
     const rows = syntheticTasks();
     for (let i = 0; i < 20_000; i++) rows.push(task(10_000 + i, i % 10 === 0 ? `worker-${i}` : "spawn", { ppid: i % 3 === 0 ? 1 : 10_000 + i - 1 }));
-    const big: ReportData = { ...data, processes: { total: rows.length, tasks: rows, truncated: false, flagged: [{ pid: 29_000, severity: "critical", findings: ["x"] }] } };
+    const big: ReportData = { ...data, processes: { total: rows.length, tasks: rows, truncated: false, flagged: [{ pid: 29_000, severity: "critical", findings: ["x"], rules: ["r"] }] } };
     const out = renderReportHtml(big);
     expect(out.length).toBeLessThan(4 << 20);
     expect(out).toContain("more processes not drawn (the JSON lists every task)");

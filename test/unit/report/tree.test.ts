@@ -32,7 +32,7 @@ describe("buildProcessTree", () => {
   });
 
   it("counts threads on their process and carries the panic and flags up to it", () => {
-    const tree = buildProcessTree(rows, [{ pid: 202, severity: "high", findings: ["f"] }]);
+    const tree = buildProcessTree(rows, [{ pid: 202, severity: "high", findings: ["f"], rules: ["f"] }]);
     const miner = find(tree.roots, "mountinfo")!;
     expect(miner.threads).toBe(3);
     expect(miner.severity).toBe("high");
@@ -45,7 +45,7 @@ describe("buildProcessTree", () => {
   });
 
   it("groups same-name siblings without children, kernel threads by stem", () => {
-    const tree = buildProcessTree(rows, [{ pid: 103, severity: "medium", findings: ["s"] }, { pid: 101, severity: "critical", findings: ["s"] }]);
+    const tree = buildProcessTree(rows, [{ pid: 103, severity: "medium", findings: ["s"], rules: ["s"] }, { pid: 101, severity: "critical", findings: ["s"], rules: ["s"] }]);
     const swarm = find(tree.roots, "postcated")!;
     expect(swarm.rows.map((r) => r.pid)).toEqual([101, 102, 103]);
     expect(swarm.severity).toBe("critical");

@@ -53,6 +53,11 @@ nav.toc a { color: var(--muted); }
 .count.nonzero.sev-high { border-color: var(--sev-high); } .count.nonzero.sev-high .n { color: var(--sev-high); }
 .count.nonzero.sev-medium { border-color: var(--sev-medium); } .count.nonzero.sev-medium .n { color: var(--sev-medium); }
 .count.nonzero.sev-low .n { color: var(--sev-low); }
+ul.top { list-style: none; margin: 8px 0 6px; padding: 0; font-size: 12px; }
+ul.top li { padding: 2px 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+ul.top a { color: var(--ink); }
+table.index td { font-size: 12px; padding-top: 2px; padding-bottom: 2px; }
+table.evidence td:last-child { white-space: nowrap; }
 .triage-text { margin: 10px 0 0; padding: 10px 12px; background: var(--band); border-left: 3px solid var(--accent); }
 
 .notice { margin: 8px 0; padding: 8px 12px; border: 1px dashed var(--rule-strong); background: var(--band); color: var(--muted); }

@@ -2,6 +2,7 @@
 // severity, the detectors' own paragraph; then the `sys` block as crash prints it.
 import type { ReportData } from "../schema";
 import { h, join, type Html } from "../escape";
+import { renderTopFindings } from "./findings";
 import { badge, count, severityClass, SEVERITY_ORDER, symbolOffset, utc } from "./format";
 
 export function renderGlance(data: ReportData): Html {
@@ -32,7 +33,7 @@ export function renderGlance(data: ReportData): Html {
     }),
   );
   const detectors = data.findings.available
-    ? h`<div class="small muted">${count(data.findings.items.length)} findings · ${count(data.hooks.items.length)} hooks</div>`
+    ? h`${renderTopFindings(data)}<div class="small muted">${count(data.findings.items.length)} findings · ${count(data.hooks.items.length)} hooks · rule set ${data.findings.rulesVersion ?? "(unversioned)"}</div>`
     : h`<div class="notice small"><b>Detectors not available</b> in this build: no findings or hooks were looked for.${data.findings.reason ? h` <span class="faint">(${data.findings.reason})</span>` : ""}</div>`;
   return h`<div class="glance">
 <div class="what">
