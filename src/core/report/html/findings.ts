@@ -81,7 +81,7 @@ function subjectLine(g: FindingGroup): Html {
 /** crash's command that reads the value back: `rd -64 ADDR 1` for a number, `rd -a ADDR` for text. */
 function readBack(e: Evidence): string {
   if (!e.address) return "";
-  const size = (e as Evidence & { size?: number }).size;
+  const size = e.size;
   const flag = size === 1 ? "-8" : size === 2 ? "-16" : size === 4 ? "-32" : size === 8 ? "-64" : undefined;
   if (flag) return `rd ${flag} ${e.address.replace(/^0x/, "")} 1`;
   return e.value !== undefined && !/^0x[0-9a-f]+$/i.test(e.value) ? `rd -a ${e.address.replace(/^0x/, "")}` : "";
