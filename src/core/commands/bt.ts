@@ -117,6 +117,7 @@ DESCRIPTION
       symbolOffsets: flags.has("x") ? "hex" : flags.has("s") ? "dec" : undefined,
       lineAt: flags.has("l") ? ctx.lineAt : undefined,
     };
+    if (flags.has("l") && ctx.prog.noDwarf) throw new CommandError("bt", `-l needs DWARF line tables: ${ctx.prog.noDwarf}`);
     if (flags.has("l") && !ctx.lineAt) throw new CommandError("bt", "-l: no line number information (the vmlinux has no DWARF line tables loaded)");
     const blocks: string[] = [];
     const errors: string[] = [];

@@ -51,6 +51,7 @@ function openSource(ctx: CommandContext, command: string, path: string): { path:
 
 function locate(ctx: CommandContext, command: string, addr: bigint): SourceLocation {
   const loc = ctx.sourceLines?.locate(addr);
+  if (!loc && ctx.prog.noDwarf) throw new CommandError(command, `source lines need DWARF: ${ctx.prog.noDwarf}`);
   if (!loc) throw new CommandError(command, `no line number information available for address 0x${addr.toString(16)}`);
   return loc;
 }
@@ -74,6 +75,7 @@ export function sourceListing(ctx: CommandContext, command: string, addr: bigint
   const at = ctx.symbols.symbolAt(addr);
   if (!at || !"TtWw".includes(at.symbol.type)) throw new CommandError(command, `${addr.toString(16)}: not a kernel text address`);
   const loc = ctx.sourceLines?.locate(addr);
+  if (!loc && ctx.prog.noDwarf) throw new CommandError(command, `-s needs DWARF line tables: ${ctx.prog.noDwarf}`);
   if (!loc) return { text: "FILE: (unknown)\nLINE: (unknown)\n\n", errors: [`${command}: ${asTyped}: source code is not available`, ""] };
   let text = `FILE: ${loc.displayFile}\nLINE: ${loc.line}\n\n`;
   const found = ctx.readSource ? readSourceFile(ctx.readSource, loc.file) : undefined;

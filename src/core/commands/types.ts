@@ -58,7 +58,7 @@ DESCRIPTION
     if (!arg) throw new CommandError("whatis", "argument required");
     if (!/^(struct|union|enum)\s/.test(arg) && ctx.prog.hasSymbol(arg)) {
       const type = ctx.prog.declaredType(arg);
-      if (!type) throw new CommandError("whatis", `${arg}: type unknown (no DWARF for this symbol)`);
+      if (!type) throw new CommandError("whatis", `${arg}: type unknown (${ctx.prog.noDwarf ? `a global's type needs DWARF: ${ctx.prog.noDwarf}` : "no DWARF for this symbol"})`);
       return { data: { symbol: arg }, text: formatType(type, arg) + ";\n" };
     }
     const type = lookupTypeArg(ctx.prog, arg);

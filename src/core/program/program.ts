@@ -14,6 +14,8 @@ export interface SymbolResolver {
   addressOf(name: string): bigint | undefined;
   /** The symbol's size in bytes, where the table records it (arrays: their length). */
   sizeOf?(name: string): number | undefined;
+  /** An upper bound of the size where the table records none (kallsyms): the distance to the next symbol. */
+  extentOf?(name: string): number | undefined;
 }
 
 export interface ProgramParts {
@@ -23,6 +25,8 @@ export interface ProgramParts {
   /** The kernel's virtual address space (page tables of swapper_pg_dir / init_top_pgt). */
   kernel: AddressSpace;
   vmcoreinfo: Vmcoreinfo | null;
+  /** Why there is no DWARF, when there is none: what source lines, locals and globals' declared types need. */
+  noDwarf?: string;
 }
 
 export class Program {
@@ -31,6 +35,8 @@ export class Program {
   readonly symbols: SymbolResolver;
   readonly kernel: AddressSpace;
   readonly vmcoreinfo: Vmcoreinfo | null;
+  /** Why there is no DWARF (source lines, locals, globals' declared types), when there is none. */
+  readonly noDwarf: string | undefined;
   private readonly typeCache = new Map<string, Type | null>();
 
   constructor(parts: ProgramParts) {
@@ -39,6 +45,7 @@ export class Program {
     this.symbols = parts.symbols;
     this.kernel = parts.kernel;
     this.vmcoreinfo = parts.vmcoreinfo;
+    this.noDwarf = parts.noDwarf;
   }
 
   read(addr: bigint, length: number): Uint8Array {
@@ -112,6 +119,14 @@ export class Program {
 
   symbolSize(name: string): number | undefined {
     return this.symbols.sizeOf?.(name);
+  }
+
+  /**
+   * The symbol's size where known, else an upper bound (kallsyms records no sizes: the distance to the next
+   * symbol, alignment padding included). Callers that use a bound check the entries they read.
+   */
+  symbolExtent(name: string): number | undefined {
+    return this.symbols.sizeOf?.(name) ?? this.symbols.extentOf?.(name);
   }
 
   hasSymbol(name: string): boolean {

@@ -194,7 +194,7 @@ export function pageflagNames(prog: Program): PageflagName[] {
 
 function pageflagNamesFromTable(prog: Program): PageflagName[] | undefined {
   const tpf = prog.findType("struct trace_print_flags");
-  const bytes = prog.symbolSize("pageflag_names");
+  const bytes = prog.symbolExtent("pageflag_names");
   if (!tpf || !bytes || !prog.hasSymbol("pageflag_names")) return undefined;
   const size = prog.sizeOf(tpf);
   const maskOff = prog.memberOffset(tpf, "mask");

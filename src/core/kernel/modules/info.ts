@@ -6,6 +6,7 @@ import { KdwError, WalkAborted } from "../../io/errors";
 import { listForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
 import { moduleLayout } from "./layout";
+import { isTaintLetter } from "../system/sysinfo";
 import { latin1, type KernelModule } from "./read";
 
 /** More symbols than a module has; a count above it is read only up to here and reported. */
@@ -164,12 +165,16 @@ function taintFlags(prog: Program): TaintFlag[] {
   t = [];
   const l = moduleLayout(prog);
   if (prog.hasSymbol("taint_flags") && l.taintFlagSize > 0 && l.taintFlagTrue !== undefined) {
-    const count = Number(prog.types.findEnumerator("TAINT_FLAGS_COUNT")?.value ?? BigInt(Math.floor((prog.symbolSize("taint_flags") ?? 0) / l.taintFlagSize)));
+    // Without a symbol size (kallsyms) the extent to the next symbol bounds the array: padding ends it.
+    const counted = prog.types.findEnumerator("TAINT_FLAGS_COUNT")?.value;
+    const exact = counted !== undefined || prog.symbolSize("taint_flags") !== undefined;
+    const count = Number(counted ?? BigInt(Math.floor((prog.symbolExtent("taint_flags") ?? 0) / l.taintFlagSize)));
     const n = Math.min(count, 64);
     try {
       const bytes = prog.read(prog.symbolAddress("taint_flags"), n * l.taintFlagSize);
       for (let i = 0; i < n; i++) {
         const at = i * l.taintFlagSize;
+        if (!exact && !isTaintLetter(bytes[at + l.taintFlagTrue]!)) break;
         t.push({ cTrue: String.fromCharCode(bytes[at + l.taintFlagTrue]!), module: l.taintFlagModule === undefined ? true : bytes[at + l.taintFlagModule] !== 0 });
       }
     } catch (err) {

@@ -23,7 +23,9 @@ export function utsname(prog: Program): Utsname {
 export function taints(prog: Program): { mask: bigint; letters: string } {
   const mask = prog.readU64(prog.symbolAddress("tainted_mask"));
   const flagType = prog.findType("struct taint_flag");
-  const arrayBytes = prog.symbolSize("taint_flags");
+  // Without a symbol size (kallsyms) the extent to the next symbol bounds the array: padding ends it.
+  const arrayBytes = prog.symbolExtent("taint_flags");
+  const exact = prog.symbolSize("taint_flags") !== undefined;
   let letters = "";
   if (flagType && arrayBytes && prog.hasSymbol("taint_flags")) {
     const size = prog.sizeOf(flagType);
@@ -33,6 +35,7 @@ export function taints(prog: Program): { mask: bigint; letters: string } {
     const table = prog.read(prog.symbolAddress("taint_flags"), count * size);
     if (trueOff !== undefined && falseOff !== undefined) {
       for (let i = 0; i < count; i++) {
+        if (!exact && !isTaintLetter(table[i * size + trueOff]!)) break;
         if ((mask >> BigInt(i)) & 1n) letters += String.fromCharCode(table[i * size + trueOff]!);
         else {
           const c = String.fromCharCode(table[i * size + falseOff]!);
@@ -42,6 +45,11 @@ export function taints(prog: Program): { mask: bigint; letters: string } {
     }
   }
   return { mask, letters };
+}
+
+/** taint_flags[].c_true is an upper-case letter for every taint the kernel defines. */
+export function isTaintLetter(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a;
 }
 
 function cpumaskWeight(prog: Program, symbol: string): number | undefined {
@@ -176,7 +184,7 @@ export function presentPages(prog: Program): number | undefined {
   if (!pgdat) return undefined;
   const nodes: bigint[] = [];
   if (prog.hasSymbol("node_data")) {
-    const max = Math.min(1024, Math.floor((prog.symbolSize("node_data") || 8) / 8));
+    const max = Math.min(1024, Math.floor((prog.symbolExtent("node_data") || 8) / 8));
     const base = prog.symbolAddress("node_data");
     for (let i = 0; i < max; i++) {
       const p = prog.readU64(base + BigInt(i * 8));
