@@ -118,25 +118,37 @@ function namesAgree(r: PageReader, names: bigint, count: number, markers: bigint
   return namesEnd - off < 8;
 }
 
-/** kallsyms_num_syms, names and markers before the token table, for one layout guess. */
+/**
+ * kallsyms_num_syms and kallsyms_names before the token table: the nearest 8-aligned u32 below it whose count
+ * of names, with markers (either width, with or without seqs_of_names) between them and the token table,
+ * decodes exactly. The tables are contiguous: the scan stops at the first page it cannot read.
+ */
 function namesBefore(r: PageReader, tokenTable: bigint): { numSyms: bigint; names: bigint }[] {
   const out: { numSyms: bigint; names: bigint }[] = [];
   const floor = tokenTable - BigInt(MAX_NAMES_BYTES);
-  for (let c = tokenTable - 16n - (tokenTable % 8n); c > floor && c > 0n; c -= 8n) {
-    const n = r.uint(c, 4);
-    if (n === undefined || n < MIN_SYMS || n > MAX_KALLSYMS) continue;
-    const m = Math.ceil(n / 256);
-    for (const seqs of [0, align8(3 * n)]) {
-      for (const width of [8, 4]) {
-        const markers = tokenTable - BigInt(seqs + align8(m * width));
-        const names = c + 8n;
-        if (markers <= names) continue;
-        if (r.uint(markers, width) !== 0) continue;
-        if (m > 1 && (r.uint(markers + BigInt(width), width) ?? 0) <= 256) continue;
-        if (namesAgree(r, names, n, markers, width, Number(markers - names))) out.push({ numSyms: c, names });
+  const first = tokenTable - 16n - (tokenTable % 8n);
+  for (let pageBase = first - (first % BigInt(PAGE)); pageBase > floor && pageBase >= 0n; pageBase -= BigInt(PAGE)) {
+    const page = r.page(pageBase);
+    if (!page) break;
+    const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+    const top = pageBase === first - (first % BigInt(PAGE)) ? Number(first - pageBase) : PAGE - 8;
+    for (let off = top; off >= 0; off -= 8) {
+      const n = view.getUint32(off, true);
+      if (n < MIN_SYMS || n > MAX_KALLSYMS) continue;
+      const c = pageBase + BigInt(off);
+      const m = Math.ceil(n / 256);
+      for (const seqs of [0, align8(3 * n)]) {
+        for (const width of [8, 4]) {
+          const markers = tokenTable - BigInt(seqs + align8(m * width));
+          const names = c + 8n;
+          if (markers <= names) continue;
+          if (r.uint(markers, width) !== 0) continue;
+          if (m > 1 && (r.uint(markers + BigInt(width), width) ?? 0) <= 256) continue;
+          if (namesAgree(r, names, n, markers, width, Number(markers - names))) out.push({ numSyms: c, names });
+        }
       }
+      if (out.length) return out;
     }
-    if (out.length) return out;
   }
   return out;
 }

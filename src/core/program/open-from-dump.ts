@@ -14,6 +14,7 @@ import { bootAddressSpace, placeKernel, withKaslrBases, type KernelPlacement } f
 import type { X86_64AddressSpace } from "../arch/x86_64/layout";
 import { kallsymsResolver, readMemoryBtf } from "./memory-debuginfo";
 import type { OpenedKernel } from "./opened-kernel";
+import { ModuleBtfTypes } from "./module-btf";
 import { Program } from "./program";
 
 export interface OpenFromDumpOptions {
@@ -65,8 +66,10 @@ export function openKernelFromDump(dump: Dump, options: OpenFromDumpOptions = {}
     if (!(err instanceof KdwError)) throw err;
     throw new MissingDebugInfo(`no vmlinux, and ${err.message}: ${SUPPLY}`);
   }
-  const types = new CombinedTypeSystem(btf, () => null);
-  const program = new Program({ dump, types, symbols, kernel: addressSpace, vmcoreinfo: vmci, noDwarf: NO_DWARF });
+  // Types the kernel's BTF lacks come from the modules' split BTF (read on the first such miss).
+  const moduleTypes = new ModuleBtfTypes(() => program, btf);
+  const types = new CombinedTypeSystem(btf, () => moduleTypes);
+  const program: Program = new Program({ dump, types, symbols, kernel: addressSpace, vmcoreinfo: vmci, noDwarf: NO_DWARF });
   return {
     program,
     addressSpace,
@@ -76,7 +79,7 @@ export function openKernelFromDump(dump: Dump, options: OpenFromDumpOptions = {}
     dwarf: null,
     dwarfReader: null,
     symbolTable: table,
-    sources: { symbols: from, types: "BTF in memory", orc: "memory", dwarf: false },
+    sources: { symbols: from, types: "BTF in memory (the kernel's, then the modules')", orc: "memory", dwarf: false },
     dumpIdentity: { buildId: vmci.buildId?.toLowerCase(), release: vmci.osrelease },
     vmlinuxIdentity: {},
     degraded: bases.notes,
