@@ -1,6 +1,8 @@
 // `kdw console VMLINUX DUMP` (also `kdw VMLINUX DUMP`, either order, as with crash): the interactive
 // console, or `-c "cmd; cmd"` / `-i FILE` to run commands and exit. Output redirection (`> FILE`) is
 // written here, never into the evidence folder's files (the dump and vmlinux are opened read-only).
+// `kdw console DUMP`: the vmlinux is found by the dump's build id (debuginfo-search.ts), else the dump's own
+// kallsyms and BTF stand in for it; --no-debuginfo uses the dump alone even when a vmlinux is at hand.
 import { appendFileSync, readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -14,6 +16,7 @@ import { fileCache } from "./cache";
 import { nodeCodecs } from "./node-codecs";
 import { sourceTreeReader } from "./source-tree";
 import { moduleFileFinder } from "./module-files";
+import { debuginfoPlaces, dumpIdentity, resolveDebuginfo } from "./debuginfo-search";
 
 const HISTORY_FILE = join(homedir(), ".kdw_history");
 const HISTORY_MAX = 1000;
@@ -30,22 +33,48 @@ function isDumpFile(source: NodeFileSource): boolean {
   return false;
 }
 
-function openSession(paths: string[], force: boolean, src?: string): { session: Session; close: () => void } {
-  if (paths.length !== 2) throw new CliUsageError(`console: expected VMLINUX and DUMP, got ${paths.length} file(s)`);
-  const [a, b] = paths.map((p) => new NodeFileSource(p));
+interface OpenOptions {
+  force: boolean;
+  src?: string;
+  /** Use the dump alone (kallsyms, BTF), even with a vmlinux given or at hand. */
+  noDebuginfo: boolean;
+  /** --debuginfo folders, searched before KDW_DEBUGINFO_PATH's. */
+  debuginfo: string[];
+}
+
+/** The dump and the vmlinux among the files given (sniffed by content), the vmlinux found by build id when only the dump is. */
+function openSession(paths: string[], o: OpenOptions): { session: Session; close: () => void; notes: string[] } {
+  if (paths.length !== 1 && paths.length !== 2) throw new CliUsageError(`console: expected DUMP or VMLINUX DUMP, got ${paths.length} file(s)`);
+  const opened = paths.map((p) => new NodeFileSource(p));
   const closeAll = () => {
-    a!.close();
-    b!.close();
+    for (const s of opened) s.close();
   };
   try {
+    const [a, b] = opened;
     const aDump = isDumpFile(a!);
-    const bDump = isDumpFile(b!);
-    if (aDump === bDump) {
-      throw new DumpFormatError(aDump ? b!.name : a!.name, 0, aDump ? "two dumps given: one must be the vmlinux" : "neither file is a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)");
+    let dump: NodeFileSource;
+    let vmlinux: NodeFileSource | undefined;
+    if (b) {
+      const bDump = isDumpFile(b);
+      if (aDump === bDump) {
+        throw new DumpFormatError(aDump ? b.name : a!.name, 0, aDump ? "two dumps given: one must be the vmlinux" : "neither file is a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)");
+      }
+      [dump, vmlinux] = aDump ? [a!, b] : [b, a!];
+    } else {
+      if (!aDump) throw new DumpFormatError(a!.name, 0, "not a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened): give DUMP, or VMLINUX DUMP");
+      dump = a!;
     }
-    const [dump, vmlinux] = aDump ? [a!, b!] : [b!, a!];
-    const session = Session.open(dump, vmlinux, { force, cache: fileCache(), codecs: nodeCodecs, vmlinuxName: vmlinux.name, dumpName: dump.name, decoder: new IcedDecoder(), readSource: src === undefined ? undefined : sourceTreeReader(src), findModuleFile: moduleFileFinder(vmlinux.name) });
-    return { session, close: closeAll };
+    const notes: string[] = [];
+    if (o.noDebuginfo) {
+      notes.push(`debuginfo: ${vmlinux ? `${vmlinux.name} not used` : "not searched"} (--no-debuginfo): symbols, types and ORC come from the dump (kallsyms, BTF)`);
+      vmlinux = undefined;
+    } else if (!vmlinux) {
+      const choice = resolveDebuginfo(dump.name, dumpIdentity(dump), debuginfoPlaces(o.debuginfo));
+      notes.push(...choice.notes);
+      if (choice.path) opened.push((vmlinux = new NodeFileSource(choice.path)));
+    }
+    const session = Session.open(dump, vmlinux, { force: o.force, cache: fileCache(), codecs: nodeCodecs, vmlinuxName: vmlinux?.name, dumpName: dump.name, decoder: new IcedDecoder(), readSource: o.src === undefined ? undefined : sourceTreeReader(o.src), findModuleFile: moduleFileFinder(vmlinux?.name ?? dump.name) });
+    return { session, close: closeAll, notes };
   } catch (err) {
     closeAll();
     throw err;
@@ -89,9 +118,13 @@ export async function runConsole(args: string[]): Promise<number> {
     force: { type: "boolean" },
     silent: { type: "boolean", short: "s" },
     src: { type: "string" },
+    "no-debuginfo": { type: "boolean" },
+    debuginfo: { type: "string", multiple: true },
   });
-  const { session, close } = openSession(positionals, values.force ?? false, values.src);
+  const { session, close, notes } = openSession(positionals, { force: values.force ?? false, src: values.src, noDebuginfo: values["no-debuginfo"] ?? false, debuginfo: values.debuginfo ?? [] });
   try {
+    for (const n of notes) process.stderr.write(`kdw: ${n}\n`);
+    for (const d of session.kernel.degraded) process.stderr.write(`WARNING: ${d}\n`);
     if (session.kernel.mismatch) process.stderr.write(`WARNING: forced past a mismatch: ${session.kernel.mismatch}\n`);
     const scripted = values.command !== undefined || values.input !== undefined;
     if (scripted) {

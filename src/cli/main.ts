@@ -10,11 +10,16 @@ import { CliUsageError } from "./args";
 declare const KDW_VERSION: string;
 
 const USAGE = `usage:
-  kdw console VMLINUX DUMP [-c "cmd; cmd"] [-i FILE] [--force] [-s] [--src DIR]
-  kdw VMLINUX DUMP ...                   the same (either order, as with crash)
+  kdw console [VMLINUX] DUMP [-c "cmd; cmd"] [-i FILE] [--force] [-s] [--src DIR]
+             [--debuginfo DIR]... [--no-debuginfo]
+  kdw [VMLINUX] DUMP ...                 the same (either order, as with crash)
                                          an interactive console speaking crash's commands; -c/-i run
                                          commands and exit; --force opens a vmlinux that does not match;
-                                         --src names the kernel source tree for list and dis -s
+                                         --src names the kernel source tree for list and dis -s.
+                                         With DUMP alone, the vmlinux is found by the dump's build id (next
+                                         to the dump, --debuginfo DIRs, KDW_DEBUGINFO_PATH, /usr/lib/debug,
+                                         the debuginfod cache), else the dump's own kallsyms, BTF and ORC
+                                         stand in; --no-debuginfo uses the dump alone
   kdw info DUMP [--json] [--hash]        describe a vmcore: format, compression, memory, CPUs, VMCOREINFO
   kdw read DUMP --phys ADDR [--count N | --length BYTES] [-8|-16|-32|-64]
                                          physical memory in the layout of crash's "rd -p"

@@ -99,13 +99,13 @@ function releaseOfBanner(banner: string | undefined): string | undefined {
 export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: OpenKernelOptions = {}): OpenedKernel {
   if (!vmlinux) return openKernelFromDump(dump, options);
   const table = vmlinux.symbols();
-  if (!table) throw new MissingDebugInfo(`${vmlinux.name}: no symbol table (.symtab): not a debug vmlinux`);
   const vmci = dump.vmcoreinfo;
 
-  const bannerIdx = table.indexOf("linux_banner");
+  // Identity first: a file of another build is refused as such, whatever else it lacks.
+  const bannerIdx = table ? table.indexOf("linux_banner") : -1;
   const vmlinuxIdentity: KernelIdentity = {
     buildId: vmlinux.buildId() ?? undefined,
-    release: releaseOfBanner(bannerIdx >= 0 ? vmlinuxString(vmlinux, table.value(bannerIdx)) : undefined),
+    release: releaseOfBanner(table && bannerIdx >= 0 ? vmlinuxString(vmlinux, table.value(bannerIdx)) : undefined),
   };
   const dumpIdentity: KernelIdentity = { buildId: vmci?.buildId?.toLowerCase(), release: vmci?.osrelease };
   let mismatch: string | undefined;
@@ -115,6 +115,7 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
     mismatch = `release ${vmlinuxIdentity.release} in ${vmlinux.name}, release ${dumpIdentity.release} in ${dump.source.name}`;
   }
   if (mismatch && !options.force) throw new DebugInfoMismatch(`${vmlinux.name} does not match ${dump.source.name}: ${mismatch} (--force opens it anyway)`);
+  if (!table) throw new MissingDebugInfo(`${vmlinux.name}: no symbol table (.symtab): not a debug vmlinux`);
 
   const linkTime = (name: string): bigint | undefined => {
     const i = table.indexOf(name);
