@@ -1,8 +1,8 @@
 // crash's `sys` (kernel.c display_sys_stats) and `sys -t` (show_kernel_taints).
-import { KdwError } from "../io/errors";
+import { ExcludedPageError, KdwError } from "../io/errors";
 import { panicMessage, readPrintkLog } from "../kernel/printk/printk";
-import { cpuCounts, cpuMhz, crashTime, detectHz, formatUptime, loadAverage, memorySize, taints, uptimeJiffies, utsname } from "../kernel/system/sysinfo";
-import { taskCount } from "../kernel/tasks/tasks";
+import { cpuCounts, cpuMhz, crashTime, detectHz, formatUptime, loadAverage, memorySize, taints, uptimeJiffies, utsname, type Utsname } from "../kernel/system/sysinfo";
+import { taskTable } from "../kernel/tasks/tasks";
 import { CommandError, splitOptions, type Command, type CommandContext } from "./command";
 import { escapeControl } from "./escape";
 
@@ -14,16 +14,32 @@ export interface SysInfo {
   cpus: number;
   offlineCpus: number;
   date?: number;
-  uptime: string;
-  loadAverage: string;
-  tasks: number;
-  nodename: string;
-  release: string;
-  version: string;
-  machine: string;
+  uptime?: string;
+  loadAverage?: string;
+  tasks?: number;
+  nodename?: string;
+  release?: string;
+  version?: string;
+  machine?: string;
   mhz?: number;
   memory?: string;
   panic?: string;
+  /**
+   * Fields the dump could not give (a page excluded, or lost to a file cut short), with why; the field is
+   * then undefined, or holds what the dump's headers say instead (`from`).
+   */
+  lost?: Partial<Record<SysField, string>>;
+  /** Fields read from the dump's headers (VMCOREINFO, the kdump header's utsname) because the kernel's data is lost. */
+  from?: Partial<Record<SysField, string>>;
+}
+
+type SysField = "tainted" | "cpus" | "uptime" | "loadAverage" | "tasks" | "utsname" | "mhz" | "memory" | "panic";
+
+/** What a lost field shows: the page that is missing, or the error in short. */
+function lostText(err: KdwError): string {
+  if (err instanceof ExcludedPageError) return `page 0x${err.physAddr.toString(16)} ${err.reason === "unwritten" ? "cut off" : "excluded"}`;
+  const page = /physical address (0x[0-9a-f]+): page (lost|excluded)/.exec(err.message);
+  return page ? `page ${page[1]} ${page[2] === "lost" ? "cut off" : "excluded"}` : err.message;
 }
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -46,56 +62,92 @@ function dumpFlags(ctx: CommandContext): string[] {
   return flags;
 }
 
+/**
+ * The summary, field by field: a field whose kernel data is lost (degraded dumps) is marked as lost, or read
+ * from the dump's own headers where they record it (VMCOREINFO's OSRELEASE, the kdump header's utsname, the
+ * CPUs' notes), and the others are still answered.
+ */
 export function sysInfo(ctx: CommandContext): SysInfo {
   const prog = ctx.prog;
-  const uts = utsname(prog);
-  const taint = taints(prog);
-  const cpus = cpuCounts(prog);
+  const lost: Partial<Record<SysField, string>> = {};
+  const from: Partial<Record<SysField, string>> = {};
+  const field = <T>(name: SysField, f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (err) {
+      if (!(err instanceof KdwError)) throw err;
+      lost[name] = lostText(err);
+      return undefined;
+    }
+  };
+  let uts: Partial<Utsname> | undefined = field("utsname", () => utsname(prog));
+  if (!uts) {
+    const d = prog.dump.format.details;
+    const header = (k: string) => (typeof d[`utsname.${k}`] === "string" && d[`utsname.${k}`] !== "" ? (d[`utsname.${k}`] as string) : undefined);
+    uts = { nodename: header("nodename"), release: header("release") ?? prog.vmcoreinfo?.osrelease, version: header("version"), machine: header("machine") };
+    from.utsname = header("release") ? "the kdump header's utsname" : "VMCOREINFO";
+  }
+  const taint = field("tainted", () => taints(prog));
+  const cpus = field("cpus", () => cpuCounts(prog)) ?? {};
   const present = cpus.present || prog.dump.cpus.length;
-  const hz = detectHz(prog);
+  if (lost.cpus) from.cpus = "the dump's CPU notes";
+  const hz = field("uptime", () => detectHz(prog));
   let panic: string | undefined;
   try {
-    panic = panicMessage(readPrintkLog(prog).records);
+    const log = readPrintkLog(prog);
+    panic = panicMessage(log.records);
+    // A log whose walk stopped, or whose pages were missing, may have lost the panic message with them.
+    if (panic === undefined && (log.stopped || log.zeroFilledPages > 0)) lost.panic = log.stopped ? lostText(log.stopped) : `${log.zeroFilledPages} page(s) of the log missing`;
   } catch (err) {
     if (!(err instanceof KdwError)) throw err;
+    // A kernel without a log is not one whose log is lost: crash prints "" when it finds no panic message.
+    if (prog.hasSymbol("prb") || prog.hasSymbol("log_buf")) lost.panic = lostText(err);
   }
+  // The task count of a walk that stopped early counts what it found, and says so.
+  const table = field("tasks", () => taskTable(prog));
+  const tasks = table?.tasks.length;
+  if (table && table.problems.length > 0) lost.tasks = `incomplete, ${lostText(table.problems[0]!)}`;
   return {
     kernel: ctx.files.vmlinux,
-    tainted: taint.mask !== 0n,
+    tainted: (taint?.mask ?? 0n) !== 0n,
     dumpfile: ctx.files.dump,
     dumpFlags: dumpFlags(ctx),
     cpus: present,
     offlineCpus: cpus.online !== undefined && present > cpus.online ? present - cpus.online : 0,
     date: crashTime(prog),
-    uptime: formatUptime(uptimeJiffies(prog, hz), hz),
-    loadAverage: loadAverage(prog),
-    tasks: taskCount(prog),
+    uptime: hz === undefined ? undefined : field("uptime", () => formatUptime(uptimeJiffies(prog, hz), hz)),
+    loadAverage: field("loadAverage", () => loadAverage(prog)),
+    tasks,
     nodename: uts.nodename,
     release: uts.release,
     version: uts.version,
     machine: uts.machine,
-    mhz: cpuMhz(prog),
-    memory: memorySize(prog),
+    mhz: field("mhz", () => cpuMhz(prog)),
+    memory: field("memory", () => memorySize(prog)),
     panic,
+    ...(Object.keys(lost).length ? { lost, from } : {}),
   };
 }
 
 
 export function formatSys(s: SysInfo): string {
+  // A lost field shows what was lost; one read from the dump's headers instead says where it came from.
+  const lost = (f: SysField) => (s.lost?.[f] ? `(lost: ${escapeControl(s.lost[f])})` : "(unknown)");
+  const shown = (v: string | number | undefined, f: SysField) => (v === undefined ? lost(f) : `${escapeControl(String(v))}${s.lost?.[f] && s.from?.[f] ? `  [from ${s.from[f]}]` : ""}`);
   const lines = [
-    `      KERNEL: ${escapeControl(s.kernel)}${s.tainted ? "  [TAINTED]" : ""}`,
+    `      KERNEL: ${escapeControl(s.kernel)}${s.tainted ? "  [TAINTED]" : ""}${s.lost?.tainted ? `  [TAINT lost: ${escapeControl(s.lost.tainted)}]` : ""}`,
     `    DUMPFILE: ${escapeControl(s.dumpfile)}${s.dumpFlags.length ? "  " + s.dumpFlags.join(" ") : ""}`,
-    `        CPUS: ${s.cpus}${s.offlineCpus ? ` [OFFLINE: ${s.offlineCpus}]` : ""}`,
+    `        CPUS: ${s.cpus}${s.offlineCpus ? ` [OFFLINE: ${s.offlineCpus}]` : ""}${s.lost?.cpus ? `  [from ${s.from?.cpus}]` : ""}`,
     `        DATE: ${s.date !== undefined ? ctimeUtc(s.date) : "(unknown)"}`,
-    `      UPTIME: ${s.uptime}`,
-    `LOAD AVERAGE: ${s.loadAverage}`,
-    `       TASKS: ${s.tasks}`,
-    `    NODENAME: ${escapeControl(s.nodename)}`,
-    `     RELEASE: ${escapeControl(s.release)}`,
-    `     VERSION: ${escapeControl(s.version)}`,
-    `     MACHINE: ${escapeControl(s.machine)}  ${s.mhz ? `(${s.mhz} Mhz)` : "(unknown Mhz)"}`,
-    `      MEMORY: ${s.memory ?? "(unknown)"}`,
-    `       PANIC: ${s.panic !== undefined ? `"${escapeControl(s.panic)}"${s.panic.includes("Oops: ") ? " (check log for details)" : ""}` : '""'}`,
+    `      UPTIME: ${shown(s.uptime, "uptime")}`,
+    `LOAD AVERAGE: ${shown(s.loadAverage, "loadAverage")}`,
+    `       TASKS: ${s.tasks === undefined ? lost("tasks") : `${s.tasks}${s.lost?.tasks ? `  (${escapeControl(s.lost.tasks)})` : ""}`}`,
+    `    NODENAME: ${shown(s.nodename, "utsname")}`,
+    `     RELEASE: ${shown(s.release, "utsname")}`,
+    `     VERSION: ${shown(s.version, "utsname")}`,
+    `     MACHINE: ${shown(s.machine, "utsname")}  ${s.mhz ? `(${s.mhz} Mhz)` : s.lost?.mhz ? `(Mhz lost: ${escapeControl(s.lost.mhz)})` : "(unknown Mhz)"}`,
+    `      MEMORY: ${s.memory ?? lost("memory")}`,
+    `       PANIC: ${s.panic !== undefined ? `"${escapeControl(s.panic)}"${s.panic.includes("Oops: ") ? " (check log for details)" : ""}` : s.lost?.panic ? `(lost: the kernel log, ${escapeControl(s.lost.panic)})` : '""'}`,
   ];
   return lines.join("\n") + "\n";
 }
