@@ -1,4 +1,4 @@
-// Bundles the kdw command (src/cli) with esbuild into out/cli/kdw.mjs, so that `npx kdw` works right after
+// Bundles the kdw command (src/cli) with esbuild into out/cli/kdw.mjs (and its session worker), so that `npx kdw` works right after
 // `npm ci` (this runs from the "prepare" script). Dependencies stay external: they are in node_modules.
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
@@ -6,8 +6,10 @@ import { readFileSync } from "node:fs";
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 await build({
-  entryPoints: ["src/cli/main.ts"],
-  outfile: "out/cli/kdw.mjs",
+  // The command, and the worker thread its console and `kdw serve` run the Session in.
+  entryPoints: { kdw: "src/cli/main.ts", "session-worker": "src/cli/session-worker.ts" },
+  outdir: "out/cli",
+  outExtension: { ".js": ".mjs" },
   bundle: true,
   platform: "node",
   format: "esm",

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import type { IndexCache } from "../core/program/open-kernel";
+import type { IndexCache } from "../core/session/host-types";
 
 const MAX_CACHE_FILE = 512 << 20;
 

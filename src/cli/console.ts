@@ -1,97 +1,26 @@
-// `kdw console VMLINUX DUMP` (also `kdw VMLINUX DUMP`, either order, as with crash): the interactive
-// console, or `-c "cmd; cmd"` / `-i FILE` to run commands and exit. Output redirection (`> FILE`) is
-// written here, never into the evidence folder's files (the dump and vmlinux are opened read-only).
-// `kdw console DUMP`: the vmlinux is found by the dump's build id (debuginfo-search.ts), else the dump's own
-// kallsyms and BTF stand in for it; --no-debuginfo uses the dump alone even when a vmlinux is at hand.
+// `kdw console [VMLINUX] DUMP` (also `kdw [VMLINUX] DUMP`, either order, as with crash): the interactive
+// console, or `-c "cmd; cmd"` / `-i FILE` to run commands and exit. The Session runs in a worker thread, so
+// the prompt stays alive while a command runs: Ctrl-C cancels the command (and clears the line at the
+// prompt); Ctrl-D or `q` ends. Redirects (`> FILE`) are written here, never onto the evidence.
+// With the dump alone, the vmlinux is found by the dump's build id (debuginfo-search.ts), else the dump's own
+// kallsyms, BTF and ORC stand in for it; --no-debuginfo uses the dump alone even when a vmlinux is at hand.
 import { appendFileSync, readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
-import { Session, type LineResult } from "../core/session/session";
-import { DumpFormatError } from "../core/io/errors";
+import { createInterface, type Interface } from "node:readline";
+import type { Call, ConsoleReply } from "../core/session/contract";
+import { ProblemError } from "../core/session/problems";
 import { CliUsageError, parse } from "./args";
-import { NodeFileSource } from "./node-file-source";
-import { IcedDecoder } from "./iced-decoder";
-import { fileCache } from "./cache";
-import { nodeCodecs } from "./node-codecs";
-import { sourceTreeReader } from "./source-tree";
-import { moduleFileFinder } from "./module-files";
-import { debuginfoPlaces, dumpIdentity, resolveDebuginfo } from "./debuginfo-search";
+import { evidenceGuard, orderFiles, type EvidenceGuard } from "./evidence";
+import { startWorkerSession } from "./worker-session";
+import { chooseDebuginfo } from "./debuginfo-search";
 
 const HISTORY_FILE = join(homedir(), ".kdw_history");
 const HISTORY_MAX = 1000;
-
-/** Which of two files is the dump: sniffed by content (ET_CORE, KDUMP, DISKDUMP, makedumpfile), not name. */
-function isDumpFile(source: NodeFileSource): boolean {
-  const head = source.read(0, Math.min(source.size, 64));
-  const sig = String.fromCharCode(...head.subarray(0, 12));
-  if (sig.startsWith("KDUMP   ") || sig.startsWith("DISKDUMP") || sig === "makedumpfile") return true;
-  if (head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46 && head.length >= 18) {
-    const eType = head[5] === 2 ? (head[16]! << 8) | head[17]! : head[16]! | (head[17]! << 8);
-    return eType === 4; // ET_CORE
-  }
-  return false;
-}
-
-interface OpenOptions {
-  force: boolean;
-  src?: string;
-  /** Use the dump alone (kallsyms, BTF), even with a vmlinux given or at hand. */
-  noDebuginfo: boolean;
-  /** --debuginfo folders, searched before KDW_DEBUGINFO_PATH's. */
-  debuginfo: string[];
-}
-
-/** The dump and the vmlinux among the files given (sniffed by content), the vmlinux found by build id when only the dump is. */
-function openSession(paths: string[], o: OpenOptions): { session: Session; close: () => void; notes: string[] } {
-  if (paths.length !== 1 && paths.length !== 2) throw new CliUsageError(`console: expected DUMP or VMLINUX DUMP, got ${paths.length} file(s)`);
-  const opened = paths.map((p) => new NodeFileSource(p));
-  const closeAll = () => {
-    for (const s of opened) s.close();
-  };
-  try {
-    const [a, b] = opened;
-    const aDump = isDumpFile(a!);
-    let dump: NodeFileSource;
-    let vmlinux: NodeFileSource | undefined;
-    if (b) {
-      const bDump = isDumpFile(b);
-      if (aDump === bDump) {
-        throw new DumpFormatError(aDump ? b.name : a!.name, 0, aDump ? "two dumps given: one must be the vmlinux" : "neither file is a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)");
-      }
-      [dump, vmlinux] = aDump ? [a!, b] : [b, a!];
-    } else {
-      if (!aDump) throw new DumpFormatError(a!.name, 0, "not a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened): give DUMP, or VMLINUX DUMP");
-      dump = a!;
-    }
-    const notes: string[] = [];
-    if (o.noDebuginfo) {
-      notes.push(`debuginfo: ${vmlinux ? `${vmlinux.name} not used` : "not searched"} (--no-debuginfo): symbols, types and ORC come from the dump (kallsyms, BTF)`);
-      vmlinux = undefined;
-    } else if (!vmlinux) {
-      const choice = resolveDebuginfo(dump.name, dumpIdentity(dump), debuginfoPlaces(o.debuginfo));
-      notes.push(...choice.notes);
-      if (choice.path) opened.push((vmlinux = new NodeFileSource(choice.path)));
-    }
-    const session = Session.open(dump, vmlinux, { force: o.force, cache: fileCache(), codecs: nodeCodecs, vmlinuxName: vmlinux?.name, dumpName: dump.name, decoder: new IcedDecoder(), readSource: o.src === undefined ? undefined : sourceTreeReader(o.src), findModuleFile: moduleFileFinder(vmlinux?.name ?? dump.name) });
-    return { session, close: closeAll, notes };
-  } catch (err) {
-    closeAll();
-    throw err;
-  }
-}
-
-function emit(result: LineResult): void {
-  if (result.redirect) {
-    const path = resolve(result.redirect.path);
-    if (result.redirect.append) appendFileSync(path, result.text);
-    else writeFileSync(path, result.text);
-  } else process.stdout.write(result.text);
-  for (const e of result.errors) process.stderr.write(e + "\n");
-}
+const PROMPT = "kdw> ";
 
 /** `cmd; cmd` as crash's -c splits them (a ; inside quotes stays). */
-function splitCommands(text: string): string[] {
+export function splitCommands(text: string): string[] {
   const out: string[] = [];
   let cur = "";
   let quote: string | null = null;
@@ -111,6 +40,68 @@ function splitCommands(text: string): string[] {
   return out.map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("#"));
 }
 
+const isQuit = (line: string) => line === "q" || line === "quit" || line === "exit";
+
+interface Console {
+  call: Call;
+  guard: EvidenceGuard;
+  json: boolean;
+}
+
+/** Writes a reply: its output (or the redirect's file), then its error lines. True when the command succeeded. */
+function emit(c: Console, line: string, reply: ConsoleReply, streamed: boolean): boolean {
+  let ok = reply.ok;
+  if (c.json) {
+    process.stdout.write(JSON.stringify({ command: line, ok: reply.ok, cancelled: reply.cancelled, errors: reply.errors, data: reply.data ?? null }) + "\n");
+    return ok;
+  }
+  if (reply.redirect) {
+    const refused = c.guard.refuse(reply.redirect.path);
+    if (refused) {
+      process.stderr.write(`kdw: ${refused}\n`);
+      ok = false;
+    } else {
+      try {
+        const path = resolve(reply.redirect.path);
+        if (reply.redirect.append) appendFileSync(path, reply.output);
+        else writeFileSync(path, reply.output);
+      } catch (err) {
+        const e = err as { code?: string; message?: string };
+        process.stderr.write(`kdw: unable to open ${reply.redirect.path}: ${e.code === "ENOENT" ? "no such file or directory" : e.code === "EISDIR" ? "is a directory" : e.code === "EACCES" ? "permission denied" : (e.message ?? String(err))}\n`);
+        ok = false;
+      }
+    }
+  } else if (!streamed) process.stdout.write(reply.output);
+  for (const e of reply.errors) process.stderr.write(e + "\n");
+  return ok;
+}
+
+/** Runs one line; streamed output goes straight to stdout unless the line redirects. */
+async function runLine(c: Console, line: string, signal?: AbortSignal): Promise<boolean> {
+  let streamed = false;
+  const redirecting = /(^|[^\\])>/.test(line);
+  try {
+    const reply = await c.call(
+      "console",
+      { line },
+      {
+        signal,
+        onOutput: c.json || redirecting ? undefined : (chunk) => {
+          streamed = true;
+          process.stdout.write(chunk);
+        },
+      },
+    );
+    return emit(c, line, reply, streamed);
+  } catch (err) {
+    if (err instanceof ProblemError) {
+      process.stderr.write(`${err.problem.message}\n`);
+      return false;
+    }
+    throw err;
+  }
+}
+
 export async function runConsole(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     command: { type: "string", short: "c" },
@@ -118,46 +109,115 @@ export async function runConsole(args: string[]): Promise<number> {
     force: { type: "boolean" },
     silent: { type: "boolean", short: "s" },
     src: { type: "string" },
+    json: { type: "boolean" },
+    "allow-evidence-folder": { type: "boolean" },
     "no-debuginfo": { type: "boolean" },
     debuginfo: { type: "string", multiple: true },
   });
-  const { session, close, notes } = openSession(positionals, { force: values.force ?? false, src: values.src, noDebuginfo: values["no-debuginfo"] ?? false, debuginfo: values.debuginfo ?? [] });
+  const files = orderFiles(positionals);
+  const notes = chooseDebuginfo(files, values["no-debuginfo"] ?? false, values.debuginfo ?? []);
+  for (const n of notes) process.stderr.write(`kdw: ${n}\n`);
+  const scriptLines = [...(values.command !== undefined ? splitCommands(values.command) : []), ...(values.input !== undefined ? splitCommands(readInput(values.input)) : [])];
+  const session = startWorkerSession();
   try {
-    for (const n of notes) process.stderr.write(`kdw: ${n}\n`);
-    for (const d of session.kernel.degraded) process.stderr.write(`WARNING: ${d}\n`);
-    if (session.kernel.mismatch) process.stderr.write(`WARNING: forced past a mismatch: ${session.kernel.mismatch}\n`);
-    const scripted = values.command !== undefined || values.input !== undefined;
-    if (scripted) {
-      const lines = [...(values.command !== undefined ? splitCommands(values.command) : []), ...(values.input !== undefined ? splitCommands(readFileSync(values.input, "latin1")) : [])];
-      for (const line of lines) {
-        if (line === "q" || line === "quit" || line === "exit") break;
-        emit(session.run(line));
+    let opened;
+    try {
+      opened = await session.call("open", { dump: files.dump, vmlinux: files.vmlinux, ...(values.force ? { force: true } : {}), ...(values.src !== undefined ? { src: values.src } : {}) });
+    } catch (err) {
+      if (err instanceof ProblemError) {
+        process.stderr.write(`kdw: ${err.problem.message}\n`);
+        return 1;
       }
-      return 0;
+      throw err;
     }
-    if (!values.silent) emit(session.startup());
-    return await interactive(session);
+    for (const w of opened.warnings) if (w.code === "mismatch" || w.code === "excluded") process.stderr.write(`WARNING: ${w.message}\n`);
+    const c: Console = { call: session.call, guard: evidenceGuard(files.vmlinux ? [files.dump, files.vmlinux] : [files.dump], { allowEvidenceFolder: values["allow-evidence-folder"] }), json: values.json ?? false };
+    if (values.command !== undefined || values.input !== undefined) {
+      let failed = 0;
+      const echo = scriptLines.length > 1 && !c.json;
+      for (const line of scriptLines) {
+        if (isQuit(line)) break;
+        if (echo) process.stdout.write(`${PROMPT}${line}\n`);
+        if (!(await runLine(c, line))) failed++;
+      }
+      return failed ? 1 : 0;
+    }
+    if (!values.silent && !c.json) await startup(c);
+    return await interactive(c);
   } finally {
-    close();
+    await session.close();
   }
 }
 
-async function interactive(session: Session): Promise<number> {
+function readInput(path: string): string {
+  try {
+    return readFileSync(path, "latin1");
+  } catch (err) {
+    throw new CliUsageError(`-i ${path}: ${(err as { code?: string }).code === "ENOENT" ? "no such file" : "cannot read it"}`);
+  }
+}
+
+/** What crash prints when it starts: the sys summary, then the current (panic) task's context, indented. */
+async function startup(c: Console): Promise<void> {
+  await runLine(c, "sys");
+  const ctx = await c.call("console", { line: "set" });
+  process.stdout.write(
+    "\n" +
+      ctx.output
+        .split("\n")
+        .map((l) => (l ? "     " + l : l))
+        .join("\n"),
+  );
+}
+
+async function interactive(c: Console): Promise<number> {
   let history: string[] = [];
   try {
     if (existsSync(HISTORY_FILE)) history = readFileSync(HISTORY_FILE, "utf8").split("\n").filter(Boolean).reverse().slice(0, HISTORY_MAX);
   } catch {
     history = [];
   }
-  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "kdw> ", history, historySize: HISTORY_MAX, terminal: process.stdin.isTTY });
-  rl.prompt();
-  for await (const line of rl) {
-    const t = line.trim();
-    if (t === "q" || t === "quit" || t === "exit") break;
-    emit(session.run(t));
+  const tty = process.stdin.isTTY === true;
+  const completer = (line: string, cb: (err: null, result: [string[], string]) => void) => {
+    c.call("complete", { line }).then(
+      (r) => cb(null, [r.candidates, line.slice(r.from)]),
+      () => cb(null, [[], line]),
+    );
+  };
+  const rl: Interface = createInterface({ input: process.stdin, output: process.stdout, prompt: PROMPT, history, historySize: HISTORY_MAX, terminal: tty, completer: tty ? completer : undefined });
+  let running: AbortController | undefined;
+  const onInterrupt = () => {
+    if (running) {
+      running.abort();
+      return;
+    }
+    // At the prompt, Ctrl-C clears the line, as crash and shells do.
+    process.stdout.write("^C\n");
+    (rl as unknown as { line: string }).line = "";
     rl.prompt();
+  };
+  rl.on("SIGINT", onInterrupt);
+  process.on("SIGINT", onInterrupt);
+  rl.prompt();
+  try {
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (isQuit(line)) break;
+      if (line) {
+        running = new AbortController();
+        try {
+          await runLine(c, line, running.signal);
+        } finally {
+          running = undefined;
+        }
+      }
+      rl.prompt();
+    }
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    rl.close();
   }
-  rl.close();
+  if (tty) process.stdout.write("\n");
   try {
     mkdirSync(dirname(HISTORY_FILE), { recursive: true });
     writeFileSync(HISTORY_FILE, [...(rl as unknown as { history: string[] }).history].reverse().join("\n") + "\n");

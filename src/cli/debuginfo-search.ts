@@ -9,9 +9,8 @@
 import { readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
-import { ElfFile } from "../core/dump/elf";
-import { openDump } from "../core/dump/open";
 import type { ByteSource } from "../core/io/byte-source";
+import { dumpIdentity as identityOf, elfBuildId, type DumpIdentity } from "../core/session/identity";
 import { nodeCodecs } from "./node-codecs";
 import { KdwError } from "../core/io/errors";
 import { NodeFileSource } from "./node-file-source";
@@ -29,10 +28,7 @@ export interface DebuginfoPlaces {
   debuginfodCache: string;
 }
 
-export interface DumpIdentity {
-  buildId?: string;
-  release?: string;
-}
+export type { DumpIdentity } from "../core/session/identity";
 
 export interface DebuginfoChoice {
   /** The file to use, when one matched. */
@@ -109,7 +105,7 @@ function buildIdOf(path: string): { buildId?: string; problem?: string } {
   let source: NodeFileSource | undefined;
   try {
     source = new NodeFileSource(path);
-    const id = ElfFile.open(source).buildId();
+    const id = elfBuildId(source);
     return id ? { buildId: id } : { problem: "it has no build id" };
   } catch (err) {
     if (err instanceof KdwError) return { problem: `not a usable ELF file (${err.message})` };
@@ -143,6 +139,31 @@ export function resolveDebuginfo(dumpPath: string, id: DumpIdentity, places: Deb
 
 /** The dump's build id and release, from its VMCOREINFO (nothing when it has none). */
 export function dumpIdentity(source: ByteSource): DumpIdentity {
-  const vmci = openDump(source, { codecs: nodeCodecs }).vmcoreinfo;
-  return { buildId: vmci?.buildId?.toLowerCase(), release: vmci?.osrelease };
+  return identityOf(source, nodeCodecs);
+}
+
+/**
+ * The vmlinux to open with the dump: the one named, else the first matching the dump's build id in the
+ * places debuginfo-search.ts looks; none with --no-debuginfo. Sets files.vmlinux; returns what to tell the user.
+ */
+export function chooseDebuginfo(files: { dump: string; vmlinux?: string }, noDebuginfo: boolean, dirs: string[]): string[] {
+  if (noDebuginfo) {
+    const named = files.vmlinux;
+    delete files.vmlinux;
+    return [`debuginfo: ${named ? `${named} not used` : "not searched"} (--no-debuginfo): symbols, types and ORC come from the dump (kallsyms, BTF)`];
+  }
+  if (files.vmlinux) return [];
+  const source = new NodeFileSource(files.dump);
+  let id;
+  try {
+    id = dumpIdentity(source);
+  } catch {
+    // The dump does not open: the open step says why, in its one line.
+    return [];
+  } finally {
+    source.close();
+  }
+  const choice = resolveDebuginfo(files.dump, id, debuginfoPlaces(dirs));
+  if (choice.path) files.vmlinux = choice.path;
+  return choice.notes;
 }

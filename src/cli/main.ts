@@ -4,6 +4,8 @@ import { KdwError } from "../core/io/errors";
 import { runInfo } from "./info";
 import { runRead } from "./read";
 import { runConsole } from "./console";
+import { runServe } from "./serve";
+import { runFindings } from "./findings";
 import { existsSync } from "node:fs";
 import { CliUsageError } from "./args";
 
@@ -20,14 +22,66 @@ const USAGE = `usage:
                                          to the dump, --debuginfo DIRs, KDW_DEBUGINFO_PATH, /usr/lib/debug,
                                          the debuginfod cache), else the dump's own kallsyms, BTF and ORC
                                          stand in; --no-debuginfo uses the dump alone
+  kdw findings [VMLINUX] DUMP [--json] [--min-severity LEVEL] [--no-evidence] [--force]
+                                         what looks malicious or broken, with evidence: the triage
+                                         summary, then the findings by subject, most severe first
+  kdw serve [--port N] [--listen ADDR] [VMLINUX DUMP]
+                                         the workbench in a browser: the contract over HTTP, on
+                                         loopback, with a token printed in the URL to open
   kdw info DUMP [--json] [--hash]        describe a vmcore: format, compression, memory, CPUs, VMCOREINFO
   kdw read DUMP --phys ADDR [--count N | --length BYTES] [-8|-16|-32|-64]
                                          physical memory in the layout of crash's "rd -p"
                                          (--count counts entries, default 8; --length counts bytes)
   kdw --version | --help`;
 
+/** Each subcommand's own help (`kdw SUBCOMMAND --help`). */
+const HELP: Record<string, string> = {
+  console: `usage: kdw console [VMLINUX] DUMP [options]   (also: kdw VMLINUX DUMP, either order)
+  An interactive console speaking crash's commands with crash's output ("help" lists them).
+  -c "cmd; cmd"   run these commands and exit (each echoed when there are several; exit 1 if one failed)
+  -i FILE         run the commands in FILE and exit
+  --json          print each command's typed result as one JSON document per line
+  -s              no start-up summary
+  --force         open a vmlinux that does not match the dump (build id, release)
+  --src DIR       the kernel source tree, for list and dis -s
+  --debuginfo DIR look for the vmlinux (by the dump's build id) in DIR first; may be given more than once
+                  (KDW_DEBUGINFO_PATH: more folders, separated by ':')
+  --no-debuginfo  use the dump alone: symbols, types and ORC from its kallsyms, BTF and kernel image
+  --allow-evidence-folder   let "cmd > FILE" write into the evidence's folder (never onto evidence)
+  Ctrl-C cancels the running command; Ctrl-D or q ends.`,
+  serve: `usage: kdw serve [--port N] [--listen ADDR] [--force] [--src DIR] [VMLINUX DUMP]
+  Serves the analysis service over HTTP (and the workbench UI, where it is built) and prints the URL to
+  open, with its token. Binds to 127.0.0.1 unless --listen names another address.`,
+  findings: `usage: kdw findings [VMLINUX] DUMP [--json] [--min-severity LEVEL] [--no-evidence] [--force]
+  Runs kdw's detectors (the console's "findings"): the triage paragraph, then the findings grouped by
+  subject, most severe first, each with its evidence (addresses whose values "rd" shows).
+  --json                 the versioned JSON document (schema kdw-findings; docs/findings.md)
+  --min-severity LEVEL   only findings at info, low, medium, high or critical and above
+  --no-evidence          no evidence lines
+  --force                open a vmlinux that does not match the dump (build id, release)
+  --debuginfo DIR, --no-debuginfo   as for the console: the vmlinux found by build id, or the dump alone`,
+  info: `usage: kdw info DUMP [--json] [--hash]
+  Describes a vmcore without debuginfo: format, compression (pages per codec), dump level, page size,
+  CPUs, the kernel's System RAM, the physical ranges held, pages present/excluded, VMCOREINFO.
+  --json   the same as one JSON document
+  --hash   add the file's SHA-256`,
+  read: `usage: kdw read DUMP --phys ADDR [--count N | --length BYTES] [-8|-16|-32|-64]
+  Physical memory in the layout of crash's "rd -p -64" (entry width -8/-16/-32/-64, default -64).
+  --phys ADDR      hexadecimal physical address
+  --count N        entries to show (default 8)
+  --length BYTES   bytes to show (instead of --count)`,
+};
+
+/** The subcommand being run, so a usage error can point at its own help. */
+let subcommand: string | undefined;
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  subcommand = command !== undefined && HELP[command] ? command : undefined;
+  if (command !== undefined && HELP[command] && (rest.includes("--help") || rest.includes("-h"))) {
+    process.stdout.write(HELP[command] + "\n");
+    return 0;
+  }
   switch (command) {
     case "info":
       return runInfo(rest);
@@ -35,6 +89,10 @@ async function main(argv: string[]): Promise<number> {
       return runRead(rest);
     case "console":
       return runConsole(rest);
+    case "serve":
+      return runServe(rest);
+    case "findings":
+      return runFindings(rest);
     case "--version":
     case "-v":
       process.stdout.write(`kdw ${typeof KDW_VERSION === "string" ? KDW_VERSION : "dev"}\n`);
@@ -46,7 +104,9 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + "\n");
       return command === undefined ? 2 : 0;
     default:
-      if (existsSync(command)) return runConsole(argv);
+      // `kdw VMLINUX DUMP`: anything that looks like a path is a file for the console, which names a
+      // missing one ("no such file") instead of calling it an unknown command.
+      if (existsSync(command) || /[/\\.]/.test(command)) return runConsole(argv);
       throw new CliUsageError(`unknown command "${command}"`);
   }
 }
@@ -54,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
 /** One line for the user; a stack trace only when KDW_DEBUG is set. */
 function report(err: unknown): number {
   if (err instanceof CliUsageError) {
-    process.stderr.write(`kdw: ${err.message}\n${USAGE}\n`);
+    process.stderr.write(`kdw: ${err.message}\n${subcommand ? `(kdw ${subcommand} --help shows its usage)` : USAGE}\n`);
     return 2;
   }
   if (err instanceof KdwError) {

@@ -4,7 +4,7 @@
 // subdirectories (a /lib/modules/RELEASE tree), breadth first and bounded. Files are opened read-only.
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { ModuleFileFinder } from "../core/commands/command";
+import type { ModuleFileFinder } from "../core/session/host-types";
 import { NodeFileSource } from "./node-file-source";
 
 /** Directory entries visited at most per search (a /lib/modules tree has a few thousand). */

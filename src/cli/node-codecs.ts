@@ -3,7 +3,7 @@
 // this in. Output is capped at one byte over the page, so a hostile page cannot inflate into a large buffer.
 import { inflateSync } from "node:zlib";
 import { CodecError } from "../core/io/errors";
-import type { CodecOverrides } from "../core/codec";
+import type { CodecOverrides } from "../core/session/host-types";
 
 function nodeZlib(input: Uint8Array, out: Uint8Array): void {
   let result: Buffer;

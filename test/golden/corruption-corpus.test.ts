@@ -14,7 +14,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NodeFileSource } from "../../src/cli/node-file-source";
 import { IcedDecoder } from "../../src/cli/iced-decoder";
-import { dumpInfo } from "../../src/core/commands/info";
+import { dumpInfo } from "../../src/core/session/dump-info";
 import type { CommandContext } from "../../src/core/commands/command";
 import { openDump } from "../../src/core/dump/open";
 import { readDiskdumpHeader } from "../../src/core/dump/diskdump-header";

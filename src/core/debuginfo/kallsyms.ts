@@ -108,7 +108,7 @@ function expandNames(read: ReadVirtual, loc: KallsymsLocation, numSyms: number, 
   // The names as one block when they are followed by the token table, else in chunks (the 6.4+ order).
   const block = namesBlock(read, loc);
   const chunked = new ChunkedBytes(read, loc.names);
-  const limit = block ? block.length : Infinity;
+  const limit = block ? block.length : 0;
   const byte = (o: number): number => (o < limit ? block![o]! : chunked.byte(o));
   const types = new Uint8Array(numSyms);
   let buf = new Uint8Array(Math.min(numSyms * 32, 64 << 20));

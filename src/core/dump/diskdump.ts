@@ -5,7 +5,7 @@
 import type { ByteSource } from "../io/byte-source";
 import { CodecError, CorruptPageError, ExcludedPageError, AbsentPageError, KdwError, type ExclusionReason } from "../io/errors";
 import { PageCache } from "../io/page-cache";
-import { readU64Number } from "../io/struct-reader";
+import { readU64Number } from "../io/little-endian";
 import { decompressPageInto, type CodecName, type CodecOverrides } from "../codec";
 import { PageSlab } from "../io/page-slab";
 import { DumpBase, type DumpFormatInfo, type PageState, type PageStats, type PhysRange } from "./dump";

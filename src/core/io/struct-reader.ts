@@ -74,8 +74,3 @@ export class StructReader {
     return this.bytes.subarray(off, off + len);
   }
 }
-
-/** Little-endian 64-bit read of a number-sized value from a DataView without BigInt (hot paths). */
-export function readU64Number(view: DataView, off: number): number {
-  return view.getUint32(off + 4, true) * TWO_32 + view.getUint32(off, true);
-}

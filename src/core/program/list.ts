@@ -47,6 +47,16 @@ function* followLinks(prog: Program, node: bigint, stop: bigint, type: Type, off
   }
 }
 
+/** The first node a list head points to; an unreadable head ends the walk before it starts. */
+function readHead(prog: Program, headAddr: bigint, what: string): bigint {
+  try {
+    return prog.readU64(headAddr);
+  } catch (err) {
+    if (err instanceof KdwError) throw new WalkAborted(what, `head ${headAddr.toString(16)}: ${err.message}`, 0);
+    throw err;
+  }
+}
+
 /**
  * The entries of a circular list headed at `headAddr` (a `struct list_head`), each a `type` linked through
  * its `member`. Stops at the head, and throws WalkAborted on a loop, a budget overrun or an unreadable node.
@@ -54,25 +64,12 @@ function* followLinks(prog: Program, node: bigint, stop: bigint, type: Type, off
 export function* listForEachEntry(prog: Program, headAddr: bigint, type: Type, member: string, options: WalkOptions = {}): Generator<Obj> {
   const off = memberOffset(type, member);
   const what = options.what ?? "list";
-  let first: bigint;
-  try {
-    first = prog.readU64(headAddr);
-  } catch (err) {
-    throw new WalkAborted(what, `head ${headAddr.toString(16)}: ${(err as Error).message}`, 0);
-  }
-  yield* followLinks(prog, first, headAddr, type, off, options, what);
+  yield* followLinks(prog, readHead(prog, headAddr, what), headAddr, type, off, options, what);
 }
 
 /** hlist: a NULL-terminated list (`struct hlist_head` / `hlist_node`). */
 export function* hlistForEachEntry(prog: Program, headAddr: bigint, type: Type, member: string, options: WalkOptions = {}): Generator<Obj> {
   const off = memberOffset(type, member);
   const what = options.what ?? "hlist";
-  let first: bigint;
-  try {
-    first = prog.readU64(headAddr);
-  } catch (err) {
-    if (err instanceof KdwError) throw new WalkAborted(what, `head ${headAddr.toString(16)}: ${err.message}`, 0);
-    throw err;
-  }
-  yield* followLinks(prog, first, 0n, type, off, options, what);
+  yield* followLinks(prog, readHead(prog, headAddr, what), 0n, type, off, options, what);
 }

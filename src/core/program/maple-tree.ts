@@ -13,8 +13,10 @@
 // past the parent's range, a node seen twice, a tree deeper than the kernel allows, or a walk over budget
 // ends the walk with WalkAborted after the entries already yielded.
 import { KdwError, MissingDebugInfo, WalkAborted } from "../io/errors";
+import { u64le as u64 } from "../io/little-endian";
 import type { Type } from "../debuginfo/types";
 import type { AddressSpace } from "./address-space";
+import { layout } from "./layout";
 import { DEFAULT_WALK_BUDGET, type WalkOptions } from "./list";
 import { Obj } from "./obj";
 import type { Program } from "./program";
@@ -74,39 +76,26 @@ export interface MapleEntry {
   entry: bigint;
 }
 
-const layouts = new WeakMap<Program, MapleLayout | null>();
+const MAPLE = layout(
+  {
+    treeRootOff: "maple_tree.ma_root",
+    denseSlotOff: "maple_node.slot",
+    range64PivotOff: "maple_node.mr64.pivot",
+    range64SlotOff: "maple_node.mr64.slot",
+    arange64PivotOff: "maple_node.ma64.pivot",
+    arange64SlotOff: "maple_node.ma64.slot",
+  },
+  (o, _m, prog): MapleLayout => {
+    const l = { ...o, nodeSize: prog.sizeOf("struct maple_node"), slots: kernelSlots(prog) };
+    checkLayout(l);
+    return l;
+  },
+);
 
 /** The program's maple-tree layout, resolved once; undefined when the kernel has no maple tree. */
 export function mapleLayout(prog: Program): MapleLayout | undefined {
-  let l = layouts.get(prog);
-  if (l === undefined) {
-    l = resolveLayout(prog);
-    layouts.set(prog, l);
-  }
-  return l ?? undefined;
-}
-
-function resolveLayout(prog: Program): MapleLayout | null {
-  const node = prog.findType("struct maple_node");
-  const tree = prog.findType("struct maple_tree");
-  if (!node || !tree) return null;
-  const off = (type: string, member: string): number => {
-    const o = prog.memberOffset(type, member);
-    if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${member}`);
-    return o;
-  };
-  const layout: MapleLayout = {
-    nodeSize: prog.sizeOf(node),
-    treeRootOff: off("struct maple_tree", "ma_root"),
-    denseSlotOff: off("struct maple_node", "slot"),
-    range64PivotOff: off("struct maple_node", "mr64") + off("struct maple_range_64", "pivot"),
-    range64SlotOff: off("struct maple_node", "mr64") + off("struct maple_range_64", "slot"),
-    arange64PivotOff: off("struct maple_node", "ma64") + off("struct maple_arange_64", "pivot"),
-    arange64SlotOff: off("struct maple_node", "ma64") + off("struct maple_arange_64", "slot"),
-    slots: kernelSlots(prog),
-  };
-  checkLayout(layout);
-  return layout;
+  if (!prog.findType("struct maple_node") || !prog.findType("struct maple_tree")) return undefined;
+  return MAPLE.of(prog);
 }
 
 /** mt_slots[] read from the kernel (crash's maple_init does the same); the 64-bit constants otherwise. */
@@ -163,7 +152,7 @@ export function mteNodeType(enode: bigint): number {
 export function mtForEach(prog: Program, treeAddr: bigint, options: WalkOptions = {}): Generator<MapleEntry> {
   const layout = mapleLayout(prog);
   if (!layout) throw new MissingDebugInfo("this kernel has no maple tree (struct maple_node)");
-  return mapleTreeEntries(prog.kernel, layout, treeAddr, options);
+  return mapleTreeEntries(prog, layout, treeAddr, options); // through the program: its reads are interruptible
 }
 
 /** The walk itself, over any address space and layout (tests build trees in synthetic memory). */
@@ -270,10 +259,6 @@ class MapleWalk {
       first = last + 1n;
     }
   }
-}
-
-function u64(bytes: Uint8Array, off: number): bigint {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(off, true);
 }
 
 /** An entry of the tree as a typed object: the `type` the tree stores pointers to (mt_for_each + a cast). */

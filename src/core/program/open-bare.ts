@@ -6,15 +6,11 @@ import { kallsymsFromVmcoreinfo, readKallsyms } from "../debuginfo/kallsyms";
 import type { SymbolTable } from "../debuginfo/symbols";
 import type { Dump } from "../dump/dump";
 import { KdwError } from "../io/errors";
+import { u64le } from "../io/little-endian";
 
 export interface BareKernel {
   space: X86_64AddressSpace;
   symbols: SymbolTable;
-}
-
-function readU64(space: X86_64AddressSpace, addr: bigint): bigint {
-  const b = space.read(addr, 8);
-  return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
 }
 
 /** The kernel's address space and kallsyms, or undefined when VMCOREINFO lacks what that needs. */
@@ -30,7 +26,7 @@ export function openBareKernel(dump: Dump): BareKernel | undefined {
     const symbols = readKallsyms((a, n) => space.read(a, n), loc);
     const base = (name: string) => {
       const s = symbols.lookup(name);
-      return s ? readU64(space, s.address) : undefined;
+      return s ? u64le(space.read(s.address, 8), 0) : undefined;
     };
     space = space.withLayout({ pageOffsetBase: base("page_offset_base"), vmallocBase: base("vmalloc_base"), vmemmapBase: base("vmemmap_base") });
     return { space, symbols };

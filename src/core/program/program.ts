@@ -4,6 +4,7 @@ import type { Dump } from "../dump/dump";
 import type { Vmcoreinfo } from "../dump/vmcoreinfo";
 import { findMember, resolveType, sizeOf, type Type, type TypeSystem } from "../debuginfo/types";
 import { MissingDebugInfo } from "../io/errors";
+import { s32le, u32le, u64le } from "../io/little-endian";
 import type { AddressSpace } from "./address-space";
 import { GLOBAL_TYPES } from "./global-types";
 import { Obj } from "./obj";
@@ -29,6 +30,30 @@ export interface ProgramParts {
   noDwarf?: string;
 }
 
+/**
+ * A value derived once per Program (drgn's `prog.cache`): the declaration object is the key, so two walkers
+ * never share an entry by accident and a Program that is dropped takes its cache with it.
+ */
+export interface ProgramCacheKey<T> {
+  compute(prog: Program): T;
+}
+
+/** `const TASKS = perProgram((prog) => walk(prog))`, then `TASKS.of(prog)`: computed on first use, kept. */
+export class PerProgram<T> implements ProgramCacheKey<T> {
+  constructor(readonly compute: (prog: Program) => T) {}
+
+  readonly of = (prog: Program): T => prog.cached(this);
+}
+
+export function perProgram<T>(compute: (prog: Program) => T): PerProgram<T> {
+  return new PerProgram(compute);
+}
+
+/** How many reads of kernel memory pass between two calls of `Program.interrupt`. */
+export const INTERRUPT_INTERVAL = 1024;
+
+function noInterrupt(): void {}
+
 export class Program {
   readonly dump: Dump;
   readonly types: TypeSystem;
@@ -37,7 +62,15 @@ export class Program {
   readonly vmcoreinfo: Vmcoreinfo | null;
   /** Why there is no DWARF (source lines, locals, globals' declared types), when there is none. */
   readonly noDwarf: string | undefined;
+  /**
+   * The interruption checkpoint: whoever runs a command sets it to a function that throws when its caller
+   * cancelled, and every INTERRUPT_INTERVAL-th read calls it, so any long walk stops without knowing about
+   * cancellation. What it throws must not be a KdwError (walkers turn those into partial results).
+   */
+  interrupt: () => void = noInterrupt;
+  private readsBeforeInterrupt = INTERRUPT_INTERVAL;
   private readonly typeCache = new Map<string, Type | null>();
+  private readonly derived = new Map<ProgramCacheKey<unknown>, unknown>();
 
   constructor(parts: ProgramParts) {
     this.dump = parts.dump;
@@ -48,23 +81,38 @@ export class Program {
     this.noDwarf = parts.noDwarf;
   }
 
+  /** The value `key` derives from this program, computed on first use (a failure is not kept). */
+  cached<T>(key: ProgramCacheKey<T>): T {
+    if (this.derived.has(key)) return this.derived.get(key) as T;
+    const value = key.compute(this);
+    this.derived.set(key, value);
+    return value;
+  }
+
+  private checkpoint(): void {
+    if (--this.readsBeforeInterrupt > 0) return;
+    this.readsBeforeInterrupt = INTERRUPT_INTERVAL;
+    this.interrupt();
+  }
+
   read(addr: bigint, length: number): Uint8Array {
+    this.checkpoint();
     return this.kernel.read(addr, length);
   }
 
   readU64(addr: bigint): bigint {
-    const b = this.kernel.read(addr, 8);
-    return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+    this.checkpoint();
+    return u64le(this.kernel.read(addr, 8), 0);
   }
 
   readU32(addr: bigint): number {
-    const b = this.kernel.read(addr, 4);
-    return new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
+    this.checkpoint();
+    return u32le(this.kernel.read(addr, 4), 0);
   }
 
   readS32(addr: bigint): number {
-    const b = this.kernel.read(addr, 4);
-    return new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true);
+    this.checkpoint();
+    return s32le(this.kernel.read(addr, 4), 0);
   }
 
   /** Bytes of a NUL-terminated string at addr (without the NUL), at most `max`, read page by page. */

@@ -1,25 +1,16 @@
 // Red-black tree walks (include/linux/rbtree.h): in-order over `struct rb_node` addresses, with an explicit
 // stack, a step budget and a cycle guard. A bad pointer ends the walk with WalkAborted after what was good.
 import { KdwError, WalkAborted } from "../io/errors";
+import { layout, optional } from "./layout";
 import type { Program } from "./program";
 import { DEFAULT_WALK_BUDGET, type WalkOptions } from "./list";
 
-const offsets = new WeakMap<Program, { left: number; right: number }>();
-
-/** rb_node.rb_left / rb_right offsets (8 and 16 on every 64-bit kernel; read from the types when present). */
-function rbOffsets(prog: Program): { left: number; right: number } {
-  let o = offsets.get(prog);
-  if (!o) {
-    const t = prog.findType("struct rb_node");
-    o = { left: (t && prog.memberOffset(t, "rb_left")) ?? 16, right: (t && prog.memberOffset(t, "rb_right")) ?? 8 };
-    offsets.set(prog, o);
-  }
-  return o;
-}
+/** rb_node.rb_left / rb_right offsets (16 and 8 on every 64-bit kernel; read from the types when present). */
+const RB_NODE = layout({ left: optional("rb_node.rb_left"), right: optional("rb_node.rb_right") }, (o) => ({ left: o.left ?? 16, right: o.right ?? 8 }));
 
 /** In-order walk from a top node (what `struct rb_root.rb_node` holds): rb_first to rb_last. */
 export function* rbInorder(prog: Program, top: bigint, options: WalkOptions & { leftOff?: number; rightOff?: number } = {}): Generator<bigint> {
-  const { left, right } = rbOffsets(prog);
+  const { left, right } = RB_NODE.of(prog);
   const leftOff = BigInt(options.leftOff ?? left);
   const rightOff = BigInt(options.rightOff ?? right);
   const budget = options.budget ?? DEFAULT_WALK_BUDGET;

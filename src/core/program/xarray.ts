@@ -12,9 +12,10 @@
 // Everything read is hostile: a node that cannot be read, a node whose shift is not its parent's minus
 // XA_CHUNK_SHIFT, a node seen twice, or a walk over budget ends the walk with WalkAborted after the entries
 // already yielded.
-import { resolveType, type Type } from "../debuginfo/types";
 import { KdwError, MissingDebugInfo, WalkAborted } from "../io/errors";
+import { u64le } from "../io/little-endian";
 import type { AddressSpace } from "./address-space";
+import { layout } from "./layout";
 import { DEFAULT_WALK_BUDGET, type WalkOptions } from "./list";
 import type { Program } from "./program";
 
@@ -58,48 +59,24 @@ export function xaToValue(entry: bigint): bigint {
   return entry >> 1n;
 }
 
-const layouts = new WeakMap<Program, XaLayout | null>();
+/** XA_CHUNK_SIZE as the kernel was built: the declared length of xa_node.slots[]. */
+const XA = layout({ headOff: "xarray.xa_head", nodeShiftOff: "xa_node.shift", nodeSlotsOff: "xa_node.slots" }, (_o, m): { chunkSize: number } => {
+  const chunkSize = m.nodeSlotsOff.count ?? 64;
+  if (chunkSize < 2 || chunkSize > 256 || (chunkSize & (chunkSize - 1)) !== 0) throw new MissingDebugInfo(`implausible xa_node layout (${chunkSize} slots)`);
+  return { chunkSize };
+});
 
 /** The program's XArray layout, resolved once; undefined when the kernel has no struct xa_node (pre-4.20). */
 export function xarrayLayout(prog: Program): XaLayout | undefined {
-  let l = layouts.get(prog);
-  if (l === undefined) {
-    l = resolveLayout(prog);
-    layouts.set(prog, l);
-  }
-  return l ?? undefined;
-}
-
-function resolveLayout(prog: Program): XaLayout | null {
-  const node = prog.findType("struct xa_node");
-  if (!node || !prog.findType("struct xarray")) return null;
-  const off = (type: string, member: string): number => {
-    const o = prog.memberOffset(type, member);
-    if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${member}`);
-    return o;
-  };
-  const layout: XaLayout = {
-    headOff: off("struct xarray", "xa_head"),
-    nodeShiftOff: off("struct xa_node", "shift"),
-    nodeSlotsOff: off("struct xa_node", "slots"),
-    chunkSize: slotsArrayLength(prog, node) ?? 64,
-  };
-  if (layout.chunkSize < 2 || layout.chunkSize > 256 || (layout.chunkSize & (layout.chunkSize - 1)) !== 0)
-    throw new MissingDebugInfo(`implausible xa_node layout (${layout.chunkSize} slots)`);
-  return layout;
-}
-
-/** XA_CHUNK_SIZE as the kernel was built: the declared length of xa_node.slots[]. */
-function slotsArrayLength(prog: Program, node: Type): number | undefined {
-  const t = resolveType(prog.object(node, 0n).member("slots").type);
-  return t.kind === "array" && t.count !== undefined ? t.count : undefined;
+  if (!prog.findType("struct xa_node") || !prog.findType("struct xarray")) return undefined;
+  return XA.of(prog);
 }
 
 /** Every present entry of the XArray (or radix_tree_root) at `xarrayAddr`, in index order. */
 export function xaForEach(prog: Program, xarrayAddr: bigint, options: WalkOptions = {}): Generator<XaEntry> {
   const layout = xarrayLayout(prog);
   if (!layout) throw new MissingDebugInfo("this kernel has no XArray (struct xa_node)");
-  return xarrayEntries(prog.kernel, layout, xarrayAddr, options);
+  return xarrayEntries(prog, layout, xarrayAddr, options); // through the program: its reads are interruptible
 }
 
 /** The walk itself, over any address space and layout (tests build arrays in synthetic memory). */
@@ -116,7 +93,7 @@ export function* xarrayEntries(space: AddressSpace, layout: XaLayout, xarrayAddr
       throw err;
     }
   };
-  const head = u64(read(xarrayAddr + BigInt(layout.headOff), 8, "xa_head"), 0);
+  const head = u64le(read(xarrayAddr + BigInt(layout.headOff), 8, "xa_head"), 0);
   if (head === 0n) return;
   if (!xaIsNode(head)) {
     if (!xaIsInternal(head)) yield { index: 0n, entry: head };
@@ -152,7 +129,7 @@ export function* xarrayEntries(space: AddressSpace, layout: XaLayout, xarrayAddr
       continue;
     }
     const i = f.slot++;
-    const entry = u64(f.bytes, layout.nodeSlotsOff + i * 8);
+    const entry = u64le(f.bytes, layout.nodeSlotsOff + i * 8);
     if (entry === 0n) continue;
     const index = f.base + (BigInt(i) << f.shift);
     if (xaIsNode(entry)) {
@@ -164,8 +141,4 @@ export function* xarrayEntries(space: AddressSpace, layout: XaLayout, xarrayAddr
     if (++steps > budget) throw abort(`step budget of ${budget} exhausted`);
     yield { index, entry };
   }
-}
-
-function u64(bytes: Uint8Array, off: number): bigint {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(off, true);
 }

@@ -27,6 +27,7 @@ export type ProblemCode =
   | "cancelled"
   | "busy" // too many concurrent requests
   | "io" // the file could not be read
+  | "unsupported" // the method or option is not available for this dump or in this build
   | "internal";
 
 /** One serialisable error: what went wrong, and where in the evidence when that is known. */
@@ -62,6 +63,8 @@ export interface OpenParams {
   force?: boolean;
   /** Kernel source tree for `list` and `dis -s`. */
   src?: string;
+  /** Open the dump alone (no kernel: `kdw info`, `kdw read`); kernel queries then answer "not-open". */
+  dumpOnly?: boolean;
 }
 
 export interface OpenedFile {
@@ -81,25 +84,31 @@ export interface OpenReply {
   warnings: Problem[];
 }
 
+/** What a dump is, before any debuginfo (`kdw info`; `--json` prints exactly this). */
 export interface DumpInfo {
   file: string;
-  size: number;
-  /** "kdump-compressed", "flattened", "elf", … as `kdw info` prints it. */
+  fileSize: number;
+  /** "kdump-compressed (diskdump)", "ELF64 core", … as `kdw info` prints it. */
   format: string;
-  formatDetails: { label: string; value: string }[];
-  release?: string;
-  buildId?: string;
-  kaslrOffset?: Hex;
+  kind: string;
+  compressions: string[];
+  dumpLevel?: number;
   pageSize: number;
   cpus: number;
-  dumpLevel?: number;
-  pages: { present: number; excluded: number; zero?: number; byCodec: Record<string, number> };
-  /** The physical ranges the dump holds. */
-  ranges: { start: Hex; end: Hex }[];
-  /** System RAM as the kernel recorded it (iomem), when readable. */
-  systemRam?: number;
-  cutShort: boolean;
+  memoryRanges: { start: string; end: string; bytes: number }[];
+  /** Bytes of physical memory the dump's ranges cover. */
+  memoryBytes: number;
+  /** The kernel's own "System RAM" total (iomem_resource, found through kallsyms). */
+  systemRamBytes?: number;
+  systemRam?: string;
+  pagesPresent: number;
+  pagesExcluded: number;
+  pagesByCompression: Record<string, number>;
   vmcoreinfo: Record<string, string>;
+  crashTime?: string;
+  details: Record<string, string | number | boolean>;
+  /** SHA-256 of the whole file, when asked for (info {hash: true}). */
+  sha256?: string;
 }
 
 // ---------------------------------------------------------------------------------------------- sys
@@ -201,6 +210,14 @@ export interface BacktraceFrame {
   line?: string;
   /** The frame is an exception frame (registers follow). */
   exception?: { rip: Hex; registers: Record<string, Hex> };
+}
+
+/** `backtrace` of the task with this pid or address, else of the panic (current) task. */
+export interface BacktraceParams {
+  pid?: number;
+  task?: Hex;
+  /** Add each frame's source line (opens DWARF line tables on first use). */
+  lines?: boolean;
 }
 
 export interface BacktraceReply {
@@ -498,18 +515,18 @@ export interface Methods {
   hello: { params: Record<string, never>; result: Hello };
   open: { params: OpenParams; result: OpenReply };
   close: { params: Record<string, never>; result: { closed: boolean } };
-  info: { params: Record<string, never>; result: DumpInfo };
+  info: { params: { hash?: boolean }; result: DumpInfo };
   sys: { params: Record<string, never>; result: SysSummary };
   tasks: { params: TasksParams; result: TasksPage };
   task: { params: TaskRef; result: TaskDetails };
-  backtrace: { params: OptionalTaskRef; result: BacktraceReply };
+  backtrace: { params: BacktraceParams; result: BacktraceReply };
   modules: { params: Record<string, never>; result: ModulesReply };
   log: { params: LogParams; result: LogPage };
   files: { params: TaskRef; result: FilesReply };
   vm: { params: TaskRef; result: VmReply };
   net: { params: TaskRef; result: NetReply };
   readMemory: { params: ReadMemoryParams; result: ReadMemoryReply };
-  symbolAt: { params: { address: Hex }; result: SymbolAtReply };
+  symbolAt: { params: { address: Hex; /** Add the source line (opens DWARF line tables on first use). */ lines?: boolean }; result: SymbolAtReply };
   lookup: { params: { name: string; limit?: number }; result: LookupReply };
   layout: { params: { type: string }; result: LayoutReply };
   disassemble: { params: DisassembleParams; result: DisassembleReply };
@@ -520,8 +537,6 @@ export interface Methods {
   hooks: { params: Record<string, never>; result: HooksReply };
 }
 
-/** `backtrace` of a task, or of the current (panic) task when none is named. */
-export type OptionalTaskRef = TaskRef | Record<string, never>;
 
 export type MethodName = keyof Methods;
 export type Params<M extends MethodName> = Methods[M]["params"];

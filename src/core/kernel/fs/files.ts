@@ -3,7 +3,9 @@
 // open_files_dump, file_dump, inode_type): the open_fds bitmap of files->fdt, one row per set bit, each
 // file's dentry, inode, type and path. Bounded: max_fds is capped, and a file that cannot be read ends the
 // table with WalkAborted after the rows before it.
-import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
+import { KdwError, WalkAborted } from "../../io/errors";
+import { dataView, u16le, u32le } from "../../io/little-endian";
+import { layout } from "../../program/layout";
 import type { Program } from "../../program/program";
 import { dPath, dUnlinked, fsLayout, mountDevname, mountParentVfsmount, type FsLayout, type PathResult } from "./fs";
 
@@ -23,45 +25,23 @@ const S_IFIFO = 0o010000;
 /** crash's inode_type(): UNKN when the mode has no known file type (anon inodes have none). */
 export type InodeType = "REG" | "LNK" | "DIR" | "CHR" | "BLK" | "FIFO" | "PIPE" | "SOCK" | "UNKN";
 
-export interface FilesLayout {
-  taskFs: number; // task_struct.fs
-  taskFiles: number; // task_struct.files
-  fsRootMnt: number; // fs_struct.root.mnt
-  fsRootDentry: number; // fs_struct.root.dentry
-  fsPwdMnt: number; // fs_struct.pwd.mnt
-  fsPwdDentry: number; // fs_struct.pwd.dentry
-  filesFdt: number; // files_struct.fdt
-  fdtMaxFds: number; // fdtable.max_fds
-  fdtFd: number; // fdtable.fd
-  fdtOpenFds: number; // fdtable.open_fds
-}
+/** Kernels before 2.6.26 (no fs_struct.root as a struct path, no files_struct.fdt) are not supported. */
+const FILES_LAYOUT = layout({
+  taskFs: "task_struct.fs",
+  taskFiles: "task_struct.files",
+  fsRootMnt: "fs_struct.root.mnt",
+  fsRootDentry: "fs_struct.root.dentry",
+  fsPwdMnt: "fs_struct.pwd.mnt",
+  fsPwdDentry: "fs_struct.pwd.dentry",
+  filesFdt: "files_struct.fdt",
+  fdtMaxFds: "fdtable.max_fds",
+  fdtFd: "fdtable.fd",
+  fdtOpenFds: "fdtable.open_fds",
+});
 
-const layouts = new WeakMap<Program, FilesLayout>();
+export type FilesLayout = ReturnType<typeof FILES_LAYOUT.of>;
 
-export function filesLayout(prog: Program): FilesLayout {
-  let l = layouts.get(prog);
-  if (!l) {
-    const need = (type: string, path: string): number => {
-      const o = prog.memberOffset(type, path);
-      if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${path} (kernels before 2.6.26 are not supported)`);
-      return o;
-    };
-    l = {
-      taskFs: need("struct task_struct", "fs"),
-      taskFiles: need("struct task_struct", "files"),
-      fsRootMnt: need("struct fs_struct", "root.mnt"),
-      fsRootDentry: need("struct fs_struct", "root.dentry"),
-      fsPwdMnt: need("struct fs_struct", "pwd.mnt"),
-      fsPwdDentry: need("struct fs_struct", "pwd.dentry"),
-      filesFdt: need("struct files_struct", "fdt"),
-      fdtMaxFds: need("struct fdtable", "max_fds"),
-      fdtFd: need("struct fdtable", "fd"),
-      fdtOpenFds: need("struct fdtable", "open_fds"),
-    };
-    layouts.set(prog, l);
-  }
-  return l;
-}
+export const filesLayout: (prog: Program) => FilesLayout = FILES_LAYOUT.of;
 
 export interface TaskFsPaths {
   /** task->fs (fs_struct). */
@@ -130,15 +110,13 @@ export function taskOpenFiles(prog: Program, task: bigint): FdTable | undefined 
   const fl = fsLayout(prog);
   const words = Math.ceil(maxFds / 64);
   try {
-    const bitmap = prog.read(openFdsAddr, words * 8);
-    const bits = new DataView(bitmap.buffer, bitmap.byteOffset, bitmap.byteLength);
+    const bits = dataView(prog.read(openFdsAddr, words * 8));
     for (let j = 0; j < words; j++) {
       let lo = bits.getUint32(j * 8, true);
       let hi = bits.getUint32(j * 8 + 4, true);
       if (lo === 0 && hi === 0) continue;
       // One read of the 64 file pointers this bitmap word covers.
-      const ptrs = prog.read(fdArray + BigInt(j * 64 * 8), 64 * 8);
-      const pv = new DataView(ptrs.buffer, ptrs.byteOffset, ptrs.byteLength);
+      const pv = dataView(prog.read(fdArray + BigInt(j * 64 * 8), 64 * 8));
       for (let b = 0; b < 64 && (lo !== 0 || hi !== 0); b++) {
         const set = b < 32 ? lo & 1 : hi & 1;
         if (b < 32) lo >>>= 1;
@@ -194,8 +172,7 @@ function rootVfsmount(prog: Program, vfsmnt: bigint, l: FsLayout): bigint {
 
 function readMode(prog: Program, inode: bigint, l: FsLayout): number {
   const b = prog.read(inode + BigInt(l.inodeMode), l.inodeModeSize);
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  return l.inodeModeSize === 4 ? dv.getUint32(0, true) : dv.getUint16(0, true);
+  return l.inodeModeSize === 4 ? u32le(b, 0) : u16le(b, 0);
 }
 
 /** inode_type(): the S_IFMT type; a FIFO whose i_op/i_fop is the kernel's pipe operations is a PIPE. */

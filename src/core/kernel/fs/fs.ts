@@ -5,8 +5,8 @@
 // unlike the kernel's d_path, it adds no " (deleted)" for an unlinked dentry: that is `dUnlinked`, reported
 // beside the path. Every walk is bounded and guarded against cycles; a dentry or mount that cannot be read
 // ends the path where it is, marked incomplete.
-import { findMember, resolveType, sizeOf } from "../../debuginfo/types";
 import { KdwError, MissingDebugInfo } from "../../io/errors";
+import { layout, members, optional, variants } from "../../program/layout";
 import type { Program } from "../../program/program";
 
 /** crash's BUFSIZE: a component that would make the path this long is skipped, as get_pathname does. */
@@ -16,94 +16,48 @@ export const MAX_PATH_COMPONENTS = 2048;
 /** Longest name read for one component (NAME_MAX is 255; PATH_MAX 4096 bounds what anyone could store). */
 const MAX_NAME_LEN = 4096;
 
-export interface FsLayout {
-  /** The span of struct dentry read at once: offset 0 to the end of d_iname. */
-  dentryReadSize: number;
-  dentryParent: number; // dentry.d_parent
-  dentryNameLen: number; // dentry.d_name.len
-  dentryNameName: number; // dentry.d_name.name
-  dentryIname: number; // dentry.d_iname (short names live inline)
-  dentryInode: number; // dentry.d_inode
-  /** dentry.d_hash.pprev: NULL when the dentry is unhashed (d_unhashed). */
-  dentryHashPprev: number | undefined;
-  /** Offset of struct vfsmount inside struct mount (fs/mount.h, 3.3+); 0 when there is no struct mount. */
-  mountMnt: number;
-  /** Offsets in struct mount (or in struct vfsmount before 3.3). */
-  mountParent: number; // mnt_parent
-  mountMountpoint: number; // mnt_mountpoint
-  mountDevname: number; // mnt_devname
-  mountList: number | undefined; // mnt_list (on mnt_namespace.list)
-  /** Offsets in struct vfsmount. */
-  vfsmountRoot: number; // mnt_root
-  vfsmountSb: number; // mnt_sb
-  /** struct file.f_path.{dentry,mnt}. */
-  fileDentry: number;
-  fileVfsmnt: number;
-  /** struct inode. */
-  inodeMode: number; // i_mode
-  inodeModeSize: number;
-  inodeOp: number | undefined; // i_op
-  inodeFop: number | undefined; // i_fop
-  /** super_block.s_type -> file_system_type.name. */
-  sbType: number;
-  fsTypeName: number;
-}
+const FS_LAYOUT = layout(
+  {
+    ...members("dentry", {
+      dentryParent: "d_parent",
+      dentryNameLen: "d_name.len",
+      dentryNameName: "d_name.name",
+      dentryIname: "d_iname", // short names live inline
+      dentryInode: "d_inode",
+      dentryHashPprev: optional("d_hash.pprev"), // NULL when the dentry is unhashed (d_unhashed)
+    }),
+    // struct mount (3.3+) wraps struct vfsmount; before it, vfsmount itself had the tree links.
+    mountMountpoint: variants({ mount: "mount.mnt_mountpoint", vfsmount: "vfsmount.mnt_mountpoint" }),
+    mountParent: ["mount.mnt_parent", "vfsmount.mnt_parent"],
+    mountDevname: ["mount.mnt_devname", "vfsmount.mnt_devname"],
+    mountList: optional("mount.mnt_list", "vfsmount.mnt_list"), // on mnt_namespace.list
+    mountMntOff: optional("mount.mnt"), // the struct vfsmount inside struct mount
+    vfsmountRoot: "vfsmount.mnt_root",
+    vfsmountSb: "vfsmount.mnt_sb",
+    fileDentry: ["file.f_path.dentry", "file.f_dentry"],
+    fileVfsmnt: ["file.f_path.mnt", "file.f_vfsmnt"],
+    inodeMode: "inode.i_mode",
+    inodeOp: optional("inode.i_op"),
+    inodeFop: optional("inode.i_fop"),
+    sbType: "super_block.s_type", // -> file_system_type.name
+    fsTypeName: "file_system_type.name",
+  },
+  (o, m) => {
+    const inMount = m.mountMountpoint.variant === "mount";
+    if (inMount && o.mountMntOff === undefined) throw new MissingDebugInfo("struct mount has no member mnt");
+    return {
+      /** The span of struct dentry read at once: offset 0 to the end of d_iname. */
+      dentryReadSize: o.dentryIname + m.dentryIname.size,
+      /** Offset of struct vfsmount inside struct mount; 0 when there is no struct mount. */
+      mountMnt: inMount ? o.mountMntOff! : 0,
+      inodeModeSize: m.inodeMode.size,
+    };
+  },
+);
 
-const layouts = new WeakMap<Program, FsLayout>();
+export type FsLayout = ReturnType<typeof FS_LAYOUT.of>;
 
-export function fsLayout(prog: Program): FsLayout {
-  let l = layouts.get(prog);
-  if (!l) {
-    l = resolveFsLayout(prog);
-    layouts.set(prog, l);
-  }
-  return l;
-}
-
-function need(prog: Program, type: string, path: string): number {
-  const off = prog.memberOffset(type, path);
-  if (off === undefined) throw new MissingDebugInfo(`${type} has no member ${path}`);
-  return off;
-}
-
-function resolveFsLayout(prog: Program): FsLayout {
-  const dentry = prog.type("struct dentry");
-  const iname = findMember(resolveType(dentry), "d_iname");
-  if (!iname) throw new MissingDebugInfo("struct dentry has no member d_iname");
-  const dentryIname = iname.bitOffset / 8;
-  // struct mount (3.3+) wraps struct vfsmount; before it, vfsmount itself had the tree links.
-  const hasMount = prog.findType("struct mount") !== undefined && prog.memberOffset("struct mount", "mnt_mountpoint") !== undefined;
-  const mountType = hasMount ? "struct mount" : "struct vfsmount";
-  const inode = prog.type("struct inode");
-  const mode = findMember(resolveType(inode), "i_mode");
-  if (!mode) throw new MissingDebugInfo("struct inode has no member i_mode");
-  const fDentry = prog.memberOffset("struct file", "f_path.dentry") ?? need(prog, "struct file", "f_dentry");
-  const fMnt = prog.memberOffset("struct file", "f_path.mnt") ?? need(prog, "struct file", "f_vfsmnt");
-  return {
-    dentryReadSize: dentryIname + sizeOf(iname.member.type),
-    dentryParent: need(prog, "struct dentry", "d_parent"),
-    dentryNameLen: need(prog, "struct dentry", "d_name") + need(prog, "struct qstr", "len"),
-    dentryNameName: need(prog, "struct dentry", "d_name") + need(prog, "struct qstr", "name"),
-    dentryIname,
-    dentryInode: need(prog, "struct dentry", "d_inode"),
-    dentryHashPprev: prog.memberOffset("struct dentry", "d_hash.pprev"),
-    mountMnt: hasMount ? need(prog, "struct mount", "mnt") : 0,
-    mountParent: need(prog, mountType, "mnt_parent"),
-    mountMountpoint: need(prog, mountType, "mnt_mountpoint"),
-    mountDevname: need(prog, mountType, "mnt_devname"),
-    mountList: prog.memberOffset(mountType, "mnt_list"),
-    vfsmountRoot: need(prog, "struct vfsmount", "mnt_root"),
-    vfsmountSb: need(prog, "struct vfsmount", "mnt_sb"),
-    fileDentry: fDentry,
-    fileVfsmnt: fMnt,
-    inodeMode: mode.bitOffset / 8,
-    inodeModeSize: sizeOf(mode.member.type),
-    inodeOp: prog.memberOffset("struct inode", "i_op"),
-    inodeFop: prog.memberOffset("struct inode", "i_fop"),
-    sbType: need(prog, "struct super_block", "s_type"),
-    fsTypeName: need(prog, "struct file_system_type", "name"),
-  };
-}
+export const fsLayout: (prog: Program) => FsLayout = FS_LAYOUT.of;
 
 /** A dentry's name as crash reads it (get_pathname_component): the stored length must match the string. */
 export interface DentryInfo {
@@ -115,15 +69,14 @@ export interface DentryInfo {
 }
 
 export function readDentry(prog: Program, dentry: bigint, l: FsLayout = fsLayout(prog)): DentryInfo {
-  const bytes = prog.read(dentry, l.dentryReadSize);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const len = dv.getUint32(l.dentryNameLen, true);
-  const nameAddr = dv.getBigUint64(l.dentryNameName, true);
-  const info: DentryInfo = { address: dentry, parent: dv.getBigUint64(l.dentryParent, true), inode: dv.getBigUint64(l.dentryInode, true), name: undefined };
+  const v = FS_LAYOUT.view(prog, prog.read(dentry, l.dentryReadSize));
+  const len = v.u32("dentryNameLen");
+  const nameAddr = v.pointer("dentryNameName");
+  const info: DentryInfo = { address: dentry, parent: v.pointer("dentryParent"), inode: v.pointer("dentryInode"), name: undefined };
   if (len === 0 || nameAddr === 0n || len > MAX_NAME_LEN) return info;
   let raw: Uint8Array;
   if (nameAddr === dentry + BigInt(l.dentryIname)) {
-    raw = bytes.subarray(l.dentryIname, l.dentryReadSize);
+    raw = v.memberBytes("dentryIname");
     const nul = raw.indexOf(0);
     if (nul >= 0) raw = raw.subarray(0, nul);
   } else raw = prog.readCString(nameAddr, len + 1);

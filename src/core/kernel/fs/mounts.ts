@@ -1,11 +1,13 @@
-// The mounts of a mount namespace, as crash 8.0.6's `mount` lists them (filesys.c get_mount_list,
-// show_mounts): from a task's nsproxy->mnt_ns, the namespace's root mount first, then along mnt_list until
-// the namespace's own list head (fs/mount.h struct mnt_namespace.list, up to 6.7; 6.8 moved the mounts to
-// an rbtree, mnt_namespace.mounts with nr_mounts, which this walker does not read yet). Each mount's
-// super block, file-system type name, device name and mount point path (dPath from mnt_mountpoint in the
-// parent mount). Bounded; a bad list pointer ends the list with WalkAborted after the good mounts.
+// The mounts of a mount namespace, as crash's `mount` lists them (filesys.c get_mount_list, show_mounts):
+// from a task's nsproxy->mnt_ns, up to 6.7 the namespace's root mount first, then along mnt_list until the
+// namespace's own list head (fs/mount.h struct mnt_namespace.list); from 6.8 the rbtree
+// mnt_namespace.mounts of struct mount.mnt_node, in order (at most nr_mounts of them). Each mount's super
+// block, file-system type name, device name and mount point path (dPath from mnt_mountpoint in the parent
+// mount). Bounded; a bad list pointer or tree node ends the list with WalkAborted after the good mounts.
 import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
+import { layout, optional, variants } from "../../program/layout";
 import type { Program } from "../../program/program";
+import { rbInorder } from "../../program/rbtree";
 import { dPath, fsLayout, latin1, type FsLayout, type PathResult } from "./fs";
 
 /** More mounts than this in one namespace is a corrupt list (the kernel's default mount-max is 100000). */
@@ -13,36 +15,26 @@ export const MAX_MOUNTS = 1 << 17;
 /** crash reads file-system type and device names into buffers of BUFSIZE/2 and BUFSIZE. */
 const MAX_NAME = 1499;
 
-export interface MountNsLayout {
-  taskNsproxy: number; // task_struct.nsproxy
-  nsproxyMntNs: number; // nsproxy.mnt_ns
-  mntNsRoot: number; // mnt_namespace.root
-  mntNsList: number; // mnt_namespace.list
-  /** mnt_namespace.nr_mounts exists only with the 6.8+ rbtree of mounts. */
-  rbtree: boolean;
-}
+const MOUNT_NS_LAYOUT = layout(
+  {
+    taskNsproxy: "task_struct.nsproxy",
+    nsproxyMntNs: "nsproxy.mnt_ns",
+    mntNsRoot: "mnt_namespace.root",
+    // Up to 6.7 a list through mount.mnt_list (`mounts` was then a count); 6.8 made it an rb_root.
+    mntNsMounts: variants({ list: "mnt_namespace.list", rbtree: "mnt_namespace.mounts" }),
+    mntNsNrMounts: optional("mnt_namespace.nr_mounts"),
+    mountMntNode: optional("mount.mnt_node"), // 6.8+: the mount's node in mnt_namespace.mounts
+  },
+  (o, m) => ({
+    rbtree: m.mntNsMounts.variant === "rbtree",
+    /** mnt_namespace.list, up to 6.7. */
+    mntNsList: m.mntNsMounts.variant === "list" ? o.mntNsMounts : undefined,
+  }),
+);
 
-const layouts = new WeakMap<Program, MountNsLayout>();
+export type MountNsLayout = ReturnType<typeof MOUNT_NS_LAYOUT.of>;
 
-export function mountNsLayout(prog: Program): MountNsLayout {
-  let l = layouts.get(prog);
-  if (!l) {
-    const need = (type: string, member: string): number => {
-      const o = prog.memberOffset(type, member);
-      if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${member}`);
-      return o;
-    };
-    l = {
-      taskNsproxy: need("struct task_struct", "nsproxy"),
-      nsproxyMntNs: need("struct nsproxy", "mnt_ns"),
-      mntNsRoot: need("struct mnt_namespace", "root"),
-      mntNsList: need("struct mnt_namespace", "list"),
-      rbtree: prog.memberOffset("struct mnt_namespace", "nr_mounts") !== undefined,
-    };
-    layouts.set(prog, l);
-  }
-  return l;
-}
+export const mountNsLayout: (prog: Program) => MountNsLayout = MOUNT_NS_LAYOUT.of;
 
 export interface Mount {
   /** struct mount (struct vfsmount before 3.3). */
@@ -77,9 +69,9 @@ export function taskMntNamespace(prog: Program, task: bigint): bigint {
 /** The struct mount addresses of a namespace, in crash's order: the root mount, then along mnt_list. */
 export function mntNamespaceMountList(prog: Program, mntNs: bigint, budget = MAX_MOUNTS): { mounts: bigint[]; problem?: WalkAborted } {
   const l = mountNsLayout(prog);
+  if (l.mntNsList === undefined) return mntNamespaceMountTree(prog, l, mntNs, budget);
   const fl = fsLayout(prog);
   const what = `mount list of mnt_namespace ${mntNs.toString(16)}`;
-  if (l.rbtree) throw new MissingDebugInfo("this kernel keeps its mounts in an rbtree (6.8+): not supported yet");
   if (fl.mountList === undefined) throw new MissingDebugInfo("struct mount has no member mnt_list");
   const mounts: bigint[] = [];
   const head = mntNs + BigInt(l.mntNsList);
@@ -99,6 +91,25 @@ export function mntNamespaceMountList(prog: Program, mntNs: bigint, budget = MAX
   } catch (err) {
     if (!(err instanceof KdwError)) throw err;
     return { mounts, problem: new WalkAborted(what, err.message, mounts.length) };
+  }
+  return { mounts };
+}
+
+/** 6.8+: the mounts in the namespace's rbtree, in order, at most nr_mounts of them (get_mount_list). */
+function mntNamespaceMountTree(prog: Program, l: MountNsLayout, mntNs: bigint, budget: number): { mounts: bigint[]; problem?: WalkAborted } {
+  if (l.mountMntNode === undefined) throw new MissingDebugInfo("struct mount has no member mnt_node");
+  const what = `mount tree of mnt_namespace ${mntNs.toString(16)}`;
+  const mounts: bigint[] = [];
+  try {
+    const nr = l.mntNsNrMounts === undefined ? budget : prog.readU32(mntNs + BigInt(l.mntNsNrMounts));
+    if (nr === 0) return { mounts };
+    const limit = Math.min(nr, budget);
+    const top = prog.readU64(mntNs + BigInt(l.mntNsMounts));
+    for (const node of rbInorder(prog, top, { budget: limit, what })) mounts.push(node - BigInt(l.mountMntNode));
+  } catch (err) {
+    if (err instanceof WalkAborted) return { mounts, problem: err };
+    if (err instanceof KdwError) return { mounts, problem: new WalkAborted(what, err.message, mounts.length) };
+    throw err;
   }
   return { mounts };
 }

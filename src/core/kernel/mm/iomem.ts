@@ -2,6 +2,7 @@
 // top-level "System RAM" entries are the RAM the firmware reported: including memory a dump does not hold
 // (the crashkernel reservation), which is why `kdw info` reads it.
 import { KdwError, WalkAborted } from "../../io/errors";
+import { u64le as u64 } from "../../io/little-endian";
 
 /**
  * struct resource (include/linux/ioport.h) since 4.6: start, end, name, flags, desc, parent, sibling, child.
@@ -22,10 +23,6 @@ export interface IomemRange {
 
 export interface ReadKernel {
   read(addr: bigint, length: number): Uint8Array;
-}
-
-function u64(b: Uint8Array, off: number): bigint {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(off, true);
 }
 
 function cstring(mem: ReadKernel, addr: bigint): string {

@@ -3,7 +3,9 @@
 // every struct page that crash's `kmem -i` makes for its SHARED line (crash memory.c dump_mem_map_SPARSEMEM).
 import { resolveType } from "../../debuginfo/types";
 import { KdwError, MissingDebugInfo } from "../../io/errors";
-import type { Program } from "../../program/program";
+import { dataView } from "../../io/little-endian";
+import { layout, optional } from "../../program/layout";
+import { perProgram, type Program } from "../../program/program";
 
 /** include/linux/mmzone.h: the low bits of mem_section.section_mem_map. */
 const SECTION_MARKED_PRESENT = 1n << 0n;
@@ -39,41 +41,47 @@ export interface MmLayout {
   nrSectionRoots: number;
 }
 
-const layoutCache = new WeakMap<Program, MmLayout>();
+/** What the debug types say; VMCOREINFO, which makedumpfile also reads, says it first where it says it. */
+const PAGE_TYPES = layout({
+  flags: optional("page.flags"),
+  refcount: optional("page._refcount", "page._count"), // renamed in 4.6
+  mapping: optional("page.mapping"),
+  index: optional("page.index"),
+  sectionMemMap: optional("mem_section.section_mem_map"),
+});
 
-/** The struct page / mem_section layout, from VMCOREINFO where it says, else the debug types. */
-export function mmLayout(prog: Program): MmLayout {
-  let l = layoutCache.get(prog);
-  if (l) return l;
+const MM_LAYOUT = perProgram((prog): MmLayout => {
   const vi = prog.vmcoreinfo;
+  const t = PAGE_TYPES.of(prog);
   const page = prog.findType("struct page");
   const pageStructSize = vi?.size("page") ?? (page ? prog.sizeOf(page) : undefined);
-  const pageFlagsOff = vi?.offset("page.flags") ?? (page ? prog.memberOffset(page, "flags") : undefined);
-  const pageRefcountOff = vi?.offset("page._refcount") ?? (page ? (prog.memberOffset(page, "_refcount") ?? prog.memberOffset(page, "_count")) : undefined);
+  const pageFlagsOff = vi?.offset("page.flags") ?? t.flags;
+  const pageRefcountOff = vi?.offset("page._refcount") ?? t.refcount;
   if (pageStructSize === undefined || pageFlagsOff === undefined || pageRefcountOff === undefined) throw new MissingDebugInfo("no layout of struct page (flags, _refcount)");
   const memSection = prog.findType("struct mem_section");
   const memSectionSize = vi?.size("mem_section") ?? (memSection ? prog.sizeOf(memSection) : 16);
-  const sectionMemMapOff = vi?.offset("mem_section.section_mem_map") ?? (memSection ? prog.memberOffset(memSection, "section_mem_map") : 0) ?? 0;
+  const sectionMemMapOff = vi?.offset("mem_section.section_mem_map") ?? t.sectionMemMap ?? 0;
   const sectionSizeBits = Number(vi?.number("SECTION_SIZE_BITS") ?? BigInt(DEFAULT_SECTION_SIZE_BITS));
   if (memSectionSize <= 0 || pageStructSize <= 0 || sectionSizeBits <= PAGE_SHIFT || sectionSizeBits > 40) throw new MissingDebugInfo("implausible struct page / mem_section layout");
   const sectionsPerRoot = Math.max(1, Math.floor(4096 / memSectionSize));
   const rootsFromSymbol = prog.hasSymbol("mem_section") && (prog.symbolSize("mem_section") ?? 0) > 8 ? Math.floor(prog.symbolSize("mem_section")! / 8) : undefined;
   const nrSectionRoots = vi?.length("mem_section") ?? rootsFromSymbol ?? Math.ceil(MAX_SECTIONS / sectionsPerRoot);
-  l = {
+  return {
     pageStructSize,
     pageFlagsOff,
     pageRefcountOff,
-    pageMappingOff: vi?.offset("page.mapping") ?? (page ? prog.memberOffset(page, "mapping") : undefined),
-    pageIndexOff: page ? prog.memberOffset(page, "index") : undefined,
+    pageMappingOff: vi?.offset("page.mapping") ?? t.mapping,
+    pageIndexOff: t.index,
     memSectionSize,
     sectionMemMapOff,
     pfnSectionShift: sectionSizeBits - PAGE_SHIFT,
     sectionsPerRoot,
     nrSectionRoots: Math.min(nrSectionRoots, Math.ceil(MAX_SECTIONS / sectionsPerRoot)),
   };
-  layoutCache.set(prog, l);
-  return l;
-}
+});
+
+/** The struct page / mem_section layout, from VMCOREINFO where it says, else the debug types. */
+export const mmLayout: (prog: Program) => MmLayout = MM_LAYOUT.of;
 
 function isKdwError(err: unknown): err is KdwError {
   return err instanceof KdwError;
@@ -159,7 +167,7 @@ export interface StructPage {
 export function readStructPage(prog: Program, page: bigint, pfn: number): StructPage {
   const l = mmLayout(prog);
   const b = prog.read(page, l.pageStructSize);
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const dv = dataView(b);
   const u64 = (off: number | undefined) => (off === undefined || off + 8 > b.length ? 0n : dv.getBigUint64(off, true));
   return {
     page,
@@ -177,7 +185,7 @@ export interface PageflagName {
   mask: bigint;
 }
 
-const pageflagCache = new WeakMap<Program, PageflagName[]>();
+const PAGEFLAG_NAMES = perProgram((prog) => pageflagNamesFromTable(prog) ?? pageflagNamesFromEnum(prog) ?? []);
 
 /**
  * The page flags by the kernel's names, in its order: mm/debug.c `pageflag_names[]` (struct
@@ -185,26 +193,22 @@ const pageflagCache = new WeakMap<Program, PageflagName[]>();
  * up to __NR_PAGEFLAGS), as crash's page_flags_init does.
  */
 export function pageflagNames(prog: Program): PageflagName[] {
-  let names = pageflagCache.get(prog);
-  if (names) return names;
-  names = pageflagNamesFromTable(prog) ?? pageflagNamesFromEnum(prog) ?? [];
-  pageflagCache.set(prog, names);
-  return names;
+  return PAGEFLAG_NAMES.of(prog);
 }
+
+const TRACE_PRINT_FLAGS = layout({ mask: optional("trace_print_flags.mask"), name: optional("trace_print_flags.name") });
 
 function pageflagNamesFromTable(prog: Program): PageflagName[] | undefined {
   const tpf = prog.findType("struct trace_print_flags");
   const bytes = prog.symbolExtent("pageflag_names");
   if (!tpf || !bytes || !prog.hasSymbol("pageflag_names")) return undefined;
   const size = prog.sizeOf(tpf);
-  const maskOff = prog.memberOffset(tpf, "mask");
-  const nameOff = prog.memberOffset(tpf, "name");
+  const { mask: maskOff, name: nameOff } = TRACE_PRINT_FLAGS.of(prog);
   if (size <= 0 || maskOff === undefined || nameOff === undefined) return undefined;
   const count = Math.min(MAX_PAGEFLAG_NAMES, Math.floor(bytes / size));
   const out: PageflagName[] = [];
   try {
-    const table = prog.read(prog.symbolAddress("pageflag_names"), count * size);
-    const dv = new DataView(table.buffer, table.byteOffset, table.byteLength);
+    const dv = dataView(prog.read(prog.symbolAddress("pageflag_names"), count * size));
     for (let i = 0; i < count; i++) {
       const mask = dv.getBigUint64(i * size + maskOff, true);
       const namePtr = dv.getBigUint64(i * size + nameOff, true);
@@ -332,7 +336,7 @@ export function countMemMap(prog: Program, maxPfn: number): MemMapCounts {
       const perChunk = Math.floor(whole / size);
       counts.pages += perChunk;
       if (bytes) {
-        const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        const dv = dataView(bytes);
         for (let i = 0; i < perChunk; i++) {
           const o = i * size;
           const flagsLo = dv.getUint32(o + l.pageFlagsOff, true);

@@ -4,6 +4,7 @@
 // (mm/util.c vm_commit_limit, vm_committed_as).
 import { resolveType } from "../../debuginfo/types";
 import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
+import { layout, optional } from "../../program/layout";
 import { listForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
 
@@ -16,6 +17,22 @@ const MAX_HSTATES = 16;
 const MAX_SWAPFILES = 64;
 /** Bound on the block-device inodes walked for BUFFERS. */
 const MAX_BDEV_INODES = 1 << 20;
+
+/** Each counter is read only where the kernel has its members; which are needed is said where they are read. */
+const STAT_LAYOUT = layout({
+  nodeZones: optional("pglist_data.node_zones"), // struct zone node_zones[MAX_NR_ZONES]
+  zoneVmStat: optional("zone.vm_stat"), // atomic_long_t vm_stat[NR_VM_ZONE_STAT_ITEMS]
+  sbInodes: optional("super_block.s_inodes"),
+  inodeMapping: optional("inode.i_mapping"),
+  nrpages: optional("address_space.nrpages"),
+  hstateOrder: optional("hstate.order"),
+  hstateNrHugePages: optional("hstate.nr_huge_pages"),
+  hstateFreeHugePages: optional("hstate.free_huge_pages"),
+  swapFlags: optional("swap_info_struct.flags"),
+  swapPages: optional("swap_info_struct.pages"),
+  swapInusePages: optional("swap_info_struct.inuse_pages"),
+  percpuCounterCount: optional("percpu_counter.count"),
+});
 
 function enumValue(prog: Program, enumName: string, item: string): number | undefined {
   const t = prog.findType(`enum ${enumName}`);
@@ -80,21 +97,11 @@ export function onlinePgdats(prog: Program): bigint[] {
  * dump_free_pages_zones_v2 (GET_FREE_PAGES) adds them.
  */
 export function zonesFreePages(prog: Program): number {
-  const pgdat = prog.type("struct pglist_data");
-  const zone = prog.type("struct zone");
-  const zonesOff = prog.memberOffset(pgdat, "node_zones");
-  const vmStatOff = prog.memberOffset(zone, "vm_stat");
+  const { nodeZones: zonesOff, zoneVmStat: vmStatOff } = STAT_LAYOUT.of(prog);
   const nrFree = enumValue(prog, "zone_stat_item", "NR_FREE_PAGES");
   if (zonesOff === undefined || vmStatOff === undefined || nrFree === undefined) throw new MissingDebugInfo("no pglist_data.node_zones / zone.vm_stat[NR_FREE_PAGES]");
-  const zoneSize = prog.sizeOf(zone);
-  const zonesType = resolveType(prog.type("struct pglist_data"));
-  let nrZones = 0;
-  if (zonesType.kind === "struct") {
-    const m = zonesType.members.find((x) => x.name === "node_zones");
-    const arr = m ? resolveType(m.type) : undefined;
-    if (arr?.kind === "array") nrZones = arr.count ?? 0;
-  }
-  nrZones = Math.min(MAX_ZONES, nrZones || 1);
+  const zoneSize = prog.sizeOf("struct zone");
+  const nrZones = Math.min(MAX_ZONES, STAT_LAYOUT.members(prog).nodeZones?.count || 1);
   let sum = 0n;
   for (const node of onlinePgdats(prog)) {
     for (let i = 0; i < nrZones; i++) {
@@ -111,12 +118,9 @@ export function zonesFreePages(prog: Program): number {
 export function nrBlockdevPages(prog: Program): { pages: number; aborted?: WalkAborted } {
   if (!prog.hasSymbol("blockdev_superblock")) return { pages: 0 };
   const sb = prog.readU64(prog.symbolAddress("blockdev_superblock"));
-  const sbType = prog.type("struct super_block");
-  const inodeType = prog.type("struct inode");
-  const sInodesOff = prog.memberOffset(sbType, "s_inodes");
-  const iMappingOff = prog.memberOffset(inodeType, "i_mapping");
-  const nrpagesOff = prog.memberOffset("struct address_space", "nrpages");
+  const { sbInodes: sInodesOff, inodeMapping: iMappingOff, nrpages: nrpagesOff } = STAT_LAYOUT.of(prog);
   if (sInodesOff === undefined || iMappingOff === undefined || nrpagesOff === undefined) throw new MissingDebugInfo("no super_block.s_inodes / inode.i_mapping / address_space.nrpages");
+  const inodeType = prog.type("struct inode");
   let pages = 0n;
   try {
     for (const inode of listForEachEntry(prog, sb + BigInt(sInodesOff), inodeType, "i_sb_list", { budget: MAX_BDEV_INODES, what: "blockdev inodes" })) {
@@ -136,9 +140,7 @@ export function hugetlbTotalPages(prog: Program): { total: number; free: number 
   const hstate = prog.findType("struct hstate");
   if (!hstate) return undefined;
   const size = prog.sizeOf(hstate);
-  const orderOff = prog.memberOffset(hstate, "order");
-  const nrOff = prog.memberOffset(hstate, "nr_huge_pages");
-  const freeOff = prog.memberOffset(hstate, "free_huge_pages");
+  const { hstateOrder: orderOff, hstateNrHugePages: nrOff, hstateFreeHugePages: freeOff } = STAT_LAYOUT.of(prog);
   if (orderOff === undefined || nrOff === undefined || freeOff === undefined || size <= 0) return undefined;
   const count = Math.min(MAX_HSTATES, Math.floor((prog.symbolExtent("hstates") ?? size) / size));
   const base = prog.symbolAddress("hstates");
@@ -159,9 +161,7 @@ export function swapTotals(prog: Program): { total: number; used: number } | und
   if (!prog.hasSymbol("swap_info") || !prog.hasSymbol("nr_swapfiles")) return undefined;
   const si = prog.findType("struct swap_info_struct");
   if (!si) return undefined;
-  const flagsOff = prog.memberOffset(si, "flags");
-  const pagesOff = prog.memberOffset(si, "pages");
-  const inuseOff = prog.memberOffset(si, "inuse_pages");
+  const { swapFlags: flagsOff, swapPages: pagesOff, swapInusePages: inuseOff } = STAT_LAYOUT.of(prog);
   if (flagsOff === undefined || pagesOff === undefined || inuseOff === undefined) return undefined;
   const nr = Math.min(MAX_SWAPFILES, prog.readU32(prog.symbolAddress("nr_swapfiles")), Math.floor((prog.symbolSize("swap_info") ?? 8 * MAX_SWAPFILES) / 8));
   const base = prog.symbolAddress("swap_info");
@@ -198,7 +198,7 @@ export function overcommit(prog: Program): Overcommit | undefined {
   const ratio = prog.readS32(prog.symbolAddress("sysctl_overcommit_ratio"));
   let committed = 0;
   if (prog.hasSymbol("vm_committed_as")) {
-    const countOff = prog.memberOffset("struct percpu_counter", "count");
+    const countOff = STAT_LAYOUT.of(prog).percpuCounterCount;
     if (countOff === undefined) return undefined;
     const c = BigInt.asIntN(64, prog.readU64(prog.symbolAddress("vm_committed_as") + BigInt(countOff)));
     committed = c < 0n ? 0 : Number(c);

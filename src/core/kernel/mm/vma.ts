@@ -4,7 +4,9 @@
 // vm_area_dump walks. Bounded (a process has at most sysctl vm.max_map_count VMAs, 65530 by default);
 // a loop, an unreadable VMA or a bad tree node ends the walk with WalkAborted after the VMAs before it.
 import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
+import { dataView, u64le } from "../../io/little-endian";
 import type { AddressSpace } from "../../program/address-space";
+import { layout, members, optional } from "../../program/layout";
 import type { WalkOptions } from "../../program/list";
 import { mapleLayout, mapleTreeEntries, xaIsInternal, type MapleLayout } from "../../program/maple-tree";
 import type { Program } from "../../program/program";
@@ -29,33 +31,24 @@ export interface VmaLayout {
   readSize: number;
 }
 
-const layouts = new WeakMap<Program, VmaLayout>();
+const VMA_LAYOUT = layout(
+  {
+    ...members("vm_area_struct", {
+      vmFlags: "vm_flags",
+      vmStart: "vm_start",
+      vmEnd: "vm_end",
+      vmMm: "vm_mm",
+      vmFile: "vm_file",
+      vmNext: optional("vm_next"),
+      vmPgoff: optional("vm_pgoff"),
+    }),
+    mmMt: optional("mm_struct.mm_mt"),
+    mmMmap: optional("mm_struct.mmap"),
+  },
+  (o): VmaLayout => ({ ...o, vmFlagsSize: 8, readSize: Math.max(o.vmStart, o.vmEnd, o.vmMm, o.vmFlags, o.vmFile, o.vmNext ?? 0, o.vmPgoff ?? 0) + 8 }),
+);
 
-export function vmaLayout(prog: Program): VmaLayout {
-  let l = layouts.get(prog);
-  if (!l) {
-    const need = (member: string): number => {
-      const o = prog.memberOffset("struct vm_area_struct", member);
-      if (o === undefined) throw new MissingDebugInfo(`struct vm_area_struct has no member ${member}`);
-      return o;
-    };
-    const vmFlags = need("vm_flags");
-    const vmNext = prog.memberOffset("struct vm_area_struct", "vm_next");
-    const vmPgoff = prog.memberOffset("struct vm_area_struct", "vm_pgoff");
-    const fields = { vmStart: need("vm_start"), vmEnd: need("vm_end"), vmMm: need("vm_mm"), vmFlags, vmFile: need("vm_file") };
-    l = {
-      mmMt: prog.memberOffset("struct mm_struct", "mm_mt"),
-      mmMmap: prog.memberOffset("struct mm_struct", "mmap"),
-      vmNext,
-      ...fields,
-      vmFlagsSize: 8,
-      vmPgoff,
-      readSize: Math.max(...Object.values(fields), vmNext ?? 0, vmPgoff ?? 0) + 8,
-    };
-    layouts.set(prog, l);
-  }
-  return l;
-}
+export const vmaLayout: (prog: Program) => VmaLayout = VMA_LAYOUT.of;
 
 export interface Vma {
   /** The vm_area_struct. */
@@ -72,7 +65,7 @@ export interface Vma {
 /** The VMAs of the mm_struct at `mm`, in address order. */
 export function forEachVma(prog: Program, mm: bigint, options: WalkOptions = {}): Generator<Vma> {
   const l = vmaLayout(prog);
-  return vmaWalk(prog.kernel, l, l.mmMt !== undefined ? mapleLayout(prog) : undefined, mm, options);
+  return vmaWalk(prog, l, l.mmMt !== undefined ? mapleLayout(prog) : undefined, mm, options); // prog: interruptible reads
 }
 
 /** The walk over any address space and layouts (tests build both kinds of map in synthetic memory). */
@@ -102,7 +95,7 @@ export function* vmaWalk(space: AddressSpace, l: VmaLayout, maple: MapleLayout |
   if (l.mmMmap === undefined || l.vmNext === undefined) throw new MissingDebugInfo("mm_struct has neither mm_mt nor mmap");
   let vma: bigint;
   try {
-    vma = u64(space.read(mm + BigInt(l.mmMmap), 8));
+    vma = u64le(space.read(mm + BigInt(l.mmMmap), 8), 0);
   } catch (err) {
     if (err instanceof KdwError) throw new WalkAborted(what, `mm_struct.mmap: ${err.message}`, 0);
     throw err;
@@ -120,7 +113,7 @@ export function* vmaWalk(space: AddressSpace, l: VmaLayout, maple: MapleLayout |
     count++;
     yield v;
     try {
-      vma = u64(space.read(vma + BigInt(l.vmNext), 8));
+      vma = u64le(space.read(vma + BigInt(l.vmNext), 8), 0);
     } catch (err) {
       if (err instanceof KdwError) throw new WalkAborted(what, `vm_next of ${vma.toString(16)}: ${err.message}`, count);
       throw err;
@@ -130,7 +123,7 @@ export function* vmaWalk(space: AddressSpace, l: VmaLayout, maple: MapleLayout |
 
 export function readVma(space: AddressSpace, l: VmaLayout, vma: bigint): Vma {
   const b = space.read(vma, l.readSize);
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const dv = dataView(b);
   const at = (off: number): bigint => dv.getBigUint64(off, true);
   return {
     address: vma,
@@ -141,8 +134,4 @@ export function readVma(space: AddressSpace, l: VmaLayout, vma: bigint): Vma {
     mm: at(l.vmMm),
     pgoff: l.vmPgoff !== undefined ? at(l.vmPgoff) : 0n,
   };
-}
-
-function u64(b: Uint8Array): bigint {
-  return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
 }

@@ -7,6 +7,7 @@
 //   section (an allocated section, so it is in the dump at the address sect_attrs gives).
 import { EM_X86_64, ET_REL, type ElfFile } from "../../dump/elf";
 import { KdwError } from "../../io/errors";
+import { dataView } from "../../io/little-endian";
 import type { Program } from "../../program/program";
 import type { ModuleSection } from "./debuginfo-sections";
 import { moduleLayout } from "./layout";
@@ -66,7 +67,7 @@ function latin1Split(bytes: Uint8Array): string[] {
 
 /** The GNU build id in a note section's bytes, as lowercase hex. */
 export function buildIdFromNotes(bytes: Uint8Array): string | undefined {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dv = dataView(bytes);
   let at = 0;
   while (at + NOTE_HEADER <= bytes.length) {
     const namesz = dv.getUint32(at, true);

@@ -7,8 +7,9 @@
 // A module that unlinks itself from the module list keeps its kobject, so sect_attrs stays readable. Without
 // it (CONFIG_SYSFS or CONFIG_KALLSYMS off, or the pointer unreadable) only .text is known: it starts the
 // core layout (module_layout.base / mem[MOD_TEXT].base), which is what crash falls back to as well.
-import { findMember, resolveType, sizeOf } from "../../debuginfo/types";
 import { KdwError, WalkAborted } from "../../io/errors";
+import { dataView } from "../../io/little-endian";
+import { layout, optional } from "../../program/layout";
 import type { Program } from "../../program/program";
 import { latin1, type KernelModule } from "./read";
 
@@ -29,51 +30,30 @@ export interface ModuleSections {
   problems: WalkAborted[];
 }
 
-interface SectAttrsLayout {
-  sectAttrs: number; // module.sect_attrs (struct module_sect_attrs *)
-  nsections: number; // module_sect_attrs.nsections
-  attrs: number; // module_sect_attrs.attrs[]
-  attrSize: number; // sizeof(struct module_sect_attr)
-  name: number; // battr.attr.name (5.8+) or name (before): const char *
-  address: number; // module_sect_attr.address
-}
-
-const layouts = new WeakMap<Program, SectAttrsLayout | null>();
-
-function sectAttrsLayout(prog: Program): SectAttrsLayout | undefined {
-  let l = layouts.get(prog);
-  if (l === undefined) {
-    l = resolveLayout(prog) ?? null;
-    layouts.set(prog, l);
-  }
-  return l ?? undefined;
-}
-
-function resolveLayout(prog: Program): SectAttrsLayout | undefined {
-  const mod = prog.findType("struct module");
-  const attrs = prog.findType("struct module_sect_attrs");
-  const attr = prog.findType("struct module_sect_attr");
-  if (!mod || !attrs || !attr) return undefined;
-  const sectAttrs = prog.memberOffset(mod, "sect_attrs");
-  const nsections = prog.memberOffset(attrs, "nsections");
-  const attrsOff = prog.memberOffset(attrs, "attrs");
-  const name = prog.memberOffset(attr, "battr.attr.name") ?? prog.memberOffset(attr, "name");
-  const address = prog.memberOffset(attr, "address");
-  if (sectAttrs === undefined || nsections === undefined || attrsOff === undefined || name === undefined || address === undefined) return undefined;
-  const attrSize = sizeOf(attr);
-  if (attrSize <= 0) return undefined;
-  // nsections is an unsigned int; a kernel that made it wider would still be read by its low 32 bits.
-  const n = findMember(attrs, "nsections");
-  if (n && sizeOf(resolveType(n.member.type)) < 4) return undefined;
-  return { sectAttrs, nsections, attrs: attrsOff, attrSize, name, address };
-}
+/** All optional: a kernel without them knows only .text (see above). */
+const SECT_ATTRS = layout(
+  {
+    sectAttrs: optional("module.sect_attrs"), // struct module_sect_attrs *
+    nsections: optional("module_sect_attrs.nsections"),
+    attrs: optional("module_sect_attrs.attrs"), // struct module_sect_attr attrs[]
+    name: optional("module_sect_attr.battr.attr.name", "module_sect_attr.name"), // 5.8+, before: const char *
+    address: optional("module_sect_attr.address"),
+  },
+  (o, m, prog) => {
+    const attrSize = prog.findType("struct module_sect_attr") ? prog.sizeOf("struct module_sect_attr") : 0;
+    const { sectAttrs, nsections, attrs, name, address } = o;
+    // nsections is an unsigned int; a kernel that made it wider would still be read by its low 32 bits.
+    if (sectAttrs === undefined || nsections === undefined || attrs === undefined || name === undefined || address === undefined || attrSize <= 0 || m.nsections!.size < 4) return { complete: undefined };
+    return { complete: { sectAttrs, nsections, attrs, attrSize, name, address } };
+  },
+);
 
 /** The load address of each of the module's allocated sections, in the kernel's order. */
 export function moduleSectionAddresses(prog: Program, mod: KernelModule): ModuleSections {
   const what = `sections of module ${mod.name} (sect_attrs)`;
   const problems: WalkAborted[] = [];
   const fallback = (): ModuleSections => ({ sections: mod.base !== 0n ? [{ name: ".text", address: mod.base }] : [], source: "text-base", problems });
-  const l = sectAttrsLayout(prog);
+  const l = SECT_ATTRS.of(prog).complete;
   if (!l) {
     problems.push(new WalkAborted(what, "the kernel has no module_sect_attrs (CONFIG_SYSFS/CONFIG_KALLSYMS off): only .text is known", 0));
     return fallback();
@@ -89,7 +69,7 @@ export function moduleSectionAddresses(prog: Program, mod: KernelModule): Module
     const n = Math.min(count, MAX_MODULE_SECTIONS);
     if (count > n) problems.push(new WalkAborted(what, `nsections ${count} is more than ${MAX_MODULE_SECTIONS}: read the first ${n}`, n));
     const bytes = prog.read(table + BigInt(l.attrs), n * l.attrSize);
-    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const dv = dataView(bytes);
     for (let i = 0; i < n; i++) {
       const at = i * l.attrSize;
       const namePtr = dv.getBigUint64(at + l.name, true);

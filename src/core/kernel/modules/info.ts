@@ -3,8 +3,10 @@
 // modules that use it and that it uses (source_list / target_list of struct module_use), and its taint
 // letters (kernel/panic.c taint_flags[], 4.10+). Counts from the dump are capped; nothing here hangs.
 import { KdwError, WalkAborted } from "../../io/errors";
+import { dataView } from "../../io/little-endian";
 import { listForEachEntry } from "../../program/list";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
+import { optionalEnumerator } from "../optional-types";
 import { moduleLayout } from "./layout";
 import { isTaintLetter } from "../system/sysinfo";
 import { latin1, type KernelModule } from "./read";
@@ -62,7 +64,7 @@ export function moduleKallsyms(prog: Program, mod: KernelModule): { symbols: Mod
     if (h.numSymtab > n) problems.push(new WalkAborted(what, `num_symtab ${h.numSymtab} is more than ${MAX_MODULE_SYMBOLS}: read the first ${n}`, n));
     if (n === 0 || h.symtab === 0n) return { symbols, problems };
     const table = prog.read(h.symtab, n * ELF64_SYM_SIZE);
-    const dv = new DataView(table.buffer, table.byteOffset, table.byteLength);
+    const dv = dataView(table);
     const types = h.typetab === 0n ? undefined : prog.read(h.typetab, n);
     for (let i = 0; i < n; i++) {
       const at = i * ELF64_SYM_SIZE;
@@ -156,17 +158,13 @@ interface TaintFlag {
   module: boolean;
 }
 
-const taintFlagTables = new WeakMap<Program, TaintFlag[]>();
-
 /** kernel/panic.c taint_flags[TAINT_FLAGS_COUNT]: { char c_true, c_false; bool module; }, read once. */
-function taintFlags(prog: Program): TaintFlag[] {
-  let t = taintFlagTables.get(prog);
-  if (t) return t;
-  t = [];
+const TAINT_FLAGS = perProgram((prog): TaintFlag[] => {
+  let t: TaintFlag[] = [];
   const l = moduleLayout(prog);
   if (prog.hasSymbol("taint_flags") && l.taintFlagSize > 0 && l.taintFlagTrue !== undefined) {
     // Without a symbol size (kallsyms) the extent to the next symbol bounds the array: padding ends it.
-    const counted = prog.types.findEnumerator("TAINT_FLAGS_COUNT")?.value;
+    const counted = optionalEnumerator(prog, "TAINT_FLAGS_COUNT");
     const exact = counted !== undefined || prog.symbolSize("taint_flags") !== undefined;
     const count = Number(counted ?? BigInt(Math.floor((prog.symbolExtent("taint_flags") ?? 0) / l.taintFlagSize)));
     const n = Math.min(count, 64);
@@ -182,8 +180,11 @@ function taintFlags(prog: Program): TaintFlag[] {
       t = [];
     }
   }
-  taintFlagTables.set(prog, t);
   return t;
+});
+
+function taintFlags(prog: Program): TaintFlag[] {
+  return TAINT_FLAGS.of(prog);
 }
 
 /**

@@ -5,7 +5,7 @@
 // Every walk is bounded; a corrupt list keeps the modules read before the break and records where it stopped.
 import { KdwError, WalkAborted } from "../../io/errors";
 import { listForEachEntry } from "../../program/list";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 import { moduleLayout } from "./layout";
 import { MAX_MODULES, readModule, type KernelModule } from "./read";
 
@@ -26,17 +26,10 @@ export interface ModuleWalkOptions {
   budget?: number;
 }
 
-const lists = new WeakMap<Program, ModuleList>();
+const MODULE_LIST = perProgram((prog) => walkModuleList(prog));
 
 /** The `modules` list, walked once per program (a dump does not change). */
-export function moduleList(prog: Program): ModuleList {
-  let l = lists.get(prog);
-  if (!l) {
-    l = walkModuleList(prog);
-    lists.set(prog, l);
-  }
-  return l;
-}
+export const moduleList: (prog: Program) => ModuleList = MODULE_LIST.of;
 
 /** Walks the `modules` list without caching (tests use it on corrupted memory). */
 export function walkModuleList(prog: Program, options: ModuleWalkOptions = {}): ModuleList {

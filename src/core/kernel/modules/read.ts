@@ -2,7 +2,7 @@
 // walk (modules.ts) and the address-tree walk (modules-tree.ts).
 import { KdwError } from "../../io/errors";
 import type { Program } from "../../program/program";
-import { moduleLayout, type ModuleLayout } from "./layout";
+import { MODULE_LAYOUT, moduleLayout, type ModuleLayout } from "./layout";
 
 /** More modules than any kernel loads; a list claiming more is treated as corrupt past this point. */
 export const MAX_MODULES = 1 << 16;
@@ -46,30 +46,27 @@ export interface KernelModule {
 
 /** One struct module, read in one piece; its version strings are read where they point (absent if unreadable). */
 export function readModule(prog: Program, address: bigint, layout: ModuleLayout = moduleLayout(prog)): KernelModule {
-  const bytes = prog.read(address, layout.size);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u64 = (off: number | undefined): bigint => (off === undefined ? 0n : dv.getBigUint64(off, true));
-  const u32 = (off: number | undefined): number => (off === undefined ? 0 : dv.getUint32(off, true));
-  const state = u32(layout.state);
-  const regions: ModuleRegion[] = layout.regions.map((r) => ({ name: r.name, base: u64(r.base), size: u32(r.size), core: r.core }));
+  const v = MODULE_LAYOUT.view(prog, prog.read(address, layout.size));
+  const state = v.u32("state");
+  const regions: ModuleRegion[] = layout.regions.map((r) => ({ name: r.name, base: v.u64(r.base), size: v.u32(r.size), core: r.core }));
   const text = regions[0]!;
   const size = layout.regions[0]!.name === "core" ? text.size : regions.filter((r) => r.core).reduce((n, r) => n + r.size, 0);
   return {
     address,
-    name: latin1(bytes.subarray(layout.name, layout.name + layout.nameLen)),
+    name: v.chars("name"),
     state,
     stateName: layout.stateNames.get(state) ?? String(state),
     base: text.base,
     size,
     regions,
-    taints: layout.taints === undefined ? 0n : layout.taintsSize === 8 ? u64(layout.taints) : BigInt(u32(layout.taints)),
-    sigOk: layout.sigOk === undefined ? undefined : bytes[layout.sigOk] !== 0,
-    version: optionalString(prog, u64(layout.version)),
-    srcversion: optionalString(prog, u64(layout.srcversion)),
-    refcnt: layout.refcnt === undefined ? undefined : dv.getInt32(layout.refcnt, true),
-    kallsyms: u64(layout.kallsyms),
-    kp: u64(layout.kp),
-    numKp: u32(layout.numKp),
+    taints: layout.taintsSize === 8 ? v.u64("taints") : BigInt(v.u32("taints")),
+    sigOk: v.has("sigOk") ? v.u8("sigOk") !== 0 : undefined,
+    version: optionalString(prog, v.pointer("version")),
+    srcversion: optionalString(prog, v.pointer("srcversion")),
+    refcnt: v.has("refcnt") ? v.s32("refcnt") : undefined,
+    kallsyms: v.pointer("kallsyms"),
+    kp: v.pointer("kp"),
+    numKp: v.u32("numKp"),
   };
 }
 

@@ -10,6 +10,7 @@
 //   (NULL for built-in modules, which have a /sys/module entry for their parameters only).
 // Both walks are bounded and cycle-guarded; a bad node ends that walk with a WalkAborted after what was good.
 import { KdwError, WalkAborted } from "../../io/errors";
+import { layout, optional } from "../../program/layout";
 import { DEFAULT_WALK_BUDGET, listForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
 import { moduleLayout } from "./layout";
@@ -18,6 +19,19 @@ import { rbInorder } from "../../program/rbtree";
 
 /** Nodes a tree walk visits at most: each module has a few regions. */
 const MAX_TREE_NODES = MAX_MODULES * 8;
+
+const TREE_LAYOUT = layout(
+  {
+    rootTree: optional("mod_tree_root.root.tree"), // struct latch_tree_root root: struct rb_root tree[2]
+    addrMin: optional("mod_tree_root.addr_min"),
+    addrMax: optional("mod_tree_root.addr_max"),
+    ksetList: optional("kset.list"),
+    kobjectName: optional("kobject.name"),
+    mkKobj: optional("module_kobject.kobj"),
+    mkMod: optional("module_kobject.mod"),
+  },
+  (o) => ({ addrMin: o.addrMin ?? 24, addrMax: o.addrMax ?? 32, ksetList: o.ksetList ?? 0, kobjectName: o.kobjectName ?? 0, mkKobj: o.mkKobj ?? 0 }),
+);
 
 export interface ModTreeEntry {
   /** The struct mod_tree_node. */
@@ -53,16 +67,16 @@ export function modTreeModules(prog: Program, options: ModTreeOptions = {}): Mod
   const problems: WalkAborted[] = [];
   const empty = { entries: [], modules: [], addrMin: 0n, addrMax: 0n };
   if (!prog.hasSymbol("mod_tree")) return { ...empty, problems: [new WalkAborted(what, "the kernel has no mod_tree (CONFIG_MODULES_TREE_LOOKUP off)", 0)] };
-  const rootType = prog.findType("struct mod_tree_root");
-  const treeOff = rootType ? prog.memberOffset(rootType, "root.tree") : undefined;
-  if (!rootType || treeOff === undefined) return { ...empty, problems: [new WalkAborted(what, "no struct mod_tree_root with root.tree in the debug information", 0)] };
+  const tl = TREE_LAYOUT.of(prog);
+  const treeOff = tl.rootTree;
+  if (treeOff === undefined) return { ...empty, problems: [new WalkAborted(what, "no struct mod_tree_root with root.tree in the debug information", 0)] };
   const l = moduleLayout(prog);
   const root = prog.symbolAddress("mod_tree");
   let addrMin = 0n;
   let addrMax = 0n;
   try {
-    addrMin = prog.readU64(root + BigInt(prog.memberOffset(rootType, "addr_min") ?? 24));
-    addrMax = prog.readU64(root + BigInt(prog.memberOffset(rootType, "addr_max") ?? 32));
+    addrMin = prog.readU64(root + BigInt(tl.addrMin));
+    addrMax = prog.readU64(root + BigInt(tl.addrMax));
   } catch (err) {
     if (!(err instanceof KdwError)) throw err;
     problems.push(new WalkAborted(what, `addr_min/addr_max: ${err.message}`, 0));
@@ -133,10 +147,11 @@ export function moduleKsetEntries(prog: Program, options: { budget?: number } = 
   const kobj = prog.findType("struct kobject");
   const mk = prog.findType("struct module_kobject");
   if (!prog.hasSymbol("module_kset") || !kset || !kobj || !mk) return { entries, problems: [new WalkAborted(what, "no module_kset or its types in the debug information", 0)] };
-  const listOff = BigInt(prog.memberOffset(kset, "list") ?? 0);
-  const nameOff = BigInt(prog.memberOffset(kobj, "name") ?? 0);
-  const kobjInMk = BigInt(prog.memberOffset(mk, "kobj") ?? 0);
-  const modInMk = prog.memberOffset(mk, "mod");
+  const tl = TREE_LAYOUT.of(prog);
+  const listOff = BigInt(tl.ksetList);
+  const nameOff = BigInt(tl.kobjectName);
+  const kobjInMk = BigInt(tl.mkKobj);
+  const modInMk = tl.mkMod;
   try {
     const ksetAddr = prog.readU64(prog.symbolAddress("module_kset"));
     if (ksetAddr === 0n) return { entries, problems };

@@ -4,8 +4,8 @@
 // then its IPv6 addresses from ip6_ptr (struct inet6_dev) -> addr_list, a list of struct inet6_ifaddr
 // through if_list. Sockets of a task are in net-sockets.ts.
 // Every walk is bounded and cycle-guarded; a bad pointer keeps the devices and addresses read before it.
-import { findMember, resolveType, sizeOf } from "../../debuginfo/types";
-import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
+import { KdwError, WalkAborted } from "../../io/errors";
+import { layout, optional } from "../../program/layout";
 import { listForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
 
@@ -13,57 +13,29 @@ import type { Program } from "../../program/program";
 export const MAX_NET_DEVICES = 1 << 16;
 export const MAX_DEVICE_ADDRESSES = 1 << 12;
 
-export interface NetLayout {
-  netDevBaseHead: number; // net.dev_base_head
-  devList: number; // net_device.dev_list
-  devName: number; // net_device.name (char[IFNAMSIZ])
-  devNameLen: number;
-  ipPtr: number | undefined; // net_device.ip_ptr (struct in_device *)
-  ip6Ptr: number | undefined; // net_device.ip6_ptr (struct inet6_dev *)
-  inDeviceIfaList: number | undefined; // in_device.ifa_list
-  ifaNext: number | undefined; // in_ifaddr.ifa_next
-  ifaAddress: number | undefined; // in_ifaddr.ifa_address (__be32)
-  inet6DevAddrList: number | undefined; // inet6_dev.addr_list
-  inet6IfaddrAddr: number | undefined; // inet6_ifaddr.addr (struct in6_addr)
-  taskNsproxy: number | undefined; // task_struct.nsproxy
-  nsproxyNetNs: number | undefined; // nsproxy.net_ns
-}
+const NET_LAYOUT = layout(
+  {
+    devName: "net_device.name", // char[IFNAMSIZ]
+    devList: "net_device.dev_list",
+    netDevBaseHead: "net.dev_base_head",
+    ipPtr: optional("net_device.ip_ptr"), // struct in_device *
+    ip6Ptr: optional("net_device.ip6_ptr"), // struct inet6_dev *
+    inDeviceIfaList: optional("in_device.ifa_list"),
+    ifaNext: optional("in_ifaddr.ifa_next"),
+    ifaAddress: optional("in_ifaddr.ifa_address"), // __be32
+    inet6DevAddrList: optional("inet6_dev.addr_list"),
+    inet6IfaddrAddr: optional("inet6_ifaddr.addr"), // struct in6_addr
+    taskNsproxy: optional("task_struct.nsproxy"),
+    nsproxyNetNs: optional("nsproxy.net_ns"),
+  },
+  (_o, m) => ({ devNameLen: m.devName.size }),
+);
 
-const layouts = new WeakMap<Program, NetLayout>();
+export type NetLayout = ReturnType<typeof NET_LAYOUT.of>;
 
-export function netLayout(prog: Program): NetLayout {
-  let l = layouts.get(prog);
-  if (!l) {
-    const dev = prog.type("struct net_device");
-    const opt = (type: string, m: string): number | undefined => {
-      const t = prog.findType(type);
-      return t ? prog.memberOffset(t, m) : undefined;
-    };
-    const req = (type: string, m: string): number => {
-      const o = opt(type, m);
-      if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${m}`);
-      return o;
-    };
-    const name = findMember(dev, "name");
-    l = {
-      netDevBaseHead: req("struct net", "dev_base_head"),
-      devList: req("struct net_device", "dev_list"),
-      devName: req("struct net_device", "name"),
-      devNameLen: name ? sizeOf(resolveType(name.member.type)) : 16,
-      ipPtr: opt("struct net_device", "ip_ptr"),
-      ip6Ptr: opt("struct net_device", "ip6_ptr"),
-      inDeviceIfaList: opt("struct in_device", "ifa_list"),
-      ifaNext: opt("struct in_ifaddr", "ifa_next"),
-      ifaAddress: opt("struct in_ifaddr", "ifa_address"),
-      inet6DevAddrList: opt("struct inet6_dev", "addr_list"),
-      inet6IfaddrAddr: opt("struct inet6_ifaddr", "addr"),
-      taskNsproxy: opt("struct task_struct", "nsproxy"),
-      nsproxyNetNs: opt("struct nsproxy", "net_ns"),
-    };
-    layouts.set(prog, l);
-  }
-  return l;
-}
+export const netLayout: (prog: Program) => NetLayout = NET_LAYOUT.of;
+
+const DEVICE_NAME = NET_LAYOUT.span("devName");
 
 export interface NetDevice {
   /** Address of the struct net_device. */
@@ -103,7 +75,7 @@ export function netDevices(prog: Program, net: bigint = prog.symbolAddress("init
       const address = obj.address!;
       let name = "";
       try {
-        name = latin1(prog.read(address + BigInt(l.devName), l.devNameLen));
+        name = DEVICE_NAME.read(prog, address).chars("devName");
       } catch (err) {
         if (!(err instanceof KdwError)) throw err;
         problems.push(new WalkAborted(`net_device ${address.toString(16)}`, err.message, devices.length));
@@ -161,15 +133,6 @@ function deviceIpv6(prog: Program, l: NetLayout, dev: NetDevice, problems: WalkA
     else if (err instanceof KdwError) problems.push(new WalkAborted(what, err.message, dev.ipv6.length));
     else throw err;
   }
-}
-
-function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (const c of bytes) {
-    if (c === 0) break;
-    s += String.fromCharCode(c);
-  }
-  return s;
 }
 
 /** inet_ntoa of a network-order address. */

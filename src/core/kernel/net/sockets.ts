@@ -7,8 +7,9 @@
 //
 // The descriptors come from the fd-table walker (files.ts taskOpenFiles), so `net -s` and `files` agree on
 // what a task has open.
-import { findMember, resolveType, sizeOf } from "../../debuginfo/types";
-import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
+import { KdwError, WalkAborted } from "../../io/errors";
+import { dataView } from "../../io/little-endian";
+import { layout, optional } from "../../program/layout";
 import type { Program } from "../../program/program";
 import { taskOpenFiles } from "../fs/files";
 import { formatIpv4, formatIpv6 } from "./net";
@@ -16,68 +17,46 @@ import { formatIpv4, formatIpv6 } from "./net";
 const S_IFMT = 0o170000; // include/uapi/linux/stat.h
 const S_IFSOCK = 0o140000;
 
-export interface SocketLayout {
-  socketAllocInode: number; // socket_alloc.vfs_inode
-  socketSk: number; // socket.sk
-  skFamily: number; // sock_common.skc_family (sock.__sk_common at 0)
-  skType: { byte: number; bitOffset: number; bitSize: number }; // sock.sk_type (u16, or a bitfield before 4.18)
-  skRcvSaddr: number | undefined; // sock_common.skc_rcv_saddr
-  skDaddr: number | undefined; // sock_common.skc_daddr
-  skDport: number | undefined; // sock_common.skc_dport
-  inetSport: number | undefined; // inet_sock.inet_sport
-  skV6RcvSaddr: number | undefined; // sock_common.skc_v6_rcv_saddr
-  skV6Daddr: number | undefined; // sock_common.skc_v6_daddr
-  skState: number | undefined; // sock_common.skc_state
-  /** Bytes of struct sock read per socket: enough for every field above. */
-  span: number;
-}
+/** sock_common's members are read through struct sock, whose __sk_common comes first. */
+const SOCKET_LAYOUT = layout(
+  {
+    socketAllocInode: "socket_alloc.vfs_inode",
+    socketSk: "socket.sk",
+    skCommon: optional("sock.__sk_common"),
+    skTypeField: "sock.sk_type", // u16, or a bitfield before 4.18
+    commonFamily: "sock_common.skc_family",
+    commonRcvSaddr: optional("sock_common.skc_rcv_saddr"),
+    commonDaddr: optional("sock_common.skc_daddr"),
+    commonDport: optional("sock_common.skc_dport"),
+    commonV6RcvSaddr: optional("sock_common.skc_v6_rcv_saddr"), // 3.13+
+    commonV6Daddr: optional("sock_common.skc_v6_daddr"),
+    commonState: optional("sock_common.skc_state"),
+    inetSport: optional("inet_sock.inet_sport"),
+  },
+  (o, m) => {
+    const base = o.skCommon ?? 0;
+    const common = (off: number | undefined): number | undefined => (off === undefined ? undefined : base + off);
+    const t = m.skTypeField;
+    const skType = { byte: t.offset, bitOffset: t.bitOffset - t.offset * 8, bitSize: t.bitSize ?? t.size * 8 };
+    const fields = {
+      skFamily: base + o.commonFamily,
+      skRcvSaddr: common(o.commonRcvSaddr),
+      skDaddr: common(o.commonDaddr),
+      skDport: common(o.commonDport),
+      inetSport: o.inetSport,
+      skV6RcvSaddr: common(o.commonV6RcvSaddr),
+      skV6Daddr: common(o.commonV6Daddr),
+      skState: common(o.commonState),
+    };
+    const ends = [skType.byte + 4, ...Object.values(fields).filter((f): f is number => f !== undefined).map((f) => f + 16)];
+    /** span: bytes of struct sock read per socket, enough for every field above. */
+    return { skType, ...fields, span: Math.max(...ends) };
+  },
+);
 
-const layouts = new WeakMap<Program, SocketLayout>();
+export type SocketLayout = ReturnType<typeof SOCKET_LAYOUT.of>;
 
-export function socketLayout(prog: Program): SocketLayout {
-  let l = layouts.get(prog);
-  if (l) return l;
-  const off = (type: string, m: string): number | undefined => {
-    const t = prog.findType(type);
-    return t ? prog.memberOffset(t, m) : undefined;
-  };
-  const req = (type: string, m: string): number => {
-    const o = off(type, m);
-    if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${m}`);
-    return o;
-  };
-  const skCommon = off("struct sock", "__sk_common") ?? 0;
-  const common = (m: string): number | undefined => {
-    const o = off("struct sock_common", m);
-    return o === undefined ? undefined : skCommon + o;
-  };
-  const sock = prog.type("struct sock");
-  const typeMember = findMember(sock, "sk_type");
-  if (!typeMember) throw new MissingDebugInfo("struct sock has no member sk_type");
-  const bitSize = typeMember.member.bitSize ?? sizeOf(resolveType(typeMember.member.type)) * 8;
-  const byte = Math.floor(typeMember.bitOffset / 8);
-  const skType = { byte, bitOffset: typeMember.bitOffset - byte * 8, bitSize };
-  const fields = {
-    skFamily: common("skc_family") ?? req("struct sock_common", "skc_family"),
-    skRcvSaddr: common("skc_rcv_saddr"),
-    skDaddr: common("skc_daddr"),
-    skDport: common("skc_dport"),
-    inetSport: off("struct inet_sock", "inet_sport"),
-    skV6RcvSaddr: common("skc_v6_rcv_saddr"),
-    skV6Daddr: common("skc_v6_daddr"),
-    skState: common("skc_state"),
-  };
-  const ends = [skType.byte + 4, ...Object.values(fields).filter((o): o is number => o !== undefined).map((o) => o + 16)];
-  l = {
-    socketAllocInode: req("struct socket_alloc", "vfs_inode"),
-    socketSk: req("struct socket", "sk"),
-    skType,
-    ...fields,
-    span: Math.max(...ends),
-  };
-  layouts.set(prog, l);
-  return l;
-}
+export const socketLayout: (prog: Program) => SocketLayout = SOCKET_LAYOUT.of;
 
 export interface TaskSocket {
   fd: number;
@@ -137,7 +116,7 @@ export function socketOfInode(prog: Program, l: SocketLayout, fd: number, file: 
   const out: TaskSocket = { fd, file, socket, sock, family: 0, type: 0, state: undefined, sourcePort: 0, destinationPort: 0 };
   if (sock === 0n) return out;
   const b = prog.read(sock, l.span);
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const dv = dataView(b);
   const be16 = (o: number | undefined): number => (o === undefined ? 0 : dv.getUint16(o, false));
   out.family = dv.getUint16(l.skFamily, true);
   const raw = dv.getUint32(l.skType.byte, true);

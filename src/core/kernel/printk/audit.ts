@@ -3,8 +3,10 @@
 // or audit_skb_hold_queue, audit_skb_queue before. Each skb's data is a struct nlmsghdr followed by the
 // record text. Walked as crash's dump_audit (kernel.c), which `log -a` prints.
 import { KdwError, WalkAborted } from "../../io/errors";
+import { u16le } from "../../io/little-endian";
+import { layout } from "../../program/layout";
 import type { Program } from "../../program/program";
-import { fieldString, requireOffset } from "./read";
+import { fieldString } from "./read";
 
 export interface AuditRecord {
   queue: string;
@@ -25,32 +27,16 @@ const NLMSG_ALIGNTO = 4;
 const MAX_QUEUE = 1 << 16;
 const MAX_RECORD = 1 << 16;
 
-interface AuditLayout {
-  headNext: number;
-  skbNext: number;
-  skbLen: number;
-  skbData: number;
-  nlmsgType: number;
-  nlmsgHdrLen: number;
-}
-
-const layouts = new WeakMap<Program, AuditLayout>();
-
-function auditLayout(prog: Program): AuditLayout {
-  let l = layouts.get(prog);
-  if (l) return l;
-  const hdr = prog.sizeOf("struct nlmsghdr");
-  l = {
-    headNext: requireOffset(prog, "struct sk_buff_head", "next"),
-    skbNext: requireOffset(prog, "struct sk_buff", "next"),
-    skbLen: requireOffset(prog, "struct sk_buff", "len"),
-    skbData: requireOffset(prog, "struct sk_buff", "data"),
-    nlmsgType: requireOffset(prog, "struct nlmsghdr", "nlmsg_type"),
-    nlmsgHdrLen: Math.ceil(hdr / NLMSG_ALIGNTO) * NLMSG_ALIGNTO,
-  };
-  layouts.set(prog, l);
-  return l;
-}
+const AUDIT_LAYOUT = layout(
+  {
+    headNext: "sk_buff_head.next",
+    skbNext: "sk_buff.next",
+    skbLen: "sk_buff.len",
+    skbData: "sk_buff.data",
+    nlmsgType: "nlmsghdr.nlmsg_type",
+  },
+  (_o, _m, prog) => ({ nlmsgHdrLen: Math.ceil(prog.sizeOf("struct nlmsghdr") / NLMSG_ALIGNTO) * NLMSG_ALIGNTO }),
+);
 
 /** The queues this kernel has, in crash's order; undefined when it has none (no audit support). */
 function auditQueues(prog: Program): string[] | undefined {
@@ -63,7 +49,7 @@ function auditQueues(prog: Program): string[] | undefined {
 export function auditLog(prog: Program): AuditLog | undefined {
   const queues = auditQueues(prog);
   if (!queues) return undefined;
-  const l = auditLayout(prog);
+  const l = AUDIT_LAYOUT.of(prog);
   const records: AuditRecord[] = [];
   for (const queue of queues) {
     const head = prog.symbolAddress(queue);
@@ -82,7 +68,7 @@ export function auditLog(prog: Program): AuditLog | undefined {
         if (dataLen < 0 || dataLen > MAX_RECORD) throw new WalkAborted(queue, `sk_buff ${p.toString(16)}: implausible len ${len}`, steps);
         const type = prog.read(data + BigInt(l.nlmsgType), 2);
         const text = dataLen ? prog.read(data + BigInt(l.nlmsgHdrLen), dataLen) : new Uint8Array(0);
-        records.push({ queue, type: type[0]! | (type[1]! << 8), text: fieldString(text, 0, dataLen) });
+        records.push({ queue, type: u16le(type, 0), text: fieldString(text, 0, dataLen) });
       }
     } catch (err) {
       if (err instanceof WalkAborted) return { records, stopped: err };

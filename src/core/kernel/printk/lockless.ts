@@ -3,9 +3,11 @@
 // whose blocks start with the owning descriptor's id. Walked tail to head as crash's
 // dump_lockless_record_log (printk.c) does.
 import { WalkAborted } from "../../io/errors";
+import { dataView } from "../../io/little-endian";
+import { layout, members, optional } from "../../program/layout";
 import type { Program } from "../../program/program";
 import type { PrintkLog, PrintkRecord } from "./printk";
-import { bitfield, fieldString, PrintkError, latin1, readBitfield, readZeroFilled, requireOffset, type BitfieldLocation } from "./read";
+import { bitfieldOf, fieldString, PrintkError, latin1, readBitfield, readZeroFilled } from "./read";
 
 // Descriptor state in the top two bits of prb_desc.state_var (printk_ringbuffer.h, 64-bit longs).
 const DESC_FLAGS_SHIFT = 62n;
@@ -21,103 +23,61 @@ const BLOCK_ID_SIZE = 8;
 const MAX_SIZE_BITS = 27;
 const MAX_COUNT_BITS = 22;
 
-interface LocklessLayout {
-  descRing: number;
-  countBits: number;
-  descs: number;
-  infos: number;
-  headId: number;
-  tailId: number;
-  textRing: number;
-  sizeBits: number;
-  data: number;
-  headLpos?: number;
-  tailLpos?: number;
-  ringbufferSize: number;
-  descSize: number;
-  stateVar: number;
-  blkBegin: number;
-  blkNext: number;
-  infoSize: number;
-  seq: number;
-  tsNsec: number;
-  textLen: number;
-  callerId: number;
-  facility?: BitfieldLocation;
-  flags?: BitfieldLocation;
-  level?: BitfieldLocation;
-  subsystem?: number;
-  subsystemSize: number;
-  device?: number;
-  deviceSize: number;
-}
+// atomic_long_t members are asked for by their .counter, as crash does (OFFSET(atomic_long_t_counter)).
+const LOCKLESS = layout(
+  {
+    ...members("printk_ringbuffer", {
+      countBits: "desc_ring.count_bits",
+      descs: "desc_ring.descs",
+      infos: "desc_ring.infos",
+      headId: ["desc_ring.head_id.counter", "desc_ring.head_id"],
+      tailId: ["desc_ring.tail_id.counter", "desc_ring.tail_id"],
+      sizeBits: "text_data_ring.size_bits",
+      data: "text_data_ring.data",
+      headLpos: optional("text_data_ring.head_lpos.counter", "text_data_ring.head_lpos"),
+      tailLpos: optional("text_data_ring.tail_lpos.counter", "text_data_ring.tail_lpos"),
+    }),
+    ...members("prb_desc", {
+      stateVar: ["state_var.counter", "state_var"],
+      blkBegin: "text_blk_lpos.begin",
+      blkNext: "text_blk_lpos.next",
+    }),
+    ...members("printk_info", {
+      seq: "seq",
+      tsNsec: "ts_nsec",
+      textLen: "text_len",
+      callerId: "caller_id",
+      facilityField: optional("facility"),
+      flagsField: optional("flags"),
+      levelField: optional("level"),
+      devInfo: optional("dev_info"),
+      subsystem: optional("dev_info.subsystem"), // char[PRINTK_INFO_SUBSYSTEM_LEN]
+      device: optional("dev_info.device"), // char[PRINTK_INFO_DEVICE_LEN]
+    }),
+  },
+  (o, m, prog) => {
+    const l = {
+      descSize: prog.sizeOf("struct prb_desc"),
+      infoSize: prog.sizeOf("struct printk_info"),
+      facility: bitfieldOf(m.facilityField),
+      flags: bitfieldOf(m.flagsField),
+      level: bitfieldOf(m.levelField),
+      subsystemSize: 16,
+      deviceSize: 48,
+    };
+    if (o.devInfo !== undefined && o.subsystem !== undefined && o.device !== undefined) {
+      l.subsystemSize = Math.max(0, o.device - o.subsystem);
+      l.deviceSize = Math.max(0, m.devInfo!.size - (o.device - o.devInfo));
+    }
+    if (l.descSize < o.blkNext + 8 || l.infoSize < o.callerId + 4) throw new PrintkError("printk: prb_desc/printk_info sizes do not hold their members");
+    return l;
+  },
+);
 
-const layouts = new WeakMap<Program, LocklessLayout>();
+type LocklessLayout = ReturnType<typeof LOCKLESS.of>;
 
-/** atomic_long_t's counter sits at offset 0, but ask, as crash does (OFFSET(atomic_long_t_counter)). */
-function atomicOffset(prog: Program, type: string, member: string): number {
-  return prog.memberOffset(type, `${member}.counter`) ?? requireOffset(prog, type, member);
-}
-
-function locklessLayout(prog: Program): LocklessLayout {
-  let l = layouts.get(prog);
-  if (l) return l;
-  const rb = "struct printk_ringbuffer";
-  const ring = "struct prb_desc_ring";
-  const data = "struct prb_data_ring";
-  const desc = "struct prb_desc";
-  const info = "struct printk_info";
-  const lpos = requireOffset(prog, desc, "text_blk_lpos");
-  const devInfo = prog.memberOffset(info, "dev_info");
-  const subsystem = prog.memberOffset("struct dev_printk_info", "subsystem");
-  const device = prog.memberOffset("struct dev_printk_info", "device");
-  const devType = prog.findType("struct dev_printk_info");
-  l = {
-    descRing: requireOffset(prog, rb, "desc_ring"),
-    countBits: requireOffset(prog, ring, "count_bits"),
-    descs: requireOffset(prog, ring, "descs"),
-    infos: requireOffset(prog, ring, "infos"),
-    headId: atomicOffset(prog, ring, "head_id"),
-    tailId: atomicOffset(prog, ring, "tail_id"),
-    textRing: requireOffset(prog, rb, "text_data_ring"),
-    sizeBits: requireOffset(prog, data, "size_bits"),
-    data: requireOffset(prog, data, "data"),
-    headLpos: prog.memberOffset(data, "head_lpos.counter") ?? prog.memberOffset(data, "head_lpos"),
-    tailLpos: prog.memberOffset(data, "tail_lpos.counter") ?? prog.memberOffset(data, "tail_lpos"),
-    ringbufferSize: prog.sizeOf(rb),
-    descSize: prog.sizeOf(desc),
-    stateVar: atomicOffset(prog, desc, "state_var"),
-    blkBegin: lpos + requireOffset(prog, "struct prb_data_blk_lpos", "begin"),
-    blkNext: lpos + requireOffset(prog, "struct prb_data_blk_lpos", "next"),
-    infoSize: prog.sizeOf(info),
-    seq: requireOffset(prog, info, "seq"),
-    tsNsec: requireOffset(prog, info, "ts_nsec"),
-    textLen: requireOffset(prog, info, "text_len"),
-    callerId: requireOffset(prog, info, "caller_id"),
-    facility: bitfield(prog, info, "facility"),
-    flags: bitfield(prog, info, "flags"),
-    level: bitfield(prog, info, "level"),
-    subsystem: devInfo !== undefined && subsystem !== undefined ? devInfo + subsystem : undefined,
-    subsystemSize: 16, // dev_printk_info.subsystem[PRINTK_INFO_SUBSYSTEM_LEN]
-    device: devInfo !== undefined && device !== undefined ? devInfo + device : undefined,
-    deviceSize: 48, // dev_printk_info.device[PRINTK_INFO_DEVICE_LEN]
-  };
-  if (devType && subsystem !== undefined && device !== undefined) {
-    l.subsystemSize = Math.max(0, device - subsystem);
-    l.deviceSize = Math.max(0, prog.sizeOf(devType) - device);
-  }
-  if (l.descSize < l.blkNext + 8 || l.infoSize < l.callerId + 4) throw new PrintkError("printk: prb_desc/printk_info sizes do not hold their members");
-  layouts.set(prog, l);
-  return l;
-}
-
-function u64(view: DataView, o: number): bigint {
-  return view.getBigUint64(o, true);
-}
-
-function view(b: Uint8Array): DataView {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength);
-}
+/** The ring buffer's header fields, read at once from *prb. */
+const RINGBUFFER = LOCKLESS.span("countBits", "descs", "infos", "headId", "tailId", "sizeBits", "data", "headLpos", "tailLpos");
 
 /** A ring of `count` elements with only the arc of `n` elements from index `first` read (wrapping); the rest zero. */
 function readArc(prog: Program, base: bigint, size: number, count: number, arc: { first: number; n: number }): { bytes: Uint8Array; zeroFilled: number } {
@@ -139,37 +99,37 @@ function readArc(prog: Program, base: bigint, size: number, count: number, arc: 
 
 /** Every committed/finalized record of the lockless ring buffer, tail to head (crash's dump_lockless_record_log). */
 export function readLockless(prog: Program): PrintkLog {
-  const l = locklessLayout(prog);
+  const l = LOCKLESS.of(prog);
   const prb = prog.readU64(prog.symbolAddress("prb"));
-  const hv = view(prog.read(prb, l.ringbufferSize));
-  const countBits = hv.getUint32(l.descRing + l.countBits, true);
-  const sizeBits = hv.getUint32(l.textRing + l.sizeBits, true);
+  const h = RINGBUFFER.read(prog, prb);
+  const countBits = h.u32("countBits");
+  const sizeBits = h.u32("sizeBits");
   if (countBits > MAX_COUNT_BITS || sizeBits > MAX_SIZE_BITS || sizeBits < 4) {
     throw new PrintkError(`printk: implausible ring sizes (count_bits ${countBits}, size_bits ${sizeBits})`);
   }
   const count = 2 ** countBits;
   const dataSize = 2 ** sizeBits;
-  const tailId = u64(hv, l.descRing + l.tailId) & DESC_ID_MASK;
-  const headId = u64(hv, l.descRing + l.headId) & DESC_ID_MASK;
+  const tailId = h.u64("tailId") & DESC_ID_MASK;
+  const headId = h.u64("headId") & DESC_ID_MASK;
   // Only the descriptors from tail to head are walked: read just that arc of the two rings (a young
   // system's log fills a fraction of them), or all of them when the ids say the arc is longer than a lap.
   const live = ((headId - tailId) & DESC_ID_MASK) + 1n;
   const arc = live <= BigInt(count) ? { first: Number(tailId % BigInt(count)), n: Number(live) } : { first: 0, n: count };
-  const descsRead = readArc(prog, u64(hv, l.descRing + l.descs), l.descSize, count, arc);
-  const infosRead = readArc(prog, u64(hv, l.descRing + l.infos), l.infoSize, count, arc);
+  const descsRead = readArc(prog, h.pointer("descs"), l.descSize, count, arc);
+  const infosRead = readArc(prog, h.pointer("infos"), l.infoSize, count, arc);
   // Likewise the text: the blocks of those descriptors lie between the data ring's tail_lpos and head_lpos.
   let textArc = { first: 0, n: dataSize };
-  if (l.headLpos !== undefined && l.tailLpos !== undefined) {
-    const used = BigInt.asUintN(64, u64(hv, l.textRing + l.headLpos) - u64(hv, l.textRing + l.tailLpos));
-    if (used < BigInt(dataSize)) textArc = { first: Number(u64(hv, l.textRing + l.tailLpos) & BigInt(dataSize - 1)), n: Number(used) };
+  if (h.has("headLpos") && h.has("tailLpos")) {
+    const used = BigInt.asUintN(64, h.u64("headLpos") - h.u64("tailLpos"));
+    if (used < BigInt(dataSize)) textArc = { first: Number(h.u64("tailLpos") & BigInt(dataSize - 1)), n: Number(used) };
   }
-  const dataRead = readArc(prog, u64(hv, l.textRing + l.data), 1, dataSize, textArc);
+  const dataRead = readArc(prog, h.pointer("data"), 1, dataSize, textArc);
   const zeroFilledPages = descsRead.zeroFilled + infosRead.zeroFilled + dataRead.zeroFilled;
   const infos = infosRead.bytes;
   const data = dataRead.bytes;
-  const dv = view(descsRead.bytes);
-  const iv = view(infos);
-  const datav = view(data);
+  const dv = dataView(descsRead.bytes);
+  const iv = dataView(infos);
+  const datav = dataView(data);
   const countMask = BigInt(count - 1);
   const dataMask = BigInt(dataSize - 1);
   const records: PrintkRecord[] = [];
@@ -177,7 +137,7 @@ export function readLockless(prog: Program): PrintkLog {
   for (let steps = 0; steps < count; steps++) {
     const idx = Number(id & countMask);
     const d = idx * l.descSize;
-    const sv = u64(dv, d + l.stateVar);
+    const sv = dv.getBigUint64(d + l.stateVar, true);
     const state = sv >> DESC_FLAGS_SHIFT;
     // get_desc_state(): an id mismatch is desc_miss; reserved and reusable descriptors hold no record.
     if ((sv & DESC_ID_MASK) === id && (state === DESC_COMMITTED || state === DESC_FINALIZED)) {
@@ -207,13 +167,13 @@ function readRecord(
   dataSize: number,
   dataMask: bigint,
 ): PrintkRecord | string {
-  const beginLpos = u64(dv, d + l.blkBegin);
-  const nextLpos = u64(dv, d + l.blkNext);
+  const beginLpos = dv.getBigUint64(d + l.blkBegin, true);
+  const nextLpos = dv.getBigUint64(d + l.blkNext, true);
   let begin = Number(beginLpos & dataMask);
   const next = Number(nextLpos & dataMask);
   const record: PrintkRecord = {
-    seq: u64(iv, i + l.seq),
-    tsNsec: u64(iv, i + l.tsNsec),
+    seq: iv.getBigUint64(i + l.seq, true),
+    tsNsec: iv.getBigUint64(i + l.tsNsec, true),
     facility: l.facility && readBitfield(infos, i, l.facility),
     flags: l.flags && readBitfield(infos, i, l.flags),
     level: l.level && readBitfield(infos, i, l.level),

@@ -4,7 +4,7 @@
 //   printk-records.ts;
 // - older: flat text in `log_buf` up to `log_end` — printk-flat.ts.
 import type { WalkAborted } from "../../io/errors";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 import { readFlatLog } from "./flat";
 import { readLockless } from "./lockless";
 import { PrintkError } from "./read";
@@ -47,19 +47,15 @@ export interface PrintkLog {
   zeroFilledPages: number;
 }
 
-const logs = new WeakMap<Program, PrintkLog>();
+const PRINTK_LOG = perProgram((prog): PrintkLog => {
+  if (prog.hasSymbol("prb")) return readLockless(prog);
+  if (prog.hasSymbol("log_first_idx") && prog.hasSymbol("log_next_idx")) return readRecordLog(prog);
+  if (prog.hasSymbol("log_buf") && prog.hasSymbol("log_end")) return readFlatLog(prog);
+  throw new PrintkError("printk: no kernel log found (neither prb, log_first_idx/log_next_idx nor log_buf/log_end)");
+});
 
 /** The kernel log in whichever layout this kernel has (crash's dump_log order). Read once per Program. */
-export function readPrintkLog(prog: Program): PrintkLog {
-  let log = logs.get(prog);
-  if (log) return log;
-  if (prog.hasSymbol("prb")) log = readLockless(prog);
-  else if (prog.hasSymbol("log_first_idx") && prog.hasSymbol("log_next_idx")) log = readRecordLog(prog);
-  else if (prog.hasSymbol("log_buf") && prog.hasSymbol("log_end")) log = readFlatLog(prog);
-  else throw new PrintkError("printk: no kernel log found (neither prb, log_first_idx/log_next_idx nor log_buf/log_end)");
-  logs.set(prog, log);
-  return log;
-}
+export const readPrintkLog: (prog: Program) => PrintkLog = PRINTK_LOG.of;
 
 /**
  * The boot time in seconds since the epoch, as crash computes kt->boot_date (task.c): the crash time minus

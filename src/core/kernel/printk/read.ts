@@ -1,7 +1,7 @@
 // Helpers shared by the three kernel-log readers: reads of the log's memory with crash's treatment of
-// excluded pages, byte-to-string decoding, and member offsets resolved once.
-import { findMember } from "../../debuginfo/types";
-import { ExcludedPageError, KdwError, MissingDebugInfo } from "../../io/errors";
+// excluded pages, byte-to-string decoding, and the small bitfields of the record headers.
+import { ExcludedPageError, KdwError } from "../../io/errors";
+import type { MemberInfo } from "../../program/layout";
 import type { Program } from "../../program/program";
 
 const PAGE = 4096;
@@ -59,12 +59,6 @@ export function fieldString(bytes: Uint8Array, start: number, max: number): stri
   return latin1(bytes, start, end);
 }
 
-export function requireOffset(prog: Program, type: string, path: string): number {
-  const o = prog.memberOffset(type, path);
-  if (o === undefined || !Number.isInteger(o)) throw new MissingDebugInfo(`printk: ${type} has no member ${path}`);
-  return o;
-}
-
 /** Where a bitfield (or a whole-byte member) lives: the byte holding it, its shift and mask. */
 export interface BitfieldLocation {
   byte: number;
@@ -76,15 +70,12 @@ export interface BitfieldLocation {
  * A small bitfield such as `u8 level:3` (little-endian bit numbering, as BTF and DWARF give it on x86_64).
  * A whole u8 member is a bitfield of width 8. Undefined when the member is absent or spans bytes.
  */
-export function bitfield(prog: Program, type: string, name: string): BitfieldLocation | undefined {
-  const t = prog.findType(type);
-  const found = t && findMember(t, name);
-  if (!found) return undefined;
-  const width = found.member.bitSize ?? 8 * prog.sizeOf(found.member.type);
-  const byte = Math.floor(found.bitOffset / 8);
-  const shift = found.bitOffset - byte * 8;
-  if (shift + width > 8) return width === 16 && shift === 0 ? { byte, shift: 0, mask: 0xffff } : undefined;
-  return { byte, shift, mask: (1 << width) - 1 };
+export function bitfieldOf(m: MemberInfo | undefined): BitfieldLocation | undefined {
+  if (!m) return undefined;
+  const width = m.bitSize ?? 8 * m.size;
+  const shift = m.bitOffset - m.offset * 8;
+  if (shift + width > 8) return width === 16 && shift === 0 ? { byte: m.offset, shift: 0, mask: 0xffff } : undefined;
+  return { byte: m.offset, shift, mask: (1 << width) - 1 };
 }
 
 /** Reads a bitfield located by bitfield(); a 16-bit whole member (crash's "u16 level") is little-endian. */

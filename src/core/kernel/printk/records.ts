@@ -5,47 +5,38 @@
 // with len 0 marks the end of the used buffer: the next record is at the start. The walk goes from
 // log_first_idx to log_next_idx, as crash's dump_variable_length_record_log (kernel.c) does.
 import { MissingDebugInfo, WalkAborted } from "../../io/errors";
+import { dataView } from "../../io/little-endian";
+import { layout, optional, structOf } from "../../program/layout";
 import type { Program } from "../../program/program";
 import type { PrintkLog, PrintkRecord } from "./printk";
-import { bitfield, latin1, PrintkError, readBitfield, readZeroFilled, requireOffset, type BitfieldLocation } from "./read";
+import { bitfieldOf, latin1, PrintkError, readBitfield, readZeroFilled } from "./read";
 
 /** Cap on log_buf_len read from the dump (LOG_BUF_LEN_MAX is 2^31; real buffers are at most a few MiB). */
 const MAX_LOG_BUF_LEN = 1 << 27;
 
-interface RecordLayout {
-  size: number;
-  tsNsec: number;
-  len: number;
-  textLen: number;
-  dictLen: number;
-  facility?: BitfieldLocation;
-  flags?: BitfieldLocation;
-  level?: BitfieldLocation;
-  callerId?: number;
-}
+/** One record header: renamed from `struct log` to `struct printk_log` in 3.11 (62e32ac3505a). */
+const RECORD = layout(
+  {
+    tsNsec: ["printk_log.ts_nsec", "log.ts_nsec"],
+    len: ["printk_log.len", "log.len"],
+    textLen: ["printk_log.text_len", "log.text_len"],
+    dictLen: ["printk_log.dict_len", "log.dict_len"],
+    facilityField: optional("printk_log.facility", "log.facility"),
+    flagsField: optional("printk_log.flags", "log.flags"),
+    levelField: optional("printk_log.level", "log.level"),
+    callerId: optional("printk_log.caller_id", "log.caller_id"), // 5.1+ with CONFIG_PRINTK_CALLER
+  },
+  (o, m, prog) => {
+    const name = `struct ${structOf(m.tsNsec.path)}`;
+    const size = prog.sizeOf(name);
+    if (size < o.dictLen + 2 || size < o.len + 2) throw new PrintkError(`printk: ${name} is smaller than its members`);
+    return { size, facility: bitfieldOf(m.facilityField), flags: bitfieldOf(m.flagsField), level: bitfieldOf(m.levelField) };
+  },
+);
 
-const layouts = new WeakMap<Program, RecordLayout>();
-
-function recordLayout(prog: Program): RecordLayout {
-  let l = layouts.get(prog);
-  if (l) return l;
-  // Renamed from `struct log` to `struct printk_log` in 3.11 (62e32ac3505a).
-  const name = prog.findType("struct printk_log") ? "struct printk_log" : "struct log";
-  if (!prog.findType(name)) throw new MissingDebugInfo("printk: no struct printk_log (or struct log) in the debug information");
-  l = {
-    size: prog.sizeOf(name),
-    tsNsec: requireOffset(prog, name, "ts_nsec"),
-    len: requireOffset(prog, name, "len"),
-    textLen: requireOffset(prog, name, "text_len"),
-    dictLen: requireOffset(prog, name, "dict_len"),
-    facility: bitfield(prog, name, "facility"),
-    flags: bitfield(prog, name, "flags"),
-    level: bitfield(prog, name, "level"),
-    callerId: prog.memberOffset(name, "caller_id"),
-  };
-  if (l.size < l.dictLen + 2 || l.size < l.len + 2) throw new PrintkError(`printk: ${name} is smaller than its members`);
-  layouts.set(prog, l);
-  return l;
+function recordLayout(prog: Program): ReturnType<typeof RECORD.of> {
+  if (!prog.findType("struct printk_log") && !prog.findType("struct log")) throw new MissingDebugInfo("printk: no struct printk_log (or struct log) in the debug information");
+  return RECORD.of(prog);
 }
 
 /** The key=value pairs of a dictionary ("SUBSYSTEM=pci\0DEVICE=+pci:0000:00:01.0"). */
@@ -62,7 +53,7 @@ export function readRecordLog(prog: Program): PrintkLog {
   const logBuf = prog.readU64(prog.symbolAddress("log_buf"));
   if (bufLen < l.size || bufLen > MAX_LOG_BUF_LEN) throw new PrintkError(`printk: implausible log_buf_len ${bufLen}`);
   const { bytes: buf, zeroFilled } = readZeroFilled(prog, logBuf, bufLen);
-  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const v = dataView(buf);
   // log_first_seq numbers the record at log_first_idx (absent from debug info on some kernels: then 0).
   const firstSeq = prog.hasSymbol("log_first_seq") ? prog.readU64(prog.symbolAddress("log_first_seq")) : 0n;
   const records: PrintkRecord[] = [];

@@ -10,6 +10,8 @@
 //   from the blk-mq tags (request.state == MQ_RQ_IN_FLIGHT) or, without blk-mq, the per-CPU disk_stats.
 // Every walk is bounded; what cannot be read becomes a problem next to the rows that could.
 import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
+import { u32le as u32, u64le as u64 } from "../../io/little-endian";
+import { layout, members, optional } from "../../program/layout";
 import { listForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
 import { xaForEach } from "../../program/xarray";
@@ -23,70 +25,37 @@ const MAX_CHAIN = 4096;
 /** Most block-device inodes or class devices walked. */
 const MAX_DEVICES = 1 << 20;
 
-export interface DevLayout {
-  cdsNext: number; // char_device_struct.next
-  cdsMajor: number; // char_device_struct.major
-  cdsBaseminor: number; // char_device_struct.baseminor
-  cdsName: number; // char_device_struct.name (char[64])
-  cdsNameSize: number;
-  cdsCdev: number; // char_device_struct.cdev
-  cdevOps: number; // cdev.ops
-  kobjMapProbes: number; // kobj_map.probes
-  probeNext: number; // probe.next
-  probeDev: number; // probe.dev
-  probeData: number; // probe.data
-  bmnNext: number; // blk_major_name.next
-  bmnMajor: number; // blk_major_name.major
-  bmnName: number; // blk_major_name.name (char[16])
-  bmnNameSize: number;
-  sbInodes: number; // super_block.s_inodes
-  inodeSbList: number; // inode.i_sb_list
-  bdevInode: number; // bdev_inode.vfs_inode: I_BDEV(inode) = inode - this
-  bdDisk: number; // block_device.bd_disk
-  gdMajor: number; // gendisk.major
-  gdName: number; // gendisk.disk_name
-  gdNameSize: number;
-  gdFops: number; // gendisk.fops
-  gdQueue: number; // gendisk.queue
-}
+const DEV_LAYOUT = layout(
+  {
+    ...members("char_device_struct", {
+      cdsNext: "next",
+      cdsMajor: "major",
+      cdsBaseminor: "baseminor",
+      cdsName: "name", // char[64]
+      cdsCdev: "cdev",
+    }),
+    cdevOps: "cdev.ops",
+    kobjMapProbes: "kobj_map.probes",
+    ...members("probe", { probeNext: "next", probeDev: "dev", probeData: "data" }),
+    ...members("blk_major_name", { bmnNext: "next", bmnMajor: "major", bmnName: "name" /* char[16] */ }),
+    sbInodes: "super_block.s_inodes",
+    inodeSbList: "inode.i_sb_list",
+    bdevVfsInode: optional("bdev_inode.vfs_inode"), // I_BDEV(inode) = inode - this
+    bdDisk: "block_device.bd_disk",
+    ...members("gendisk", { gdMajor: "major", gdName: "disk_name", gdFops: "fops", gdQueue: "queue" }),
+  },
+  (o, m, prog) => ({
+    cdsNameSize: m.cdsName.size,
+    bmnNameSize: m.bmnName.size,
+    gdNameSize: m.gdName.size,
+    /** block/bdev.c struct bdev_inode { struct block_device bdev; struct inode vfs_inode; }, also without its type. */
+    bdevInode: o.bdevVfsInode ?? prog.sizeOf("struct block_device"),
+  }),
+);
 
-const layouts = new WeakMap<Program, DevLayout>();
+export type DevLayout = ReturnType<typeof DEV_LAYOUT.of>;
 
-export function devLayout(prog: Program): DevLayout {
-  let l = layouts.get(prog);
-  if (!l) {
-    const off = (type: string, member: string): number => need(prog, type, member);
-    const size = (type: string, member: string): number => prog.object(type, 0n).member(member).size;
-    l = {
-      cdsNext: off("struct char_device_struct", "next"),
-      cdsMajor: off("struct char_device_struct", "major"),
-      cdsBaseminor: off("struct char_device_struct", "baseminor"),
-      cdsName: off("struct char_device_struct", "name"),
-      cdsNameSize: size("struct char_device_struct", "name"),
-      cdsCdev: off("struct char_device_struct", "cdev"),
-      cdevOps: off("struct cdev", "ops"),
-      kobjMapProbes: off("struct kobj_map", "probes"),
-      probeNext: off("struct probe", "next"),
-      probeDev: off("struct probe", "dev"),
-      probeData: off("struct probe", "data"),
-      bmnNext: off("struct blk_major_name", "next"),
-      bmnMajor: off("struct blk_major_name", "major"),
-      bmnName: off("struct blk_major_name", "name"),
-      bmnNameSize: size("struct blk_major_name", "name"),
-      sbInodes: off("struct super_block", "s_inodes"),
-      inodeSbList: off("struct inode", "i_sb_list"),
-      bdevInode: prog.findType("struct bdev_inode") ? off("struct bdev_inode", "vfs_inode") : prog.sizeOf("struct block_device"),
-      bdDisk: off("struct block_device", "bd_disk"),
-      gdMajor: off("struct gendisk", "major"),
-      gdName: off("struct gendisk", "disk_name"),
-      gdNameSize: size("struct gendisk", "disk_name"),
-      gdFops: off("struct gendisk", "fops"),
-      gdQueue: off("struct gendisk", "queue"),
-    };
-    layouts.set(prog, l);
-  }
-  return l;
-}
+export const devLayout: (prog: Program) => DevLayout = DEV_LAYOUT.of;
 
 /** A fixed-size char array up to its first NUL, Latin-1 (crash copies with snprintf/strncpy). */
 function charArray(bytes: Uint8Array, max: number): string {
@@ -96,21 +65,6 @@ function charArray(bytes: Uint8Array, max: number): string {
     s += String.fromCharCode(bytes[i]!);
   }
   return s;
-}
-
-/** A member's offset that the walk cannot do without. */
-function need(prog: Program, type: string, member: string): number {
-  const o = prog.memberOffset(type, member);
-  if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${member}`);
-  return o;
-}
-
-function u64(b: Uint8Array, off: number): bigint {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(off, true);
-}
-
-function u32(b: Uint8Array, off: number): number {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(off, true);
 }
 
 /** The length of a global array of pointers, from the symbol table; `fallback` when it has no size. */
@@ -327,24 +281,29 @@ export function diskIo(prog: Program): DeviceTable<DiskRow> {
   return { rows, problems };
 }
 
+/** The block class's device klist: struct class.p (up to 6.3) -> subsys_private.klist_devices. */
+const BLOCK_CLASS_LAYOUT = layout({
+  classP: optional("class.p"),
+  klistDevices: "subsys_private.klist_devices.k_list",
+  knodeClass: "device_private.knode_class",
+  dpDevice: "device_private.device",
+  deviceType: "device.type",
+  bdDevice: "block_device.bd_device",
+  bdDisk: "block_device.bd_disk",
+  nKlist: "klist_node.n_klist",
+});
+
 /** The gendisks on block_class's device klist (next_disk_klist, match_klist, get_gendisk_5: 5.11+). */
 function blockClassDisks(prog: Program, problems: WalkAborted[]): bigint[] {
-  const classP = prog.memberOffset("struct class", "p");
+  const { classP, klistDevices, knodeClass, dpDevice, deviceType, bdDevice, bdDisk, nKlist } = BLOCK_CLASS_LAYOUT.of(prog);
   if (classP === undefined) throw new MissingDebugInfo("cannot determine subsys_private for block (struct class has no p)");
   const klistNode = prog.type("struct klist_node");
-  const off = (type: string, member: string): number => need(prog, type, member);
-  const knodeClass = off("struct device_private", "knode_class");
-  const dpDevice = off("struct device_private", "device");
-  const deviceType = off("struct device", "type");
-  const bdDevice = off("struct block_device", "bd_device");
-  const bdDisk = off("struct block_device", "bd_disk");
-  const nKlist = off("struct klist_node", "n_klist");
   const diskType = prog.symbolAddress("disk_type");
   const out: bigint[] = [];
   try {
     const priv = prog.readU64(prog.symbolAddress("block_class") + BigInt(classP));
     if (priv === 0n) throw new MissingDebugInfo("cannot determine subsys_private for block");
-    const head = priv + BigInt(off("struct subsys_private", "klist_devices") + off("struct klist", "k_list"));
+    const head = priv + BigInt(klistDevices);
     for (const node of listForEachEntry(prog, head, klistNode, "n_node", { budget: MAX_DEVICES, what: "block_class devices" })) {
       const k = node.address!;
       if (prog.readU64(k + BigInt(nKlist)) & 1n) continue; // a dead klist_node
@@ -381,19 +340,33 @@ const KERNEL_SPACE_START = 0xff00_0000_0000_0000n;
  * through the tags of its hardware contexts (blk_mq_queue_tag_busy_iter), else the per-CPU disk_stats
  * in_flight counters of part0.
  */
+/** How a request queue is found busy: blk-mq's tags, or the per-CPU disk_stats of part0 (5.11+). */
+const QUEUE_LAYOUT = layout({
+  mqOps: optional("request_queue.mq_ops"),
+  rqState: optional("request.state"), // 4.17+
+  tagSet: optional("request_queue.tag_set"),
+  sharedTags: optional("blk_mq_tag_set.shared_tags"),
+  tagSetFlags: optional("blk_mq_tag_set.flags"),
+  hctxTags: optional("blk_mq_hw_ctx.tags"),
+  hctxTable: optional("request_queue.hctx_table"), // 5.18+
+  queueHwCtx: optional("request_queue.queue_hw_ctx"),
+  nrHwQueues: optional("request_queue.nr_hw_queues"),
+});
+const DISK_STATS_LAYOUT = layout({ part0: "gendisk.part0", bdStats: "block_device.bd_stats", inFlight: "disk_stats.in_flight" });
+
 export function diskInFlight(prog: Program, queue: bigint, gendisk: bigint): DiskIo {
   const io: DiskIo = { read: 0, write: 0 };
-  const off = (type: string, member: string): number => need(prog, type, member);
-  const mqOps = prog.memberOffset("struct request_queue", "mq_ops");
-  if (mqOps !== undefined && prog.readU64(queue + BigInt(mqOps)) !== 0n) {
-    if (prog.memberOffset("struct request", "state") === undefined) return io; // pre-4.17 blk-mq: not counted
+  const q = QUEUE_LAYOUT.of(prog);
+  if (q.mqOps !== undefined && prog.readU64(queue + BigInt(q.mqOps)) !== 0n) {
+    if (q.rqState === undefined) return io; // pre-4.17 blk-mq: not counted
     for (const tags of queueTags(prog, queue)) countTagsInFlight(prog, queue, tags, io);
     return io;
   }
   // 5.11+: gendisk.part0 is a block_device whose bd_stats is a per-CPU struct disk_stats.
-  const part0 = prog.readU64(gendisk + BigInt(off("struct gendisk", "part0")));
-  const stats = prog.readU64(part0 + BigInt(off("struct block_device", "bd_stats")));
-  const inFlight = BigInt(off("struct disk_stats", "in_flight"));
+  const d = DISK_STATS_LAYOUT.of(prog);
+  const part0 = prog.readU64(gendisk + BigInt(d.part0));
+  const stats = prog.readU64(part0 + BigInt(d.bdStats));
+  const inFlight = BigInt(d.inFlight);
   const cpus = prog.dump.cpus.length || 1;
   for (let cpu = 0; cpu < cpus; cpu++) {
     const at = BigInt.asUintN(64, stats + prog.perCpuOffset(cpu) + inFlight);
@@ -405,83 +378,47 @@ export function diskInFlight(prog: Program, queue: bigint, gendisk: bigint): Dis
 
 /** The struct blk_mq_tags to look through: the tag set's shared tags, else each hardware context's. */
 function queueTags(prog: Program, queue: bigint): bigint[] {
-  const off = (type: string, member: string): number | undefined => prog.memberOffset(type, member);
-  const tagSetOff = off("struct request_queue", "tag_set");
-  const sharedOff = off("struct blk_mq_tag_set", "shared_tags");
-  const flagsOff = off("struct blk_mq_tag_set", "flags");
+  const { tagSet: tagSetOff, sharedTags: sharedOff, tagSetFlags: flagsOff, hctxTags: tagsOff } = QUEUE_LAYOUT.of(prog);
   if (tagSetOff !== undefined && sharedOff !== undefined && flagsOff !== undefined) {
     const set = prog.readU64(queue + BigInt(tagSetOff));
     const shared = prog.types.findEnumerator("BLK_MQ_F_TAG_HCTX_SHARED")?.value ?? TAG_HCTX_SHARED_DEFAULT;
     if (set !== 0n && BigInt(prog.readU32(set + BigInt(flagsOff))) & shared) return [prog.readU64(set + BigInt(sharedOff))];
   }
-  const tagsOff = off("struct blk_mq_hw_ctx", "tags");
   if (tagsOff === undefined) throw new MissingDebugInfo("struct blk_mq_hw_ctx has no member tags");
   return requestQueueHctxs(prog, queue).map((hctx) => prog.readU64(hctx + BigInt(tagsOff)));
 }
 
 /** The hardware contexts of a blk-mq request queue: hctx_table (5.18+) or queue_hw_ctx[nr_hw_queues]. */
 export function requestQueueHctxs(prog: Program, queue: bigint): bigint[] {
-  const table = prog.memberOffset("struct request_queue", "hctx_table");
+  const { hctxTable: table, queueHwCtx: arrOff, nrHwQueues: nrOff } = QUEUE_LAYOUT.of(prog);
   if (table !== undefined) return [...xaForEach(prog, queue + BigInt(table), { budget: MAX_HW_QUEUES, what: "request_queue.hctx_table" })].map((e) => e.entry);
-  const arrOff = prog.memberOffset("struct request_queue", "queue_hw_ctx");
-  const nrOff = prog.memberOffset("struct request_queue", "nr_hw_queues");
   if (arrOff === undefined || nrOff === undefined) throw new MissingDebugInfo("struct request_queue has neither hctx_table nor queue_hw_ctx");
   const n = Math.min(prog.readU32(queue + BigInt(nrOff)), MAX_HW_QUEUES);
   const arr = prog.read(prog.readU64(queue + BigInt(arrOff)), n * 8);
   return Array.from({ length: n }, (_, i) => u64(arr, i * 8));
 }
 
-interface TagsLayout {
-  nrReserved: number; // blk_mq_tags.nr_reserved_tags
-  bitmapTags: number; // blk_mq_tags.bitmap_tags
-  breservedTags: number; // blk_mq_tags.breserved_tags
-  bitmapIsPtr: boolean; // before 5.16 bitmap_tags was a pointer
-  rqs: number; // blk_mq_tags.rqs
-  sbqSb: number; // sbitmap_queue.sb
-  sbDepth: number; // sbitmap.depth
-  sbShift: number; // sbitmap.shift
-  sbMapNr: number; // sbitmap.map_nr
-  sbMap: number; // sbitmap.map
-  wordSize: number; // sizeof(struct sbitmap_word)
-  wordWord: number; // sbitmap_word.word
-  wordCleared?: number; // sbitmap_word.cleared (4.20+)
-  rqQ: number; // request.q
-  rqCmdFlags: number; // request.cmd_flags
-  rqState: number; // request.state
-}
+const TAGS_LAYOUT = layout(
+  {
+    ...members("blk_mq_tags", { nrReserved: "nr_reserved_tags", bitmapTags: "bitmap_tags", breservedTags: "breserved_tags", rqs: "rqs" }),
+    sbqSb: "sbitmap_queue.sb",
+    ...members("sbitmap", { sbDepth: "depth", sbShift: "shift", sbMapNr: "map_nr", sbMap: "map" }),
+    wordWord: "sbitmap_word.word",
+    wordCleared: optional("sbitmap_word.cleared"), // 4.20+
+    ...members("request", { rqQ: "q", rqCmdFlags: "cmd_flags", rqState: "state" }),
+  },
+  (_o, m, prog) => ({
+    /** Before 5.16 bitmap_tags was a pointer. */
+    bitmapIsPtr: m.bitmapTags.kind === "pointer",
+    wordSize: prog.sizeOf("struct sbitmap_word"),
+  }),
+);
 
-const tagsLayouts = new WeakMap<Program, TagsLayout>();
-
-function tagsLayout(prog: Program): TagsLayout {
-  let l = tagsLayouts.get(prog);
-  if (!l) {
-    const off = (type: string, member: string): number => need(prog, type, member);
-    l = {
-      nrReserved: off("struct blk_mq_tags", "nr_reserved_tags"),
-      bitmapTags: off("struct blk_mq_tags", "bitmap_tags"),
-      breservedTags: off("struct blk_mq_tags", "breserved_tags"),
-      bitmapIsPtr: prog.object("struct blk_mq_tags", 0n).member("bitmap_tags").type.kind === "pointer",
-      rqs: off("struct blk_mq_tags", "rqs"),
-      sbqSb: off("struct sbitmap_queue", "sb"),
-      sbDepth: off("struct sbitmap", "depth"),
-      sbShift: off("struct sbitmap", "shift"),
-      sbMapNr: off("struct sbitmap", "map_nr"),
-      sbMap: off("struct sbitmap", "map"),
-      wordSize: prog.sizeOf("struct sbitmap_word"),
-      wordWord: off("struct sbitmap_word", "word"),
-      wordCleared: prog.memberOffset("struct sbitmap_word", "cleared"),
-      rqQ: off("struct request", "q"),
-      rqCmdFlags: off("struct request", "cmd_flags"),
-      rqState: off("struct request", "state"),
-    };
-    tagsLayouts.set(prog, l);
-  }
-  return l;
-}
+type TagsLayout = ReturnType<typeof TAGS_LAYOUT.of>;
 
 /** queue_for_each_hw_ctx for one struct blk_mq_tags: the reserved tags, then the normal ones. */
 function countTagsInFlight(prog: Program, queue: bigint, tags: bigint, io: DiskIo): void {
-  const l = tagsLayout(prog);
+  const l = TAGS_LAYOUT.of(prog);
   const nrReserved = prog.readU32(tags + BigInt(l.nrReserved));
   const sbq = (member: number): bigint => (l.bitmapIsPtr ? prog.readU64(tags + BigInt(member)) : tags + BigInt(member));
   if (nrReserved) busyTags(prog, l, queue, tags, sbq(l.breservedTags), 0, io);

@@ -5,48 +5,31 @@
 // CONFIG_SPARSE_IRQ, the `irq_desc_tree` radix tree (an XArray since 4.20) up to 6.4, the `sparse_irqs`
 // maple tree from 6.5. Offsets are resolved once per Program.
 import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
+import { layout, members } from "../../program/layout";
 import { DEFAULT_WALK_BUDGET } from "../../program/list";
 import { mtForEach } from "../../program/maple-tree";
 import type { Program } from "../../program/program";
 import { xaForEach } from "../../program/xarray";
 
-export interface IrqLayout {
-  descSize: number; // sizeof(struct irq_desc)
-  kstatIrqs: number; // irq_desc.kstat_irqs
-  action: number; // irq_desc.action
-  name: number; // irq_desc.name
-  irq: number; // irq_desc.irq_data.irq
-  chip: number; // irq_desc.irq_data.chip
-  chipName: number; // irq_chip.name
-  actionName: number; // irqaction.name
-  actionNext: number; // irqaction.next
-}
+const IRQ_LAYOUT = layout(
+  {
+    ...members("irq_desc", {
+      kstatIrqs: "kstat_irqs", // unsigned int __percpu *
+      action: "action",
+      name: "name", // the flow handler's name
+      irq: "irq_data.irq",
+      chip: "irq_data.chip",
+    }),
+    chipName: "irq_chip.name",
+    actionName: "irqaction.name",
+    actionNext: "irqaction.next",
+  },
+  (_o, _m, prog) => ({ descSize: prog.sizeOf("struct irq_desc") }),
+);
 
-const layouts = new WeakMap<Program, IrqLayout>();
+export type IrqLayout = ReturnType<typeof IRQ_LAYOUT.of>;
 
-export function irqLayout(prog: Program): IrqLayout {
-  let l = layouts.get(prog);
-  if (!l) {
-    const off = (type: string, member: string): number => {
-      const o = prog.memberOffset(type, member);
-      if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${member}`);
-      return o;
-    };
-    l = {
-      descSize: prog.sizeOf("struct irq_desc"),
-      kstatIrqs: off("struct irq_desc", "kstat_irqs"),
-      action: off("struct irq_desc", "action"),
-      name: off("struct irq_desc", "name"),
-      irq: off("struct irq_desc", "irq_data.irq"),
-      chip: off("struct irq_desc", "irq_data.chip"),
-      chipName: off("struct irq_chip", "name"),
-      actionName: off("struct irqaction", "name"),
-      actionNext: off("struct irqaction", "next"),
-    };
-    layouts.set(prog, l);
-  }
-  return l;
-}
+export const irqLayout: (prog: Program) => IrqLayout = IRQ_LAYOUT.of;
 
 /** Most actions one IRQ line can plausibly share (a longer chain is a loop or garbage). */
 export const MAX_IRQ_ACTIONS = 1024;

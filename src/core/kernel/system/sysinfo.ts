@@ -1,7 +1,15 @@
 // What crash's `sys` shows, read from the kernel: utsname, taint, CPU masks, time, uptime, load average,
 // memory size. Each function reads what it needs through the Program and is named after the kernel's data.
 import { KdwError } from "../../io/errors";
+import { layout, optional } from "../../program/layout";
 import type { Program } from "../../program/program";
+import { onlinePgdats } from "../mm/stat";
+
+const SYS_LAYOUT = layout({
+  taintFlagTrue: optional("taint_flag.c_true", "taint_flag.true"), // kernel/panic.c struct taint_flag (4.10+)
+  taintFlagFalse: optional("taint_flag.c_false", "taint_flag.false"),
+  nodePresentPages: optional("pglist_data.node_present_pages"),
+});
 
 export interface Utsname {
   sysname: string;
@@ -29,8 +37,7 @@ export function taints(prog: Program): { mask: bigint; letters: string } {
   let letters = "";
   if (flagType && arrayBytes && prog.hasSymbol("taint_flags")) {
     const size = prog.sizeOf(flagType);
-    const trueOff = prog.memberOffset(flagType, "c_true") ?? prog.memberOffset(flagType, "true");
-    const falseOff = prog.memberOffset(flagType, "c_false") ?? prog.memberOffset(flagType, "false");
+    const { taintFlagTrue: trueOff, taintFlagFalse: falseOff } = SYS_LAYOUT.of(prog);
     const count = Math.min(64, Math.floor(arrayBytes / size));
     const table = prog.read(prog.symbolAddress("taint_flags"), count * size);
     if (trueOff !== undefined && falseOff !== undefined) {
@@ -180,18 +187,9 @@ export function loadAverage(prog: Program): string {
 
 /** Memory the kernel manages: the sum of node_present_pages over the online nodes, in pages. */
 export function presentPages(prog: Program): number | undefined {
-  const pgdat = prog.findType("struct pglist_data");
-  if (!pgdat) return undefined;
-  const nodes: bigint[] = [];
-  if (prog.hasSymbol("node_data")) {
-    const max = Math.min(1024, Math.floor((prog.symbolExtent("node_data") || 8) / 8));
-    const base = prog.symbolAddress("node_data");
-    for (let i = 0; i < max; i++) {
-      const p = prog.readU64(base + BigInt(i * 8));
-      if (p !== 0n) nodes.push(p);
-    }
-  } else if (prog.hasSymbol("contig_page_data")) nodes.push(prog.symbolAddress("contig_page_data"));
-  const off = prog.memberOffset(pgdat, "node_present_pages");
+  if (!prog.findType("struct pglist_data")) return undefined;
+  const nodes = onlinePgdats(prog);
+  const off = SYS_LAYOUT.of(prog).nodePresentPages;
   if (off === undefined || nodes.length === 0) return undefined;
   return nodes.reduce((sum, n) => sum + Number(prog.readU64(n + BigInt(off))), 0);
 }

@@ -3,45 +3,25 @@
 // (BASE_STD, BASE_DEF) with CONFIG_NO_HZ_COMMON, which crash infers from sysctl_timer_migration; 1 without.
 // crash's dump_timer_data_timer_bases / do_timer_list_v4. Offsets are resolved once per Program.
 import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
+import { dataView } from "../../io/little-endian";
+import { layout, optional } from "../../program/layout";
 import { hlistForEachEntry } from "../../program/list";
 import { rbInorder } from "../../program/rbtree";
 import type { Program } from "../../program/program";
-import { resolveType, type Type } from "../../debuginfo/types";
 
-interface TimerLayout {
-  timerList: Type; // struct timer_list
-  baseSize: number; // sizeof(struct timer_base)
-  vectors: number; // timer_base.vectors
-  numVectors: number; // WHEEL_SIZE: the length of timer_base.vectors[]
-  expires: number; // timer_list.expires
-  function: number; // timer_list.function
-}
+const TIMER_LAYOUT = layout(
+  {
+    vectors: "timer_base.vectors", // struct hlist_head vectors[WHEEL_SIZE]
+    expires: "timer_list.expires",
+    function: "timer_list.function",
+  },
+  (_o, m, prog) => {
+    if (m.vectors.kind !== "array" || !m.vectors.count) throw new MissingDebugInfo("cannot determine timer_base.vectors[] array size");
+    return { timerList: prog.type("struct timer_list"), baseSize: prog.sizeOf("struct timer_base"), numVectors: m.vectors.count };
+  },
+);
 
-const layouts = new WeakMap<Program, TimerLayout>();
-
-function timerLayout(prog: Program): TimerLayout {
-  let l = layouts.get(prog);
-  if (!l) {
-    const base = prog.type("struct timer_base");
-    const off = (type: Type | string, member: string): number => {
-      const o = prog.memberOffset(type, member);
-      if (o === undefined) throw new MissingDebugInfo(`${typeof type === "string" ? type : "struct timer_base"} has no member ${member}`);
-      return o;
-    };
-    const vt = resolveType(prog.object(base, 0n).member("vectors").type);
-    if (vt.kind !== "array" || !vt.count) throw new MissingDebugInfo("cannot determine timer_base.vectors[] array size");
-    l = {
-      timerList: prog.type("struct timer_list"),
-      baseSize: prog.sizeOf(base),
-      vectors: off(base, "vectors"),
-      numVectors: vt.count,
-      expires: off("struct timer_list", "expires"),
-      function: off("struct timer_list", "function"),
-    };
-    layouts.set(prog, l);
-  }
-  return l;
-}
+const timerLayout = (prog: Program): ReturnType<typeof TIMER_LAYOUT.of> => TIMER_LAYOUT.of(prog);
 
 /** Most timers one wheel bucket can plausibly hold before the walk is called a loop. */
 export const MAX_TIMERS_PER_VECTOR = 100_000;
@@ -98,7 +78,7 @@ export function timerBaseTimers(prog: Program, cpu: number, base: number, addres
     problems.push(new WalkAborted(`timer_bases[${cpu}][${base}].vectors`, err.message, 0));
     return { cpu, base, address, timers, problems };
   }
-  const dv = new DataView(heads.buffer, heads.byteOffset, heads.byteLength);
+  const dv = dataView(heads);
   for (let i = 0; i < l.numVectors; i++) {
     if (dv.getBigUint64(i * 8, true) === 0n) continue;
     const what = `timer_bases[${cpu}][${base}].vectors[${i}]`;
@@ -152,48 +132,26 @@ export function timerBases(prog: Program, cpus: readonly number[], jiffies: bigi
 // High-resolution timers (kernel/time/hrtimer.c): per CPU `hrtimer_bases` (struct hrtimer_cpu_base) with
 // clock_base[HRTIMER_MAX_CLOCK_BASES]; each clock base keeps its armed hrtimers in a timerqueue, an
 // rbtree ordered by expiry (crash's dump_hrtimer_data, dump_active_timers).
-interface HrtimerLayout {
-  clockBase: number; // hrtimer_cpu_base.clock_base
-  clockBaseSize: number; // sizeof(struct hrtimer_clock_base)
-  nrClockBases: number; // the length of clock_base[]
-  getTime: number; // hrtimer_clock_base.get_time
-  offset: number; // hrtimer_clock_base.offset
-  activeRoot: number; // hrtimer_clock_base.active.rb_root.rb_root.rb_node
-  nodeOff: number; // hrtimer.node.node: the rb_node inside the hrtimer
-  expires: number; // hrtimer.node.expires
-  softexpires?: number; // hrtimer._softexpires
-  function: number; // hrtimer.function
-}
+const HRTIMER_LAYOUT = layout(
+  {
+    clockBase: "hrtimer_cpu_base.clock_base",
+    getTime: "hrtimer_clock_base.get_time",
+    offset: "hrtimer_clock_base.offset", // ns: this clock's time is monotonic time plus it
+    activeRoot: "hrtimer_clock_base.active.rb_root.rb_root.rb_node",
+    nodeOff: "hrtimer.node.node", // the rb_node inside the hrtimer
+    expires: "hrtimer.node.expires",
+    softexpires: optional("hrtimer._softexpires"),
+    function: "hrtimer.function",
+  },
+  (_o, m, prog) => ({
+    clockBaseSize: prog.sizeOf("struct hrtimer_clock_base"),
+    // crash: 2 clock bases before ktime_get_boottime existed, else all of clock_base[]
+    nrClockBases: m.clockBase.kind === "array" && m.clockBase.count && prog.hasSymbol("ktime_get_boottime") ? m.clockBase.count : 2,
+  }),
+);
 
-const hrLayouts = new WeakMap<Program, HrtimerLayout>();
-
-function hrtimerLayout(prog: Program): HrtimerLayout {
-  let l = hrLayouts.get(prog);
-  if (!l) {
-    const off = (type: string, member: string): number => {
-      const o = prog.memberOffset(type, member);
-      if (o === undefined) throw new MissingDebugInfo(`${type} has no member ${member}`);
-      return o;
-    };
-    const cb = resolveType(prog.object("struct hrtimer_cpu_base", 0n).member("clock_base").type);
-    const clockBaseSize = prog.sizeOf("struct hrtimer_clock_base");
-    l = {
-      clockBase: off("struct hrtimer_cpu_base", "clock_base"),
-      clockBaseSize,
-      // crash: 2 clock bases before ktime_get_boottime existed, else all of clock_base[]
-      nrClockBases: cb.kind === "array" && cb.count && prog.hasSymbol("ktime_get_boottime") ? cb.count : 2,
-      getTime: off("struct hrtimer_clock_base", "get_time"),
-      offset: off("struct hrtimer_clock_base", "offset"),
-      activeRoot: off("struct hrtimer_clock_base", "active.rb_root.rb_root.rb_node"),
-      nodeOff: off("struct hrtimer", "node.node"),
-      expires: off("struct hrtimer", "node.expires"),
-      softexpires: prog.memberOffset("struct hrtimer", "_softexpires"),
-      function: off("struct hrtimer", "function"),
-    };
-    hrLayouts.set(prog, l);
-  }
-  return l;
-}
+type HrtimerLayout = ReturnType<typeof HRTIMER_LAYOUT.of>;
+const hrtimerLayout = (prog: Program): HrtimerLayout => HRTIMER_LAYOUT.of(prog);
 
 export interface Hrtimer {
   /** The struct hrtimer; `destroyed` when it could not be read (crash: "(destroyed timer)"). */

@@ -1,11 +1,14 @@
 // A task's memory use as crash's `ps` shows it (memory.c get_task_mem_usage): VSZ is mm->total_vm; RSS is
-// the positive parts of mm->rss_stat.count[MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES] plus, on kernels with
-// SPLIT_RSS_COUNTING (task_struct.rss_stat, before 6.2), the positive per-thread counts of every thread of
-// the thread group that have not been folded into the mm yet. %MEM is RSS over the pages below high_memory.
+// the positive parts of mm->rss_stat.count[MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES] (6.2+: the positive
+// sums of the percpu_counter mm->rss_stat[] of those three, tools.c percpu_counter_sum_positive) plus, on
+// kernels with SPLIT_RSS_COUNTING (task_struct.rss_stat, before 6.2), the positive per-thread counts of every
+// thread of the thread group that have not been folded into the mm yet. %MEM is RSS over the pages below
+// high_memory.
 import { KdwError } from "../../io/errors";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 import { PF_EXITING, type Task, type TaskTable } from "./tasks";
-import { taskLayout } from "./layout";
+import { taskLayout, type TaskLayout } from "./layout";
+import { cpuCount } from "./sched";
 import { taskStateBits } from "./state";
 
 export interface TaskMemUsage {
@@ -22,7 +25,6 @@ const PAGE_SHIFT = 12n;
 
 /** Per table: the split RSS of each thread group (crash's tgid rss_cache). */
 const splitRssCache = new WeakMap<TaskTable, Map<number, number>>();
-const totalPagesCache = new WeakMap<Program, number>();
 
 export function taskMemUsage(prog: Program, table: TaskTable, task: Task): TaskMemUsage {
   const l = taskLayout(prog);
@@ -37,6 +39,10 @@ export function taskMemUsage(prog: Program, table: TaskTable, task: Task): TaskM
         if (idx < 0) continue;
         const count = BigInt.asIntN(64, prog.readU64(mm + BigInt(l.mmRssStatCount + idx * 8)));
         if (count > 0n) rss += Number(count);
+      }
+    } else if (l.mmRssStatPercpu !== undefined) {
+      for (const idx of [l.mmFilePages, l.mmAnonPages, l.mmShmemPages]) {
+        if (idx >= 0) rss += percpuCounterSumPositive(prog, l, mm + BigInt(l.mmRssStatPercpu + idx * l.percpuCounterSize));
       }
     }
     if (l.rssStatCount !== undefined) rss += splitRss(prog, table, task.tgid);
@@ -78,20 +84,32 @@ function splitRss(prog: Program, table: TaskTable, tgid: number): number {
   return sum;
 }
 
-/** crash's vt->total_pages: __pa(high_memory) in pages; the dump's highest pfn when that is unreadable. */
-export function totalPages(prog: Program): number {
-  let n = totalPagesCache.get(prog);
-  if (n === undefined) {
-    n = prog.dump.maxPfn;
-    try {
-      const high = prog.readU64(prog.symbolAddress("high_memory"));
-      const base = prog.readU64(prog.symbolAddress("page_offset_base"));
-      if (high > base) n = Number((high - base) >> PAGE_SHIFT);
-    } catch (err) {
-      if (!(err instanceof KdwError)) throw err;
-    }
-    if (!(n > 0)) n = 1;
-    totalPagesCache.set(prog, n);
+/**
+ * percpu_counter_sum_positive (crash tools.c, lib/percpu_counter.c): the counter's count plus each CPU's
+ * s32 in `counters` (CONFIG_SMP), 0 when the sum is negative.
+ */
+function percpuCounterSumPositive(prog: Program, l: TaskLayout, fbc: bigint): number {
+  if (l.percpuCounterCount === undefined) return 0;
+  let sum = BigInt.asIntN(64, prog.readU64(fbc + BigInt(l.percpuCounterCount)));
+  if (l.percpuCounterCounters !== undefined) {
+    const counters = prog.readU64(fbc + BigInt(l.percpuCounterCounters));
+    const cpus = cpuCount(prog);
+    for (let cpu = 0; cpu < cpus; cpu++) sum += BigInt(prog.readS32(BigInt.asUintN(64, counters + prog.perCpuOffset(cpu))));
   }
-  return n;
+  return sum < 0n ? 0 : Number(sum);
 }
+
+/** crash's vt->total_pages: __pa(high_memory) in pages; the dump's highest pfn when that is unreadable. */
+const TOTAL_PAGES = perProgram((prog) => {
+  let n = prog.dump.maxPfn;
+  try {
+    const high = prog.readU64(prog.symbolAddress("high_memory"));
+    const base = prog.readU64(prog.symbolAddress("page_offset_base"));
+    if (high > base) n = Number((high - base) >> PAGE_SHIFT);
+  } catch (err) {
+    if (!(err instanceof KdwError)) throw err;
+  }
+  return n > 0 ? n : 1;
+});
+
+export const totalPages: (prog: Program) => number = TOTAL_PAGES.of;

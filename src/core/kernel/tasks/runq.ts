@@ -1,7 +1,8 @@
 // What each CPU's scheduler had queued (kernel/sched/sched.h): the RT priority arrays (rq->rt.active, one
 // list per priority) and the CFS timeline (rq->cfs.tasks_timeline, an rbtree of sched_entity.run_node,
 // descending into group runqueues through se->my_q), as crash's dump_CFS_runqueues reads them.
-import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
+import { KdwError, WalkAborted } from "../../io/errors";
+import { layout, optional } from "../../program/layout";
 import { listForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
 import { rbInorder } from "../../program/rbtree";
@@ -24,56 +25,30 @@ export interface CpuRunqueue extends Runqueue {
   problems: WalkAborted[];
 }
 
-interface RunqLayout {
-  rqRt: number;
-  rtRqActive: number;
-  queue: number;
-  queues: number;
-  listHeadSize: number;
-  rqCfs: number;
-  tasksTimeline: number;
-  cfsCurr: number;
-  seRunNode: number;
-  seMyQ?: number;
-  taskSe: number;
-  taskRt: number;
-  rtRunList: number;
-  rtMyQ?: number;
-  taskPrio: number;
-}
+const RUNQ_LAYOUT = layout(
+  {
+    rqRt: "rq.rt",
+    rtRqActive: "rt_rq.active",
+    queue: "rt_prio_array.queue", // struct list_head queue[MAX_RT_PRIO], the last member
+    rqCfs: "rq.cfs",
+    tasksTimeline: "cfs_rq.tasks_timeline",
+    cfsCurr: "cfs_rq.curr",
+    seRunNode: "sched_entity.run_node",
+    seMyQ: optional("sched_entity.my_q"), // CONFIG_FAIR_GROUP_SCHED
+    taskSe: "task_struct.se",
+    taskRt: "task_struct.rt",
+    rtRunList: "sched_rt_entity.run_list",
+    rtMyQ: optional("sched_rt_entity.my_q"), // CONFIG_RT_GROUP_SCHED
+    taskPrio: "task_struct.prio",
+  },
+  (o, _m, prog) => {
+    const listHeadSize = prog.sizeOf("struct list_head");
+    const queueSize = prog.sizeOf("struct rt_prio_array") - o.queue;
+    return { listHeadSize, queues: Math.min(1024, Math.floor(queueSize / listHeadSize)) };
+  },
+);
 
-const layouts = new WeakMap<Program, RunqLayout>();
-
-function layout(prog: Program): RunqLayout {
-  let l = layouts.get(prog);
-  if (l) return l;
-  const off = (t: string, m: string): number => {
-    const o = prog.memberOffset(t, m);
-    if (o === undefined) throw new MissingDebugInfo(`${t} has no member ${m}`);
-    return o;
-  };
-  const queueSize = prog.memberOffset("struct rt_prio_array", "queue") !== undefined ? prog.sizeOf(prog.type("struct rt_prio_array")) - off("struct rt_prio_array", "queue") : 0;
-  const listHeadSize = prog.sizeOf("struct list_head");
-  l = {
-    rqRt: off("struct rq", "rt"),
-    rtRqActive: off("struct rt_rq", "active"),
-    queue: off("struct rt_prio_array", "queue"),
-    queues: Math.min(1024, Math.floor(queueSize / listHeadSize)),
-    listHeadSize,
-    rqCfs: off("struct rq", "cfs"),
-    tasksTimeline: off("struct cfs_rq", "tasks_timeline"),
-    cfsCurr: off("struct cfs_rq", "curr"),
-    seRunNode: off("struct sched_entity", "run_node"),
-    seMyQ: prog.memberOffset("struct sched_entity", "my_q"),
-    taskSe: off("struct task_struct", "se"),
-    taskRt: off("struct task_struct", "rt"),
-    rtRunList: off("struct sched_rt_entity", "run_list"),
-    rtMyQ: prog.memberOffset("struct sched_rt_entity", "my_q"),
-    taskPrio: off("struct task_struct", "prio"),
-  };
-  layouts.set(prog, l);
-  return l;
-}
+type RunqLayout = ReturnType<typeof RUNQ_LAYOUT.of>;
 
 const MAX_GROUP_DEPTH = 32;
 
@@ -139,7 +114,7 @@ function rtTasks(prog: Program, l: RunqLayout, prioArray: bigint, out: QueuedTas
 
 /** Every CPU's runqueue with its queued RT and CFS tasks. */
 export function cpuRunqueues(prog: Program): CpuRunqueue[] {
-  const l = layout(prog);
+  const l = RUNQ_LAYOUT.of(prog);
   return runqueues(prog).map((rq) => {
     const rtPrioArray = rq.address + BigInt(l.rqRt + l.rtRqActive);
     const cfsRq = rq.address + BigInt(l.rqCfs);

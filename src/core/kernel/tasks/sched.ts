@@ -1,31 +1,11 @@
 // The per-CPU runqueues (kernel/sched/sched.h `struct rq`, per-CPU variable `runqueues`): which task each
 // CPU was running (rq->curr: crash's "active set"), each CPU's idle task (rq->idle) and the runqueue clock
 // (rq->clock, what `ps -m` measures against). Offsets are resolved once per Program.
-import { KdwError, MissingDebugInfo } from "../../io/errors";
+import { KdwError } from "../../io/errors";
+import { layout, members } from "../../program/layout";
 import type { Program } from "../../program/program";
 
-interface RqLayout {
-  curr: number; // struct rq.curr
-  idle: number; // struct rq.idle
-  clock: number; // struct rq.clock
-}
-
-const layouts = new WeakMap<Program, RqLayout>();
-
-function rqLayout(prog: Program): RqLayout {
-  let l = layouts.get(prog);
-  if (!l) {
-    const rq = prog.type("struct rq");
-    const off = (m: string): number => {
-      const o = prog.memberOffset(rq, m);
-      if (o === undefined) throw new MissingDebugInfo(`struct rq has no member ${m}`);
-      return o;
-    };
-    l = { curr: off("curr"), idle: off("idle"), clock: off("clock") };
-    layouts.set(prog, l);
-  }
-  return l;
-}
+const RQ = layout(members("rq", { curr: "curr", idle: "idle", clock: "clock" }));
 
 /** The CPUs kdw shows: up to the highest CPU in __cpu_online_mask, else one per NT_PRSTATUS note. */
 export function cpuCount(prog: Program): number {
@@ -59,7 +39,7 @@ export interface Runqueue {
 
 /** Every CPU's runqueue; a CPU whose runqueue cannot be read is left out (the rest survive). */
 export function runqueues(prog: Program): Runqueue[] {
-  const l = rqLayout(prog);
+  const l = RQ.of(prog);
   const out: Runqueue[] = [];
   const n = cpuCount(prog);
   for (let cpu = 0; cpu < n; cpu++) {

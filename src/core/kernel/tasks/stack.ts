@@ -12,7 +12,8 @@ import type { SymbolTable } from "../../debuginfo/symbols";
 import { SHT_NOBITS, type ElfFile } from "../../dump/elf";
 import type { CpuRegisters } from "../../dump/prstatus";
 import { KdwError, MissingDebugInfo } from "../../io/errors";
-import type { Program } from "../../program/program";
+import { layout, optional, type OptionalMember } from "../../program/layout";
+import { perProgram, type Program } from "../../program/program";
 import { panicTask, taskTable, type Task } from "./tasks";
 
 /** x86_64 THREAD_SIZE: PAGE_SIZE << THREAD_SIZE_ORDER (2 without KASAN; page_64_types.h). */
@@ -49,15 +50,32 @@ export interface StackContext {
   frameBpOffset: number | undefined;
 }
 
-const contexts = new WeakMap<Program, StackContext>();
+/** What the unwinder reads of the kernel's structs; each may be missing from a kernel's debuginfo. */
+const STACK_LAYOUT = layout({
+  orcSignal: optional("orc_entry.signal"), // which of the two ORC entry formats (arch/x86_64/orc.ts)
+  orcEnd: optional("orc_entry.end"),
+  frameRetAddr: optional("inactive_task_frame.ret_addr"),
+  frameBp: optional("inactive_task_frame.bp"),
+  threadSp: optional("task_struct.thread.sp"),
+  stack: optional("task_struct.stack"),
+  tssIst: optional("tss_struct.x86_tss.ist"),
+  tssSp0: optional("tss_struct.x86_tss.sp0"),
+});
+
+/** struct pt_regs by the 6.1 names (bp, bx, ax, ... ip, flags, sp): used only when every one is there. */
+const PT_REGS = layout(Object.fromEntries(PT_REGS_NAMES.map((n) => [n, optional(`pt_regs.${n}`)])) as Record<PtRegName, OptionalMember>);
+
+/** struct cea_exception_stacks: char arrays, each stack after its guard page, the next member bounding it. */
+const CEA_MEMBERS = [...CEA_STACK_MEMBERS, ...CEA_STACK_MEMBERS.map((x) => x.replace("_stack", "_stack_guard")), "IST_top_guard"];
+const CEA_STACKS = layout(Object.fromEntries(CEA_MEMBERS.map((n) => [n, optional(`cea_exception_stacks.${n}`)])) as Record<string, OptionalMember>);
+
+/** The context is built on first use with the symbols and vmlinux the first caller passes (the program's). */
+const CONTEXT = perProgram((): { context?: StackContext } => ({}));
 
 /** The unwinding context of a program, built once. `vmlinux` gives the ORC tables without reading memory. */
 export function stackContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile, decoder?: InstructionDecoderLike): StackContext {
-  let c = contexts.get(prog);
-  if (!c) {
-    c = buildContext(prog, symbols, vmlinux);
-    contexts.set(prog, c);
-  }
+  const slot = CONTEXT.of(prog);
+  const c = (slot.context ??= buildContext(prog, symbols, vmlinux));
   if (decoder && !c.env.decoder) c.env.decoder = decoder;
   return c;
 }
@@ -75,9 +93,10 @@ function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): S
   // Names resolve through the program (the .symtab name index, already built): the sorted table
   // would build its own name index just for these.
   const sym = (n: string) => prog.symbols.addressOf(n);
+  const l = STACK_LAYOUT.of(prog);
   // ORC: the sorted tables are the same in the vmlinux file and in memory (sorted at build time).
   const orcType = prog.findType("struct orc_entry");
-  const layout = orcLayoutOf(orcType ? prog.memberOffset(orcType, "signal") !== undefined : false, orcType ? prog.memberOffset(orcType, "end") !== undefined : true);
+  const layout = orcLayoutOf(orcType ? l.orcSignal !== undefined : false, orcType ? l.orcEnd !== undefined : true);
   const startIp = sym("__start_orc_unwind_ip");
   const stopIp = sym("__stop_orc_unwind_ip");
   const startU = sym("__start_orc_unwind");
@@ -124,10 +143,9 @@ function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): S
   };
 
   const ptRegs = ptRegsLayout(prog);
-  const cpus = cpuStacks(prog, sym);
+  const cpus = cpuStacks(prog, sym, l.tssIst, l.tssSp0);
   const initBegin = sym("__init_begin");
   const initEnd = sym("__init_end");
-  const frameType = prog.findType("struct inactive_task_frame");
   const env: UnwindEnv = {
     read: (a, n) => prog.read(a, n),
     symbolAt,
@@ -141,44 +159,32 @@ function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): S
     exceptionFunctions: new Set(sym("asm_exc_page_fault") !== undefined ? EXCEPTION_FUNCTIONS_5_8 : EXCEPTION_FUNCTIONS_ORIG),
     nestedNmi: sym("repeat_nmi") !== undefined,
     initText: initBegin !== undefined && initEnd !== undefined ? { base: initBegin, top: initEnd } : undefined,
-    inactiveRetAddrOffset: frameType ? prog.memberOffset(frameType, "ret_addr") : undefined,
+    inactiveRetAddrOffset: l.frameRetAddr,
   };
-  const taskType = prog.findType("struct task_struct");
-  return {
-    env,
-    orcSource,
-    orc,
-    threadSpOffset: taskType ? prog.memberOffset(taskType, "thread.sp") : undefined,
-    stackOffset: taskType ? prog.memberOffset(taskType, "stack") : undefined,
-    frameBpOffset: frameType ? prog.memberOffset(frameType, "bp") : undefined,
-  };
+  return { env, orcSource, orc, threadSpOffset: l.threadSp, stackOffset: l.stack, frameBpOffset: l.frameBp };
 }
 
 /** struct pt_regs from the debuginfo (6.1 names: bp, bx, ax, ... ip, flags, sp). */
 function ptRegsLayout(prog: Program): PtRegsLayout {
-  const t = prog.findType("struct pt_regs");
-  if (!t) return DEFAULT_PT_REGS;
+  const found = PT_REGS.of(prog);
   const offsets = {} as Record<PtRegName, number>;
   for (const n of PT_REGS_NAMES) {
-    const off = prog.memberOffset(t, n);
+    const off = found[n];
     if (off === undefined) return DEFAULT_PT_REGS;
     offsets[n] = off;
   }
-  return { size: prog.sizeOf(t), offsets };
+  return { size: prog.sizeOf("struct pt_regs"), offsets };
 }
 
 /** Each CPU's IRQ, exception and entry stacks (crash x86_64_per_cpu_init, x86_64_ist_init). */
-function cpuStacks(prog: Program, sym: (n: string) => bigint | undefined): CpuStacks[] {
+function cpuStacks(prog: Program, sym: (n: string) => bigint | undefined, istOff: number | undefined, sp0Off: number | undefined): CpuStacks[] {
   const out: CpuStacks[] = [];
   const nr = prog.dump.cpus.length || 1;
   const hardirq = sym("hardirq_stack_ptr");
   const tss = sym("cpu_tss_rw");
-  const tssType = prog.findType("struct tss_struct");
-  const istOff = tssType ? prog.memberOffset(tssType, "x86_tss.ist") : undefined;
-  const sp0Off = tssType ? prog.memberOffset(tssType, "x86_tss.sp0") : undefined;
   const ceaType = prog.findType("struct cea_exception_stacks");
   // IST stack sizes by slot, from struct cea_exception_stacks (each stack follows its guard page).
-  const sizes = CEA_STACK_MEMBERS.map((m) => (ceaType ? (memberSize(prog, "struct cea_exception_stacks", m) ?? 0) : 4096));
+  const sizes = CEA_STACK_MEMBERS.map((m) => (ceaType ? (ceaStackSize(prog, m) ?? 0) : 4096));
   const irqType = prog.findType("struct irq_stack");
   const isize = irqType ? prog.sizeOf(irqType) : IRQ_STACK_SIZE;
   const entrySize = prog.findType("struct entry_stack") ? prog.sizeOf("struct entry_stack") : 4096;
@@ -210,15 +216,14 @@ function cpuStacks(prog: Program, sym: (n: string) => bigint | undefined): CpuSt
   return out;
 }
 
-function memberSize(prog: Program, type: string, member: string): number | undefined {
-  const t = prog.findType(type);
-  if (!t) return undefined;
-  const off = prog.memberOffset(t, member);
+/** A stack's size: from its offset to the next member's (each is a char array followed by a guard page). */
+function ceaStackSize(prog: Program, member: string): number | undefined {
+  const offsets = CEA_STACKS.of(prog);
+  const off = offsets[member];
   if (off === undefined) return undefined;
-  // Members of cea_exception_stacks are char arrays: the next member's offset bounds them.
   let next = Infinity;
-  for (const m of [...CEA_STACK_MEMBERS, ...CEA_STACK_MEMBERS.map((x) => x.replace("_stack", "_stack_guard")), "IST_top_guard"]) {
-    const o = prog.memberOffset(t, m);
+  for (const m of CEA_MEMBERS) {
+    const o = offsets[m];
     if (o !== undefined && o > off && o < next) next = o;
   }
   return Number.isFinite(next) ? next - off : undefined;

@@ -3,7 +3,7 @@
 // entry after the first; on 4.14+ the bits after "P (parked)" are TASK_DEAD, TASK_WAKEKILL, TASK_WAKING,
 // TASK_NOLOAD and TASK_NEW (include/linux/sched.h). Without the array, crash's old defaults apply.
 import { KdwError } from "../../io/errors";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 
 export interface TaskStateBits {
   running: number;
@@ -26,17 +26,10 @@ export interface TaskStateBits {
 const OLD_DEFAULTS: TaskStateBits = { running: 0, interruptible: 1, uninterruptible: 2, zombie: 4, stopped: 8, swapping: 16, exclusive: 32 };
 
 const MAX_STATES = 32;
-const cache = new WeakMap<Program, TaskStateBits>();
+const STATE_BITS = perProgram((prog) => readTaskStateArray(prog) ?? OLD_DEFAULTS);
 
 /** The state bits of this kernel, read once per Program. */
-export function taskStateBits(prog: Program): TaskStateBits {
-  let bits = cache.get(prog);
-  if (!bits) {
-    bits = readTaskStateArray(prog) ?? OLD_DEFAULTS;
-    cache.set(prog, bits);
-  }
-  return bits;
-}
+export const taskStateBits: (prog: Program) => TaskStateBits = STATE_BITS.of;
 
 function readTaskStateArray(prog: Program): TaskStateBits | undefined {
   if (!prog.hasSymbol("task_state_array")) return undefined;

@@ -5,9 +5,9 @@
 // Every walk is bounded; a corrupt list keeps what was read and records where it stopped (`problems`).
 import { KdwError, WalkAborted } from "../../io/errors";
 import { listForEachEntry } from "../../program/list";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 import { runqueues, type Runqueue } from "./sched";
-import { taskLayout, type TaskLayout } from "./layout";
+import { TASK_LAYOUT, taskLayout, type TaskLayout } from "./layout";
 import { taskStateBits, taskStateString, type TaskStateBits } from "./state";
 
 /** include/linux/sched.h */
@@ -69,17 +69,10 @@ export interface TaskWalkOptions {
   budget?: number;
 }
 
-const tables = new WeakMap<Program, TaskTable>();
+const TASK_TABLE = perProgram((prog) => buildTaskTable(prog));
 
 /** The task table of a program, walked once (a dump does not change). */
-export function taskTable(prog: Program): TaskTable {
-  let t = tables.get(prog);
-  if (!t) {
-    t = buildTaskTable(prog);
-    tables.set(prog, t);
-  }
-  return t;
-}
+export const taskTable: (prog: Program) => TaskTable = TASK_TABLE.of;
 
 /** The panic task (crash: the task running on the CPU that panicked). */
 export function panicTask(prog: Program): Task | undefined {
@@ -113,7 +106,7 @@ export function buildTaskTable(prog: Program, options: TaskWalkOptions = {}): Ta
       return undefined;
     }
     try {
-      const raw = readTask(prog, layout, addr);
+      const raw = readTask(prog, addr);
       raw.idle = idleCpu !== undefined;
       found.set(addr, raw);
       return raw;
@@ -148,25 +141,8 @@ export function buildTaskTable(prog: Program, options: TaskWalkOptions = {}): Ta
   return finishTable(prog, bits, [...found.values()], rqs, problems);
 }
 
-interface RawTask {
-  address: bigint;
-  pid: number;
-  tgid: number;
-  comm: string;
-  cpu: number;
-  state: number;
-  flags: number;
-  parent: bigint;
-  realParent: bigint;
-  mm: bigint;
-  signal: bigint;
-  startTime: bigint;
-  utime: bigint;
-  stime: bigint;
-  lastArrival: bigint;
-  cred: bigint;
-  idle: boolean;
-}
+/** A task as read, before the table knows its parent's pid and which tasks are active. */
+type RawTask = Pick<Task, "address" | "pid" | "tgid" | "comm" | "cpu" | "state" | "flags" | "parent" | "realParent" | "mm" | "startTime" | "utime" | "stime" | "lastArrival" | "cred" | "idle"> & { signal: bigint };
 
 function safeRunqueues(prog: Program, problems: WalkAborted[]): Runqueue[] {
   try {
@@ -202,52 +178,32 @@ function walkThreads(prog: Program, l: TaskLayout, leader: RawTask, add: (a: big
   }
 }
 
+/** The task_struct fields of a table row, read at once. */
+const TASK_ROW = TASK_LAYOUT.span("pid", "tgid", "comm", "state", "exitState", "flags", "parent", "realParent", "mm", "signal", "cpu", "startTime", "utime", "stime", "lastArrival", "cred");
+
 /** Reads the fields of one task_struct in one read of the span they occupy. */
-function readTask(prog: Program, l: TaskLayout, addr: bigint): RawTask {
-  const span = taskSpan(l);
-  const bytes = prog.read(addr + BigInt(span.lo), span.hi - span.lo);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u32 = (off: number | undefined): number => (off === undefined ? 0 : dv.getUint32(off - span.lo, true));
-  const s32 = (off: number): number => dv.getInt32(off - span.lo, true);
-  const u64 = (off: number | undefined): bigint => (off === undefined ? 0n : dv.getBigUint64(off - span.lo, true));
-  let comm = "";
-  for (let i = 0; i < l.commLen; i++) {
-    const c = bytes[l.comm - span.lo + i]!;
-    if (c === 0) break;
-    comm += String.fromCharCode(c);
-  }
-  const state = l.stateSize === 8 ? Number(u64(l.state) & 0xffffffffn) : u32(l.state);
+function readTask(prog: Program, addr: bigint): RawTask {
+  const v = TASK_ROW.read(prog, addr);
+  // A long __state (5.14+) is read by its low 32 bits, as crash's task_state() does.
   return {
     address: addr,
-    pid: s32(l.pid),
-    tgid: s32(l.tgid),
-    comm,
-    cpu: u32(l.cpu),
-    state: (state | u32(l.exitState)) >>> 0,
-    flags: u32(l.flags),
-    parent: u64(l.parent),
-    realParent: u64(l.realParent ?? l.parent),
-    mm: u64(l.mm),
-    signal: u64(l.signal),
-    startTime: u64(l.startTime),
-    utime: u64(l.utime),
-    stime: u64(l.stime),
-    lastArrival: u64(l.lastArrival),
-    cred: u64(l.cred),
+    pid: v.s32("pid"),
+    tgid: v.s32("tgid"),
+    comm: v.chars("comm"),
+    cpu: v.u32("cpu"),
+    state: (v.u32("state") | v.u32("exitState")) >>> 0,
+    flags: v.u32("flags"),
+    parent: v.u64("parent"),
+    realParent: v.u64(v.has("realParent") ? "realParent" : "parent"),
+    mm: v.u64("mm"),
+    signal: v.u64("signal"),
+    startTime: v.u64("startTime"),
+    utime: v.u64("utime"),
+    stime: v.u64("stime"),
+    lastArrival: v.u64("lastArrival"),
+    cred: v.u64("cred"),
     idle: false,
   };
-}
-
-const spans = new WeakMap<TaskLayout, { lo: number; hi: number }>();
-
-function taskSpan(l: TaskLayout): { lo: number; hi: number } {
-  let s = spans.get(l);
-  if (!s) {
-    const offs = [l.pid, l.tgid, l.state, l.exitState, l.flags, l.parent, l.realParent, l.mm, l.signal, l.cpu, l.startTime, l.utime, l.stime, l.lastArrival, l.cred].filter((o): o is number => o !== undefined);
-    s = { lo: Math.min(l.comm, ...offs), hi: Math.max(l.comm + l.commLen, ...offs.map((o) => o + 8)) };
-    spans.set(l, s);
-  }
-  return s;
 }
 
 function finishTable(prog: Program, bits: TaskStateBits, raws: RawTask[], rqs: Runqueue[], problems: WalkAborted[]): TaskTable {
@@ -282,6 +238,37 @@ function finishTable(prog: Program, bits: TaskStateBits, raws: RawTask[], rqs: R
   tasks.sort((a, b) => (a.pid === 0 && b.pid === 0 ? a.cpu - b.cpu : a.pid - b.pid));
   const byAddress = new Map(tasks.map((t) => [t.address, t]));
   return { tasks, byAddress, problems, runqueues: rqs, panicTask: panicAddr !== undefined ? byAddress.get(panicAddr) : undefined, panicCpu };
+}
+
+/**
+ * One task read on its own, in the terms of `table`: a task found outside the task lists (in the pid IDR, on
+ * a runqueue), which the table does not hold. Its PPID is -1 when its parent is not in the table either.
+ */
+export function readTaskAt(prog: Program, table: TaskTable, address: bigint): Task {
+  const r = readTask(prog, address);
+  return {
+    address,
+    pid: r.pid,
+    tgid: r.tgid,
+    comm: r.comm,
+    cpu: r.cpu,
+    state: r.state,
+    stateString: taskStateString(r.state, taskStateBits(prog)),
+    flags: r.flags,
+    parent: r.parent,
+    realParent: r.realParent,
+    ppid: table.byAddress.get(r.parent)?.pid ?? -1,
+    mm: r.mm,
+    kernelThread: (r.flags & PF_KTHREAD) !== 0 || r.mm === 0n,
+    idle: false,
+    active: table.runqueues.some((rq) => rq.curr === address),
+    panic: table.panicTask?.address === address,
+    startTime: r.startTime,
+    utime: r.utime,
+    stime: r.stime,
+    lastArrival: r.lastArrival,
+    cred: r.cred,
+  };
 }
 
 /** crash's is_kernel_thread check: PF_KTHREAD unless pid 0 lacks it or pid 1 (with an mm) has it. */

@@ -1,0 +1,56 @@
+// Starts a Session in a worker thread and returns the contract's Call to it. Cancels go through a shared
+// flag the worker's long walks poll, so Ctrl-C (or an HTTP cancel) stops a running command at once.
+import { Worker } from "node:worker_threads";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Call } from "../core/session/contract";
+import { portClient } from "../core/session/client";
+import type { HostEvent } from "../core/session/host";
+
+export interface WorkerSession {
+  call: Call;
+  /** Calls not answered yet. */
+  pending(): number;
+  close(): Promise<void>;
+}
+
+/** The bundled worker next to this bundle (out/cli), else the one `npm run build:cli` made (tests run TS). */
+function workerFile(): URL {
+  const beside = new URL("./session-worker.mjs", import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  return new URL("../../out/cli/session-worker.mjs", import.meta.url);
+}
+
+export function startWorkerSession(options: { cache?: boolean } = {}): WorkerSession {
+  const shared = new SharedArrayBuffer(4);
+  const flags = new Int32Array(shared);
+  const worker = new Worker(workerFile(), { workerData: { cancelFlags: shared, cache: options.cache } });
+  // The worker keeps the process alive only while a call is pending: an idle session never blocks exit.
+  worker.unref();
+  const inner = portClient(
+    {
+      postMessage: (m) => worker.postMessage(m),
+      onMessage: (handler) => worker.on("message", (m: HostEvent) => handler(m)),
+    },
+    flags,
+  );
+  let active = 0;
+  const call = (async (method, params, options) => {
+    if (active++ === 0) worker.ref();
+    try {
+      return await inner(method, params, options);
+    } finally {
+      if (--active === 0) worker.unref();
+    }
+  }) as Call;
+  worker.on("error", (err) => {
+    process.stderr.write(`kdw: session worker failed: ${err.message}\n`);
+  });
+  return {
+    call,
+    pending: () => inner.pending(),
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}

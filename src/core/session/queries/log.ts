@@ -1,0 +1,30 @@
+// The kernel log as records (level, time, caller, text), paged.
+import type { Program } from "../../program/program";
+import { panicMessage, readPrintkLog } from "../../kernel/printk/printk";
+import type { LogPage, LogParams, LogRecord, Problem } from "../contract";
+import { toProblem } from "../problems";
+
+const DEFAULT_PAGE = 5000;
+
+export function logPage(prog: Program, params: LogParams): LogPage {
+  const log = readPrintkLog(prog);
+  const offset = params.offset ?? 0;
+  const limit = params.limit ?? DEFAULT_PAGE;
+  const problems: Problem[] = log.stopped ? [toProblem(log.stopped)] : [];
+  const items: LogRecord[] = log.records.slice(offset, offset + limit).map((r) => {
+    const rec: LogRecord = { seq: r.seq.toString(), timeNs: r.tsNsec.toString(), text: r.text };
+    if (r.level !== undefined) rec.level = r.level;
+    if (r.facility !== undefined) rec.facility = r.facility;
+    if (r.callerId !== undefined) rec.caller = r.callerId & 0x80000000 ? `C${r.callerId & 0x7fffffff}` : `T${r.callerId}`;
+    if (r.subsystem !== undefined) rec.subsystem = r.subsystem;
+    if (r.device !== undefined) rec.device = r.device;
+    return rec;
+  });
+  const page: LogPage = { items, problems, offset, total: log.records.length, layout: log.layout };
+  const panic = panicMessage(log.records);
+  if (panic !== undefined) {
+    const i = log.records.findIndex((r) => r.text.includes(panic));
+    if (i >= 0) page.panicIndex = i;
+  }
+  return page;
+}
