@@ -4,10 +4,13 @@
 // - a command imports no other command: commands/<group>/ files import commands/shared, the command
 //   framework (command, command-error, options), their own command's parts, and lower layers (kdw/command-imports);
 // - the adapters (src/cli, src/server, src/main) import from src/core only the session and io (errors);
-// - src/renderer sees no Node and no core beyond the contract's types.
+// - src/renderer sees no Node and no core beyond the contract's types, and never writes HTML from strings
+//   (everything shown comes from a hostile dump: text nodes only).
 // Import cycles inside src/core are checked by test/unit/architecture.test.ts.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import svelte from "eslint-plugin-svelte";
+import globals from "globals";
 import { builtinModules } from "node:module";
 import { dirname, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +26,10 @@ const coreLayers = ["session", "report", "detect", "commands", "kernel", "progra
 /** Layers a layer may not import although they are below it: the detectors read typed results, not commands. */
 const alsoForbidden = { detect: ["commands"] };
 
+// The contract (session/contract.ts) is types only: the report, which gathers everything through it, may
+// import its types although session sits above it.
+const contractReaders = ["report"];
+
 // src/core/commands/detect is the console's face of the detectors (`findings`, `hooks`): it sits with the
 // commands but reads the detect layer, so it follows the detect layer's rule (less its ban on commands: it
 // uses the command framework), not the commands layer's.
@@ -33,6 +40,9 @@ function layerRule(layer, folder = layer) {
   const above = [...coreLayers.slice(0, coreLayers.indexOf(layer)), ...(face ? [] : (alsoForbidden[layer] ?? []))];
   // The folder's own index registers its faces' commands: "./detect/findings" from commands/index.ts.
   const facesBelow = Object.keys(faces).filter((f) => f.startsWith(`${folder}/`)).map((f) => `!./${f.slice(folder.length + 1)}/*`);
+  const reader = contractReaders.includes(layer);
+  const group = above.map((l) => `**/${l}/**`).concat(above.map((l) => (reader && l === "session" ? "../session/*" : `../${l}`)), facesBelow);
+  if (reader) group.push("!../session/contract", "!**/session/contract");
   return {
     files: [`src/core/${folder}/**/*.ts`],
     ignores: Object.keys(faces).filter((f) => f !== folder && f.startsWith(`${folder}/`)).map((f) => `src/core/${f}/**`),
@@ -42,7 +52,7 @@ function layerRule(layer, folder = layer) {
         {
           paths: platformImports.map((name) => ({ name, message: "src/core must not use Node, the DOM or Electron (DESIGN.md)." })),
           patterns: above.length
-            ? [{ group: above.map((l) => `**/${l}/**`).concat(above.map((l) => `../${l}`), facesBelow), message: `src/core/${folder} may import only from layers below ${layer}${!face && alsoForbidden[layer] ? `, and not from ${alsoForbidden[layer].join(", ")}` : ""} (DESIGN.md).` }]
+            ? [{ group, message: `src/core/${folder} may import only from layers below ${layer}${!face && alsoForbidden[layer] ? `, and not from ${alsoForbidden[layer].join(", ")}` : ""} (DESIGN.md).` }]
             : [],
         },
       ],
@@ -130,15 +140,29 @@ export default tseslint.config(
       ],
     },
   },
+  ...svelte.configs.recommended,
   {
-    files: ["src/renderer/**/*.ts"],
+    files: ["src/renderer/**/*.svelte", "src/renderer/**/*.svelte.ts", "test/ui/**/*.svelte"],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: [".svelte"] } },
+  },
+  {
+    files: ["src/renderer/**/*.ts", "src/renderer/**/*.svelte"],
+    languageOptions: { globals: { ...globals.browser } },
     rules: {
       "no-restricted-imports": [
         "error",
         {
           paths: platformImports.map((name) => ({ name, message: "The renderer sees no Node and no Electron (DESIGN.md)." })),
-          patterns: [{ group: ["**/core/**", "!**/core/session/contract"], message: "The renderer uses only the contract's types (src/core/session/contract.ts)." }],
+          patterns: [{ regex: "(^|/)core/(?!session/contract$|detect/finding$)", message: "The renderer uses only the contract's types (src/core/session/contract.ts)." }],
         },
+      ],
+      "svelte/no-at-html-tags": "error",
+      // State here is replaced, not mutated (a new Set on each change), which Svelte tracks already.
+      "svelte/prefer-svelte-reactivity": "off",
+      "no-restricted-properties": [
+        "error",
+        ...["innerHTML", "outerHTML", "insertAdjacentHTML", "createContextualFragment", "setHTMLUnsafe"].map((property) => ({ property, message: "Dump strings are hostile: build DOM from text nodes (textContent), never from HTML." })),
+        ...["write", "writeln"].map((property) => ({ object: "document", property, message: "Dump strings are hostile: never document.write." })),
       ],
     },
   },

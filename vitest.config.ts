@@ -18,7 +18,7 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     reporters: ["default"],
     projects: [
-      { extends: true, test: { name: "default", include: ["test/unit/**/*.test.ts", "test/golden/**/*.test.ts"] } },
+      { extends: true, test: { name: "default", include: ["test/unit/**/*.test.ts", "test/golden/**/*.test.ts", "test/ui/report/**/*.test.ts"] } },
       { extends: true, test: { name: "no-vmlinux", include: GOLDEN_OTHER_DEBUGINFO, env: { KDW_TEST_DEBUGINFO: "none" } } },
       { extends: true, test: { name: "debug-file", include: GOLDEN_OTHER_DEBUGINFO, env: { KDW_TEST_DEBUGINFO: "debug-file" } } },
     ],
