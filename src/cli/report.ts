@@ -12,6 +12,7 @@ import { SessionService } from "../core/session/service";
 import { buildReportData, renderReportHtml, type FileHashes } from "../core/session/report";
 import { CliUsageError, parse } from "./args";
 import { evidenceGuard, FileArgumentError, orderFiles } from "./evidence";
+import { chooseDebuginfo } from "./debuginfo-search";
 import { hashFiles } from "./hash-files";
 import { kdwCommit, kdwVersion, nodeHost } from "./host";
 
@@ -54,9 +55,13 @@ export async function runReport(args: string[]): Promise<number> {
     notes: { type: "string" },
     force: { type: "boolean" },
     src: { type: "string" },
+    "no-debuginfo": { type: "boolean" },
+    debuginfo: { type: "string", multiple: true },
   });
   if (!values.output) throw new CliUsageError("report: -o FILE is required (where to write the HTML report)");
   const files = orderFiles(positionals);
+  // With the dump alone: the vmlinux by build id, else the dump's own kallsyms, BTF and ORC (as the console).
+  for (const n of chooseDebuginfo(files, values["no-debuginfo"] ?? false, values.debuginfo ?? [])) process.stderr.write(`kdw: ${n}\n`);
   const outputs = [values.output, `${values.output}.sha256`, ...(values.json ? [values.json, `${values.json}.sha256`] : [])];
   if (values.json && resolve(values.json) === resolve(values.output)) throw new CliUsageError("report: -o and --json name the same file");
   for (const o of outputs) {
