@@ -7,7 +7,7 @@ import { NodeFileSource } from "../../src/cli/node-file-source";
 import type { ByteSource } from "../../src/core/io/byte-source";
 import { MissingDebugInfo } from "../../src/core/io/errors";
 import { Session } from "../../src/core/session/session";
-import { cutShort, excludeFromDiskdump, excludeFromElf } from "../fixtures/damaged-dumps";
+import { cutShort, elfFileOffsets, excludeFromDiskdump, excludeFromElf, OverlaySource } from "../fixtures/damaged-dumps";
 import { fixture, haveFixtures, reference } from "../fixtures";
 import { normalize } from "../session-fixture";
 
@@ -107,5 +107,25 @@ describe.skipIf(!haveFixtures("dump.lzo", "dump.elf", "dump.flat", "vmlinux"))("
     // makedumpfile writes pages in physical order and the kernel image lies at 63% of memory; makedumpfile -E
     // writes the kernel text mapping's PT_LOADs first, so every cut of dump.elf keeps the image.
     expect(outcomes).toEqual(["lzo 0.25: kallsyms lost", "lzo 0.5: kallsyms lost", "lzo 0.75: opens", "elf 0.25: opens", "elf 0.5: opens", "elf 0.75: opens"]);
+  });
+
+  it("a kernel whose BTF cannot be used, with no vmlinux: one line names what is missing and what to give", () => {
+    const source = new NodeFileSource("dump.elf", fixture("dump.elf")!);
+    const start = open(source, false).kernel.symbolTable.lookup("__start_BTF")!.address;
+    const phys = open(source, false).kernel.addressSpace.translate(start);
+    // The BTF header's magic (0xeB9F) zeroed wherever the file holds that page.
+    const damaged = new OverlaySource(source, elfFileOffsets(source, phys).map((offset) => ({ offset, bytes: new Uint8Array(2) })), "dump.elf (BTF magic zeroed)");
+    let err: unknown;
+    try {
+      open(damaged, false);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(MissingDebugInfo);
+    const msg = (err as Error).message;
+    expect(msg.split("\n")).toHaveLength(1);
+    expect(msg).toMatch(/^no vmlinux, and .*BTF.*: give the debug vmlinux \(kdw VMLINUX DUMP, or --debuginfo DIR \/ KDW_DEBUGINFO_PATH\)$/);
+    // With the vmlinux, the same dump opens: its .BTF answers.
+    expect(open(damaged, true).run("sys").errors).toEqual([]);
   });
 });
