@@ -10,8 +10,8 @@
 // unsigned int) must describe exactly the names before it, whose count is kallsyms_num_syms. Each candidate
 // is checked against all of that before it is used; the caller checks the decoded table too.
 import { KdwError } from "../io/errors";
-import { MAX_KALLSYMS, readKallsyms, type KallsymsLocation, type KallsymsOptions, type ReadVirtual } from "./kallsyms";
-import type { SymbolTable } from "./symbols";
+import { decodeKallsyms, MAX_KALLSYMS, type KallsymsLocation, type KallsymsOptions, type ReadVirtual } from "./kallsyms";
+import type { KallsymsImage } from "./kallsyms-image";
 
 const PAGE = 4096;
 const DIGITS = Array.from("0123456789").flatMap((c) => [c.charCodeAt(0), 0]);
@@ -27,7 +27,7 @@ const CACHED_PAGES = 64;
 
 export interface KallsymsSearchResult {
   location: KallsymsLocation;
-  table: SymbolTable;
+  image: KallsymsImage;
 }
 
 /** Reads bytes of kernel memory through a small page cache; `undefined` for a page that cannot be read. */
@@ -157,7 +157,7 @@ function namesBefore(r: PageReader, tokenTable: bigint): { numSyms: bigint; name
  * Scans [start, start + maxBytes) of kernel memory for the kallsyms tables and decodes them. `accept` checks a
  * decoded table (e.g. that _stext is where VMCOREINFO says): the first candidate it accepts is returned.
  */
-export function searchKallsyms(read: ReadVirtual, start: bigint, maxBytes: number, accept: (t: SymbolTable) => boolean, options: KallsymsOptions = {}): KallsymsSearchResult | undefined {
+export function searchKallsyms(read: ReadVirtual, start: bigint, maxBytes: number, accept: (t: KallsymsImage) => boolean, options: KallsymsOptions = {}): KallsymsSearchResult | undefined {
   const r = new PageReader(read);
   const pages = Math.min(MAX_SCAN_PAGES, Math.ceil(maxBytes / PAGE));
   const first = start - (start % BigInt(PAGE));
@@ -185,7 +185,7 @@ export function searchKallsyms(read: ReadVirtual, start: bigint, maxBytes: numbe
   return undefined;
 }
 
-function tryAt(r: PageReader, read: ReadVirtual, zero: bigint, accept: (t: SymbolTable) => boolean, options: KallsymsOptions): KallsymsSearchResult | undefined {
+function tryAt(r: PageReader, read: ReadVirtual, zero: bigint, accept: (t: KallsymsImage) => boolean, options: KallsymsOptions): KallsymsSearchResult | undefined {
   const tokens = tokenTables(r, zero);
   if (!tokens) return undefined;
   for (const { numSyms, names } of namesBefore(r, tokens.tokenTable)) {
@@ -198,8 +198,8 @@ function tryAt(r: PageReader, read: ReadVirtual, zero: bigint, accept: (t: Symbo
     for (const l of layouts) {
       const location: KallsymsLocation = { numSyms, names, tokenTable: tokens.tokenTable, tokenIndex: tokens.tokenIndex, offsets: l.offsets, relativeBase: l.relativeBase };
       try {
-        const table = readKallsyms(read, location, options);
-        if (accept(table)) return { location, table };
+        const image = decodeKallsyms(read, location, options);
+        if (accept(image)) return { location, image };
       } catch (err) {
         if (!(err instanceof KdwError)) throw err;
       }

@@ -2,7 +2,7 @@
 // what /sys/kernel/btf/vmlinux shows), and a SymbolResolver over its kallsyms. Used with no vmlinux, and
 // with a separate debug file whose .BTF section is empty (SHT_NOBITS).
 import { Btf } from "../debuginfo/btf";
-import type { SymbolTable } from "../debuginfo/symbols";
+import type { KallsymsImage } from "../debuginfo/kallsyms-image";
 import type { EnumType, FunctionInfo, Type, TypeKindFilter, TypeSystem, VariableInfo } from "../debuginfo/types";
 import { KdwError, MissingDebugInfo } from "../io/errors";
 import type { SymbolResolver } from "./program";
@@ -28,21 +28,20 @@ export function readMemoryBtf(read: (addr: bigint, length: number) => Uint8Array
 }
 
 /** More than any global array the walkers bound by extentOf. */
-const MAX_EXTENT = 1 << 24;
+const MAX_EXTENT = 1n << 24n;
 
 /**
- * Name to address through kallsyms. Sizes are not in kallsyms: sizeOf answers undefined, and extentOf the
- * distance to the next symbol above (what the kernel's own kallsyms_lookup_size_offset reports).
+ * Name to address through kallsyms (a hash over its name bytes, KallsymsImage). Sizes are not in kallsyms:
+ * sizeOf answers undefined, and extentOf the distance to the next symbol above (what the kernel's own
+ * kallsyms_lookup_size_offset reports).
  */
-export function kallsymsResolver(table: SymbolTable): SymbolResolver {
+export function kallsymsResolver(image: KallsymsImage): SymbolResolver {
   return {
-    addressOf: (name) => table.lookup(name)?.address,
+    addressOf: (name) => image.addressOf(name),
     sizeOf: () => undefined,
     extentOf: (name) => {
-      const s = table.lookup(name);
-      if (!s) return undefined;
-      const next = table.nextAddressAbove(s.address);
-      return next === undefined || next - s.address > BigInt(MAX_EXTENT) ? undefined : Number(next - s.address);
+      const e = image.extentOf(name);
+      return e === undefined || e > MAX_EXTENT ? undefined : Number(e);
     },
   };
 }

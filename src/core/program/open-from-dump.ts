@@ -5,9 +5,9 @@
 // global-types.ts, since BTF has no global variables. What needs DWARF alone says so (opened-kernel.ts).
 import { START_KERNEL_MAP } from "../arch/x86_64/layout";
 import { CombinedTypeSystem } from "../debuginfo/combined-types";
-import { kallsymsFromVmcoreinfo, readKallsyms } from "../debuginfo/kallsyms";
+import { decodeKallsyms, kallsymsFromVmcoreinfo } from "../debuginfo/kallsyms";
+import type { KallsymsImage } from "../debuginfo/kallsyms-image";
 import { searchKallsyms } from "../debuginfo/kallsyms-search";
-import type { SymbolTable } from "../debuginfo/symbols";
 import type { Dump } from "../dump/dump";
 import { KdwError, MissingDebugInfo } from "../io/errors";
 import { bootAddressSpace, placeKernel, withKaslrBases, type KernelPlacement } from "./kernel-place";
@@ -28,13 +28,13 @@ const KALLSYMS_SEARCH_BYTES = 256 << 20;
 export const NO_DWARF = "no vmlinux was given (symbols, types and ORC come from the dump); give the debug vmlinux (kdw VMLINUX DUMP, or --debuginfo DIR)";
 const SUPPLY = "give the debug vmlinux (kdw VMLINUX DUMP, or --debuginfo DIR / KDW_DEBUGINFO_PATH)";
 
-function kernelKallsyms(space: X86_64AddressSpace, placement: KernelPlacement, options: OpenFromDumpOptions): { table: SymbolTable; from: string } {
+function kernelKallsyms(space: X86_64AddressSpace, placement: KernelPlacement, options: OpenFromDumpOptions): { image: KallsymsImage; from: string } {
   const vmci = placement.vmcoreinfo;
   const read = (a: bigint, n: number) => space.read(a, n);
   const loc = options.searchKallsyms ? undefined : kallsymsFromVmcoreinfo((n) => vmci.symbol(n));
   if (loc) {
     try {
-      return { table: readKallsyms(read, loc), from: "kallsyms in memory (VMCOREINFO)" };
+      return { image: decodeKallsyms(read, loc), from: "kallsyms in memory (VMCOREINFO)" };
     } catch (err) {
       if (!(err instanceof KdwError)) throw err;
       throw new MissingDebugInfo(`no vmlinux, and the kernel's kallsyms cannot be read (${err.message}): ${SUPPLY}`);
@@ -42,21 +42,21 @@ function kernelKallsyms(space: X86_64AddressSpace, placement: KernelPlacement, o
   }
   // _stext from VMCOREINFO both starts the search and checks what it finds.
   const stext = vmci.symbol("_stext") ?? START_KERNEL_MAP + 0x1000000n + placement.kaslrOffset;
-  const accept = (t: SymbolTable) => {
-    const s = t.lookup("_stext") ?? t.lookup("_text");
-    return s !== undefined && (s.address === stext || (vmci.symbol("_stext") === undefined && s.address >= START_KERNEL_MAP));
+  const accept = (t: KallsymsImage) => {
+    const s = t.addressOf("_stext") ?? t.addressOf("_text");
+    return s !== undefined && (s === stext || (vmci.symbol("_stext") === undefined && s >= START_KERNEL_MAP));
   };
   const found = searchKallsyms(read, stext, KALLSYMS_SEARCH_BYTES, accept);
   if (!found) throw new MissingDebugInfo(`no vmlinux, VMCOREINFO does not locate kallsyms, and no kallsyms tables were found in the kernel image: ${SUPPLY}`);
-  return { table: found.table, from: `kallsyms in memory (found at ${found.location.names.toString(16)} by search)` };
+  return { image: found.image, from: `kallsyms in memory (found at ${found.location.names.toString(16)} by search)` };
 }
 
 export function openKernelFromDump(dump: Dump, options: OpenFromDumpOptions = {}): OpenedKernel {
   const placement = placeKernel(dump);
   const vmci = placement.vmcoreinfo;
   const boot = bootAddressSpace(dump, placement);
-  const { table, from } = kernelKallsyms(boot, placement, options);
-  const symbols = kallsymsResolver(table);
+  const { image, from } = kernelKallsyms(boot, placement, options);
+  const symbols = kallsymsResolver(image);
   const bases = withKaslrBases(boot, (n) => symbols.addressOf(n), vmci);
   const addressSpace = bases.space;
   let btf;
@@ -78,7 +78,10 @@ export function openKernelFromDump(dump: Dump, options: OpenFromDumpOptions = {}
     types,
     dwarf: null,
     dwarfReader: null,
-    symbolTable: table,
+    // The sorted table (address lookups) is built when a command first asks for it, as with a vmlinux.
+    get symbolTable() {
+      return image.symbolTable();
+    },
     sources: { symbols: from, types: "BTF in memory (the kernel's, then the modules')", orc: "memory", dwarf: false },
     dumpIdentity: { buildId: vmci.buildId?.toLowerCase(), release: vmci.osrelease },
     vmlinuxIdentity: {},

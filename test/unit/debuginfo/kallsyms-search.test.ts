@@ -8,7 +8,7 @@ import { InvalidAddressError } from "../../../src/core/io/errors";
 import { buildKallsymsImage, someSymbols, type KallsymsImageOptions } from "../../fixtures/kallsyms-image";
 
 const TEXT = 0xffffffff81000000n;
-const accept = (t: { lookup(n: string): { address: bigint } | undefined }) => t.lookup("_stext")?.address === TEXT;
+const accept = (t: { addressOf(n: string): bigint | undefined }) => t.addressOf("_stext") === TEXT;
 
 describe("kallsyms found by shape", () => {
   const layouts: KallsymsImageOptions[] = [
@@ -23,8 +23,8 @@ describe("kallsyms found by shape", () => {
       const img = buildKallsymsImage(syms, l);
       const found = searchKallsyms(img.read, img.base, img.mem.length, accept);
       expect(found?.location).toEqual({ numSyms: img.at.numSyms, names: img.at.names, tokenTable: img.at.tokenTable, tokenIndex: img.at.tokenIndex, offsets: img.at.offsets, relativeBase: img.at.relativeBase });
-      expect(found!.table.count).toBe(syms.length);
-      for (const s of [syms[0]!, syms[1]!, syms[700]!, syms[1499]!]) expect(found!.table.lookup(s.name)?.address).toBe(s.address);
+      expect(found!.image.count).toBe(syms.length);
+      for (const s of [syms[0]!, syms[1]!, syms[700]!, syms[1499]!]) expect(found!.image.symbolTable().lookup(s.name)?.address).toBe(s.address);
     });
   }
 

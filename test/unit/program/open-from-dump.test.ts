@@ -93,6 +93,15 @@ describe.skipIf(!haveFixtures("vmlinux", "dump.lzo", "reference/commands.resolve
     expect(differ).toEqual([]);
     expect(k.symbolTable.count).toBe(87_182);
     expect(absolute).toBe(358);
+    // Names resolve through the hash over kallsyms' bytes (no table built): the same answer as the table's.
+    const wrong: string[] = [];
+    for (let i = 0; i < k.symbolTable.count; i++) {
+      const name = k.symbolTable.at(i).name;
+      if (k.program.symbols.addressOf(name) !== k.symbolTable.lookup(name)!.address) wrong.push(name);
+    }
+    expect(wrong).toEqual([]);
+    expect(k.program.symbols.addressOf("no_such_symbol_anywhere")).toBeUndefined();
+    expect(k.program.symbolExtent("taint_flags")).toBe(Number(k.symbolTable.nextAddressAbove(k.symbolTable.lookup("taint_flags")!.address)! - k.symbolTable.lookup("taint_flags")!.address));
   });
 
   it("finds the kallsyms tables by their shape when VMCOREINFO's SYMBOL(kallsyms_*) are ignored", () => {
