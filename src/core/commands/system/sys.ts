@@ -89,7 +89,7 @@ export function sysInfo(ctx: CommandContext): SysInfo {
     const log = readPrintkLog(prog);
     panic = panicMessage(log.records);
     // A log whose walk stopped, or whose pages were missing, may have lost the panic message with them.
-    if (panic === undefined && (log.stopped || log.zeroFilledPages > 0)) lost.panic = log.stopped ? lostText(log.stopped) : `${log.zeroFilledPages} page(s) of the log missing`;
+    if (panic === undefined && (log.stopped || log.zeroFilledPages > 0)) lost.panic = log.zeroFilledPages > 0 ? `${log.zeroFilledPages} page(s) of it not in the dump` : lostText(log.stopped!);
   } catch (err) {
     if (!(err instanceof KdwError)) throw err;
     // A kernel without a log is not one whose log is lost: crash prints "" when it finds no panic message.
