@@ -26,17 +26,26 @@ const coreLayers = ["session", "report", "detect", "commands", "kernel", "progra
 /** Layers a layer may not import although they are below it: the detectors read typed results, not commands. */
 const alsoForbidden = { detect: ["commands"] };
 
-function layerRule(layer) {
-  const above = [...coreLayers.slice(0, coreLayers.indexOf(layer)), ...(alsoForbidden[layer] ?? [])];
+// src/core/commands/detect is the console's face of the detectors (`findings`, `hooks`): it sits with the
+// commands but reads the detect layer, so it follows the detect layer's rule (less its ban on commands: it
+// uses the command framework), not the commands layer's.
+const faces = { "commands/detect": "detect" };
+
+function layerRule(layer, folder = layer) {
+  const face = folder !== layer;
+  const above = [...coreLayers.slice(0, coreLayers.indexOf(layer)), ...(face ? [] : (alsoForbidden[layer] ?? []))];
+  // The folder's own index registers its faces' commands: "./detect/findings" from commands/index.ts.
+  const facesBelow = Object.keys(faces).filter((f) => f.startsWith(`${folder}/`)).map((f) => `!./${f.slice(folder.length + 1)}/*`);
   return {
-    files: [`src/core/${layer}/**/*.ts`],
+    files: [`src/core/${folder}/**/*.ts`],
+    ignores: Object.keys(faces).filter((f) => f !== folder && f.startsWith(`${folder}/`)).map((f) => `src/core/${f}/**`),
     rules: {
       "no-restricted-imports": [
         "error",
         {
           paths: platformImports.map((name) => ({ name, message: "src/core must not use Node, the DOM or Electron (DESIGN.md)." })),
           patterns: above.length
-            ? [{ group: above.map((l) => `**/${l}/**`).concat(above.map((l) => `../${l}`)), message: `src/core/${layer} may import only from layers below it${alsoForbidden[layer] ? `, and not from ${alsoForbidden[layer].join(", ")}` : ""} (DESIGN.md).` }]
+            ? [{ group: above.map((l) => `**/${l}/**`).concat(above.map((l) => `../${l}`), facesBelow), message: `src/core/${folder} may import only from layers below ${layer}${!face && alsoForbidden[layer] ? `, and not from ${alsoForbidden[layer].join(", ")}` : ""} (DESIGN.md).` }]
             : [],
         },
       ],
@@ -106,7 +115,8 @@ export default tseslint.config(
     files: ["src/core/*.ts"],
     rules: { "no-restricted-imports": ["error", { paths: platformImports }] },
   },
-  ...coreLayers.map(layerRule),
+  ...coreLayers.map((l) => layerRule(l)),
+  ...Object.entries(faces).map(([folder, layer]) => layerRule(layer, folder)),
   {
     files: ["src/core/commands/**/*.ts"],
     plugins: { kdw: { rules: { "command-imports": commandImports } } },

@@ -26,6 +26,8 @@ import { listCommand } from "./code/list";
 import { devCommand } from "./system/dev";
 import { irqCommand } from "./system/irq";
 import { timerCommand } from "./system/timer";
+import { findingsCommand } from "./detect/findings";
+import { hooksCommand } from "./detect/hooks";
 import type { ResultOf } from "./command";
 
 const BUILTIN = [
@@ -59,6 +61,8 @@ const BUILTIN = [
   devCommand,
   irqCommand,
   timerCommand,
+  findingsCommand,
+  hooksCommand,
 ] as const;
 
 /** One of the console's commands, with its own result type. */

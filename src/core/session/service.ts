@@ -34,6 +34,10 @@ import { disassemble, source } from "./queries/code";
 import { backtrace } from "./queries/backtrace";
 import { complete } from "./queries/complete";
 import { parseHex } from "./problems";
+import { detectContextOf, detectionOf } from "../detect/cached";
+import { findingsContractReply } from "../detect/document";
+import { hookJson } from "../detect/hooks";
+import { severityRank } from "../detect/rule";
 
 /** An open evidence file: read-only bytes, and a way to let go of it. */
 export interface HostFile {
@@ -261,12 +265,19 @@ export class SessionService {
     source: (p) => source(this.engine().context, p),
     console: (p, o) => this.consoleLine(p.line, o),
     complete: (p) => complete(this.engine(), p.line, p.cursor ?? p.line.length),
-    findings: () => {
-      throw new ProblemError(problem("unsupported", "findings: the detectors are not built yet"));
-    },
-    hooks: () => {
-      throw new ProblemError(problem("unsupported", "hooks: the detectors are not built yet"));
-    },
+    findings: (p, o) =>
+      this.cancellable(o, () => {
+        const c = this.engine().context;
+        const r = detectionOf(c.prog, { symbols: () => c.symbols, decoder: c.decoder, vmlinux: c.vmlinux });
+        const min = severityRank(p.minSeverity ?? "info");
+        return findingsContractReply({ ...r, findings: r.findings.filter((f) => severityRank(f.severity) >= min) });
+      }),
+    hooks: (_p, o) =>
+      this.cancellable(o, () => {
+        const c = this.engine().context;
+        const scan = detectContextOf(c.prog, { symbols: () => c.symbols, decoder: c.decoder, vmlinux: c.vmlinux }).hooks;
+        return { items: scan.hooks.map(hookJson), problems: scan.problems.map((x) => problem("walk-aborted", `${x.source}: ${x.message}`)) };
+      }),
   };
 
   private consoleLine(line: string, options: CallOptions): ConsoleReply {

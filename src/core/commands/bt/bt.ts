@@ -3,6 +3,7 @@
 import type { Backtrace, BacktraceLine } from "../../arch/x86_64/unwind-types";
 import { stackContext, taskBacktrace, taskStack, type StackContext } from "../../kernel/tasks/stack";
 import { withModuleSymbols } from "../../kernel/modules/debuginfo";
+import { withModuleKallsyms } from "../../kernel/modules/symbols";
 import { panicTask, taskTable, type Task } from "../../kernel/tasks/tasks";
 import { CommandError, defineCommand, isCancel, type CommandContext } from "../command";
 import { currentTask, requireTaskArg } from "../shared/task-args";
@@ -87,7 +88,8 @@ function backtraceOf(ctx: CommandContext, sc: StackContext, task: Task, o: BtOpt
   const out: BtTask = taskRef(task);
   try {
     const raw = taskBacktrace(ctx.prog, sc, task, { full: o.full });
-    const bt = o.moduleSymbols && ctx.moduleDebuginfo ? withModuleSymbols(raw, ctx.moduleDebuginfo) : raw;
+    const loaded = o.moduleSymbols && ctx.moduleDebuginfo ? withModuleSymbols(raw, ctx.moduleDebuginfo) : raw;
+    const bt = o.moduleSymbols ? withModuleKallsyms(ctx.prog, loaded) : loaded;
     out.backtrace = bt;
     if (o.text) out.textSymbols = textSymbols(ctx, sc, task, bt.start.rsp, bt.start.rip);
     else if (o.lines && ctx.lineAt) out.sources = sourceLines(bt.lines, ctx.lineAt);
@@ -117,13 +119,14 @@ DESCRIPTION
     -l  the source file and line of each frame (when the vmlinux has DWARF line tables).
     -s  function name plus offset in each frame; -x the same with hexadecimal offsets.
     -t  every kernel text address on the stack from the starting point, without frame analysis.
-    -M  (kdw) names an exception RIP in a module whose debuginfo was loaded with "mod -s" or "mod -S"
-        (hidden modules too): "[exception RIP: mz_getdents_pre+94]", as crash prints it when it has the
-        module's symbols; with -l its source line follows the registers. Without -M the text is crash's
-        whatever was loaded. (crash's -S is "start at this stack address", hence another letter.)
+    -M  (kdw) names an exception RIP in a module crash cannot name (one that took itself off the module
+        list): "[exception RIP: mz_getdents_pre+94]", as crash prints it when it has the module's
+        symbols. The name comes from debuginfo loaded with "mod -s" or "mod -S" (then -l adds its
+        source line after the registers), else from the module's own in-memory symbol table. Without
+        -M the text is crash's. (crash's -S is "start at this stack address", hence another letter.)
 
   An exception RIP in code with no kernel symbol (a module off the module list, for instance) is shown
-  as crash shows it: "no symbolic reference"; use -M after "mod -s", or sym, for a better name.
+  as crash shows it: "no symbolic reference"; use -M, or sym, for a better name.
   Where crash 8.0.6 stops on "cannot transition from exception stack to current process stack" because
   the stack pointer is on the CPU's entry trampoline stack (cpu_entry_area), kdw prints the frame saved
   there and "--- <entry trampoline stack> ---", as crash does for its KPTI entry stacks.

@@ -1,24 +1,17 @@
-// Symbols of the modules on the kernel's module list, for `dis` and `sym`: crash's value_search finds module
-// symbols too (symbols.c, from each module's own kallsyms), as long as the address is inside a listed module's
-// memory. A module that took itself off the list (the fixture's rootkit) has none: crash warns and prints a
-// bare listing. Debuginfo loaded with `mod -s` (./debuginfo.ts) comes first: its symbols and
-// source lines answer for that module's memory, hidden module or not.
+// Symbols of the kernel's modules, for `dis` and `sym`: crash's value_search finds module symbols too
+// (symbols.c, from each module's own kallsyms) inside a listed module's memory. kdw also names addresses in
+// a module that took itself off the list (the fixture's rootkit), from the same in-memory kallsyms, found
+// through mod_tree, sysfs or a carve (./symbols.ts): crash warns and prints a bare listing there.
+// Debuginfo loaded with `mod -s` (./debuginfo.ts) comes first: its symbols and source lines answer for that
+// module's memory, hidden module or not.
 import type { KernelSymbol, SymbolAt } from "../../debuginfo/symbols";
-import { SymbolTable } from "../../debuginfo/symbols";
 import { Dwarf } from "../../debuginfo/dwarf/dwarf";
 import { KdwError } from "../../io/errors";
 import { symbolAtOrAfterLast, type LoadedModuleDebuginfo, type ModuleDebuginfoStore } from "./debuginfo";
 import { moduleAt, moduleKallsyms, moduleList, type KernelModule, type ModuleSymbol } from "./modules";
+import { moduleSymbolTable, type ModuleSymbols } from "./symbols";
 import type { Program } from "../../program/program";
 import { DwarfSourceLines, type SourceLines } from "../../program/source-lines";
-
-interface ModuleSymbols {
-  table: SymbolTable;
-  /** [base, end) of every region of a listed module, with the module's name. */
-  regions: { base: bigint; end: bigint; name: string }[];
-}
-
-const cache = new WeakMap<Program, ModuleSymbols>();
 
 /** Where module symbols are looked up: the program, and the debuginfo loaded with `mod -s` (if any). */
 export interface ModuleSymbolScope {
@@ -26,41 +19,9 @@ export interface ModuleSymbolScope {
   moduleDebuginfo?: ModuleDebuginfoStore;
 }
 
-function build(prog: Program): ModuleSymbols {
-  const list: { name: string; address: bigint; type: string; size?: number }[] = [];
-  const regions: { base: bigint; end: bigint; name: string }[] = [];
-  let modules;
-  try {
-    modules = moduleList(prog).modules;
-  } catch (err) {
-    if (err instanceof KdwError) return { table: SymbolTable.fromList([]), regions };
-    throw err;
-  }
-  for (const mod of modules) {
-    for (const r of mod.regions) if (r.size > 0) regions.push({ base: r.base, end: r.base + BigInt(r.size), name: mod.name });
-    let symbols;
-    try {
-      symbols = moduleKallsyms(prog, mod).symbols;
-    } catch (err) {
-      if (err instanceof KdwError) continue;
-      throw err;
-    }
-    for (const s of symbols) {
-      // Section and file symbols (empty names, `.text`-like markers) are not what crash names addresses by.
-      if (!s.name || s.value === 0n || s.type === "U") continue;
-      list.push({ name: s.name, address: s.value, type: s.type, size: s.size > 0n && s.size < 1n << 32n ? Number(s.size) : undefined });
-    }
-  }
-  return { table: SymbolTable.fromList(list), regions };
-}
-
+/** Every module the kernel knows of (list, mod_tree, sysfs, carve), named from its in-memory kallsyms. */
 function moduleSymbols(prog: Program): ModuleSymbols {
-  let m = cache.get(prog);
-  if (!m) {
-    m = build(prog);
-    cache.set(prog, m);
-  }
-  return m;
+  return moduleSymbolTable(prog);
 }
 
 /** The module symbol an address belongs to, or undefined outside every listed module's memory. */

@@ -46,7 +46,21 @@ function read(k: Kernel, addr: bigint, len: number): Uint8Array {
 
 function context(k: Kernel, symbols: SymbolTable, extra: Partial<CommandContext> = {}): CommandContext {
   // No `modules` symbol: the module list is empty (kernel/modules.ts).
-  const prog = { read: (addr: bigint, len: number) => read(k, addr, len), dump: { cpus: [] }, hasSymbol: () => false };
+  const derived = new Map<unknown, unknown>();
+  const prog = {
+    read: (addr: bigint, len: number) => read(k, addr, len),
+    dump: { cpus: [] },
+    hasSymbol: () => false,
+    // A kernel with no module types: every module view (list, mod_tree, kset, carve) comes back empty.
+    findType: () => undefined,
+    memberOffset: () => undefined,
+    symbols: { addressOf: () => undefined },
+    // Program.cached: derived tables (module symbols) computed once per program.
+    cached<T>(key: { compute(p: unknown): T }): T {
+      if (!derived.has(key)) derived.set(key, key.compute(prog));
+      return derived.get(key) as T;
+    },
+  };
   return { prog, symbols, state: { valueHistory: 0 }, decoder: new IcedDecoder(), ...extra } as unknown as CommandContext;
 }
 
