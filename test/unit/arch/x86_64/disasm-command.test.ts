@@ -45,8 +45,8 @@ function read(k: Kernel, addr: bigint, len: number): Uint8Array {
 }
 
 function context(k: Kernel, symbols: SymbolTable, extra: Partial<CommandContext> = {}): CommandContext {
-  // No `modules` symbol: the module list is empty (kernel/modules.ts).
-  const prog = { read: (addr: bigint, len: number) => read(k, addr, len), dump: { cpus: [] }, hasSymbol: () => false };
+  // No `modules` symbol: the module list is empty (kernel/modules.ts). Derived values are computed each time.
+  const prog = { read: (addr: bigint, len: number) => read(k, addr, len), dump: { cpus: [] }, hasSymbol: () => false, cached: (key: { compute(p: unknown): unknown }): unknown => key.compute(prog) };
   return { prog, symbols, state: { valueHistory: 0 }, decoder: new IcedDecoder(), ...extra } as unknown as CommandContext;
 }
 
