@@ -4,7 +4,7 @@
 // i386-dis.c): lowercase hex, unsigned immediates, signed displacements, `0x0(%rax,%rax,1)`.
 import { createRequire } from "node:module";
 import type * as Iced from "iced-x86";
-import type { DecodedInstruction, InstructionDecoder } from "../core/session/host-types";
+import type { DecodedInstruction, DirectBranch, InstructionDecoder } from "../core/session/host-types";
 
 type IcedModule = typeof Iced;
 
@@ -49,6 +49,28 @@ function gdbFormatter(m: IcedModule, showSegments: boolean): Iced.Formatter {
 
 export class IcedDecoder implements InstructionDecoder {
   private formatters: Formatters | undefined;
+
+  /** Direct near branches only, decoded into one reused instruction and never formatted (fast scans). */
+  branches(bytes: Uint8Array, ip: bigint, max: number): DirectBranch[] {
+    const m = iced();
+    const decoder = new m.Decoder(64, bytes, m.DecoderOptions.None);
+    const insn = new m.Instruction();
+    const out: DirectBranch[] = [];
+    try {
+      decoder.ip = ip;
+      for (let n = 0; n < max && decoder.canDecode; n++) {
+        decoder.decodeOut(insn);
+        const fc = insn.flowControl;
+        const kind = fc === m.FlowControl.Call ? "call" : fc === m.FlowControl.UnconditionalBranch ? "jmp" : fc === m.FlowControl.ConditionalBranch ? "jcc" : undefined;
+        if (kind === undefined || insn.op0Kind !== m.OpKind.NearBranch64) continue;
+        out.push({ address: insn.ip, length: insn.length, kind, target: insn.nearBranchTarget });
+      }
+    } finally {
+      insn.free();
+      decoder.free();
+    }
+    return out;
+  }
 
   decode(bytes: Uint8Array, ip: bigint, max: number): DecodedInstruction[] {
     const m = iced();

@@ -5,6 +5,7 @@ import { runInfo } from "./info";
 import { runRead } from "./read";
 import { runConsole } from "./console";
 import { runServe } from "./serve";
+import { runFindings } from "./findings";
 import { existsSync } from "node:fs";
 import { CliUsageError } from "./args";
 
@@ -16,6 +17,9 @@ const USAGE = `usage:
                                          an interactive console speaking crash's commands; -c/-i run
                                          commands and exit; --force opens a vmlinux that does not match;
                                          --src names the kernel source tree for list and dis -s
+  kdw findings VMLINUX DUMP [--json] [--min-severity LEVEL] [--no-evidence] [--force]
+                                         what looks malicious or broken, with evidence: the triage
+                                         summary, then the findings by subject, most severe first
   kdw serve [--port N] [--listen ADDR] [VMLINUX DUMP]
                                          the workbench in a browser: the contract over HTTP, on
                                          loopback, with a token printed in the URL to open
@@ -40,6 +44,13 @@ const HELP: Record<string, string> = {
   serve: `usage: kdw serve [--port N] [--listen ADDR] [--force] [--src DIR] [VMLINUX DUMP]
   Serves the analysis service over HTTP (and the workbench UI, where it is built) and prints the URL to
   open, with its token. Binds to 127.0.0.1 unless --listen names another address.`,
+  findings: `usage: kdw findings [VMLINUX] DUMP [--json] [--min-severity LEVEL] [--no-evidence] [--force]
+  Runs kdw's detectors (the console's "findings"): the triage paragraph, then the findings grouped by
+  subject, most severe first, each with its evidence (addresses whose values "rd" shows).
+  --json                 the versioned JSON document (schema kdw-findings; docs/findings.md)
+  --min-severity LEVEL   only findings at info, low, medium, high or critical and above
+  --no-evidence          no evidence lines
+  --force                open a vmlinux that does not match the dump (build id, release)`,
   info: `usage: kdw info DUMP [--json] [--hash]
   Describes a vmcore without debuginfo: format, compression (pages per codec), dump level, page size,
   CPUs, the kernel's System RAM, the physical ranges held, pages present/excluded, VMCOREINFO.
@@ -71,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
       return runConsole(rest);
     case "serve":
       return runServe(rest);
+    case "findings":
+      return runFindings(rest);
     case "--version":
     case "-v":
       process.stdout.write(`kdw ${typeof KDW_VERSION === "string" ? KDW_VERSION : "dev"}\n`);

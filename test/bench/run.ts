@@ -18,6 +18,7 @@ import { Session } from "../../src/core/session/session";
 import { IcedDecoder } from "../../src/cli/iced-decoder";
 import { nodeCodecs } from "../../src/cli/node-codecs";
 import { benchService } from "./service";
+import { benchDetect } from "./detect";
 
 const KDW = resolve("bin/kdw.mjs");
 const SYSTEM_PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -167,3 +168,4 @@ if (haveGnuTime && (!only || only === "info")) benchInfo();
 if (haveGnuTime && (!only || only === "sys")) benchSys();
 if (!only || only === "commands") await benchCommands();
 if (!only || only === "service") await benchService(f("dump.lzo"), f("vmlinux"));
+if (!only || only === "detect") benchDetect(f("dump.lzo"), f("vmlinux"), section);

@@ -3,9 +3,9 @@
 // after its call to machine_kexec) needs an x86-64 decoder: the CLI's iced-x86 one is given to the session.
 import { describe, expect, it } from "vitest";
 import { IcedDecoder } from "../../src/cli/iced-decoder";
-import type { BtResult } from "../../src/core/commands/bt";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
+import { dataOf } from "../data-of";
 
 function session() {
   const s = fixtureSession()!;
@@ -63,7 +63,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("bt (golden)", () => {
     const ref = normalize(reference("bt-a.txt"));
     expect(ref).toContain(normalize(CRASH_325_FAILURE));
     expect(normalize(r.text)).toBe(ref.replace(normalize(CRASH_325_FAILURE), normalize(KDW_325_INSTEAD)));
-    const data = r.data as BtResult;
+    const data = dataOf(r.data);
     expect(data.tasks.map((t) => t.pid)).toEqual([304, 325, 324, 327]);
     expect(data.tasks.every((t) => t.backtrace && !t.backtrace.incomplete)).toBe(true);
   });

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession } from "../session-fixture";
+import { dataOf } from "../data-of";
 
 const CASES: [string, string][] = [
   ["dis-l-ra1", "dis -l ffffffff9fb64067 4"],
@@ -36,10 +37,30 @@ const EXTRA_CASES = readFileSync(new URL("commands.txt", EXTRA), "utf8")
   .filter((l) => l.includes("|"))
   .map((l) => l.split("|") as [string, string]);
 
+/**
+ * Listings in the module that took itself off the module list: crash cannot name those addresses (it warns
+ * "no associated kernel symbol found" and prints a bare listing); kdw names them from the module's own
+ * in-memory kallsyms. The instructions must be crash's, the first label the kernel's own oops line
+ * (reference/console.txt: "RIP: 0010:mz_getdents_pre+0x5e/0x1000 [mzoneinfo]").
+ */
+const HIDDEN_MODULE_CASES = new Set(["dis-exception-rip", "dis-exception-rip-3"]);
+
+function expectHiddenModuleListing(r: { text: string; errors: string[] }, crashFile: string): void {
+  expect(r.errors).toEqual([]);
+  const crashLines = crashFile.split("\n").filter((l) => /^(=> | {3})0x/.test(l));
+  expect(crashFile).toMatch(/^WARNING: [0-9a-f]+: no associated kernel symbol found\n/);
+  const kdwLines = r.text.split("\n").filter((l) => l !== "");
+  const strip = (l: string) => l.replace(/^(=> | {3})/, "").replace(/ <[^>]*>/g, "");
+  expect(kdwLines.map(strip)).toEqual(crashLines.map(strip));
+  const oops = /RIP: 0010:([\w.]+)\+0x([0-9a-f]+)\/0x[0-9a-f]+ \[(\w+)\]/.exec(reference("console.txt"))!;
+  expect(kdwLines[0]).toMatch(new RegExp(`^0x[0-9a-f]+ <${oops[1]}\\+${parseInt(oops[2]!, 16)}>:\t`));
+}
+
 describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("dis (golden)", () => {
   for (const [file, cmd] of CASES) {
     it(`${cmd} equals crash's ${file}.txt`, () => {
       const r = fixtureSession()!.run(cmd);
+      if (HIDDEN_MODULE_CASES.has(file)) return expectHiddenModuleListing(r, reference(`${file}.txt`));
       expect(asCrashFile(r)).toBe(reference(`${file}.txt`));
     });
   }
@@ -47,7 +68,9 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("dis (golden)", () => {
   for (const [name, cmd] of EXTRA_CASES) {
     it(`${cmd} equals crash's dis-reference/${name}.txt`, () => {
       const r = fixtureSession()!.run(cmd);
-      expect(asCrashFile(r, cmd.includes("-s"))).toBe(readFileSync(new URL(`${name}.txt`, EXTRA), "utf8"));
+      const file = readFileSync(new URL(`${name}.txt`, EXTRA), "utf8");
+      if (HIDDEN_MODULE_CASES.has(name)) return expectHiddenModuleListing(r, file);
+      expect(asCrashFile(r, cmd.includes("-s"))).toBe(file);
     });
   }
 
@@ -62,7 +85,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("dis (golden)", () => {
 
   it("structured rows carry address, length, symbol and source line", () => {
     const r = fixtureSession()!.run("dis -l ffffffff9fa33d21 2");
-    const data = r.data as { lines: { address: bigint; length: number; symbol?: string; source?: string }[] };
+    const data = dataOf(r.data);
     expect(data.lines.map((l) => [l.address, l.length, l.symbol])).toEqual([
       [0xffffffff9fa33d21n, 2, "oops_end+161"],
       [0xffffffff9fa33d23n, 7, "oops_end+163"],

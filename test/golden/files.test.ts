@@ -4,10 +4,10 @@
 // kept as its sha256 (600 lines, 110 tasks).
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { FilesResult } from "../../src/core/commands/files";
 import { taskTable } from "../../src/core/kernel/tasks/tasks";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
+import { dataOf } from "../data-of";
 
 /** crash 8.0.6: `files 210`. */
 const FILES_210 = `PID: 210      TASK: ff16e6832fd320c0  CPU: 1    COMMAND: "x"
@@ -34,7 +34,7 @@ ROOT: /    CWD: /
 const FOREACH_FILES_SHA256 = "7873b4b3302d4d69e67516fd92b831acfc4aec2ff09fece250da0a8e2d4fd864";
 
 describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("files (golden)", () => {
-  const run = (cmd: string) => {
+  const run = <L extends string>(cmd: L) => {
     const r = fixtureSession()!.run(cmd);
     expect(r.errors).toEqual([]);
     return r;
@@ -47,7 +47,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("files (golden)", () => {
   it("files 128 matches crash (httpd's TCPv6 socket, CWD /srv/www)", () => {
     const r = run("files 128");
     expect(normalize(r.text)).toBe(normalize(reference("files-httpd.txt")));
-    const data = r.data as FilesResult;
+    const data = dataOf(r.data);
     expect(data.tasks[0]!.fs!.cwd.path).toBe("/srv/www");
     expect(data.tasks[0]!.files[3]).toMatchObject({ fd: 3, type: "SOCK", path: { path: "TCPv6" } });
   });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
-import type { KmemInfo } from "../../src/core/commands/kmem";
+import { dataOf } from "../data-of";
 
 function extra(name: string): string {
   return readFileSync(join(__dirname, "extra-reference", `${name}.txt`), "latin1");
@@ -18,7 +18,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("kmem (golden)", () => {
     expect(normalize(r.text)).toBe(normalize(reference("kmem-i.txt")));
   });
   it("kmem -i gives the rows as data", () => {
-    const info = fixtureSession()!.run("kmem -i").data as KmemInfo;
+    const info = dataOf(fixtureSession()!.run("kmem -i").data, "info");
     const byLabel = new Map(info.rows.flat().map((r) => [r.label, r]));
     expect(byLabel.get("TOTAL MEM")!.pages).toBe(135054);
     expect(byLabel.get("FREE")).toMatchObject({ pages: 119786, percent: 88, percentOf: "TOTAL MEM" });

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sourceTreeReader } from "../../src/cli/source-tree";
 import type { CommandContext } from "../../src/core/commands/command";
-import { disCommand } from "../../src/core/commands/dis";
-import { readSourceFile } from "../../src/core/commands/dis-source";
-import { listCommand } from "../../src/core/commands/list";
+import { disCommand } from "../../src/core/commands/code/dis";
+import { readSourceFile } from "../../src/core/program/source-lines";
+import { listCommand } from "../../src/core/commands/code/list";
 import { haveFixtures } from "../fixtures";
 import { fixtureSession } from "../session-fixture";
 

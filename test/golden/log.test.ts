@@ -1,9 +1,9 @@
 // log, log -T and log -m against crash 8.0.6 (reference/log.txt, log-T.txt, log-m.txt), line by line after
 // normalize(); and the other options on the same dump, checked against the records they print.
 import { describe, expect, it } from "vitest";
-import type { LogResult } from "../../src/core/commands/log";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
+import { dataOf } from "../data-of";
 
 function compare(command: string, file: string): void {
   const r = fixtureSession()!.run(command);
@@ -21,7 +21,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("log (golden)", () => {
 
   it("the structured result holds the records the text shows", () => {
     const r = fixtureSession()!.run("log");
-    const data = r.data as LogResult;
+    const data = dataOf(r.data, "log");
     expect(data.layout).toBe("lockless");
     expect(data.stopped).toBeUndefined();
     expect(data.records).toHaveLength(430); // 433 lines: one record spans four lines
@@ -39,7 +39,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("log (golden)", () => {
 
   it("log -c shows [T<pid>] or [C<cpu>] in a column as wide as pid_max needs (32768: 6)", () => {
     const s = fixtureSession()!;
-    const data = s.run("log").data as LogResult;
+    const data = dataOf(s.run("log").data, "log");
     const lines = s.run("log -c").text.split("\n");
     const last = data.records.at(-1)!;
     expect(last.callerId).toBe(304); // the panic task's pid wrote the oops
@@ -50,7 +50,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("log (golden)", () => {
 
   it("log -d adds SUBSYSTEM=/DEVICE= lines for the records that carry them", () => {
     const s = fixtureSession()!;
-    const data = s.run("log").data as LogResult;
+    const data = dataOf(s.run("log").data, "log");
     const withDict = data.records.filter((r) => r.subsystem || r.device);
     expect(withDict.length).toBeGreaterThan(0);
     const d = s.run("log -d").text.split("\n");
@@ -73,8 +73,8 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("log (golden)", () => {
 
   it("the second run reuses the log read by the first", () => {
     const s = fixtureSession()!;
-    const a = s.run("log").data as LogResult;
-    const b = s.run("log -m").data as LogResult;
+    const a = dataOf(s.run("log").data, "log");
+    const b = dataOf(s.run("log -m").data, "log");
     expect(b.records).toBe(a.records);
   });
 });

@@ -1,14 +1,13 @@
 // mod -s on the fixture's seed case: the oops RIP ffffffffc05dc05e is in the module that took itself off the
 // module list, so crash cannot name it ("no symbolic reference", reference/bt.txt; a bare listing with a
-// WARNING, reference/dis-exception-rip.txt). Once its object file (mzoneinfo.ko) is loaded against the
-// dump, sym, dis -l and bt -M name it and give its source line. Each answer is checked against what does not
+// WARNING, reference/dis-exception-rip.txt). kdw names it from the module's in-memory kallsyms; once its
+// object file (mzoneinfo.ko) is loaded against the dump, sym, dis -l and bt -M also give its source line. Each answer is checked against what does not
 // come from kdw's loading path: the kernel's own oops line in reference/console.txt, the .ko's symbol table,
 // its DWARF line table relocated to other addresses, and binutils (addr2line, recorded below).
 // crash's own texts (mod, bt, dis without the module) must not change.
 import { describe, expect, it } from "vitest";
 import { moduleFileFinder } from "../../src/cli/module-files";
 import { NodeFileSource } from "../../src/cli/node-file-source";
-import type { ModResult } from "../../src/core/commands/mod";
 import { DwarfLines } from "../../src/core/debuginfo/dwarf/line";
 import { Dwarf } from "../../src/core/debuginfo/dwarf/dwarf";
 import { dwarfSectionsFromElf } from "../../src/core/debuginfo/dwarf/elf-sections";
@@ -17,6 +16,7 @@ import { BytesSource } from "../../src/core/io/byte-source";
 import { modTreeModules, moduleList } from "../../src/core/kernel/modules/modules";
 import { fixture, fixturesDir, haveFixtures, reference } from "../fixtures";
 import { fixtureSession } from "../session-fixture";
+import { dataOf } from "../data-of";
 
 const RIP = "ffffffffc05dc05e";
 const KO = "mzoneinfo.ko";
@@ -63,11 +63,17 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux", KO))("mod -s on the hidden 
     return modTreeModules(session().kernel.program).modules.find((m) => !listed.has(m.address))!;
   };
 
-  it("before loading: crash's answers (no symbol, bare listing)", () => {
+  it("before loading: named from the module's in-memory kallsyms (crash: no symbol, a bare listing), no source line", () => {
     const s = session();
-    expect(s.run(`sym ${RIP}`).errors).toEqual([`sym: invalid address: ${RIP}`]);
+    const oops = oopsRip();
+    expect(reference("dis-exception-rip.txt")).toMatch(/^WARNING: ffffffffc05dc05e: no associated kernel symbol found\n/);
+    const sym = s.run(`sym ${RIP}`);
+    expect(sym.errors).toEqual([]);
+    expect(sym.text).toBe(`${RIP} (t) ${oops.name}+${oops.offset} [${oops.module}]\n`);
     const dis = s.run(`dis ${RIP} 6`);
-    expect(dis.errors.map((e) => e + "\n").join("") + dis.text).toBe(reference("dis-exception-rip.txt"));
+    expect(dis.errors).toEqual([]);
+    expect(dis.text.split("\n")[0]).toBe(`0x${RIP} <${oops.name}+${oops.offset}>:\tmov    0x74(%rax),%eax`);
+    expect(s.run("bt -M").text).toBe(reference("bt.txt").replace("[exception RIP: no symbolic reference]", `[exception RIP: ${oops.name}+${oops.offset}]`));
   });
 
   it("mod -s NAME FILE loads the module that is only in mod_tree, in crash's mod -s layout, with a note", () => {
@@ -85,7 +91,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux", KO))("mod -s on the hidden 
     const sizeW = Math.max(String(h.size).length, ...listed.map((m) => String(m.size).length));
     const row = `${h.address.toString(16)}  ${h.name.padEnd(nameW)}  ${h.base.toString(16)}  ${String(h.size).padStart(sizeW)}  ${fixture(KO)} `;
     expect(r.text).toBe(`${header}\n${row}\nNOTE: ${h.name} is not on the kernel's module list: found in the module address tree (mod_tree)\n`);
-    const data = r.data as ModResult;
+    const data = dataOf(r.data);
     expect(data.loaded).toMatchObject([{ name: h.name, module: h.address, onList: false, loaded: true, file: fixture(KO), unchecked: [] }]);
     expect(data.loaded![0]!.forced).toBeUndefined();
     // Its functions and objects: every STT_FUNC/STT_OBJECT of the .ko in an allocated, loaded section.
@@ -205,11 +211,12 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux", KO))("mod -s on the hidden 
     expect(r.text).toContain(`NOTE: ${h.name} is not on the kernel's module list`);
   });
 
-  it("mod -d NAME drops it: sym is crash's again; options and missing modules fail in one line", () => {
+  it("mod -d NAME drops it: sym names it from kallsyms again, without a line; options and missing modules fail in one line", () => {
     const s = session();
     const h = hidden();
+    const oops = oopsRip();
     expect(s.run(`mod -d ${h.name}`)).toMatchObject({ text: "", errors: [] });
-    expect(s.run(`sym ${RIP}`).errors).toEqual([`sym: invalid address: ${RIP}`]);
+    expect(s.run(`sym ${RIP}`)).toMatchObject({ text: `${RIP} (t) ${oops.name}+${oops.offset} [${oops.module}]\n`, errors: [] });
     expect(s.run("mod -s nosuchmodule").errors).toEqual(["mod: nosuchmodule: not a module on the module list or in the module address tree"]);
     expect(s.run("mod -s").errors).toEqual(["mod: option -s needs a value"]);
     expect(s.run(`mod -s ${h.name} -t`).errors).toEqual(["mod: -t, -s: only one of -t, -s, -S, -d, -D"]);
@@ -218,6 +225,6 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux", KO))("mod -s on the hidden 
     const byAddr = s.run(`mod -s ${h.address.toString(16)} ${fixture(KO)}`);
     expect(byAddr.errors).toEqual([]);
     expect(s.run("mod -D")).toMatchObject({ text: "", errors: [] });
-    expect(s.run(`sym ${RIP}`).errors).toEqual([`sym: invalid address: ${RIP}`]);
+    expect(s.run(`sym ${RIP}`)).toMatchObject({ text: `${RIP} (t) ${oops.name}+${oops.offset} [${oops.module}]\n`, errors: [] });
   });
 });

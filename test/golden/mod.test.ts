@@ -2,12 +2,12 @@
 // fixture's ground truth (manifest.json "module"): the hidden module is off the `modules` list (so neither
 // crash nor `mod` shows it, and `mod -t` says "no tainted modules"), but mod_tree and sysfs still hold it.
 import { describe, expect, it } from "vitest";
-import type { ModResult } from "../../src/core/commands/mod";
 import { ElfFile } from "../../src/core/dump/elf";
 import { modTreeModules, moduleKallsyms, moduleKsetEntries, moduleList, moduleParams, moduleTaintString, moduleUses } from "../../src/core/kernel/modules/modules";
 import { NodeFileSource } from "../../src/cli/node-file-source";
 import { fixture, haveFixtures, manifest, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
+import { dataOf } from "../data-of";
 
 interface ModuleTruth {
   module: { name: string; file: string; signed: boolean; hides_itself: boolean; taint: string };
@@ -25,7 +25,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux", "mzoneinfo.ko"))("mod (gold
     expect(r.errors).toEqual([]);
     expect(r.text).toBe(reference("mod.txt"));
     expect(normalize(r.text)).toBe(normalize(reference("mod.txt")));
-    const data = r.data as ModResult;
+    const data = dataOf(r.data);
     expect(data.rows.map((m) => m.name)).toEqual(["virtio", "virtio_ring", "virtio_pci_modern_dev", "virtio_pci_legacy_dev", "virtio_pci", "failover", "virtio_blk", "net_failover", "virtio_net"]);
     expect(data.rows.every((m) => m.kallsyms)).toBe(true);
     expect(data.problems).toEqual([]);
@@ -35,7 +35,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux", "mzoneinfo.ko"))("mod (gold
     const r = fixtureSession()!.run("mod -t");
     expect(r.errors).toEqual([]);
     expect(r.text).toBe(reference("mod-t.txt"));
-    expect((r.data as ModResult).tainted).toEqual([]);
+    expect(dataOf(r.data).tainted).toEqual([]);
   });
 
   it("refuses crash's symbol-loading options and unknown options in one line", () => {

@@ -1,9 +1,10 @@
 // mount: crash 8.0.6's reference (`mount`: init's mount namespace), and `mount -n` with a task. crash's
 // column squeeze (TYPE and DEVNAME longer than their columns) is checked on devtmpfs's row.
 import { describe, expect, it } from "vitest";
-import { formatMountRow, type MountResult } from "../../src/core/commands/mount";
+import { formatMountRow } from "../../src/core/commands/fs/mount-format";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
+import { dataOf } from "../data-of";
 
 describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("mount (golden)", () => {
   it("mount matches crash byte for byte", () => {
@@ -11,7 +12,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("mount (golden)", () => {
     expect(r.errors).toEqual([]);
     expect(r.text).toBe(reference("mount.txt"));
     expect(normalize(r.text)).toBe(normalize(reference("mount.txt")));
-    const data = r.data as MountResult;
+    const data = dataOf(r.data);
     expect(data.mounts.map((m) => m.dirname.path)).toEqual(["/", "/proc", "/sys", "/dev", "/dev/pts", "/tmp", "/run"]);
   });
 

@@ -2,13 +2,13 @@
 // fixture's tasks in crash's layout (no reference exists for those; the values are checked against what
 // the fixture's services do: httpd listens on port 80, echod on 127.0.0.1:7777 with echoc connected).
 import { describe, expect, it } from "vitest";
-import type { NetDevicesResult, NetSocketsResult } from "../../src/core/commands/net";
-import { formatSocketRow } from "../../src/core/commands/net";
+import { formatSocketRow } from "../../src/core/commands/net/net-format";
 import { netDevices } from "../../src/core/kernel/net/net";
 import { taskSockets } from "../../src/core/kernel/net/sockets";
 import { taskTable } from "../../src/core/kernel/tasks/tasks";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
+import { dataOf } from "../data-of";
 
 describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("net (golden)", () => {
   const prog = () => fixtureSession()!.kernel.program;
@@ -17,7 +17,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("net (golden)", () => {
     const r = fixtureSession()!.run("net");
     expect(r.errors).toEqual([]);
     expect(r.text).toBe(reference("net.txt"));
-    const data = r.data as NetDevicesResult;
+    const data = dataOf(r.data, "devices");
     expect(data.devices.map((d) => [d.name, d.ipv4, d.ipv6])).toEqual([
       ["lo", ["127.0.0.1"], ["::1"]],
       ["eth0", ["10.0.2.15"], ["fec0::5054:ff:fe12:3456", "fe80::5054:ff:fe12:3456"]],
@@ -29,7 +29,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("net (golden)", () => {
     expect(r.errors).toEqual([]);
     expect(r.text).toBe(reference("net-s-httpd.txt"));
     expect(normalize(r.text)).toBe(normalize(reference("net-s-httpd.txt")));
-    const t = (r.data as NetSocketsResult).tasks;
+    const t = dataOf(r.data, "sockets").tasks;
     expect(t).toHaveLength(1);
     expect(t[0]!.sockets[0]).toMatchObject({ fd: 3, family: 10, type: 1, sourcePort: 80, destinationPort: 0, sourceAddress: "::", destinationAddress: "::", state: 10 /* TCP_LISTEN */ });
   });

@@ -2,10 +2,10 @@
 // ground truth (manifest.json) and drgn's independent task list (reference/drgn/tasks.txt).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { PsResult } from "../../src/core/commands/ps";
 import { taskTable } from "../../src/core/kernel/tasks/tasks";
 import { fixture, haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
+import { dataOf } from "../data-of";
 
 const CASES: [string, string][] = [
   ["ps", "ps"],
@@ -48,13 +48,13 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("ps (golden)", () => {
     const r = fixtureSession()!.run("ps -a 324");
     expect(r.errors).toEqual(["ps: cannot access user stack address: 7ffd22278f66"]);
     expect(normalize(r.text + r.errors.join("\n"))).toBe(normalize(reference("ps-a-miner.txt")));
-    expect((r.data as PsResult).errors).toEqual(r.errors);
+    expect(dataOf(r.data).errors).toEqual(r.errors);
     expect(reference("session-stderr.txt")).toContain("ps: cannot access user stack address: 7ffd22278f66");
   });
 
   it("ps rows carry the structured values (the miner: VSZ 2401352k, RSS 744k with the split RSS counters)", () => {
     const r = fixtureSession()!.run("ps 324 304");
-    const rows = (r.data as PsResult).rows;
+    const rows = dataOf(r.data).rows;
     expect(rows.map((x) => [x.pid, x.ppid, x.cpu, x.state, x.vszKb, x.rssKb, x.comm, x.active])).toEqual([
       [304, 1, 0, "RU", 296000, 796, "AliYunDun", true],
       [324, 1, 2, "RU", 2401352, 744, "mountinfo", true],

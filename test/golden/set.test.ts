@@ -2,7 +2,8 @@
 // There is no `set` reference file; the values are checked against the manifest's panic task and against
 // crash's ps/bt references (bt.txt's header names the same panic task).
 import { describe, expect, it } from "vitest";
-import { formatContext } from "../../src/core/commands/set";
+import { taskContext } from "../../src/core/commands/tasks/set";
+import { formatContext } from "../../src/core/commands/tasks/set-format";
 import { panicTask, taskCount } from "../../src/core/kernel/tasks/tasks";
 import { haveFixtures, manifest, reference } from "../fixtures";
 import { fixtureSession } from "../session-fixture";
@@ -47,7 +48,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("set (golden)", () => {
   it("formats the start-up block indented by 5, and exports the panic task and TASKS count", () => {
     const prog = fixtureSession()!.kernel.program;
     const task = panicTask(prog)!;
-    expect(formatContext(prog, task, { indent: 5 }).split("\n")[0]).toBe("         PID: 304");
+    expect(formatContext(taskContext(prog, task), { indent: 5 }).split("\n")[0]).toBe("         PID: 304");
     expect(taskCount(prog)).toBe(110);
   });
 });

@@ -4,10 +4,10 @@
 // `foreach vm`, every task, as its sha256 (1053 lines, 110 tasks).
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { VmResult } from "../../src/core/commands/vm";
 import { taskTable } from "../../src/core/kernel/tasks/tasks";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
+import { dataOf } from "../data-of";
 
 /** crash 8.0.6: `vm 210`. */
 const VM_210 = `PID: 210      TASK: ff16e6832fd320c0  CPU: 1    COMMAND: "x"
@@ -30,7 +30,7 @@ ff16e6831f473130 7ffd065e7000 7ffd065e9000 8040075
 const FOREACH_VM_SHA256 = "584e80f2f9b4575a67c57556bc9f32f2638916f394e8332d9a984da31e66f4c2";
 
 describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("vm (golden)", () => {
-  const run = (cmd: string) => {
+  const run = <L extends string>(cmd: L) => {
     const r = fixtureSession()!.run(cmd);
     expect(r.errors).toEqual([]);
     return r;
@@ -50,7 +50,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("vm (golden)", () => {
     }
     expect([...drgn.keys()]).toEqual([324, 128, 303]);
     for (const [pid, expected] of drgn) {
-      const data = run(`vm ${pid}`).data as VmResult;
+      const data = dataOf(run(`vm ${pid}`).data);
       expect(data.tasks).toHaveLength(1);
       const ours = data.tasks[0]!.vmas.map((v) => `${v.start.toString(16).padStart(16, "0")} ${v.end.toString(16).padStart(16, "0")} ${v.flags.toString(16).padStart(8, "0")} ${v.path}`.trimEnd());
       expect(ours).toEqual(expected);
@@ -60,7 +60,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("vm (golden)", () => {
   it("vm 210 matches crash byte for byte; the structured rows mark the deleted file", () => {
     const r = run("vm 210");
     expect(r.text).toBe(VM_210);
-    const t = (r.data as VmResult).tasks[0]!;
+    const t = dataOf(r.data).tasks[0]!;
     expect(t.rssKb).toBe(372);
     expect(t.vmas.filter((v) => v.deleted).map((v) => v.path)).toEqual(Array(5).fill("/tmp/.cache/x"));
   });

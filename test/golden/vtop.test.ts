@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
+import { dataOf } from "../data-of";
 
 function extra(name: string): string {
   return readFileSync(join(__dirname, "extra-reference", `${name}.txt`), "latin1");
@@ -69,11 +70,11 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("vtop (golden)", () => {
   });
   it("returns the walk as data", () => {
     const r = fixtureSession()!.run("vtop ffffffffc05dc05e");
-    const [res] = r.data as { physical: number; levels: { level: string }[]; pageSize: number; page: { pfn: number } }[];
+    const [res] = dataOf(r.data);
     expect(res!.physical).toBe(0x1b7705e);
     expect(res!.levels.map((l) => l.level)).toEqual(["PGD", "P4D", "PUD", "PMD", "PTE"]);
     expect(res!.pageSize).toBe(4096);
-    expect(res!.page.pfn).toBe(0x1b77);
+    expect(res!.page!.pfn).toBe(0x1b77);
   });
 });
 

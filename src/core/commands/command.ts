@@ -1,16 +1,25 @@
-// A crash-compatible command: parse its arguments, compute a structured result, format it as crash does.
-// The console prints `text`; the UI, the report and the detectors use `data` (DESIGN.md: no one parses text
-// that kdw itself printed).
-import { KdwError } from "../io/errors";
+// A crash-compatible command, in three steps: its words are read against the options it declares once
+// (options.ts), `execute` walks the dump into a typed result and writes no text, and `format` — a pure
+// function of that result, in the command's `<cmd>-format.ts` — prints it as crash does. The console prints
+// the text; the UI, the report and the detectors take the result (DESIGN.md: no one parses text that kdw
+// itself printed).
+//
+// Results and JSON: a result is plain data — objects, arrays, strings, numbers, booleans, `bigint` for
+// addresses and 64-bit values, `Uint8Array` for bytes; no class instances, Maps, Sets or functions. The one
+// conversion to JSON is `jsonView(result)` (json-view.ts): every bigint becomes "0x…", bytes become hex.
+// test/unit/commands/json-view.test.ts runs every command on the fixture and checks its result is plain.
 import type { Program } from "../program/program";
-import type { CommandRegistry } from "./registry";
 import type { SymbolTable } from "../debuginfo/symbols";
 import type { X86_64AddressSpace } from "../arch/x86_64/layout";
-import type { SourceLines, SourceReader } from "./dis-source";
+import type { SourceLines, SourceReader } from "../program/source-lines";
 import type { ElfFile } from "../dump/elf";
 import type { InstructionDecoderLike } from "../arch/x86_64/unwind-types";
 import type { ByteSource } from "../io/byte-source";
 import type { ModuleDebuginfoStore } from "../kernel/modules/debuginfo";
+import type { Task } from "../kernel/tasks/tasks";
+import { parseArgs, type OptionSpec, type ParsedArgs } from "./options";
+
+export { CommandError } from "./command-error";
 
 /**
  * Opens a module's object file for `mod -s`/`mod -S`: `file` as the user typed it, else NAME.ko.debug or
@@ -19,13 +28,19 @@ import type { ModuleDebuginfoStore } from "../kernel/modules/debuginfo";
  */
 export type ModuleFileFinder = (request: { name: string; file?: string; dir?: string }) => ByteSource | undefined;
 
+/** The console's commands, as `help` and `foreach` see them. */
+export interface CommandLookup {
+  readonly list: readonly Command[];
+  find(name: string): Command | undefined;
+}
+
 /** What a command can see: the program, and the console's state (current task context, value history). */
 export interface CommandContext {
   prog: Program;
   /** The file names as the user gave them (sys prints them). */
   files: { vmlinux: string; dump: string };
   state: ConsoleState;
-  commands: CommandRegistry;
+  commands: CommandLookup;
   /** The kernel's symbols, for address-to-name lookups (sym, rd -s, dis). */
   symbols: SymbolTable;
   /** "file: line" of a kernel text address, when the debuginfo has line tables. */
@@ -44,7 +59,10 @@ export interface CommandContext {
   moduleDebuginfo?: ModuleDebuginfoStore;
   /** Where `mod -s`/`mod -S` find module object files (through the adapter; absent: they cannot). */
   findModuleFile?: ModuleFileFinder;
-  /** Long loops call this once per step (task, record): it throws when the caller cancelled. */
+  /**
+   * The caller's cancel checkpoint: throws when the caller cancelled. Long commands call it once per task or
+   * record (foreach, ps, bt -a, log), so that a cancel stops them between two items.
+   */
   interrupt?: () => void;
 }
 
@@ -55,56 +73,73 @@ export interface ConsoleState {
   valueHistory: number;
 }
 
-export interface CommandOutput<T = unknown> {
-  data: T;
+export interface CommandOutput<R> {
+  data: R;
   text: string;
   /** Error lines printed after the text (a command that printed part of its answer, then failed). */
   errors?: string[];
 }
 
-export interface Command {
-  name: string;
-  aliases?: string[];
-  /** One line for `help`'s list. */
+export interface Command<R = unknown, N extends string = string> {
+  readonly name: N;
+  readonly aliases?: readonly string[];
+  /** What it does in one line: crash's NAME line after the name. */
+  readonly summary: string;
+  /** The full help text (`help NAME`): NAME, SYNOPSIS, DESCRIPTION. */
+  readonly help: string;
+  /** The console's entry: parse the words, execute, format. */
+  run(ctx: CommandContext, args: readonly string[]): CommandOutput<R>;
+  /** foreach's entry, for commands that act on tasks: the same, for the tasks foreach chose. */
+  readonly forTasks?: (ctx: CommandContext, args: readonly string[], tasks: readonly Task[]) => CommandOutput<R>;
+}
+
+/** The result type of a command. */
+export type ResultOf<C> = C extends Command<infer R> ? R : never;
+
+export interface CommandDefinition<R, S extends OptionSpec, O, N extends string> {
+  name: N;
+  aliases?: readonly string[];
+  /** crash's NAME line after the name ("display process status information"). */
   summary: string;
-  /** The full help text (`help NAME`). */
+  /** The help from SYNOPSIS on; the NAME section is made from the name and the summary. */
   help: string;
-  run(ctx: CommandContext, args: string[]): CommandOutput;
+  /** The options, declared once. */
+  options: S;
+  /** Typed options from the words (syntax only: no dump is read here). */
+  parse(args: ParsedArgs<S>): O;
+  /**
+   * Walks the dump into the result, writing no text. `tasks`, when given (by foreach), are the tasks to act
+   * on instead of those the operands name.
+   */
+  execute(ctx: CommandContext, options: O, tasks?: readonly Task[]): R;
+  /** The text crash prints for the result: a pure function of it. */
+  format(result: R): string;
+  /** Error lines printed after the text (undefined: the output has no `errors`). */
+  errors?(result: R): readonly string[] | undefined;
+  /** foreach may run it for each task it selects. */
+  perTask?: boolean;
 }
 
-/** A command's failure, printed as crash does: `NAME: message`. */
-export class CommandError extends KdwError {
-  constructor(
-    readonly command: string,
-    readonly detail: string,
-  ) {
-    super(`${command}: ${detail}`);
-  }
+/** A command from its definition; its result type is kept (the registry and the service see it). */
+export function defineCommand<R, const S extends OptionSpec, O, const N extends string>(def: CommandDefinition<R, S, O, N>): Command<R, N> {
+  const output = (result: R): CommandOutput<R> => {
+    const errors = def.errors?.(result);
+    return errors ? { data: result, text: def.format(result), errors: [...errors] } : { data: result, text: def.format(result) };
+  };
+  return {
+    name: def.name,
+    ...(def.aliases ? { aliases: def.aliases } : {}),
+    summary: def.summary,
+    help: `NAME\n  ${def.name} - ${def.summary}\n\n${def.help}`,
+    run: (ctx, args) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)))),
+    ...(def.perTask ? { forTasks: (ctx: CommandContext, args: readonly string[], tasks: readonly Task[]) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)), tasks)) } : {}),
+  };
 }
 
-/** Splits crash-style options: `-64`, `-x`, `-o`, `-l`, grouped `-rl`; `--` ends options. */
-export function splitOptions(args: string[], withValue: string[] = []): { flags: Set<string>; values: Map<string, string>; rest: string[] } {
-  const flags = new Set<string>();
-  const values = new Map<string, string>();
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--") {
-      rest.push(...args.slice(i + 1));
-      break;
-    }
-    if (/^-\d+$/.test(a)) flags.add(a.slice(1));
-    else if (/^-[A-Za-z]+$/.test(a)) {
-      for (const c of a.slice(1)) {
-        if (withValue.includes(c)) {
-          const v = args[++i];
-          if (v === undefined) throw new KdwOptionError(`option -${c} needs a value`);
-          values.set(c, v);
-        } else flags.add(c);
-      }
-    } else rest.push(a);
-  }
-  return { flags, values, rest };
+/**
+ * The caller's cancel (the CancelledError its `interrupt` throws, or an AbortError): a command that turns
+ * errors into error lines and goes on must let this one through.
+ */
+export function isCancel(err: unknown): boolean {
+  return err instanceof Error && (err.name === "CancelledError" || err.name === "AbortError");
 }
-
-export class KdwOptionError extends KdwError {}

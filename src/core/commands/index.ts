@@ -1,31 +1,77 @@
-// Every console command. One file per command (or family) under src/core/commands; add new ones here.
-import type { Command } from "./command";
-import { helpCommand } from "./help";
-import { kmemCommand } from "./kmem";
-import { ptovCommand, vtopCommand } from "./vtop";
-import { logCommand } from "./log";
-import { psCommand } from "./ps";
-import { setCommand } from "./set";
-import { rdCommand } from "./rd";
-import { sysCommand } from "./sys";
-import { ptypeCommand, structCommand, unionCommand, whatisCommand } from "./types";
-import { evalCommand, printCommand } from "./print";
-import { symCommand } from "./sym";
-import { taskCommand } from "./task";
-import { foreachCommand } from "./foreach";
-import { btCommand } from "./bt";
-import { runqCommand } from "./runq";
-import { modCommand } from "./mod";
-import { netCommand } from "./net";
-import { filesCommand } from "./files";
-import { vmCommand } from "./vm";
-import { mountCommand } from "./mount";
-import { disCommand } from "./dis";
-import { listCommand } from "./list";
-import { devCommand } from "./dev";
-import { irqCommand } from "./irq";
-import { timerCommand } from "./timer";
+// Every console command, by subsystem folder (one command per file; its text in <cmd>-format.ts). Add new
+// ones here: the registry's type follows this list, so each command keeps its result type.
+import { CommandRegistry } from "./registry";
+import { helpCommand } from "./console/help";
+import { kmemCommand } from "./memory/kmem";
+import { ptovCommand, vtopCommand } from "./memory/vtop";
+import { logCommand } from "./system/log";
+import { psCommand } from "./tasks/ps";
+import { setCommand } from "./tasks/set";
+import { rdCommand } from "./memory/rd";
+import { sysCommand } from "./system/sys";
+import { ptypeCommand, structCommand, unionCommand, whatisCommand } from "./gdb/types";
+import { evalCommand, printCommand } from "./gdb/print";
+import { symCommand } from "./code/sym";
+import { taskCommand } from "./tasks/task";
+import { foreachCommand } from "./tasks/foreach";
+import { btCommand } from "./bt/bt";
+import { runqCommand } from "./tasks/runq";
+import { modCommand } from "./modules/mod";
+import { netCommand } from "./net/net";
+import { filesCommand } from "./fs/files";
+import { vmCommand } from "./memory/vm";
+import { mountCommand } from "./fs/mount";
+import { disCommand } from "./code/dis";
+import { listCommand } from "./code/list";
+import { devCommand } from "./system/dev";
+import { irqCommand } from "./system/irq";
+import { timerCommand } from "./system/timer";
+import { findingsCommand } from "./detect/findings";
+import { hooksCommand } from "./detect/hooks";
+import type { ResultOf } from "./command";
 
-export function builtinCommands(): Command[] {
-  return [helpCommand, rdCommand, vtopCommand, ptovCommand, kmemCommand, sysCommand, logCommand, symCommand, whatisCommand, ptypeCommand, structCommand, unionCommand, printCommand, evalCommand, psCommand, setCommand, taskCommand, foreachCommand, btCommand, runqCommand, modCommand, netCommand, filesCommand, vmCommand, mountCommand, disCommand, listCommand, devCommand, irqCommand, timerCommand];
+const BUILTIN = [
+  helpCommand,
+  rdCommand,
+  vtopCommand,
+  ptovCommand,
+  kmemCommand,
+  sysCommand,
+  logCommand,
+  symCommand,
+  whatisCommand,
+  ptypeCommand,
+  structCommand,
+  unionCommand,
+  printCommand,
+  evalCommand,
+  psCommand,
+  setCommand,
+  taskCommand,
+  foreachCommand,
+  btCommand,
+  runqCommand,
+  modCommand,
+  netCommand,
+  filesCommand,
+  vmCommand,
+  mountCommand,
+  disCommand,
+  listCommand,
+  devCommand,
+  irqCommand,
+  timerCommand,
+  findingsCommand,
+  hooksCommand,
+] as const;
+
+/** One of the console's commands, with its own result type. */
+export type BuiltinCommand = (typeof BUILTIN)[number];
+export type BuiltinName = BuiltinCommand["name"];
+/** The result type of the command named `N`: `BuiltinResult<"ps">` is PsResult. */
+export type BuiltinResult<N extends BuiltinName> = ResultOf<Extract<BuiltinCommand, { name: N }>>;
+
+/** A registry of the console's commands. */
+export function builtinRegistry(): CommandRegistry<BuiltinCommand> {
+  return new CommandRegistry<BuiltinCommand>(BUILTIN);
 }

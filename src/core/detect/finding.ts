@@ -31,6 +31,11 @@ export interface Evidence {
   address?: `0x${string}`;
   /** The value found there (hex for numbers and pointers, text for strings). */
   value?: string;
+  /**
+   * Bytes the value occupies at `address` when it is a number (1, 2, 4 or 8, little-endian: `rd -8/-16/-32/-64
+   * ADDRESS 1` shows it); absent for text (`rd -a ADDRESS`).
+   */
+  size?: 1 | 2 | 4 | 8;
   /** Symbol of `value` (for pointers) or of `address`. */
   symbol?: string;
   /** Who owns the pointed-to code: "kernel", a module name, or "unknown". */

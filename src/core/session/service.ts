@@ -6,10 +6,12 @@
 // stays free of Node.
 import type { InstructionDecoder } from "../arch/x86_64/disasm";
 import type { CodecOverrides } from "../codec";
-import { dumpInfo } from "../commands/info";
-import { sysInfo, ctimeUtc } from "../commands/sys";
+import { dumpInfo } from "./dump-info";
+import { sysInfo } from "../commands/system/sys";
+import { ctimeUtc } from "../commands/shared/time";
+import { jsonView } from "../commands/json-view";
 import type { ModuleFileFinder } from "../commands/command";
-import type { SourceReader } from "../commands/dis-source";
+import type { SourceReader } from "../program/source-lines";
 import { openDump } from "../dump/open";
 import type { Dump } from "../dump/dump";
 import type { ByteSource } from "../io/byte-source";
@@ -20,7 +22,7 @@ import { panicTask, taskTable } from "../kernel/tasks/tasks";
 import type { IndexCache } from "../program/open-kernel";
 import type { CallOptions, ConsoleReply, KdwService, MethodName, Params, Problem, Result, SysSummary } from "./contract";
 import { checkParams, CONTRACT_VERSION, METHOD_NAMES } from "./schema";
-import { CancelledError, hex, NotFoundError, ProblemError, problem, toProblem } from "./problems";
+import { CancelledError, NotFoundError, ProblemError, problem, toProblem } from "./problems";
 import { Session } from "./session";
 import { tasksPage, taskDetails, findTask, taskRow } from "./queries/tasks";
 import { modulesReply } from "./queries/modules";
@@ -32,6 +34,10 @@ import { disassemble, source } from "./queries/code";
 import { backtrace } from "./queries/backtrace";
 import { complete } from "./queries/complete";
 import { parseHex } from "./problems";
+import { detectContextOf, detectionOf } from "../detect/cached";
+import { findingsContractReply } from "../detect/document";
+import { hookJson } from "../detect/hooks";
+import { severityRank } from "../detect/rule";
 
 /** An open evidence file: read-only bytes, and a way to let go of it. */
 export interface HostFile {
@@ -259,12 +265,19 @@ export class SessionService {
     source: (p) => source(this.engine().context, p),
     console: (p, o) => this.consoleLine(p.line, o),
     complete: (p) => complete(this.engine(), p.line, p.cursor ?? p.line.length),
-    findings: () => {
-      throw new ProblemError(problem("unsupported", "findings: the detectors are not built yet"));
-    },
-    hooks: () => {
-      throw new ProblemError(problem("unsupported", "hooks: the detectors are not built yet"));
-    },
+    findings: (p, o) =>
+      this.cancellable(o, () => {
+        const c = this.engine().context;
+        const r = detectionOf(c.prog, { symbols: () => c.symbols, decoder: c.decoder, vmlinux: c.vmlinux });
+        const min = severityRank(p.minSeverity ?? "info");
+        return findingsContractReply({ ...r, findings: r.findings.filter((f) => severityRank(f.severity) >= min) });
+      }),
+    hooks: (_p, o) =>
+      this.cancellable(o, () => {
+        const c = this.engine().context;
+        const scan = detectContextOf(c.prog, { symbols: () => c.symbols, decoder: c.decoder, vmlinux: c.vmlinux }).hooks;
+        return { items: scan.hooks.map(hookJson), problems: scan.problems.map((x) => problem("walk-aborted", `${x.source}: ${x.message}`)) };
+      }),
   };
 
   private consoleLine(line: string, options: CallOptions): ConsoleReply {
@@ -274,7 +287,7 @@ export class SessionService {
       if (r.text && !r.redirect) options.onOutput?.(r.text);
       const reply: ConsoleReply = { output: r.text, errors: r.errors, ok: r.errors.length === 0, cancelled: false };
       if (r.redirect) reply.redirect = r.redirect;
-      if (r.data !== undefined) reply.data = jsonSafe(r.data);
+      if (r.data !== undefined) reply.data = jsonView(r.data);
       return reply;
     } catch (err) {
       if (err instanceof CancelledError) return { output: "", errors: ["kdw: command cancelled"], ok: false, cancelled: true };
@@ -303,39 +316,6 @@ function fileInfo(f: HostFile): { path: string; name: string; size: number } {
 function readPhysicalOnly(dump: Dump, p: Params<"readMemory">): Result<"readMemory"> {
   const fake = { dump, kernel: undefined } as unknown as Parameters<typeof readMemory>[0];
   return readMemory(fake, p);
-}
-
-/**
- * A command's typed result made JSON-safe: bigints become "0x…" strings, byte arrays hex, Maps and Sets
- * arrays; depth and size are bounded (results are data from the dump).
- */
-export function jsonSafe(value: unknown, depth = 0): unknown {
-  if (depth > 32) return "[…]";
-  switch (typeof value) {
-    case "bigint":
-      return hex(value);
-    case "number":
-      return Number.isFinite(value) ? value : String(value);
-    case "string":
-    case "boolean":
-      return value;
-    case "undefined":
-    case "function":
-    case "symbol":
-      return undefined;
-  }
-  if (value === null) return null;
-  if (value instanceof Uint8Array) return [...value.subarray(0, 1 << 20)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  if (value instanceof Map) return [...value.entries()].map(([k, v]) => [jsonSafe(k, depth + 1), jsonSafe(v, depth + 1)]);
-  if (value instanceof Set) return [...value].map((v) => jsonSafe(v, depth + 1));
-  if (value instanceof Error) return { error: value.message };
-  if (Array.isArray(value)) return value.map((v) => jsonSafe(v, depth + 1) ?? null);
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const j = jsonSafe(v, depth + 1);
-    if (j !== undefined) out[k] = j;
-  }
-  return out;
 }
 
 export { NotFoundError, findTask };

@@ -1,11 +1,12 @@
 // One analysis: a dump and its vmlinux opened as a Program, a console state, and the commands. The CLI's
 // console, kdw serve and Electron's utility process are thin adapters over this.
-import { builtinCommands } from "../commands";
+import { builtinRegistry, type BuiltinName, type BuiltinResult } from "../commands";
 import type { CommandContext, ConsoleState } from "../commands/command";
-import { parseLine } from "../commands/pipeline";
-import { applyFilters } from "../commands/pipeline";
-import { CommandRegistry } from "../commands/registry";
-import { currentTask, formatContext } from "../commands/set";
+import { parseLine } from "./pipeline";
+import { applyFilters } from "./pipeline";
+import { currentTask } from "../commands/shared/task-args";
+import { taskContext } from "../commands/tasks/set";
+import { formatContext } from "../commands/tasks/set-format";
 import { openDump, type OpenDumpOptions } from "../dump/open";
 import { ElfFile } from "../dump/elf";
 import type { Dump } from "../dump/dump";
@@ -14,8 +15,8 @@ import { KdwError } from "../io/errors";
 import { CancelledError } from "./problems";
 import { openKernel, type OpenedKernel, type OpenKernelOptions } from "../program/open-kernel";
 import type { InstructionDecoder } from "../arch/x86_64/disasm";
-import { lazyVmlinuxSourceLines, lineText, type SourceLines, type SourceReader } from "../commands/dis-source";
-import { loadedModuleSourceLines } from "../commands/dis-modules";
+import { lazyVmlinuxSourceLines, lineText, type SourceLines, type SourceReader } from "../program/source-lines";
+import { loadedModuleSourceLines } from "../kernel/modules/module-symbols";
 import type { ModuleFileFinder } from "../commands/command";
 import { ModuleDebuginfoStore } from "../kernel/modules/debuginfo";
 
@@ -32,16 +33,22 @@ export interface SessionOpenOptions extends OpenKernelOptions, OpenDumpOptions {
 }
 
 /** What one console line produced: normal output, error lines, and where the adapter should write it. */
-export interface LineResult {
+export interface LineResult<D = unknown> {
   text: string;
   errors: string[];
   redirect?: { path: string; append: boolean };
   /** Structured result of the command (for the UI); undefined on error. */
-  data?: unknown;
+  data?: D;
 }
 
+/** The command a console line names: its first word. */
+type LineCommand<L extends string> = L extends `${infer N} ${string}` ? N : L;
+
+/** The result type of a console line: its command's, when the line starts with a command's name. */
+export type LineData<L extends string> = LineCommand<L> extends BuiltinName ? BuiltinResult<LineCommand<L>> : unknown;
+
 export class Session {
-  readonly commands = new CommandRegistry(builtinCommands());
+  readonly commands = builtinRegistry();
   readonly state: ConsoleState = { valueHistory: 0 };
   readonly context: CommandContext;
 
@@ -92,7 +99,7 @@ export class Session {
     let context = "";
     const errors = [...sys.errors];
     try {
-      context = "\n" + formatContext(this.context.prog, currentTask(this.context), { indent: 5 });
+      context = "\n" + formatContext(taskContext(this.context.prog, currentTask(this.context)), { indent: 5 });
     } catch (err) {
       errors.push(errorLine(err, "set"));
     }
@@ -100,7 +107,7 @@ export class Session {
   }
 
   /** Runs one console line (`cmd args | filter ... > file`). Errors come back as lines, never as throws. */
-  run(line: string): LineResult {
+  run<L extends string>(line: L): LineResult<LineData<L>> {
     const trimmed = line.trim();
     if (trimmed === "" || trimmed.startsWith("#")) return { text: "", errors: [] };
     let parsed;
@@ -121,7 +128,8 @@ export class Session {
     if (!cmd) return { text: "", errors: [`kdw: command not found: ${name}`] };
     try {
       const out = cmd.run(this.context, args);
-      return { text: applyFilters(out.text, parsed.filters), errors: out.errors ?? [], redirect: parsed.redirect, data: out.data };
+      // The registry found the command by the line's first word, the name LineData<L> reads.
+      return { text: applyFilters(out.text, parsed.filters), errors: out.errors ?? [], redirect: parsed.redirect, data: out.data as LineData<L> };
     } catch (err) {
       if (err instanceof CancelledError) throw err;
       return { text: "", errors: [errorLine(err, name)] };

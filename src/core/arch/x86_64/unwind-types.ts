@@ -37,6 +37,19 @@ export interface DecodedInstructionLike {
 /** An x86-64 decoder (the CLI injects iced-x86's; the core has none of its own). */
 export interface InstructionDecoderLike {
   decode(bytes: Uint8Array, ip: bigint, max: number): DecodedInstructionLike[];
+  /**
+   * The direct near calls and jumps among the instructions decoded from `bytes` (the first at `ip`),
+   * without formatting any text: for scans over whole functions. Optional; callers fall back to decode().
+   */
+  branches?(bytes: Uint8Array, ip: bigint, max: number): DirectBranch[];
+}
+
+/** A direct near call or jump (rel8/rel32) and where it goes. */
+export interface DirectBranch {
+  address: bigint;
+  length: number;
+  kind: "call" | "jmp" | "jcc";
+  target: bigint;
 }
 
 export interface UnwindEnv {

@@ -6,6 +6,7 @@ import { KdwError, WalkAborted } from "../../io/errors";
 import { dataView } from "../../io/little-endian";
 import { listForEachEntry } from "../../program/list";
 import { perProgram, type Program } from "../../program/program";
+import { optionalEnumerator } from "../optional-types";
 import { moduleLayout } from "./layout";
 import { latin1, type KernelModule } from "./read";
 
@@ -161,7 +162,7 @@ const TAINT_FLAGS = perProgram((prog): TaintFlag[] => {
   let t: TaintFlag[] = [];
   const l = moduleLayout(prog);
   if (prog.hasSymbol("taint_flags") && l.taintFlagSize > 0 && l.taintFlagTrue !== undefined) {
-    const count = Number(prog.types.findEnumerator("TAINT_FLAGS_COUNT")?.value ?? BigInt(Math.floor((prog.symbolSize("taint_flags") ?? 0) / l.taintFlagSize)));
+    const count = Number(optionalEnumerator(prog, "TAINT_FLAGS_COUNT") ?? BigInt(Math.floor((prog.symbolSize("taint_flags") ?? 0) / l.taintFlagSize)));
     const n = Math.min(count, 64);
     try {
       const bytes = prog.read(prog.symbolAddress("taint_flags"), n * l.taintFlagSize);

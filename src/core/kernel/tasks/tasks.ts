@@ -240,6 +240,37 @@ function finishTable(prog: Program, bits: TaskStateBits, raws: RawTask[], rqs: R
   return { tasks, byAddress, problems, runqueues: rqs, panicTask: panicAddr !== undefined ? byAddress.get(panicAddr) : undefined, panicCpu };
 }
 
+/**
+ * One task read on its own, in the terms of `table`: a task found outside the task lists (in the pid IDR, on
+ * a runqueue), which the table does not hold. Its PPID is -1 when its parent is not in the table either.
+ */
+export function readTaskAt(prog: Program, table: TaskTable, address: bigint): Task {
+  const r = readTask(prog, address);
+  return {
+    address,
+    pid: r.pid,
+    tgid: r.tgid,
+    comm: r.comm,
+    cpu: r.cpu,
+    state: r.state,
+    stateString: taskStateString(r.state, taskStateBits(prog)),
+    flags: r.flags,
+    parent: r.parent,
+    realParent: r.realParent,
+    ppid: table.byAddress.get(r.parent)?.pid ?? -1,
+    mm: r.mm,
+    kernelThread: (r.flags & PF_KTHREAD) !== 0 || r.mm === 0n,
+    idle: false,
+    active: table.runqueues.some((rq) => rq.curr === address),
+    panic: table.panicTask?.address === address,
+    startTime: r.startTime,
+    utime: r.utime,
+    stime: r.stime,
+    lastArrival: r.lastArrival,
+    cred: r.cred,
+  };
+}
+
 /** crash's is_kernel_thread check: PF_KTHREAD unless pid 0 lacks it or pid 1 (with an mm) has it. */
 function kthreadFlagUsable(raws: RawTask[]): boolean {
   const idle = raws.find((r) => r.pid === 0);

@@ -3,7 +3,7 @@ import type { BacktraceLine } from "../../arch/x86_64/unwind-types";
 import { stackContext, taskBacktrace } from "../../kernel/tasks/stack";
 import { panicTask, taskTable } from "../../kernel/tasks/tasks";
 import { KdwError } from "../../io/errors";
-import { currentTask } from "../../commands/set";
+import { currentTask } from "../../commands/shared/task-args";
 import type { BacktraceFrame, BacktraceReply, Problem, TaskRef } from "../contract";
 import type { Session } from "../session";
 import { hex, toProblem } from "../problems";

@@ -1,7 +1,7 @@
 // Code: instructions at an address or of a function (decoded by the adapter's decoder, named with the same
 // symbols the console uses), and source lines around an address or a file:line from the user's tree.
 import type { CommandContext } from "../../commands/command";
-import { readSourceFile } from "../../commands/dis-source";
+import { readSourceFile } from "../../program/source-lines";
 import { formatInstruction, fullInstruction, type InstructionDecoder } from "../../arch/x86_64/disasm";
 import { MissingDebugInfo, KdwError } from "../../io/errors";
 import type { DisassembleParams, Instruction, Problem, SourceParams, SourceReply } from "../contract";

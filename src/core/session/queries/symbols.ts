@@ -1,9 +1,9 @@
 // Symbols and types: the symbol an address falls in (core kernel, listed modules, and modules found only in
 // the module address tree or sysfs — hidden ones named as such), symbols by name, a struct's layout.
 import type { CommandContext } from "../../commands/command";
-import { moduleSymbolHit, moduleSymbolNamed } from "../../commands/dis-modules";
-import { lookupTypeArg } from "../../commands/types";
-import { formatTypeName } from "../../commands/gdb-format-type";
+import { moduleSymbolHit, moduleSymbolNamed } from "../../kernel/modules/module-symbols";
+import { lookupTypeArg } from "../../commands/shared/type-args";
+import { formatTypeName } from "../../program/gdb-format/type";
 import { resolveType, sizeOf, type Type } from "../../debuginfo/types";
 import { SymbolTable, type KernelSymbol } from "../../debuginfo/symbols";
 import { KdwError } from "../../io/errors";

@@ -3,10 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { IcedDecoder } from "../../../../src/cli/iced-decoder";
 import type { CommandContext } from "../../../../src/core/commands/command";
-import { disCommand } from "../../../../src/core/commands/dis";
+import { disCommand } from "../../../../src/core/commands/code/dis";
 import { SymbolTable } from "../../../../src/core/debuginfo/symbols";
 import { ExcludedPageError } from "../../../../src/core/io/errors";
-import type { SourceLines } from "../../../../src/core/commands/dis-source";
+import type { SourceLines } from "../../../../src/core/program/source-lines";
 
 const TEXT = 0xffffffff81000000n;
 const PAGE = 4096;
@@ -45,8 +45,18 @@ function read(k: Kernel, addr: bigint, len: number): Uint8Array {
 }
 
 function context(k: Kernel, symbols: SymbolTable, extra: Partial<CommandContext> = {}): CommandContext {
-  // No `modules` symbol: the module list is empty (kernel/modules.ts). Derived values are computed each time.
-  const prog = { read: (addr: bigint, len: number) => read(k, addr, len), dump: { cpus: [] }, hasSymbol: () => false, cached: (key: { compute(p: unknown): unknown }): unknown => key.compute(prog) };
+  // No `modules` symbol: the module list is empty (kernel/modules.ts).
+  const derived = new Map<unknown, unknown>();
+  const prog = {
+    read: (addr: bigint, len: number) => read(k, addr, len),
+    dump: { cpus: [] },
+    hasSymbol: () => false,
+    // Program.cached: derived tables (module symbols) computed once per program.
+    cached<T>(key: { compute(p: unknown): T }): T {
+      if (!derived.has(key)) derived.set(key, key.compute(prog));
+      return derived.get(key) as T;
+    },
+  };
   return { prog, symbols, state: { valueHistory: 0 }, decoder: new IcedDecoder(), ...extra } as unknown as CommandContext;
 }
 
@@ -91,9 +101,9 @@ describe("dis on a synthetic kernel", () => {
     const ctx = context(kernel(), SYMBOLS);
     expect(run(ctx, "-r ffffffff81000009").data).toMatchObject({ lines: [{ address: TEXT }, { address: TEXT + 1n }, { address: TEXT + 4n }, { address: TEXT + 9n }] });
     // An address inside an instruction: up to the first instruction at or past it, as crash does.
-    expect((run(ctx, "-r ffffffff81000005").data as { lines: unknown[] }).lines).toHaveLength(4);
-    expect((run(ctx, "-r ffffffff81000009 2").data as { lines: { address: bigint }[] }).lines.map((l) => l.address)).toEqual([TEXT + 4n, TEXT + 9n]);
-    expect((run(ctx, "-f ffffffff8100000a").data as { lines: { address: bigint }[] }).lines.map((l) => l.address - TEXT)).toEqual([10n, 11n, 12n, 13n, 14n, 15n]);
+    expect(run(ctx, "-r ffffffff81000005").data.lines).toHaveLength(4);
+    expect(run(ctx, "-r ffffffff81000009 2").data.lines.map((l) => l.address)).toEqual([TEXT + 4n, TEXT + 9n]);
+    expect(run(ctx, "-f ffffffff8100000a").data.lines.map((l) => l.address - TEXT)).toEqual([10n, 11n, 12n, 13n, 14n, 15n]);
   });
 
   it("prints source lines when they change, and an empty one where they stop", () => {

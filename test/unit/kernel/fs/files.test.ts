@@ -2,7 +2,8 @@
 // without a dentry or inode (crash's "?" rows), an unreadable file pointer (rows before it kept), a huge
 // max_fds (capped, marked), no files_struct, and a task whose fs_struct is gone.
 import { describe, expect, it } from "vitest";
-import { formatFileRow, taskFiles } from "../../../../src/core/commands/files";
+import { taskFiles } from "../../../../src/core/commands/fs/files";
+import { formatFileRow, formatTaskFiles } from "../../../../src/core/commands/fs/files-format";
 import { filesLayout, MAX_FDS, taskFsPaths, taskOpenFiles } from "../../../../src/core/kernel/fs/files";
 import { fsLayout } from "../../../../src/core/kernel/fs/fs";
 import { taskTable } from "../../../../src/core/kernel/tasks/tasks";
@@ -67,7 +68,8 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("fd tables (fixture)", () 
     expect(table.open.map((f) => f.fd)).toEqual([0, 1, 2]);
     expect(table.problem!.reason).toMatch(/^invalid address ffff8880123400[0-9a-f]{2}: /);
     // The command prints the rows it has and says where it stopped.
-    const out = taskFiles(bad, task(324));
+    const data = taskFiles(bad, task(324));
+    const out = { data, text: formatTaskFiles(data) };
     expect(out.text.split("\n").filter((l) => /^ {2}\d /.test(l))).toHaveLength(3);
     expect(out.data.problem).toMatch(/^fdtable [0-9a-f]+: walk stopped after 3 steps: invalid address/);
   });
@@ -92,6 +94,6 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("fd tables (fixture)", () 
       ]),
     );
     expect(taskOpenFiles(bad, t.address)).toBeUndefined();
-    expect(taskFiles(bad, t).text).toBe("No open files\n");
+    expect(formatTaskFiles(taskFiles(bad, t))).toBe("No open files\n");
   });
 });

@@ -1,7 +1,8 @@
 // struct page, sparsemem sections, page flag names and the memory counters, on the fixture's Program and on
 // the same Program with chosen words of memory rewritten or hidden (bad roots, unreadable tables, loops).
 import { describe, expect, it } from "vitest";
-import { center, pagesToSize } from "../../../../src/core/commands/kmem";
+import { center } from "../../../../src/core/commands/shared/mkstring";
+import { pagesToSize } from "../../../../src/core/commands/memory/kmem-format";
 import { countMemMap, decodePageFlags, forEachPresentSection, mmLayout, nrToSection, pageToPfn, pageflagMask, pageflagNames, pfnToPage, readStructPage } from "../../../../src/core/kernel/mm/mm";
 import { hugetlbTotalPages, nrBlockdevPages, overcommit, swapTotals, totalramPages, vmNodeStat, vmStat, vmZoneStat, zonesFreePages } from "../../../../src/core/kernel/mm/stat";
 import { Program } from "../../../../src/core/program/program";

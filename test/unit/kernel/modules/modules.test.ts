@@ -4,7 +4,7 @@
 // it stopped; none throws or hangs.
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../../../../src/core/commands/command";
-import { modCommand, type ModResult } from "../../../../src/core/commands/mod";
+import { modCommand } from "../../../../src/core/commands/modules/mod";
 import { CommandRegistry } from "../../../../src/core/commands/registry";
 import { MAX_MODULE_SYMBOLS } from "../../../../src/core/kernel/modules/info";
 import { rbInorder } from "../../../../src/core/program/rbtree";
@@ -72,7 +72,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("module walkers on corrupt
     const mods = listed();
     const bad = patched(good(), new Map([[mods[2]!.address + listOff(), UNMAPPED]]));
     const out = modCommand.run(context(bad), []);
-    const data = out.data as ModResult;
+    const data = out.data;
     expect(data.rows.map((r) => r.name).sort()).toEqual(mods.slice(0, 3).map((m) => m.name).sort());
     expect(out.text.split("\n")).toHaveLength(1 + 3 + 1);
     expect(out.errors).toHaveLength(1);

@@ -3,7 +3,8 @@
 // Two modules on the list, a third only in mod_tree. `mod` must say TEXT_BASE and count the core regions.
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../../../../src/core/commands/command";
-import { formatModList, modCommand, type ModResult } from "../../../../src/core/commands/mod";
+import { modCommand } from "../../../../src/core/commands/modules/mod";
+import { formatModList } from "../../../../src/core/commands/modules/mod-format";
 import { CommandRegistry } from "../../../../src/core/commands/registry";
 import { Btf } from "../../../../src/core/debuginfo/btf";
 import { InvalidAddressError } from "../../../../src/core/io/errors";
@@ -163,7 +164,7 @@ describe("module walkers on a synthetic 6.4+ struct module (mem[])", () => {
         "",
       ].join("\n"),
     );
-    expect((out.data as ModResult).rows.map((r) => r.kallsyms)).toEqual([false, false]);
+    expect(out.data.rows.map((r) => r.kallsyms)).toEqual([false, false]);
     // Without taint_flags[] the tainted module is listed with no letters.
     expect(modCommand.run(ctx, ["-t"]).text).toBe("NAME   TAINTS\nalpha  \n");
     expect(formatModList([], false)).toBe("     MODULE       NAME        BASE        SIZE  OBJECT FILE\n");

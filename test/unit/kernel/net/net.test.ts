@@ -3,7 +3,8 @@
 // address space that rewrites or hides chosen 8-byte words). Each walk keeps what it read and reports the rest.
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../../../../src/core/commands/command";
-import { formatSockInfo, formatSocketRow, netCommand, type NetDevicesResult, type NetSocketsResult } from "../../../../src/core/commands/net";
+import { netCommand } from "../../../../src/core/commands/net/net";
+import { formatSockInfo, formatSocketRow } from "../../../../src/core/commands/net/net-format";
 import { CommandRegistry } from "../../../../src/core/commands/registry";
 import { formatIpv4, formatIpv6, netDevices, netLayout } from "../../../../src/core/kernel/net/net";
 import { socketLayout, taskSockets, type TaskSocket } from "../../../../src/core/kernel/net/sockets";
@@ -12,6 +13,7 @@ import { Program } from "../../../../src/core/program/program";
 import { haveFixtures } from "../../../fixtures";
 import { fixtureSession } from "../../../session-fixture";
 import { patchedProgram } from "../../../fixtures/patched-program";
+import { dataOf } from "../../../data-of";
 
 function v6(...words: number[]): Uint8Array {
   const b = new Uint8Array(16);
@@ -88,7 +90,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("network walkers on corrup
     expect(r.devices.map((d) => d.name)).toEqual(["lo", "eth0"]);
     expect(r.problems[0]!.message).toMatch(/^net_device list \(net [0-9a-f]+ dev_base_head\): walk stopped after 2 steps: loop at /);
     const out = netCommand.run(context(bad), []);
-    expect((out.data as NetDevicesResult).devices).toHaveLength(2);
+    expect(dataOf(out.data, "devices").devices).toHaveLength(2);
     expect(out.errors).toEqual([`net: ${r.problems[0]!.message}`]);
   });
 
@@ -119,7 +121,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("network walkers on corrup
     const out = netCommand.run(context(bad), ["-s", "128"]);
     expect(out.text).toMatch(/COMMAND: "httpd"\nNo open sockets\.\n$/);
     expect((out.errors ?? [])[0]).toMatch(/^net: fd 3 of task /);
-    expect((out.data as NetSocketsResult).problems).toHaveLength(1);
+    expect(dataOf(out.data, "sockets").problems).toHaveLength(1);
   });
 
   it("a task whose files pointer is unreadable gives a problem, not a throw", () => {

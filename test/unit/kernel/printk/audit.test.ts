@@ -2,7 +2,7 @@
 // 4.11+ queues (audit_hold_queue, audit_retry_queue, audit_queue), walked in crash's order.
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../../../../src/core/commands/command";
-import { logCommand } from "../../../../src/core/commands/log";
+import { logCommand } from "../../../../src/core/commands/system/log";
 import { auditLog } from "../../../../src/core/kernel/printk/audit";
 import { FlatSpace, HandSymbols, HandTypes, program, ptr, struct, u16, u32, u64, u8 } from "./image";
 

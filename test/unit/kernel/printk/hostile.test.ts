@@ -2,7 +2,7 @@
 // marked partial) or a typed KdwError — never another exception, never a hang (fast-check, fixed seed).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatLog } from "../../../../src/core/commands/log";
+import { formatLog } from "../../../../src/core/commands/system/log-format";
 import { KdwError } from "../../../../src/core/io/errors";
 import { readPrintkLog } from "../../../../src/core/kernel/printk/printk";
 import type { Program } from "../../../../src/core/program/program";

@@ -2,10 +2,12 @@
 // three layouts: prefixes, continuation indents, -m/-t/-T/-c/-d, non-printable bytes, option errors.
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../../../../src/core/commands/command";
-import { formatLog, logCommand, pidMaxChars, type LogResult } from "../../../../src/core/commands/log";
+import { logCommand, pidMaxChars } from "../../../../src/core/commands/system/log";
+import { formatLog } from "../../../../src/core/commands/system/log-format";
 import { readPrintkLog } from "../../../../src/core/kernel/printk/printk";
 import type { Program } from "../../../../src/core/program/program";
 import { BASE, FlatLogBuf, LocklessRing, RecordLogBuf } from "./image";
+import { dataOf } from "../../../data-of";
 
 const run = (prog: Program, ...args: string[]) => logCommand.run({ prog } as unknown as CommandContext, args);
 
@@ -79,7 +81,7 @@ describe("log on the lockless layout", () => {
     ring.space.u64(ring.data + Number(ring.lpos(ring.ids[2]!).begin % 2048n), 77n);
     const out = run(ring.program());
     expect(out.text.split("\n")).toHaveLength(5);
-    expect((out.data as LogResult).stopped).toContain("descriptor 2");
+    expect(dataOf(out.data, "log").stopped).toContain("descriptor 2");
     expect(out.errors).toEqual(["log: printk ring buffer: walk stopped after 2 steps: descriptor 2: text block at 88 belongs to descriptor 77"]); // after blocks of 32 and 56 bytes
   });
 

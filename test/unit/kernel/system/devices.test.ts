@@ -3,7 +3,7 @@
 // blockdev_superblock, an unreadable block_class, and a request made to look in flight through the blk-mq
 // tags (counted as a write, and `dev -D` then shows the disk).
 import { describe, expect, it } from "vitest";
-import { devCommand } from "../../../../src/core/commands/dev";
+import { devCommand } from "../../../../src/core/commands/system/dev";
 import { blkdevs, chrdevs, devLayout, diskInFlight, diskIo, requestQueueHctxs } from "../../../../src/core/kernel/system/devices";
 import { Program } from "../../../../src/core/program/program";
 import { haveFixtures } from "../../../fixtures";

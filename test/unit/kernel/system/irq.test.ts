@@ -2,7 +2,8 @@
 // descriptor should be (the tree walk stops, the lines before it are kept, an error line says where), a
 // looping irqaction chain, unreadable per-CPU counts and chip, nr_irqs that is garbage.
 import { describe, expect, it } from "vitest";
-import { formatInterruptLine, irqCommand } from "../../../../src/core/commands/irq";
+import { irqCommand } from "../../../../src/core/commands/system/irq";
+import { formatInterruptLine } from "../../../../src/core/commands/system/irq-format";
 import { irqDescriptors, irqLayout, MAX_NR_IRQS, nrIrqs, showInterrupts } from "../../../../src/core/kernel/system/irq";
 import { Program } from "../../../../src/core/program/program";
 import { haveFixtures } from "../../../fixtures";

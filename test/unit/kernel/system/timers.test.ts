@@ -2,7 +2,7 @@
 // hlist that loops back on itself or runs into a bad pointer keeps the timers read and adds an error line,
 // an unreadable vectors[] array gives "(none)" and an error line, a timer past jiffies has a negative TTE.
 import { describe, expect, it } from "vitest";
-import { timerCommand } from "../../../../src/core/commands/timer";
+import { timerCommand } from "../../../../src/core/commands/system/timer";
 import { hrtimerClockBases, nrTimerBases, timerBaseAddress, timerBases, timerJiffies } from "../../../../src/core/kernel/system/timers";
 import { Program } from "../../../../src/core/program/program";
 import { haveFixtures } from "../../../fixtures";

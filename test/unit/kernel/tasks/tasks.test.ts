@@ -3,7 +3,7 @@
 // into unmapped memory, and a broken thread list. The walk keeps what it read and says where it stopped.
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../../../../src/core/commands/command";
-import { psCommand, type PsResult } from "../../../../src/core/commands/ps";
+import { psCommand } from "../../../../src/core/commands/tasks/ps";
 import { CommandRegistry } from "../../../../src/core/commands/registry";
 import { buildTaskTable, taskTable, type TaskTable } from "../../../../src/core/kernel/tasks/tasks";
 import { taskLayout } from "../../../../src/core/kernel/tasks/layout";
@@ -89,7 +89,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("task walker on corrupted 
     const bad = patched(prog, new Map([[order[5]! + BigInt(l.tasks), 0n]]));
     const out = psCommand.run(context(bad), []);
     const lines = out.text.trimEnd().split("\n");
-    const data = out.data as PsResult;
+    const data = out.data;
     expect(lines[0]).toMatch(/^ +PID +PPID +CPU +TASK +ST/);
     expect(data.rows.length).toBe(lines.length - 1);
     expect(data.rows.length).toBe(4 + order.slice(0, 6).reduce((n, a) => n + groupOf(taskTable(prog), a).length, 0));

@@ -1,0 +1,131 @@
+// crash's data-type commands: `whatis`, `ptype`, `struct`, `union` (symbols.c cmd_whatis, cmd_struct,
+// cmd_union, cmd_ptype) over the TypeSystem. The declarations and values are gdb's text
+// (program/gdb-format), which reads memory as it prints values (strings, symbols): that text is the result;
+// types-format.ts lays it out.
+import { resolveType, sizeOf } from "../../debuginfo/types";
+import { formatMemberValues, formatStructValue, formatType, formatTypeDefinition } from "../../program/gdb-format/gdb-format";
+import { CommandError, defineCommand } from "../command";
+import { operandText } from "../options";
+import { isHexAddress, parseHex } from "../shared/symbol-args";
+import { lookupTypeArg, valueOptions } from "../shared/type-args";
+import { formatGdbText } from "./types-format";
+
+/** What gdb printed for a type or symbol: its declaration, or the values of a structure in memory. */
+export interface GdbTextResult {
+  /** The type or symbol as the user named it. */
+  name: string;
+  /** `struct NAME ADDR`: where the structure was read. */
+  address?: bigint;
+  /** gdb's text. */
+  text: string;
+}
+
+export const whatisCommand = defineCommand({
+  name: "whatis",
+  summary: "search symbol table for data or type information",
+  help: `SYNOPSIS
+  whatis [[-o] [struct | union | typedef | symbol]]
+
+DESCRIPTION
+  Shows the definition of a structure, union, enum or typedef (with its size), or the declaration of a
+  kernel symbol. -o prefixes each structure member with its offset.`,
+  options: { flags: "o", dashOperands: true },
+  parse: (args) => ({ offsets: args.has("o"), arg: operandText("whatis", args.operands, "argument") }),
+  execute(ctx, o): GdbTextResult {
+    const arg = o.arg;
+    if (!/^(struct|union|enum)\s/.test(arg) && ctx.prog.hasSymbol(arg)) {
+      const type = ctx.prog.declaredType(arg);
+      if (!type) throw new CommandError("whatis", `${arg}: type unknown (no DWARF for this symbol)`);
+      return { name: arg, text: formatType(type, arg) + ";\n" };
+    }
+    const type = lookupTypeArg(ctx.prog, arg);
+    if (!type) throw new CommandError("whatis", `invalid data structure reference: ${arg}`);
+    return { name: arg, text: formatTypeDefinition(type, { offsets: o.offsets, name: arg.replace(/^(struct|union|enum)\s+/, ""), size: true }) };
+  },
+  format: formatGdbText,
+});
+
+export const ptypeCommand = defineCommand({
+  name: "ptype",
+  summary: "print the type of a data type or symbol",
+  help: `SYNOPSIS
+  ptype [struct | union | typedef | symbol]
+
+DESCRIPTION
+  Prints the definition of a type, or the type of a symbol, as gdb's ptype does (without crash's SIZE).`,
+  options: { raw: true },
+  parse: (args) => operandText("ptype", args.operands, "argument"),
+  execute(ctx, arg): GdbTextResult {
+    const type = ctx.prog.hasSymbol(arg) ? ctx.prog.declaredType(arg) : lookupTypeArg(ctx.prog, arg);
+    if (!type) throw new CommandError("ptype", `No symbol "${arg}" in current context.`);
+    return { name: arg, text: "type = " + formatTypeDefinition(type, { size: false }) };
+  },
+  format: formatGdbText,
+});
+
+interface StructOptions {
+  name: string;
+  members: string[];
+  offsets: boolean;
+  radix?: 10 | 16;
+  address?: string;
+  count?: string;
+}
+
+function structLike<const K extends "struct" | "union">(keyword: K) {
+  return defineCommand({
+    name: keyword,
+    summary: `${keyword} contents`,
+    help: `SYNOPSIS
+  ${keyword} ${keyword}_name[.member[,member]] [-o] [-x|-d] [address | symbol] [count]
+
+DESCRIPTION
+  Without an address, shows the ${keyword}'s definition and size (-o: with member offsets). With an address
+  or symbol, shows the ${keyword} at that address, or only the named members. A count shows that many
+  consecutive ${keyword}s (a negative count ends at the address).`,
+    options: { flags: "oxd", dashOperands: true },
+    parse(args): StructOptions {
+      const [spec, address, count] = args.operands;
+      if (!spec) throw new CommandError(keyword, `${keyword} name required`);
+      const [name, memberList] = spec.split(".", 2) as [string, string | undefined];
+      return { name, members: memberList ? memberList.split(",").filter(Boolean) : [], offsets: args.has("o"), radix: args.has("x") ? 16 : args.has("d") ? 10 : undefined, address, count };
+    },
+    execute(ctx, o): GdbTextResult {
+      const { name, members, radix } = o;
+      const type = lookupTypeArg(ctx.prog, name, keyword);
+      const core = type && resolveType(type);
+      if (!type || !core || (core.kind !== "struct" && core.kind !== "union")) throw new CommandError(keyword, `invalid data structure reference: ${name}`);
+      if (o.address === undefined) {
+        const text = members.length
+          ? members.map((m) => formatTypeDefinition(type, { offsets: o.offsets, member: m, radix })).join("")
+          : formatTypeDefinition(type, { offsets: o.offsets, name, radix, size: true });
+        return { name, text };
+      }
+      let addr: bigint;
+      const symAddr = ctx.prog.symbols.addressOf(o.address);
+      if (symAddr !== undefined) addr = symAddr;
+      else if (isHexAddress(o.address)) addr = parseHex(o.address);
+      else throw new CommandError(keyword, `invalid address or symbol: ${o.address}`);
+      const count = o.count !== undefined ? Number(o.count) : 1;
+      if (!Number.isInteger(count) || count === 0 || Math.abs(count) > 100_000) throw new CommandError(keyword, `invalid count: ${o.count}`);
+      const size = sizeOf(type);
+      const start = count < 0 ? addr - BigInt((Math.abs(count) - 1) * size) : addr;
+      let text = "";
+      for (let i = 0; i < Math.abs(count); i++) {
+        const a = start + BigInt(i * size);
+        if (o.offsets) {
+          text += formatTypeDefinition(type, { offsets: true, address: a, name, radix, size: false });
+          continue;
+        }
+        const bytes = ctx.prog.read(a, size);
+        const opts = { ...valueOptions(ctx, a), name, keyword, radix };
+        text += members.length ? formatMemberValues(type, bytes, members, opts) : formatStructValue(type, bytes, opts);
+      }
+      return { name, address: addr, text };
+    },
+    format: formatGdbText,
+  });
+}
+
+export const structCommand = structLike("struct");
+export const unionCommand = structLike("union");

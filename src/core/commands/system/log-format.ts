@@ -1,0 +1,89 @@
+// crash's log text: each record as dump_record (lockless), dump_log_entry (printk_log records) or dump_log
+// (flat text) prints it, and log -a's audit records.
+import { crashText, printable, type PrintkLog, type PrintkRecord } from "../../kernel/printk/printk";
+import { ctimeUtc } from "../shared/time";
+import type { AuditResult, LogOptions, LogResult } from "./log";
+
+/** PID_CHARS_DEFAULT (defs.h): the caller-id width when pid_max is unknown, and for printk_log records. */
+export const PID_CHARS_DEFAULT = 8;
+const CPU_CALLER = 0x80000000;
+
+export interface LogFormatEnv {
+  bootTime?: number;
+  pidMaxChars: number;
+}
+
+function timestamp(tsNsec: bigint, opts: LogOptions, env: LogFormatEnv): string {
+  const sec = tsNsec / 1_000_000_000n;
+  if (opts.ctime) return `[${ctimeUtc((env.bootTime ?? 0) + Number(sec))}] `;
+  const usec = (tsNsec % 1_000_000_000n) / 1000n;
+  return `[${String(sec).padStart(5, " ")}.${String(usec).padStart(6, "0")}] `;
+}
+
+function callerId(id: number, width: number): string {
+  const tag = (id & CPU_CALLER ? "C" : "T") + String(id & 0x7fffffff);
+  return `[${tag.padStart(width, " ")}] `;
+}
+
+/** The record's text, its newlines continuing on lines indented by the prefix width (dump_record's loop). */
+function body(text: string, indent: string): string {
+  const clean = crashText(text);
+  return clean.includes("\n") ? clean.split("\n").join("\n" + indent) : clean;
+}
+
+/** dump_log_entry's dictionary: NUL-separated entries, one per line, indented; non-printables as '.'. */
+function dictLines(dict: string, indent: string): string {
+  let out = "\n" + indent;
+  for (let i = 0; i < dict.length; i++) {
+    const c = dict.charCodeAt(i);
+    if (c === 0) out += "\n" + (i + 1 < dict.length ? indent : "");
+    else out += printable(c) ? dict[i] : ".";
+  }
+  return out;
+}
+
+function formatRecord(r: PrintkRecord, layout: PrintkLog["layout"], opts: LogOptions, env: LogFormatEnv): string {
+  if (r.dataless) return "\n";
+  let prefix = opts.noTime ? "" : timestamp(r.tsNsec, opts, env);
+  if (opts.caller && r.callerId !== undefined) prefix += callerId(r.callerId, layout === "lockless" ? env.pidMaxChars : PID_CHARS_DEFAULT);
+  if (opts.level && r.level !== undefined) prefix += `<${r.level.toString(16)}>`;
+  const indent = " ".repeat(prefix.length);
+  let out = prefix + body(r.text, indent);
+  if (opts.dict) {
+    if (layout === "lockless") {
+      if (r.subsystem) out += `\n${indent}SUBSYSTEM=${crashDictValue(r.subsystem)}`;
+      if (r.device) out += `\n${indent}DEVICE=${crashDictValue(r.device)}`;
+    } else if (r.dict) {
+      // crash 8.0.6 tests `dict_len & (msg_flags & SHOW_LOG_DICT)`, a bitwise AND that shows the dictionary
+      // only when dict_len has bit 1 set; kdw shows every record's dictionary, as the option means.
+      out += dictLines(r.dict, indent);
+    }
+  }
+  return out + "\n";
+}
+
+/** crash prints the dev_info strings with %s; kdw shows their non-printable bytes as '.', like the text. */
+function crashDictValue(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) out += printable(s.charCodeAt(i)) ? s[i] : ".";
+  return out;
+}
+
+/** The log as crash prints it. */
+export function formatLog(log: Pick<PrintkLog, "layout" | "records">, opts: LogOptions, env: LogFormatEnv): string {
+  const parts: string[] = [];
+  if (log.layout === "flat") {
+    // dump_log: the level prefix only with -m; crash passes any 7-bit byte (ascii()), kdw shows control
+    // characters other than whitespace as '.', as it does for the newer layouts.
+    for (const r of log.records) parts.push((opts.level && r.prefix ? r.prefix : "") + crashText(r.text) + "\n");
+    if (parts.length === 0) parts.push("\n");
+  } else {
+    for (const r of log.records) parts.push(formatRecord(r, log.layout, opts, env));
+  }
+  return parts.join("");
+}
+
+export function formatLogResult(r: LogResult | AuditResult): string {
+  if (r.kind === "audit") return r.records.map((a) => `type=${a.type} ${crashDictValue(a.text)}\n`).join("");
+  return formatLog(r, r.options, { bootTime: r.bootTime, pidMaxChars: r.pidMaxChars });
+}

@@ -1,0 +1,114 @@
+// crash's `foreach` (task.c cmd_foreach/foreach): run a per-task command for every task, or for the tasks
+// chosen by pid, task address, name, state, or kernel/user/active/gleader. Each task is handed to the
+// command as a task (its `forTasks` entry), not as a word to parse back; each task's output starts with the
+// command's own "PID: ..." header and outputs are separated by a blank line, as crash prints them.
+import { taskTable, type Task } from "../../kernel/tasks/tasks";
+import { CommandError, defineCommand, isCancel, type CommandContext } from "../command";
+import { foreachSelector, selectorMatches, type TaskSelector } from "../shared/task-args";
+import { taskRef, type TaskRef } from "../shared/task-header";
+import { formatForeach } from "./foreach-format";
+
+/** crash's FOREACH_* keywords: the words that name the command (kdw runs those it has). */
+const KEYWORDS = ["bt", "vm", "task", "files", "net", "set", "sig", "vtop", "ps"];
+const STATES = ["RU", "IN", "UN", "ST", "TR", "ZO", "DE", "SW", "WA", "PA", "ID", "NE"];
+
+interface Selection {
+  tasks: TaskSelector[];
+  states: string[];
+  kernel: boolean;
+  user: boolean;
+  active: boolean;
+  gleader: boolean;
+}
+
+interface ForeachOptions {
+  selection: Selection;
+  command: string;
+  /** The words after the command: its options. */
+  args: string[];
+}
+
+/** One run of the command: for one task, or for all of them at once (ps). */
+export interface ForeachRun {
+  task?: TaskRef;
+  /** The command's own result (its type is the command's: foreach runs whichever command it is given). */
+  data: unknown;
+  text: string;
+  errors: string[];
+  /** The command failed for this task (its error is in `errors`, it printed nothing). */
+  failed?: boolean;
+}
+
+export interface ForeachResult {
+  command: string;
+  runs: ForeachRun[];
+}
+
+function selects(sel: Selection, t: Task): boolean {
+  if (sel.kernel && !t.kernelThread) return false;
+  if (sel.user && t.kernelThread) return false;
+  if (sel.active && !t.active) return false;
+  if (sel.gleader && t.pid !== t.tgid) return false;
+  if (sel.states.length && !sel.states.includes(t.stateString)) return false;
+  return sel.tasks.length === 0 || sel.tasks.some((s) => selectorMatches(s, t));
+}
+
+function parse(words: readonly string[]): ForeachOptions {
+  const selection: Selection = { tasks: [], states: [], kernel: false, user: false, active: false, gleader: false };
+  for (let i = 0; i < words.length; i++) {
+    const a = words[i]!;
+    if (KEYWORDS.includes(a)) return { selection, command: a, args: words.slice(i + 1) };
+    if (a === "kernel") selection.kernel = true;
+    else if (a === "user") selection.user = true;
+    else if (a === "active") selection.active = true;
+    else if (a === "gleader") selection.gleader = true;
+    else if (STATES.includes(a)) selection.states.push(a);
+    else selection.tasks.push(foreachSelector("foreach", a));
+  }
+  throw new CommandError("foreach", `no keyword specified (one of: ${KEYWORDS.join(", ")})`);
+}
+
+function execute(ctx: CommandContext, o: ForeachOptions): ForeachResult {
+  const cmd = ctx.commands.find(o.command);
+  if (!cmd?.forTasks) throw new CommandError("foreach", `${o.command}: not available in this version of kdw`);
+  const run = cmd.forTasks;
+  const tasks = taskTable(ctx.prog).tasks.filter((t) => selects(o.selection, t));
+  if (o.command === "ps") {
+    // ps lists the chosen tasks under one header.
+    const out = run(ctx, o.args, tasks);
+    return { command: o.command, runs: [{ data: out.data, text: out.text, errors: out.errors ?? [] }] };
+  }
+  const runs: ForeachRun[] = [];
+  for (const t of tasks) {
+    ctx.interrupt?.();
+    try {
+      const out = run(ctx, o.args, [t]);
+      runs.push({ task: taskRef(t), data: out.data, text: out.text, errors: out.errors ?? [] });
+    } catch (err) {
+      // A cancel ends the whole foreach; another error ends this task's run.
+      if (!(err instanceof Error) || isCancel(err)) throw err;
+      runs.push({ task: taskRef(t), data: undefined, text: "", failed: true, errors: [`${o.command}: ${err.message.replace(new RegExp(`^${o.command}: `), "")}`] });
+    }
+  }
+  return { command: o.command, runs };
+}
+
+export const foreachCommand = defineCommand({
+  name: "foreach",
+  summary: "display command data for multiple tasks in the system",
+  help: `SYNOPSIS
+  foreach [[pid | taskp | name | state | [kernel | user | active | gleader]] ...] command [flag] [argument]
+
+DESCRIPTION
+  Runs a per-task command (bt, vm, task, files, net, set, vtop, and ps) for every task, or for those chosen:
+    pid / taskp   a task by pid or task_struct address;
+    name          tasks whose command name is name (a name in slashes, /regex/, is matched as a regex);
+    state         tasks in that state: ${STATES.join(" ")};
+    kernel, user  kernel threads, user tasks;  active  tasks running on a CPU;  gleader  thread-group leaders.
+  Flags after the command are passed to it (foreach bt -l, foreach files -d, ...).`,
+  options: { raw: true },
+  parse: (args) => parse(args.operands),
+  execute,
+  format: formatForeach,
+  errors: (r) => r.runs.flatMap((run) => run.errors),
+});

@@ -1,0 +1,82 @@
+// crash's ps text (task.c show_ps, show_ps_data, parent_list, child_list, show_tgid_list, show_task_times,
+// show_task_args) for a PsResult, and the time formats of ps -t and ps -m. Dump strings are escaped.
+import { escapeControl as printable } from "../shared/escape";
+import { formatTaskHeader } from "../shared/task-header";
+import type { PsEntry, PsResult, PsRow } from "./ps";
+
+const VADDR_PRLEN = 16;
+
+export const PS_HEADER = "      PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM";
+
+export function formatPs(r: PsResult): string {
+  const out: string[] = [];
+  if (r.header) out.push(PS_HEADER);
+  for (const row of r.rows) out.push(formatPsRow(row));
+  for (const e of r.entries) out.push(...formatEntry(e));
+  return out.length ? out.join("\n") + "\n" : "";
+}
+
+function formatEntry(e: PsEntry): string[] {
+  switch (e.kind) {
+    case "parents":
+      return [...e.chain.map((t, depth) => " ".repeat(depth) + formatTaskHeader(t)), ""];
+    case "children":
+      return [formatTaskHeader(e.task), ...(e.children.length ? e.children.map((c) => "  " + formatTaskHeader(c)) : ["  (no children)"]), ""];
+    case "threads":
+      return [formatTaskHeader(e.leader), ...(e.threads.length ? e.threads.map((t) => "  " + formatTaskHeader(t)) : ["  (no threads)"]), ""];
+    case "times":
+      return [formatTaskHeader(e.task), `    RUN TIME: ${convertTime(e.runJiffies, e.hz)}`, `  START TIME: ${e.startTime}`, `       UTIME: ${e.utime}`, `       STIME: ${e.stime}`, ""];
+    case "lastRun":
+      return [`[${e.lastArrival.toString().padStart(e.width)}] [${e.state}]  ${formatTaskHeader(e.task)}`];
+    case "msecs":
+      return [`[${translateNanoseconds(e.sinceLastRun)}] [${e.state}]  ${formatTaskHeader(e.task)}`];
+    case "args": {
+      const out = [formatTaskHeader(e.task)];
+      if (e.args) out.push("ARG: " + e.args.map(printable).join(" "));
+      if (e.env) {
+        out.push("ENV: " + e.env.map(printable).join("\n     "));
+        if (e.env.length === 0) out.push("");
+      }
+      return out;
+    }
+    case "summary":
+      return [`  ${e.state}: ${e.count}`];
+  }
+}
+
+/** show_ps_data's line: `%7ld %7ld %3s  %s %3s`, %MEM as "%.1f" right-justified in 4, VSZ and RSS in 8. */
+export function formatPsRow(r: PsRow): string {
+  let pct = r.pctMem.toFixed(1);
+  if (pct.length === 3) pct = pct.padStart(4);
+  const comm = r.kernelThread ? `[${printable(r.comm)}]` : printable(r.comm);
+  return (
+    (r.active ? "> " : "  ") +
+    `${String(r.pid).padStart(7)} ${String(r.ppid).padStart(7)} ${String(r.cpu).padStart(3)}  ${r.task.toString(16).padStart(VADDR_PRLEN)} ${r.state.padStart(3)}` +
+    (r.state.length > 3 ? " " : "  ") +
+    `${pct} ${String(Math.trunc(r.vszKb)).padStart(8)} ${String(Math.trunc(r.rssKb)).padStart(8)}  ${comm}`
+  );
+}
+
+/** crash's convert_time: "[N days, ]HH:MM:SS" of a jiffies count. */
+export function convertTime(jiffies: bigint, hz: number): string {
+  let total = Number(jiffies / BigInt(hz));
+  const days = Math.floor(total / 86400);
+  total %= 86400;
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${days ? `${days} days, ` : ""}${p(Math.floor(total / 3600))}:${p(Math.floor((total % 3600) / 60))}:${p(total % 60)}`;
+}
+
+/** crash's translate_nanoseconds: "D HH:MM:SS.mmm". */
+export function translateNanoseconds(ns: bigint): string {
+  let v = ns / 1000000n;
+  const ms = v % 1000n;
+  v /= 1000n;
+  const secs = v % 60n;
+  v /= 60n;
+  const mins = v % 60n;
+  v /= 60n;
+  const hours = v % 24n;
+  const days = v / 24n;
+  const p = (n: bigint, w = 2) => n.toString().padStart(w, "0");
+  return `${days} ${p(hours)}:${p(mins)}:${p(secs)}.${p(ms, 3)}`;
+}
