@@ -21,6 +21,7 @@
 // walker decides what its absence means where it matters. Members that moved between kernel versions are
 // named variants of one declaration (task_struct.__state, 5.14; mm_struct.rss_stat as percpu_counter[], 6.2;
 // module.mem[], 6.4; the mnt_namespace rbtree, 6.8): `members(prog).x.variant` says which one this kernel has.
+import { CombinedTypeSystem } from "../debuginfo/combined-types";
 import { findMember, resolveType, sizeOf, type Type } from "../debuginfo/types";
 import { MissingDebugInfo } from "../io/errors";
 import type { Program, ProgramCacheKey } from "./program";
@@ -98,8 +99,15 @@ export function structOf(path: string): string {
   return dot < 0 ? path : path.slice(0, dot);
 }
 
-/** `struct NAME` (or `union NAME`) of this program; undefined when the debuginfo has neither. */
+/**
+ * `struct NAME` (or `union NAME`) of this program; undefined when the debuginfo has neither. While DWARF is
+ * not open, BTF alone is asked: pahole makes BTF from that DWARF, every type converted, so what BTF lacks
+ * this kernel lacks, and declaring a member of a newer or older kernel (module_memory, struct log) never
+ * costs the seconds of indexing DWARF.
+ */
 function structType(prog: Program, name: string): Type | undefined {
+  const ts = prog.types;
+  if (ts instanceof CombinedTypeSystem && !ts.dwarfOpened) return ts.btf.findType(name, "struct") ?? ts.btf.findType(name, "union");
   return prog.findType(`struct ${name}`) ?? prog.findType(`union ${name}`);
 }
 
