@@ -1,20 +1,7 @@
-// Node's own zlib for kdump-compressed pages: the core's pure-JS inflate (fflate) decodes about 19k pages/s
-// on the fixture, Node's zlib about 50k. The core keeps fflate for every other host; the Node adapters pass
-// this in. Output is capped at one byte over the page, so a hostile page cannot inflate into a large buffer.
-import { inflateSync } from "node:zlib";
-import { CodecError } from "../core/io/errors";
+// Page decoders the Node adapters pass to the core in place of its own (CodecOverrides). None at present:
+// the core's WebAssembly zlib decoder reads the fixture's zlib pages faster than Node's zlib does through
+// inflateSync (about 54k against 44k pages/s of CPU time, dump.zlib, test/bench), which also allocates a
+// Buffer per page. The hook stays for codecs where a host has something faster.
 import type { CodecOverrides } from "../core/session/host-types";
 
-function nodeZlib(input: Uint8Array, out: Uint8Array): void {
-  let result: Buffer;
-  try {
-    result = inflateSync(input, { maxOutputLength: out.length + 1 });
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    throw new CodecError("zlib", msg.split("\n")[0] ?? "inflate failed");
-  }
-  if (result.length !== out.length) throw new CodecError("zlib", `page decodes to ${result.length} bytes, expected ${out.length}`);
-  out.set(result);
-}
-
-export const nodeCodecs: CodecOverrides = { zlib: nodeZlib };
+export const nodeCodecs: CodecOverrides = {};

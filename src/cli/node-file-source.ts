@@ -1,9 +1,10 @@
+import { Buffer } from "node:buffer";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { ByteSource } from "../core/io/byte-source";
 import { checkRange } from "../core/io/byte-source";
 
 /** Reads smaller than this go through the block cache; larger ones straight to the file. */
-const BLOCK_SIZE = 64 << 10;
+const BLOCK_SIZE = 128 << 10;
 const BLOCKS_CACHED = 64;
 
 /**
@@ -39,6 +40,19 @@ export class NodeFileSource implements ByteSource {
     return this.readDirect(offset, length);
   }
 
+  /** Straight from the file into `target`, past the block cache: for scans that reuse one buffer. */
+  readInto(offset: number, target: Uint8Array): void {
+    const length = target.length;
+    checkRange(this.name, this.size, offset, length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.fd, target, done, length - done, offset + done);
+      if (n <= 0) break;
+      done += n;
+    }
+    if (done !== length) checkRange(this.name, offset + done, offset, length);
+  }
+
   private block(index: number): Uint8Array {
     if (index === this.lastIndex) return this.lastBlock;
     const b = this.lookupBlock(index);
@@ -62,7 +76,9 @@ export class NodeFileSource implements ByteSource {
   }
 
   private readDirect(offset: number, length: number): Uint8Array {
-    const buf = new Uint8Array(length);
+    // Not zero-filled (the read overwrites it; a short read throws below), and a plain Uint8Array rather than
+    // a Buffer, so that every consumer sees one array type.
+    const buf = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, buf, done, length - done, offset + done);

@@ -7,6 +7,8 @@ import { join } from "node:path";
 
 export interface ProcessFigures {
   wallSeconds: number;
+  /** User + system CPU seconds (what the process cost, whatever else the machine was running). */
+  cpuSeconds: number;
   peakKiB: number;
   runs: number;
   ok: boolean;
@@ -26,13 +28,14 @@ export function measure(cmd: string, args: string[], options: { runs?: number; i
   const runs = options.runs ?? 5;
   const dir = mkdtempSync(join(tmpdir(), "kdw-bench-"));
   const walls: number[] = [];
+  const cpus: number[] = [];
   const rss: number[] = [];
   let ok = true;
   let note: string | undefined;
   try {
     for (let i = 0; i <= runs; i++) {
       const out = join(dir, "time.txt");
-      const r = spawnSync("/usr/bin/time", ["-f", "%e %M", "-o", out, cmd, ...args], {
+      const r = spawnSync("/usr/bin/time", ["-f", "%e %M %U %S", "-o", out, cmd, ...args], {
         input: options.input ?? "",
         env: { ...process.env, ...options.env },
         maxBuffer: 1 << 28,
@@ -43,14 +46,15 @@ export function measure(cmd: string, args: string[], options: { runs?: number; i
         note = `exit ${r.status}: ${(r.stderr ?? "").split("\n").filter(Boolean).slice(-1)[0] ?? ""}`;
       }
       if (i === 0) continue;
-      const [wall, peak] = readFileSync(out, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+      const [wall, peak, user, sys] = readFileSync(out, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
       walls.push(wall!);
+      cpus.push(user! + sys!);
       rss.push(peak!);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { wallSeconds: median(walls), peakKiB: median(rss), runs, ok, note };
+  return { wallSeconds: median(walls), cpuSeconds: median(cpus), peakKiB: median(rss), runs, ok, note };
 }
 
 export function which(cmd: string): string | undefined {

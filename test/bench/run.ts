@@ -12,11 +12,12 @@ import { fixturesDir } from "../fixtures";
 import { fmtRatio, haveGnuTime, measure, median, which } from "./harness";
 
 /** Timed passes over every page, for each side; the median is reported. */
-const PAGE_RUNS = 3;
+const PAGE_RUNS = 5;
 import { CrashSession } from "./crash-session";
 import { Session } from "../../src/core/session/session";
 import { IcedDecoder } from "../../src/cli/iced-decoder";
 import { nodeCodecs } from "../../src/cli/node-codecs";
+import { writeScaleDump } from "./scale-dump";
 import { benchService } from "./service";
 import { benchDetect } from "./detect";
 
@@ -37,10 +38,11 @@ function section(title: string): void {
 }
 
 /**
- * Decodes every present page of a dump once; pages per second, in-process. A first pass over another
- * instance (its own caches) lets the JIT compile the decoders: the timed pass measures decoding, not warm-up.
+ * Decodes every present page of a dump once; pages per second of wall and of CPU time, in-process. A first
+ * pass over another instance (its own caches) lets the JIT compile the decoders: the timed pass measures
+ * decoding, not warm-up.
  */
-function kdwPageThroughput(path: string): { pages: number; seconds: number; pfns: number[]; codecs: string } {
+function kdwPageThroughput(path: string): { pages: number; seconds: number; cpuSeconds: number; pfns: number[]; codecs: string } {
   const warm = new NodeFileSource(path);
   const warmDump = openDump(warm, { codecs: nodeCodecs });
   const pfns: number[] = [];
@@ -48,37 +50,42 @@ function kdwPageThroughput(path: string): { pages: number; seconds: number; pfns
   for (const pfn of pfns) warmDump.readPage(pfn);
   warm.close();
   const times: number[] = [];
+  const cpus: number[] = [];
   let codecs = "";
   for (let run = 0; run < PAGE_RUNS; run++) {
     const src = new NodeFileSource(path);
     const dump = openDump(src, { codecs: nodeCodecs });
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     for (const pfn of pfns) dump.readPage(pfn);
+    const c = process.cpuUsage(c0);
     times.push((performance.now() - t0) / 1000);
+    cpus.push((c.user + c.system) / 1e6);
     codecs = Object.entries(dump.pageStats().byCompression).map(([k, v]) => `${k} ${v}`).join(", ");
     src.close();
   }
-  return { pages: pfns.length, seconds: median(times), pfns, codecs };
+  return { pages: pfns.length, seconds: median(times), cpuSeconds: median(cpus), pfns, codecs };
 }
 
-function libkdumpfileThroughput(path: string, pfns: number[]): { pages: number; seconds: number } | undefined {
+function libkdumpfileThroughput(path: string, pfns: number[]): { pages: number; seconds: number; cpuSeconds: number } | undefined {
   const dir = mkdtempSync(join(tmpdir(), "kdw-bench-"));
   try {
     const list = join(dir, "pfns.txt");
     writeFileSync(list, pfns.join("\n") + "\n");
     const r = spawnSync(SYSTEM_PYTHON, [resolve("test/bench/pages.py"), path, list, String(PAGE_RUNS)], { encoding: "utf8" });
     if (r.status !== 0) return undefined;
-    const [n, s] = r.stdout.trim().split(" ").map(Number);
-    return { pages: n!, seconds: s! };
+    const [n, s, c] = r.stdout.trim().split(" ").map(Number);
+    return { pages: n!, seconds: s!, cpuSeconds: c! };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 function benchPages(): void {
-  section(`page decoding: every present page of each variant, median of ${PAGE_RUNS} passes, each on a freshly opened dump; kdw after one warm-up pass, with the CLI's codecs (Node's zlib) (pages/s, in-process)`);
+  section(`page decoding: every present page of each variant, median of ${PAGE_RUNS} passes, each on a freshly opened dump; kdw after one warm-up pass, with its default decoders (WebAssembly LZO1X and zlib) (pages/s of wall time and of CPU time, in-process)`);
   const lkdf = hasPythonModule("kdumpfile");
   if (!lkdf) process.stdout.write("libkdumpfile: not installed (apt-get install python3-libkdumpfile); kdw figures only\n");
+  const rate = (pages: number, s: number) => Math.round(pages / s).toString().padStart(7);
   for (const v of ["dump.lzo", "dump.zlib", "dump.flat", "dump.elf"]) {
     const path = f(v);
     if (!existsSync(path)) {
@@ -86,14 +93,43 @@ function benchPages(): void {
       continue;
     }
     const k = kdwPageThroughput(path);
-    const kRate = k.pages / k.seconds;
-    let line = `${v.padEnd(10)} kdw ${Math.round(kRate).toString().padStart(8)} pages/s (${k.pages} pages: ${k.codecs})`;
+    let line = `${v.padEnd(10)} kdw ${rate(k.pages, k.seconds)} wall ${rate(k.pages, k.cpuSeconds)} cpu (${k.pages} pages: ${k.codecs})`;
     if (lkdf) {
       const l = libkdumpfileThroughput(path, k.pfns);
-      if (l) line += `   libkdumpfile ${Math.round(l.pages / l.seconds).toString().padStart(8)} pages/s   kdw/libkdumpfile throughput ${fmtRatio(kRate, l.pages / l.seconds)}`;
-      else line += "   libkdumpfile: failed to read this file";
+      if (l) {
+        line += `   libkdumpfile ${rate(l.pages, l.seconds)} wall ${rate(l.pages, l.cpuSeconds)} cpu`;
+        line += `   kdw/libkdumpfile ${fmtRatio(k.pages / k.seconds, l.pages / l.seconds)} wall ${fmtRatio(k.pages / k.cpuSeconds, l.pages / l.cpuSeconds)} cpu`;
+      } else line += "   libkdumpfile: failed to read this file";
     }
     process.stdout.write(line + "\n");
+  }
+}
+
+/** kdw info and one page read on synthetic kdump-compressed dumps of growing size (test/bench/scale-dump.ts). */
+function benchScale(): void {
+  section("scale: synthetic kdump-compressed dumps (test/bench/scale-dump.ts: valid headers, bitmaps, one page_desc per dumped page), whole process, median of 3 (wall s, CPU s, peak RSS)");
+  const dir = mkdtempSync(join(tmpdir(), "kdw-scale-"));
+  const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
+  try {
+    const node = measure("node", ["-e", ""], { runs: 3 });
+    process.stdout.write(`node start-up alone: ${node.wallSeconds.toFixed(2)} s, ${node.cpuSeconds.toFixed(2)} s CPU, ${mib(node.peakKiB)}\n`);
+    process.stdout.write(`${"address space".padEnd(14)}${"dumped pages".padStart(13)}${"file".padStart(10)}   ${"kdw info: wall   CPU    peak".padEnd(30)}   kdw read one page: wall   CPU    peak\n`);
+    for (const [gib, pages] of [
+      [16, 262144],
+      [64, 1 << 20],
+      [1024, 8 << 20],
+    ] as const) {
+      const path = join(dir, `scale-${gib}g.kdump`);
+      const d = writeScaleDump(path, gib, pages);
+      const info = measure("node", [KDW, "info", path], { runs: 3 });
+      const read = measure("node", [KDW, "read", path, "--phys", "0x" + (d.dataPfn * 4096).toString(16), "--count", "2"], { runs: 3 });
+      const fig = (m: typeof info) => `${m.wallSeconds.toFixed(2).padStart(8)} s ${m.cpuSeconds.toFixed(2).padStart(5)} s ${mib(m.peakKiB).padStart(8)}${m.ok ? "" : " FAILED " + m.note}`;
+      const size = gib >= 1024 ? `${gib / 1024} TiB` : `${gib} GiB`;
+      process.stdout.write(`${size.padEnd(14)}${d.dumped.toString().padStart(13)}${mib(d.fileBytes / 1024).padStart(10)}   ${fig(info).padEnd(30)}   ${" ".repeat(17)}${fig(read)}\n`);
+      rmSync(path, { force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -165,6 +201,7 @@ if (!haveGnuTime) process.stdout.write("note: /usr/bin/time not found (apt-get i
 const only = process.argv[2];
 if (!only || only === "pages") benchPages();
 if (haveGnuTime && (!only || only === "info")) benchInfo();
+if (haveGnuTime && (!only || only === "scale")) benchScale();
 if (haveGnuTime && (!only || only === "sys")) benchSys();
 if (!only || only === "commands") await benchCommands();
 if (!only || only === "service") await benchService(f("dump.lzo"), f("vmlinux"));

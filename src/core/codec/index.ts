@@ -3,9 +3,9 @@
 // _SNAPPY 0x4, _ZSTD 0x20). Every failure is a one-line CodecError; the dump layer adds the page and offset.
 import { CodecError } from "../io/errors";
 import { checkExpectedSize, sizeMismatch } from "./codec-error";
-import { lzo1xDecompressInto } from "./lzo1x";
+import { lzo1xDecompressFast } from "./lzo1x-wasm";
 import { snappyDecompressInto } from "./snappy";
-import { zlibDecompress } from "./zlib";
+import { zlibDecompressFast } from "./zlib-wasm";
 import { zstdDecompressInto } from "./zstd";
 
 export type CodecName = "zlib" | "lzo" | "snappy" | "zstd";
@@ -21,15 +21,15 @@ export const CODEC_NAMES: readonly CodecName[] = ["zlib", "lzo", "snappy", "zstd
 
 export { CodecError };
 export { lzo1xDecompressInto } from "./lzo1x";
+export { lzo1xDecompressFast, lzoWasmAvailable } from "./lzo1x-wasm";
 export { snappyDecompressInto } from "./snappy";
 export { zlibDecompress, adler32 } from "./zlib";
+export { zlibDecompressFast, zlibWasmAvailable } from "./zlib-wasm";
 export { zstdDecompressInto } from "./zstd";
 
 /** Decompresses one page. Returns a new array of exactly `expectedSize` bytes, or throws CodecError. */
 export function decompressPage(codec: CodecName, input: Uint8Array, expectedSize: number): Uint8Array {
   checkExpectedSize(codec, expectedSize);
-  // zlibDecompress answers with a view over a buffer one byte longer; hand out a page that owns its buffer.
-  if (codec === "zlib") return zlibDecompress(input, expectedSize).slice();
   const out = new Uint8Array(expectedSize);
   decompressInto(codec, input, out);
   return out;
@@ -38,17 +38,18 @@ export function decompressPage(codec: CodecName, input: Uint8Array, expectedSize
 /** Decompresses one page into `out`, which must be exactly the page size; throws CodecError otherwise. */
 export function decompressPageInto(codec: CodecName, input: Uint8Array, out: Uint8Array): void {
   checkExpectedSize(codec, out.length);
-  if (codec === "zlib") out.set(zlibDecompress(input, out.length));
-  else decompressInto(codec, input, out);
+  decompressInto(codec, input, out);
 }
 
 function decompressInto(codec: CodecName, input: Uint8Array, out: Uint8Array): void {
   switch (codec) {
     case "lzo": {
-      const n = lzo1xDecompressInto(input, out);
+      const n = lzo1xDecompressFast(input, out);
       if (n !== out.length) throw sizeMismatch(codec, n, out.length);
       return;
     }
+    case "zlib":
+      return zlibDecompressFast(input, out);
     case "snappy":
       return snappyDecompressInto(input, out);
     case "zstd":

@@ -5,7 +5,6 @@
 import type { ByteSource } from "../io/byte-source";
 import { CodecError, CorruptPageError, ExcludedPageError, AbsentPageError, KdwError } from "../io/errors";
 import { PageCache } from "../io/page-cache";
-import { readU64Number } from "../io/little-endian";
 import { decompressPageInto, type CodecName, type CodecOverrides } from "../codec";
 import { PageSlab } from "../io/page-slab";
 import { DumpBase, type DumpFormatInfo, type PageState, type PageStats, type PhysRange } from "./dump";
@@ -13,6 +12,7 @@ import { parseNotes, interpretNotes, type ElfNote } from "./elf-notes";
 import { parseVmcoreinfo, type Vmcoreinfo } from "./vmcoreinfo";
 import type { CpuRegisters } from "./prstatus";
 import { PageBitmap } from "./diskdump-bitmap";
+import { descOffsetAt, PageDescTable, PAGE_DESC_SIZE, PD_FLAGS_FIELD, PD_SIZE_FIELD, type PageDescriptor } from "./diskdump-descriptors";
 import { FlattenedSource, isFlattened } from "./flattened";
 import {
   readDiskdumpHeader,
@@ -27,21 +27,10 @@ import {
 
 export { isDiskdump } from "./diskdump-header";
 export type { DiskdumpHeader, KdumpSubHeader, Utsname } from "./diskdump-header";
+export { PAGE_DESC_SIZE, type PageDescriptor } from "./diskdump-descriptors";
 
-// struct page_desc (diskdump_mod.h): off_t offset; unsigned int size, flags; unsigned long long page_flags.
-const PD_OFFSET_OFF = 0; // page_desc.offset
-const PD_SIZE_OFF = 8; // page_desc.size
-const PD_FLAGS_OFF = 12; // page_desc.flags
-const PD_PAGE_FLAGS_OFF = 16; // page_desc.page_flags
-export const PAGE_DESC_SIZE = 24;
-/** Descriptors read and cached together: neighbouring pages are read together. */
-const DESCS_PER_CHUNK = 256;
-const DESC_CHUNKS_CACHED = 64;
-/** Descriptors per read while pageStats() scans them all. */
-const DESCS_PER_SCAN_READ = 1 << 16;
 /** memoryRanges: more runs than any real memory map has; past it, the last range is stretched. */
 const MAX_MEMORY_RUNS = 1 << 20;
-const TWO_32 = 0x1_0000_0000;
 /** makedumpfile's dump level bit "exclude pages filled with zeros" (makedumpfile.h DL_EXCLUDE_ZERO). */
 const DL_EXCLUDE_ZERO = 0x1;
 // classify() results.
@@ -50,18 +39,6 @@ const FILTERED = 1;
 const UNWRITTEN = 3;
 const PRESENT = 4;
 const CODEC_MASK = DUMP_DH_COMPRESSED_ZLIB | DUMP_DH_COMPRESSED_LZO | DUMP_DH_COMPRESSED_SNAPPY | DUMP_DH_COMPRESSED_ZSTD;
-
-/** One struct page_desc. offset and size say where the (compressed) page lies in the file. */
-export interface PageDescriptor {
-  offset: number;
-  size: number;
-  flags: number;
-  /** The kernel's struct page flags makedumpfile recorded (u64, as two halves: no BigInt per page read). */
-  pageFlagsLo: number;
-  pageFlagsHi: number;
-  /** File offset of the descriptor itself. */
-  descOffset: number;
-}
 
 /** Why a page in memory is not in the dump: filtered by the dump level, or never written. */
 export type ExclusionReason = "filtered" | "unwritten";
@@ -133,14 +110,21 @@ export class DiskdumpVmcore extends DumpBase {
   readonly pageCache: PageCache;
   private readonly slab: PageSlab;
   private readonly codecs: CodecOverrides | undefined;
-  private readonly descChunks = new PageCache(DESC_CHUNKS_CACHED);
+  private readonly descs: PageDescTable;
   private ranges: PhysRange[] | null = null;
   private stats: PageStats | null = null;
-  /** The descriptor classify() read for a present page (saves readPage a second lookup). */
-  private found: PageDescriptor | null = null;
+  // The descriptor classify() read for a present page (saves readPage a second lookup): index -1 when it
+  // did not read one. Kept as numbers, not an object, so that a page read allocates no descriptor.
+  private foundIndex = -1;
+  private foundOffset = 0;
+  private foundSize = 0;
+  private foundFlags = 0;
   private memoPfn = -1;
   private memoClass = ABSENT;
-  private memoFound: PageDescriptor | null = null;
+  private memoIndex = -1;
+  private memoOffset = 0;
+  private memoSize = 0;
+  private memoFlags = 0;
 
   private constructor(
     readonly source: ByteSource,
@@ -155,8 +139,9 @@ export class DiskdumpVmcore extends DumpBase {
     this.pageCache = new PageCache(options.cacheCapacity ?? 4096);
     this.slab = new PageSlab(this.pageSize);
     this.codecs = options.codecs;
-    this.memoryBitmap = new PageBitmap(source.read(header.bitmap1Offset, header.bitmapBytes), header.maxMapnr);
-    this.dumpBitmap = header.bitmap2Offset === header.bitmap1Offset ? this.memoryBitmap : new PageBitmap(source.read(header.bitmap2Offset, header.bitmapBytes), header.maxMapnr);
+    this.memoryBitmap = new PageBitmap(source, header.bitmap1Offset, header.bitmapBytes, header.maxMapnr);
+    this.dumpBitmap = header.bitmap2Offset === header.bitmap1Offset ? this.memoryBitmap : new PageBitmap(source, header.bitmap2Offset, header.bitmapBytes, header.maxMapnr);
+    this.descs = new PageDescTable(source, header.dataOffset, this.dumpBitmap.count);
 
     const sub = header.sub;
     this.notes = sub && sub.sizeNote > 0 ? parseNotes(source.read(sub.offsetNote, sub.sizeNote), file, sub.offsetNote) : [];
@@ -268,21 +253,27 @@ export class DiskdumpVmcore extends DumpBase {
   }
 
   /**
-   * One lookup for pageState, exclusionReason and readPage. Sets `found` to the descriptor of a PRESENT page.
-   * Pages dumped per the 2nd bitmap are still excluded when their descriptor is the shared zero page or, in an
-   * incomplete dump, was never written (offset 0, or cut off by the end of the file).
+   * One lookup for pageState, exclusionReason and readPage. Sets `found*` to the descriptor of a PRESENT page
+   * when it had to read it. Pages dumped per the 2nd bitmap are still excluded when their descriptor is the
+   * shared zero page or, in an incomplete dump, was never written (offset 0, or cut off by the end of the file).
    */
   private classify(pfn: number): number {
     // readPhys asks pageState then readPage for the same pfn, and walkers read one page many times in a row.
     if (pfn === this.memoPfn) {
-      this.found = this.memoFound;
+      this.foundIndex = this.memoIndex;
+      this.foundOffset = this.memoOffset;
+      this.foundSize = this.memoSize;
+      this.foundFlags = this.memoFlags;
       return this.memoClass;
     }
-    this.found = null;
+    this.foundIndex = -1;
     const c = this.classifyUncached(pfn);
     this.memoPfn = pfn;
     this.memoClass = c;
-    this.memoFound = this.found;
+    this.memoIndex = this.foundIndex;
+    this.memoOffset = this.foundOffset;
+    this.memoSize = this.foundSize;
+    this.memoFlags = this.foundFlags;
     return c;
   }
 
@@ -290,8 +281,8 @@ export class DiskdumpVmcore extends DumpBase {
   private cutShort(): boolean {
     const n = this.dumpBitmap.count;
     if (n === 0) return false;
-    const last = this.descriptorAt(n - 1);
-    return last === null || last.offset + last.size > this.source.size;
+    const d = this.descs;
+    return !d.lookup(n - 1) || d.offset + d.size > this.source.size;
   }
 
   private classifyUncached(pfn: number): number {
@@ -299,10 +290,14 @@ export class DiskdumpVmcore extends DumpBase {
     if (!this.dumpBitmap.test(pfn)) return this.memoryBitmap.test(pfn) ? FILTERED : ABSENT;
     const lenient = this.incomplete || this.truncated;
     if (this.zeroPageOffset === null && !lenient) return PRESENT;
-    const pd = this.descriptorAt(this.dumpBitmap.rankBefore(pfn));
-    if (pd === null || pd.offset === 0) return lenient ? UNWRITTEN : PRESENT;
-    if (this.truncated && pd.offset + pd.size > this.source.size) return UNWRITTEN;
-    this.found = pd;
+    const index = this.dumpBitmap.rankBefore(pfn);
+    const d = this.descs;
+    if (!d.lookup(index) || d.offset === 0) return lenient ? UNWRITTEN : PRESENT;
+    if (this.truncated && d.offset + d.size > this.source.size) return UNWRITTEN;
+    this.foundIndex = index;
+    this.foundOffset = d.offset;
+    this.foundSize = d.size;
+    this.foundFlags = d.flags;
     return PRESENT;
   }
 
@@ -320,54 +315,43 @@ export class DiskdumpVmcore extends DumpBase {
   /** The page_desc of a dumped pfn; null when the bitmap says it was not dumped or the table is cut short. */
   pageDescriptor(pfn: number): PageDescriptor | null {
     if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.maxPfn || !this.dumpBitmap.test(pfn)) return null;
-    return this.descriptorAt(this.dumpBitmap.rankBefore(pfn));
-  }
-
-  /** Descriptor number `index`, through a cache of chunks of DESCS_PER_CHUNK; null past the end of the file. */
-  private descriptorAt(index: number): PageDescriptor | null {
-    const chunkNo = Math.floor(index / DESCS_PER_CHUNK);
-    const chunkOff = this.header.dataOffset + chunkNo * DESCS_PER_CHUNK * PAGE_DESC_SIZE;
-    let chunk = this.descChunks.get(chunkNo);
-    if (chunk === undefined) {
-      const want = Math.min(DESCS_PER_CHUNK * PAGE_DESC_SIZE, Math.max(0, this.source.size - chunkOff));
-      chunk = want > 0 ? this.source.read(chunkOff, want) : new Uint8Array(0);
-      this.descChunks.set(chunkNo, chunk);
-    }
-    const at = (index - chunkNo * DESCS_PER_CHUNK) * PAGE_DESC_SIZE;
-    if (at + PAGE_DESC_SIZE > chunk.length) return null;
-    return parseDescriptor(new DataView(chunk.buffer, chunk.byteOffset + at, PAGE_DESC_SIZE), chunkOff + at);
+    return this.descs.lookup(this.dumpBitmap.rankBefore(pfn)) ? this.descs.found() : null;
   }
 
   readPage(pfn: number): Uint8Array {
     const cached = this.pageCache.get(pfn);
     if (cached !== undefined) return cached;
-    const file = this.source.name;
     const c = this.classify(pfn);
-    if (c === ABSENT) throw new AbsentPageError(file, pfn * this.pageSize);
-    if (c !== PRESENT) throw new ExcludedPageError(file, pfn * this.pageSize);
-    let pd = this.found;
-    if (pd === null) {
-      const index = this.dumpBitmap.rankBefore(pfn);
-      pd = this.descriptorAt(index);
-      if (pd === null) throw new CorruptPageError(file, pfn, this.header.dataOffset + index * PAGE_DESC_SIZE, `page descriptor #${index} lies past the end of the file (size ${hex(this.source.size)}): truncated dump`);
+    if (c !== PRESENT) {
+      if (c === ABSENT) throw new AbsentPageError(this.source.name, pfn * this.pageSize);
+      throw new ExcludedPageError(this.source.name, pfn * this.pageSize);
     }
-    const page = this.decode(pfn, pd);
+    if (this.foundIndex < 0) {
+      const index = this.dumpBitmap.rankBefore(pfn);
+      const d = this.descs;
+      if (!d.lookup(index)) {
+        throw new CorruptPageError(this.source.name, pfn, this.descs.offsetOf(index), `page descriptor #${index} lies past the end of the file (size ${hex(this.source.size)}): truncated dump`);
+      }
+      this.foundIndex = index;
+      this.foundOffset = d.offset;
+      this.foundSize = d.size;
+      this.foundFlags = d.flags;
+    }
+    const page = this.decode(pfn, this.foundIndex, this.foundOffset, this.foundSize, this.foundFlags);
     this.pageCache.set(pfn, page);
     return page;
   }
 
-  private decode(pfn: number, pd: PageDescriptor): Uint8Array {
-    const file = this.source.name;
+  private decode(pfn: number, index: number, offset: number, size: number, flags: number): Uint8Array {
     const ps = this.pageSize;
-    const bad = (reason: string) => new CorruptPageError(file, pfn, pd.descOffset, reason);
-    if (pd.offset === 0) throw bad("page descriptor has offset 0 (page never written)");
-    if (pd.size === 0 || pd.size > ps) throw bad(`page descriptor size ${pd.size} is not in 1..${ps}`);
-    if (pd.offset + pd.size > this.source.size) throw bad(`page data [${hex(pd.offset)}, +${pd.size}) lies past the end of the file (size ${hex(this.source.size)})`);
-    const codec = codecOfFlags(pd.flags);
-    if (codec === null) throw bad(`page descriptor flags ${hex(pd.flags)} name more than one codec`);
-    const data = this.source.read(pd.offset, pd.size);
+    if (offset === 0) throw this.badPage(pfn, index, "page descriptor has offset 0 (page never written)");
+    if (size === 0 || size > ps) throw this.badPage(pfn, index, `page descriptor size ${size} is not in 1..${ps}`);
+    if (offset + size > this.source.size) throw this.badPage(pfn, index, `page data [${hex(offset)}, +${size}) lies past the end of the file (size ${hex(this.source.size)})`);
+    const codec = codecOfFlags(flags);
+    if (codec === null) throw this.badPage(pfn, index, `page descriptor flags ${hex(flags)} name more than one codec`);
+    const data = this.source.read(offset, size);
     if (codec === "none") {
-      if (pd.size !== ps) throw bad(`raw page is ${pd.size} bytes, not ${ps}`);
+      if (size !== ps) throw this.badPage(pfn, index, `raw page is ${size} bytes, not ${ps}`);
       return data;
     }
     const page = this.slab.take();
@@ -376,50 +360,56 @@ export class DiskdumpVmcore extends DumpBase {
       if (override) override(data, page);
       else decompressPageInto(codec, data, page);
     } catch (e) {
-      if (e instanceof CodecError) throw new CorruptPageError(file, pfn, pd.offset, `${codec} page (${pd.size} bytes) does not decode: ${e.reason}`);
+      const file = this.source.name;
+      if (e instanceof CodecError) throw new CorruptPageError(file, pfn, offset, `${codec} page (${size} bytes) does not decode: ${e.reason}`);
       if (e instanceof KdwError) throw e;
-      throw new CorruptPageError(file, pfn, pd.offset, `${codec} page (${pd.size} bytes) does not decode: ${e instanceof Error ? e.message : String(e)}`);
+      throw new CorruptPageError(file, pfn, offset, `${codec} page (${size} bytes) does not decode: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (page.length !== ps) throw new CorruptPageError(file, pfn, pd.offset, `${codec} page decodes to ${page.length} bytes, not ${ps}`);
     return page;
+  }
+
+  private badPage(pfn: number, index: number, reason: string): CorruptPageError {
+    return new CorruptPageError(this.source.name, pfn, this.descs.offsetOf(index), reason);
   }
 
   /** Scans the page descriptors once (cached): pages present and excluded, and pages per codec. */
   pageStats(): PageStats {
     if (this.stats !== null) return this.stats;
-    const byCompression: Record<string, number> = {};
-    const bump = (k: string) => (byCompression[k] = (byCompression[k] ?? 0) + 1);
     // A hostile 2nd bitmap can claim 2^31 pages: past the end of the file they are counted, not visited.
+    // Pages are counted per value of flags & CODEC_MASK (an array index), named once at the end.
     const dumped = this.dumpBitmap.count;
+    const fileSize = this.source.size;
+    const ps = this.pageSize;
+    const zeroAt = this.zeroPageOffset ?? -1;
+    const incomplete = this.incomplete;
+    const truncated = this.truncated;
+    const perFlags = new Float64Array(CODEC_MASK + 1);
+    const order: number[] = [];
     let unwritten = 0;
     let zero = 0;
-    for (let first = 0; first < dumped; first += DESCS_PER_SCAN_READ) {
-      const off = this.header.dataOffset + first * PAGE_DESC_SIZE;
-      const want = Math.min(DESCS_PER_SCAN_READ, dumped - first) * PAGE_DESC_SIZE;
-      const have = Math.max(0, Math.min(want, this.source.size - off));
-      const bytes = have > 0 ? this.source.read(off, have) : new Uint8Array(0);
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const n = Math.floor(have / PAGE_DESC_SIZE);
-      for (let i = 0; i < n; i++) {
-        const at = i * PAGE_DESC_SIZE;
-        const offset = readU64Number(view, at + PD_OFFSET_OFF);
-        const flags = view.getUint32(at + PD_FLAGS_OFF, true);
-        if ((this.incomplete && offset === 0) || (this.truncated && offset + view.getUint32(at + PD_SIZE_OFF, true) > this.source.size)) {
-          unwritten++;
-          continue;
-        }
-        if (offset === this.zeroPageOffset && view.getUint32(at + PD_SIZE_OFF, true) === this.pageSize && (flags & CODEC_MASK) === 0) {
-          zero++;
-          bump("zero");
-          continue;
-        }
-        bump(codecOfFlags(flags) ?? "invalid");
+    let zeroFirst = -1;
+    const missing = this.descs.scanBlocks((view, n) => {
+      for (let i = 0, at = 0; i < n; i++, at += PAGE_DESC_SIZE) {
+        const offset = descOffsetAt(view, at);
+        const size = view.getUint32(at + PD_SIZE_FIELD, true);
+        const codecBits = view.getUint32(at + PD_FLAGS_FIELD, true) & CODEC_MASK;
+        if ((incomplete && offset === 0) || (truncated && offset + size > fileSize)) unwritten++;
+        else if (offset === zeroAt && size === ps && codecBits === 0) {
+          if (zero++ === 0) zeroFirst = order.length;
+        } else if (perFlags[codecBits]++ === 0) order.push(codecBits);
       }
-      // Descriptors cut off by the end of the file: excluded in an incomplete dump, unreadable otherwise.
-      const missing = want / PAGE_DESC_SIZE - n;
-      if (this.incomplete || this.truncated) unwritten += missing;
-      else if (missing > 0) byCompression.unreadable = (byCompression.unreadable ?? 0) + missing;
-    }
+    });
+    // Named in the order first seen ("zero" where the first shared zero page came).
+    const byCompression: Record<string, number> = {};
+    const add = (k: string, v: number) => (byCompression[k] = (byCompression[k] ?? 0) + v);
+    order.forEach((bits, i) => {
+      if (i === zeroFirst) add("zero", zero);
+      add(codecOfFlags(bits) ?? "invalid", perFlags[bits]!);
+    });
+    if (zero > 0 && zeroFirst >= order.length) add("zero", zero);
+    // Descriptors cut off by the end of the file: excluded in an incomplete dump, unreadable otherwise.
+    if (this.incomplete || this.truncated) unwritten += missing;
+    else if (missing > 0) byCompression.unreadable = (byCompression.unreadable ?? 0) + missing;
     const filtered = this.memoryBitmap === this.dumpBitmap ? 0 : this.memoryBitmap.countAndNot(this.dumpBitmap);
     this.stats = { present: dumped - unwritten, excluded: filtered + unwritten, byCompression };
     Object.assign(this.format.details, { excluded_filtered: filtered, zero_pages: zero, excluded_unwritten: unwritten });
@@ -428,19 +418,4 @@ export class DiskdumpVmcore extends DumpBase {
       .sort();
     return this.stats;
   }
-}
-
-function parseDescriptor(view: DataView, descOffset: number): PageDescriptor {
-  const lo = view.getUint32(PD_OFFSET_OFF, true);
-  const hi = view.getInt32(PD_OFFSET_OFF + 4, true);
-  // off_t is signed; a negative or >2^53 offset cannot be in the file and is reported as such by decode().
-  const offset = hi < 0 || hi >= 0x20_0000 ? Number.MAX_SAFE_INTEGER : hi * TWO_32 + lo;
-  return {
-    offset,
-    size: view.getUint32(PD_SIZE_OFF, true),
-    flags: view.getUint32(PD_FLAGS_OFF, true),
-    pageFlagsLo: view.getUint32(PD_PAGE_FLAGS_OFF, true),
-    pageFlagsHi: view.getUint32(PD_PAGE_FLAGS_OFF + 4, true),
-    descOffset,
-  };
 }

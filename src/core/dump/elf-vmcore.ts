@@ -58,6 +58,8 @@ export class ElfVmcore extends DumpBase {
   readonly notes: ElfNote[];
   private readonly runs: RunMap;
   private readonly cache = new PageCache(1024);
+  /** The run the previous readPage fell in. */
+  private lastRun = 0;
 
   /** Bytes of PT_LOAD data the file declares but does not hold (only with `allowTruncated`). */
   readonly missingBytes: number;
@@ -168,28 +170,32 @@ export class ElfVmcore extends DumpBase {
   }
 
   readPage(pfn: number): Uint8Array {
-    // Whole pages are views of the source's own block cache; only pages assembled from pieces are cached here.
+    const ps = this.pageSize;
+    const pageStart = pfn * ps;
+    const { start, end, file } = this.runs;
+    // Most reads fall in the run of the previous read (walkers and scans read neighbouring pages).
+    let r = this.lastRun;
+    if (!(r < start.length && start[r]! <= pageStart && pageStart < end[r]!)) {
+      if (!Number.isSafeInteger(pfn) || pfn < 0 || pfn >= this.maxPfn) throw new AbsentPageError(this.source.name, pageStart);
+      r = this.firstRunEndingAfter(pageStart);
+      this.lastRun = r;
+    }
+    // A whole page inside one run of file bytes is a view of the source's own block cache.
+    if (r < start.length && start[r]! <= pageStart && end[r]! >= pageStart + ps && file[r]! >= 0) {
+      return this.source.read(file[r]! + (pageStart - start[r]!), ps);
+    }
     const cached = this.cache.get(pfn);
     if (cached) return cached;
     const state = this.pageState(pfn);
-    const ps = this.pageSize;
-    const pageStart = pfn * ps;
     if (state === "excluded") throw new ExcludedPageError(this.source.name, pageStart);
     if (state === "absent") throw new AbsentPageError(this.source.name, pageStart);
-    const { start, end, file } = this.runs;
-    const first = this.firstRunEndingAfter(pageStart);
-    let page: Uint8Array;
-    if (start[first]! <= pageStart && end[first]! >= pageStart + ps) {
-      return this.source.read(file[first]! + (pageStart - start[first]!), ps);
-    } else {
-      // A page that a segment boundary cuts (p_paddr or p_filesz not page-aligned): the file's bytes, zeros around.
-      page = new Uint8Array(ps);
-      for (let i = first; i < start.length && start[i]! < pageStart + ps; i++) {
-        if (file[i]! < 0) continue;
-        const from = Math.max(start[i]!, pageStart);
-        const to = Math.min(end[i]!, pageStart + ps);
-        page.set(this.source.read(file[i]! + (from - start[i]!), to - from), from - pageStart);
-      }
+    // A page that a segment boundary cuts (p_paddr or p_filesz not page-aligned): the file's bytes, zeros around.
+    const page = new Uint8Array(ps);
+    for (let i = this.firstRunEndingAfter(pageStart); i < start.length && start[i]! < pageStart + ps; i++) {
+      if (file[i]! < 0) continue;
+      const from = Math.max(start[i]!, pageStart);
+      const to = Math.min(end[i]!, pageStart + ps);
+      page.set(this.source.read(file[i]! + (from - start[i]!), to - from), from - pageStart);
     }
     this.cache.set(pfn, page);
     return page;

@@ -15,6 +15,18 @@ export interface ByteSource {
    * view of a shared buffer: callers must not write into it.
    */
   read(offset: number, length: number): Uint8Array;
+  /**
+   * Optional: copies `target.length` bytes from `offset` into `target` (TruncatedError when the file is
+   * shorter). Scans of large tables (bitmaps, page descriptors) read through it into one reused buffer, so
+   * their memory does not grow with the dump; sources without it are read with read().
+   */
+  readInto?(offset: number, target: Uint8Array): void;
+}
+
+/** Fills `target` from `offset` of `source`, without allocating when the source can copy in place. */
+export function readInto(source: ByteSource, offset: number, target: Uint8Array): void {
+  if (source.readInto !== undefined) source.readInto(offset, target);
+  else target.set(source.read(offset, target.length));
 }
 
 /** Throws TruncatedError unless [offset, offset+length) lies inside a source of `size` bytes. */

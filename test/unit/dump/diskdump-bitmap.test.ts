@@ -17,7 +17,7 @@ describe("PageBitmap", () => {
   it("test, rankBefore and count agree with a naive scan", () => {
     fc.assert(
       fc.property(bitmapArb, ({ bytes, nbits }) => {
-        const bm = new PageBitmap(bytes, nbits);
+        const bm = PageBitmap.fromBytes(bytes, nbits, { chunkShift: 8, chunksCached: 2 });
         let rank = 0;
         for (let i = 0; i < nbits; i++) {
           if (bm.rankBefore(i) !== rank) return false;
@@ -33,7 +33,7 @@ describe("PageBitmap", () => {
   it("runs cover exactly the set bits, and countAndNot counts this & ~other", () => {
     fc.assert(
       fc.property(bitmapArb, bitmapArb, (a, b) => {
-        const bm = new PageBitmap(a.bytes, a.nbits);
+        const bm = PageBitmap.fromBytes(a.bytes, a.nbits, { chunkShift: 9, chunksCached: 1 });
         const set = new Set<number>();
         for (const r of bm.runs(1 << 20)) {
           expect(r.end).toBeGreaterThan(r.start);
@@ -41,7 +41,7 @@ describe("PageBitmap", () => {
         }
         let expected = 0;
         let andNot = 0;
-        const other = new PageBitmap(b.bytes, a.nbits);
+        const other = PageBitmap.fromBytes(b.bytes, a.nbits, { chunkShift: 8, chunksCached: 1 });
         for (let i = 0; i < a.nbits; i++) {
           if (bit(a.bytes, i)) {
             expected++;
@@ -57,7 +57,7 @@ describe("PageBitmap", () => {
 
   it("ignores bits past nbits and caps the number of runs", () => {
     const bytes = new Uint8Array(16).fill(0x55); // alternating bits: 64 runs
-    const bm = new PageBitmap(bytes, 100);
+    const bm = PageBitmap.fromBytes(bytes, 100);
     expect(bm.count).toBe(50);
     expect(bm.test(100)).toBe(false);
     expect(bm.runs(1 << 20)).toHaveLength(50);

@@ -5,43 +5,11 @@ import { moduleSymbolHit, moduleSymbolNamed } from "../../kernel/modules/module-
 import { lookupTypeArg } from "../../commands/shared/type-args";
 import { formatTypeName } from "../../program/gdb-format/type";
 import { resolveType, sizeOf, type Type } from "../../debuginfo/types";
-import { SymbolTable, type KernelSymbol } from "../../debuginfo/symbols";
-import { KdwError } from "../../io/errors";
-import { moduleKallsyms } from "../../kernel/modules/modules";
-import type { Program } from "../../program/program";
+import type { KernelSymbol } from "../../debuginfo/symbols";
 import type { LayoutMember, LayoutReply, LookupReply, SymbolAtReply, SymbolInfo } from "../contract";
 import { hex, NotFoundError, parseHex } from "../problems";
-import { moduleViews } from "./modules";
-
-interface OffListSymbols {
-  table: SymbolTable;
-  regions: { base: bigint; end: bigint; name: string }[];
-}
-
-const offListCache = new WeakMap<Program, OffListSymbols>();
-
-/** Symbols of modules that are not on the module list (their own in-memory kallsyms). */
-function offListSymbols(prog: Program): OffListSymbols {
-  let c = offListCache.get(prog);
-  if (c) return c;
-  const list: { name: string; address: bigint; type: string; size?: number }[] = [];
-  const regions: OffListSymbols["regions"] = [];
-  for (const { module: m, seenBy } of moduleViews(prog).modules) {
-    if (seenBy.includes("list")) continue;
-    for (const r of m.regions) if (r.size > 0) regions.push({ base: r.base, end: r.base + BigInt(r.size), name: m.name });
-    try {
-      for (const s of moduleKallsyms(prog, m).symbols) {
-        if (!s.name || s.value === 0n || s.type === "U") continue;
-        list.push({ name: s.name, address: s.value, type: s.type, size: s.size > 0n && s.size < 1n << 32n ? Number(s.size) : undefined });
-      }
-    } catch (err) {
-      if (!(err instanceof KdwError)) throw err;
-    }
-  }
-  c = { table: SymbolTable.fromList(list), regions };
-  offListCache.set(prog, c);
-  return c;
-}
+import { isHiddenModule } from "./modules";
+import { moduleRegionAt } from "../../kernel/modules/symbols";
 
 function info(s: KernelSymbol, module?: string, hidden?: boolean): SymbolInfo {
   const out: SymbolInfo = { name: s.name, address: hex(s.address), type: s.type };
@@ -72,21 +40,13 @@ export function symbolAt(ctx: CommandContext, address: bigint, withLine = false)
   }
   const mod = moduleSymbolHit(ctx, address);
   if (mod) {
-    reply.symbol = info(mod.symbol, mod.module);
+    const region = moduleRegionAt(ctx.prog, address);
+    reply.symbol = info(mod.symbol, mod.module, region !== undefined && isHiddenModule(ctx.prog, region.module));
     reply.offset = mod.offset;
     // Module lines come from debuginfo loaded with mod -s only (never the vmlinux's tables).
     const line = withLine && mod.loaded ? ctx.lineAt?.(address) : undefined;
     if (line) reply.line = line;
     return reply;
-  }
-  const off = offListSymbols(ctx.prog);
-  const region = off.regions.find((r) => address >= r.base && address < r.end);
-  if (region) {
-    const at = off.table.symbolAt(address);
-    if (at) {
-      reply.symbol = info(at.symbol, region.name, true);
-      reply.offset = at.offset;
-    }
   }
   return reply;
 }
@@ -94,11 +54,9 @@ export function symbolAt(ctx: CommandContext, address: bigint, withLine = false)
 export function lookup(ctx: CommandContext, name: string, limit = 100): LookupReply {
   const out: SymbolInfo[] = ctx.symbols.lookupAll(name).map((s) => info(s));
   const mod = moduleSymbolNamed(ctx, name);
-  if (mod) out.push(info(mod.symbol, mod.module));
-  const off = offListSymbols(ctx.prog);
-  for (const s of off.table.lookupAll(name)) {
-    const region = off.regions.find((r) => s.address >= r.base && s.address < r.end);
-    out.push(info(s, region?.name, true));
+  if (mod) {
+    const region = moduleRegionAt(ctx.prog, mod.symbol.address);
+    out.push(info(mod.symbol, mod.module, region !== undefined && isHiddenModule(ctx.prog, region.module)));
   }
   return { symbols: out.slice(0, limit) };
 }

@@ -51,6 +51,10 @@ function context(k: Kernel, symbols: SymbolTable, extra: Partial<CommandContext>
     read: (addr: bigint, len: number) => read(k, addr, len),
     dump: { cpus: [] },
     hasSymbol: () => false,
+    // A kernel with no module types: every module view (list, mod_tree, kset, carve) comes back empty.
+    findType: () => undefined,
+    memberOffset: () => undefined,
+    symbols: { addressOf: () => undefined },
     // Program.cached: derived tables (module symbols) computed once per program.
     cached<T>(key: { compute(p: unknown): T }): T {
       if (!derived.has(key)) derived.set(key, key.compute(prog));
