@@ -4,10 +4,13 @@
 // - a command imports no other command: commands/<group>/ files import commands/shared, the command
 //   framework (command, command-error, options), their own command's parts, and lower layers (kdw/command-imports);
 // - the adapters (src/cli, src/server, src/main) import from src/core only the session and io (errors);
-// - src/renderer sees no Node and no core beyond the contract's types.
+// - src/renderer sees no Node and no core beyond the contract's types, and never writes HTML from strings
+//   (everything shown comes from a hostile dump: text nodes only).
 // Import cycles inside src/core are checked by test/unit/architecture.test.ts.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import svelte from "eslint-plugin-svelte";
+import globals from "globals";
 import { builtinModules } from "node:module";
 import { dirname, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -130,15 +133,29 @@ export default tseslint.config(
       ],
     },
   },
+  ...svelte.configs.recommended,
   {
-    files: ["src/renderer/**/*.ts"],
+    files: ["src/renderer/**/*.svelte", "src/renderer/**/*.svelte.ts", "test/ui/**/*.svelte"],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: [".svelte"] } },
+  },
+  {
+    files: ["src/renderer/**/*.ts", "src/renderer/**/*.svelte"],
+    languageOptions: { globals: { ...globals.browser } },
     rules: {
       "no-restricted-imports": [
         "error",
         {
           paths: platformImports.map((name) => ({ name, message: "The renderer sees no Node and no Electron (DESIGN.md)." })),
-          patterns: [{ group: ["**/core/**", "!**/core/session/contract"], message: "The renderer uses only the contract's types (src/core/session/contract.ts)." }],
+          patterns: [{ regex: "(^|/)core/(?!session/contract$|detect/finding$)", message: "The renderer uses only the contract's types (src/core/session/contract.ts)." }],
         },
+      ],
+      "svelte/no-at-html-tags": "error",
+      // State here is replaced, not mutated (a new Set on each change), which Svelte tracks already.
+      "svelte/prefer-svelte-reactivity": "off",
+      "no-restricted-properties": [
+        "error",
+        ...["innerHTML", "outerHTML", "insertAdjacentHTML", "createContextualFragment", "setHTMLUnsafe"].map((property) => ({ property, message: "Dump strings are hostile: build DOM from text nodes (textContent), never from HTML." })),
+        ...["write", "writeln"].map((property) => ({ object: "document", property, message: "Dump strings are hostile: never document.write." })),
       ],
     },
   },

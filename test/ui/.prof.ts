@@ -1,0 +1,25 @@
+import { launch } from "./browser";
+import { build } from "vite";
+import { svelte } from "@sveltejs/vite-plugin-svelte";
+import { createServer } from "node:http";
+import { readFileSync, statSync, mkdtempSync } from "node:fs";
+import { join, extname } from "node:path";
+import { tmpdir } from "node:os";
+const out = mkdtempSync(join(tmpdir(), "h-"));
+await build({ root: "test/ui/harness", base: "./", logLevel: "warn", plugins: [svelte()], build: { outDir: out, minify: false } });
+const server = createServer((req, res) => { const f = join(out, req.url === "/" ? "index.html" : req.url!); if (!statSync(f, { throwIfNoEntry: false })) return res.writeHead(404).end(); res.writeHead(200, { "content-type": extname(f) === ".js" ? "text/javascript" : extname(f) === ".css" ? "text/css" : "text/html" }).end(readFileSync(f)); }).listen(18777);
+const b = await launch({ width: 480, height: 800 });
+await b.page.goto("http://127.0.0.1:18777/");
+await b.page.waitForSelector(".trow");
+const cdp = await b.context.newCDPSession(b.page);
+await cdp.send("Profiler.enable");
+await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+await cdp.send("Profiler.start");
+const t = await b.page.evaluate(`(async () => { const vl = document.querySelector(".vl"); const t0 = performance.now(); for (let i = 0; i < 100; i++) { vl.scrollTop += 500; await new Promise(r => requestAnimationFrame(r)); } return performance.now() - t0; })()`);
+const { profile } = await cdp.send("Profiler.stop") as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]; samples: number[]; timeDeltas: number[] } };
+const self = new Map<string, number>();
+for (const n of profile.nodes) { const k = `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber}`; self.set(k, (self.get(k) ?? 0) + (n.hitCount ?? 0)); }
+const total = [...self.values()].reduce((a, b) => a + b, 0);
+console.log("100 frames:", t, "ms; samples", total);
+for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(v, k);
+await b.close(); server.close();
