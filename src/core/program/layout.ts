@@ -30,6 +30,7 @@
 import { CombinedTypeSystem } from "../debuginfo/combined-types";
 import { findMember, resolveType, sizeOf, type Type } from "../debuginfo/types";
 import { MissingDebugInfo } from "../io/errors";
+import { parseTypeName } from "./type-names";
 import type { Program, ProgramCacheKey } from "./program";
 import { StructView, type ViewMembers } from "./struct-view";
 
@@ -106,14 +107,14 @@ export function structOf(path: string): string {
 }
 
 /**
- * `struct NAME` (or `union NAME`) of this program; undefined when the debuginfo has neither. While DWARF is
- * not open, BTF alone is asked: pahole makes BTF from that DWARF, every type converted, so what BTF lacks
- * this kernel lacks, and declaring a member of a newer or older kernel (module_memory, struct log) never
- * costs the seconds of indexing DWARF.
+ * `struct NAME` (or `union NAME`) of this program; undefined when the debuginfo has neither. A layout names
+ * structures a kernel may not have (struct module_memory is 6.4+): BTF is made from the same DWARF (pahole
+ * converts every type), so what BTF lacks this kernel lacks, and asking DWARF would index it (most of a
+ * second, or seconds without the cache) to learn nothing. DWARF answers once it is open anyway.
  */
 function structType(prog: Program, name: string): Type | undefined {
   const ts = prog.types;
-  if (ts instanceof CombinedTypeSystem && !ts.dwarfOpened) return ts.btf.findType(name, "struct") ?? ts.btf.findType(name, "union");
+  if (ts instanceof CombinedTypeSystem && !ts.dwarfOpened && !parseTypeName(ts.btf, `struct ${name}`) && !parseTypeName(ts.btf, `union ${name}`)) return undefined;
   return prog.findType(`struct ${name}`) ?? prog.findType(`union ${name}`);
 }
 
