@@ -132,7 +132,8 @@ export async function runWorkbench(dir: string): Promise<void> {
       const f = findings.items.find((x) => x.subject.kind === "task");
       if (!f) return "no finding about a task in this dump";
       await page.keyboard.press("Alt+2");
-      const li = page.locator(`[data-testid=finding]`).filter({ has: page.locator(`.subject`) }).first();
+      // The task finding's own row (the list is most severe first: its first rows may be about a module).
+      const li = page.locator(`#finding-${f.id.replace(/[^A-Za-z0-9_-]/g, "_")}`);
       await li.locator(".subject .lnk").click();
       await page.waitForSelector("[data-testid=task-details] .comm");
       const sel = await page.getAttribute("[data-testid=task-tree] .trow.sel", "data-pid");
