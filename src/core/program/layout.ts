@@ -24,6 +24,7 @@
 import { findMember, resolveType, sizeOf, type Type } from "../debuginfo/types";
 import { MissingDebugInfo } from "../io/errors";
 import type { Program, ProgramCacheKey } from "./program";
+import { optionalType } from "./optional-types";
 import { StructView, type ViewMembers } from "./struct-view";
 
 /** One way a member may be found: the variant's name and its "struct.member.path". */
@@ -98,9 +99,12 @@ export function structOf(path: string): string {
   return dot < 0 ? path : path.slice(0, dot);
 }
 
-/** `struct NAME` (or `union NAME`) of this program; undefined when the debuginfo has neither. */
+/**
+ * `struct NAME` (or `union NAME`) of this program; undefined when the debuginfo has neither. Asked of BTF
+ * alone while DWARF is not open (optional-types.ts): a struct this kernel lacks must not index DWARF.
+ */
 function structType(prog: Program, name: string): Type | undefined {
-  return prog.findType(`struct ${name}`) ?? prog.findType(`union ${name}`);
+  return optionalType(prog, `struct ${name}`) ?? optionalType(prog, `union ${name}`);
 }
 
 /** One variant's member, or why it is not there ("no-type": the struct itself is missing). */

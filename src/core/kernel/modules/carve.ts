@@ -15,7 +15,7 @@ import { X86_64AddressSpace } from "../../arch/x86_64/layout";
 import { mappedPages } from "../../arch/x86_64/mapped-ranges";
 import { KdwError } from "../../io/errors";
 import type { Program } from "../../program/program";
-import { optionalType } from "../optional-types";
+import { optionalType } from "../../program/optional-types";
 import { moduleLayout } from "./layout";
 import { readModule, type KernelModule } from "./read";
 

@@ -7,7 +7,7 @@
 import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
 import type { Program } from "../../program/program";
 import { xaForEach, xaIsValue } from "../../program/xarray";
-import { optionalType } from "../optional-types";
+import { optionalType } from "../../program/optional-types";
 import { MAX_TASKS } from "./tasks";
 
 export interface PidIdrEntry {
