@@ -132,12 +132,20 @@ export async function runWorkbench(dir: string): Promise<void> {
       const f = findings.items.find((x) => x.subject.kind === "task");
       if (!f) return "no finding about a task in this dump";
       await page.keyboard.press("Alt+2");
-      // The task finding's own row (the list is most severe first: its first rows may be about a module).
-      const li = page.locator(`#finding-${f.id.replace(/[^A-Za-z0-9_-]/g, "_")}`);
+      await page.waitForSelector("[data-testid=finding]");
+      await shot(page, "05-suspicious-activity");
+      const li = page.locator(`[data-testid=finding][data-subject=task]`).first();
+      const pid = Number(await li.getAttribute("data-pid"));
+      // The finding opens with its evidence, then its subject link lands on the task.
+      await li.locator(".row").click();
+      await page.waitForSelector("[data-testid=finding] .evidence, [data-testid=finding] .detail");
       await li.locator(".subject .lnk").click();
-      await page.waitForSelector("[data-testid=task-details] .comm");
+      await page.waitForSelector(`[data-testid=task-details] .comm`);
+      const shown = await page.textContent("[data-testid=task-details] .dim.mono");
+      check(shown?.includes(`pid ${pid}`), `task details for pid ${pid} (${shown})`);
       const sel = await page.getAttribute("[data-testid=task-tree] .trow.sel", "data-pid");
-      check(sel !== null, "the task is selected in the tree");
+      check(Number(sel) === pid, `the tree selects pid ${pid} (got ${sel})`);
+      check(await page.locator("[data-testid=task-details] .tfindings li").count() > 0, "the task's findings are listed on it");
       await shot(page, "05-finding-to-task");
     });
 
