@@ -6,7 +6,7 @@ import { KdwError, WalkAborted } from "../../io/errors";
 import { dataView } from "../../io/little-endian";
 import { listForEachEntry } from "../../program/list";
 import { perProgram, type Program } from "../../program/program";
-import { optionalEnumerator } from "../optional-types";
+import { optionalEnumerator } from "../../program/optional-types";
 import { moduleLayout } from "./layout";
 import { isTaintLetter } from "../system/sysinfo";
 import { latin1, type KernelModule } from "./read";
