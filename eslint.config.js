@@ -26,6 +26,10 @@ const coreLayers = ["session", "report", "detect", "commands", "kernel", "progra
 /** Layers a layer may not import although they are below it: the detectors read typed results, not commands. */
 const alsoForbidden = { detect: ["commands"] };
 
+// The contract (session/contract.ts) is types only: the report, which gathers everything through it, may
+// import its types although session sits above it.
+const contractReaders = ["report"];
+
 // src/core/commands/detect is the console's face of the detectors (`findings`, `hooks`): it sits with the
 // commands but reads the detect layer, so it follows the detect layer's rule (less its ban on commands: it
 // uses the command framework), not the commands layer's.
@@ -36,6 +40,9 @@ function layerRule(layer, folder = layer) {
   const above = [...coreLayers.slice(0, coreLayers.indexOf(layer)), ...(face ? [] : (alsoForbidden[layer] ?? []))];
   // The folder's own index registers its faces' commands: "./detect/findings" from commands/index.ts.
   const facesBelow = Object.keys(faces).filter((f) => f.startsWith(`${folder}/`)).map((f) => `!./${f.slice(folder.length + 1)}/*`);
+  const reader = contractReaders.includes(layer);
+  const group = above.map((l) => `**/${l}/**`).concat(above.map((l) => (reader && l === "session" ? "../session/*" : `../${l}`)), facesBelow);
+  if (reader) group.push("!../session/contract", "!**/session/contract");
   return {
     files: [`src/core/${folder}/**/*.ts`],
     ignores: Object.keys(faces).filter((f) => f !== folder && f.startsWith(`${folder}/`)).map((f) => `src/core/${f}/**`),
@@ -45,7 +52,7 @@ function layerRule(layer, folder = layer) {
         {
           paths: platformImports.map((name) => ({ name, message: "src/core must not use Node, the DOM or Electron (DESIGN.md)." })),
           patterns: above.length
-            ? [{ group: above.map((l) => `**/${l}/**`).concat(above.map((l) => `../${l}`), facesBelow), message: `src/core/${folder} may import only from layers below ${layer}${!face && alsoForbidden[layer] ? `, and not from ${alsoForbidden[layer].join(", ")}` : ""} (DESIGN.md).` }]
+            ? [{ group, message: `src/core/${folder} may import only from layers below ${layer}${!face && alsoForbidden[layer] ? `, and not from ${alsoForbidden[layer].join(", ")}` : ""} (DESIGN.md).` }]
             : [],
         },
       ],

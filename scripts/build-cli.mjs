@@ -1,9 +1,21 @@
 // Bundles the kdw command (src/cli) with esbuild into out/cli/kdw.mjs (and its session worker), so that `npx kdw` works right after
 // `npm ci` (this runs from the "prepare" script). Dependencies stay external: they are in node_modules.
 import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+
+/** The commit being built, for the report's chain of custody ("…-dirty" with uncommitted changes); "" outside git. */
+function commit() {
+  const git = (...args) => execFileSync("git", args, { cwd: new URL("..", import.meta.url), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  try {
+    const head = git("rev-parse", "HEAD");
+    return git("status", "--porcelain", "--untracked-files=no") ? `${head}-dirty` : head;
+  } catch {
+    return "";
+  }
+}
 
 await build({
   // The command, and the worker thread its console and `kdw serve` run the Session in.
@@ -16,6 +28,6 @@ await build({
   target: "node20",
   sourcemap: true,
   external: Object.keys(pkg.dependencies ?? {}),
-  define: { KDW_VERSION: JSON.stringify(pkg.version) },
+  define: { KDW_VERSION: JSON.stringify(pkg.version), KDW_COMMIT: JSON.stringify(commit()) },
   logLevel: "warning",
 });

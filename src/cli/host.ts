@@ -11,6 +11,7 @@ import { sourceTreeReader } from "./source-tree";
 import { moduleFileFinder } from "./module-files";
 
 declare const KDW_VERSION: string;
+declare const KDW_COMMIT: string;
 
 /** The bundle's version, else package.json's (two folders up from src/cli and from out/cli alike). */
 export function kdwVersion(): string {
@@ -20,6 +21,11 @@ export function kdwVersion(): string {
   } catch {
     return "dev";
   }
+}
+
+/** The commit the bundle was built from ("…-dirty" when the tree had changes); undefined when unknown. */
+export function kdwCommit(): string | undefined {
+  return typeof KDW_COMMIT === "string" && KDW_COMMIT !== "" ? KDW_COMMIT : undefined;
 }
 
 /** An fs-style error (code and path) for a path that is not a readable regular file. */

@@ -5,6 +5,7 @@ import { runInfo } from "./info";
 import { runRead } from "./read";
 import { runConsole } from "./console";
 import { runServe } from "./serve";
+import { runReport } from "./report";
 import { runFindings } from "./findings";
 import { existsSync } from "node:fs";
 import { CliUsageError } from "./args";
@@ -23,6 +24,9 @@ const USAGE = `usage:
   kdw serve [--port N] [--listen ADDR] [VMLINUX DUMP]
                                          the workbench in a browser: the contract over HTTP, on
                                          loopback, with a token printed in the URL to open
+  kdw report [VMLINUX] DUMP -o report.html [--json report.json] [--analyst NAME] [--case ID] [--notes FILE]
+                                         the incident report: one self-contained HTML file (and JSON),
+                                         each with its SHA-256 beside it (FILE.sha256)
   kdw info DUMP [--json] [--hash]        describe a vmcore: format, compression, memory, CPUs, VMCOREINFO
   kdw read DUMP --phys ADDR [--count N | --length BYTES] [-8|-16|-32|-64]
                                          physical memory in the layout of crash's "rd -p"
@@ -82,6 +86,8 @@ async function main(argv: string[]): Promise<number> {
       return runConsole(rest);
     case "serve":
       return runServe(rest);
+    case "report":
+      return runReport(rest);
     case "findings":
       return runFindings(rest);
     case "--version":

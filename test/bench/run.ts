@@ -205,4 +205,5 @@ if (haveGnuTime && (!only || only === "scale")) benchScale();
 if (haveGnuTime && (!only || only === "sys")) benchSys();
 if (!only || only === "commands") await benchCommands();
 if (!only || only === "service") await benchService(f("dump.lzo"), f("vmlinux"));
+if (!only || only === "report") await (await import("./report")).benchReport(f("dump.lzo"), f("vmlinux"));
 if (!only || only === "detect") benchDetect(f("dump.lzo"), f("vmlinux"), section);

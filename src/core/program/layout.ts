@@ -21,8 +21,10 @@
 // walker decides what its absence means where it matters. Members that moved between kernel versions are
 // named variants of one declaration (task_struct.__state, 5.14; mm_struct.rss_stat as percpu_counter[], 6.2;
 // module.mem[], 6.4; the mnt_namespace rbtree, 6.8): `members(prog).x.variant` says which one this kernel has.
+import { CombinedTypeSystem } from "../debuginfo/combined-types";
 import { findMember, resolveType, sizeOf, type Type } from "../debuginfo/types";
 import { MissingDebugInfo } from "../io/errors";
+import { parseTypeName } from "./type-names";
 import type { Program, ProgramCacheKey } from "./program";
 import { StructView, type ViewMembers } from "./struct-view";
 
@@ -98,8 +100,15 @@ export function structOf(path: string): string {
   return dot < 0 ? path : path.slice(0, dot);
 }
 
-/** `struct NAME` (or `union NAME`) of this program; undefined when the debuginfo has neither. */
+/**
+ * `struct NAME` (or `union NAME`) of this program; undefined when the debuginfo has neither. A layout names
+ * structures a kernel may not have (struct module_memory is 6.4+): BTF is made from the same DWARF (pahole
+ * converts every type), so what BTF lacks this kernel lacks, and asking DWARF would index it (most of a
+ * second, or seconds without the cache) to learn nothing. DWARF answers once it is open anyway.
+ */
 function structType(prog: Program, name: string): Type | undefined {
+  const ts = prog.types;
+  if (ts instanceof CombinedTypeSystem && !ts.dwarfOpened && !parseTypeName(ts.btf, `struct ${name}`) && !parseTypeName(ts.btf, `union ${name}`)) return undefined;
   return prog.findType(`struct ${name}`) ?? prog.findType(`union ${name}`);
 }
 

@@ -2,7 +2,7 @@
 // and its text layout.
 import type { Dump, PhysRange } from "../dump/dump";
 import { escapeControl } from "../commands/shared/escape";
-import { iomemTopLevel, systemRamBytes } from "../kernel/mm/iomem";
+import { iomemTopLevel, systemRamBytes, type ReadKernel } from "../kernel/mm/iomem";
 import { pagesToSize } from "../kernel/system/sysinfo";
 import { openBareKernel } from "../program/open-bare";
 
@@ -62,22 +62,33 @@ export function describeDumpLevel(level: number): string {
   return parts.length ? `${level} (excludes ${parts.join(", ")})` : `${level} (nothing excluded)`;
 }
 
-function systemRam(dump: Dump): { systemRamBytes?: number; systemRam?: string } {
-  const bytes = kernelSystemRam(dump);
+function systemRam(dump: Dump, kernel: IomemRoot | undefined): { systemRamBytes?: number; systemRam?: string } {
+  const bytes = kernelSystemRam(dump, kernel);
   return bytes === undefined ? {} : { systemRamBytes: bytes, systemRam: pagesToSize(Math.floor(bytes / dump.pageSize), dump.pageSize) };
 }
 
+/** Where the kernel's iomem_resource tree is, when a kernel is already open (no need to decode kallsyms). */
+export interface IomemRoot {
+  space: ReadKernel;
+  iomemResource: bigint;
+}
+
 /** System RAM as the kernel recorded it, when VMCOREINFO lets kdw find iomem_resource without a vmlinux. */
-function kernelSystemRam(dump: Dump): number | undefined {
-  const k = openBareKernel(dump);
-  const root = k?.symbols.lookup("iomem_resource");
-  if (!k || !root) return undefined;
-  const { ranges } = iomemTopLevel(k.space, root.address);
+function kernelSystemRam(dump: Dump, kernel: IomemRoot | undefined): number | undefined {
+  let root = kernel;
+  if (!root) {
+    const k = openBareKernel(dump);
+    const sym = k?.symbols.lookup("iomem_resource");
+    if (!k || !sym) return undefined;
+    root = { space: k.space, iomemResource: sym.address };
+  }
+  const { ranges } = iomemTopLevel(root.space, root.iomemResource);
   const bytes = systemRamBytes(ranges);
   return bytes > 0n ? Number(bytes) : undefined;
 }
 
-export function dumpInfo(dump: Dump, fileSize: number): DumpInfo {
+/** `kernel`: the open kernel's iomem_resource, which spares decoding the dump's own kallsyms to find it. */
+export function dumpInfo(dump: Dump, fileSize: number, kernel?: IomemRoot): DumpInfo {
   const stats = dump.pageStats();
   const ranges: PhysRange[] = dump.memoryRanges;
   const vmci: Record<string, string> = {};
@@ -94,7 +105,7 @@ export function dumpInfo(dump: Dump, fileSize: number): DumpInfo {
     cpus: dump.cpus.length,
     memoryRanges: ranges.map((r) => ({ start: hex(r.start), end: hex(r.end), bytes: r.end - r.start })),
     memoryBytes: ranges.reduce((s, r) => s + (r.end - r.start), 0),
-    ...systemRam(dump),
+    ...systemRam(dump, kernel),
     pagesPresent: stats.present,
     pagesExcluded: stats.excluded,
     pagesByCompression: stats.byCompression,

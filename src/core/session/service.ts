@@ -195,7 +195,10 @@ export class SessionService {
     info: (p) => {
       const o = this.opened;
       if (!o) throw new ProblemError(problem("not-open", "no dump is open: call open first"));
-      const info = dumpInfo(o.dump, o.dumpFile.source.size);
+      // With the kernel open, its symbols name iomem_resource: no need to decode the dump's own kallsyms.
+      const prog = o.engine?.context.prog;
+      const iomem = prog?.symbols.addressOf("iomem_resource");
+      const info = dumpInfo(o.dump, o.dumpFile.source.size, prog && iomem !== undefined ? { space: prog.kernel, iomemResource: iomem } : undefined);
       if (p.hash) {
         // hash-wasm's streaming hasher resolves at once once loaded; hosts call info({hash}) through call().
         throw new ProblemError(problem("bad-request", "info: hash is computed by hashDump (asynchronous)"));

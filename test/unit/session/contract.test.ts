@@ -132,6 +132,17 @@ describe.skipIf(!have)("the contract over three transports", () => {
     }
   });
 
+  it("info with the kernel open finds System RAM through the kernel's symbols, as the dump alone does through kallsyms", async () => {
+    const alone = new SessionService(nodeHost({ cache: false }));
+    await alone.call("open", { dump: fixture("dump.lzo")!, dumpOnly: true });
+    const bare = await alone.call("info", {});
+    await alone.call("close", {});
+    const withKernel = await local.call("info", {});
+    expect(withKernel.systemRamBytes).toBeGreaterThan(0);
+    expect(withKernel.systemRamBytes).toBe(bare.systemRamBytes);
+    expect(withKernel.systemRam).toBe(bare.systemRam);
+  });
+
   it("names the hidden module's code through its own kallsyms (symbolAt)", async () => {
     const modules = await local.call("modules", {});
     const hidden = modules.items.filter((m) => m.hidden);
