@@ -2,6 +2,8 @@
 // console, or `-c "cmd; cmd"` / `-i FILE` to run commands and exit. The Session runs in a worker thread, so
 // the prompt stays alive while a command runs: Ctrl-C cancels the command (and clears the line at the
 // prompt); Ctrl-D or `q` ends. Redirects (`> FILE`) are written here, never onto the evidence.
+// With the dump alone, the vmlinux is found by the dump's build id (debuginfo-search.ts), else the dump's own
+// kallsyms, BTF and ORC stand in for it; --no-debuginfo uses the dump alone even when a vmlinux is at hand.
 import { appendFileSync, readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -11,6 +13,7 @@ import { ProblemError } from "../core/session/problems";
 import { CliUsageError, parse } from "./args";
 import { evidenceGuard, orderFiles, type EvidenceGuard } from "./evidence";
 import { startWorkerSession } from "./worker-session";
+import { chooseDebuginfo } from "./debuginfo-search";
 
 const HISTORY_FILE = join(homedir(), ".kdw_history");
 const HISTORY_MAX = 1000;
@@ -108,9 +111,12 @@ export async function runConsole(args: string[]): Promise<number> {
     src: { type: "string" },
     json: { type: "boolean" },
     "allow-evidence-folder": { type: "boolean" },
+    "no-debuginfo": { type: "boolean" },
+    debuginfo: { type: "string", multiple: true },
   });
   const files = orderFiles(positionals);
-  if (!files.vmlinux) throw new CliUsageError("console: a vmlinux is needed with the dump (kdw console VMLINUX DUMP)");
+  const notes = chooseDebuginfo(files, values["no-debuginfo"] ?? false, values.debuginfo ?? []);
+  for (const n of notes) process.stderr.write(`kdw: ${n}\n`);
   const scriptLines = [...(values.command !== undefined ? splitCommands(values.command) : []), ...(values.input !== undefined ? splitCommands(readInput(values.input)) : [])];
   const session = startWorkerSession();
   try {
@@ -124,8 +130,8 @@ export async function runConsole(args: string[]): Promise<number> {
       }
       throw err;
     }
-    for (const w of opened.warnings) if (w.code === "mismatch") process.stderr.write(`WARNING: ${w.message}\n`);
-    const c: Console = { call: session.call, guard: evidenceGuard([files.dump, files.vmlinux], { allowEvidenceFolder: values["allow-evidence-folder"] }), json: values.json ?? false };
+    for (const w of opened.warnings) if (w.code === "mismatch" || w.code === "excluded") process.stderr.write(`WARNING: ${w.message}\n`);
+    const c: Console = { call: session.call, guard: evidenceGuard(files.vmlinux ? [files.dump, files.vmlinux] : [files.dump], { allowEvidenceFolder: values["allow-evidence-folder"] }), json: values.json ?? false };
     if (values.command !== undefined || values.input !== undefined) {
       let failed = 0;
       const echo = scriptLines.length > 1 && !c.json;

@@ -6,20 +6,22 @@ import { ProblemError } from "../core/session/problems";
 import { SessionService } from "../core/session/service";
 import { CliUsageError, parse } from "./args";
 import { orderFiles } from "./evidence";
+import { chooseDebuginfo } from "./debuginfo-search";
 import { nodeHost } from "./host";
 
 const SEVERITIES = ["info", "low", "medium", "high", "critical"];
 
 export async function runFindings(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { json: { type: "boolean" }, "min-severity": { type: "string" }, force: { type: "boolean" }, "no-evidence": { type: "boolean" } });
+  const { values, positionals } = parse(args, { json: { type: "boolean" }, "min-severity": { type: "string" }, force: { type: "boolean" }, "no-evidence": { type: "boolean" }, "no-debuginfo": { type: "boolean" }, debuginfo: { type: "string", multiple: true } });
   const min = values["min-severity"] ?? "info";
   if (!SEVERITIES.includes(min)) throw new CliUsageError(`findings: unknown severity "${min}": one of ${SEVERITIES.join(", ")}`);
   const files = orderFiles(positionals);
-  if (!files.vmlinux) throw new CliUsageError("findings: give the dump's vmlinux too (kdw findings VMLINUX DUMP): analysis without one is not built yet");
+  // With the dump alone: the vmlinux by build id, else the dump's own kallsyms, BTF and ORC (as the console).
+  for (const n of chooseDebuginfo(files, values["no-debuginfo"] ?? false, values.debuginfo ?? [])) process.stderr.write(`kdw: ${n}\n`);
   const service = new SessionService(nodeHost());
   try {
     const opened = await service.call("open", { dump: files.dump, vmlinux: files.vmlinux, ...(values.force ? { force: true } : {}) });
-    for (const w of opened.warnings) if (w.code === "mismatch") process.stderr.write(`WARNING: ${w.message}\n`);
+    for (const w of opened.warnings) if (w.code === "mismatch" || w.code === "excluded") process.stderr.write(`WARNING: ${w.message}\n`);
     const line = `findings -s ${min}${values.json ? " -j" : ""}${values["no-evidence"] ? " -n" : ""}`;
     const reply = await service.call("console", { line });
     process.stdout.write(reply.output);

@@ -13,12 +13,17 @@ import { CliUsageError } from "./args";
 declare const KDW_VERSION: string;
 
 const USAGE = `usage:
-  kdw console VMLINUX DUMP [-c "cmd; cmd"] [-i FILE] [--force] [-s] [--src DIR]
-  kdw VMLINUX DUMP ...                   the same (either order, as with crash)
+  kdw console [VMLINUX] DUMP [-c "cmd; cmd"] [-i FILE] [--force] [-s] [--src DIR]
+             [--debuginfo DIR]... [--no-debuginfo]
+  kdw [VMLINUX] DUMP ...                 the same (either order, as with crash)
                                          an interactive console speaking crash's commands; -c/-i run
                                          commands and exit; --force opens a vmlinux that does not match;
-                                         --src names the kernel source tree for list and dis -s
-  kdw findings VMLINUX DUMP [--json] [--min-severity LEVEL] [--no-evidence] [--force]
+                                         --src names the kernel source tree for list and dis -s.
+                                         With DUMP alone, the vmlinux is found by the dump's build id (next
+                                         to the dump, --debuginfo DIRs, KDW_DEBUGINFO_PATH, /usr/lib/debug,
+                                         the debuginfod cache), else the dump's own kallsyms, BTF and ORC
+                                         stand in; --no-debuginfo uses the dump alone
+  kdw findings [VMLINUX] DUMP [--json] [--min-severity LEVEL] [--no-evidence] [--force]
                                          what looks malicious or broken, with evidence: the triage
                                          summary, then the findings by subject, most severe first
   kdw serve [--port N] [--listen ADDR] [VMLINUX DUMP]
@@ -43,6 +48,9 @@ const HELP: Record<string, string> = {
   -s              no start-up summary
   --force         open a vmlinux that does not match the dump (build id, release)
   --src DIR       the kernel source tree, for list and dis -s
+  --debuginfo DIR look for the vmlinux (by the dump's build id) in DIR first; may be given more than once
+                  (KDW_DEBUGINFO_PATH: more folders, separated by ':')
+  --no-debuginfo  use the dump alone: symbols, types and ORC from its kallsyms, BTF and kernel image
   --allow-evidence-folder   let "cmd > FILE" write into the evidence's folder (never onto evidence)
   Ctrl-C cancels the running command; Ctrl-D or q ends.`,
   serve: `usage: kdw serve [--port N] [--listen ADDR] [--force] [--src DIR] [VMLINUX DUMP]
@@ -54,7 +62,8 @@ const HELP: Record<string, string> = {
   --json                 the versioned JSON document (schema kdw-findings; docs/findings.md)
   --min-severity LEVEL   only findings at info, low, medium, high or critical and above
   --no-evidence          no evidence lines
-  --force                open a vmlinux that does not match the dump (build id, release)`,
+  --force                open a vmlinux that does not match the dump (build id, release)
+  --debuginfo DIR, --no-debuginfo   as for the console: the vmlinux found by build id, or the dump alone`,
   info: `usage: kdw info DUMP [--json] [--hash]
   Describes a vmcore without debuginfo: format, compression (pages per codec), dump level, page size,
   CPUs, the kernel's System RAM, the physical ranges held, pages present/excluded, VMCOREINFO.

@@ -1,5 +1,5 @@
 // `kdw report [VMLINUX] DUMP -o report.html [--json report.json] [--analyst NAME] [--case ID] [--notes FILE]`:
-// the incident report, one self-contained HTML file (and its JSON), each with its SHA-256 written beside it
+// the incident report (--notes: a text file, or the workbench's notes export with its tags and comments), one self-contained HTML file (and its JSON), each with its SHA-256 written beside it
 // (FILE.sha256, in sha256sum's format). The evidence is hashed in a worker thread while the Session gathers
 // the report in this one; nothing is written onto the evidence or into its folder.
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -9,16 +9,33 @@ import { basename, dirname, resolve } from "node:path";
 import type { Call } from "../core/session/contract";
 import { ProblemError } from "../core/session/problems";
 import { SessionService } from "../core/session/service";
-import { buildReportData, renderReportHtml, type FileHashes } from "../core/session/report";
+import { buildReportData, renderReportHtml, workbenchTags, type AnalystTag, type FileHashes } from "../core/session/report";
 import { CliUsageError, parse } from "./args";
 import { evidenceGuard, FileArgumentError, orderFiles } from "./evidence";
+import { chooseDebuginfo } from "./debuginfo-search";
 import { hashFiles } from "./hash-files";
 import { kdwCommit, kdwVersion, nodeHost } from "./host";
 
 /** Longest notes file taken (the notes are the analyst's text, not evidence). */
 const MAX_NOTES = 1 << 20;
 
-function readNotes(path: string): string {
+/** The notes file: plain text (the analyst's notes), or the workbench's notes export (its tags and comments). */
+function readNotes(path: string): { notes?: string; tags?: AnalystTag[] } {
+  const body = readNotesText(path);
+  if (/^\s*\{/.test(body)) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(body);
+    } catch {
+      return { notes: body };
+    }
+    const tags = workbenchTags(doc);
+    if (tags) return { tags };
+  }
+  return { notes: body };
+}
+
+function readNotesText(path: string): string {
   let st;
   try {
     st = statSync(path);
@@ -54,9 +71,13 @@ export async function runReport(args: string[]): Promise<number> {
     notes: { type: "string" },
     force: { type: "boolean" },
     src: { type: "string" },
+    "no-debuginfo": { type: "boolean" },
+    debuginfo: { type: "string", multiple: true },
   });
   if (!values.output) throw new CliUsageError("report: -o FILE is required (where to write the HTML report)");
   const files = orderFiles(positionals);
+  // With the dump alone: the vmlinux by build id, else the dump's own kallsyms, BTF and ORC (as the console).
+  for (const n of chooseDebuginfo(files, values["no-debuginfo"] ?? false, values.debuginfo ?? [])) process.stderr.write(`kdw: ${n}\n`);
   const outputs = [values.output, `${values.output}.sha256`, ...(values.json ? [values.json, `${values.json}.sha256`] : [])];
   if (values.json && resolve(values.json) === resolve(values.output)) throw new CliUsageError("report: -o and --json name the same file");
   for (const o of outputs) {
@@ -68,7 +89,7 @@ export async function runReport(args: string[]): Promise<number> {
     const why = guard.refuse(o);
     if (why) throw new FileArgumentError(why);
   }
-  const notes = values.notes !== undefined ? readNotes(values.notes) : undefined;
+  const notes = values.notes !== undefined ? readNotes(values.notes) : {};
 
   const tty = process.stderr.isTTY;
   const say = (text: string) => {
@@ -96,7 +117,8 @@ export async function runReport(args: string[]): Promise<number> {
       tool: { version: kdwVersion(), ...(commit ? { commit } : {}) },
       ...(values.analyst ? { analyst: values.analyst } : {}),
       ...(values.case ? { caseId: values.case } : {}),
-      ...(notes ? { notes } : {}),
+      ...(notes.notes ? { notes: notes.notes } : {}),
+      ...(notes.tags ? { tags: notes.tags } : {}),
       host: hostInfo(),
       hashes,
       startedAt,

@@ -2,7 +2,7 @@
 // needs the vmlinux's line tables: that part is compared once DWARF line lookup is wired in (lineAt).
 import { describe, expect, it } from "vitest";
 import { haveFixtures, reference } from "../fixtures";
-import { fixtureSession, normalize } from "../session-fixture";
+import { fixtureSession, hasDwarf, normalize } from "../session-fixture";
 
 const CASES: [string, string][] = [
   ["sym-init_task", "sym init_task"],
@@ -17,7 +17,9 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("sym (golden)", () => {
     it(`${cmd} equals crash's ${file}.txt`, () => {
       const r = fixtureSession()!.run(cmd);
       expect(r.errors).toEqual([]);
-      expect(normalize(r.text)).toBe(normalize(reference(`${file}.txt`)));
+      // `sym ADDR` of kernel text ends with its source line, from DWARF: with no vmlinux, the line is left out.
+      const want = hasDwarf ? reference(`${file}.txt`) : reference(`${file}.txt`).replace(/^(\S+ \(\w\) \S+\+\d+) .*: \d+$/m, "$1");
+      expect(normalize(r.text)).toBe(normalize(want));
     });
   }
   it("an unknown name lists alternatives; a bad address is an error line", () => {

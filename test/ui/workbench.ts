@@ -132,11 +132,20 @@ export async function runWorkbench(dir: string): Promise<void> {
       const f = findings.items.find((x) => x.subject.kind === "task");
       if (!f) return "no finding about a task in this dump";
       await page.keyboard.press("Alt+2");
-      const li = page.locator(`[data-testid=finding]`).filter({ has: page.locator(`.subject`) }).first();
+      await page.waitForSelector("[data-testid=finding]");
+      await shot(page, "05-suspicious-activity");
+      const li = page.locator(`[data-testid=finding][data-subject=task]`).first();
+      const pid = Number(await li.getAttribute("data-pid"));
+      // The finding opens with its evidence, then its subject link lands on the task.
+      await li.locator(".row").click();
+      await page.waitForSelector("[data-testid=finding] .evidence, [data-testid=finding] .detail");
       await li.locator(".subject .lnk").click();
-      await page.waitForSelector("[data-testid=task-details] .comm");
+      await page.waitForSelector(`[data-testid=task-details] .comm`);
+      const shown = await page.textContent("[data-testid=task-details] .dim.mono");
+      check(shown?.includes(`pid ${pid}`), `task details for pid ${pid} (${shown})`);
       const sel = await page.getAttribute("[data-testid=task-tree] .trow.sel", "data-pid");
-      check(sel !== null, "the task is selected in the tree");
+      check(Number(sel) === pid, `the tree selects pid ${pid} (got ${sel})`);
+      check(await page.locator("[data-testid=task-details] .tfindings li").count() > 0, "the task's findings are listed on it");
       await shot(page, "05-finding-to-task");
     });
 
@@ -159,6 +168,51 @@ export async function runWorkbench(dir: string): Promise<void> {
       const label = (await page.textContent("[data-testid=hex-view] .lbl.sym")) ?? "";
       check(label.includes("linux_banner"), `margin label names the symbol (got ${label})`);
       await shot(page, "06-hex-symbol-inspector");
+    });
+
+    await step("hex view: excluded and unmapped memory show as such, never as zeros", page, async () => {
+      // A physical page the dump left out (found through the contract), and a kernel address with no mapping.
+      let excluded: bigint | undefined;
+      for (let a = 0x100000n; a < 0x30000000n && excluded === undefined; a += 0x100000n) {
+        const r = await server.call<{ chunks: { state: string; address: string }[] }>("readMemory", { space: "physical", address: `0x${a.toString(16)}`, length: 4096 });
+        if (r.chunks.some((c) => c.state === "excluded")) excluded = a;
+      }
+      check(excluded !== undefined, "the dump leaves some physical page out");
+      await page.keyboard.press("Control+g");
+      await page.selectOption("[data-testid=goto] select", "physical");
+      await page.fill("[data-testid=goto] input", `0x${excluded.toString(16)}`);
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("[data-testid=hex-view] .b.ex");
+      const note = (await page.textContent("[data-testid=hex-view] .row .lbl")) ?? "";
+      check(note.includes("excluded"), `the margin says excluded (${note})`);
+      check((await page.textContent("[data-testid=hex-view] .b.ex")) === "··", "excluded bytes are not drawn as 00");
+      await shot(page, "06b-hex-excluded");
+      await page.keyboard.press("Control+g");
+      await page.selectOption("[data-testid=goto] select", "kernel");
+      await page.fill("[data-testid=goto] input", "0xff00000000001000");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("[data-testid=hex-view] .b.un");
+      check((await page.textContent("[data-testid=hex-view] .b.un")) === "--", "unmapped bytes are drawn as --");
+      check(((await page.textContent("[data-testid=inspector]")) ?? "").length > 0, "the inspector says why");
+    });
+
+    await step("notes: a tag with a comment on a task and a bookmark, kept across a reload", page, async () => {
+      await page.click("[data-testid=summary] .line2 .lnk:has-text('AliYunDun (304)')");
+      await page.click("[data-testid=task-details] button:has-text('Tag…')");
+      await page.click("[data-testid=tag-dialog] .chip:has-text('reviewed')");
+      await page.fill("[data-testid=tag-dialog] textarea", "trigger of the panic, not a decoy <b>bold?</b>");
+      await page.click("[data-testid=tag-dialog] button:has-text('Save')");
+      await page.keyboard.press("Control+d");
+      await page.waitForTimeout(600);
+      await page.reload();
+      await page.waitForSelector("[data-testid=task-tree] .trow");
+      await page.click(".left .tab:has-text('Notes')");
+      await page.waitForSelector("[data-testid=notes] li.tag");
+      const text = (await page.textContent("[data-testid=notes]")) ?? "";
+      check(text.includes("reviewed") && text.includes("trigger of the panic, not a decoy <b>bold?</b>"), `notes: ${text.slice(0, 200)}`);
+      check(text.includes("task 304"), "the bookmark is listed");
+      await shot(page, "12-notes");
+      await page.click(".left .tab:has-text('Tasks')");
     });
 
     // ---- a backtrace frame into Monaco.

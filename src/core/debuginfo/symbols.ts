@@ -299,6 +299,12 @@ export class SymbolTable {
     return this.lowerBound(Number(addr >> 32n), Number(addr & 0xffff_ffffn));
   }
 
+  /** The lowest symbol address above `addr` (the end of a symbol's extent when the table has no sizes). */
+  nextAddressAbove(addr: bigint): bigint | undefined {
+    const i = this.indexAbove(addr);
+    return i < this.count ? this.at(i).address : undefined;
+  }
+
   /** Index just past the last symbol at or below `addr`. */
   indexAbove(addr: bigint): number {
     if (addr < 0n) return 0;
@@ -388,29 +394,38 @@ const SHF_WRITE = 0x1;
 const SHF_ALLOC = 0x2;
 const SHF_EXECINSTR = 0x4;
 
-/** nm's letter for a symbol in section `s`, lower case (bfd/syms.c decode_section_type over ELF flags). */
-function sectionLetter(s: SectionHeader): string {
+/**
+ * nm's letter for a symbol in section `s`, lower case (bfd/syms.c decode_section_type over ELF flags). In a
+ * separate debug file (objcopy --only-keep-debug) every allocated section is SHT_NOBITS, so there the letter
+ * is the one the section had in the vmlinux: only .bss-like sections are "b".
+ */
+function sectionLetter(s: SectionHeader, debugFile = false): string {
   if (s.flags & SHF_EXECINSTR) return "t";
-  if (s.type === SHT_NOBITS) return "b";
+  if (s.type === SHT_NOBITS && (!debugFile || /bss|^\.brk$/.test(s.name))) return "b";
   if (s.flags & SHF_ALLOC) return s.flags & SHF_WRITE ? "d" : "r";
   if (/^\.(debug|zdebug|stab|gnu\.linkonce\.wi\.)/.test(s.name)) return "N";
   return s.flags & SHF_WRITE ? "?" : "n";
 }
 
 /** nm's type letter (bfd_decode_symclass): weak, unique, ifunc, absolute and common first, then the section's. */
-export function elfSymbolLetter(bind: number, type: number, shndx: number, section: SectionHeader | undefined): string {
+export function elfSymbolLetter(bind: number, type: number, shndx: number, section: SectionHeader | undefined, debugFile = false): string {
   if (shndx === SHN_COMMON) return "C";
   if (shndx === SHN_UNDEF) return bind === STB_WEAK ? (type === STT_OBJECT ? "v" : "w") : "U";
   if (type === STT_GNU_IFUNC) return "i";
   if (bind === STB_WEAK) return type === STT_OBJECT ? "V" : "W";
   if (bind === STB_GNU_UNIQUE) return "u";
-  const c = shndx === SHN_ABS ? "a" : section ? sectionLetter(section) : "?";
+  const c = shndx === SHN_ABS ? "a" : section ? sectionLetter(section, debugFile) : "?";
   return bind === STB_GLOBAL ? c.toUpperCase() : c;
 }
 
 export interface ElfSymbolOptions {
   /** The KASLR slide (VMCOREINFO KERNELOFFSET): added to every symbol inside the kernel image's sections. */
   readonly kaslrOffset?: bigint;
+}
+
+/** A separate debug file (objcopy --only-keep-debug): its code is not in it (.text is SHT_NOBITS). */
+export function isSeparateDebugFile(elf: ElfFile): boolean {
+  return elf.sectionHeader(".text")?.type === SHT_NOBITS;
 }
 
 /**
@@ -442,6 +457,7 @@ export function symbolTableFromElf(elf: ElfFile, options: ElfSymbolOptions = {})
   if (!syms) throw new MissingDebugInfo(`${elf.name}: no symbol table`);
   const sections = elf.sections;
   const { lo: winLo, hi: winHi } = kernelRelocationWindow(elf);
+  const debugFile = isSeparateDebugFile(elf);
   const n = syms.count;
   // One pass in symtab order gathers what the sorted pass needs into compact columns: the sorted pass then
   // visits them in a permuted order without touching the strings' bytes (cache misses dominate otherwise).
@@ -464,7 +480,7 @@ export function symbolTableFromElf(elf: ElfFile, options: ElfSymbolOptions = {})
     const cacheKey = info * 0x10000 + shndx;
     let letter = letterCache.get(cacheKey);
     if (letter === undefined) {
-      letter = elfSymbolLetter(info >> 4, info & 0xf, shndx, sections[shndx]).charCodeAt(0);
+      letter = elfSymbolLetter(info >> 4, info & 0xf, shndx, sections[shndx], debugFile).charCodeAt(0);
       letterCache.set(cacheKey, letter);
     }
     names.push(name);

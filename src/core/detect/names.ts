@@ -51,7 +51,7 @@ export const WELL_KNOWN_NAMES: readonly string[] = [
 ];
 
 /** Binaries that run as many commands under the name they were started by (argv[0]). */
-export const MULTI_CALL_BINARIES: readonly string[] = ["busybox", "toybox", "toolbox", "coreutils", "kmod", "systemd", "udevadm", "lvm", "bash", "dropbearmulti", "sudo"];
+export const MULTI_CALL_BINARIES: readonly string[] = ["busybox", "toybox", "toolbox", "coreutils", "kmod", "systemd", "systemctl", "udevadm", "lvm", "bash", "dropbearmulti", "sudo", "xtables-nft-multi", "xtables-legacy-multi", "ebtables-nft", "dpkg", "perl"];
 
 /** Interpreters: a script's process carries the script's name, the executable is the interpreter. */
 export const INTERPRETERS: readonly RegExp[] = [/^(ba|da|z|k|mk|tc|c|fi|a)?sh$/, /^python[0-9.]*$/, /^perl[0-9.]*$/, /^ruby[0-9.]*$/, /^php[0-9.]*(-fpm)?$/, /^node(js)?$/, /^lua(jit)?[0-9.]*$/, /^tclsh[0-9.]*$/, /^java$/, /^pypy[0-9.]*$/, /^Rscript$/, /^guile[0-9.]*$/];

@@ -42,6 +42,8 @@ export interface RunOptions extends DetectOptions {
   minSeverity?: Severity;
   /** An existing context (shares what another run computed). */
   context?: DetectContext;
+  /** Write the triage paragraph (default true); without it the triage has the counts alone. */
+  triage?: boolean;
 }
 
 export interface DetectResult {
@@ -95,13 +97,19 @@ export function runRules(prog: Program, options: RunOptions = {}): DetectResult 
   for (const p of ctx.modules.problems) problems.push({ view: p.view, message: p.message });
   return {
     findings: all.filter((f) => severityRank(f.severity) >= min),
-    triage: triage(ctx, all),
+    triage: options.triage === false ? countsOnly(all) : triage(ctx, all),
     hooks: hookRun ? ctx.hooks.hooks.map(hookJson) : [],
     skipped,
     problems,
     timings,
     rulesVersion: RULES_VERSION,
   };
+}
+
+function countsOnly(findings: readonly Finding[]): TriageSummary {
+  const counts: Record<Severity, number> = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return { text: "", counts };
 }
 
 /** Most severe first, then most confident, then by rule and id (stable output). */

@@ -3,7 +3,7 @@
 // FlattenedSource). Headers in diskdump-header.ts, bitmaps in diskdump-bitmap.ts. Reading a page: the 2nd
 // bitmap's rank gives the page_desc index (crash's pfn_to_pos), the descriptor gives offset, size and codec.
 import type { ByteSource } from "../io/byte-source";
-import { CodecError, CorruptPageError, ExcludedPageError, AbsentPageError, KdwError } from "../io/errors";
+import { CodecError, CorruptPageError, ExcludedPageError, AbsentPageError, KdwError, type ExclusionReason } from "../io/errors";
 import { PageCache } from "../io/page-cache";
 import { decompressPageInto, type CodecName, type CodecOverrides } from "../codec";
 import { PageSlab } from "../io/page-slab";
@@ -41,13 +41,15 @@ const PRESENT = 4;
 const CODEC_MASK = DUMP_DH_COMPRESSED_ZLIB | DUMP_DH_COMPRESSED_LZO | DUMP_DH_COMPRESSED_SNAPPY | DUMP_DH_COMPRESSED_ZSTD;
 
 /** Why a page in memory is not in the dump: filtered by the dump level, or never written. */
-export type ExclusionReason = "filtered" | "unwritten";
+export type { ExclusionReason } from "../io/errors";
 
 export interface DiskdumpOpenOptions {
   /** Pages kept decoded (default 4096, 16 MiB of 4 KiB pages). */
   cacheCapacity?: number;
   /** Decoders that replace the built-in pure-JS ones (see CodecOverrides). */
   codecs?: CodecOverrides;
+  /** The file is known to be cut short (a flattened stream that ends mid-way): read it as a truncated dump. */
+  truncated?: boolean;
 }
 
 /** The codec a page_desc.flags names, "none" for a raw page, or null when it names more than one. */
@@ -150,7 +152,7 @@ export class DiskdumpVmcore extends DumpBase {
     // offset_vmcoreinfo points at the text itself (makedumpfile: the note's descriptor; QEMU: the same).
     this.vmcoreinfo = sub && sub.sizeVmcoreinfo > 0 ? parseVmcoreinfo(source.read(sub.offsetVmcoreinfo, sub.sizeVmcoreinfo)) : fromNotes.vmcoreinfo;
     this.zeroPageOffset = this.findZeroPage();
-    this.truncated = !this.incomplete && this.cutShort();
+    this.truncated = !this.incomplete && (options.truncated === true || this.cutShort());
     this.format = this.describe();
   }
 
@@ -160,8 +162,9 @@ export class DiskdumpVmcore extends DumpBase {
    */
   static open(source: ByteSource, options: DiskdumpOpenOptions = {}): DiskdumpVmcore {
     const head = source.read(0, Math.min(source.size, 16));
-    const logical = isFlattened(head) ? new FlattenedSource(source) : source;
-    return new DiskdumpVmcore(logical, readDiskdumpHeader(logical), options);
+    const logical = isFlattened(head) ? new FlattenedSource(source, { allowTruncated: true }) : source;
+    const cut = logical instanceof FlattenedSource && logical.truncated;
+    return new DiskdumpVmcore(logical, readDiskdumpHeader(logical), cut ? { ...options, truncated: true } : options);
   }
 
   /** The file as given to open(): the flattened file when it was one. */
@@ -324,7 +327,7 @@ export class DiskdumpVmcore extends DumpBase {
     const c = this.classify(pfn);
     if (c !== PRESENT) {
       if (c === ABSENT) throw new AbsentPageError(this.source.name, pfn * this.pageSize);
-      throw new ExcludedPageError(this.source.name, pfn * this.pageSize);
+      throw new ExcludedPageError(this.source.name, pfn * this.pageSize, c === UNWRITTEN ? "unwritten" : "filtered");
     }
     if (this.foundIndex < 0) {
       const index = this.dumpBitmap.rankBefore(pfn);

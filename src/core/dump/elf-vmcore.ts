@@ -4,7 +4,7 @@
 // PT_LOADs may alias one another (x86_64 vmcores map the kernel text mapping and then the direct map over the
 // same physical pages), so the segments are flattened once into a sorted run map of unique physical ranges.
 import type { ByteSource } from "../io/byte-source";
-import { AbsentPageError, DumpFormatError, ExcludedPageError, TruncatedError } from "../io/errors";
+import { AbsentPageError, DumpFormatError, ExcludedPageError, TruncatedError, type ExclusionReason } from "../io/errors";
 import { PageCache } from "../io/page-cache";
 import { DumpBase, mergeRanges, type DumpFormatInfo, type PageState, type PageStats, type PhysRange } from "./dump";
 import { ElfFile, ET_CORE, PT_LOAD, isElf64, type ProgramHeader } from "./elf";
@@ -33,15 +33,19 @@ export interface ElfVmcoreOptions {
   allowTruncated?: boolean;
 }
 
+/** A run's file offset where it has none: the filtered tail (p_filesz..p_memsz), or data the file lacks. */
+const FILTERED_RUN = -1;
+const UNWRITTEN_RUN = -2;
+
 interface Piece {
   start: number;
   end: number;
-  /** File offset of `start`, or -1 for the filtered tail (p_filesz..p_memsz). */
+  /** File offset of `start`, or FILTERED_RUN / UNWRITTEN_RUN. */
   file: number;
   order: number;
 }
 
-/** Sorted, non-overlapping physical byte runs: [start, end) -> file offset of start, or -1 (excluded). */
+/** Sorted, non-overlapping physical byte runs: [start, end) -> file offset of start, or FILTERED_RUN / UNWRITTEN_RUN. */
 interface RunMap {
   start: Float64Array;
   end: Float64Array;
@@ -133,12 +137,13 @@ export class ElfVmcore extends DumpBase {
       let filesz = p.filesz;
       if (p.offset > this.source.size || filesz > this.source.size - p.offset) {
         if (!this.options.allowTruncated) throw new TruncatedError(name, p.offset, p.filesz, this.source.size);
-        // A dump cut short (disk full, copy interrupted): what the file lacks reads as excluded.
+        // A dump cut short (disk full, copy interrupted): what the file lacks reads as excluded, "unwritten".
         filesz = Math.max(0, this.source.size - p.offset);
         missingBytes += p.filesz - filesz;
+        if (p.filesz > filesz) out.push({ start: start + filesz, end: start + p.filesz, file: UNWRITTEN_RUN, order: p.index });
       }
       if (filesz > 0) out.push({ start, end: start + filesz, file: p.offset, order: p.index });
-      if (memsz > filesz) out.push({ start: start + filesz, end: start + memsz, file: -1, order: p.index });
+      if (memsz > p.filesz) out.push({ start: start + p.filesz, end: start + memsz, file: FILTERED_RUN, order: p.index });
     }
     return { pieces: out, missingBytes };
   }
@@ -169,6 +174,15 @@ export class ElfVmcore extends DumpBase {
     return excluded ? "excluded" : "absent";
   }
 
+  /** Why an excluded page is excluded (filtered by makedumpfile, or past the end of a file cut short); null otherwise. */
+  exclusionReason(pfn: number): ExclusionReason | null {
+    if (this.pageState(pfn) !== "excluded") return null;
+    const pageStart = pfn * this.pageSize;
+    const { start, file } = this.runs;
+    for (let i = this.firstRunEndingAfter(pageStart); i < start.length && start[i]! < pageStart + this.pageSize; i++) if (file[i] === FILTERED_RUN) return "filtered";
+    return "unwritten";
+  }
+
   readPage(pfn: number): Uint8Array {
     const ps = this.pageSize;
     const pageStart = pfn * ps;
@@ -187,7 +201,7 @@ export class ElfVmcore extends DumpBase {
     const cached = this.cache.get(pfn);
     if (cached) return cached;
     const state = this.pageState(pfn);
-    if (state === "excluded") throw new ExcludedPageError(this.source.name, pageStart);
+    if (state === "excluded") throw new ExcludedPageError(this.source.name, pageStart, this.exclusionReason(pfn) ?? "filtered");
     if (state === "absent") throw new AbsentPageError(this.source.name, pageStart);
     // A page that a segment boundary cuts (p_paddr or p_filesz not page-aligned): the file's bytes, zeros around.
     const page = new Uint8Array(ps);
@@ -242,7 +256,8 @@ function buildRunMap(pieces: Piece[]): RunMap {
   const byStart = [...pieces].sort((a, b) => a.start - b.start || a.order - b.order);
   const byEnd = [...pieces].sort((a, b) => a.end - b.end);
   const active = new Set<Piece>();
-  let activeExcluded = 0;
+  let activeFiltered = 0;
+  let activeUnwritten = 0;
   const rs: number[] = [];
   const re: number[] = [];
   const rf: number[] = [];
@@ -253,21 +268,24 @@ function buildRunMap(pieces: Piece[]): RunMap {
     while (e < byEnd.length && byEnd[e]!.end <= b) {
       const p = byEnd[e++]!;
       if (p.file >= 0) active.delete(p);
-      else activeExcluded--;
+      else if (p.file === FILTERED_RUN) activeFiltered--;
+      else activeUnwritten--;
     }
     while (s < byStart.length && byStart[s]!.start <= b) {
       const p = byStart[s++]!;
       if (p.file >= 0) active.add(p);
-      else activeExcluded++;
+      else if (p.file === FILTERED_RUN) activeFiltered++;
+      else activeUnwritten++;
     }
     const next = bounds[k + 1]!;
     let fileOff: number;
     const chosen = active.values().next();
     if (!chosen.done) fileOff = chosen.value.file + (b - chosen.value.start);
-    else if (activeExcluded > 0) fileOff = -1;
+    else if (activeFiltered > 0) fileOff = FILTERED_RUN;
+    else if (activeUnwritten > 0) fileOff = UNWRITTEN_RUN;
     else continue;
     const n = rs.length - 1;
-    if (n >= 0 && re[n] === b && ((fileOff < 0 && rf[n]! < 0) || (fileOff >= 0 && rf[n]! >= 0 && rf[n]! + (b - rs[n]!) === fileOff))) {
+    if (n >= 0 && re[n] === b && ((fileOff < 0 && rf[n]! === fileOff) || (fileOff >= 0 && rf[n]! >= 0 && rf[n]! + (b - rs[n]!) === fileOff))) {
       re[n] = next;
     } else {
       rs.push(b);

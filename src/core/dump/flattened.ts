@@ -69,7 +69,13 @@ export class FlattenedSource implements ByteSource {
   private readonly segEnd: Float64Array;
   private readonly segPhys: Float64Array;
 
-  constructor(readonly inner: ByteSource) {
+  /** The stream ends before its end marker (only with allowTruncated): the records up to there are read. */
+  readonly truncated: boolean = false;
+
+  constructor(
+    readonly inner: ByteSource,
+    options: { allowTruncated?: boolean } = {},
+  ) {
     const file = inner.name;
     this.name = `${file} (rearranged)`;
     if (inner.size < MAX_SIZE_MDF_HEADER) throw new TruncatedError(file, 0, MAX_SIZE_MDF_HEADER, inner.size);
@@ -88,6 +94,10 @@ export class FlattenedSource implements ByteSource {
     let p = MAX_SIZE_MDF_HEADER;
     for (;;) {
       if (p + DATA_HEADER_SIZE > inner.size) {
+        if (options.allowTruncated) {
+          this.truncated = true;
+          break;
+        }
         throw new TruncatedError(file, p, DATA_HEADER_SIZE, inner.size);
       }
       const h = inner.read(p, DATA_HEADER_SIZE);
@@ -99,7 +109,14 @@ export class FlattenedSource implements ByteSource {
       if (bufSize === null || bufSize <= 0) throw new DumpFormatError(file, p + DATA_BUF_SIZE_OFF, `record buf_size ${bufSize ?? "out of range"} is invalid`);
       if (!Number.isSafeInteger(offset + bufSize)) throw new DumpFormatError(file, p, `record [${offset}, +${bufSize}) ends past 2^53`);
       const data = p + DATA_HEADER_SIZE;
-      if (bufSize > inner.size - data) throw new TruncatedError(file, data, bufSize, inner.size);
+      if (bufSize > inner.size - data) {
+        // A record cut in two is dropped whole: half a compressed page is no page.
+        if (options.allowTruncated) {
+          this.truncated = true;
+          break;
+        }
+        throw new TruncatedError(file, data, bufSize, inner.size);
+      }
       start.push(offset);
       len.push(bufSize);
       phys.push(data);

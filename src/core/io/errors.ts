@@ -51,13 +51,20 @@ export class CodecError extends KdwError {
   }
 }
 
+/**
+ * Why a page is not in a dump: the dump level filtered it out, or it was never written (a capture that was
+ * interrupted, a file cut short).
+ */
+export type ExclusionReason = "filtered" | "unwritten";
+
 /** A physical page the dump left out (filtered by dump level, or not captured). Never silently zeros. */
 export class ExcludedPageError extends KdwError {
   constructor(
     readonly file: string,
     readonly physAddr: number,
+    readonly reason: ExclusionReason = "filtered",
   ) {
-    super(`${file}: physical address ${hex(physAddr)}: page excluded from the dump`);
+    super(`${file}: physical address ${hex(physAddr)}: ${reason === "unwritten" ? "page lost: the dump is cut short (never written)" : "page excluded from the dump"}`);
   }
 }
 

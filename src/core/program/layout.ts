@@ -4,23 +4,29 @@
 //
 //   const TASK = layout({
 //     pid: "task_struct.pid",                                   // required
+//     comm: "task_struct.comm",
 //     state: ["task_struct.__state", "task_struct.state"],      // required; the first variant present wins
 //     exitState: optional("task_struct.exit_state"),            // undefined where the kernel lacks it
 //     mounts: variants({ list: "mnt_namespace.list", rbtree: "mnt_namespace.mounts" }), // named variants
 //   }, (o, m) => ({ commLen: m.comm.size }));                   // values derived from the members, once
+//   export const taskLayout = TASK.of;                          // `of` is bound
 //
 //   TASK.of(prog).pid          the offset (a number; `number | undefined` for an optional member)
 //   TASK.members(prog).comm    the member: offset, size, bit offset and width, type, array length, variant
 //   TASK.span("pid", "comm").read(prog, addr).u32("pid")   one read of the bytes those members occupy, then
 //                                                           fields decoded by name (struct-view.ts)
 //
+// `members("task_struct", { pid: "pid" })` writes one struct's part of a table without repeating its name.
 // Members are resolved through the Program's TypeSystem (BTF or DWARF, whichever it has) the first time a
-// layout is asked for, and kept per Program under the declaration object; no walker looks a type up by
-// name inside a loop. A required member the kernel lacks fails the whole layout with one MissingDebugInfo
-// naming struct.member, kept and thrown again on every later use; an optional one is `undefined`, and the
-// walker decides what its absence means where it matters. Members that moved between kernel versions are
-// named variants of one declaration (task_struct.__state, 5.14; mm_struct.rss_stat as percpu_counter[], 6.2;
-// module.mem[], 6.4; the mnt_namespace rbtree, 6.8): `members(prog).x.variant` says which one this kernel has.
+// layout is asked for, and kept per Program under the declaration object (Program.cached; `perProgram` in
+// program.ts keeps any other derived value the same way: the task table, the kernel log); no walker looks
+// a type up by name inside a loop. While DWARF is closed, structs are looked up in BTF alone, so declaring
+// another kernel's struct never opens DWARF. A required member the kernel lacks fails the whole layout with
+// one MissingDebugInfo naming struct.member, kept and thrown again on every later use; an optional one is
+// `undefined`, and the walker decides what its absence means where it matters. Members that moved between
+// kernel versions are named variants of one declaration (task_struct.__state, 5.14; mm_struct.rss_stat as
+// percpu_counter[], 6.2; module.mem[], 6.4; the mnt_namespace rbtree, 6.8): `members(prog).x.variant`
+// says which one this kernel has.
 import { CombinedTypeSystem } from "../debuginfo/combined-types";
 import { findMember, resolveType, sizeOf, type Type } from "../debuginfo/types";
 import { MissingDebugInfo } from "../io/errors";

@@ -20,6 +20,7 @@ import { layout } from "./layout";
 import { DEFAULT_WALK_BUDGET, type WalkOptions } from "./list";
 import { Obj } from "./obj";
 import type { Program } from "./program";
+import { optionalType } from "./optional-types";
 
 /** include/linux/maple_tree.h enum maple_type. */
 export const MAPLE_DENSE = 0;
@@ -94,7 +95,7 @@ const MAPLE = layout(
 
 /** The program's maple-tree layout, resolved once; undefined when the kernel has no maple tree. */
 export function mapleLayout(prog: Program): MapleLayout | undefined {
-  if (!prog.findType("struct maple_node") || !prog.findType("struct maple_tree")) return undefined;
+  if (!optionalType(prog, "struct maple_node") || !optionalType(prog, "struct maple_tree")) return undefined;
   return MAPLE.of(prog);
 }
 

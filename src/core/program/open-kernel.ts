@@ -1,11 +1,11 @@
 // Opening a kernel: a dump plus its vmlinux become a Program. Checks that the two belong together (build id,
-// release) and refuses a mismatch unless forced; finds the KASLR slide, the page-table root and the
-// randomized bases of the direct map, vmalloc and vmemmap.
-import { START_KERNEL_MAP, X86_64AddressSpace } from "../arch/x86_64/layout";
+// release) and refuses a mismatch unless forced; places the kernel (kernel-place.ts). A separate debug file
+// (objcopy --only-keep-debug: code, data and .BTF are SHT_NOBITS) works too: code and data come from the
+// dump, types from the BTF in the kernel's memory, else from DWARF. With no vmlinux, open-from-dump.ts.
 import { Btf } from "../debuginfo/btf";
 import type { Dump } from "../dump/dump";
-import type { ElfFile } from "../dump/elf";
-import { DebugInfoMismatch, MissingDebugInfo } from "../io/errors";
+import { SHT_NOBITS, type ElfFile } from "../dump/elf";
+import { DebugInfoMismatch, KdwError, MissingDebugInfo } from "../io/errors";
 import { kernelRelocationWindow, symbolTableFromElf, SymbolTable } from "../debuginfo/symbols";
 import { Program, type SymbolResolver } from "./program";
 import { CombinedTypeSystem } from "../debuginfo/combined-types";
@@ -13,42 +13,19 @@ import { openDwarf, type DwarfDebugInfo } from "../debuginfo/dwarf/open";
 import { dwarfSectionsFromElf } from "../debuginfo/dwarf/elf-sections";
 import { Dwarf } from "../debuginfo/dwarf/dwarf";
 import type { DwarfSections } from "../debuginfo/dwarf/reader";
+import type { TypeSystem } from "../debuginfo/types";
+import { bootAddressSpace, placeKernel, withKaslrBases } from "./kernel-place";
+import { NO_TYPES, readMemoryBtf } from "./memory-debuginfo";
+import { openKernelFromDump, type OpenFromDumpOptions } from "./open-from-dump";
+import type { IndexCache, KernelIdentity, OpenedKernel } from "./opened-kernel";
 
-/** A small key-value store in the user's cache folder (never next to the evidence), keyed by build id. */
-export interface IndexCache {
-  read(key: string): Uint8Array | undefined;
-  write(key: string, bytes: Uint8Array): void;
-}
+export type { IndexCache, KernelIdentity, OpenedKernel } from "./opened-kernel";
 
-export interface OpenKernelOptions {
+export interface OpenKernelOptions extends OpenFromDumpOptions {
   /** Open even when the vmlinux does not match the dump. */
   force?: boolean;
   /** Where the DWARF name index is kept between sessions. */
   cache?: IndexCache;
-}
-
-export interface KernelIdentity {
-  release?: string;
-  buildId?: string;
-}
-
-export interface OpenedKernel {
-  program: Program;
-  addressSpace: X86_64AddressSpace;
-  kaslrOffset: bigint;
-  vmlinux: ElfFile;
-  btf: Btf;
-  /** BTF first, DWARF (indexed on first need, cached by build id) for the rest. */
-  types: CombinedTypeSystem;
-  /** The vmlinux's DWARF with its name index, opened on first need; null when it has none. */
-  readonly dwarf: DwarfDebugInfo | null;
-  /** The DWARF reader alone (line tables need no name index); shared with `dwarf`. */
-  readonly dwarfReader: Dwarf | null;
-  readonly symbolTable: SymbolTable;
-  /** What the dump and the vmlinux say they are; `mismatch` is set when forced past a difference. */
-  dumpIdentity: KernelIdentity;
-  vmlinuxIdentity: KernelIdentity;
-  mismatch?: string;
 }
 
 /**
@@ -95,10 +72,10 @@ function cachedSymbolTable(vmlinux: ElfFile, kaslrOffset: bigint, buildId: strin
   return table;
 }
 
-/** The bytes of a NUL-terminated string at a link-time address in the vmlinux file. */
+/** The bytes of a NUL-terminated string at a link-time address in the vmlinux file (undefined in a debug file). */
 function vmlinuxString(vmlinux: ElfFile, addr: bigint, max = 512): string | undefined {
   for (const s of vmlinux.sections) {
-    if (s.type === 8 /* SHT_NOBITS */ || s.addr === 0n) continue;
+    if (s.type === SHT_NOBITS || s.addr === 0n) continue;
     if (addr >= s.addr && addr < s.addr + BigInt(s.size)) {
       const off = Number(addr - s.addr);
       const len = Math.min(max, s.size - off);
@@ -115,18 +92,22 @@ function releaseOfBanner(banner: string | undefined): string | undefined {
   return banner ? /^Linux version (\S+)/.exec(banner)?.[1] : undefined;
 }
 
-export function openKernel(dump: Dump, vmlinux: ElfFile, options: OpenKernelOptions = {}): OpenedKernel {
-  const vmci = dump.vmcoreinfo;
-  if (!vmci) throw new MissingDebugInfo(`${dump.source.name}: the dump has no VMCOREINFO: cannot place the kernel (KASLR offset, page tables)`);
+/**
+ * The kernel of `dump` as a Program: with `vmlinux`, its symtab, BTF (or the kernel's own, for a debug file
+ * without one) and DWARF; without, kallsyms and BTF from the dump's memory (openKernelFromDump).
+ */
+export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: OpenKernelOptions = {}): OpenedKernel {
+  if (!vmlinux) return openKernelFromDump(dump, options);
   const table = vmlinux.symbols();
-  if (!table) throw new MissingDebugInfo(`${vmlinux.name}: no symbol table (.symtab): not a debug vmlinux`);
+  const vmci = dump.vmcoreinfo;
 
-  const bannerIdx = table.indexOf("linux_banner");
+  // Identity first: a file of another build is refused as such, whatever else it lacks.
+  const bannerIdx = table ? table.indexOf("linux_banner") : -1;
   const vmlinuxIdentity: KernelIdentity = {
     buildId: vmlinux.buildId() ?? undefined,
-    release: releaseOfBanner(bannerIdx >= 0 ? vmlinuxString(vmlinux, table.value(bannerIdx)) : undefined),
+    release: releaseOfBanner(table && bannerIdx >= 0 ? vmlinuxString(vmlinux, table.value(bannerIdx)) : undefined),
   };
-  const dumpIdentity: KernelIdentity = { buildId: vmci.buildId?.toLowerCase(), release: vmci.osrelease };
+  const dumpIdentity: KernelIdentity = { buildId: vmci?.buildId?.toLowerCase(), release: vmci?.osrelease };
   let mismatch: string | undefined;
   if (dumpIdentity.buildId && vmlinuxIdentity.buildId && dumpIdentity.buildId !== vmlinuxIdentity.buildId) {
     mismatch = `build id ${vmlinuxIdentity.buildId} (${vmlinuxIdentity.release ?? "unknown release"}) in ${vmlinux.name}, build id ${dumpIdentity.buildId} (${dumpIdentity.release ?? "unknown release"}) in ${dump.source.name}`;
@@ -134,25 +115,36 @@ export function openKernel(dump: Dump, vmlinux: ElfFile, options: OpenKernelOpti
     mismatch = `release ${vmlinuxIdentity.release} in ${vmlinux.name}, release ${dumpIdentity.release} in ${dump.source.name}`;
   }
   if (mismatch && !options.force) throw new DebugInfoMismatch(`${vmlinux.name} does not match ${dump.source.name}: ${mismatch} (--force opens it anyway)`);
+  if (!table) throw new MissingDebugInfo(`${vmlinux.name}: no symbol table (.symtab): not a debug vmlinux`);
 
-  // KASLR: VMCOREINFO's KERNELOFFSET, else the difference of _stext in memory and in the file.
-  let kaslrOffset = vmci.kernelOffset ?? 0n;
-  if (vmci.kernelOffset === undefined) {
-    const stext = vmci.symbol("_stext");
-    const i = table.indexOf("_stext");
-    if (stext !== undefined && i >= 0) kaslrOffset = stext - table.value(i);
-  }
+  const linkTime = (name: string): bigint | undefined => {
+    const i = table.indexOf(name);
+    return i >= 0 && table.shndx[i] !== 0 ? table.value(i) : undefined;
+  };
+  if (linkTime("_stext") === undefined && linkTime("_text") === undefined) throw new MissingDebugInfo(`${vmlinux.name}: no _stext or _text in its symbol table: not a vmlinux`);
+  const placement = placeKernel(dump, linkTime);
+  const kaslrOffset = placement.kaslrOffset;
   const symbols = elfSymbolResolver(vmlinux, kaslrOffset);
+  const boot = bootAddressSpace(dump, placement);
 
-  const physBase = vmci.physBase ?? 0n;
-  const la57 = vmci.number("pgtable_l5_enabled") === 1n;
-  const pgdVirt = vmci.symbol("swapper_pg_dir") ?? symbols.addressOf("init_top_pgt");
-  if (pgdVirt === undefined) throw new MissingDebugInfo("cannot find the kernel page tables (swapper_pg_dir / init_top_pgt)");
-  const pgdPhys = Number(pgdVirt - START_KERNEL_MAP + physBase);
-
-  const btfBytes = vmlinux.sectionBytes(".BTF");
-  if (!btfBytes) throw new MissingDebugInfo(`${vmlinux.name}: no .BTF section`);
-  const btf = new Btf(btfBytes, { file: `${vmlinux.name}:.BTF` });
+  // .BTF: in the file; in a separate debug file it is SHT_NOBITS, and the kernel's memory holds the same blob.
+  const btfHeader = vmlinux.sectionHeader(".BTF");
+  let btf: Btf | null = null;
+  let typesFrom = "vmlinux .BTF";
+  const degraded: string[] = [];
+  if (btfHeader && btfHeader.type !== SHT_NOBITS) {
+    btf = new Btf(vmlinux.sectionBytes(btfHeader)!, { file: `${vmlinux.name}:.BTF` });
+  } else {
+    const why = btfHeader ? `${vmlinux.name} is a separate debug file (.BTF is empty)` : `${vmlinux.name} has no .BTF section`;
+    try {
+      btf = readMemoryBtf((a, n) => boot.read(a, n), (n) => symbols.addressOf(n));
+      typesFrom = `BTF in memory (${why}), then DWARF`;
+    } catch (err) {
+      if (!(err instanceof KdwError)) throw err;
+      typesFrom = "DWARF";
+      degraded.push(`types: ${why}, and ${err.message}: DWARF answers every type (slower to open)`);
+    }
+  }
 
   // DWARF: hundreds of MB in a distribution vmlinux; its name index is built once (seconds) and cached.
   let dwarf: DwarfDebugInfo | null | undefined;
@@ -185,14 +177,17 @@ export function openKernel(dump: Dump, vmlinux: ElfFile, options: OpenKernelOpti
     }
     return dwarf;
   };
-  const types = new CombinedTypeSystem(btf, () => loadDwarf()?.types ?? null);
+  const primary: TypeSystem = btf ?? NO_TYPES;
+  const types = new CombinedTypeSystem(primary, () => loadDwarf()?.types ?? null);
 
-  let addressSpace = new X86_64AddressSpace({ dump, pgdPhys, physBase, la57 });
-  const boot = new Program({ dump, types, symbols, kernel: addressSpace, vmcoreinfo: vmci });
-  const base = (name: string) => (boot.hasSymbol(name) ? boot.readU64(boot.symbolAddress(name)) : undefined);
-  addressSpace = addressSpace.withLayout({ pageOffsetBase: base("page_offset_base"), vmallocBase: base("vmalloc_base"), vmemmapBase: base("vmemmap_base") });
-  const program = new Program({ dump, types, symbols, kernel: addressSpace, vmcoreinfo: vmci });
+  const bases = withKaslrBases(boot, (n) => symbols.addressOf(n), vmci);
+  degraded.push(...bases.notes);
+  const addressSpace = bases.space;
+  const hasDwarf = vmlinux.sectionHeader(".debug_info") !== undefined;
+  const noDwarf = hasDwarf ? undefined : `${vmlinux.name} has no DWARF (.debug_info): give the debug vmlinux (from the -dbg / -debuginfo package)`;
+  const program = new Program({ dump, types, symbols, kernel: addressSpace, vmcoreinfo: vmci, noDwarf });
   let symbolTable: SymbolTable | undefined;
+  const debugFile = vmlinux.sectionHeader(".text")?.type === SHT_NOBITS;
   return {
     program,
     addressSpace,
@@ -210,8 +205,10 @@ export function openKernel(dump: Dump, vmlinux: ElfFile, options: OpenKernelOpti
     get symbolTable(): SymbolTable {
       return (symbolTable ??= cachedSymbolTable(vmlinux, kaslrOffset, buildId, options.cache));
     },
+    sources: { symbols: `${vmlinux.name} .symtab`, types: typesFrom, orc: debugFile ? "memory" : "vmlinux", dwarf: hasDwarf },
     dumpIdentity,
     vmlinuxIdentity,
     mismatch,
+    degraded,
   };
 }

@@ -15,6 +15,8 @@ export interface SymbolResolver {
   addressOf(name: string): bigint | undefined;
   /** The symbol's size in bytes, where the table records it (arrays: their length). */
   sizeOf?(name: string): number | undefined;
+  /** An upper bound of the size where the table records none (kallsyms): the distance to the next symbol. */
+  extentOf?(name: string): number | undefined;
 }
 
 export interface ProgramParts {
@@ -24,6 +26,8 @@ export interface ProgramParts {
   /** The kernel's virtual address space (page tables of swapper_pg_dir / init_top_pgt). */
   kernel: AddressSpace;
   vmcoreinfo: Vmcoreinfo | null;
+  /** Why there is no DWARF, when there is none: what source lines, locals and globals' declared types need. */
+  noDwarf?: string;
 }
 
 /**
@@ -56,6 +60,8 @@ export class Program {
   readonly symbols: SymbolResolver;
   readonly kernel: AddressSpace;
   readonly vmcoreinfo: Vmcoreinfo | null;
+  /** Why there is no DWARF (source lines, locals, globals' declared types), when there is none. */
+  readonly noDwarf: string | undefined;
   /**
    * The interruption checkpoint: whoever runs a command sets it to a function that throws when its caller
    * cancelled, and every INTERRUPT_INTERVAL-th read calls it, so any long walk stops without knowing about
@@ -72,6 +78,7 @@ export class Program {
     this.symbols = parts.symbols;
     this.kernel = parts.kernel;
     this.vmcoreinfo = parts.vmcoreinfo;
+    this.noDwarf = parts.noDwarf;
   }
 
   /** The value `key` derives from this program, computed on first use (a failure is not kept). */
@@ -160,6 +167,14 @@ export class Program {
 
   symbolSize(name: string): number | undefined {
     return this.symbols.sizeOf?.(name);
+  }
+
+  /**
+   * The symbol's size where known, else an upper bound (kallsyms records no sizes: the distance to the next
+   * symbol, alignment padding included). Callers that use a bound check the entries they read.
+   */
+  symbolExtent(name: string): number | undefined {
+    return this.symbols.sizeOf?.(name) ?? this.symbols.extentOf?.(name);
   }
 
   hasSymbol(name: string): boolean {

@@ -18,6 +18,7 @@ import type { AddressSpace } from "./address-space";
 import { layout } from "./layout";
 import { DEFAULT_WALK_BUDGET, type WalkOptions } from "./list";
 import type { Program } from "./program";
+import { optionalType } from "./optional-types";
 
 /** The layout of struct xarray / xa_node as this kernel has it. */
 export interface XaLayout {
@@ -68,7 +69,7 @@ const XA = layout({ headOff: "xarray.xa_head", nodeShiftOff: "xa_node.shift", no
 
 /** The program's XArray layout, resolved once; undefined when the kernel has no struct xa_node (pre-4.20). */
 export function xarrayLayout(prog: Program): XaLayout | undefined {
-  if (!prog.findType("struct xa_node") || !prog.findType("struct xarray")) return undefined;
+  if (!optionalType(prog, "struct xa_node") || !optionalType(prog, "struct xarray")) return undefined;
   return XA.of(prog);
 }
 

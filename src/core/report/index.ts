@@ -3,3 +3,4 @@
 export { buildReportData, type ReportMeta, type FileHashes } from "./build";
 export { renderReportHtml } from "./html/document";
 export { REPORT_FORMAT, REPORT_VERSION, type ReportData, type AnalystTag } from "./schema";
+export { workbenchTags } from "./workbench-notes";

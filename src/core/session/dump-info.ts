@@ -1,5 +1,6 @@
 // `kdw info`: what a dump is, before any debuginfo. A structured result (for --json, the UI and the report)
 // and its text layout.
+import type { DumpInfo } from "./contract";
 import type { Dump, PhysRange } from "../dump/dump";
 import { escapeControl } from "../commands/shared/escape";
 import { iomemTopLevel, systemRamBytes, type ReadKernel } from "../kernel/mm/iomem";
@@ -20,30 +21,8 @@ const KEY_FIELDS = [
   "CRASHTIME",
 ];
 
-export interface DumpInfo {
-  file: string;
-  fileSize: number;
-  format: string;
-  kind: string;
-  compressions: string[];
-  dumpLevel?: number;
-  pageSize: number;
-  cpus: number;
-  memoryRanges: { start: string; end: string; bytes: number }[];
-  /** Bytes of physical memory the dump's ranges cover. */
-  memoryBytes: number;
-  /** The kernel's own "System RAM" total (iomem_resource, found through kallsyms): includes what the dump left out. */
-  systemRamBytes?: number;
-  /** crash's size string for systemRamBytes ("767.5 MB"). */
-  systemRam?: string;
-  pagesPresent: number;
-  pagesExcluded: number;
-  pagesByCompression: Record<string, number>;
-  vmcoreinfo: Record<string, string>;
-  crashTime?: string;
-  details: Record<string, string | number | boolean>;
-  sha256?: string;
-}
+/** The contract declares what `kdw info` answers; this file fills it in. */
+export type { DumpInfo };
 
 function hex(n: number): string {
   return "0x" + n.toString(16).padStart(12, "0");

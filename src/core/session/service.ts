@@ -153,23 +153,25 @@ export class SessionService {
           progress("headers", 3, 3);
           return { version: CONTRACT_VERSION, dump: fileInfo(dumpFile), debuginfo: "btf+kallsyms", warnings: [] };
         }
-        if (p.vmlinux === undefined) throw new ProblemError(problem("missing-debuginfo", "open: a vmlinux is needed (analysis from the dump's own BTF and kallsyms is not available yet)"));
+        // No vmlinux: the dump's own kallsyms, BTF and ORC (the host looks for one by build id first).
         progress("symbols and types", 1, 3);
-        const vmlinuxFile = this.host.openFile(p.vmlinux);
-        files.push(vmlinuxFile);
-        const engine = Session.open(dumpFile.source, vmlinuxFile.source, {
+        const vmlinuxFile = p.vmlinux === undefined ? undefined : this.host.openFile(p.vmlinux);
+        if (vmlinuxFile) files.push(vmlinuxFile);
+        const engine = Session.open(dumpFile.source, vmlinuxFile?.source, {
           force: p.force,
           cache: this.host.cache,
           codecs: this.host.codecs,
-          vmlinuxName: vmlinuxFile.source.name,
+          vmlinuxName: vmlinuxFile?.source.name,
           dumpName: dumpFile.source.name,
           decoder: this.host.decoder,
           readSource: p.src !== undefined ? this.host.sourceReader?.(p.src) : undefined,
-          findModuleFile: this.host.moduleFileFinder?.(p.vmlinux),
+          findModuleFile: this.host.moduleFileFinder?.(p.vmlinux ?? p.dump),
         });
         progress("tasks", 2, 3);
         const warnings: Problem[] = [];
         if (engine.kernel.mismatch) warnings.push(problem("mismatch", `forced past a mismatch: ${engine.kernel.mismatch}`));
+        // A damaged dump: what could not be read while opening, and what stands in for it.
+        for (const d of engine.kernel.degraded) warnings.push(problem("excluded", d));
         try {
           const table = taskTable(engine.context.prog);
           warnings.push(...table.problems.map(toProblem));
@@ -179,7 +181,7 @@ export class SessionService {
         }
         this.opened = { files, dump, dumpFile, engine };
         progress("tasks", 3, 3);
-        return { version: CONTRACT_VERSION, dump: fileInfo(dumpFile), vmlinux: fileInfo(vmlinuxFile), debuginfo: "vmlinux", warnings };
+        return { version: CONTRACT_VERSION, dump: fileInfo(dumpFile), ...(vmlinuxFile ? { vmlinux: fileInfo(vmlinuxFile) } : {}), debuginfo: vmlinuxFile ? "vmlinux" : "btf+kallsyms", warnings };
       } catch (err) {
         for (const f of files) f.close();
         throw err;
@@ -210,18 +212,20 @@ export class SessionService {
       const e = this.engine();
       const s = sysInfo(e.context);
       const prog = e.context.prog;
+      // A field a damaged dump lost reads "(lost)" and says why among the problems.
+      const lost = (v: string | undefined) => v ?? "(lost)";
       const summary: SysSummary = {
         kernel: s.kernel,
         dumpfile: s.dumpfile,
         cpus: s.cpus,
-        uptime: s.uptime,
-        loadAverage: s.loadAverage,
-        tasks: s.tasks,
-        nodename: s.nodename,
-        release: s.release,
-        version: s.version,
-        machine: s.machine,
-        problems: [],
+        uptime: lost(s.uptime),
+        loadAverage: lost(s.loadAverage),
+        tasks: s.tasks ?? 0,
+        nodename: lost(s.nodename),
+        release: lost(s.release),
+        version: lost(s.version),
+        machine: lost(s.machine),
+        problems: Object.entries(s.lost ?? {}).map(([field, why]) => problem("excluded", `${field}: ${why}`)),
       };
       if (s.date !== undefined) {
         summary.crashTime = s.date;

@@ -20,6 +20,9 @@ import { loadedModuleSourceLines } from "../kernel/modules/module-symbols";
 import type { ModuleFileFinder } from "../commands/command";
 import { ModuleDebuginfoStore } from "../kernel/modules/debuginfo";
 
+/** What sys's KERNEL line shows with no vmlinux: where the kernel's symbols and types came from instead. */
+export const NO_VMLINUX_NAME = "(no vmlinux: kallsyms and BTF from the dump)";
+
 export interface SessionOpenOptions extends OpenKernelOptions, OpenDumpOptions {
   /** Names to print for the files (sys's KERNEL and DUMPFILE lines): what the user typed. */
   vmlinuxName?: string;
@@ -86,11 +89,12 @@ export class Session {
     };
   }
 
-  static open(dumpSource: ByteSource, vmlinuxSource: ByteSource, options: SessionOpenOptions = {}): Session {
+  /** Without `vmlinuxSource`, symbols, types and ORC come from the dump itself (program/open-from-dump.ts). */
+  static open(dumpSource: ByteSource, vmlinuxSource: ByteSource | undefined, options: SessionOpenOptions = {}): Session {
     const dump = openDump(dumpSource, { codecs: options.codecs });
-    const vmlinux = ElfFile.open(vmlinuxSource);
+    const vmlinux = vmlinuxSource && ElfFile.open(vmlinuxSource);
     const kernel = openKernel(dump, vmlinux, options);
-    return new Session(dump, kernel, { vmlinux: options.vmlinuxName ?? vmlinuxSource.name, dump: options.dumpName ?? dumpSource.name }, options);
+    return new Session(dump, kernel, { vmlinux: options.vmlinuxName ?? vmlinuxSource?.name ?? NO_VMLINUX_NAME, dump: options.dumpName ?? dumpSource.name }, options);
   }
 
   /** What crash prints when it starts: the `sys` summary, then the current (panic) task's context. */

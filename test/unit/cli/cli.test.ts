@@ -41,9 +41,9 @@ describe("kdw usage errors", () => {
   });
 });
 
-describe.skipIf(!haveFixtures("dump.lzo", "dump.zlib", "dump.flat", "dump.elf"))("kdw info and read on the fixtures", () => {
+describe.skipIf(!haveFixtures("dump.lzo", "dump.zlib", "dump.flat", "dump.elf", "dump.zstd"))("kdw info and read on the fixtures", () => {
   const m = haveFixtures("manifest.json") ? manifest() : undefined;
-  for (const v of ["lzo", "zlib", "flat", "elf"]) {
+  for (const v of ["lzo", "zlib", "flat", "elf", "zstd"]) {
     it(`info --json on dump.${v} reports the manifest's release, build id, KASLR offset and CPUs`, () => {
       const r = kdw("info", "--json", fixture(`dump.${v}`)!);
       expect(r.status).toBe(0);

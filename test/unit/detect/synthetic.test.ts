@@ -230,4 +230,14 @@ describe("detectors on a synthetic kernel", () => {
     img.space.str(img.tasks.get(100)!.address + BigInt(T.comm), "sshdd");
     expect(fired(detect(img))).toEqual([]);
   });
+
+  it("swarms under init: an unknown name is medium, a look-alike high; interpreters are not a swarm", () => {
+    const under = (comm: string, pids: number[]) => pids.map((pid) => ({ pid, comm, parent: 1 }));
+    expect(fired(detect(buildKernelImage(under("python3", [300, 340, 390]))))).toEqual([]);
+    expect(fired(detect(buildKernelImage(under("syncagent", [300, 340, 390]))))).toEqual(["respawn-swarm medium", "respawn-swarm medium", "respawn-swarm medium"]);
+    const r = check(buildKernelImage(under("crontabd", [300, 340, 390])), [...Array(3).fill("respawn-swarm high"), ...Array(3).fill("name-masquerade medium")]);
+    expect(r.findings[0]!.summary).toContain('one of 3 processes named crontabd under init, pids 300, 340, 390; the name is "crontab" with "d" added');
+    // Three in a row (a worker pool started together) are not spread over time.
+    expect(fired(detect(buildKernelImage(under("syncagent", [300, 301, 302]))))).toEqual([]);
+  });
 });

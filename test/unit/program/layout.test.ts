@@ -4,6 +4,7 @@
 // per span; a cancelled walk that stops at the next checkpoint instead of becoming a partial result.
 import { describe, expect, it } from "vitest";
 import { Btf } from "../../../src/core/debuginfo/btf";
+import { CombinedTypeSystem } from "../../../src/core/debuginfo/combined-types";
 import { MissingDebugInfo, TruncatedError, WalkAborted } from "../../../src/core/io/errors";
 import { layout, members, optional, variants } from "../../../src/core/program/layout";
 import { listForEachEntry } from "../../../src/core/program/list";
@@ -95,6 +96,20 @@ describe("layout declarations", () => {
     expect(m.level).toMatchObject({ offset: 40, bitOffset: 325, bitSize: 3 });
     expect(m.namePtr).toMatchObject({ kind: "pointer", size: 8 });
     expect(m.exitState).toBeUndefined();
+  });
+
+  it("asks BTF alone for the structs of other kernels while DWARF is closed", () => {
+    let opened = 0;
+    const types = new CombinedTypeSystem(demoTypes(), () => {
+      opened++;
+      return null;
+    });
+    const prog = new Program({ dump: new SyntheticMemory(16), types, symbols: { addressOf: () => undefined }, kernel: new SparseSpace(), vmcoreinfo: null });
+    const l = layout({ pid: "demo.pid", memBase: optional("module_memory.base"), len: optional("printk_log.len", "log.len") }).of(prog);
+    expect(l).toEqual({ pid: 0, memBase: undefined, len: undefined });
+    expect(opened).toBe(0);
+    expect(() => layout({ x: "module_memory.base" }).of(prog)).toThrow('no type "struct module_memory" in the debug information');
+    expect(opened).toBe(0);
   });
 
   it("members() prefixes one struct's part of a spec", () => {

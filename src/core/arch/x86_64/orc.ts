@@ -115,6 +115,22 @@ export class OrcTable {
     return i < 0 ? undefined : this.entryAt(i);
   }
 
+  /**
+   * Where the alignment padding before `next` starts, for a function that starts at `start` and whose size the
+   * symbol table does not record (kallsyms): objtool gives code it never reached (the padding between
+   * functions) an entry with no CFI (sp_reg UNDEFINED, not an end-of-stack marker), so when the entry covering
+   * the byte before `next` is such an entry and starts after `start`, the function ends there. Undefined when
+   * the table cannot tell.
+   */
+  paddingStart(start: bigint, next: bigint): bigint | undefined {
+    const i = this.indexOf(next - 1n);
+    if (i < 0) return undefined;
+    const ip = this.ipAt(i);
+    const e = this.entryAt(i);
+    if (ip <= start || ip >= next || e.spReg !== ORC_REG_UNDEFINED || e.end || e.type === "end_of_stack") return undefined;
+    return ip;
+  }
+
   indexOf(ip: bigint): number {
     const d = ip - this.base;
     if (d < -(1n << 40n) || d > 1n << 40n) return -1;

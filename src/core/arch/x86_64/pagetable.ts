@@ -5,7 +5,7 @@
 // Entries are read through the Dump's readPhys, so an excluded or absent page-table page throws the dump's
 // ExcludedPageError / AbsentPageError (re-thrown with the virtual address in the message).
 import type { Dump } from "../../dump/dump";
-import { AbsentPageError, ExcludedPageError, InvalidAddressError } from "../../io/errors";
+import { AbsentPageError, ExcludedPageError, InvalidAddressError, type ExclusionReason } from "../../io/errors";
 
 /** What the walker needs of a dump. */
 export type PhysicalMemory = Pick<Dump, "readPhys" | "pageState">;
@@ -79,8 +79,9 @@ export class ExcludedVirtualPageError extends ExcludedPageError {
     physAddr: number,
     readonly address: bigint,
     readonly what: string,
+    reason: ExclusionReason = "filtered",
   ) {
-    super(file, physAddr);
+    super(file, physAddr, reason);
     this.message = `virtual address ${address.toString(16)}: ${what}: ${this.message}`;
   }
 }
@@ -101,7 +102,7 @@ export class AbsentVirtualPageError extends AbsentPageError {
 /** Re-throws the dump's page errors with the virtual address they were reached from; others unchanged. */
 export function rethrowWithAddress(err: unknown, vaddr: bigint, what: string): never {
   if (err instanceof ExcludedVirtualPageError || err instanceof AbsentVirtualPageError) throw err;
-  if (err instanceof ExcludedPageError) throw new ExcludedVirtualPageError(err.file, err.physAddr, vaddr, what);
+  if (err instanceof ExcludedPageError) throw new ExcludedVirtualPageError(err.file, err.physAddr, vaddr, what, err.reason);
   if (err instanceof AbsentPageError) throw new AbsentVirtualPageError(err.file, err.physAddr, vaddr, what);
   throw err;
 }

@@ -148,6 +148,7 @@ DESCRIPTION
       tasks = [p];
     } else if (o.targets.kind === "words") tasks = o.targets.words.map((w) => requireTaskArg(ctx.prog, "bt", w));
     else tasks = [currentTask(ctx)];
+    if (o.lines && ctx.prog.noDwarf) throw new CommandError("bt", `-l needs DWARF line tables: ${ctx.prog.noDwarf}`);
     if (o.lines && !ctx.lineAt) throw new CommandError("bt", "-l: no line number information (the vmlinux has no DWARF line tables loaded)");
     const result: BtResult = { ...(o.offsets ? { offsets: o.offsets } : {}), tasks: [] };
     for (const task of tasks) {

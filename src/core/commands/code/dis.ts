@@ -13,6 +13,7 @@ import { isHexAddress, parseHex } from "../shared/symbol-args";
 import { sourceListing, type SourceListing } from "../shared/source-listing";
 import { currentTask } from "../shared/task-args";
 import { formatDis } from "./dis-format";
+import { stackContext } from "../../kernel/tasks/stack";
 
 export interface DisResult {
   /** The instructions, each with its symbol+offset label and (-l) the source line printed before it. */
@@ -131,7 +132,41 @@ function functionEnd(ctx: CommandContext, start: bigint): bigint {
   const i = ctx.symbols.indexAbove(at.symbol.address);
   if (i >= ctx.symbols.count) throw new CommandError("dis", `unable to determine symbol after ${at.symbol.name}`);
   const next = ctx.symbols.at(i).address;
-  return next - at.symbol.address > BigInt(MAX_FUNCTION_BYTES) ? at.symbol.address + BigInt(MAX_FUNCTION_BYTES) : next;
+  if (next - at.symbol.address > BigInt(MAX_FUNCTION_BYTES)) return at.symbol.address + BigInt(MAX_FUNCTION_BYTES);
+  // kallsyms has no sizes: the ORC table tells where the alignment padding before the next symbol starts.
+  return (at.symbol.size === undefined ? orcFunctionEnd(ctx, at.symbol.address, next) : undefined) ?? next;
+}
+
+const INT3 = 0xcc;
+const RET = 0xc3;
+const JMP_REL32 = 0xe9;
+
+/**
+ * The function's end from ORC (OrcTable.paddingStart), with the one int3 that -mharden-sls puts after a `ret`
+ * or an indirect jump (a jump to a retpoline thunk once objtool rewrote it): the compiler emitted it, so the
+ * symbol's size counts it, but objtool never reaches it.
+ */
+function orcFunctionEnd(ctx: CommandContext, start: bigint, next: bigint): bigint | undefined {
+  if (!ctx.prog.hasSymbol("__start_orc_unwind_ip")) return undefined;
+  let orc;
+  try {
+    orc = stackContext(ctx.prog, ctx.symbols, ctx.vmlinux, ctx.decoder).orc;
+  } catch (err) {
+    if (!(err instanceof KdwError)) throw err;
+    return undefined;
+  }
+  const end = orc?.paddingStart(start, next);
+  if (end === undefined || end - start < 6n) return end;
+  try {
+    const b = ctx.prog.read(end - 5n, 6);
+    if (b[5] !== INT3) return end;
+    const rel = new DataView(b.buffer, b.byteOffset, 6).getInt32(1, true);
+    const target = b[0] === JMP_REL32 ? ctx.symbols.symbolAt(end + BigInt(rel))?.symbol.name : undefined;
+    return b[4] === RET || (target !== undefined && /^__x86_(indirect_thunk|return_thunk)/.test(target)) ? end + 1n : end;
+  } catch (err) {
+    if (!(err instanceof KdwError)) throw err;
+    return end;
+  }
 }
 
 function isTextType(type: string): boolean {
@@ -262,6 +297,8 @@ function dis(ctx: CommandContext, parsed: DisOptions & { rest: string[] }): DisR
   }
 
   if (addr < KERNEL_VADDR_START) throw new CommandError("dis", `${addr.toString(16)} is not a kernel virtual address`);
+  // The kernel's line tables are DWARF; a module's come with `mod -s` even without a vmlinux.
+  if (opts.lines && ctx.prog.noDwarf && ctx.symbols.symbolAt(addr)) throw new CommandError("dis", `-l needs DWARF line tables: ${ctx.prog.noDwarf}`);
 
   let start = addr;
   let end: bigint | undefined;

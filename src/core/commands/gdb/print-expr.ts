@@ -198,7 +198,7 @@ export class Evaluator {
       if (!this.prog.hasSymbol(t.v)) throw new CommandError(this.cmd, `No symbol "${t.v}" in current context.`);
       const type = this.prog.declaredType(t.v);
       const addr = this.prog.symbolAddress(t.v);
-      if (!type) throw new CommandError(this.cmd, `'${t.v}' has unknown type; cast it to its declared type`);
+      if (!type) throw new CommandError(this.cmd, `'${t.v}' has unknown type; cast it to its declared type${this.prog.noDwarf ? ` (a global's type needs DWARF: ${this.prog.noDwarf})` : ""}`);
       return { kind: "obj", obj: new Obj(this.prog, type, addr), symbol: t.v };
     }
     throw new CommandError(this.cmd, `unexpected "${t.v}"`);

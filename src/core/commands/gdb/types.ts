@@ -35,7 +35,7 @@ DESCRIPTION
     const arg = o.arg;
     if (!/^(struct|union|enum)\s/.test(arg) && ctx.prog.hasSymbol(arg)) {
       const type = ctx.prog.declaredType(arg);
-      if (!type) throw new CommandError("whatis", `${arg}: type unknown (no DWARF for this symbol)`);
+      if (!type) throw new CommandError("whatis", `${arg}: type unknown (${ctx.prog.noDwarf ? `a global's type needs DWARF: ${ctx.prog.noDwarf}` : "no DWARF for this symbol"})`);
       return { name: arg, text: formatType(type, arg) + ";\n" };
     }
     const type = lookupTypeArg(ctx.prog, arg);

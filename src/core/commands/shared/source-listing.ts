@@ -31,6 +31,7 @@ export function openSource(ctx: CommandContext, command: string, path: string): 
 
 export function locate(ctx: CommandContext, command: string, addr: bigint): SourceLocation {
   const loc = ctx.sourceLines?.locate(addr);
+  if (!loc && ctx.prog.noDwarf) throw new CommandError(command, `source lines need DWARF: ${ctx.prog.noDwarf}`);
   if (!loc) throw new CommandError(command, `no line number information available for address 0x${addr.toString(16)}`);
   return loc;
 }
@@ -59,6 +60,7 @@ export function sourceListing(ctx: CommandContext, command: string, addr: bigint
   const at = ctx.symbols.symbolAt(addr);
   if (!at || !"TtWw".includes(at.symbol.type)) throw new CommandError(command, `${addr.toString(16)}: not a kernel text address`);
   const loc = ctx.sourceLines?.locate(addr);
+  if (!loc && ctx.prog.noDwarf) throw new CommandError(command, `-s needs DWARF line tables: ${ctx.prog.noDwarf}`);
   if (!loc) return {};
   const found = ctx.readSource ? readSourceFile(ctx.readSource, loc.file) : undefined;
   if (!found) return { file: loc.displayFile, line: loc.line };

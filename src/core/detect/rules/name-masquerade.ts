@@ -42,7 +42,9 @@ export const nameMasqueradeRule: Rule = {
       }
       const exeDiffers = exeName !== undefined && exeName.slice(0, COMM_LEN) !== comm.slice(0, COMM_LEN) && !MULTI_CALL_BINARIES.includes(exeName) && !isInterpreter(exeName);
       if (exeDiffers) {
-        if (isWellKnownName(comm)) {
+        // An alternatives-style link (awk -> mawk, nc -> nc.openbsd, vi -> vim.basic) keeps the name inside.
+        const alternative = exeName!.includes(comm) || comm.includes(exeName!);
+        if (isWellKnownName(comm) && !alternative) {
           reasons.push(`it is named "${comm}" but runs ${p.exe!.path}`);
           severity = "high";
           confidence = 0.7;

@@ -4,7 +4,7 @@
 // run several times under init (gettys, shells) are not reported; look-alikes of well-known names are high.
 import type { Finding } from "../finding";
 import { imitationOf } from "../imitation";
-import { isWellKnownName, MULTI_INSTANCE_NAMES } from "../names";
+import { isInterpreter, isWellKnownName, MULTI_INSTANCE_NAMES } from "../names";
 import type { ProcessFacts } from "../processes";
 import { finding, type Rule } from "../rule";
 import { commEvidence, exeEvidence, parentEvidence } from "../task-evidence";
@@ -31,7 +31,8 @@ export const respawnSwarmRule: Rule = {
       byName.set(p.leader.comm, g);
     }
     for (const [name, members] of byName) {
-      if (members.length < MIN_INSTANCES || MULTI_INSTANCE_NAMES.includes(name)) continue;
+      // Interpreters run many unrelated services under init (python3 a.py, python3 b.py).
+      if (members.length < MIN_INSTANCES || MULTI_INSTANCE_NAMES.includes(name) || isInterpreter(name)) continue;
       const pids = members.map((m) => m.leader.pid).sort((a, b) => a - b);
       const spread = pids[pids.length - 1]! - pids[0]! >= 2 * pids.length;
       if (!spread) continue;

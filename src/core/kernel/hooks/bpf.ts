@@ -5,7 +5,7 @@
 import { KdwError, WalkAborted } from "../../io/errors";
 import { listForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
-import { optionalType } from "../optional-types";
+import { optionalType } from "../../program/optional-types";
 
 const MAX_BPF_SYMBOLS = 1 << 16;
 

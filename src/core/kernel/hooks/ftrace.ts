@@ -10,7 +10,7 @@
 import { KdwError, WalkAborted } from "../../io/errors";
 import { hlistForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
-import { optionalType, optionalEnumerator } from "../optional-types";
+import { optionalType, optionalEnumerator } from "../../program/optional-types";
 import { MAX_HOOKS, type HookSite } from "./site";
 
 const MAX_OPS = 4096;

@@ -4,7 +4,7 @@
 // A rootkit that points a vector at its own code (volatility3's check_idt) shows here.
 import { KdwError, WalkAborted } from "../../io/errors";
 import type { Program } from "../../program/program";
-import { optionalType } from "../optional-types";
+import { optionalType } from "../../program/optional-types";
 
 export const IDT_ENTRIES = 256;
 const GATE_SIZE = 16;

@@ -7,7 +7,7 @@
 import { KdwError, WalkAborted } from "../../io/errors";
 import { hlistForEachEntry, listForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
-import { optionalType } from "../optional-types";
+import { optionalType } from "../../program/optional-types";
 import { MAX_HOOKS, type HookSite } from "./site";
 
 /** include/linux/kprobes.h KPROBE_FLAG_*. */

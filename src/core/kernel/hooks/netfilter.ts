@@ -7,7 +7,7 @@ import { resolveType } from "../../debuginfo/types";
 import { KdwError, WalkAborted } from "../../io/errors";
 import { listForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
-import { optionalType } from "../optional-types";
+import { optionalType } from "../../program/optional-types";
 import { MAX_HOOKS, type HookSite } from "./site";
 
 const INET_HOOKS = ["PRE_ROUTING", "LOCAL_IN", "FORWARD", "LOCAL_OUT", "POST_ROUTING"];

@@ -12,7 +12,7 @@
 import { resolveType, type Type } from "../../debuginfo/types";
 import { KdwError, WalkAborted } from "../../io/errors";
 import type { Program } from "../../program/program";
-import { optionalType } from "../optional-types";
+import { optionalType } from "../../program/optional-types";
 import { rbInorder } from "../../program/rbtree";
 import { MAX_HOOKS, type HookKind, type HookSite } from "./site";
 

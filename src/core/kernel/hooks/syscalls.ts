@@ -42,12 +42,16 @@ export function syscallTables(prog: Program): SyscallTables {
     if (!prog.hasSymbol(symbol)) continue;
     const address = prog.symbolAddress(symbol);
     const size = prog.symbolSize(symbol);
-    const count = Math.min(MAX_SYSCALLS, size && size % 8 === 0 ? size / 8 : DEFAULT_SYSCALLS);
+    // Without a symbol size (kallsyms), the distance to the next symbol bounds the table: the zero entries
+    // that end such a bound are the alignment padding after it, not system calls.
+    const bound = size === undefined ? prog.symbolExtent(symbol) : undefined;
+    const count = Math.min(MAX_SYSCALLS, size && size % 8 === 0 ? size / 8 : bound ? Math.floor(bound / 8) : DEFAULT_SYSCALLS);
     const table: SyscallTable = { symbol, abi, address, entries: [] };
     try {
       const bytes = prog.read(address, count * 8);
       const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       for (let nr = 0; nr < count; nr++) table.entries.push({ nr, slot: address + BigInt(nr * 8), handler: dv.getBigUint64(nr * 8, true) });
+      if (bound) while (table.entries.length > 0 && table.entries[table.entries.length - 1]!.handler === 0n) table.entries.pop();
     } catch (err) {
       if (!(err instanceof KdwError)) throw err;
       out.problems.push(new WalkAborted(symbol, err.message, 0));

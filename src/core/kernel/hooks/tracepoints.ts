@@ -6,7 +6,7 @@
 import { resolveType } from "../../debuginfo/types";
 import { KdwError, WalkAborted } from "../../io/errors";
 import type { Program } from "../../program/program";
-import { optionalType } from "../optional-types";
+import { optionalType } from "../../program/optional-types";
 import type { KernelModule } from "../modules/read";
 import { MAX_HOOKS, type HookSite } from "./site";
 

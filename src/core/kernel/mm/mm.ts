@@ -200,7 +200,7 @@ const TRACE_PRINT_FLAGS = layout({ mask: optional("trace_print_flags.mask"), nam
 
 function pageflagNamesFromTable(prog: Program): PageflagName[] | undefined {
   const tpf = prog.findType("struct trace_print_flags");
-  const bytes = prog.symbolSize("pageflag_names");
+  const bytes = prog.symbolExtent("pageflag_names");
   if (!tpf || !bytes || !prog.hasSymbol("pageflag_names")) return undefined;
   const size = prog.sizeOf(tpf);
   const { mask: maskOff, name: nameOff } = TRACE_PRINT_FLAGS.of(prog);

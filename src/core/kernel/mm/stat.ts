@@ -82,7 +82,7 @@ export function totalramPages(prog: Program): number | undefined {
 export function onlinePgdats(prog: Program): bigint[] {
   const nodes: bigint[] = [];
   if (prog.hasSymbol("node_data")) {
-    const max = Math.min(MAX_NODES, Math.floor((prog.symbolSize("node_data") || 8) / 8));
+    const max = Math.min(MAX_NODES, Math.floor((prog.symbolExtent("node_data") || 8) / 8));
     const base = prog.symbolAddress("node_data");
     for (let i = 0; i < max; i++) {
       const p = prog.readU64(base + BigInt(i * 8));
@@ -142,7 +142,7 @@ export function hugetlbTotalPages(prog: Program): { total: number; free: number 
   const size = prog.sizeOf(hstate);
   const { hstateOrder: orderOff, hstateNrHugePages: nrOff, hstateFreeHugePages: freeOff } = STAT_LAYOUT.of(prog);
   if (orderOff === undefined || nrOff === undefined || freeOff === undefined || size <= 0) return undefined;
-  const count = Math.min(MAX_HSTATES, Math.floor((prog.symbolSize("hstates") ?? size) / size));
+  const count = Math.min(MAX_HSTATES, Math.floor((prog.symbolExtent("hstates") ?? size) / size));
   const base = prog.symbolAddress("hstates");
   let total = 0;
   let free = 0;

@@ -14,8 +14,9 @@
 import { X86_64AddressSpace } from "../../arch/x86_64/layout";
 import { mappedPages } from "../../arch/x86_64/mapped-ranges";
 import { KdwError } from "../../io/errors";
+import { dataView } from "../../io/little-endian";
+import { layout, optional } from "../../program/layout";
 import type { Program } from "../../program/program";
-import { optionalType } from "../optional-types";
 import { moduleLayout } from "./layout";
 import { readModule, type KernelModule } from "./read";
 
@@ -43,7 +44,7 @@ interface ScanRange {
 /** Every struct module found in module memory by its mkobj.mod back-pointer. */
 export function carveModules(prog: Program, options: { maxPages?: number; span?: ScanRange } = {}): ModuleCarve {
   const out: ModuleCarve = { modules: [], pagesScanned: 0, source: "none", problems: [] };
-  const backOff = prog.memberOffset("struct module", "mkobj.mod");
+  const backOff = moduleLayout(prog).mkobjMod;
   if (backOff === undefined) {
     out.problems.push("struct module has no mkobj.mod: no back-pointer to carve for");
     return out;
@@ -85,7 +86,7 @@ export function carveModules(prog: Program, options: { maxPages?: number; span?:
       continue;
     }
     out.pagesScanned++;
-    const dv = new DataView(bytes.buffer, bytes.byteOffset, PAGE);
+    const dv = dataView(bytes);
     const vaHi = Number(va >> 32n) >>> 0;
     const vaLo = Number(va & 0xffffffffn) >>> 0;
     for (let i = 0; i < PAGE; i += 8) {
@@ -108,12 +109,12 @@ export function moduleArea(prog: Program): ScanRange {
   return { start: DEFAULT_MODULES_START, end: DEFAULT_MODULES_END };
 }
 
+const MOD_TREE_SPAN = layout({ addrMin: optional("mod_tree_root.addr_min"), addrMax: optional("mod_tree_root.addr_max") });
+
 /** mod_tree.addr_min..addr_max: the span module memory was handed out in (it only grows). */
 function modTreeSpan(prog: Program): ScanRange | undefined {
-  const t = optionalType(prog, "struct mod_tree_root");
-  if (!t || !prog.hasSymbol("mod_tree")) return undefined;
-  const minOff = prog.memberOffset(t, "addr_min");
-  const maxOff = prog.memberOffset(t, "addr_max");
+  if (!prog.hasSymbol("mod_tree")) return undefined;
+  const { addrMin: minOff, addrMax: maxOff } = MOD_TREE_SPAN.of(prog);
   if (minOff === undefined || maxOff === undefined) return undefined;
   try {
     const root = prog.symbolAddress("mod_tree");

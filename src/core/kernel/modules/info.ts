@@ -6,8 +6,9 @@ import { KdwError, WalkAborted } from "../../io/errors";
 import { dataView } from "../../io/little-endian";
 import { listForEachEntry } from "../../program/list";
 import { perProgram, type Program } from "../../program/program";
-import { optionalEnumerator } from "../optional-types";
+import { optionalEnumerator } from "../../program/optional-types";
 import { moduleLayout } from "./layout";
+import { isTaintLetter } from "../system/sysinfo";
 import { latin1, type KernelModule } from "./read";
 
 /** More symbols than a module has; a count above it is read only up to here and reported. */
@@ -162,12 +163,16 @@ const TAINT_FLAGS = perProgram((prog): TaintFlag[] => {
   let t: TaintFlag[] = [];
   const l = moduleLayout(prog);
   if (prog.hasSymbol("taint_flags") && l.taintFlagSize > 0 && l.taintFlagTrue !== undefined) {
-    const count = Number(optionalEnumerator(prog, "TAINT_FLAGS_COUNT") ?? BigInt(Math.floor((prog.symbolSize("taint_flags") ?? 0) / l.taintFlagSize)));
+    // Without a symbol size (kallsyms) the extent to the next symbol bounds the array: padding ends it.
+    const counted = optionalEnumerator(prog, "TAINT_FLAGS_COUNT");
+    const exact = counted !== undefined || prog.symbolSize("taint_flags") !== undefined;
+    const count = Number(counted ?? BigInt(Math.floor((prog.symbolExtent("taint_flags") ?? 0) / l.taintFlagSize)));
     const n = Math.min(count, 64);
     try {
       const bytes = prog.read(prog.symbolAddress("taint_flags"), n * l.taintFlagSize);
       for (let i = 0; i < n; i++) {
         const at = i * l.taintFlagSize;
+        if (!exact && !isTaintLetter(bytes[at + l.taintFlagTrue]!)) break;
         t.push({ cTrue: String.fromCharCode(bytes[at + l.taintFlagTrue]!), module: l.taintFlagModule === undefined ? true : bytes[at + l.taintFlagModule] !== 0 });
       }
     } catch (err) {

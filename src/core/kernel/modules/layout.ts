@@ -34,6 +34,7 @@ const MODULE_SPEC = {
     sourceList: optional("source_list"), // module_use entries of the modules that use this one
     targetList: optional("target_list"), // module_use entries of the modules this one uses
     mkobjKobj: optional("mkobj.kobj"), // its /sys/module/NAME kobject
+    mkobjMod: optional("mkobj.mod"), // module_kobject.mod: the module's own address (mod_sysfs_init)
     memory: variants({ module_layout: "core_layout", module_memory: "mem" }), // 6.4 replaced the layouts by mem[]
     coreBase: optional("core_layout.base"),
     coreSize: optional("core_layout.size"),

@@ -10,7 +10,7 @@ import { KdwError } from "../../io/errors";
 import { symbolAtOrAfterLast, type LoadedModuleDebuginfo, type ModuleDebuginfoStore } from "./debuginfo";
 import { moduleAt, moduleKallsyms, moduleList, type KernelModule, type ModuleSymbol } from "./modules";
 import { moduleSymbolTable, type ModuleSymbols } from "./symbols";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 import { DwarfSourceLines, type SourceLines } from "../../program/source-lines";
 
 /** Where module symbols are looked up: the program, and the debuginfo loaded with `mod -s` (if any). */
@@ -112,8 +112,8 @@ export function loadedModuleSourceLines(store: ModuleDebuginfoStore): SourceLine
   };
 }
 
-/** Each module's named symbols sorted by address, read once per program. */
-const kallsymsByModule = new WeakMap<Program, Map<bigint, ModuleSymbol[]>>();
+/** Each module's named symbols sorted by address, read once per program (filled as modules are asked for). */
+const KALLSYMS_BY_MODULE = perProgram(() => new Map<bigint, ModuleSymbol[]>());
 
 /**
  * crash's module_symbol for timer and dev: the symbol at or below `addr` among the kallsyms of the listed
@@ -128,8 +128,7 @@ export function moduleKallsymsAt(prog: Program, addr: bigint): { name: string; o
     return undefined;
   }
   if (!mod) return undefined;
-  let byModule = kallsymsByModule.get(prog);
-  if (!byModule) kallsymsByModule.set(prog, (byModule = new Map()));
+  const byModule = KALLSYMS_BY_MODULE.of(prog);
   let syms = byModule.get(mod.address);
   if (!syms) {
     syms = moduleKallsyms(prog, mod)

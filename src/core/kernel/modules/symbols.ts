@@ -6,7 +6,7 @@
 import type { Backtrace } from "../../arch/x86_64/unwind-types";
 import { SymbolTable, type SymbolAt } from "../../debuginfo/symbols";
 import { KdwError } from "../../io/errors";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 import { moduleKallsyms } from "./info";
 import { moduleViews, type ModuleView } from "./views";
 
@@ -25,17 +25,10 @@ export interface ModuleSymbols {
   regions: ModuleRegionSpan[];
 }
 
-const cache = new WeakMap<Program, ModuleSymbols>();
+const MODULE_SYMBOL_TABLE = perProgram((prog) => buildModuleSymbols(prog));
 
 /** The module symbol table of a program (every view's modules), built once. */
-export function moduleSymbolTable(prog: Program): ModuleSymbols {
-  let m = cache.get(prog);
-  if (!m) {
-    m = buildModuleSymbols(prog);
-    cache.set(prog, m);
-  }
-  return m;
-}
+export const moduleSymbolTable: (prog: Program) => ModuleSymbols = MODULE_SYMBOL_TABLE.of;
 
 function buildModuleSymbols(prog: Program): ModuleSymbols {
   const list: { name: string; address: bigint; type: string; size?: number }[] = [];

@@ -4,7 +4,7 @@
 // memory for struct module back-pointers. A module missing from a view that others show it in has hidden
 // itself from that view. Walked once per program; each view's failure is recorded and the others survive.
 import { KdwError, WalkAborted } from "../../io/errors";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 import { carveModules } from "./carve";
 import { moduleList } from "./modules";
 import { readModule, type KernelModule } from "./read";
@@ -30,17 +30,10 @@ export interface ModuleViews {
 }
 
 const ORDER: ModuleViewName[] = ["module-list", "mod_tree", "kset", "carve"];
-const cache = new WeakMap<Program, ModuleViews>();
+const MODULE_VIEWS = perProgram((prog) => buildModuleViews(prog));
 
 /** The module views of a program, built once. */
-export function moduleViews(prog: Program): ModuleViews {
-  let v = cache.get(prog);
-  if (!v) {
-    v = buildModuleViews(prog);
-    cache.set(prog, v);
-  }
-  return v;
-}
+export const moduleViews: (prog: Program) => ModuleViews = MODULE_VIEWS.of;
 
 /** Builds the views without caching (tests use it on patched memory). */
 export function buildModuleViews(prog: Program): ModuleViews {

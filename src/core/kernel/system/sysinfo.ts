@@ -31,7 +31,9 @@ export function utsname(prog: Program): Utsname {
 export function taints(prog: Program): { mask: bigint; letters: string } {
   const mask = prog.readU64(prog.symbolAddress("tainted_mask"));
   const flagType = prog.findType("struct taint_flag");
-  const arrayBytes = prog.symbolSize("taint_flags");
+  // Without a symbol size (kallsyms) the extent to the next symbol bounds the array: padding ends it.
+  const arrayBytes = prog.symbolExtent("taint_flags");
+  const exact = prog.symbolSize("taint_flags") !== undefined;
   let letters = "";
   if (flagType && arrayBytes && prog.hasSymbol("taint_flags")) {
     const size = prog.sizeOf(flagType);
@@ -40,6 +42,7 @@ export function taints(prog: Program): { mask: bigint; letters: string } {
     const table = prog.read(prog.symbolAddress("taint_flags"), count * size);
     if (trueOff !== undefined && falseOff !== undefined) {
       for (let i = 0; i < count; i++) {
+        if (!exact && !isTaintLetter(table[i * size + trueOff]!)) break;
         if ((mask >> BigInt(i)) & 1n) letters += String.fromCharCode(table[i * size + trueOff]!);
         else {
           const c = String.fromCharCode(table[i * size + falseOff]!);
@@ -49,6 +52,11 @@ export function taints(prog: Program): { mask: bigint; letters: string } {
     }
   }
   return { mask, letters };
+}
+
+/** taint_flags[].c_true is an upper-case letter for every taint the kernel defines. */
+export function isTaintLetter(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a;
 }
 
 function cpumaskWeight(prog: Program, symbol: string): number | undefined {

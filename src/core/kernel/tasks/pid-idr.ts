@@ -5,9 +5,9 @@
 // the task list (drgn's for_each_pid, crash's pid hash). Every pid of every namespace has its level-0
 // number in init_pid_ns, so the initial namespace's IDR sees every task. Bounded.
 import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
+import { layout, optional } from "../../program/layout";
 import type { Program } from "../../program/program";
 import { xaForEach, xaIsValue } from "../../program/xarray";
-import { optionalType } from "../optional-types";
 import { MAX_TASKS } from "./tasks";
 
 export interface PidIdrEntry {
@@ -27,23 +27,18 @@ export interface PidIdr {
   absent?: string;
 }
 
-interface PidLayout {
-  idrRt: number;
-  pidTasks: number;
-  taskPidLink: number;
-}
+const PID_LAYOUT = layout(
+  {
+    idrRt: optional("pid_namespace.idr.idr_rt"), // 4.15+
+    pidTasks: optional("pid.tasks"),
+    // 4.19+: hlist_node pid_links[PIDTYPE_MAX]; before: struct pid_link pids[PIDTYPE_MAX] { node; pid; }.
+    taskPidLink: optional("task_struct.pid_links", "task_struct.pids"),
+  },
+  ({ idrRt, pidTasks, taskPidLink }) => ({ complete: idrRt !== undefined && pidTasks !== undefined && taskPidLink !== undefined ? { idrRt, pidTasks, taskPidLink } : undefined }),
+);
 
-function pidLayout(prog: Program): PidLayout | undefined {
-  const ns = optionalType(prog, "struct pid_namespace");
-  const pid = optionalType(prog, "struct pid");
-  const task = optionalType(prog, "struct task_struct");
-  if (!ns || !pid || !task) return undefined;
-  const idr = prog.memberOffset(ns, "idr.idr_rt");
-  const tasks = prog.memberOffset(pid, "tasks");
-  // 4.19+: hlist_node pid_links[PIDTYPE_MAX]; before: struct pid_link pids[PIDTYPE_MAX] { node; pid; }.
-  const link = prog.memberOffset(task, "pid_links") ?? prog.memberOffset(task, "pids");
-  if (idr === undefined || tasks === undefined || link === undefined) return undefined;
-  return { idrRt: idr, pidTasks: tasks, taskPidLink: link };
+function pidLayout(prog: Program): { idrRt: number; pidTasks: number; taskPidLink: number } | undefined {
+  return PID_LAYOUT.of(prog).complete;
 }
 
 /** Every pid of the initial pid namespace and the task each names. */

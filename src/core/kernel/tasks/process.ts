@@ -3,6 +3,7 @@
 // (signal->tty, signal->leader), and its vDSO (mm->context.vdso on x86). Each read names the word it read,
 // so that a report can point at it. Layouts resolved once per program; members a kernel lacks are absent.
 import { KdwError } from "../../io/errors";
+import { layout, optional } from "../../program/layout";
 import type { Program } from "../../program/program";
 import { dPath, dUnlinked, fsLayout, readDentry } from "../fs/fs";
 import { taskLayout } from "./layout";
@@ -31,32 +32,16 @@ export interface SignalFacts {
   sessionLeader: boolean;
 }
 
-interface ProcessLayout {
-  exeFile: number | undefined;
-  vdso: number | undefined;
-  signalTty: number | undefined;
-  signalLeader: number | undefined;
-}
-
-const layouts = new WeakMap<Program, ProcessLayout>();
-
-function layout(prog: Program): ProcessLayout {
-  let l = layouts.get(prog);
-  if (!l) {
-    l = {
-      exeFile: prog.memberOffset("struct mm_struct", "exe_file"),
-      vdso: prog.memberOffset("struct mm_struct", "context.vdso"),
-      signalTty: prog.memberOffset("struct signal_struct", "tty"),
-      signalLeader: prog.memberOffset("struct signal_struct", "leader"),
-    };
-    layouts.set(prog, l);
-  }
-  return l;
-}
+const PROCESS_LAYOUT = layout({
+  exeFile: optional("mm_struct.exe_file"),
+  vdso: optional("mm_struct.context.vdso"), // x86 mm_context_t
+  signalTty: optional("signal_struct.tty"),
+  signalLeader: optional("signal_struct.leader"),
+});
 
 /** The executable of a task with an mm; undefined when it has none (exec failed, or mm->exe_file cleared). */
 export function taskExe(prog: Program, task: Task): ExeFile | undefined {
-  const l = layout(prog);
+  const l = PROCESS_LAYOUT.of(prog);
   if (task.mm === 0n || l.exeFile === undefined) return undefined;
   const slot = task.mm + BigInt(l.exeFile);
   const file = prog.readU64(slot);
@@ -85,7 +70,7 @@ export function filePath(prog: Program, file: bigint): { path: string; deleted: 
 
 /** signal->tty and signal->leader of a task; undefined without a signal_struct or those members. */
 export function taskSignalFacts(prog: Program, task: Task): SignalFacts | undefined {
-  const l = layout(prog);
+  const l = PROCESS_LAYOUT.of(prog);
   if (l.signalTty === undefined || l.signalLeader === undefined) return undefined;
   const signal = prog.readU64(task.address + BigInt(taskLayout(prog).signal));
   if (signal === 0n) return undefined;
@@ -96,7 +81,7 @@ export function taskSignalFacts(prog: Program, task: Task): SignalFacts | undefi
 
 /** mm->context.vdso (x86): where the vDSO is mapped, 0 when unknown. */
 export function mmVdso(prog: Program, mm: bigint): bigint {
-  const l = layout(prog);
+  const l = PROCESS_LAYOUT.of(prog);
   if (mm === 0n || l.vdso === undefined) return 0n;
   return prog.readU64(mm + BigInt(l.vdso));
 }

@@ -9,7 +9,7 @@ import { backtrace } from "../../arch/x86_64/unwind";
 import { activeTaskStart, inactiveTaskStart } from "../../arch/x86_64/unwind-start";
 import { DEFAULT_PT_REGS, PT_REGS_NAMES, type Backtrace, type InstructionDecoderLike, type PtRegName, type PtRegs, type PtRegsLayout, type UnwindEnv, type UnwindOptions, type UnwindTask } from "../../arch/x86_64/unwind-types";
 import type { SymbolTable } from "../../debuginfo/symbols";
-import type { ElfFile } from "../../dump/elf";
+import { SHT_NOBITS, type ElfFile } from "../../dump/elf";
 import type { CpuRegisters } from "../../dump/prstatus";
 import { KdwError, MissingDebugInfo } from "../../io/errors";
 import { layout, optional, type OptionalMember } from "../../program/layout";
@@ -24,6 +24,8 @@ const MAX_IST = 7; // tss_struct.x86_tss.ist[7]
 const MODULES_VADDR = 0xffffffffc0000000n; // __START_KERNEL_map + KERNEL_IMAGE_SIZE (1 GiB with KASLR)
 const MODULES_END = 0xffffffffff000000n;
 const SHF_EXECINSTR = 4;
+/** More ORC entries than a kernel has (a distribution 6.1 kernel: about 370,000). */
+const MAX_ORC_ENTRIES = 1 << 23;
 const CEA_STACK_MEMBERS = ["DF_stack", "NMI_stack", "DB_stack", "MCE_stack", "VC_stack", "VC2_stack"];
 const EXCEPTION_FUNCTIONS_5_8 = [
   "asm_exc_invalid_tss", "asm_exc_segment_not_present", "asm_exc_alignment_check", "asm_exc_general_protection", "asm_exc_page_fault",
@@ -41,6 +43,8 @@ export interface StackContext {
   env: UnwindEnv;
   /** Where the ORC table came from ("vmlinux", "memory") or why there is none. */
   orcSource: string;
+  /** The kernel's ORC table, when it could be read (dis bounds functions with it when kallsyms has no sizes). */
+  orc?: OrcTable;
   threadSpOffset: number | undefined;
   stackOffset: number | undefined;
   frameBpOffset: number | undefined;
@@ -99,15 +103,17 @@ function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): S
   let orc: OrcTable | undefined;
   let orcSource = "none: no __start_orc_unwind_ip";
   if (startIp !== undefined && stopIp !== undefined && startU !== undefined) {
+    // A separate debug file (objcopy --only-keep-debug) has the sections, empty (SHT_NOBITS): memory then.
     const ipSec = vmlinux?.sectionHeader(".orc_unwind_ip");
-    const ipBytes = vmlinux?.sectionBytes(".orc_unwind_ip");
-    const uBytes = vmlinux?.sectionBytes(".orc_unwind");
+    const inFile = ipSec !== undefined && ipSec.type !== SHT_NOBITS && vmlinux?.sectionHeader(".orc_unwind")?.type !== SHT_NOBITS;
+    const ipBytes = inFile ? vmlinux?.sectionBytes(".orc_unwind_ip") : undefined;
+    const uBytes = inFile ? vmlinux?.sectionBytes(".orc_unwind") : undefined;
     if (ipSec && ipBytes && uBytes) {
       orc = new OrcTable(ipBytes, uBytes, startIp, layout, `${vmlinux!.name}:.orc_unwind`);
       orcSource = "vmlinux";
     } else {
       const n = Number(stopIp - startIp) / 4;
-      const mem = tryRead(() => new OrcTable(prog.read(startIp, n * 4), prog.read(startU, n * 6), startIp, layout, "memory:__start_orc_unwind"));
+      const mem = Number.isInteger(n) && n > 0 && n <= MAX_ORC_ENTRIES ? tryRead(() => new OrcTable(prog.read(startIp, n * 4), prog.read(startU, n * 6), startIp, layout, "memory:__start_orc_unwind")) : undefined;
       if (mem) {
         orc = mem;
         orcSource = "memory";
@@ -155,7 +161,7 @@ function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): S
     initText: initBegin !== undefined && initEnd !== undefined ? { base: initBegin, top: initEnd } : undefined,
     inactiveRetAddrOffset: l.frameRetAddr,
   };
-  return { env, orcSource, threadSpOffset: l.threadSp, stackOffset: l.stack, frameBpOffset: l.frameBp };
+  return { env, orcSource, orc, threadSpOffset: l.threadSp, stackOffset: l.stack, frameBpOffset: l.frameBp };
 }
 
 /** struct pt_regs from the debuginfo (6.1 names: bp, bx, ax, ... ip, flags, sp). */

@@ -6,7 +6,7 @@
 // the runqueues and are left out. Built once per program; each view's failure is recorded.
 import { KdwError, WalkAborted } from "../../io/errors";
 import { listForEachEntry } from "../../program/list";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 import { taskLayout } from "./layout";
 import { pidIdrTasks } from "./pid-idr";
 import { cpuRunqueues } from "./runq";
@@ -35,16 +35,9 @@ export interface TaskViews {
 }
 
 const ORDER: TaskViewName[] = ["task-list", "thread-group", "pid-idr", "runqueue"];
-const cache = new WeakMap<Program, TaskViews>();
+const TASK_VIEWS = perProgram((prog) => buildTaskViews(prog));
 
-export function taskViews(prog: Program): TaskViews {
-  let v = cache.get(prog);
-  if (!v) {
-    v = buildTaskViews(prog);
-    cache.set(prog, v);
-  }
-  return v;
-}
+export const taskViews: (prog: Program) => TaskViews = TASK_VIEWS.of;
 
 /** Builds the views without caching (tests use it on patched memory). */
 export function buildTaskViews(prog: Program): TaskViews {

@@ -33,7 +33,7 @@ function valueOptions(k: OpenedKernel, address: bigint) {
 }
 
 function taskStruct(k: OpenedKernel): Type {
-  const t = k.btf.findType("task_struct", "struct");
+  const t = k.btf!.findType("task_struct", "struct");
   if (!t) throw new Error("no struct task_struct in the BTF");
   return t;
 }
@@ -44,7 +44,7 @@ describe.skipIf(!haveFixtures("vmlinux", "dump.lzo", "reference/whatis-task_stru
   });
 
   it("struct -o list_head matches crash", () => {
-    const t = kernel().btf.findType("list_head", "struct")!;
+    const t = kernel().btf!.findType("list_head", "struct")!;
     expect(formatTypeDefinition(t, { offsets: true })).toBe(reference("struct-o-list_head.txt"));
   });
 
@@ -75,7 +75,7 @@ describe.skipIf(!haveFixtures("vmlinux", "dump.lzo", "reference/whatis-task_stru
     expect(formatPrint(flags.member.type, bytes.subarray(flagsOff, flagsOff + 4), { history: 3, radix: 16 })).toBe(reference("p-x-init_task.flags.txt"));
 
     // BTF has no jiffies variable (it keeps only per-CPU ones); DWARF says `volatile unsigned long`.
-    const jiffiesType: Type = { kind: "volatile", target: k.btf.findType("long unsigned int", "base")! };
+    const jiffiesType: Type = { kind: "volatile", target: k.btf!.findType("long unsigned int", "base")! };
     const jiffies = k.program.read(k.program.symbolAddress("jiffies"), 8);
     expect(formatPrint(jiffiesType, jiffies, { history: 1, leader: "jiffies" })).toBe(reference("p-jiffies.txt"));
   });
