@@ -1,6 +1,6 @@
 #!/bin/bash
 # crash 8.0.6's reference outputs for the sample: one file per command of
-# reference/commands.txt, run in one crash session on dump.zstd with the
+# reference/commands.txt, run in one crash session on dump.kdump with the
 # debug vmlinux (crash's own "cmd > file" redirection; vtop-linux_banner.txt comes
 # from a session where it is the first vtop, see below).
 # Pids and addresses are filled in from a first crash pass (ps -G, sym, bt, vtop).
@@ -16,13 +16,13 @@ T=$B/crashrun			# /build/crashrun in the chroot
 rm -rf "$T" && mkdir -p "$T/out"
 # relative names, so the outputs show what a test harness uses, not build paths
 ln "$VMLINUX" "$T/vmlinux-$KVER" 2>/dev/null || cp "$VMLINUX" "$T/vmlinux-$KVER"
-ln "$B/dumps/dump.zstd" "$T/dump.zstd"
+ln "$B/dumps/dump.kdump" "$T/dump.kdump"
 
 crash_run() {	# crash_run CMDFILE  (in $T)
 	if [ -n "${CRASH:-}" ]; then
-		(cd "$T" && timeout 900 "$CRASH" -s "vmlinux-$KVER" dump.zstd -i "$1" </dev/null)
+		(cd "$T" && timeout 900 "$CRASH" -s "vmlinux-$KVER" dump.kdump -i "$1" </dev/null)
 	else
-		in_chroot 900 sh -c "cd /build/crashrun && crash -s vmlinux-$KVER dump.zstd -i $1 </dev/null"
+		in_chroot 900 sh -c "cd /build/crashrun && crash -s vmlinux-$KVER dump.kdump -i $1 </dev/null"
 	fi
 }
 if [ -n "${CRASH:-}" ]; then "$CRASH" --version | head -1; else in_chroot 60 crash --version | head -1; fi

@@ -2,7 +2,7 @@
 """Write samples/manifest.json: the sample's ground truth, from the dump and crash's outputs.
 
 usage: manifest.py SAMPLEDIR
-  SAMPLEDIR  the packaged sample: dump.zstd, reference/ (crash 8.0.6 outputs), console.txt
+  SAMPLEDIR  the packaged sample: dump.kdump.zst (SAMPLE_UNPACKED: the same dump unpacked), reference/ (crash 8.0.6 outputs), console.txt
 Environment: KVER, KPKGVER, GUEST_MEM, GUEST_CPUS, CRASHKERNEL, TOOLS_JSON (tool versions).
 Pids come from crash's "ps" (reference/ps.txt), never typed by hand; names are what
 the build planted (scripts/sample/guest/install.sh, inittab).
@@ -48,7 +48,7 @@ def read(p):
         return f.read()
 
 
-info = kdump_vmcoreinfo(os.path.join(sd, "dump.zstd"))
+info = kdump_vmcoreinfo(os.environ["SAMPLE_UNPACKED"])
 sys_txt = read("reference/sys.txt")
 bt_txt = read("reference/bt.txt")
 log_txt = read("reference/log.txt")

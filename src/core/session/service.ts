@@ -157,7 +157,7 @@ export class SessionService {
         progress("symbols and types", 1, 3);
         const vmlinuxFile = p.vmlinux === undefined ? undefined : this.host.openFile(p.vmlinux);
         if (vmlinuxFile) files.push(vmlinuxFile);
-        const engine = Session.open(dumpFile.source, vmlinuxFile?.source, {
+        const engine = Session.openFrom(dump, vmlinuxFile?.source, {
           force: p.force,
           cache: this.host.cache,
           codecs: this.host.codecs,
