@@ -10,7 +10,7 @@
 # Environment: CRASH=/path/to/crash-8.0.6 (else Debian 13's crash package in
 #   the chroot), MDF_TARBALL=makedumpfile-1.7.7.tar.gz (else downloaded from
 #   GitHub), MIRROR (Debian mirror with trixie), ACCEL=kvm (default tcg),
-#   SKIP_HOST=1 (host packages already there), PACKED=1 (see 40-dump.sh).
+#   SKIP_HOST=1 (host packages already there), SPLIT_CODECS=1 (see 40-dump.sh).
 set -euo pipefail
 W=${1:?usage: make-sample.sh BUILDDIR [DEST]}
 DEST=${2:-}
@@ -32,7 +32,7 @@ step() {	# step SECONDS SCRIPT ARGS...
 step 1800 10-chroot.sh "$W"
 step 1200 20-build.sh "$W"
 step 1200 30-boot.sh "$W"
-step 600 40-dump.sh "$W"
+step 1500 40-dump.sh "$W"
 step 1800 50-reference.sh "$W"
 step 600 60-package.sh "$W" ${DEST:+"$DEST"}
 echo "total $(( $(date +%s) - T0 )) s on $(nproc) CPUs" | tee -a "$W/timing.txt" >&2
