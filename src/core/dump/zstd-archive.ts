@@ -42,7 +42,7 @@ function u32(d: Uint8Array, at: number): number {
 }
 
 function mib(n: number): string {
-  return `${(n / 2 ** 20).toFixed(0)} MiB`;
+  return n < 2 ** 20 ? `${n} bytes` : `${(n / 2 ** 20).toFixed(0)} MiB`;
 }
 
 interface Frame {
@@ -67,7 +67,7 @@ function frames(name: string, input: Uint8Array): Frame[] {
       out.push({ start: pos, end: f.end, contentSize: f.contentSize });
       pos = f.end;
     } catch (e) {
-      if (e instanceof CodecError) throw new DumpFormatError(name, pos, `zstd archive: ${e.message}`);
+      if (e instanceof CodecError) throw new DumpFormatError(name, pos, `zstd archive: ${e.reason}`);
       throw e;
     }
   }
