@@ -23,8 +23,8 @@ export interface TaskMemUsage {
 const NONE: TaskMemUsage = { mm: 0n, rss: 0, totalVm: 0, pctPhysmem: 0 };
 const PAGE_SHIFT = 12n;
 
-/** Per table: the split RSS of each thread group (crash's tgid rss_cache). */
-const splitRssCache = new WeakMap<TaskTable, Map<number, number>>();
+/** Per table: the split RSS of each thread group (crash's tgid rss_cache), and each group's threads. */
+const splitRssCache = new WeakMap<TaskTable, { sums: Map<number, number>; groups: Map<number, Task[]> }>();
 
 export function taskMemUsage(prog: Program, table: TaskTable, task: Task): TaskMemUsage {
   const l = taskLayout(prog);
@@ -61,15 +61,22 @@ export function taskMemUsage(prog: Program, table: TaskTable, task: Task): TaskM
 function splitRss(prog: Program, table: TaskTable, tgid: number): number {
   let cache = splitRssCache.get(table);
   if (!cache) {
-    cache = new Map();
+    // The threads of every group, gathered in one pass (a pass per group would be quadratic in tasks).
+    const groups = new Map<number, Task[]>();
+    for (const t of table.tasks) {
+      const g = groups.get(t.tgid);
+      if (g) g.push(t);
+      else groups.set(t.tgid, [t]);
+    }
+    cache = { sums: new Map(), groups };
     splitRssCache.set(table, cache);
   }
-  const hit = cache.get(tgid);
+  const hit = cache.sums.get(tgid);
   if (hit !== undefined) return hit;
   const l = taskLayout(prog);
   let sum = 0;
-  for (const t of table.tasks) {
-    if (t.tgid !== tgid || l.rssStatCount === undefined) continue;
+  for (const t of cache.groups.get(tgid) ?? []) {
+    if (l.rssStatCount === undefined) break;
     for (const idx of [l.mmFilePages, l.mmAnonPages, l.mmShmemPages]) {
       if (idx < 0) continue;
       try {
@@ -80,7 +87,7 @@ function splitRss(prog: Program, table: TaskTable, tgid: number): number {
       }
     }
   }
-  cache.set(tgid, sum);
+  cache.sums.set(tgid, sum);
   return sum;
 }
 
