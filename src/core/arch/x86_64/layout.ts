@@ -186,7 +186,7 @@ export abstract class VirtualMemory {
     return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
   }
 
-  private readInPage(vaddr: bigint, phys: number, length: number, options?: ReadPhysOptions): Uint8Array {
+  protected readInPage(vaddr: bigint, phys: number, length: number, options?: ReadPhysOptions): Uint8Array {
     try {
       return this.dump.readPhys(phys, length, options);
     } catch (err) {
@@ -250,6 +250,23 @@ export class X86_64AddressSpace extends VirtualMemory {
       vmemmapBase: o.vmemmapBase ?? l.vmemmapStart,
       kernelImageSize: o.kernelImageSize ?? l.modulesVaddr - START_KERNEL_MAP,
     });
+  }
+
+  /**
+   * VirtualMemory.read with a shortcut for its most common case, a read inside one page of the kernel text
+   * mapping or the direct map (task_structs, slab objects, kernel data): the address is split into halves
+   * once and translated arithmetically, with no further BigInt arithmetic (each BigInt operation allocates;
+   * walkers make hundreds of thousands of these reads). Anything else takes the general path.
+   */
+  override read(vaddr: bigint, length: number, options?: ReadPhysOptions): Uint8Array {
+    if (vaddr >= 0n && vaddr <= U64_MASK && length >= 0 && length <= PAGE_SIZE_4K && Number.isInteger(length)) {
+      const lo = Number(BigInt.asUintN(32, vaddr));
+      if ((lo & 0xfff) + length <= PAGE_SIZE_4K) {
+        const phys = this.computed(Number(vaddr >> 32n), lo);
+        if (phys >= 0) return this.readInPage(vaddr, phys, length, options);
+      }
+    }
+    return super.read(vaddr, length, options);
   }
 
   /**
