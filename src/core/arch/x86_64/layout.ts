@@ -217,6 +217,8 @@ export class X86_64AddressSpace extends VirtualMemory {
   private readonly pobLo: number;
   private readonly dmSizeHi: number;
   private readonly dmSizeLo: number;
+  /** The high half of the first canonical kernel address (0xffff8000, or 0xff000000 with 5-level paging). */
+  private readonly kernelHalfHi: number;
 
   constructor(o: X86_64AddressSpaceOptions) {
     super();
@@ -234,6 +236,7 @@ export class X86_64AddressSpace extends VirtualMemory {
     const dmSize = this.layout.directMapEnd - this.layout.pageOffsetBase;
     this.dmSizeHi = Number(dmSize >> 32n);
     this.dmSizeLo = Number(dmSize & 0xffffffffn);
+    this.kernelHalfHi = o.la57 ? 0xff000000 : 0xffff8000;
   }
 
   /** The same kernel with the KASLR bases read from its variables (page_offset_base, ...). */
@@ -262,8 +265,11 @@ export class X86_64AddressSpace extends VirtualMemory {
     if (vaddr >= 0n && vaddr <= U64_MASK && length >= 0 && length <= PAGE_SIZE_4K && Number.isInteger(length)) {
       const lo = Number(BigInt.asUintN(32, vaddr));
       if ((lo & 0xfff) + length <= PAGE_SIZE_4K) {
-        const phys = this.computed(Number(vaddr >> 32n), lo);
+        const hi = Number(vaddr >> 32n);
+        const phys = this.computed(hi, lo);
         if (phys >= 0) return this.readInPage(vaddr, phys, length, options);
+        // The upper canonical half (above the user space, as translate() checks): the page tables.
+        if (phys === NOT_COMPUTED && hi >= this.kernelHalfHi) return this.readInPage(vaddr, this.walker.translateHalves(this.pgdPhys, hi, lo, vaddr), length, options);
       }
     }
     return super.read(vaddr, length, options);

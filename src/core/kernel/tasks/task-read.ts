@@ -10,6 +10,7 @@
 import type { MemberInfo } from "../../program/layout";
 import { perProgram, type Program } from "../../program/program";
 import { TASK_LAYOUT } from "./layout";
+import { wholeView } from "../../io/little-endian";
 
 /** A task as read, before the table knows its parent's pid and which tasks are active. */
 export interface RawTask {
@@ -91,18 +92,6 @@ const PLAN = perProgram((prog): TaskReadPlan => {
   return { headLo: head.lo, headLen: head.hi - head.lo, headLoBig: BigInt(head.lo), bodyLo: body.lo, bodyLoBig: BigInt(body.lo), bodyLen: body.hi - body.lo, at, commLen: members.comm?.size ?? 0, threadAt: at.threadNode >= 0 ? at.threadNode : at.threadGroup };
 });
 
-/** The DataView of the last buffer read: task_structs of one page or one overlay share it (no view per read). */
-let lastBuffer: ArrayBufferLike | undefined;
-let lastView: DataView | undefined;
-
-function viewOf(b: Uint8Array): DataView {
-  if (b.buffer !== lastBuffer || lastView === undefined) {
-    lastBuffer = b.buffer;
-    lastView = new DataView(b.buffer);
-  }
-  return lastView;
-}
-
 /** A u64 field at `off` of bytes starting at `base` in `v` (0n where the kernel lacks the member). */
 function u64(v: DataView, base: number, off: number): bigint {
   return off < 0 ? 0n : v.getBigUint64(base + off, true);
@@ -121,12 +110,12 @@ export function readRawTask(prog: Program, addr: bigint): RawTask {
 
 function decodeRow(p: TaskReadPlan, addr: bigint, head: Uint8Array, body: Uint8Array): RawTask {
   const a = p.at;
-  const h = viewOf(head);
+  const h = wholeView(head);
   const hb = head.byteOffset;
   const cpu = u32(h, hb, a.cpu);
   const state = u32(h, hb, a.state);
   const flags = u32(h, hb, a.flags);
-  const b = viewOf(body);
+  const b = wholeView(body);
   const bb = body.byteOffset;
   let comm = "";
   if (a.comm >= 0) {
@@ -169,8 +158,8 @@ export function readTaskLinks(prog: Program, addr: bigint, rows?: Map<bigint, Ra
   const head = prog.read(addr + p.headLoBig, p.headLen);
   const body = prog.read(addr + p.bodyLoBig, p.bodyLen);
   if (rows) rows.set(addr, decodeRow(p, addr, head, body));
-  const cpu = u32(viewOf(head), head.byteOffset, a.cpu);
-  const b = viewOf(body);
+  const cpu = u32(wholeView(head), head.byteOffset, a.cpu);
+  const b = wholeView(body);
   const bb = body.byteOffset;
   return {
     address: addr,
