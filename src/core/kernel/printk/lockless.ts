@@ -281,7 +281,11 @@ function readRecord(r: Rings, idHi: number, idLo: number, d: number, i: number):
     bigger.set(r.texts.subarray(0, r.textsLength));
     r.texts = bigger;
   }
-  r.texts.set(r.data.subarray(begin, begin + len), r.textsLength);
-  r.textsLength += len;
+  // A loop, not set(subarray()): most texts are a few dozen bytes, and a view per record costs more.
+  const texts = r.texts;
+  const data = r.data;
+  let o = r.textsLength;
+  for (let k = begin, end = begin + len; k < end; k++) texts[o++] = data[k]!;
+  r.textsLength = o;
   return record;
 }
