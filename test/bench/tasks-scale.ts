@@ -75,3 +75,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const count = Number(process.argv[2] ?? 50_000);
   printTasksScale(benchTasksScale(count, process.argv[3]), count);
 }
+
+/** ps once on the fixture's kernel with `count` more tasks, on a fresh Program: a row of the scale table. */
+export function psAtScale(count: number): { tasks: number; wallMs: number; cpuMs: number } | undefined {
+  const session = fixtureSession();
+  if (!session) return undefined;
+  const base = session.context;
+  const syn = withSyntheticTasks(base.prog, count);
+  const ctx: CommandContext = { ...base, prog: syn.fresh(), state: { valueHistory: 0 } };
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const r = base.commands.find("ps")!.run(ctx, []);
+  const c = process.cpuUsage(c0);
+  return { tasks: r.text.split("\n").length - 2, wallMs: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };
+}
