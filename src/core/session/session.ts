@@ -122,6 +122,9 @@ export class Session {
     }
     let [name, ...args] = parsed.argv;
     if (!name) return { text: "", errors: [] };
+    const cmd0 = this.commands.find(name);
+    // crash hands a word that was one '...' string on with its quotes (ps reads it as a regular expression).
+    if (cmd0?.keepsQuotes) args = args.map((a, i) => (parsed.singleQuoted[i + 1] ? `'${a}'` : a));
     // gdb's print format suffix (`p/x EXPR`) reaches the command as its first argument ("/x").
     const suffix = /^([A-Za-z_]+)(\/[a-z]+)$/.exec(name);
     if (suffix) {
