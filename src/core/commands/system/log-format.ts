@@ -2,7 +2,7 @@
 // (flat text) prints it, and log -a's audit records.
 import { crashText, printable, type PrintkLog, type PrintkRecord } from "../../kernel/printk/printk";
 import { ctimeUtc } from "../shared/time";
-import type { AuditResult, LogOptions, LogResult } from "./log";
+import type { AuditResult, LogOptions, LogResult, SafeBuffersResult } from "./log";
 
 /** PID_CHARS_DEFAULT (defs.h): the caller-id width when pid_max is unknown, and for printk_log records. */
 export const PID_CHARS_DEFAULT = 8;
@@ -83,7 +83,8 @@ export function formatLog(log: Pick<PrintkLog, "layout" | "records">, opts: LogO
   return parts.join("");
 }
 
-export function formatLogResult(r: LogResult | AuditResult): string {
+export function formatLogResult(r: LogResult | AuditResult | SafeBuffersResult): string {
+  if (r.kind === "safe") return "";
   if (r.kind === "audit") return r.records.map((a) => `type=${a.type} ${crashDictValue(a.text)}\n`).join("");
   return formatLog(r, r.options, { bootTime: r.bootTime, pidMaxChars: r.pidMaxChars });
 }

@@ -42,6 +42,13 @@ export interface AuditResult {
   stopped?: string;
 }
 
+/** log -s: the printk safe buffers (none on a kernel that has no struct printk_safe_seq_buf). */
+export interface SafeBuffersResult {
+  kind: "safe";
+  buffers: never[];
+  stopped?: string;
+}
+
 /** The width of the caller-id column from pid_max, as dump_lockless_record_log chooses it. */
 export function pidMaxChars(prog: Program): number {
   try {
@@ -64,12 +71,14 @@ function audit(prog: Program): AuditResult {
   return { kind: "audit", records: a.records, ...(a.stopped ? { stopped: a.stopped.message } : {}) };
 }
 
-function log(ctx: CommandContext, o: { options: LogOptions; audit: boolean; safe: boolean }): LogResult | AuditResult {
+function log(ctx: CommandContext, o: { options: LogOptions; audit: boolean; safe: boolean }): LogResult | AuditResult | SafeBuffersResult {
   const prog = ctx.prog;
   if (o.audit) return audit(prog);
   if (o.safe) {
-    if (!prog.findType("struct printk_safe_seq_buf")) throw new CommandError("log", "-s not supported with this kernel version");
-    throw new CommandError("log", "-s: the printk safe buffers are not read by kdw yet");
+    // dump_printk_safe_seq_buf: a kernel without the safe buffers (5.15 folded them into the lockless ring
+    // buffer; 6.1 has none) has nothing to show, and crash 8.0.6 prints nothing.
+    if (!prog.findType("struct printk_safe_seq_buf")) return { kind: "safe", buffers: [] };
+    throw new CommandError("log", "-s: the printk safe buffers (4.11 to 5.14) are not read by kdw yet");
   }
   const opts = o.options;
   ctx.interrupt?.();
@@ -120,7 +129,8 @@ DESCRIPTION
         kernels built with CONFIG_PRINTK_CALLER).
     -a  the audit records still queued in the kernel (audit_queue, audit_retry_queue,
         audit_hold_queue) that the audit daemon had not read.
-    -s  the per-CPU printk safe buffers (4.11 to 5.14): not read by kdw yet.`,
+    -s  the per-CPU printk safe buffers (4.11 to 5.14): not read by kdw yet; a kernel without them (5.15
+        and later) shows nothing, as crash does.`,
   options: { flags: "Ttdmasc" },
   parse: (args) => ({ options: { ctime: args.has("T"), noTime: args.has("t"), dict: args.has("d"), level: args.has("m"), caller: args.has("c") }, audit: args.has("a"), safe: args.has("s") }),
   execute: log,
