@@ -25,6 +25,13 @@ export function optionCases(prefix: string): OptionCase[] {
     });
 }
 
+/** The case named exactly NAME. */
+export function optionCase(name: string): OptionCase {
+  const c = optionCases(name).find((x) => x.name === name);
+  if (!c) throw new Error(`no case ${name} in options-reference/commands.txt`);
+  return c;
+}
+
 /** What crash 8.0.6 printed for the case NAME. */
 export function optionReference(name: string): string {
   return readFileSync(join(DIR, `${name}.txt`), "latin1");

@@ -50,7 +50,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("vm (golden)", () => {
     }
     expect([...drgn.keys()]).toEqual([324, 128, 303]);
     for (const [pid, expected] of drgn) {
-      const data = dataOf(run(`vm ${pid}`).data);
+      const data = dataOf(run(`vm ${pid}`).data, "tasks");
       expect(data.tasks).toHaveLength(1);
       const ours = data.tasks[0]!.vmas.map((v) => `${v.start.toString(16).padStart(16, "0")} ${v.end.toString(16).padStart(16, "0")} ${v.flags.toString(16).padStart(8, "0")} ${v.path}`.trimEnd());
       expect(ours).toEqual(expected);
@@ -60,7 +60,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("vm (golden)", () => {
   it("vm 210 matches crash byte for byte; the structured rows mark the deleted file", () => {
     const r = run("vm 210");
     expect(r.text).toBe(VM_210);
-    const t = dataOf(r.data).tasks[0]!;
+    const t = dataOf(r.data, "tasks").tasks[0]!;
     expect(t.rssKb).toBe(372);
     expect(t.vmas.filter((v) => v.deleted).map((v) => v.path)).toEqual(Array(5).fill("/tmp/.cache/x"));
   });

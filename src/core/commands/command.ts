@@ -71,6 +71,8 @@ export interface ConsoleState {
   currentTask?: bigint;
   /** gdb's value history counter (`$1`, `$2`, …) that `p` increments. */
   valueHistory: number;
+  /** `bt -O`: traces use crash's old x86_64 method (no frame sizes) unless told otherwise. */
+  btOldMethod?: boolean;
 }
 
 export interface CommandOutput<R> {

@@ -245,8 +245,14 @@ export function taskStack(prog: Program, ctx: StackContext, task: Task): StackRa
   return { base, top: base + BigInt(THREAD_SIZE) };
 }
 
-/** A task's backtrace as crash's `bt` finds it. */
-export function taskBacktrace(prog: Program, ctx: StackContext, task: Task, opts: UnwindOptions = {}): Backtrace {
+/** Where bt -S / -I start a trace instead: a stack address, and optionally the instruction pointer there. */
+export interface BacktraceStart {
+  rsp: bigint;
+  rip?: bigint;
+}
+
+/** A task's backtrace as crash's `bt` finds it (from `from` when given: bt -S SP [-I IP]). */
+export function taskBacktrace(prog: Program, ctx: StackContext, task: Task, opts: UnwindOptions = {}, from?: BacktraceStart): Backtrace {
   const table = taskTable(prog);
   const panic = panicTask(prog);
   const unwindTask: UnwindTask = { address: task.address, pid: task.pid, cpu: task.cpu, kernelThread: task.kernelThread, stack: taskStack(prog, ctx, task) };
@@ -262,5 +268,15 @@ export function taskBacktrace(prog: Program, ctx: StackContext, task: Task, opts
     start = activeTaskStart(ctx.env, { task: unwindTask, panic: task === panic, noteRegs: note ? noteToPtRegs(note) : undefined });
     if (start.source === "stack search") start.bp = switchFrame.bp;
   } else start = switchFrame;
+  if (from) {
+    // Without -I, the return address stored at SP names the first frame (crash's get_stack_frame would give
+    // the task's own starting point, which belongs to another stack position).
+    let rip = from.rip;
+    if (rip === undefined) {
+      const w = tryRead(() => prog.readU64(from.rsp));
+      rip = w !== undefined && ctx.env.isKernelText(w) ? w : start.rip;
+    }
+    start = { rip, rsp: from.rsp, bp: 0n, source: start.source };
+  }
   return backtrace(ctx.env, unwindTask, start, opts);
 }
