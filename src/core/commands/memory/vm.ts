@@ -135,7 +135,8 @@ export function taskVm(ctx: CommandContext, task: Task, o: Pick<VmOptions, "view
     };
     if (o.reference) data.reference = { mmOrPgd: false, vmas: [] };
     for (const v of forEachVma(prog, mm)) {
-      ctx.interrupt?.();
+      // Per area only where each area can take long (its pages); otherwise once per task, by the caller.
+      if (space) ctx.interrupt?.();
       if (o.view === "vma" && v.address !== o.vma) continue;
       if (vmaType) {
         (data.vmaStructs ??= []).push(formatStructValue(vmaType, prog.read(v.address, prog.sizeOf(vmaType)), { ...valueOptions(ctx, v.address), name: "vm_area_struct", radix: o.radix }));

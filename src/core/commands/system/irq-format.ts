@@ -47,8 +47,8 @@ export function formatIrq(r: IrqResult): string {
       if (r.rows.length) lines.push(DESC_HEADER, ...r.rows.flatMap(descLines));
       break;
     case "interrupts":
-      lines.push("     " + r.cpus.map((c) => `${`CPU${c}`.padStart(10)} `).join(""), ...r.rows.map((row) => formatInterruptLine(row, r.cpus)));
-      break;
+      // As before the other views existed: no newline after the last line.
+      return ["     " + r.cpus.map((c) => `${`CPU${c}`.padStart(10)} `).join(""), ...r.rows.map((row) => formatInterruptLine(row, r.cpus))].join("\n");
     case "idt":
       for (const g of r.gates) lines.push(`${" ".repeat(g.vector < 10 ? 2 : g.vector < 100 ? 1 : 0)}[${g.vector}] ${g.symbol || g.handler.toString(16).padStart(16, "0")}`);
       break;
