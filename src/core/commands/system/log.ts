@@ -1,9 +1,10 @@
 // crash's `log` (kernel.c cmd_log): the kernel log in chronological order, formatted per layout as crash's
 // dump_record (printk.c, lockless 5.10+), dump_log_entry (kernel.c, printk_log records) and dump_log
 // (kernel.c, flat text) do (log-format.ts); -a the audit records still queued in the kernel.
-import { KdwError } from "../../io/errors";
+import { KdwError, MissingDebugInfo } from "../../io/errors";
 import { bootTime, readPrintkLog, type PrintkLog, type PrintkRecord } from "../../kernel/printk/printk";
 import { auditLog, type AuditRecord } from "../../kernel/printk/audit";
+import { hasPrintkSafeBuffers, printkSafeBuffers, type SafeBuffer } from "../../kernel/printk/safe";
 import type { Program } from "../../program/program";
 import { CommandError, defineCommand, type CommandContext } from "../command";
 import { formatLogResult, PID_CHARS_DEFAULT } from "./log-format";
@@ -34,6 +35,8 @@ export interface LogResult {
   /** The options it is shown with, and the caller-id column's width (-c). */
   options: LogOptions;
   pidMaxChars: number;
+  /** 4.11 to 5.14: what the printk safe buffers still held, printed after the log as crash does. */
+  safe?: SafeBuffer[];
 }
 
 export interface AuditResult {
@@ -45,7 +48,9 @@ export interface AuditResult {
 /** log -s: the printk safe buffers (none on a kernel that has no struct printk_safe_seq_buf). */
 export interface SafeBuffersResult {
   kind: "safe";
-  buffers: never[];
+  buffers: SafeBuffer[];
+  /** -m / -t as given (crash's -s honours them). */
+  options: LogOptions;
   stopped?: string;
 }
 
@@ -58,6 +63,18 @@ export function pidMaxChars(prog: Program): number {
   } catch (err) {
     if (err instanceof KdwError) return PID_CHARS_DEFAULT;
     throw err;
+  }
+}
+
+/** The safe buffers, or crash's "-s not supported" when the struct lacks a member crash reads. */
+function safeBuffers(prog: Program, asked: boolean): SafeBuffer[] {
+  if (!hasPrintkSafeBuffers(prog)) return [];
+  try {
+    return printkSafeBuffers(prog);
+  } catch (err) {
+    if (!(err instanceof MissingDebugInfo)) throw err;
+    if (asked) throw new CommandError("log", "-s not supported with this kernel version");
+    return [];
   }
 }
 
@@ -77,8 +94,7 @@ function log(ctx: CommandContext, o: { options: LogOptions; audit: boolean; safe
   if (o.safe) {
     // dump_printk_safe_seq_buf: a kernel without the safe buffers (5.15 folded them into the lockless ring
     // buffer; 6.1 has none) has nothing to show, and crash 8.0.6 prints nothing.
-    if (!prog.findType("struct printk_safe_seq_buf")) return { kind: "safe", buffers: [] };
-    throw new CommandError("log", "-s: the printk safe buffers (4.11 to 5.14) are not read by kdw yet");
+    return { kind: "safe", buffers: safeBuffers(prog, true), options: o.options };
   }
   const opts = o.options;
   ctx.interrupt?.();
@@ -102,6 +118,7 @@ function log(ctx: CommandContext, o: { options: LogOptions; audit: boolean; safe
     ...(boot !== undefined ? { bootTime: boot } : {}),
     options: opts,
     pidMaxChars: opts.caller && log.layout === "lockless" ? pidMaxChars(prog) : PID_CHARS_DEFAULT,
+    ...(hasPrintkSafeBuffers(prog) ? { safe: safeBuffers(prog, false) } : {}),
   };
 }
 
@@ -129,13 +146,18 @@ DESCRIPTION
         kernels built with CONFIG_PRINTK_CALLER).
     -a  the audit records still queued in the kernel (audit_queue, audit_retry_queue,
         audit_hold_queue) that the audit daemon had not read.
-    -s  the per-CPU printk safe buffers (4.11 to 5.14): not read by kdw yet; a kernel without them (5.15
-        and later) shows nothing, as crash does.`,
+    -s  the per-CPU printk safe buffers (nmi_print_seq, safe_print_seq; 4.11 to 5.14): each CPU's
+        buffer address, length and lost-message count, and the messages not yet flushed to the log
+        (a plain "log" prints them after the log too). A kernel without them (5.15 and later) shows
+        nothing, as crash does.`,
   options: { flags: "Ttdmasc" },
   parse: (args) => ({ options: { ctime: args.has("T"), noTime: args.has("t"), dict: args.has("d"), level: args.has("m"), caller: args.has("c") }, audit: args.has("a"), safe: args.has("s") }),
   execute: log,
   format: formatLogResult,
   errors(r) {
+    const safe = r.kind === "safe" ? r.buffers : r.kind === "log" ? (r.safe ?? []) : [];
+    const unread = safe.flatMap((b) => b.cpus.flatMap((c) => (c.problem ? [`log: ${b.name} CPU ${c.cpu}: ${c.problem}`] : [])));
+    if (unread.length) return [...(r.stopped !== undefined ? [`log: ${r.stopped}`] : []), ...unread];
     if (r.stopped !== undefined) return [`log: ${r.stopped}`];
     return r.kind === "audit" && r.records.length === 0 ? ["log: kernel audit log is empty"] : undefined;
   },
