@@ -8,6 +8,7 @@ import { logCommand } from "./system/log";
 import { psCommand } from "./tasks/ps";
 import { setCommand } from "./tasks/set";
 import { rdCommand } from "./memory/rd";
+import { searchCommand } from "./memory/search";
 import { sysCommand } from "./system/sys";
 import { ptypeCommand, structCommand, unionCommand, whatisCommand } from "./gdb/types";
 import { evalCommand, printCommand } from "./gdb/print";
@@ -33,6 +34,7 @@ import type { ResultOf } from "./command";
 const BUILTIN = [
   helpCommand,
   rdCommand,
+  searchCommand,
   vtopCommand,
   ptovCommand,
   kmemCommand,
