@@ -9,6 +9,7 @@ import { operandText } from "../options";
 import { isHexAddress, parseHex } from "../shared/symbol-args";
 import { lookupTypeArg, valueOptions } from "../shared/type-args";
 import { formatGdbText } from "./types-format";
+import { optionalType } from "../../program/optional-types";
 import { POINTER_HELP } from "./types-help";
 
 /** What gdb printed for a type or symbol: its declaration, or the values of a structure in memory. */
@@ -97,7 +98,10 @@ DESCRIPTION
     },
     execute(ctx, o): GdbTextResult {
       const { name, members, radix } = o;
-      const type = lookupTypeArg(ctx.prog, name, pointer ? undefined : (keyword as "struct" | "union"));
+      // `*` takes a struct or a union: both asked of BTF first, so that a union is found without opening DWARF.
+      const type = pointer
+        ? (optionalType(ctx.prog, `struct ${name}`) ?? optionalType(ctx.prog, `union ${name}`) ?? lookupTypeArg(ctx.prog, name))
+        : lookupTypeArg(ctx.prog, name, keyword as "struct" | "union");
       const core = type && resolveType(type);
       if (!type || !core || (core.kind !== "struct" && core.kind !== "union")) throw new CommandError(keyword, `invalid data structure reference: ${name}`);
       const kind = pointer ? core.kind : (keyword as "struct" | "union");

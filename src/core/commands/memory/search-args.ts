@@ -6,6 +6,8 @@
 import { CommandError } from "../command-error";
 import { canEval, crashEval, dtoi, htol, stol } from "../shared/crash-numbers";
 import type { ParsedArgs } from "../options";
+import { MAX_TARGET_LENGTH } from "../../kernel/search/chars-scan";
+import { MAX_SEARCH_VALUES } from "../../kernel/search/value-scan";
 
 export const SEARCH_SYNOPSIS = "search [-s start] [ -[kKV] | -u | -p | -t | -T ] [-e end | -l length] [-m mask] [-x count] -[cwh] [value | (expression) | symbol | string] ...";
 
@@ -151,8 +153,10 @@ export function resolveSearch(w: SearchWords, env: SearchEnvironment): ResolvedS
   const values: bigint[] = [];
   const labels: string[] = [];
   const strings: string[] = [];
+  if (w.values.length > MAX_SEARCH_VALUES) throw new CommandError("search", `too many values: ${w.values.length} (at most ${MAX_SEARCH_VALUES})`);
   for (const arg of w.values) {
     if (w.mode === "chars") {
+      if (arg.length > MAX_TARGET_LENGTH) throw new CommandError("search", `string too long: ${arg.length} characters (at most ${MAX_TARGET_LENGTH})`);
       if (arg.length) strings.push(arg);
       continue;
     }
