@@ -10,6 +10,7 @@ import { haveFixtures } from "../fixtures";
 import { fixtureSession } from "../session-fixture";
 import { dataOf } from "../data-of";
 import { moduleViews } from "../../src/core/kernel/modules/views";
+import type { SearchResult } from "../../src/core/commands/memory/search";
 
 const DIR = join(__dirname, "search-reference");
 const COMMANDS = readFileSync(join(DIR, "commands.txt"), "utf8")
@@ -80,7 +81,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("search and the small comm
     const searched = BigInt("0x" + command.split(" ")[1]);
     const hidden = moduleViews(s.context.prog).modules.filter((v) => !v.seenBy.includes("module-list"));
     expect(hidden.map((v) => v.module.address)).toEqual([searched]);
-    const data = dataOf(s.run(command).data);
+    const data = dataOf(s.run(command).data) as SearchResult;
     const hits = data.items.filter((i) => i.kind === "value");
     expect(hits.map((h) => `${h.address.toString(16)}: ${h.value.toString(16)} \n`).join("")).toBe(crashOutput("search-module"));
     expect(data.matches).toBe(hits.length);

@@ -50,9 +50,11 @@ export interface SearchResult {
   problems: string[];
 }
 
-/** The limits of a console search; the service passes its own. */
+/** The limits of a console search, and the task of a user-space search; the service passes its own. */
 export interface SearchRunOptions {
   limits?: Partial<SearchLimits>;
+  /** The task whose user space -u searches (default: the console's current task). */
+  task?: Task;
 }
 
 const WIDTH = { ulong: 8, uint: 4, ushort: 2 } as const;
@@ -109,7 +111,7 @@ export function runSearch(ctx: CommandContext, words: SearchWords, options: Sear
   let user: UserAddressSpace | undefined;
   let vmas: { start: bigint; end: bigint }[] = [];
   if (words.memtype === "user") {
-    task = currentTask(ctx);
+    task = options.task ?? currentTask(ctx);
     if (task.kernelThread || task.mm === 0n) throw new CommandError("search", "current context has no user address space");
     try {
       user = taskUserSpace(prog, task);
