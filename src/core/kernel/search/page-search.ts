@@ -12,7 +12,7 @@
 // kept) and calls the caller's interrupt check every few pages.
 import type { Dump } from "../../dump/dump";
 import { KdwError } from "../../io/errors";
-import { CharsScanner, type CharsMatch } from "./chars-scan";
+import { CharsScanner, type CharsMatch, type StretchDigest } from "./chars-scan";
 import { PfnSet } from "./ranges";
 import { ValueScanner, type ValueTarget } from "./value-scan";
 
@@ -23,8 +23,12 @@ const U64_END = 1n << 64n;
 const INTERRUPT_PAGES = 64;
 /** Matches kept per frame for reuse, in all (beyond it pages are scanned again when seen again). */
 const MAX_KEPT_MATCHES = 1 << 21;
+/** Bytes of page digests kept for string searches, in all. */
+const MAX_KEPT_DIGEST_BYTES = 64 << 20;
 /** Page frames the reuse bitmap covers (2^31 frames: 8 TiB). */
 const MAX_KEPT_PFNS = 2 ** 31;
+/** Page frames the readable-frame bitmap covers (2^28 frames, 1 TiB: a 32 MiB bitmap); beyond, frame by frame. */
+const MAX_BITMAP_PFNS = 2 ** 28;
 
 export type SearchTarget = ({ kind: "values" } & ValueTarget) | { kind: "chars"; strings: readonly Uint8Array[] };
 
@@ -73,6 +77,11 @@ export class PageSearch {
   private readonly keptValues = new Map<number, bigint[]>();
   private readonly scanned: Uint8Array | undefined;
   private keptCount = 0;
+  /** Digests of whole pages for string searches, by frame (their first bytes and matches), and their size. */
+  private readonly keptDigests = new Map<number, StretchDigest>();
+  private keptBytes = 0;
+  /** Bit per frame: it has a struct page and the dump holds it (made on the first linear walk). */
+  private readableBits: Uint32Array | undefined;
   private readonly codes: number[] = [];
   private readonly found: CharsMatch[] = [];
 
@@ -114,6 +123,24 @@ export class PageSearch {
     return this.valid.has(pfn) && this.dump.pageState(pfn) === "present";
   }
 
+  /**
+   * The readable frames as a bitmap, made once per search (one page-state test per frame): linear walks then
+   * pass over 32 unreadable frames at a time. Undefined for dumps too large for it.
+   */
+  private readableMap(): Uint32Array | undefined {
+    const max = this.dump.maxPfn;
+    if (this.readableBits || max > MAX_BITMAP_PFNS) return this.readableBits;
+    const bits = new Uint32Array(Math.ceil(max / 32));
+    let tested = 0;
+    for (let pfn = this.valid.next(0); pfn !== undefined && pfn < max; ) {
+      if (this.dump.pageState(pfn) === "present") bits[pfn >>> 5]! |= 1 << (pfn & 31);
+      if (++tested % (INTERRUPT_PAGES * 64) === 0) this.limits.interrupt?.();
+      pfn = this.valid.next(pfn + 1);
+    }
+    this.readableBits = bits;
+    return bits;
+  }
+
   private report(e: SearchEvent): void {
     if (this.pendingTask !== undefined) {
       this.events.push({ kind: "task", task: this.pendingTask });
@@ -129,11 +156,20 @@ export class PageSearch {
    */
   scanFrame(pfn: number, from: number, to: number, base: bigint): boolean {
     if (this.chars) {
-      const page = this.page(pfn);
-      if (!page) return false;
-      this.pagesRead++;
+      const whole = from === 0 && to === PAGE_SIZE;
+      let digest = whole ? this.keptDigests.get(pfn) : undefined;
+      if (!digest) {
+        const page = this.page(pfn);
+        if (!page) return false;
+        this.pagesRead++;
+        digest = this.chars.digest(page, from, to);
+        if (whole && this.keptBytes < MAX_KEPT_DIGEST_BYTES) {
+          this.keptDigests.set(pfn, digest);
+          this.keptBytes += digest.head.length + 64 * (digest.matches.length + 1);
+        }
+      }
       this.found.length = 0;
-      this.chars.scan(page, from, to, base + BigInt(from), this.found);
+      this.chars.scanDigest(digest, base + BigInt(from), this.found);
       for (const m of this.found) this.report({ kind: "chars", address: m.address, text: m.text, index: m.target });
       return true;
     }
@@ -190,11 +226,22 @@ export class PageSearch {
     const lastPfn = physEnd < maxPhys ? Math.floor(endNum / PAGE_SIZE) : Infinity;
     let pfn = startNum < 0 ? 0 : Math.floor(startNum / PAGE_SIZE);
     let next = startNum < 0 ? 0 : startNum;
+    const bits = this.readableMap();
     for (; pfn * PAGE_SIZE < endNum; pfn++, next = pfn * PAGE_SIZE) {
+      if (bits) {
+        // Whole words of unreadable frames are passed over at once (each counted as one visit).
+        const word = bits[pfn >>> 5] ?? 0;
+        if (word >>> (pfn & 31) === 0) {
+          this.visit();
+          pfn = ((pfn >>> 5) + 1) * 32 - 1;
+          continue;
+        }
+        if (!(word & (1 << (pfn & 31)))) continue;
+      }
       this.visit();
       const from = next - pfn * PAGE_SIZE;
       const to = pfn === lastPfn ? from + Math.floor((endNum - next) / 8) * 8 : PAGE_SIZE;
-      if (!this.readable(pfn)) {
+      if (!bits && !this.readable(pfn)) {
         // Jump over frames without a struct page in one step (the answer is the same: none is read).
         if (!this.valid.has(pfn)) {
           const n = this.valid.next(pfn);
