@@ -11,6 +11,7 @@ import { fixtureSession } from "../session-fixture";
 import { dataOf } from "../data-of";
 import { moduleViews } from "../../src/core/kernel/modules/views";
 import type { SearchResult } from "../../src/core/commands/memory/search";
+import { CancelledError } from "../../src/core/session/problems";
 
 const DIR = join(__dirname, "search-reference");
 const COMMANDS = readFileSync(join(DIR, "commands.txt"), "utf8")
@@ -112,5 +113,21 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("search and the small comm
     expect(s.run("repeat repeat ascii 41").errors).toEqual(["repeat: repeat cannot be repeated"]);
     expect(s.run("repeat").errors).toEqual(["repeat: usage: repeat [-seconds] [-n count] command"]);
     expect(s.run("repeat -n 2 *list_head ffffffffa141aa40").text).toBe(s.run("struct list_head ffffffffa141aa40").text.repeat(2));
+  });
+
+  it("a cancel (the caller's checkpoint) ends repeat between two runs, and search between two pages", () => {
+    const s = fixtureSession()!;
+    for (const [line, cancelAt] of [["repeat -n 5 ascii 41", 2], ["search 0", 3]] as const) {
+      let calls = 0;
+      s.context.interrupt = () => {
+        if (++calls >= cancelAt) throw new CancelledError();
+      };
+      try {
+        expect(() => s.run(line), line).toThrow(CancelledError);
+        expect(calls, line).toBe(cancelAt);
+      } finally {
+        s.context.interrupt = undefined;
+      }
+    }
   });
 });
