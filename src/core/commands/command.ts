@@ -73,6 +73,15 @@ export interface ConsoleState {
   valueHistory: number;
   /** `bt -O`: traces use crash's old x86_64 method (no frame sizes) unless told otherwise. */
   btOldMethod?: boolean;
+  /** The session's command aliases (crash's builtin ones until `alias` changes them): shared/aliases.ts. */
+  aliases?: AliasEntry[];
+}
+
+/** One alias: the word, where it came from, and the words it stands for. */
+export interface AliasEntry {
+  alias: string;
+  origin: "builtin" | "runtime";
+  words: string[];
 }
 
 export interface CommandOutput<R> {

@@ -29,6 +29,7 @@ import { modulesReply } from "./queries/modules";
 import { logPage } from "./queries/log";
 import { filesReply, netReply, vmReply } from "./queries/task-resources";
 import { readMemory } from "./queries/memory";
+import { searchReply } from "./queries/search";
 import { layout, lookup, symbolAt } from "./queries/symbols";
 import { disassemble, source } from "./queries/code";
 import { backtrace } from "./queries/backtrace";
@@ -58,6 +59,8 @@ export interface SessionHost {
   cache?: IndexCache;
   sourceReader?(dir: string): SourceReader;
   moduleFileFinder?(vmlinuxPath: string): ModuleFileFinder;
+  /** The path of a sample dump the host ships, if it has one (`hello` names it). */
+  sample?: string;
 }
 
 interface Opened {
@@ -137,7 +140,7 @@ export class SessionService {
   }
 
   private readonly handlers: { [M in MethodName]: (params: Params<M>, options: CallOptions) => Result<M> } = {
-    hello: () => ({ version: CONTRACT_VERSION, kdw: this.host.version, methods: [...METHOD_NAMES], open: this.opened !== undefined }),
+    hello: () => ({ version: CONTRACT_VERSION, kdw: this.host.version, methods: [...METHOD_NAMES], open: this.opened !== undefined, ...(this.host.sample !== undefined ? { sample: this.host.sample } : {}) }),
 
     open: (p, options) => {
       this.close();
@@ -157,7 +160,7 @@ export class SessionService {
         progress("symbols and types", 1, 3);
         const vmlinuxFile = p.vmlinux === undefined ? undefined : this.host.openFile(p.vmlinux);
         if (vmlinuxFile) files.push(vmlinuxFile);
-        const engine = Session.open(dumpFile.source, vmlinuxFile?.source, {
+        const engine = Session.openFrom(dump, vmlinuxFile?.source, {
           force: p.force,
           cache: this.host.cache,
           codecs: this.host.codecs,
@@ -256,6 +259,7 @@ export class SessionService {
       if (p.space === "physical" && this.opened && !this.opened.engine) return readPhysicalOnly(this.opened.dump, p);
       return readMemory(this.engine().context.prog, p);
     },
+    search: (p, o) => this.cancellable(o, () => searchReply(this.engine().context, p)),
     symbolAt: (p) => symbolAt(this.engine().context, parseHex(p.address), p.lines ?? false),
     lookup: (p) => lookup(this.engine().context, p.name, p.limit),
     layout: (p) => {

@@ -4,12 +4,14 @@ import { builtinRegistry, type BuiltinName, type BuiltinResult } from "../comman
 import type { CommandContext, ConsoleState } from "../commands/command";
 import { parseLine } from "./pipeline";
 import { applyFilters } from "./pipeline";
+import { expandAlias, splitPointerWord } from "../commands/shared/command-words";
 import { currentTask } from "../commands/shared/task-args";
 import { taskContext } from "../commands/tasks/set";
 import { formatContext } from "../commands/tasks/set-format";
 import { openDump, type OpenDumpOptions } from "../dump/open";
 import { ElfFile } from "../dump/elf";
 import type { Dump } from "../dump/dump";
+import { evidenceSource } from "../dump/zstd-archive";
 import type { ByteSource } from "../io/byte-source";
 import { KdwError } from "../io/errors";
 import { CancelledError } from "./problems";
@@ -91,7 +93,12 @@ export class Session {
 
   /** Without `vmlinuxSource`, symbols, types and ORC come from the dump itself (program/open-from-dump.ts). */
   static open(dumpSource: ByteSource, vmlinuxSource: ByteSource | undefined, options: SessionOpenOptions = {}): Session {
-    const dump = openDump(dumpSource, { codecs: options.codecs });
+    return Session.openFrom(openDump(dumpSource, { codecs: options.codecs }), vmlinuxSource, options);
+  }
+
+  /** The same over a dump already opened (the service opens it once, for `info` and for the kernel). */
+  static openFrom(dump: Dump, vmlinuxSource: ByteSource | undefined, options: SessionOpenOptions = {}): Session {
+    const dumpSource = evidenceSource(dump.source);
     const vmlinux = vmlinuxSource && ElfFile.open(vmlinuxSource);
     const kernel = openKernel(dump, vmlinux, options);
     return new Session(dump, kernel, { vmlinux: options.vmlinuxName ?? vmlinuxSource?.name ?? NO_VMLINUX_NAME, dump: options.dumpName ?? dumpSource.name }, options);
@@ -116,11 +123,11 @@ export class Session {
     if (trimmed === "" || trimmed.startsWith("#")) return { text: "", errors: [] };
     let parsed;
     try {
-      parsed = parseLine(trimmed);
+      parsed = parseLine(expandAlias(this.state, trimmed));
     } catch (err) {
       return { text: "", errors: [errorLine(err)] };
     }
-    let [name, ...args] = parsed.argv;
+    let [name, ...args] = splitPointerWord(parsed.argv);
     if (!name) return { text: "", errors: [] };
     const cmd0 = this.commands.find(name);
     // crash hands a word that was one '...' string on with its quotes (ps reads it as a regular expression).
