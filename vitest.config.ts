@@ -7,7 +7,7 @@ import { defineConfig } from "vitest/config";
  */
 const GOLDEN_OTHER_DEBUGINFO = [
   "sys", "ps", "log", "mod", "bt", "foreach-bt", "files", "net", "mount", "kmem", "task", "types", "sym",
-  "dev", "irq", "runq", "timer", "vm", "rd", "vtop", "set", "list-walk", "dis",
+  "dev", "irq", "runq", "timer", "vm", "rd", "vtop", "set", "list-walk", "dis", "ps-options", "task-options", "system-options", "files-options", "vm-options", "net-options", "bt-options", "mod-options",
 ].map((n) => `test/golden/${n}.test.ts`);
 
 export default defineConfig({

@@ -47,7 +47,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("files (golden)", () => {
   it("files 128 matches crash (httpd's TCPv6 socket, CWD /srv/www)", () => {
     const r = run("files 128");
     expect(normalize(r.text)).toBe(normalize(reference("files-httpd.txt")));
-    const data = dataOf(r.data);
+    const data = dataOf(r.data, "tasks");
     expect(data.tasks[0]!.fs!.cwd.path).toBe("/srv/www");
     expect(data.tasks[0]!.files[3]).toMatchObject({ fd: 3, type: "SOCK", path: { path: "TCPv6" } });
   });

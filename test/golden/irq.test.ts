@@ -21,8 +21,10 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("irq -s (golden)", () => {
     expect(normalize(r.text).split("\n").map((l) => l.trim())).toEqual(want);
   });
 
-  it("needs -s, and rejects a bad CPU list", () => {
-    expect(fixtureSession()!.run("irq").errors[0]).toMatch(/^irq: /);
-    expect(fixtureSession()!.run("irq -s -c 9").errors[0]).toMatch(/^irq: invalid cpu/);
+  it("rejects a bad CPU list, a bad IRQ number and a second -c in one line each", () => {
+    expect(fixtureSession()!.run("irq -s -c 9").errors).toEqual(["irq: invalid cpu specification: 9"]);
+    expect(fixtureSession()!.run("irq x1").errors).toEqual(['irq: x1: "x" is not a digit 0 - 9']);
+    expect(fixtureSession()!.run("irq -s -c 1 -c 2").errors).toEqual(["irq: only one -c option allowed"]);
+    expect(fixtureSession()!.run("irq -z").errors).toEqual(["irq: invalid option: -z"]);
   });
 });

@@ -64,7 +64,8 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("log (golden)", () => {
   it("log -a: this kernel has audit queues and they are empty; -s: no safe buffers in 6.1", () => {
     const s = fixtureSession()!;
     expect(s.run("log -a")).toMatchObject({ text: "", errors: ["log: kernel audit log is empty"] });
-    expect(s.run("log -s").errors).toEqual(["log: -s not supported with this kernel version"]);
+    // crash 8.0.6 prints nothing for log -s on 6.1 (options-reference/log-s.txt is empty): no printk_safe_seq_buf.
+    expect(s.run("log -s")).toMatchObject({ text: "", errors: [], data: { kind: "safe", buffers: [] } });
   });
 
   it("a bad option is a one-line error", () => {

@@ -219,7 +219,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux", KO))("mod -s on the hidden 
     expect(s.run(`sym ${RIP}`)).toMatchObject({ text: `${RIP} (t) ${oops.name}+${oops.offset} [${oops.module}]\n`, errors: [] });
     expect(s.run("mod -s nosuchmodule").errors).toEqual(["mod: nosuchmodule: not a module on the module list or in the module address tree"]);
     expect(s.run("mod -s").errors).toEqual(["mod: option -s needs a value"]);
-    expect(s.run(`mod -s ${h.name} -t`).errors).toEqual(["mod: -t, -s: only one of -t, -s, -S, -d, -D"]);
+    expect(s.run(`mod -s ${h.name} -t`).errors).toEqual(["mod: -t, -s: only one of -t, -s, -S, -d, -D, -o, -R"]);
     expect(s.run(`mod -s ${h.name} a b`).errors).toEqual(["mod: unexpected argument: b"]);
     // By struct module address.
     const byAddr = s.run(`mod -s ${h.address.toString(16)} ${fixture(KO)}`);

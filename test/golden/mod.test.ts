@@ -42,7 +42,8 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux", "mzoneinfo.ko"))("mod (gold
     const s = fixtureSession()!;
     // mod -s needs the adapter's file finder, which this fixture session has none of (test/golden/mod-s.test.ts).
     expect(s.run("mod -s virtio").errors).toEqual(["mod: -s: this kdw session cannot open module object files"]);
-    expect(s.run("mod -r").errors).toEqual(["mod: -r: not supported by kdw"]);
+    // -r (gdb's -readnow) changes nothing in kdw: the list, as crash prints it (options-reference/mod-r.txt).
+    expect(s.run("mod -r")).toMatchObject({ text: s.run("mod").text, errors: [] });
     expect(s.run("mod -z").errors).toEqual(["mod: invalid option: -z"]);
   });
 

@@ -71,6 +71,17 @@ export interface ConsoleState {
   currentTask?: bigint;
   /** gdb's value history counter (`$1`, `$2`, …) that `p` increments. */
   valueHistory: number;
+  /** `bt -O`: traces use crash's old x86_64 method (no frame sizes) unless told otherwise. */
+  btOldMethod?: boolean;
+  /** The session's command aliases (crash's builtin ones until `alias` changes them): shared/aliases.ts. */
+  aliases?: AliasEntry[];
+}
+
+/** One alias: the word, where it came from, and the words it stands for. */
+export interface AliasEntry {
+  alias: string;
+  origin: "builtin" | "runtime";
+  words: string[];
 }
 
 export interface CommandOutput<R> {
@@ -87,6 +98,8 @@ export interface Command<R = unknown, N extends string = string> {
   readonly summary: string;
   /** The full help text (`help NAME`): NAME, SYNOPSIS, DESCRIPTION. */
   readonly help: string;
+  /** Words the user wrote as one '...' string reach it with their quotes, as in crash (ps's regexes). */
+  readonly keepsQuotes?: boolean;
   /** The console's entry: parse the words, execute, format. */
   run(ctx: CommandContext, args: readonly string[]): CommandOutput<R>;
   /** foreach's entry, for commands that act on tasks: the same, for the tasks foreach chose. */
@@ -118,6 +131,8 @@ export interface CommandDefinition<R, S extends OptionSpec, O, N extends string>
   errors?(result: R): readonly string[] | undefined;
   /** foreach may run it for each task it selects. */
   perTask?: boolean;
+  /** Words written as one '...' string keep their quotes (crash's SINGLE_QUOTED_STRING arguments). */
+  keepsQuotes?: boolean;
 }
 
 /** A command from its definition; its result type is kept (the registry and the service see it). */
@@ -131,6 +146,7 @@ export function defineCommand<R, const S extends OptionSpec, O, const N extends 
     ...(def.aliases ? { aliases: def.aliases } : {}),
     summary: def.summary,
     help: `NAME\n  ${def.name} - ${def.summary}\n\n${def.help}`,
+    ...(def.keepsQuotes ? { keepsQuotes: true } : {}),
     run: (ctx, args) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)))),
     ...(def.perTask ? { forTasks: (ctx: CommandContext, args: readonly string[], tasks: readonly Task[]) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)), tasks)) } : {}),
   };

@@ -2,6 +2,7 @@ import type { ByteSource } from "../io/byte-source";
 import { AbsentPageError, ExcludedPageError } from "../io/errors";
 import type { Vmcoreinfo } from "./vmcoreinfo";
 import type { CpuRegisters } from "./prstatus";
+import type { ElfNote } from "./elf-notes";
 
 /** A page is in the dump, was left out of it (filtered, not captured), or lies outside every memory range. */
 export type PageState = "present" | "excluded" | "absent";
@@ -50,6 +51,8 @@ export interface Dump {
   readonly memoryRanges: PhysRange[];
   /** Highest page frame number + 1 covered by the dump's description of memory. */
   readonly maxPfn: number;
+  /** The ELF notes the dump carries (an ELF vmcore's PT_NOTE, a kdump file's sub header), where it has them. */
+  readonly notes?: readonly ElfNote[];
 
   pageState(pfn: number): PageState;
   /** The page's bytes (pageSize long). Throws ExcludedPageError / AbsentPageError / CorruptPageError (every format must: readPhys relies on it). */

@@ -6,16 +6,41 @@ import { UsageError } from "../io/errors";
 export interface ParsedLine {
   /** The command's words, quotes removed. */
   argv: string[];
+  /**
+   * For each word of argv: it was one '...' string (crash passes such a word on with its quotes, and ps
+   * reads it as a regular expression).
+   */
+  singleQuoted: boolean[];
   filters: string[][];
   redirect?: { path: string; append: boolean };
 }
 
 /** Splits on whitespace, honouring '...' and "..." quotes; `|` and `>` outside quotes are separate tokens. */
 export function tokenize(line: string): string[] {
-  const out: string[] = [];
+  return tokenizeWords(line).map((w) => w.text);
+}
+
+interface Word {
+  text: string;
+  /** The whole word was one '...' string. */
+  singleQuoted: boolean;
+  /** `|`, `>` or `>>` outside quotes. */
+  operator: boolean;
+}
+
+function tokenizeWords(line: string): Word[] {
+  const out: Word[] = [];
   let cur = "";
   let has = false;
+  // The word so far is one single-quoted string: it opened with ' and nothing followed the closing quote.
+  let single = false;
   let quote: string | null = null;
+  const push = (): void => {
+    if (has) out.push({ text: cur, singleQuoted: single, operator: false });
+    cur = "";
+    has = false;
+    single = false;
+  };
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     if (quote) {
@@ -24,47 +49,45 @@ export function tokenize(line: string): string[] {
       continue;
     }
     if (c === "'" || c === '"') {
+      single = !has && c === "'";
       quote = c;
       has = true;
     } else if (c === " " || c === "\t") {
-      if (has) out.push(cur);
-      cur = "";
-      has = false;
+      push();
     } else if (c === "|" || c === ">") {
-      if (has) out.push(cur);
+      push();
       if (c === ">" && line[i + 1] === ">") {
-        out.push(">>");
+        out.push({ text: ">>", singleQuoted: false, operator: true });
         i++;
-      } else out.push(c);
-      cur = "";
-      has = false;
+      } else out.push({ text: c, singleQuoted: false, operator: true });
     } else {
       cur += c;
       has = true;
+      single = false;
     }
   }
   if (quote) throw new UsageError(`unmatched ${quote} in command line`);
-  if (has) out.push(cur);
+  push();
   return out;
 }
 
 export function parseLine(line: string): ParsedLine {
-  const tokens = tokenize(line);
-  const segments: string[][] = [[]];
+  const tokens = tokenizeWords(line);
+  const segments: Word[][] = [[]];
   let redirect: ParsedLine["redirect"];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (t === "|") segments.push([]);
-    else if (t === ">" || t === ">>") {
+    if (t.operator && t.text === "|") segments.push([]);
+    else if (t.operator && (t.text === ">" || t.text === ">>")) {
       const path = tokens[i + 1];
       if (!path || i + 2 !== tokens.length) throw new UsageError("redirection needs one file name at the end of the line");
-      redirect = { path, append: t === ">>" };
+      redirect = { path: path.text, append: t.text === ">>" };
       break;
     } else segments[segments.length - 1]!.push(t);
   }
   const [argv, ...filters] = segments;
   if (filters.some((f) => f.length === 0)) throw new UsageError("pipe to nowhere?");
-  return { argv: argv!, filters, redirect };
+  return { argv: argv!.map((w) => w.text), singleQuoted: argv!.map((w) => w.singleQuoted), filters: filters.map((f) => f.map((w) => w.text)), redirect };
 }
 
 /** grep's basic syntax: `\\|`, `\\(`, `\\{`, `\\+`, `\\?` are operators and the bare characters literal. */

@@ -4,6 +4,7 @@ import { builtinRegistry, type BuiltinName, type BuiltinResult } from "../comman
 import type { CommandContext, ConsoleState } from "../commands/command";
 import { parseLine } from "./pipeline";
 import { applyFilters } from "./pipeline";
+import { expandAlias, splitPointerWord } from "../commands/shared/command-words";
 import { currentTask } from "../commands/shared/task-args";
 import { taskContext } from "../commands/tasks/set";
 import { formatContext } from "../commands/tasks/set-format";
@@ -122,12 +123,15 @@ export class Session {
     if (trimmed === "" || trimmed.startsWith("#")) return { text: "", errors: [] };
     let parsed;
     try {
-      parsed = parseLine(trimmed);
+      parsed = parseLine(expandAlias(this.state, trimmed));
     } catch (err) {
       return { text: "", errors: [errorLine(err)] };
     }
-    let [name, ...args] = parsed.argv;
+    let [name, ...args] = splitPointerWord(parsed.argv);
     if (!name) return { text: "", errors: [] };
+    const cmd0 = this.commands.find(name);
+    // crash hands a word that was one '...' string on with its quotes (ps reads it as a regular expression).
+    if (cmd0?.keepsQuotes) args = args.map((a, i) => (parsed.singleQuoted[i + 1] ? `'${a}'` : a));
     // gdb's print format suffix (`p/x EXPR`) reaches the command as its first argument ("/x").
     const suffix = /^([A-Za-z_]+)(\/[a-z]+)$/.exec(name);
     if (suffix) {

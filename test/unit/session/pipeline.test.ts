@@ -12,6 +12,13 @@ describe("command line parsing", () => {
     expect(p.filters).toEqual([["grep", "Oops"], ["head", "-3"]]);
     expect(p.redirect).toEqual({ path: "out.txt", append: false });
   });
+  it("marks words written as one '...' string (crash passes them on with their quotes) and keeps quoted | and > as text", () => {
+    const p = parseLine(`ps 'post.*' a'b' "c" '' 'x'y | grep '|'`);
+    expect(p.argv).toEqual(["ps", "post.*", "ab", "c", "", "xy"]);
+    expect(p.singleQuoted).toEqual([false, true, false, false, true, false]);
+    expect(p.filters).toEqual([["grep", "|"]]);
+    expect(parseLine(`echo '>' x`).redirect).toBeUndefined();
+  });
   it("rejects an empty pipe and unmatched quotes", () => {
     expect(() => parseLine("ps |")).toThrow(UsageError);
     expect(() => parseLine("ps | grep 'x")).toThrow(UsageError);

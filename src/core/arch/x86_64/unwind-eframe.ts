@@ -32,6 +32,8 @@ export interface VerifyContext {
   startEstackIndex: number;
   /** The trace is on an exception stack now (BT_EXCEPTION_STACK). */
   onExceptionStack: boolean;
+  /** bt -e / -E (BT_EFRAME_SEARCH): a kernel-mode frame on an exception stack may hold a user RSP. */
+  eframeSearch?: boolean;
   /** The word below the frame, for the old page_fault check. */
   wordBelow(kvaddr: bigint): bigint | undefined;
   symbolNameAt(a: bigint): string | undefined;
@@ -47,6 +49,7 @@ export function eframeVerify(v: VerifyContext, kvaddr: bigint, r: PtRegs): boole
     if (v.isKernelText(rip) && isKernelAddr(rsp)) return true;
     if (v.isModuleAddr(rip) && isKernelAddr(rsp) && rsp === kvaddr + size) return true;
     if (v.isKernelText(rip) && v.onExceptionStack && isUserAddr(rsp)) return true;
+    if (v.isKernelText(rip) && !isKernelAddr(rsp) && v.eframeSearch && v.startEstackIndex >= 0) return true;
     if (v.isKernelText(rip) && v.startEstackIndex >= 0 && v.startEstackIndex <= 1) return true;
     if (v.symbolNameAt(rip) === "ia32_sysenter_target") return true;
     if (kvaddr) {

@@ -112,6 +112,11 @@ export interface UnwindOptions {
   full?: boolean;
   /** Longest trace (frames) before giving up as a loop. */
   maxFrames?: number;
+  /**
+   * bt -o (crash's BT_OLD_BACK_TRACE on x86_64): no frame sizes, so every kernel text return address left on
+   * the stack is a frame, stale ones included (x86_64_get_framesize returns 0 first thing).
+   */
+  oldMethod?: boolean;
 }
 
 export type BacktraceLine =

@@ -179,6 +179,7 @@ class Tracer {
 
   /** x86_64_get_framesize on the ORC path; the instruction-scan fallback is the env's, when it has one. */
   framesize(textaddr: bigint, rsp: bigint, stackPtr: bigint | undefined): number {
+    if (this.opts.oldMethod) return 0;
     const hit = this.env.symbolAt(textaddr);
     if (!hit) {
       this.framesizeDisable = true;

@@ -1,6 +1,10 @@
 // crash's text for a backtrace (x86_64.c x86_64_print_stack_entry, x86_64_exception_frame,
-// x86_64_display_full_frame): frame lines, exception frames, `bt -f` words, stack transitions, errors.
+// x86_64_display_full_frame): frame lines, exception frames, `bt -f` words, stack transitions, errors; and
+// the views that are not traces: -e / -E (x86_64_eframe_search), -r (raw_stack_dump), -v
+// (check_stack_overflow), -O's note.
+import type { FoundEframe } from "../../arch/x86_64/eframe-search";
 import type { Backtrace, BacktraceLine, PtRegs } from "../../arch/x86_64/unwind-types";
+import { formatMemory } from "../shared/memory-display";
 import { formatTaskHeader } from "../shared/task-header";
 import type { BtResult, BtTask, BtTextEntry } from "./bt";
 
@@ -13,19 +17,41 @@ export interface BtFormatOptions {
 
 /** Each task's block: its header, then its trace (or text symbols, or its error), blocks separated by a blank line. */
 export function formatBt(r: BtResult): string {
+  if (r.message !== undefined) return r.message + "\n";
+  if (r.overflows) {
+    if (r.overflows.length === 0) return "No stack overflows detected\n";
+    return r.overflows.map((o) => [formatTaskHeader(o.task), ...o.signs.map((s) => `  ${s}`), ""].join("\n") + "\n").join("");
+  }
+  if (r.stacks) {
+    // "CPU n IRQ STACK:", the frames found (each after a blank line), then a blank line or "(none found)".
+    return r.stacks.map((s) => `CPU ${s.cpu} ${s.name === "IRQ" ? "IRQ" : `${s.name} EXCEPTION`} STACK:\n` + (s.frames.length ? s.frames.map((f) => formatFoundEframe(f).join("\n") + "\n").join("") + "\n" : "(none found)\n\n")).join("");
+  }
+  // -R: crash prints each referring task's header and trace, then a blank line.
+  if (r.reference !== undefined) return r.tasks.map((t) => formatBtTask(t, { symbolOffsets: r.offsets, sources: t.sources }).join("\n") + "\n\n").join("");
   return r.tasks.map((t) => formatBtTask(t, { symbolOffsets: r.offsets, sources: t.sources }).join("\n") + "\n").join("\n");
+}
+
+/** x86_64_exception_frame with EFRAME_SEARCH: a blank line, "KERNEL-MODE EXCEPTION FRAME AT: addr", the RIP's name, the registers. */
+export function formatFoundEframe(f: FoundEframe): string[] {
+  const out = ["", `  ${f.kernelMode ? "KERNEL" : "USER"}-MODE EXCEPTION FRAME AT: ${f.at.toString(16)}`];
+  if (f.kernelMode) out.push(`    [exception RIP: ${f.rip ? f.rip.name + (f.rip.offset ? `+${f.rip.offset}` : "") : (f.ripMessage ?? "unknown or invalid address")}]`);
+  return [...out, ...formatRegs(f.regs)];
 }
 
 function formatBtTask(t: BtTask, o: BtFormatOptions): string[] {
   const lines = [formatTaskHeader(t)];
   if (t.error !== undefined) lines.push(`bt: ${t.error}`);
-  else if (t.textSymbols) lines.push(...t.textSymbols.map(formatTextEntry));
+  else if (t.raw) lines.push(...formatMemory(t.raw.base, t.raw.bytes, { size: 64, ascii: false, symbols: t.raw.symbols }).replace(/\n$/, "").split("\n"));
+  else if (t.eframes) lines.push(...t.eframes.flatMap(formatFoundEframe));
+  else if (t.textSymbols) lines.push(...t.textSymbols.flatMap(formatTextEntry));
   else if (t.backtrace) lines.push(...formatBacktrace(t.backtrace, o));
   return lines;
 }
 
-function formatTextEntry(e: BtTextEntry): string {
+function formatTextEntry(e: BtTextEntry): string | string[] {
   switch (e.kind) {
+    case "eframe":
+      return [...(e.rip !== undefined ? [`    [exception RIP: ${e.rip}]`] : []), ...formatRegs(e.regs)];
     case "start":
       return `${" ".repeat(14)}START: ${e.name}${e.name === "thread_return" ? " (schedule)" : ""} at ${e.rip.toString(16)}`;
     case "word":

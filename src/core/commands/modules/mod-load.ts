@@ -53,7 +53,13 @@ function result(mod: KernelModule, onList: boolean, loaded?: LoadedModuleDebugin
 }
 
 /** Loads one module's file; a problem is a one-line CommandError in crash's words where crash has them. */
-function load(ctx: CommandContext, mod: KernelModule, onList: boolean, find: ModuleFileFinder, request: { file?: string; dir?: string }, force: boolean): LoadedModuleDebuginfo {
+/** How files are loaded: --force past a mismatch; -g with section pseudo symbols. */
+export interface ModLoadOptions {
+  force: boolean;
+  sectionSymbols: boolean;
+}
+
+function load(ctx: CommandContext, mod: KernelModule, onList: boolean, find: ModuleFileFinder, request: { file?: string; dir?: string }, o: ModLoadOptions): LoadedModuleDebuginfo {
   const name = printable(mod.name);
   const source = find({ name: mod.name, ...request });
   if (!source) {
@@ -68,7 +74,7 @@ function load(ctx: CommandContext, mod: KernelModule, onList: boolean, find: Mod
   }
   if (!ELF_MAGIC.every((b, i) => magic[i] === b)) throw new CommandError("mod", `${printable(source.name)}: not an ELF format object file`);
   try {
-    const loaded = loadModuleDebuginfo(ctx.prog, mod, source, { force, onList });
+    const loaded = loadModuleDebuginfo(ctx.prog, mod, source, { force: o.force, onList, sectionSymbols: o.sectionSymbols });
     store(ctx).add(loaded);
     return loaded;
   } catch (err) {
@@ -78,12 +84,12 @@ function load(ctx: CommandContext, mod: KernelModule, onList: boolean, find: Mod
 }
 
 /** mod -s REF [FILE]: REF is a module name, struct module address or text base, listed or only in mod_tree. */
-export function loadOneModule(ctx: CommandContext, ref: string, file: string | undefined, force: boolean): { result: ModLoadResult; module: KernelModule } {
+export function loadOneModule(ctx: CommandContext, ref: string, file: string | undefined, o: ModLoadOptions): { result: ModLoadResult; module: KernelModule } {
   const find = finder(ctx, "-s");
   store(ctx);
   const found = findKernelModule(ctx.prog, ref);
   if (!found) throw new CommandError("mod", `${printable(ref)}: not a module on the module list or in the module address tree`);
-  const loaded = load(ctx, found.module, found.onList, find, file !== undefined ? { file } : {}, force);
+  const loaded = load(ctx, found.module, found.onList, find, file !== undefined ? { file } : {}, o);
   return { result: result(found.module, found.onList, loaded), module: found.module };
 }
 
@@ -91,7 +97,7 @@ export function loadOneModule(ctx: CommandContext, ref: string, file: string | u
  * mod -S [DIR]: every module on the list (by base address, crash's order), then those found only in mod_tree.
  * A module whose file is missing or does not match is reported and skipped; the others load.
  */
-export function loadAllModules(ctx: CommandContext, dir: string | undefined, force: boolean): { results: ModLoadResult[]; errors: string[]; modules: KernelModule[] } {
+export function loadAllModules(ctx: CommandContext, dir: string | undefined, o: ModLoadOptions): { results: ModLoadResult[]; errors: string[]; modules: KernelModule[] } {
   const find = finder(ctx, "-S");
   store(ctx);
   const listed = [...moduleList(ctx.prog).modules].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
@@ -100,7 +106,7 @@ export function loadAllModules(ctx: CommandContext, dir: string | undefined, for
   const errors: string[] = [];
   for (const { m, onList } of targets) {
     try {
-      results.push(result(m, onList, load(ctx, m, onList, find, dir !== undefined ? { dir } : {}, force)));
+      results.push(result(m, onList, load(ctx, m, onList, find, dir !== undefined ? { dir } : {}, o)));
     } catch (err) {
       if (!(err instanceof CommandError)) throw err;
       // crash keeps a module's symbols that were loaded before, and lists it.

@@ -73,17 +73,28 @@ function byBase(a: KernelModule, b: KernelModule): number {
   return a.base < b.base ? -1 : a.base > b.base ? 1 : 0;
 }
 
-type ModMode = { kind: "list" } | { kind: "taints" } | { kind: "load"; ref: string; file?: string } | { kind: "loadAll"; dir?: string } | { kind: "unload"; ref: string } | { kind: "unloadAll" };
+type ModMode =
+  | { kind: "list" }
+  | { kind: "taints" }
+  | { kind: "load"; ref: string; file?: string }
+  | { kind: "loadAll"; dir?: string }
+  | { kind: "unload"; ref: string }
+  | { kind: "unloadAll" }
+  /** -o: crash switches gdb to the old add-symbol-file and prints nothing; kdw has no gdb to switch. */
+  | { kind: "oldLoad" }
+  /** -R: crash reinitializes the module list (a live system's; a dump's does not change), then lists it. */
+  | { kind: "reinit" };
 
 interface ModOptions {
   mode: ModMode;
   force: boolean;
+  /** -g: section pseudo symbols with -s / -S. */
+  sectionSymbols: boolean;
 }
 
 function parseMod(args: ParsedArgs<typeof MOD_OPTIONS>): ModOptions {
-  for (const f of args.flags) if ("rRog".includes(f)) throw new CommandError("mod", `-${f}: not supported by kdw`);
-  const modes: string[] = [...(["t", "S", "D"] as const).filter((f) => args.has(f)), ...(["s", "d"] as const).filter((f) => args.value(f) !== undefined)];
-  if (modes.length > 1) throw new CommandError("mod", `-${modes.join(", -")}: only one of -t, -s, -S, -d, -D`);
+  const modes: string[] = [...(["t", "S", "D", "o", "R"] as const).filter((f) => args.has(f)), ...(["s", "d"] as const).filter((f) => args.value(f) !== undefined)];
+  if (modes.length > 1) throw new CommandError("mod", `-${modes.join(", -")}: only one of -t, -s, -S, -d, -D, -o, -R`);
   const m = modes[0];
   const maxOperands = m === "s" || m === "S" ? 1 : 0;
   if (args.operands.length > maxOperands) throw new CommandError("mod", `unexpected argument: ${printable(args.operands[maxOperands]!)}`);
@@ -99,8 +110,13 @@ function parseMod(args: ParsedArgs<typeof MOD_OPTIONS>): ModOptions {
             ? { kind: "unload", ref: args.value("d")! }
             : m === "D"
               ? { kind: "unloadAll" }
-              : { kind: "list" };
-  return { mode, force: args.has("--force") || args.has("f") };
+              : m === "o"
+                ? { kind: "oldLoad" }
+                : m === "R"
+                  ? { kind: "reinit" }
+                  : { kind: "list" };
+  // -r (gdb's -readnow) changes nothing in kdw, which reads a module's tables when they are asked for.
+  return { mode, force: args.has("--force") || args.has("f"), sectionSymbols: args.has("g") };
 }
 
 function mod(ctx: CommandContext, o: ModOptions): ModResult {
@@ -129,14 +145,18 @@ function mod(ctx: CommandContext, o: ModOptions): ModResult {
     case "unloadAll":
       ctx.moduleDebuginfo?.clear();
       return { ...result, mode: "unload" };
+    case "oldLoad":
+      return { ...result, mode: "unload" };
+    case "reinit":
+      return { ...result, rows: listRows };
     case "load": {
-      const { result: loaded, module } = loadOneModule(ctx, mode.ref, mode.file, o.force);
+      const { result: loaded, module } = loadOneModule(ctx, mode.ref, mode.file, o);
       const row = modRow(ctx, module, loaded.onList);
       if (loaded.forced) result.errors.push(`WARNING: ${printable(loaded.file ?? "")}: loaded in spite of a mismatch: ${printable(loaded.forced)}`);
       return { ...result, mode: "load", rows: [row], loaded: [loaded], widths: modListWidths(loaded.onList ? listRows : [...listRows, row]) };
     }
     case "loadAll": {
-      const { results, errors: loadErrors, modules } = loadAllModules(ctx, mode.dir, o.force);
+      const { results, errors: loadErrors, modules } = loadAllModules(ctx, mode.dir, o);
       result.errors.push(...loadErrors);
       const byAddress = new Map(modules.map((m) => [m.address, m]));
       const rows = results.filter((r) => r.loaded).map((r) => modRow(ctx, byAddress.get(r.module)!, r.onList));
@@ -154,7 +174,7 @@ export const modCommand = defineCommand({
   name: "mod",
   summary: "module information and loading of module debuginfo",
   help: `SYNOPSIS
-  mod [-t] | -s module [objfile] | -S [directory] | -d module | -D   [-f|--force]
+  mod [-t] | -s module [objfile] | -S [directory] | -d module | -D | -o | -R   [-g] [-r] [-f|--force]
 
 DESCRIPTION
   With no option, lists the modules on the kernel's module list: the address of each struct module,
@@ -176,6 +196,12 @@ DESCRIPTION
         from the directory (default: the vmlinux's), as module.ko.debug or module.ko.
     -d module / -D
         drops the debuginfo of one module / of all modules.
+    -g  with -s or -S: also adds each loaded section's start and end to the module's symbols, as
+        "_MODULE_SECTION_START [.text]" and "_MODULE_SECTION_END [.text]" (type S).
+    -r  accepted for crash's sake (it passes -readnow to gdb); kdw reads a module's tables when asked.
+    -o  accepted and prints nothing (crash switches gdb to its old add-symbol-file; kdw has no gdb).
+    -R  the list, as with no option (crash reinitializes the module list of a live system first; a
+        dump's list does not change).
     -f, --force
         loads a file that does not match the module (crash's mod has no such check; kdw has).
 
@@ -189,8 +215,7 @@ DESCRIPTION
   sysfs, and -s loads it by name all the same; its row is printed in the same layout, followed by a
   NOTE line saying that it is not on the module list. The note comes after the table, not as a column,
   so that the table stays crash's; the plain list is left as crash prints it because it is the list the
-  kernel keeps, and the detectors compare it with mod_tree and sysfs.
-  crash's -r, -R, -o and -g are not supported.`,
+  kernel keeps, and the detectors compare it with mod_tree and sysfs.`,
   options: MOD_OPTIONS,
   parse: parseMod,
   execute: mod,

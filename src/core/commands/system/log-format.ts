@@ -3,7 +3,8 @@
 import { crashText, printable, printableOrSpace, type PrintkLog, type PrintkRecord } from "../../kernel/printk/printk";
 import { ctimeUtc } from "../shared/time";
 import { TextBuilder } from "../shared/text-builder";
-import type { AuditResult, LogOptions, LogResult } from "./log";
+import type { SafeBuffer } from "../../kernel/printk/safe";
+import type { AuditResult, LogOptions, LogResult, SafeBuffersResult } from "./log";
 
 /** PID_CHARS_DEFAULT (defs.h): the caller-id width when pid_max is unknown, and for printk_log records. */
 export const PID_CHARS_DEFAULT = 8;
@@ -104,7 +105,53 @@ export function formatLog(log: Pick<PrintkLog, "layout" | "records">, opts: LogO
   return out.toString();
 }
 
-export function formatLogResult(r: LogResult | AuditResult): string {
+export function formatLogResult(r: LogResult | AuditResult | SafeBuffersResult): string {
+  if (r.kind === "safe") return formatSafeBuffers(r.buffers, true, r.options);
   if (r.kind === "audit") return r.records.map((a) => `type=${a.type} ${crashDictValue(a.text)}\n`).join("");
-  return formatLog(r, r.options, { bootTime: r.bootTime, pidMaxChars: r.pidMaxChars });
+  return formatLog(r, r.options, { bootTime: r.bootTime, pidMaxChars: r.pidMaxChars }) + (r.safe ? formatSafeBuffers(r.safe, false, r.options) : "");
+}
+
+const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
+const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+/**
+ * __dump_printk_safe_seq_buf: with the header (log -s), each buffer's name, each CPU's address, length and
+ * lost count, then its text indented by 2; without (after a plain log), each message prefixed "[name] ".
+ * A message starts at SOH (0x01) followed by its level, shown as <N> with -m.
+ */
+export function formatSafeBuffers(buffers: readonly SafeBuffer[], header: boolean, opts: LogOptions): string {
+  let out = "";
+  for (const b of buffers) {
+    if (header) out += `PRINTK_SAFE_SEQ_BUF: ${b.name}\n`;
+    for (const c of b.cpus) {
+      if (header) out += `CPU: ${c.cpu}  ADDR: ${c.address.toString(16)} LEN: ${c.len}  MESSAGE_LOST: ${c.messageLost}\n`;
+      if (c.len > 0) {
+        const ilen = (header ? 2 : opts.noTime ? 0 : b.name.length + 3) + (opts.level ? 3 : 0);
+        let startOfLine = true;
+        const p = c.bytes;
+        for (let i = 0; i < p.length; i++) {
+          const sol = startOfLine;
+          startOfLine = false;
+          if (p[i] === 0x01) {
+            i++;
+            if (!sol) out += "\n";
+            if (header) out += "  ";
+            else if (!opts.noTime) out += `[${b.name}] `;
+            const lvl = p[i];
+            if (opts.level && lvl !== undefined && ((lvl >= 0x30 && lvl <= 0x37) || lvl === 0x63)) out += `<${String.fromCharCode(lvl)}>`;
+            continue;
+          }
+          if (sol) out += " ".repeat(ilen);
+          const ch = p[i]!;
+          if (isPrint(ch) || isSpace(ch)) {
+            out += String.fromCharCode(ch);
+            if (ch === 0x0a) startOfLine = true;
+          } else out += ".";
+        }
+        if (!startOfLine) out += "\n";
+        if (header) out += "\n";
+      } else if (header) out += "  (empty)\n\n";
+    }
+  }
+  return out;
 }

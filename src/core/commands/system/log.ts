@@ -1,9 +1,10 @@
 // crash's `log` (kernel.c cmd_log): the kernel log in chronological order, formatted per layout as crash's
 // dump_record (printk.c, lockless 5.10+), dump_log_entry (kernel.c, printk_log records) and dump_log
 // (kernel.c, flat text) do (log-format.ts); -a the audit records still queued in the kernel.
-import { KdwError } from "../../io/errors";
+import { KdwError, MissingDebugInfo } from "../../io/errors";
 import { bootTime, readPrintkLog, type PrintkLog, type PrintkRecord } from "../../kernel/printk/printk";
 import { auditLog, type AuditRecord } from "../../kernel/printk/audit";
+import { hasPrintkSafeBuffers, printkSafeBuffers, type SafeBuffer } from "../../kernel/printk/safe";
 import type { Program } from "../../program/program";
 import { CommandError, defineCommand, type CommandContext } from "../command";
 import { formatLogResult, PID_CHARS_DEFAULT } from "./log-format";
@@ -34,11 +35,22 @@ export interface LogResult {
   /** The options it is shown with, and the caller-id column's width (-c). */
   options: LogOptions;
   pidMaxChars: number;
+  /** 4.11 to 5.14: what the printk safe buffers still held, printed after the log as crash does. */
+  safe?: SafeBuffer[];
 }
 
 export interface AuditResult {
   kind: "audit";
   records: AuditRecord[];
+  stopped?: string;
+}
+
+/** log -s: the printk safe buffers (none on a kernel that has no struct printk_safe_seq_buf). */
+export interface SafeBuffersResult {
+  kind: "safe";
+  buffers: SafeBuffer[];
+  /** -m / -t as given (crash's -s honours them). */
+  options: LogOptions;
   stopped?: string;
 }
 
@@ -54,6 +66,18 @@ export function pidMaxChars(prog: Program): number {
   }
 }
 
+/** The safe buffers, or crash's "-s not supported" when the struct lacks a member crash reads. */
+function safeBuffers(prog: Program, asked: boolean): SafeBuffer[] {
+  if (!hasPrintkSafeBuffers(prog)) return [];
+  try {
+    return printkSafeBuffers(prog);
+  } catch (err) {
+    if (!(err instanceof MissingDebugInfo)) throw err;
+    if (asked) throw new CommandError("log", "-s not supported with this kernel version");
+    return [];
+  }
+}
+
 function notSupported(option: string): CommandError {
   return new CommandError("log", `-${option} option not supported or applicable on this architecture or kernel`);
 }
@@ -64,12 +88,13 @@ function audit(prog: Program): AuditResult {
   return { kind: "audit", records: a.records, ...(a.stopped ? { stopped: a.stopped.message } : {}) };
 }
 
-function log(ctx: CommandContext, o: { options: LogOptions; audit: boolean; safe: boolean }): LogResult | AuditResult {
+function log(ctx: CommandContext, o: { options: LogOptions; audit: boolean; safe: boolean }): LogResult | AuditResult | SafeBuffersResult {
   const prog = ctx.prog;
   if (o.audit) return audit(prog);
   if (o.safe) {
-    if (!prog.findType("struct printk_safe_seq_buf")) throw new CommandError("log", "-s not supported with this kernel version");
-    throw new CommandError("log", "-s: the printk safe buffers are not read by kdw yet");
+    // dump_printk_safe_seq_buf: a kernel without the safe buffers (5.15 folded them into the lockless ring
+    // buffer; 6.1 has none) has nothing to show, and crash 8.0.6 prints nothing.
+    return { kind: "safe", buffers: safeBuffers(prog, true), options: o.options };
   }
   const opts = o.options;
   ctx.interrupt?.();
@@ -93,6 +118,7 @@ function log(ctx: CommandContext, o: { options: LogOptions; audit: boolean; safe
     ...(boot !== undefined ? { bootTime: boot } : {}),
     options: opts,
     pidMaxChars: opts.caller && log.layout === "lockless" ? pidMaxChars(prog) : PID_CHARS_DEFAULT,
+    ...(hasPrintkSafeBuffers(prog) ? { safe: safeBuffers(prog, false) } : {}),
   };
 }
 
@@ -120,12 +146,18 @@ DESCRIPTION
         kernels built with CONFIG_PRINTK_CALLER).
     -a  the audit records still queued in the kernel (audit_queue, audit_retry_queue,
         audit_hold_queue) that the audit daemon had not read.
-    -s  the per-CPU printk safe buffers (4.11 to 5.14): not read by kdw yet.`,
+    -s  the per-CPU printk safe buffers (nmi_print_seq, safe_print_seq; 4.11 to 5.14): each CPU's
+        buffer address, length and lost-message count, and the messages not yet flushed to the log
+        (a plain "log" prints them after the log too). A kernel without them (5.15 and later) shows
+        nothing, as crash does.`,
   options: { flags: "Ttdmasc" },
   parse: (args) => ({ options: { ctime: args.has("T"), noTime: args.has("t"), dict: args.has("d"), level: args.has("m"), caller: args.has("c") }, audit: args.has("a"), safe: args.has("s") }),
   execute: log,
   format: formatLogResult,
   errors(r) {
+    const safe = r.kind === "safe" ? r.buffers : r.kind === "log" ? (r.safe ?? []) : [];
+    const unread = safe.flatMap((b) => b.cpus.flatMap((c) => (c.problem ? [`log: ${b.name} CPU ${c.cpu}: ${c.problem}`] : [])));
+    if (unread.length) return [...(r.stopped !== undefined ? [`log: ${r.stopped}`] : []), ...unread];
     if (r.stopped !== undefined) return [`log: ${r.stopped}`];
     return r.kind === "audit" && r.records.length === 0 ? ["log: kernel audit log is empty"] : undefined;
   },

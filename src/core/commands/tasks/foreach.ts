@@ -42,6 +42,11 @@ export interface ForeachRun {
 export interface ForeachResult {
   command: string;
   runs: ForeachRun[];
+  /**
+   * The command was given -R: crash's foreach then prints no separator of its own; each run that found the
+   * reference ends its block with a blank line itself.
+   */
+  reference?: boolean;
 }
 
 function selects(sel: Selection, t: Task): boolean {
@@ -90,7 +95,7 @@ function execute(ctx: CommandContext, o: ForeachOptions): ForeachResult {
       runs.push({ task: taskRef(t), data: undefined, text: "", failed: true, errors: [`${o.command}: ${err.message.replace(new RegExp(`^${o.command}: `), "")}`] });
     }
   }
-  return { command: o.command, runs };
+  return { command: o.command, runs, ...(o.args.some((a) => /^-\w*R/.test(a)) ? { reference: true } : {}) };
 }
 
 export const foreachCommand = defineCommand({

@@ -1,16 +1,20 @@
 // crash's ps text (task.c show_ps, show_ps_data, parent_list, child_list, show_tgid_list, show_task_times,
-// show_task_args) for a PsResult, and the time formats of ps -t and ps -m. Dump strings are escaped.
+// show_task_args, show_task_rlimit, task_pointer_string) for a PsResult, and the time formats of ps -t and
+// ps -m. Dump strings are escaped.
 import { escapeControl as printable } from "../shared/escape";
+import { center } from "../shared/mkstring";
 import { formatTaskHeader } from "../shared/task-header";
-import type { PsEntry, PsResult, PsRow } from "./ps";
+import type { PsEntry, PsResult, PsRlimit, PsRow } from "./ps";
 
 const VADDR_PRLEN = 16;
 
 export const PS_HEADER = "      PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM";
+/** ps -s: the KSTACKP column, centred to the right in the TASK column's width. */
+export const PS_KSTACKP_HEADER = `      PID    PPID  CPU ${center("KSTACKP", VADDR_PRLEN, true)}  ST  %MEM      VSZ      RSS  COMM`;
 
 export function formatPs(r: PsResult): string {
   const out: string[] = [];
-  if (r.header) out.push(PS_HEADER);
+  if (r.header) out.push(r.kstackp ? PS_KSTACKP_HEADER : PS_HEADER);
   for (const row of r.rows) out.push(formatPsRow(row));
   for (const e of r.entries) out.push(...formatEntry(e));
   return out.length ? out.join("\n") + "\n" : "";
@@ -28,8 +32,14 @@ function formatEntry(e: PsEntry): string[] {
       return [formatTaskHeader(e.task), `    RUN TIME: ${convertTime(e.runJiffies, e.hz)}`, `  START TIME: ${e.startTime}`, `       UTIME: ${e.utime}`, `       STIME: ${e.stime}`, ""];
     case "lastRun":
       return [`[${e.lastArrival.toString().padStart(e.width)}] [${e.state}]  ${formatTaskHeader(e.task)}`];
-    case "msecs":
-      return [`[${translateNanoseconds(e.sinceLastRun)}] [${e.state}]  ${formatTaskHeader(e.task)}`];
+    case "msecs": {
+      const t = translateNanoseconds(e.sinceLastRun);
+      return [`[${" ".repeat(Math.max(0, e.dayWidth - t.indexOf(" ")))}${t}] [${e.state}]  ${formatTaskHeader(e.task)}`];
+    }
+    case "cpu":
+      return e.first ? [`CPU: ${e.cpu}`] : ["", `CPU: ${e.cpu}`];
+    case "rlimits":
+      return [formatTaskHeader(e.task), ...formatRlimits(e.limits), ""];
     case "args": {
       const out = [formatTaskHeader(e.task)];
       if (e.args) out.push("ARG: " + e.args.map(printable).join(" "));
@@ -44,6 +54,14 @@ function formatEntry(e: PsEntry): string[] {
   }
 }
 
+/** show_task_rlimit's table: names right-justified to the longest, values centred in "(unlimited)"'s width. */
+function formatRlimits(limits: readonly PsRlimit[]): string[] {
+  const len1 = Math.max(0, ...limits.map((l) => l.name.length));
+  const len2 = "(unlimited)".length;
+  const value = (v: bigint | null): string => (v === null ? "(unlimited)" : center(v.toString(), len2));
+  return [`  ${"RLIMIT".padStart(len1)}   ${center("CURRENT", len2, true)}   ${center("MAXIMUM", len2, true)}`, ...limits.map((l) => `  ${l.name.padStart(len1)}   ${value(l.cur)}   ${value(l.max)}`)];
+}
+
 /** show_ps_data's line: `%7ld %7ld %3s  %s %3s`, %MEM as "%.1f" right-justified in 4, VSZ and RSS in 8. */
 export function formatPsRow(r: PsRow): string {
   let pct = r.pctMem.toFixed(1);
@@ -51,10 +69,16 @@ export function formatPsRow(r: PsRow): string {
   const comm = r.kernelThread ? `[${printable(r.comm)}]` : printable(r.comm);
   return (
     (r.active ? "> " : "  ") +
-    `${String(r.pid).padStart(7)} ${String(r.ppid).padStart(7)} ${String(r.cpu).padStart(3)}  ${r.task.toString(16).padStart(VADDR_PRLEN)} ${r.state.padStart(3)}` +
+    `${String(r.pid).padStart(7)} ${String(r.ppid).padStart(7)} ${String(r.cpu).padStart(3)}  ${taskPointer(r)} ${r.state.padStart(3)}` +
     (r.state.length > 3 ? " " : "  ") +
     `${pct} ${String(Math.trunc(r.vszKb)).padStart(8)} ${String(Math.trunc(r.rssKb)).padStart(8)}  ${comm}`
   );
+}
+
+/** task_pointer_string: the task address, or with -s the saved stack pointer ("--" when there is none). */
+function taskPointer(r: PsRow): string {
+  if (r.kstackp === undefined) return r.task.toString(16).padStart(VADDR_PRLEN);
+  return center(r.kstackp === 0n ? "--" : r.kstackp.toString(16), VADDR_PRLEN, true);
 }
 
 /** crash's convert_time: "[N days, ]HH:MM:SS" of a jiffies count. */

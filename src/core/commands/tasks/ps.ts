@@ -1,22 +1,28 @@
 // crash's `ps` (task.c cmd_ps, show_ps, show_ps_data and friends): process status of every task or of the
 // ones named by pid, task address or command name, with -k/-u/-G/-I filters and the exclusive views
 // -p (parents), -c (children), -g (thread group), -t (times), -l (last run), -m (time since last run),
-// -a (argv/envp), -S (state summary), -A (active tasks only), -H (no header).
+// -C (-l/-m per CPU), -a (argv/envp), -r (rlimits), -S (state summary), -A (active tasks only), -s (KSTACKP
+// for TASK), -y (by scheduling policy), -H (no header). A word written as one '...' string is a POSIX
+// extended regular expression over the command name (crash's PS_BY_REGEX).
 import { KdwError } from "../../io/errors";
 import type { Program } from "../../program/program";
 import { detectHz, uptimeJiffies } from "../../kernel/system/sysinfo";
 import { taskTable, type Task, type TaskTable } from "../../kernel/tasks/tasks";
 import { taskMemUsage, type TaskMemUsage } from "../../kernel/tasks/mem";
+import { RLIM_INFINITY, taskRlimits, type Rlimit } from "../../kernel/tasks/rlimit";
+import { SCHED_POLICIES, taskPolicy, taskThreadSp } from "../../kernel/tasks/sched-policy";
+import { cpuCount } from "../../kernel/tasks/sched";
 import { readUserRange, taskArgRanges, taskUserSpace } from "../../kernel/tasks/user";
 import { CommandError, defineCommand, type CommandContext } from "../command";
 import type { ParsedArgs } from "../options";
+import { parseCpuList } from "../shared/cpu-list";
 import { psSelector, selectorMatches, type TaskSelector } from "../shared/task-args";
 import { taskRef, type TaskRef } from "../shared/task-header";
 import { formatPs } from "./ps-format";
 
-export type PsView = "default" | "parents" | "children" | "threads" | "times" | "lastRun" | "msecs" | "args" | "summary";
+export type PsView = "default" | "parents" | "children" | "threads" | "times" | "lastRun" | "msecs" | "args" | "rlimits" | "summary" | "active";
 
-const EXCLUSIVE: Record<string, PsView> = { p: "parents", c: "children", g: "threads", t: "times", l: "lastRun", m: "msecs", a: "args", S: "summary" };
+const EXCLUSIVE: Record<string, PsView> = { p: "parents", c: "children", g: "threads", t: "times", l: "lastRun", m: "msecs", a: "args", r: "rlimits", S: "summary", A: "active" };
 
 interface PsOptions {
   view: PsView;
@@ -26,6 +32,12 @@ interface PsOptions {
   excludeIdle: boolean;
   activeOnly: boolean;
   noHeader: boolean;
+  /** -s: the KSTACKP column (saved kernel stack pointer) instead of TASK. */
+  kstackp: boolean;
+  /** -y: a mask of 1 << policy (crash's make_sched_policy). */
+  policies?: number;
+  /** -C: the CPUs of -l and -m, as the user wrote them (checked against the dump's CPUs when run). */
+  cpuSpec?: string;
   selectors: TaskSelector[];
 }
 
@@ -35,6 +47,8 @@ export interface PsRow {
   ppid: number;
   cpu: number;
   task: bigint;
+  /** ps -s: task_struct.thread.sp, 0 for a task running on a CPU (crash prints "--"); absent without -s. */
+  kstackp?: bigint;
   state: string;
   /** Percent of physical memory, as crash rounds it (one decimal). */
   pctMem: number;
@@ -52,14 +66,26 @@ export type PsEntry =
   | { kind: "threads"; leader: TaskRef; threads: TaskRef[] }
   | { kind: "times"; task: TaskRef; runJiffies: bigint; hz: number; startTime: bigint; utime: bigint; stime: bigint }
   | { kind: "lastRun"; task: TaskRef; lastArrival: bigint; state: string; width: number }
-  | { kind: "msecs"; task: TaskRef; sinceLastRun: bigint; state: string }
+  | { kind: "msecs"; task: TaskRef; sinceLastRun: bigint; state: string; dayWidth: number }
+  /** ps -l/-m -C: the CPU whose tasks follow. */
+  | { kind: "cpu"; cpu: number; first: boolean }
   | { kind: "args"; task: TaskRef; args?: string[]; env?: string[] }
+  | { kind: "rlimits"; task: TaskRef; limits: PsRlimit[] }
   | { kind: "summary"; state: string; count: number };
+
+/** One resource limit of ps -r: crash's name for its index, rlim_cur and rlim_max (null: RLIM_INFINITY). */
+export interface PsRlimit {
+  name: string;
+  cur: bigint | null;
+  max: bigint | null;
+}
 
 export interface PsResult {
   view: PsView;
   /** The default view's header line is printed (not -H). */
   header: boolean;
+  /** -s: the rows' and header's KSTACKP column. */
+  kstackp: boolean;
   /** The default view. */
   rows: PsRow[];
   /** The other views. */
@@ -73,40 +99,83 @@ export interface PsResult {
 }
 
 const PS_HELP_TEXT = `SYNOPSIS
-  ps [-k|-u|-G|-I] [-p|-c|-t|-l|-m|-a|-g|-S|-A|-H] [pid | task | command] ...
+  ps [-k|-u|-G|-I|-y policy] [-s] [-p|-c|-t|-[l|m][-C cpu]|-a|-g|-r|-S|-A|-H] [pid | task | command] ...
 
 DESCRIPTION
   Shows process status for every task, or for the tasks selected by pid, hexadecimal task_struct
-  address, or command name (prefix an all-digit command name with "\\"). The idle tasks (one per CPU)
+  address, or command name (prefix an all-digit command name with "\\"). A command name enclosed in
+  '...' is a POSIX extended regular expression matched against task names. The idle tasks (one per CPU)
   and every thread are listed; kernel threads' names are shown in [brackets]; the task running on each
   CPU is marked with ">". Columns: PID, parent PID, CPU, task_struct address, state (RU, IN, UN, ID, ZO,
   ST, TR, DE, SW, WA, PA, NE), %MEM, VSZ and RSS in kilobytes, command.
 
     -k  kernel threads only.          -u  user tasks only.
     -G  thread group leaders only.    -I  leave out the idle tasks.
+    -y policy  tasks of these scheduling policies: a comma-separated list of numbers or names
+        (0 NORMAL, 1 FIFO, 2 RR, 3 BATCH, 4 ISO, 5 IDLE, 6 DEADLINE; case-insensitive).
+    -s  the KSTACKP column (the saved kernel stack pointer, "--" for a running task) instead of TASK.
     -p  the parental hierarchy of each task.
     -c  the children of each task.
     -g  the threads of each thread group.
     -t  run time, start time, user and system time (ns), sorted by start time.
     -l  sched_info.last_arrival (ns) and state, most recent first.
     -m  time since last run (days hours:minutes:seconds.ms), most recent first.
+    -C cpus  with -l or -m: per-CPU blocks, for "1,3,5", "1-3", "all" or "a".
     -a  command-line arguments and environment, read from the task's user stack.
+    -r  resource limits (current and maximum) of each task.
     -S  a count of tasks in each state.
     -A  active tasks only.            -H  no header line.
 
   A task list that ends early (a loop or a bad pointer in the dump) is shown up to that point and
   followed by a line saying where it stopped.`;
 
-const PS_OPTIONS = { flags: "kuGIpcgtlmaSAH" } as const;
+const PS_OPTIONS = { flags: "kuGIpcgtlmarSAHs", values: "Cy" } as const;
+
+/** crash's sched_policy_bit_from_str: a name (its prefix compared), the value in decimal, or in hex ("0x1"). */
+function policyBit(word: string): number {
+  const upper = word.toUpperCase();
+  const i = SCHED_POLICIES.findIndex((name, value) => upper.startsWith(name) || upper === String(value) || upper === `0X${value.toString(16).toUpperCase()}`);
+  if (i < 0) throw new CommandError("ps", `${word}: invalid scheduling policy`);
+  return 1 << i;
+}
+
+/** A word written as '...': crash's PS_BY_REGEX, matched (REG_EXTENDED) against the command name. */
+function psWord(word: string): TaskSelector {
+  if (word.length < 2 || !word.startsWith("'") || !word.endsWith("'")) return psSelector(word);
+  const pattern = word.slice(1, -1);
+  try {
+    return { kind: "regex", regex: new RegExp(pattern) };
+  } catch {
+    throw new CommandError("ps", `invalid regular expression: ${pattern}`);
+  }
+}
 
 function parse(args: ParsedArgs<typeof PS_OPTIONS>): PsOptions {
-  const o: PsOptions = { view: "default", kernelOnly: args.has("k"), userOnly: args.has("u"), group: args.has("G"), excludeIdle: args.has("I"), activeOnly: args.has("A"), noHeader: args.has("H"), selectors: args.operands.map(psSelector) };
+  const o: PsOptions = {
+    view: "default",
+    kernelOnly: args.has("k"),
+    userOnly: args.has("u"),
+    group: args.has("G"),
+    excludeIdle: args.has("I"),
+    activeOnly: args.has("A"),
+    noHeader: args.has("H"),
+    kstackp: args.has("s"),
+    selectors: [],
+  };
   for (const f of args.flags) {
     const v = EXCLUSIVE[f];
     if (!v) continue;
-    if (o.view !== "default" && o.view !== v) throw new CommandError("ps", "-p, -c, -g, -t, -l, -m, -a and -S are mutually exclusive");
+    if (o.view !== "default" && o.view !== v) throw new CommandError("ps", "-a, -t, -c, -p, -g, -l, -m, -S, -r and -A flags are all mutually-exclusive");
     o.view = v;
   }
+  const policy = args.value("y");
+  if (policy !== undefined) o.policies = policy.split(",").reduce((mask, w) => mask | policyBit(w), 0);
+  const cpus = args.value("C");
+  if (cpus !== undefined) {
+    if (o.view !== "lastRun" && o.view !== "msecs") throw new CommandError("ps", "-C option is only applicable with -l and -m");
+    o.cpuSpec = cpus;
+  }
+  o.selectors = args.operands.map(psWord);
   if (o.kernelOnly && o.userOnly) throw new CommandError("ps", "-u and -k are mutually exclusive");
   if (o.group && (o.view === "lastRun" || o.view === "msecs")) throw new CommandError("ps", `-G not supported with -${o.view === "lastRun" ? "l" : "m"} option`);
   if (o.view === "summary" && o.selectors.length) throw new CommandError("ps", "-S option takes no arguments");
@@ -123,6 +192,7 @@ export const psCommand = defineCommand({
   format: formatPs,
   errors: (r) => r.errors,
   perTask: true,
+  keepsQuotes: true,
 });
 
 /** Walks the task table into the view asked for; `only` (foreach) replaces the selectors. */
@@ -130,21 +200,23 @@ function ps(ctx: CommandContext, o: PsOptions, only?: readonly Task[]): PsResult
   const prog = ctx.prog;
   const table = taskTable(prog);
   const selectors: TaskSelector[] = only ? only.map((t) => ({ kind: "task", task: t.address })) : o.selectors;
-  const result: PsResult = { view: o.view, header: o.view === "default" && !o.noHeader, rows: [], entries: [], tasks: [], problems: table.problems.map((p) => p.message), errors: [] };
+  const result: PsResult = { view: o.view, header: (o.view === "default" || o.view === "active") && !o.noHeader, kstackp: o.kstackp, rows: [], entries: [], tasks: [], problems: table.problems.map((p) => p.message), errors: [] };
   const walk = new PsWalk(ctx, table, o, result);
   let order = table.tasks;
   if (o.view === "lastRun" || o.view === "msecs") order = [...order].sort((a, b) => (b.lastArrival > a.lastArrival ? 1 : b.lastArrival < a.lastArrival ? -1 : 0));
 
   for (const sel of selectors) {
-    if (sel.kind === "comm" || table.tasks.some((t) => matches(t, sel, o))) continue;
+    if (sel.kind === "comm" || sel.kind === "regex" || table.tasks.some((t) => matches(t, sel, o))) continue;
     result.errors.push(`ps: invalid task or pid value: ${sel.kind === "pid" ? sel.pid : sel.kind === "task" ? sel.task.toString(16) : ""}`);
   }
   if (o.view === "summary") walk.summary(order);
+  else if (o.cpuSpec !== undefined && selectors.length === 0) walk.perCpu(order, parseCpuList("ps", o.cpuSpec, cpuCount(prog)));
   else if (selectors.length === 0) {
-    const shown = order.filter((t) => passesFilters(t, o, true));
+    const shown = order.filter((t) => passesFilters(t, o, true, prog));
     if (o.view === "times") walk.times(shown);
     else for (const t of shown) walk.showOne(t, order, true);
   } else {
+    if (o.cpuSpec !== undefined) result.errors.push("ps: -C option is not applicable with specified tasks");
     const picked: Task[] = [];
     for (const t of order) {
       for (const sel of selectors) {
@@ -160,16 +232,17 @@ function ps(ctx: CommandContext, o: PsOptions, only?: readonly Task[]): PsResult
 }
 
 function matches(t: Task, sel: TaskSelector, o: PsOptions): boolean {
-  if (sel.kind === "comm") return t.comm === sel.comm && (!(o.group || o.view === "threads") || t.pid === t.tgid);
+  if (sel.kind === "comm" || sel.kind === "regex") return selectorMatches(sel, t) && (!(o.group || o.view === "threads") || t.pid === t.tgid);
   return selectorMatches(sel, t);
 }
 
-function passesFilters(t: Task, o: PsOptions, all: boolean): boolean {
+function passesFilters(t: Task, o: PsOptions, all: boolean, prog: Program): boolean {
   if (o.userOnly && t.kernelThread) return false;
   if (o.kernelOnly && !t.kernelThread) return false;
+  if (o.policies !== undefined && !(o.policies & (1 << taskPolicy(prog, t)))) return false;
   if (o.excludeIdle && t.idle) return false;
   if (o.group && all && t.pid !== t.tgid) return false;
-  if (o.activeOnly && all && !t.active) return false;
+  if ((o.activeOnly || o.view === "active") && all && !t.active) return false;
   return true;
 }
 
@@ -179,12 +252,13 @@ function groupLeader(table: TaskTable, t: Task, o: PsOptions): Task | undefined 
   return table.tasks.find((x) => x.pid === t.tgid);
 }
 
-export function psRow(task: Task, mem: TaskMemUsage, pageSize: number): PsRow {
+export function psRow(task: Task, mem: TaskMemUsage, pageSize: number, kstackp?: bigint): PsRow {
   return {
     pid: task.pid,
     ppid: task.ppid,
     cpu: task.cpu,
     task: task.address,
+    ...(kstackp !== undefined ? { kstackp } : {}),
     state: task.stateString,
     pctMem: mem.pctPhysmem,
     vszKb: (mem.totalVm * pageSize) / 1024,
@@ -212,7 +286,7 @@ class PsWalk {
   showOne(task: Task, order: readonly Task[], all: boolean): void {
     this.ctx.interrupt?.();
     const { o, table, result } = this;
-    if (!all && !passesFilters(task, o, false)) return;
+    if (!all && !passesFilters(task, o, false, this.prog)) return;
     let t: Task | undefined = task;
     if (o.group) {
       t = groupLeader(table, task, o);
@@ -232,19 +306,60 @@ class PsWalk {
       case "lastRun":
         result.entries.push({ kind: "lastRun", task: taskRef(t), lastArrival: t.lastArrival, state: t.stateString, width: (order[0]?.lastArrival ?? 0n).toString().length });
         break;
-      case "msecs": {
-        const clock = table.runqueues.find((rq) => rq.cpu === t.cpu)?.clock ?? 0n;
-        result.entries.push({ kind: "msecs", task: taskRef(t), sinceLastRun: clock > t.lastArrival ? clock - t.lastArrival : 0n, state: t.stateString });
+      case "msecs":
+        // crash pads the days of a named task's delta to the width of its runqueue clock's days.
+        result.entries.push(this.msecs(t, all ? 0 : undefined));
         break;
-      }
       case "args":
         this.taskArgs(t);
         break;
+      case "rlimits":
+        result.entries.push({ kind: "rlimits", task: taskRef(t), limits: this.rlimits(t) });
+        break;
       default:
-        result.rows.push(psRow(t, taskMemUsage(this.prog, table, t), this.prog.dump.pageSize));
+        result.rows.push(psRow(t, taskMemUsage(this.prog, table, t), this.prog.dump.pageSize, o.kstackp ? this.kstackp(t) : undefined));
         return;
     }
     result.tasks.push(t.address);
+  }
+
+  /** task_pointer_string(do_kstackp): thread.sp, 0 for a running task (crash prints "--"). */
+  private kstackp(t: Task): bigint {
+    return t.active ? 0n : (taskThreadSp(this.prog, t) ?? 0n);
+  }
+
+  private rqClock(cpu: number): bigint {
+    return this.table.runqueues.find((rq) => rq.cpu === cpu)?.clock ?? 0n;
+  }
+
+  /** show_milliseconds for one task: the delta from its CPU's rq clock; `dayWidth` 0 leaves the days unpadded. */
+  private msecs(t: Task, dayWidth?: number): PsEntry {
+    const clock = this.rqClock(t.cpu);
+    const width = dayWidth ?? (clock / 86400000000000n).toString().length;
+    return { kind: "msecs", task: taskRef(t), sinceLastRun: clock > t.lastArrival ? clock - t.lastArrival : 0n, state: t.stateString, dayWidth: width };
+  }
+
+  /** show_task_rlimit: signal->rlim[], crash's names by index. */
+  private rlimits(t: Task): PsRlimit[] {
+    const { limits } = taskRlimits(this.prog, t);
+    if (limits.length === 0) throw new CommandError("ps", "cannot determine rlimit array location");
+    const value = (v: bigint): bigint | null => (v === RLIM_INFINITY ? null : v);
+    return limits.map((l: Rlimit, i) => ({ name: RLIMIT_NAMES[i] ?? "(unknown)", cur: value(l.cur), max: value(l.max) }));
+  }
+
+  /** show_last_run / show_milliseconds with -C: for each CPU asked for, its tasks in the sorted order. */
+  perCpu(order: readonly Task[], cpus: readonly number[]): void {
+    const width = (order[0]?.lastArrival ?? 0n).toString().length;
+    cpus.forEach((cpu, i) => {
+      this.result.entries.push({ kind: "cpu", cpu, first: i === 0 });
+      const clockDays = (this.rqClock(cpu) / 86400000000000n).toString().length;
+      for (const t of order) {
+        if (t.cpu !== cpu) continue;
+        this.ctx.interrupt?.();
+        this.result.entries.push(this.o.view === "msecs" ? this.msecs(t, clockDays) : { kind: "lastRun", task: taskRef(t), lastArrival: t.lastArrival, state: t.stateString, width });
+        this.result.tasks.push(t.address);
+      }
+    });
   }
 
   /** parent_list: from the oldest ancestor (task->parent until it points to itself) down to the task. */
@@ -324,6 +439,9 @@ class PsWalk {
     for (const [state, count] of counts) this.result.entries.push({ kind: "summary", state, count });
   }
 }
+
+/** crash's rlim_names, by RLIMIT_* index (include/uapi/asm-generic/resource.h). */
+const RLIMIT_NAMES = ["CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NPROC", "NOFILE", "MEMLOCK", "AS", "LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME"];
 
 /** NUL-separated strings as Latin-1 (escaped when printed), empty ones left out. */
 function splitNul(bytes: Uint8Array): string[] {

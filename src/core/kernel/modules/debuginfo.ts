@@ -51,6 +51,11 @@ export interface LoadModuleOptions {
   /** Load even when the file does not match the module (the mismatch is kept in `forced`). */
   force?: boolean;
   onList?: boolean;
+  /**
+   * crash's `mod -g`: add each loaded section's start and end as pseudo symbols of type 'S',
+   * "_MODULE_SECTION_START [.text]" and "_MODULE_SECTION_END [.text]" (symbols.c append_section_symbols).
+   */
+  sectionSymbols?: boolean;
 }
 
 /** A module in the dump by name, struct module address or text base: the module list first, then mod_tree. */
@@ -96,9 +101,16 @@ function inRanges(ranges: readonly { base: bigint; end: bigint }[], address: big
 }
 
 /** The object's STT_FUNC/STT_OBJECT symbols in loaded sections, at their load addresses, inside the module. */
-function relocatedSymbols(elf: ElfFile, bases: Map<number, bigint>, ranges: readonly { base: bigint; end: bigint }[]): SymbolTable {
+function relocatedSymbols(elf: ElfFile, bases: Map<number, bigint>, ranges: readonly { base: bigint; end: bigint }[], sectionSymbols = false): SymbolTable {
   const syms = elf.symbols();
   const list: { name: string; address: bigint; type: string; size?: number }[] = [];
+  if (sectionSymbols) {
+    for (const [shndx, base] of bases) {
+      const sh = elf.sections[shndx];
+      if (!sh) continue;
+      list.push({ name: `_MODULE_SECTION_START [${sh.name}]`, address: base, type: "S" }, { name: `_MODULE_SECTION_END [${sh.name}]`, address: BigInt.asUintN(64, base + BigInt(sh.size)), type: "S" });
+    }
+  }
   if (!syms) return SymbolTable.fromList(list);
   const n = Math.min(syms.count, MAX_OBJECT_SYMBOLS);
   for (let i = 1; i < n; i++) {
@@ -132,7 +144,7 @@ export function loadModuleDebuginfo(prog: Program, mod: KernelModule, source: By
   if (mismatch && !options.force) throw new DebugInfoMismatch(`${source.name} does not match module ${mod.name}: ${mismatch} (--force loads it anyway)`);
   const bases = sectionBases(elf, sections);
   const ranges = moduleRanges(mod);
-  const symbols = relocatedSymbols(elf, bases, ranges);
+  const symbols = relocatedSymbols(elf, bases, ranges, options.sectionSymbols);
   let dwarf: DwarfSections | null | undefined;
   let info: DwarfDebugInfo | null | undefined;
   const dwarfSections = (): DwarfSections | undefined => {

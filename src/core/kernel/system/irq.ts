@@ -5,7 +5,7 @@
 // CONFIG_SPARSE_IRQ, the `irq_desc_tree` radix tree (an XArray since 4.20) up to 6.4, the `sparse_irqs`
 // maple tree from 6.5. Offsets are resolved once per Program.
 import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
-import { layout, members } from "../../program/layout";
+import { layout, members, optional } from "../../program/layout";
 import { DEFAULT_WALK_BUDGET } from "../../program/list";
 import { mtForEach } from "../../program/maple-tree";
 import type { Program } from "../../program/program";
@@ -23,6 +23,10 @@ const IRQ_LAYOUT = layout(
     chipName: "irq_chip.name",
     actionName: "irqaction.name",
     actionNext: "irqaction.next",
+    // The affinity mask: irq_common_data.affinity since 4.3, irq_data.affinity before (a cpumask_var_t: a
+    // pointer with CONFIG_CPUMASK_OFFSTACK, else the mask itself).
+    commonAffinity: optional("irq_desc.irq_common_data.affinity"),
+    dataAffinity: optional("irq_desc.irq_data.affinity"),
   },
   (_o, _m, prog) => ({ descSize: prog.sizeOf("struct irq_desc") }),
 );
@@ -87,6 +91,54 @@ export function irqDescriptors(prog: Program, options: { budget?: number } = {})
     throw err;
   }
   return { descs };
+}
+
+/** One irqaction of a descriptor's chain: its address and name (undefined when the name cannot be read). */
+export interface IrqAction {
+  address: bigint;
+  name?: string;
+}
+
+/** The desc->action chain, in order; a loop or a bad pointer ends it (what was read is kept, with the reason). */
+export function irqActions(prog: Program, desc: bigint): { actions: IrqAction[]; problem?: string } {
+  const l = irqLayout(prog);
+  const actions: IrqAction[] = [];
+  const seen = new Set<bigint>();
+  try {
+    let action = prog.readU64(desc + BigInt(l.action));
+    while (action !== 0n) {
+      if (seen.has(action) || seen.size >= MAX_IRQ_ACTIONS) return { actions, problem: `irqaction chain: loop at ${action.toString(16)}` };
+      seen.add(action);
+      const nameAddr = prog.readU64(action + BigInt(l.actionName));
+      let name: string | undefined;
+      try {
+        name = nameAddr === 0n ? undefined : latin1(prog.readCString(nameAddr, 1500));
+      } catch (err) {
+        if (!(err instanceof KdwError)) throw err;
+      }
+      actions.push({ address: action, ...(name !== undefined ? { name } : {}) });
+      action = prog.readU64(action + BigInt(l.actionNext));
+    }
+  } catch (err) {
+    if (!(err instanceof KdwError)) throw err;
+    return { actions, problem: `irq_desc ${desc.toString(16)}: ${err.message}` };
+  }
+  return { actions };
+}
+
+/** The CPUs in the descriptor's affinity mask, below `ncpus` (crash's generic_get_irq_affinity). */
+export function irqAffinity(prog: Program, desc: bigint, ncpus: number): number[] {
+  const l = irqLayout(prog);
+  const m = IRQ_LAYOUT.members(prog);
+  const member = m.commonAffinity ?? m.dataAffinity;
+  if (!member) throw new MissingDebugInfo("irq_desc has no affinity mask (irq_common_data.affinity or irq_data.affinity)");
+  const slot = desc + BigInt(l.commonAffinity ?? l.dataAffinity!);
+  const mask = member.kind === "pointer" ? prog.readU64(slot) : slot;
+  const words = Math.ceil(Math.min(ncpus, MAX_NR_IRQS) / 64);
+  const bytes = prog.read(mask, words * 8);
+  const cpus: number[] = [];
+  for (let cpu = 0; cpu < ncpus; cpu++) if ((bytes[cpu >> 3]! >> (cpu & 7)) & 1) cpus.push(cpu);
+  return cpus;
 }
 
 /** One line of /proc/interrupts (crash's `irq -s`, generic_show_interrupts). */

@@ -60,6 +60,8 @@ const STACK_LAYOUT = layout({
   stack: optional("task_struct.stack"),
   tssIst: optional("tss_struct.x86_tss.ist"),
   tssSp0: optional("tss_struct.x86_tss.sp0"),
+  // 6.2+: the per-CPU hardirq_stack_ptr became a member of the per-CPU struct pcpu_hot.
+  hotIrqStack: optional("pcpu_hot.hardirq_stack_ptr"),
 });
 
 /** struct pt_regs by the 6.1 names (bp, bx, ax, ... ip, flags, sp): used only when every one is there. */
@@ -143,7 +145,7 @@ function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): S
   };
 
   const ptRegs = ptRegsLayout(prog);
-  const cpus = cpuStacks(prog, sym, l.tssIst, l.tssSp0);
+  const cpus = cpuStacks(prog, sym, l.tssIst, l.tssSp0, l.hotIrqStack);
   const initBegin = sym("__init_begin");
   const initEnd = sym("__init_end");
   const env: UnwindEnv = {
@@ -177,10 +179,11 @@ function ptRegsLayout(prog: Program): PtRegsLayout {
 }
 
 /** Each CPU's IRQ, exception and entry stacks (crash x86_64_per_cpu_init, x86_64_ist_init). */
-function cpuStacks(prog: Program, sym: (n: string) => bigint | undefined, istOff: number | undefined, sp0Off: number | undefined): CpuStacks[] {
+function cpuStacks(prog: Program, sym: (n: string) => bigint | undefined, istOff: number | undefined, sp0Off: number | undefined, hotIrqOff: number | undefined): CpuStacks[] {
   const out: CpuStacks[] = [];
   const nr = prog.dump.cpus.length || 1;
-  const hardirq = sym("hardirq_stack_ptr");
+  const hot = sym("pcpu_hot");
+  const hardirq = sym("hardirq_stack_ptr") ?? (hot !== undefined && hotIrqOff !== undefined ? hot + BigInt(hotIrqOff) : undefined);
   const tss = sym("cpu_tss_rw");
   const ceaType = prog.findType("struct cea_exception_stacks");
   // IST stack sizes by slot, from struct cea_exception_stacks (each stack follows its guard page).
@@ -245,8 +248,14 @@ export function taskStack(prog: Program, ctx: StackContext, task: Task): StackRa
   return { base, top: base + BigInt(THREAD_SIZE) };
 }
 
-/** A task's backtrace as crash's `bt` finds it. */
-export function taskBacktrace(prog: Program, ctx: StackContext, task: Task, opts: UnwindOptions = {}): Backtrace {
+/** Where bt -S / -I start a trace instead: a stack address, and optionally the instruction pointer there. */
+export interface BacktraceStart {
+  rsp: bigint;
+  rip?: bigint;
+}
+
+/** A task's backtrace as crash's `bt` finds it (from `from` when given: bt -S SP [-I IP]). */
+export function taskBacktrace(prog: Program, ctx: StackContext, task: Task, opts: UnwindOptions = {}, from?: BacktraceStart): Backtrace {
   const table = taskTable(prog);
   const panic = panicTask(prog);
   const unwindTask: UnwindTask = { address: task.address, pid: task.pid, cpu: task.cpu, kernelThread: task.kernelThread, stack: taskStack(prog, ctx, task) };
@@ -262,5 +271,15 @@ export function taskBacktrace(prog: Program, ctx: StackContext, task: Task, opts
     start = activeTaskStart(ctx.env, { task: unwindTask, panic: task === panic, noteRegs: note ? noteToPtRegs(note) : undefined });
     if (start.source === "stack search") start.bp = switchFrame.bp;
   } else start = switchFrame;
+  if (from) {
+    // Without -I, the return address stored at SP names the first frame (crash's get_stack_frame would give
+    // the task's own starting point, which belongs to another stack position).
+    let rip = from.rip;
+    if (rip === undefined) {
+      const w = tryRead(() => prog.readU64(from.rsp));
+      rip = w !== undefined && ctx.env.isKernelText(w) ? w : start.rip;
+    }
+    start = { rip, rsp: from.rsp, bp: 0n, source: start.source };
+  }
   return backtrace(ctx.env, unwindTask, start, opts);
 }
