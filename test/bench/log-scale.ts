@@ -33,7 +33,8 @@ export function benchLogScale(dataBits = 24): { figures: TasksScaleFigure[]; rec
   time("log", 300, () => {
     const ctx: CommandContext = { ...base, prog: syn.fresh(), state: { valueHistory: 0 } };
     const r = base.commands.find("log")!.run(ctx, []);
-    return `${(r.text.length / 2 ** 20).toFixed(1)} MiB of text, ${(r.errors ?? []).length} error lines`;
+    // The first char: a text made by concatenation is joined into one string here, as printing it would.
+    return `${(r.text.length / 2 ** 20).toFixed(1)} MiB of text (${r.text.charCodeAt(r.text.length >> 1)}), ${(r.errors ?? []).length} error lines`;
   });
   time("log query: first page", 300, () => `${logPage(syn.fresh(), { offset: 0, limit: 5000 }).items.length} records`);
   return { figures, records: syn.records, textBytes: syn.textBytes };
