@@ -4,6 +4,8 @@
 // read from a dump is in kdw; a wider char is kept too, through a string part (never in practice).
 import { latin1String } from "../../io/latin1";
 
+const UTF8_ENCODER = new TextEncoder();
+
 export class TextBuilder {
   private buf: Uint8Array;
   private len = 0;
@@ -80,6 +82,14 @@ export class TextBuilder {
     }
     this.len = len;
     if (high >= 0x80) this.high = true;
+  }
+
+  /** A string the caller knows to be 7-bit ASCII, copied natively (TextEncoder: UTF-8 is ASCII there). */
+  ascii(s: string): void {
+    this.reserve(s.length);
+    const { written } = UTF8_ENCODER.encodeInto(s, this.buf.subarray(this.len));
+    if (written !== s.length) throw new RangeError("TextBuilder.ascii: the string is not 7-bit");
+    this.len += written;
   }
 
   /** `n` copies of the char `c` (an indent, padding). */

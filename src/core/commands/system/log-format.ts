@@ -55,6 +55,8 @@ function dictLines(dict: string, indent: string): string {
 
 /** crashText as a table: each byte as crash prints it (isprint() || isspace() as is, anything else '.'). */
 const CRASH_TEXT = Uint8Array.from({ length: 256 }, (_, c) => (printableOrSpace(c) ? c : 0x2e));
+/** Text that crashText keeps as it is, on one line: tab, \v, \f, \r and printable ASCII only. */
+const ONE_CLEAN_LINE = /^[\t\v\f\r -~]*$/;
 
 /** One record as dump_record / dump_log_entry print it: the prefix, then the text, its newlines indented. */
 function formatRecord(out: TextBuilder, r: PrintkRecord, layout: PrintkLog["layout"], opts: LogOptions, env: LogFormatEnv): void {
@@ -64,8 +66,10 @@ function formatRecord(out: TextBuilder, r: PrintkRecord, layout: PrintkLog["layo
   if (opts.caller && r.callerId !== undefined) out.text(callerId(r.callerId, layout === "lockless" ? env.pidMaxChars : PID_CHARS_DEFAULT));
   if (opts.level && r.level !== undefined) out.text(`<${r.level.toString(16)}>`);
   const width = out.length - start;
-  // crashText, and each newline followed by the prefix's width of spaces, written as they go.
-  out.mapped(r.text, CRASH_TEXT, 0x2e, width);
+  // crashText, and each newline followed by the prefix's width of spaces, written as they go; a one-line
+  // text crashText leaves as it is (nearly all) is copied natively.
+  if (ONE_CLEAN_LINE.test(r.text)) out.ascii(r.text);
+  else out.mapped(r.text, CRASH_TEXT, 0x2e, width);
   if (opts.dict) {
     const indent = " ".repeat(width);
     if (layout === "lockless") {

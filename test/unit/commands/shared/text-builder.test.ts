@@ -31,6 +31,14 @@ describe("TextBuilder", () => {
     expect(b.toString()).toBe(expected);
   });
 
+  it("copies 7-bit strings natively, growing as needed, and refuses wider ones", () => {
+    const b = new TextBuilder(8);
+    const line = "[    5.000000] Linux version 6.1.0 (gcc 12.2.0)\n";
+    for (let i = 0; i < 500; i++) b.ascii(line);
+    expect(b.toString()).toBe(line.repeat(500));
+    expect(() => new TextBuilder().ascii("caf\u00e9")).toThrow(RangeError);
+  });
+
   it("maps text through a table and indents each newline", () => {
     const table = Uint8Array.from({ length: 256 }, (_, c) => (c >= 0x20 && c < 0x7f) || c === 0x0a ? c : 0x2e);
     const b = new TextBuilder();
