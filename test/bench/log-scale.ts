@@ -39,12 +39,3 @@ export function benchLogScale(dataBits = 24): { figures: TasksScaleFigure[]; rec
   time("log query: first page", 300, () => `${logPage(syn.fresh(), { offset: 0, limit: 5000 }).items.length} records`);
   return { figures, records: syn.records, textBytes: syn.textBytes };
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = benchLogScale(Number(process.argv[2] ?? 24));
-  if (!r) process.stdout.write("fixtures absent\n");
-  else {
-    process.stdout.write(`${r.records} records, ${(r.textBytes / 2 ** 20).toFixed(1)} MiB of text in the ring\n`);
-    for (const f of r.figures) process.stdout.write(`${f.name.padEnd(24)} ${f.wallMs.toFixed(0).padStart(6)} ms wall ${f.cpuMs.toFixed(0).padStart(6)} ms CPU  goal ${f.goalMs} ms  ${f.note}\n`);
-  }
-}

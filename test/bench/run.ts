@@ -7,6 +7,7 @@
 // info, scale, sys, commands, service, report, detect, search, kernel-scale. The machine is shared: read the CPU
 // figures beside the wall ones.
 import { spawnSync } from "node:child_process";
+import { buildSync } from "esbuild";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -25,8 +26,8 @@ import { writeScaleDump } from "./scale-dump";
 import { benchService } from "./service";
 import { benchDetect } from "./detect";
 import { Goals } from "./goals";
-import { benchTasksScale, printTasksScale, psAtScale } from "./tasks-scale";
-import { benchLogScale } from "./log-scale";
+import { printTasksScale, type benchTasksScale, type psAtScale } from "./tasks-scale";
+import type { benchLogScale } from "./log-scale";
 
 const goals = new Goals();
 
@@ -233,24 +234,44 @@ async function benchCommands(): Promise<void> {
   crash?.close();
 }
 
+/**
+ * test/bench/kernel-scale.ts bundled as the CLI is (esbuild, out/bench/): the figures are those of the code
+ * users run, not of tsx's transform (which wraps every inner function to keep its name).
+ */
+const KERNEL_SCALE_BUNDLE = resolve("out/bench/kernel-scale.mjs");
+let kernelScaleBuilt = false;
+
+/** Runs one part of test/bench/kernel-scale.ts, bundled, in a fresh process and returns its JSON. */
+function kernelScalePart<T>(part: "tasks" | "ps" | "log"): T | undefined {
+  if (!kernelScaleBuilt) {
+    buildSync({ entryPoints: [resolve("test/bench/kernel-scale.ts")], outfile: KERNEL_SCALE_BUNDLE, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "warning" });
+    kernelScaleBuilt = true;
+  }
+  const r = spawnSync(process.execPath, [KERNEL_SCALE_BUNDLE, part], { encoding: "utf8", maxBuffer: 1 << 26 });
+  if (r.status !== 0) {
+    process.stdout.write(`kernel-scale ${part} failed: ${(r.stderr ?? "").split("\n").filter(Boolean).slice(-1)[0] ?? r.status}\n`);
+    return undefined;
+  }
+  return (JSON.parse(r.stdout.trim().split("\n").pop()!) as T | null) ?? undefined;
+}
+
 /** Tasks and the kernel log at production size, on the fixture's kernel (synthetic-tasks.ts, synthetic-log.ts). */
 function benchKernelScale(): void {
-  section("tasks at scale: the fixture's kernel with 50,000 more tasks (half kernel threads, half user threads in groups of 8), in-process");
-  const figures = benchTasksScale(50_000);
+  section("tasks at scale: the fixture's kernel with 50,000 more tasks (half kernel threads, half user threads in groups of 8), in a process of its own, bundled as the CLI is");
+  const figures = kernelScalePart<ReturnType<typeof benchTasksScale>>("tasks");
   printTasksScale(figures, 50_000);
   const byName = new Map((figures ?? []).map((f) => [f.name, f]));
   goals.bound("tasks: first page of 1000 (50,110 tasks)", byName.get("tasks: first page of 1000")?.wallMs, "ms", 100);
   goals.bound("task tree: every page (50,110 tasks)", byName.get("tasks: every page of 1000")?.wallMs, "ms", 2000);
   goals.bound("ps (50,110 tasks)", byName.get("ps")?.wallMs, "ms", 2000);
   goals.bound("foreach bt (50,110 tasks)", byName.get("foreach bt")?.wallMs, "ms", 2000);
-  section("scale table: tasks -> ps (in-process, a fresh Program each, one run)");
+  section("scale table: tasks -> ps (a fresh Program each, one run, in a process of its own)");
   process.stdout.write(`${"tasks".padStart(8)}${"ps wall".padStart(10)}${"ps CPU".padStart(10)}\n`);
-  for (const n of [1_000, 10_000, 50_000]) {
-    const r = psAtScale(n);
+  for (const r of kernelScalePart<ReturnType<typeof psAtScale>[]>("ps") ?? []) {
     if (r) process.stdout.write(`${r.tasks.toString().padStart(8)}${r.wallMs.toFixed(0).padStart(8)} ms${r.cpuMs.toFixed(0).padStart(8)} ms\n`);
   }
-  section("log with a 16 MiB ring: the fixture's kernel with a lockless printk ring of 2^24 bytes of text, in-process, median of 3");
-  const log = benchLogScale(24);
+  section("log with a 16 MiB ring: the fixture's kernel with a lockless printk ring of 2^24 bytes of text, median of 3, in a process of its own");
+  const log = kernelScalePart<ReturnType<typeof benchLogScale>>("log");
   if (!log) return void process.stdout.write("fixtures absent\n");
   process.stdout.write(`${log.records} records, ${(log.textBytes / 2 ** 20).toFixed(1)} MiB of text in the ring\n`);
   for (const f of log.figures) process.stdout.write(`${f.name.padEnd(24)}${f.wallMs.toFixed(0).padStart(7)} ms wall${f.cpuMs.toFixed(0).padStart(7)} ms CPU   goal ${f.goalMs} ms   ${f.note}\n`);

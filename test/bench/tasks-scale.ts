@@ -71,11 +71,6 @@ export function printTasksScale(figures: TasksScaleFigure[] | undefined, count: 
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const count = Number(process.argv[2] ?? 50_000);
-  printTasksScale(benchTasksScale(count, process.argv[3]), count);
-}
-
 /** ps once on the fixture's kernel with `count` more tasks, on a fresh Program: a row of the scale table. */
 export function psAtScale(count: number): { tasks: number; wallMs: number; cpuMs: number } | undefined {
   const session = fixtureSession();
