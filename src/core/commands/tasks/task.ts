@@ -8,6 +8,7 @@ import { CommandError, defineCommand, type CommandContext } from "../command";
 import { currentTask, requireTaskArg } from "../shared/task-args";
 import { taskRef, type TaskRef } from "../shared/task-header";
 import { valueOptions } from "../shared/type-args";
+import { formatNestedMember, isNestedMember, memberExists } from "../shared/member-path";
 import { formatTaskDumps } from "./task-format";
 
 export interface TaskDump {
@@ -16,6 +17,8 @@ export interface TaskDump {
   taskStruct: string;
   /** gdb's print of the thread_info, where the kernel keeps one in the task_struct (not with -R). */
   threadInfo?: string;
+  /** -R: members neither structure has (crash says so and goes on). */
+  errors?: string[];
 }
 
 interface TaskOptions {
@@ -29,7 +32,22 @@ function dumpTask(ctx: CommandContext, task: Task, o: TaskOptions): TaskDump {
   const taskType = prog.type("struct task_struct");
   const bytes = prog.read(task.address, prog.sizeOf(taskType));
   const opts = { ...valueOptions(ctx, task.address), name: "task_struct", radix: o.radix };
-  if (o.members.length) return { task: taskRef(task), taskStruct: formatMemberValues(taskType, bytes, o.members, opts) };
+  if (o.members.length) {
+    const tiType = prog.findType("struct thread_info");
+    const errors: string[] = [];
+    let text = "";
+    for (const m of o.members) {
+      if (isNestedMember(m)) {
+        const nested = formatNestedMember(taskType, bytes, m, opts);
+        if (nested === undefined) errors.push(`task: invalid data structure member reference: ${m}`);
+        else text += nested;
+      } else {
+        if (!memberExists(taskType, m) && !(tiType && memberExists(tiType, m))) errors.push(`task: ${m}: not a task_struct or thread_info member`);
+        text += formatMemberValues(taskType, bytes, [m], opts);
+      }
+    }
+    return { task: taskRef(task), taskStruct: text, ...(errors.length ? { errors } : {}) };
+  }
   const dump: TaskDump = { task: taskRef(task), taskStruct: formatStructValue(taskType, bytes, opts) };
   const ti = taskLayout(prog).threadInfo;
   const tiType = prog.findType("struct thread_info");
@@ -64,5 +82,6 @@ DESCRIPTION
     });
   },
   format: formatTaskDumps,
+  errors: (dumps) => dumps.flatMap((d) => d.errors ?? []),
   perTask: true,
 });
