@@ -79,6 +79,8 @@ export function orderFiles(paths: string[]): { dump: string; vmlinux?: string } 
 export interface EvidenceGuard {
   /** Why writing to `path` is refused, or undefined when it is allowed. */
   refuse(path: string): string | undefined;
+  /** True when `path` names an evidence file (any link or name of it). */
+  isEvidence(path: string): boolean;
   add(path: string): void;
 }
 
@@ -96,8 +98,17 @@ export function evidenceGuard(paths: string[], options: { allowEvidenceFolder?: 
     }
   };
   for (const p of paths) add(p);
+  const isEvidence = (path: string): boolean => {
+    try {
+      const st = statSync(resolve(path));
+      return ids.has(`${st.dev}:${st.ino}`);
+    } catch {
+      return false;
+    }
+  };
   return {
     add,
+    isEvidence,
     refuse(path) {
       const full = resolve(path);
       try {

@@ -52,6 +52,8 @@ const HELP: Record<string, string> = {
                   (KDW_DEBUGINFO_PATH: more folders, separated by ':')
   --no-debuginfo  use the dump alone: symbols, types and ORC from its kallsyms, BTF and kernel image
   --allow-evidence-folder   let "cmd > FILE" write into the evidence's folder (never onto evidence)
+  --builtin-pipes run "cmd | grep …" with kdw's own grep, head, tail, wc, sort, uniq (as on Windows)
+                  instead of handing the pipe to $SHELL (else /bin/sh), as crash does
   Ctrl-C cancels the running command; Ctrl-D or q ends.`,
   serve: `usage: kdw serve [--port N] [--listen ADDR] [--force] [--src DIR] [VMLINUX DUMP]
   Serves the analysis service over HTTP (and the workbench UI, where it is built) and prints the URL to

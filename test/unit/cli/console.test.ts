@@ -54,6 +54,16 @@ describe.skipIf(!have)("the console never writes evidence", () => {
     expect(r.status).toBe(1);
   });
 
+  it("a shell pipe never writes the evidence either: its redirect goes through the guard, a command naming it is refused", () => {
+    const targets = [dump, join(evidence, "hardlink.lzo"), join(dir, "symlink.lzo")];
+    const lines = targets.flatMap((t) => [`sys -t | cat > ${t}`, `sys -t | cat >> ${t}`, `sys -t | tee ${t}`, `sys -t | dd of=${t}`]);
+    const r = kdw([vmlinux, dump, "-c", [...lines, "sys -t | cat"].join("; ")], { cwd: dir });
+    expect(sha(dump)).toBe(before);
+    expect(r.stderr.split("\n").filter((l) => /evidence/.test(l))).toHaveLength(lines.length);
+    expect(r.stdout).toMatch(/TAINTED_MASK: /);
+    expect(r.status).toBe(1);
+  });
+
   it("refuses a new file in the evidence folder unless allowed", () => {
     const inside = join(evidence, "out.txt");
     const r = kdw([vmlinux, dump, "-c", `sys -t > ${inside}`]);
@@ -130,6 +140,49 @@ describe.skipIf(!have)("the console in scripts", () => {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(code).toBe(0);
     expect(out).toMatch(/TAINTED_MASK/);
+  });
+});
+
+describe.skipIf(!have || process.platform === "win32")("pipes to any shell command (POSIX)", () => {
+  const vmlinux = () => fixture("vmlinux")!;
+  const dump = () => fixture("dump.lzo")!;
+
+  it("feeds the output to the shell command, whose output is the line's", () => {
+    const ps = kdw([vmlinux(), dump(), "-c", "ps"]).stdout.split("\n").slice(1).filter(Boolean);
+    const onCpu1 = ps.filter((l) => l.trim().split(/\s+/)[2] === "1").length;
+    const r = kdw([vmlinux(), dump(), "-c", "ps | awk '$3 == 1 { n++ } END { print n \" tasks\" }'"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${onCpu1} tasks\n`);
+    expect(onCpu1).toBeGreaterThan(0);
+    // Shell pipelines and the shell's own redirections are the shell's.
+    expect(kdw([vmlinux(), dump(), "-c", "ps | sed -n 2p | cut -c1-9 | tr -d ' ' 2>&1"]).stdout).toBe("0\n");
+  });
+
+  it("a redirect at the end of a pipe is written by kdw; the shell's exit status is not the command's", () => {
+    const tmp = mkdtempSync(join(tmpdir(), "kdw-pipe-"));
+    try {
+      const out = join(tmp, "out.txt");
+      const r = kdw([vmlinux(), dump(), "-c", `sys -t | tr a-z A-Z > ${out}; sys -t | wc -l >> ${out}; sys -t | grep nothing-matches; sys -t | false`]);
+      expect(r.status).toBe(0);
+      expect(readFileSync(out, "latin1")).toMatch(/^TAINTED_MASK: 3000 {2}OE\n1\n$/);
+      const missing = kdw([vmlinux(), dump(), "-c", `sys -t | cat > ${join(tmp, "nosuchdir", "x")}; sys -t | cat`]);
+      expect(missing.stderr.trim()).toMatch(/^kdw: unable to open .*nosuchdir.*: no such file or directory$/);
+      expect(missing.stdout).toMatch(/TAINTED_MASK/);
+      expect(missing.status).toBe(1);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it("--builtin-pipes runs kdw's own filters, as on Windows", () => {
+    const own = kdw([vmlinux(), dump(), "--builtin-pipes", "-c", "ps | grep -c mountinfo"]);
+    const shell = kdw([vmlinux(), dump(), "-c", "ps | grep -c mountinfo"]);
+    expect(own.stdout).toBe(shell.stdout);
+    expect(Number(own.stdout)).toBeGreaterThan(0);
+    const awk = kdw([vmlinux(), dump(), "--builtin-pipes", "-c", "ps | awk '{print $1}'"]);
+    expect(awk.status).toBe(1);
+    expect(awk.stderr).toMatch(/unsupported pipe command: awk/);
   });
 });
 
