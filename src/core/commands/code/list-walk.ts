@@ -93,17 +93,24 @@ function isNumber(s: string): boolean {
   return /^\d+$/.test(s) || isHexAddress(s);
 }
 
+/** Addresses wrap at 64 bits, as crash's ulong arithmetic does. */
+const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
+
 /** crash's stol: 0x… is hexadecimal, all digits decimal, else hexadecimal. */
 function stol(s: string): bigint {
-  if (/^0x/i.test(s)) return parseHex(s);
-  if (/^\d+$/.test(s)) return BigInt(s);
-  if (isHexAddress(s)) return parseHex(s);
-  throw fail(`invalid number: ${s}`);
+  if (/^\d+$/.test(s)) {
+    const v = BigInt(s);
+    if (v > 0xffffffffffffffffn) throw fail(`number too large: ${s}`);
+    return v;
+  }
+  return htol(s);
 }
 
-/** crash's htol: hexadecimal whatever it looks like. */
+/** crash's htol: hexadecimal whatever it looks like, at most 16 digits (MAX_HEXADDR_STRLEN). */
 function htol(s: string): bigint {
-  if (!isHexAddress(s)) throw fail(`invalid hexadecimal value: ${s}`);
+  if (!isHexAddress(s)) throw fail(`invalid input: "${s}"`);
+  const digits = s.replace(/^0x/i, "");
+  if (digits.length > 16) throw fail(`input string too large: "${s}" (${s.length} vs 16)`);
   return parseHex(s);
 }
 
@@ -135,7 +142,7 @@ function evalAddress(ctx: CommandContext, s: string): bigint | undefined {
   const base = ctx.prog.symbols.addressOf(m[1]!);
   if (base === undefined) return undefined;
   const off = BigInt(m[3]!);
-  return (m[2] === "+" ? base + off : base - off) & 0xffffffffffffffffn;
+  return u64(m[2] === "+" ? base + off : base - off);
 }
 
 const hex = (v: bigint): string => v.toString(16);
@@ -250,17 +257,18 @@ export function listWalk(ctx: CommandContext, o: ListWalkOptions): ListWalkResul
     memberOffset = o.reverse ? 8n : 0n;
     if (o.headPointer) {
       if (!end) end = start;
-      start = readPointer(ctx, start + memberOffset, "LIST_HEAD contents");
+      start = readPointer(ctx, u64(start + memberOffset), "LIST_HEAD contents");
       if (start === end) return { ...result, empty: true };
     } else if (headOffsetEntered) {
-      if (!end) end = start + headMemberOffset;
-      start = readPointer(ctx, start + headMemberOffset, "LIST_HEAD contents");
+      const head = u64(start + headMemberOffset);
+      if (!end) end = head;
+      start = readPointer(ctx, head, "LIST_HEAD contents");
       if (start === end) return { ...result, empty: true };
-    } else start += listHeadOffset;
+    } else start = u64(start + listHeadOffset);
   }
 
   // do_list: the first next pointer is read before anything is printed.
-  const first = readPointer(ctx, start + memberOffset, "first list entry");
+  const first = readPointer(ctx, u64(start + memberOffset), "first list entry");
   const specs: ListStructSpec[] = o.structs.map((s) => parseMemberSpec(ctx, s, o.readMember));
   const structOffset = listHeadOffset + structListOffset;
   const seen = new Set<bigint>();
@@ -268,17 +276,17 @@ export function listWalk(ctx: CommandContext, o: ListWalkOptions): ListWalkResul
   let count = 0;
   for (;;) {
     if ((count & 0xff) === 0) ctx.interrupt?.();
-    const entry: ListWalkEntry = { address: next - listHeadOffset, structs: [], errors: [] };
+    const key = u64(next - listHeadOffset);
+    const entry: ListWalkEntry = { address: key, structs: [], errors: [] };
     result.entries.push(entry);
     for (const spec of specs) {
-      const printed = entryLines(ctx, spec, next - structOffset, o.radix, entry.errors);
+      const printed = entryLines(ctx, spec, u64(next - structOffset), o.radix, entry.errors);
       entry.structs.push(...printed.texts);
       if (printed.fatal) {
         result.errors.push(printed.fatal);
         return result;
       }
     }
-    const key = next - listHeadOffset;
     if (next !== 0n && seen.has(key)) {
       // -B finds the loop with Brent's algorithm in crash; its length is the distance back to the entry.
       if (o.brent) result.errors.push(`list: loop detected, loop length: ${result.entries.length - 1 - result.entries.findIndex((e) => e.address === key)}`);
@@ -293,7 +301,7 @@ export function listWalk(ctx: CommandContext, o: ListWalkOptions): ListWalkResul
     }
     const last = next;
     try {
-      next = readPointer(ctx, next + memberOffset, "list entry");
+      next = readPointer(ctx, u64(next + memberOffset), "list entry");
     } catch (err) {
       if (!(err instanceof CommandError)) throw err;
       result.errors.push(err.message);

@@ -33,7 +33,9 @@ function lex(cmd: string, text: string): Tok[] {
       NUMBER.lastIndex = i;
       const s = NUMBER.exec(text)![0];
       // Decimal unless 0x or it holds hex letters (crash takes bare hex addresses).
-      out.push({ t: "num", v: /^0x/i.test(s) || /[a-f]/i.test(s) ? BigInt(/^0x/i.test(s) ? s : "0x" + s) : BigInt(s) });
+      const v = /^0x/i.test(s) || /[a-f]/i.test(s) ? BigInt(/^0x/i.test(s) ? s : "0x" + s) : BigInt(s);
+      if (v > 0xffffffffffffffffn) throw new CommandError(cmd, "Numeric constant too large.");
+      out.push({ t: "num", v });
       i += s.length;
       continue;
     }
