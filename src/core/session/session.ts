@@ -128,8 +128,9 @@ export class Session {
     }
     let [name, ...args] = parsed.argv;
     if (!name) return { text: "", errors: [] };
-    // gdb's print format suffix (`p/x EXPR`) reaches the command as its first argument ("/x").
-    const suffix = /^([A-Za-z_]+)(\/[a-z]+)$/.exec(name);
+    // gdb's print format suffix (`p/x EXPR`) reaches the command as its first argument ("/x"); other
+    // commands take none (crash: "command not found: mount/d").
+    const suffix = /^(p|print)(\/[a-z]+)$/.exec(name);
     if (suffix) {
       name = suffix[1]!;
       args = [suffix[2]!, ...args];
