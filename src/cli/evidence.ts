@@ -115,6 +115,9 @@ export function evidenceGuard(paths: string[], options: { allowEvidenceFolder?: 
       try {
         const st = statSync(full);
         if (ids.has(`${st.dev}:${st.ino}`)) return `${path}: is an evidence file (kdw never writes evidence)`;
+        // Module debuginfo that `mod -s` opened is opened by the session's worker, out of the guard's sight:
+        // no redirect overwrites an ELF object or a vmcore, whichever it is.
+        if (st.isFile() && (isElfFile(full) || isDumpFile(full))) return `${path}: is an ELF object or a vmcore: evidence or debuginfo (kdw never overwrites one)`;
       } catch {
         // Not there yet: only its folder matters.
       }

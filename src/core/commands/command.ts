@@ -87,6 +87,8 @@ export interface Command<R = unknown, N extends string = string> {
   readonly summary: string;
   /** The full help text (`help NAME`): NAME, SYNOPSIS, DESCRIPTION. */
   readonly help: string;
+  /** Its options as typed (`-a`, `-c`, `-64`, `--force`), for the console's completion. */
+  readonly optionWords: readonly string[];
   /** The console's entry: parse the words, execute, format. */
   run(ctx: CommandContext, args: readonly string[]): CommandOutput<R>;
   /** foreach's entry, for commands that act on tasks: the same, for the tasks foreach chose. */
@@ -105,6 +107,8 @@ export interface CommandDefinition<R, S extends OptionSpec, O, N extends string>
   help: string;
   /** The options, declared once. */
   options: S;
+  /** The options to complete where the spec does not list them (a command with its own grammar). */
+  optionWords?: readonly string[];
   /** Typed options from the words (syntax only: no dump is read here). */
   parse(args: ParsedArgs<S>): O;
   /**
@@ -130,10 +134,17 @@ export function defineCommand<R, const S extends OptionSpec, O, const N extends 
     name: def.name,
     ...(def.aliases ? { aliases: def.aliases } : {}),
     summary: def.summary,
+    optionWords: def.optionWords ?? specWords(def.options),
     help: `NAME\n  ${def.name} - ${def.summary}\n\n${def.help}`,
     run: (ctx, args) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)))),
     ...(def.perTask ? { forTasks: (ctx: CommandContext, args: readonly string[], tasks: readonly Task[]) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)), tasks)) } : {}),
   };
+}
+
+/** The words of an option spec: `-a` for each letter, `-64` for each number, the long words. */
+export function specWords(spec: OptionSpec): string[] {
+  if (spec.raw) return [];
+  return [...(spec.flags ?? ""), ...(spec.values ?? "")].map((c) => `-${c}`).concat((spec.numbers ?? []).map((n) => `-${n}`), spec.words ?? []);
 }
 
 /**

@@ -134,6 +134,8 @@ export interface TypeSystem {
   findFunction(name: string): FunctionInfo | undefined;
   /** An enumerator by name (`TASK_COMM_LEN`, `PIDTYPE_PID`) and the enum it belongs to. */
   findEnumerator(name: string): { value: bigint; type: EnumType } | undefined;
+  /** Up to `limit` names of types starting with `prefix`, sorted (the console's completion). */
+  names?(prefix: string, limit: number): string[];
 }
 
 /** How long a chain of typedefs, qualifiers and array dimensions sizeOf follows (hostile debuginfo loops). */

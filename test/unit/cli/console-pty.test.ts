@@ -1,7 +1,7 @@
 // The interactive console in a pseudo-terminal (test/fixtures/pty-drive.py), as a person meets it: Ctrl-C
 // at the prompt clears the line, during a command cancels it and the prompt comes back; a failed redirect
 // is one line and the prompt answers; a pager at the end of a pipe gets the terminal and gives it back;
-// Ctrl-D ends the session with status 0.
+// Tab completes; Ctrl-D ends the session with status 0.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,7 +33,7 @@ const ESCAPES = new RegExp(String.raw`\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|\r`, "g");
 const screen = (s: string) => s.replace(ESCAPES, "");
 
 describe.skipIf(!python || !less || !haveFixtures("dump.lzo", "vmlinux") || process.platform === "win32")("the console in a terminal", () => {
-  it("Ctrl-C, a failed redirect, a pager in a pipe, Ctrl-D", () => {
+  it("Ctrl-C, a failed redirect, a pager in a pipe, Tab, Ctrl-D", () => {
     const out = drive(
       [
         ["", "kdw> ", 120],
@@ -44,6 +44,9 @@ describe.skipIf(!python || !less || !haveFixtures("dump.lzo", "vmlinux") || proc
         ["ps | less\r", "PPID", 30],
         ["q", "kdw> ", 10],
         ["sys -t\r", "TAINTED_MASK", 30],
+        // Tab completes a nested member.
+        ["struct task_struct.se.on_\t", "on_rq", 30],
+        [" init_task\r", "se.on_rq = ", 30],
         ["\x04", "", 10],
       ],
       [fixture("vmlinux")!, fixture("dump.lzo")!, "-s"],
@@ -57,6 +60,7 @@ describe.skipIf(!python || !less || !haveFixtures("dump.lzo", "vmlinux") || proc
     // less showed ps's header and gave the terminal back to the prompt, which answered the next command.
     expect(text).toMatch(/PID {4}PPID {2}CPU/);
     expect(text).toMatch(/kdw> sys -t\nTAINTED_MASK: 3000 {2}OE\n/);
+    expect(text).toMatch(/kdw> struct task_struct\.se\.on_rq init_task\n {2}se\.on_rq = 0,\n/);
     expect(text).not.toMatch(/internal error/);
   });
 });

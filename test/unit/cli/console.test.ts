@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixture, haveFixtures } from "../../fixtures";
 
 const KDW = join(__dirname, "../../../bin/kdw.mjs");
-const have = haveFixtures("dump.lzo", "vmlinux");
+const have = haveFixtures("dump.lzo", "vmlinux", "mzoneinfo.ko");
 
 function kdw(args: string[], options: { cwd?: string; input?: string } = {}) {
   const r = spawnSync(process.execPath, [KDW, ...args], { encoding: "latin1", cwd: options.cwd, input: options.input, timeout: 120_000 });
@@ -62,6 +62,16 @@ describe.skipIf(!have)("the console never writes evidence", () => {
     expect(r.stderr.split("\n").filter((l) => /evidence/.test(l))).toHaveLength(lines.length);
     expect(r.stdout).toMatch(/TAINTED_MASK: /);
     expect(r.status).toBe(1);
+  });
+
+  it("refuses to overwrite module debuginfo (any ELF object or vmcore), wherever it is", () => {
+    const ko = join(dir, "mzoneinfo.ko");
+    copyFileSync(fixture("mzoneinfo.ko")!, ko);
+    const koBefore = sha(ko);
+    const r = kdw([vmlinux, dump, "-c", `mod -s mzoneinfo ${ko}; sys -t > ${ko}; sys -t | cat >> ${ko}; sys -t`], { cwd: dir });
+    expect(sha(ko)).toBe(koBefore);
+    expect(r.stderr.split("\n").filter((l) => /ELF object or a vmcore/.test(l))).toHaveLength(2);
+    expect(r.stdout).toMatch(/TAINTED_MASK: /);
   });
 
   it("refuses a new file in the evidence folder unless allowed", () => {

@@ -3,7 +3,7 @@
 // source forms are the ones that cannot be a list's start: FILE:LINE, *ADDRESS, a function's name, and no
 // argument after a listing; every other argument, and every option, walks a list as crash does.
 import type { ConsoleState } from "../command";
-import { CommandError, defineCommand, type CommandContext } from "../command";
+import { CommandError, defineCommand, specWords, type CommandContext } from "../command";
 import { parseArgs } from "../options";
 import { isHexAddress, parseHex } from "../shared/symbol-args";
 import { LINES_TO_LIST, locate, openSource, sliceLines, type SourceLine } from "../shared/source-listing";
@@ -77,6 +77,7 @@ export const listCommand = defineCommand({
   help: LIST_HELP,
   // Two grammars: the source forms take no options; the walker's are declared in list-walk.ts.
   options: { raw: true },
+  optionWords: specWords(LIST_WALK_OPTIONS),
   parse: (args): ListOptions => ({ words: [...args.operands], options: args.operands.some((a) => a.startsWith("-")) }),
   execute(ctx, o): ListResult {
     const [first, ...rest] = o.words;
