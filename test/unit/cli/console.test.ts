@@ -219,10 +219,14 @@ describe("the file that is wrong is the one named", () => {
   });
 
   it("each subcommand has --help, and the documented read widths work", () => {
-    for (const sub of ["console", "serve", "info", "read"]) {
+    for (const sub of ["console", "serve", "info", "read", "findings", "report", "demo"]) {
       const r = kdw([sub, "--help"]);
       expect(r.status, sub).toBe(0);
       expect(r.stdout, sub).toMatch(new RegExp(`^usage: kdw ${sub}`));
+      // An option it does not know is one line naming it (node's own text had an unbalanced quote).
+      const bad = kdw([sub, "--bogus"]);
+      expect(bad.status, sub).toBe(2);
+      expect(bad.stderr, sub).toBe(`kdw: unknown option --bogus\n(kdw ${sub} --help shows its usage)\n`);
     }
     if (haveFixtures("dump.lzo")) {
       for (const w of ["-8", "-16", "-32", "-64"]) expect(kdw(["read", fixture("dump.lzo")!, "--phys", "1000", w]).status, w).toBe(0);
