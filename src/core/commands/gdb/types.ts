@@ -10,6 +10,8 @@ import { isHexAddress, parseHex } from "../shared/symbol-args";
 import { lookupTypeArg, valueOptions } from "../shared/type-args";
 import { formatNestedMember, isNestedMember, memberExists } from "../shared/member-path";
 import { formatGdbText } from "./types-format";
+import { optionalType } from "../../program/optional-types";
+import { POINTER_HELP } from "./types-help";
 
 /** What gdb printed for a type or symbol: its declaration, or the values of a structure in memory. */
 export interface GdbTextResult {
@@ -77,11 +79,15 @@ interface StructOptions {
   count?: string;
 }
 
-function structLike<const K extends "struct" | "union">(keyword: K) {
+/** struct, union, and crash's pointer-to short-cut `*`, which takes whichever of the two the type is. */
+function structLike<const K extends "struct" | "union" | "*">(keyword: K) {
+  const pointer = keyword === "*";
   return defineCommand({
     name: keyword,
-    summary: `${keyword} contents`,
-    help: `SYNOPSIS
+    summary: pointer ? "pointer-to short-cut" : `${keyword} contents`,
+    help: pointer
+      ? POINTER_HELP
+      : `SYNOPSIS
   ${keyword} ${keyword}_name[.member[,member]] [-o] [-x|-d] [address | symbol] [count]
 
 DESCRIPTION
@@ -114,12 +120,16 @@ DESCRIPTION
           return { name, text: "", errors: [`symbol not found: ${o.address}\npossible alternatives:\n${alternatives.length ? alternatives.join("\n") : "  (none found)"}`] };
         }
       }
-      const type = lookupTypeArg(ctx.prog, name, keyword);
+      // `*` takes a struct or a union: both asked of BTF first, so that a union is found without opening DWARF.
+      const type = pointer
+        ? (optionalType(ctx.prog, `struct ${name}`) ?? optionalType(ctx.prog, `union ${name}`) ?? lookupTypeArg(ctx.prog, name))
+        : lookupTypeArg(ctx.prog, name, keyword as "struct" | "union");
       const core = type && resolveType(type);
       if (!type || !core || (core.kind !== "struct" && core.kind !== "union") || (members.length > 0 && !memberExists(type, members[0]!))) {
         throw new CommandError(keyword, `invalid data structure reference: ${o.spec}`);
       }
-      if (core.kind !== keyword) throw new CommandError(keyword, `data type mismatch: ${name} is not a ${keyword}`);
+      if (!pointer && core.kind !== keyword) throw new CommandError(keyword, `data type mismatch: ${name} is not a ${keyword}`);
+      const kind = pointer ? core.kind : (keyword as "struct" | "union");
       if (addr === undefined) {
         const text = members.length
           ? members.map((m) => formatTypeDefinition(type, { offsets: o.offsets, member: m, radix })).join("")
@@ -140,7 +150,7 @@ DESCRIPTION
           continue;
         }
         const bytes = ctx.prog.read(a, size);
-        const opts = { ...valueOptions(ctx, a), name, keyword, radix };
+        const opts = { ...valueOptions(ctx, a), name, keyword: kind, radix };
         if (!members.length) {
           text += formatStructValue(type, bytes, opts);
           continue;
@@ -164,3 +174,4 @@ DESCRIPTION
 
 export const structCommand = structLike("struct");
 export const unionCommand = structLike("union");
+export const pointerCommand = structLike("*");
