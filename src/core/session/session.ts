@@ -132,23 +132,46 @@ export class Session {
     const cmd0 = this.commands.find(name);
     // crash hands a word that was one '...' string on with its quotes (ps reads it as a regular expression).
     if (cmd0?.keepsQuotes) args = args.map((a, i) => (parsed.singleQuoted[i + 1] ? `'${a}'` : a));
-    // gdb's print format suffix (`p/x EXPR`) reaches the command as its first argument ("/x").
-    const suffix = /^([A-Za-z_]+)(\/[a-z]+)$/.exec(name);
+    // gdb's print format suffix (`p/x EXPR`) reaches the command as its first argument ("/x"); other
+    // commands take none (crash: "command not found: mount/d").
+    const suffix = /^(p|print)(\/[a-z]+)$/.exec(name);
     if (suffix) {
       name = suffix[1]!;
       args = [suffix[2]!, ...args];
     }
     const cmd = this.commands.find(name);
-    if (!cmd) return { text: "", errors: [`kdw: command not found: ${name}`] };
+    if (!cmd) {
+      if (name === "q" || name === "exit" || name === "quit") return { text: "", errors: [`${name}: ends the console of kdw in a terminal; the workbench ends when its window closes`] };
+      return { text: "", errors: [clipLine(`kdw: command not found: ${name}`)] };
+    }
+    let out;
     try {
-      const out = cmd.run(this.context, args);
-      // The registry found the command by the line's first word, the name LineData<L> reads.
-      return { text: applyFilters(out.text, parsed.filters), errors: out.errors ?? [], redirect: parsed.redirect, data: out.data as LineData<L> };
+      out = cmd.run(this.context, args);
     } catch (err) {
       if (err instanceof CancelledError) throw err;
-      return { text: "", errors: [errorLine(err, name)] };
+      return { text: "", errors: [clipLines(errorLine(err, name))] };
     }
+    let text: string;
+    try {
+      text = applyFilters(out.text, parsed.filters);
+    } catch (err) {
+      // A filter's own error is the filter's (`grep: invalid pattern`), after what the command said.
+      return { text: "", errors: [...(out.errors ?? []).map(clipLines), clipLines(errorLine(err))] };
+    }
+    // The registry found the command by the line's first word, the name LineData<L> reads.
+    return { text, errors: (out.errors ?? []).map(clipLines), redirect: parsed.redirect, data: out.data as LineData<L> };
   }
+}
+
+/** The longest error line kdw prints: an error that quotes a 100,000-character argument stays readable. */
+export const MAX_ERROR_LINE = 1000;
+
+function clipLine(line: string): string {
+  return line.length <= MAX_ERROR_LINE ? line : `${line.slice(0, MAX_ERROR_LINE)}... (${line.length - MAX_ERROR_LINE} more characters)`;
+}
+
+function clipLines(text: string): string {
+  return text.length <= MAX_ERROR_LINE ? text : text.split("\n").map(clipLine).join("\n");
 }
 
 /** One line for an error; an unexpected exception is reported as an internal error, not a stack trace. */

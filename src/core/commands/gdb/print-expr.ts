@@ -13,6 +13,13 @@ type Tok = { t: "num"; v: bigint } | { t: "id"; v: string } | { t: "op"; v: stri
 
 const OPS = ["->", "<<", ">>", "(", ")", "[", "]", ".", "*", "&", "+", "-", "/", "%", "|", "^", "~", "!"];
 
+/** Nesting a user can type: parentheses, unary operators and casts, each a level of the parser's recursion. */
+export const MAX_EXPRESSION_DEPTH = 1000;
+
+const NUMBER = /0x[0-9a-f]+|[0-9][0-9a-f]*/iy;
+const IDENTIFIER = /[A-Za-z_$][\w$]*/y;
+
+/** The tokens of an expression, read with sticky patterns: one pass, however long the text. */
 function lex(cmd: string, text: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
@@ -22,22 +29,25 @@ function lex(cmd: string, text: string): Tok[] {
       i++;
       continue;
     }
-    const num = /^(0x[0-9a-f]+|[0-9][0-9a-f]*)/i.exec(text.slice(i));
-    if (num && /[0-9]/.test(c)) {
-      const s = num[1]!;
+    if (c >= "0" && c <= "9") {
+      NUMBER.lastIndex = i;
+      const s = NUMBER.exec(text)![0];
       // Decimal unless 0x or it holds hex letters (crash takes bare hex addresses).
-      out.push({ t: "num", v: /^0x/i.test(s) || /[a-f]/i.test(s) ? BigInt(/^0x/i.test(s) ? s : "0x" + s) : BigInt(s) });
+      const v = /^0x/i.test(s) || /[a-f]/i.test(s) ? BigInt(/^0x/i.test(s) ? s : "0x" + s) : BigInt(s);
+      if (v > 0xffffffffffffffffn) throw new CommandError(cmd, "Numeric constant too large.");
+      out.push({ t: "num", v });
       i += s.length;
       continue;
     }
-    const id = /^[A-Za-z_$][\w$]*/.exec(text.slice(i));
+    IDENTIFIER.lastIndex = i;
+    const id = IDENTIFIER.exec(text);
     if (id) {
       out.push({ t: "id", v: id[0] });
       i += id[0].length;
       continue;
     }
     const op = OPS.find((o) => text.startsWith(o, i));
-    if (!op) throw new CommandError(cmd, `invalid expression: ${text}`);
+    if (!op) throw new CommandError(cmd, `invalid expression: ${text.length > 80 ? text.slice(0, 80) + "..." : text}`);
     out.push({ t: "op", v: op });
     i += op.length;
   }
@@ -49,6 +59,7 @@ const U64 = (v: bigint) => BigInt.asUintN(64, v);
 export class Evaluator {
   private toks: Tok[] = [];
   private pos = 0;
+  private depth = 0;
   constructor(
     private readonly prog: Program,
     private readonly cmd: string,
@@ -57,9 +68,10 @@ export class Evaluator {
   evaluate(text: string): Value {
     this.toks = lex(this.cmd, text);
     this.pos = 0;
+    this.depth = 0;
     if (this.toks.length === 0) throw new CommandError(this.cmd, "expression required");
     const v = this.binary(0);
-    if (this.pos !== this.toks.length) throw new CommandError(this.cmd, `invalid expression: ${text}`);
+    if (this.pos !== this.toks.length) throw new CommandError(this.cmd, `invalid expression: ${text.length > 80 ? text.slice(0, 80) + "..." : text}`);
     return v;
   }
 
@@ -77,7 +89,21 @@ export class Evaluator {
 
   private static readonly PREC: Record<string, number> = { "|": 1, "^": 2, "&": 3, "<<": 4, ">>": 4, "+": 5, "-": 5, "*": 6, "/": 6, "%": 6 };
 
+  /** Enters one level of the parser's recursion, refusing what would nest deeper than a person writes. */
+  private nested<T>(f: () => T): T {
+    if (++this.depth > MAX_EXPRESSION_DEPTH) throw new CommandError(this.cmd, `expression nested too deeply (more than ${MAX_EXPRESSION_DEPTH} levels)`);
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
+
   private binary(minPrec: number): Value {
+    return this.nested(() => this.binaryAt(minPrec));
+  }
+
+  private binaryAt(minPrec: number): Value {
     let left = this.unary();
     for (;;) {
       const t = this.peek();
@@ -127,6 +153,10 @@ export class Evaluator {
   }
 
   private unary(): Value {
+    return this.nested(() => this.unaryAt());
+  }
+
+  private unaryAt(): Value {
     if (this.isOp("-")) {
       this.pos++;
       return { kind: "num", value: U64(-this.num(this.unary())) };
