@@ -1,7 +1,10 @@
 // crash's kmem text: the -i summary table (dump_kmeminfo) and the -p memory-map lines.
 import { pagesToSize as pagesToSizeOf } from "../../kernel/system/sysinfo";
 import { formatMemMapLine, memMapHeader } from "../shared/mem-map-format";
-import type { KmemInfo, KmemPages, KmemResult } from "./kmem";
+import type { KmemResult } from "./kmem";
+import type { KmemInfo } from "./kmem-info";
+import type { KmemPages } from "./kmem-pages";
+import { formatKmemSlabs } from "./kmem-slab-format";
 
 const PAGE_SIZE = 4096;
 
@@ -11,7 +14,14 @@ export function pagesToSize(pages: number): string {
 }
 
 export function formatKmem(r: KmemResult): string {
-  return r.kind === "info" ? formatKmemInfo(r) : formatKmemPages(r);
+  switch (r.kind) {
+    case "info":
+      return formatKmemInfo(r);
+    case "pages":
+      return formatKmemPages(r);
+    case "slabs":
+      return formatKmemSlabs(r);
+  }
 }
 
 function formatKmemPages(r: KmemPages): string {
