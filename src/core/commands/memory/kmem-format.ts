@@ -5,6 +5,8 @@ import type { KmemResult } from "./kmem";
 import type { KmemInfo } from "./kmem-info";
 import type { KmemPages } from "./kmem-pages";
 import { formatKmemSlabs } from "./kmem-slab-format";
+import { formatKmemVmalloc, formatKmemVmStat } from "./kmem-vm-format";
+import { formatKmemNodes, formatKmemZones } from "./kmem-nodes-format";
 
 const PAGE_SIZE = 4096;
 
@@ -21,6 +23,14 @@ export function formatKmem(r: KmemResult): string {
       return formatKmemPages(r);
     case "slabs":
       return formatKmemSlabs(r);
+    case "vmalloc":
+      return formatKmemVmalloc(r);
+    case "vmstat":
+      return formatKmemVmStat(r);
+    case "nodes":
+      return formatKmemNodes(r);
+    case "zones":
+      return formatKmemZones(r.zones);
   }
 }
 

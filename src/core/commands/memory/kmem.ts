@@ -12,11 +12,20 @@ import { KMEM_HELP } from "./kmem-help";
 import { kmemInfo, type KmemInfo } from "./kmem-info";
 import { kmemPages, type KmemPages } from "./kmem-pages";
 import { kmemSlabs, type KmemSlabs, type SlabRequest } from "./kmem-slab";
+import { kmemVmalloc, kmemVmStat, type KmemVmalloc, type KmemVmStat } from "./kmem-vm";
+import { kmemNodes, kmemZones, type KmemNodes, type ZoneStats } from "./kmem-nodes";
 
 export type { KmemInfo, KmemInfoRow } from "./kmem-info";
 export type { KmemPages } from "./kmem-pages";
 
-export type KmemResult = ({ kind: "info" } & KmemInfo) | ({ kind: "pages" } & KmemPages) | ({ kind: "slabs" } & KmemSlabs);
+export type KmemResult =
+  | ({ kind: "info" } & KmemInfo)
+  | ({ kind: "pages" } & KmemPages)
+  | ({ kind: "slabs" } & KmemSlabs)
+  | ({ kind: "vmalloc" } & KmemVmalloc)
+  | ({ kind: "vmstat" } & KmemVmStat)
+  | ({ kind: "nodes" } & KmemNodes)
+  | { kind: "zones"; zones: ZoneStats[] };
 
 /** The mode letters crash counts for "only one flag allowed!" (cmd_kmem). */
 const MODES = ["s", "S", "p", "f", "F", "V", "o", "v", "C", "c", "i", "g", "h", "r"] as const;
@@ -27,7 +36,11 @@ const NO_ADDRESS: readonly string[] = ["z", "n", "i", "F", "C", "V", "o", "h", "
 export type KmemOptions =
   | { mode: "info" }
   | { mode: "pages"; physical: boolean; values: bigint[] }
-  | { mode: "slabs"; request: SlabRequest; cpuSpec?: string };
+  | { mode: "slabs"; request: SlabRequest; cpuSpec?: string }
+  | { mode: "vmalloc"; physical: boolean; values: bigint[] }
+  | { mode: "vmstat" }
+  | { mode: "nodes" }
+  | { mode: "zones" };
 
 const USAGE = "Usage: kmem [-f|-F|-c|-C|-i|-v|-V|-n|-z|-o|-h] [-p | -m member[,member]] [[-s|-S|-S=cpu[s]|-r] [slab] [-I slab[,slab]]] [-g [flags]] [[-P] address]]";
 
@@ -41,6 +54,14 @@ function execute(ctx: CommandContext, o: KmemOptions): KmemResult {
       const request = o.cpuSpec === undefined ? o.request : { ...o.request, cpus: parseCpuList("kmem", o.cpuSpec, cpuCount(ctx.prog)) };
       return { kind: "slabs", ...kmemSlabs(ctx, request, totalPages(ctx.prog)) };
     }
+    case "vmalloc":
+      return { kind: "vmalloc", ...kmemVmalloc(ctx, o.values, o.physical) };
+    case "vmstat":
+      return { kind: "vmstat", ...kmemVmStat(ctx) };
+    case "nodes":
+      return { kind: "nodes", ...kmemNodes(ctx) };
+    case "zones":
+      return { kind: "zones", zones: kmemZones(ctx) };
   }
 }
 
@@ -50,7 +71,11 @@ function errorsOf(r: KmemResult): readonly string[] {
       return r.problems.map((p) => `kmem: ${p}`);
     case "pages":
     case "slabs":
+    case "vmalloc":
+    case "nodes":
       return r.errors;
+    default:
+      return [];
   }
 }
 
@@ -80,7 +105,13 @@ export const kmemCommand = defineCommand({
       throw new CommandError("kmem", "no address arguments allowed with this option");
     const cpuSpec = args.value("S");
     if (cpuSpec !== undefined && !cpuSpec.startsWith("=")) throw new CommandError("kmem", "CPU-specific slab data to be displayed must be written as expected only e.g. -S=1,45.");
+    if (args.has("n") && mode === undefined) return { mode: "nodes" };
+    if (args.has("z") && mode === undefined) return { mode: "zones" };
     switch (mode) {
+      case "v":
+        return { mode: "vmalloc", physical: args.has("P"), values };
+      case "V":
+        return { mode: "vmstat" };
       case "i":
         return { mode: "info" };
       case "p":
