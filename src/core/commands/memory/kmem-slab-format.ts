@@ -36,7 +36,8 @@ function slabList(out: string[], title: string, slabs: readonly SlabListing[]): 
   else out.push(`  ${SLAB_HDR}`, ...slabs.map(slabLine));
 }
 
-function entry(out: string[], e: SlabCacheEntry): void {
+/** One cache as printed (its header, line, and what -S or an address adds). */
+export function formatSlabEntry(out: string[], e: SlabCacheEntry): void {
   if (e.header) out.push(KMEM_CACHE_HDR);
   out.push(formatCacheRow(e.cache));
   if (e.slab) slabWithObjects(out, e.slab);
@@ -66,6 +67,6 @@ export function formatKmemSlabs(r: KmemSlabs): string {
   const out: string[] = [];
   if (r.list) for (const c of r.list) out.push(`${hex(c.address)} ${escapeControl(c.name)}`);
   if (r.header) out.push(KMEM_CACHE_HDR);
-  for (const e of r.entries) entry(out, e);
+  for (const e of r.entries) formatSlabEntry(out, e);
   return out.length ? out.join("\n") + "\n" : "";
 }

@@ -22,7 +22,7 @@ import {
   type SlabCacheCounts,
 } from "../../kernel/mm/slab";
 import { readSlab, slabObjects, walkFreelist, type Slab, type SlabMap } from "../../kernel/mm/slab-objects";
-import { slubLayout } from "../../kernel/mm/slab-layout";
+import { slabAllocator, slubLayout } from "../../kernel/mm/slab-layout";
 import { CommandError, type CommandContext } from "../command";
 
 /** A cache's summary line. */
@@ -280,6 +280,26 @@ function addressEntry(ctx: CommandContext, map: SlabMap, req: SlabRequest, vaddr
     errors.push(`kmem: ${cache.name}: invalid slab address: ${loc.slab.toString(16)}`);
   }
   return entry;
+}
+
+/**
+ * The slab entry of an address for kmem_search: a slab page pointer (all its objects), or an address inside
+ * a slab (the object holding it); undefined when neither (no error is reported).
+ */
+export function slabEntryOf(ctx: CommandContext, vaddr: bigint, verbose: boolean): { kind: "object" | "page"; entry: SlabCacheEntry } | undefined {
+  const prog = ctx.prog;
+  try {
+    if (slabAllocator(prog) !== "slub") return undefined;
+    const map = slabMap(ctx);
+    const pageCache = cacheOfSlabPage(prog, map, vaddr);
+    if (pageCache === undefined && slabOfAddress(prog, map, vaddr) === undefined) return undefined;
+    const errors: string[] = [];
+    const entry = addressEntry(ctx, map, { verbose, roots: false, list: false, ignore: [], addresses: [vaddr], physical: false }, vaddr, readCaches(ctx, false, errors), errors);
+    return entry && { kind: pageCache !== undefined ? "page" : "object", entry };
+  } catch (err) {
+    if (err instanceof KdwError) return undefined;
+    throw err;
+  }
 }
 
 /** kmem -s / -S / -r, with a cache name, `list`, -I names or addresses. */

@@ -10,9 +10,13 @@ import { cpuCount } from "../../kernel/tasks/sched";
 import { formatKmem } from "./kmem-format";
 import { KMEM_HELP } from "./kmem-help";
 import { kmemInfo, type KmemInfo } from "./kmem-info";
-import { kmemPages, type KmemPages } from "./kmem-pages";
+import { kmemMemMap, kmemPages, type KmemPages } from "./kmem-pages";
+import { kmemHstates, kmemPageFlags, kmemPageHash, kmemPerCpuOffsets, type CpuOffset, type KmemPageFlags } from "./kmem-tables";
+import type { Hstate } from "../../kernel/mm/hugetlb";
+import { kmemSearch, type KmemSearch } from "./kmem-search";
 import { kmemSlabs, type KmemSlabs, type SlabRequest } from "./kmem-slab";
 import { kmemVmalloc, kmemVmStat, type KmemVmalloc, type KmemVmStat } from "./kmem-vm";
+import { kmemFree, kmemFreeSearch, type KmemFree, type KmemFreeSearch } from "./kmem-free";
 import { kmemNodes, kmemZones, type KmemNodes, type ZoneStats } from "./kmem-nodes";
 
 export type { KmemInfo, KmemInfoRow } from "./kmem-info";
@@ -25,7 +29,13 @@ export type KmemResult =
   | ({ kind: "vmalloc" } & KmemVmalloc)
   | ({ kind: "vmstat" } & KmemVmStat)
   | ({ kind: "nodes" } & KmemNodes)
-  | { kind: "zones"; zones: ZoneStats[] };
+  | { kind: "zones"; zones: ZoneStats[] }
+  | ({ kind: "free" } & KmemFree)
+  | { kind: "free-search"; searches: KmemFreeSearch[] }
+  | { kind: "page-flags"; tables: KmemPageFlags[] }
+  | { kind: "hstates"; hstates: Hstate[] }
+  | { kind: "per-cpu-offsets"; cpus: CpuOffset[] }
+  | { kind: "search"; searches: KmemSearch[] };
 
 /** The mode letters crash counts for "only one flag allowed!" (cmd_kmem). */
 const MODES = ["s", "S", "p", "f", "F", "V", "o", "v", "C", "c", "i", "g", "h", "r"] as const;
@@ -35,12 +45,18 @@ const NO_ADDRESS: readonly string[] = ["z", "n", "i", "F", "C", "V", "o", "h", "
 
 export type KmemOptions =
   | { mode: "info" }
-  | { mode: "pages"; physical: boolean; values: bigint[] }
+  | { mode: "pages"; physical: boolean; values: bigint[]; members?: string }
   | { mode: "slabs"; request: SlabRequest; cpuSpec?: string }
   | { mode: "vmalloc"; physical: boolean; values: bigint[] }
   | { mode: "vmstat" }
   | { mode: "nodes" }
-  | { mode: "zones" };
+  | { mode: "zones" }
+  | { mode: "free"; verbose: boolean; physical: boolean; values: bigint[] }
+  | { mode: "page-flags"; values: bigint[] }
+  | { mode: "hstates" }
+  | { mode: "per-cpu-offsets" }
+  | { mode: "page-hash"; verbose: boolean }
+  | { mode: "search"; physical: boolean; values: bigint[] };
 
 const USAGE = "Usage: kmem [-f|-F|-c|-C|-i|-v|-V|-n|-z|-o|-h] [-p | -m member[,member]] [[-s|-S|-S=cpu[s]|-r] [slab] [-I slab[,slab]]] [-g [flags]] [[-P] address]]";
 
@@ -49,7 +65,7 @@ function execute(ctx: CommandContext, o: KmemOptions): KmemResult {
     case "info":
       return { kind: "info", ...kmemInfo(ctx) };
     case "pages":
-      return { kind: "pages", ...kmemPages(ctx, o.values, o.physical) };
+      return { kind: "pages", ...(o.values.length ? kmemPages(ctx, o.values, o.physical, o.members) : kmemMemMap(ctx, o.members)) };
     case "slabs": {
       const request = o.cpuSpec === undefined ? o.request : { ...o.request, cpus: parseCpuList("kmem", o.cpuSpec, cpuCount(ctx.prog)) };
       return { kind: "slabs", ...kmemSlabs(ctx, request, totalPages(ctx.prog)) };
@@ -62,6 +78,19 @@ function execute(ctx: CommandContext, o: KmemOptions): KmemResult {
       return { kind: "nodes", ...kmemNodes(ctx) };
     case "zones":
       return { kind: "zones", zones: kmemZones(ctx) };
+    case "free":
+      if (o.values.length) return { kind: "free-search", searches: o.values.map((v) => kmemFreeSearch(ctx, v, o.physical)) };
+      return { kind: "free", ...kmemFree(ctx, o.verbose) };
+    case "page-flags":
+      return { kind: "page-flags", tables: (o.values.length ? o.values : [0n]).map((v) => kmemPageFlags(ctx, v)) };
+    case "hstates":
+      return { kind: "hstates", hstates: kmemHstates(ctx) };
+    case "per-cpu-offsets":
+      return { kind: "per-cpu-offsets", cpus: kmemPerCpuOffsets(ctx) };
+    case "page-hash":
+      return kmemPageHash(ctx, o.verbose);
+    case "search":
+      return { kind: "search", searches: o.values.map((v) => kmemSearch(ctx, v, o.physical, totalPages(ctx.prog))) };
   }
 }
 
@@ -73,7 +102,10 @@ function errorsOf(r: KmemResult): readonly string[] {
     case "slabs":
     case "vmalloc":
     case "nodes":
+    case "free":
       return r.errors;
+    case "free-search":
+      return r.searches.flatMap((s) => s.errors);
     default:
       return [];
   }
@@ -100,7 +132,8 @@ export const kmemCommand = defineCommand({
       name = escaped ? a.slice(1) : a;
       if (!args.has("s") && !args.has("S") && !args.has("r")) throw new CommandError("kmem", USAGE);
     }
-    const mode = MODES.find((m): m is Mode => args.has(m));
+    const memberList = args.value("m");
+    const mode = memberList !== undefined ? "p" : MODES.find((m): m is Mode => args.has(m));
     if (values.length && (NO_ADDRESS.some((m) => args.has(m as Mode))))
       throw new CommandError("kmem", "no address arguments allowed with this option");
     const cpuSpec = args.value("S");
@@ -112,11 +145,22 @@ export const kmemCommand = defineCommand({
         return { mode: "vmalloc", physical: args.has("P"), values };
       case "V":
         return { mode: "vmstat" };
+      case "f":
+      case "F":
+        return { mode: "free", verbose: mode === "F", physical: args.has("P"), values };
       case "i":
         return { mode: "info" };
       case "p":
-        if (values.length === 0) throw new CommandError("kmem", "-p needs an address");
-        return { mode: "pages", physical: args.has("P"), values };
+        return memberList === undefined ? { mode: "pages", physical: args.has("P"), values } : { mode: "pages", physical: args.has("P"), values, members: memberList };
+      case "g":
+        return { mode: "page-flags", values };
+      case "h":
+        return { mode: "hstates" };
+      case "o":
+        return { mode: "per-cpu-offsets" };
+      case "c":
+      case "C":
+        return { mode: "page-hash", verbose: mode === "C" };
       case "s":
       case "S":
       case "r":
@@ -133,8 +177,11 @@ export const kmemCommand = defineCommand({
             physical: args.has("P"),
           },
         };
+      case undefined:
+        if (values.length) return { mode: "search", physical: args.has("P"), values };
+        throw new CommandError("kmem", USAGE);
       default:
-        throw new CommandError("kmem", mode === undefined ? USAGE : `option -${mode} is not supported by kdw`);
+        throw new CommandError("kmem", `option -${mode} is not supported by kdw`);
     }
   },
   execute,
