@@ -47,6 +47,8 @@ export function formatKmem(r: KmemResult): string {
       return formatKmemPerCpuOffsets(r.cpus);
     case "search":
       return r.searches.map(formatKmemSearch).join("\n");
+    case "usage":
+      return r.usage;
   }
 }
 

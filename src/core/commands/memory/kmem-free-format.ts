@@ -46,10 +46,11 @@ export function formatKmemFree(r: KmemFree): string {
   return out.join("\n") + "\n";
 }
 
-/** crash's ordinal(): the suffix follows the last digit only (11st, 12nd, as crash prints them). */
+/** An ordinal in English: crash's ordinal() follows the last digit only and prints "11st", "12nd", "13rd". */
 function ordinal(n: number): string {
-  const last = String(n).at(-1);
-  return `${n}${last === "1" ? "st" : last === "2" ? "nd" : last === "3" ? "rd" : "th"}`;
+  const last = n % 10;
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : last === 1 ? "st" : last === 2 ? "nd" : last === 3 ? "rd" : "th";
+  return `${n}${suffix}`;
 }
 
 export function formatKmemFreeSearch(r: KmemFreeSearch): string {

@@ -129,15 +129,15 @@ export function kmemFreeSearch(ctx: CommandContext, value: bigint, physical: boo
       const row = zoneRow(ctx, node, zone, nodes.length > 1);
       if (!row.free) continue;
       let hit: { page: bigint; order: number } | undefined;
-      // crash's free_page_callback takes a page up to one past the block (<= last_page).
-      const lists = zoneFreeLists(prog, zone, { pages: false, stopAt: (page, order) => (searchPage >= page && searchPage <= page + (1n << BigInt(order)) * pageSize ? ((hit = { page, order }), true) : false) });
+      // Inside the block: crash's free_page_callback also takes the page one past a block (<= last_page),
+      // stops there, then finds the address outside that block and prints nothing, even when that page
+      // heads a free block of its own (test/golden/kmem-ref.test.ts shows one).
+      const lists = zoneFreeLists(prog, zone, { pages: false, stopAt: (page, order) => (searchPage >= page && searchPage < page + (1n << BigInt(order)) * pageSize ? ((hit = { page, order }), true) : false) });
       if (!hit) continue;
       const found = hit as { page: bigint; order: number };
       const list = lists.at(-1)!;
       const blockPfn = pageToPfn(prog, found.page, as.layout.vmemmapStart);
       if (blockPfn === undefined) return { errors: [] };
-      // ...but then keeps the block only when the address is inside it.
-      if (searchPfn < blockPfn || searchPfn >= blockPfn + 2 ** found.order) return { errors: [] };
       return { hit: { zone: { ...row, lists: [] }, list, block: found.page, value, physical: !isVirtual, offset: searchPfn - blockPfn }, errors: [] };
     }
   }

@@ -45,6 +45,8 @@ export interface KmemSearch {
   paddrWidth: number;
   /** "kernel virtual" or "physical" when no struct page holds it ("… address not found in mem map"). */
   notFound?: string;
+  /** crash's INFO lines met on the way ("cannot determine page for …"). */
+  errors: string[];
 }
 
 function kernelSymbol(ctx: CommandContext, vaddr: bigint, value: bigint): SearchSymbol | undefined {
@@ -124,7 +126,7 @@ function isVmallocAddr(ctx: CommandContext, v: bigint): boolean {
 export function kmemSearch(ctx: CommandContext, value: bigint, forcePhysical: boolean, totalPages: number): KmemSearch {
   const as = ctx.addressSpace;
   const physical = forcePhysical || value < as.layout.pageOffsetBase;
-  const r: KmemSearch = { value, physical, paddrWidth: paddrWidth(ctx) };
+  const r: KmemSearch = { value, physical, paddrWidth: paddrWidth(ctx), errors: [] };
   const vaddr = !physical ? value : value < BigInt(totalPages) * PAGE_SIZE ? as.layout.pageOffsetBase + value : undefined;
   if (vaddr !== undefined) {
     const symbol = kernelSymbol(ctx, vaddr, value);
@@ -159,18 +161,21 @@ export function kmemSearch(ctx: CommandContext, value: bigint, forcePhysical: bo
       return finish(value, true);
     }
   }
+  if (vaddr !== undefined) {
+    const slab = slabEntryOf(ctx, vaddr, false);
+    if (slab?.kind === "object") r.slab = slab.entry;
+    if (!physical) {
+      const page = slabEntryOf(ctx, value, false);
+      if (page?.kind === "page") r.slabPage = page.entry;
+    }
+  }
+  const free = kmemFreeSearch(ctx, value, physical);
+  if (free.hit) r.free = free.hit;
+  r.errors.push(...free.errors);
   if (vaddr === undefined) {
     r.notFound = "physical";
     return r;
   }
-  const slab = slabEntryOf(ctx, vaddr, false);
-  if (slab?.kind === "object") r.slab = slab.entry;
-  if (!physical) {
-    const page = slabEntryOf(ctx, value, false);
-    if (page?.kind === "page") r.slabPage = page.entry;
-  }
-  const free = kmemFreeSearch(ctx, value, physical).hit;
-  if (free) r.free = free;
   const task = safeContext(ctx, taskStructOf(ctx, vaddr) ?? stackTask(ctx, vaddr));
   if (task) r.task = task;
   return finish(value, physical);

@@ -4,6 +4,7 @@
 // zones, -g/-h/-o/-c/-C small tables (kmem-tables.ts), and an address alone (kmem-search.ts).
 import { totalPages } from "../../kernel/tasks/mem";
 import { CommandError, defineCommand, type CommandContext } from "../command";
+import type { ParsedArgs } from "../options";
 import { isHexAddress, parseHex } from "../shared/symbol-args";
 import { parseCpuList } from "../shared/cpu-list";
 import { cpuCount } from "../../kernel/tasks/sched";
@@ -35,7 +36,8 @@ export type KmemResult =
   | { kind: "page-flags"; tables: KmemPageFlags[] }
   | { kind: "hstates"; hstates: Hstate[] }
   | { kind: "per-cpu-offsets"; cpus: CpuOffset[] }
-  | { kind: "search"; searches: KmemSearch[] };
+  | { kind: "search"; searches: KmemSearch[] }
+  | { kind: "usage"; usage: string; reason?: string };
 
 /** The mode letters crash counts for "only one flag allowed!" (cmd_kmem). */
 const MODES = ["s", "S", "p", "f", "F", "V", "o", "v", "C", "c", "i", "g", "h", "r"] as const;
@@ -56,12 +58,21 @@ export type KmemOptions =
   | { mode: "hstates" }
   | { mode: "per-cpu-offsets" }
   | { mode: "page-hash"; verbose: boolean }
-  | { mode: "search"; physical: boolean; values: bigint[] };
+  | { mode: "search"; physical: boolean; values: bigint[] }
+  | { mode: "usage"; reason?: string };
 
-const USAGE = "Usage: kmem [-f|-F|-c|-C|-i|-v|-V|-n|-z|-o|-h] [-p | -m member[,member]] [[-s|-S|-S=cpu[s]|-r] [slab] [-I slab[,slab]]] [-g [flags]] [[-P] address]]";
+/** crash's cmd_usage(SYNOPSIS): the synopsis of the help text. */
+const USAGE = `Usage:\n${KMEM_HELP.slice("SYNOPSIS\n".length, KMEM_HELP.indexOf("\n\nDESCRIPTION"))}\nEnter "help kmem" for details.\n`;
+
+/** A usage error: crash prints the reason (if any), then the usage. */
+class KmemUsage {
+  constructor(readonly reason?: string) {}
+}
 
 function execute(ctx: CommandContext, o: KmemOptions): KmemResult {
   switch (o.mode) {
+    case "usage":
+      return o.reason === undefined ? { kind: "usage", usage: USAGE } : { kind: "usage", usage: USAGE, reason: o.reason };
     case "info":
       return { kind: "info", ...kmemInfo(ctx) };
     case "pages":
@@ -106,19 +117,40 @@ function errorsOf(r: KmemResult): readonly string[] {
       return r.errors;
     case "free-search":
       return r.searches.flatMap((s) => s.errors);
+    case "search":
+      return r.searches.flatMap((s) => s.errors);
+    case "usage":
+      return r.reason === undefined ? [] : [`kmem: ${r.reason}`];
     default:
       return [];
   }
 }
 
+const KMEM_OPTIONS = { flags: "gsrFfpvczCinPVoh", values: "Im", optionalValues: "S" } as const;
+
 export const kmemCommand = defineCommand({
   name: "kmem",
   summary: "kernel memory",
   help: KMEM_HELP,
-  options: { flags: "gsrFfpvczCinPVoh", values: "Im", optionalValues: "S" },
+  options: KMEM_OPTIONS,
   parse(args): KmemOptions {
+    try {
+      return parseKmem(args);
+    } catch (err) {
+      if (err instanceof KmemUsage) return err.reason === undefined ? { mode: "usage" } : { mode: "usage", reason: err.reason };
+      throw err;
+    }
+  },
+  execute,
+  format: formatKmem,
+  errors: errorsOf,
+});
+
+type KmemArgs = ParsedArgs<typeof KMEM_OPTIONS>;
+
+function parseKmem(args: KmemArgs): KmemOptions {
     const given = MODES.filter((m) => args.has(m)).length + (args.values("m").length > 0 && !args.has("p") ? 1 : 0);
-    if (given > 1) throw new CommandError("kmem", "only one flag allowed!");
+    if (given > 1) throw new KmemUsage("only one flag allowed!");
     const values: bigint[] = [];
     let name: string | undefined;
     let escaped = false;
@@ -130,12 +162,12 @@ export const kmemCommand = defineCommand({
       if (name !== undefined) throw new CommandError("kmem", "only one kmem_cache reference is allowed");
       escaped = a.startsWith("\\");
       name = escaped ? a.slice(1) : a;
-      if (!args.has("s") && !args.has("S") && !args.has("r")) throw new CommandError("kmem", USAGE);
+      if (!args.has("s") && !args.has("S") && !args.has("r")) throw new KmemUsage();
     }
     const memberList = args.value("m");
     const mode = memberList !== undefined ? "p" : MODES.find((m): m is Mode => args.has(m));
     if (values.length && (NO_ADDRESS.some((m) => args.has(m as Mode))))
-      throw new CommandError("kmem", "no address arguments allowed with this option");
+      throw new KmemUsage("no address arguments allowed with this option");
     const cpuSpec = args.value("S");
     if (cpuSpec !== undefined && !cpuSpec.startsWith("=")) throw new CommandError("kmem", "CPU-specific slab data to be displayed must be written as expected only e.g. -S=1,45.");
     if (args.has("n") && mode === undefined) return { mode: "nodes" };
@@ -179,12 +211,8 @@ export const kmemCommand = defineCommand({
         };
       case undefined:
         if (values.length) return { mode: "search", physical: args.has("P"), values };
-        throw new CommandError("kmem", USAGE);
+        throw new KmemUsage();
       default:
         throw new CommandError("kmem", `option -${mode} is not supported by kdw`);
     }
-  },
-  execute,
-  format: formatKmem,
-  errors: errorsOf,
-});
+}
