@@ -15,7 +15,7 @@ import { taskContext, type TaskContext } from "../shared/task-context";
 import { kmemFreeSearch, type FreeBlockHit } from "./kmem-free";
 import { slabEntryOf, type SlabCacheEntry } from "./kmem-slab";
 import { vmallocLookup } from "./kmem-vm";
-import { pageToPfn, readStructPage } from "../../kernel/mm/mm";
+import { pageToPfn, pfnToPage, readStructPage } from "../../kernel/mm/mm";
 
 const PAGE_SIZE = 4096n;
 
@@ -122,6 +122,15 @@ function isVmallocAddr(ctx: CommandContext, v: bigint): boolean {
   return l.la57 && v > l.vmallocEnd && v < l.vmemmapStart;
 }
 
+function structPageOfPhysOrUndefined(ctx: CommandContext, phys: number): bigint | undefined {
+  try {
+    return pfnToPage(ctx.prog, Math.floor(phys / Number(PAGE_SIZE)));
+  } catch (err) {
+    if (err instanceof KdwError) return undefined;
+    throw err;
+  }
+}
+
 /** kmem ADDRESS (crash's kmem_search), for one address. */
 export function kmemSearch(ctx: CommandContext, value: bigint, forcePhysical: boolean, totalPages: number): KmemSearch {
   const as = ctx.addressSpace;
@@ -162,6 +171,10 @@ export function kmemSearch(ctx: CommandContext, value: bigint, forcePhysical: bo
     }
   }
   if (vaddr !== undefined) {
+    // vaddr_to_kmem_cache(VERBOSE) says when it cannot look.
+    const phys = as.tryTranslate(vaddr);
+    if (phys < 0) r.errors.push(`WARNING: cannot make virtual-to-physical translation: ${vaddr.toString(16)}`);
+    else if (structPageOfPhysOrUndefined(ctx, phys) === undefined) r.errors.push(`WARNING: cannot find mem_map page for address: ${vaddr.toString(16)}`);
     const slab = slabEntryOf(ctx, vaddr, false);
     if (slab?.kind === "object") r.slab = slab.entry;
     if (!physical) {

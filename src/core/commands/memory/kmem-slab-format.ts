@@ -38,6 +38,7 @@ function slabList(out: string[], title: string, slabs: readonly SlabListing[]): 
 
 /** One cache as printed (its header, line, and what -S or an address adds). */
 export function formatSlabEntry(out: string[], e: SlabCacheEntry): void {
+  if (e.blankBefore) out.push("");
   if (e.header) out.push(KMEM_CACHE_HDR);
   out.push(formatCacheRow(e.cache));
   if (e.slab) slabWithObjects(out, e.slab);

@@ -1,6 +1,7 @@
 // kmem -s, -S, -r and `kmem -s|-S ADDRESS`: SLUB's caches as crash 8.0.6 shows them (memory.c
 // dump_kmem_cache_slub, do_kmem_cache_slub, do_slab_slub, do_node_lists_slub, kmem_cache_list_common).
 import { KdwError, WalkAborted } from "../../io/errors";
+import { pfnToPage } from "../../kernel/mm/mm";
 import { memoryNodes } from "../../kernel/mm/nodes";
 import {
   cacheOfSlabPage,
@@ -78,6 +79,8 @@ export interface NodeBlock {
 
 /** One cache as printed: its line, after the column header when `header`, then what -S or an address adds. */
 export interface SlabCacheEntry {
+  /** A blank line first: the second and later addresses of `kmem -s ADDRESS ...`. */
+  blankBefore?: boolean;
   header: boolean;
   cache: SlabCacheRow;
   cpus?: CpuBlock[];
@@ -246,7 +249,7 @@ function readCaches(ctx: CommandContext, roots: boolean, errors: string[]): Slab
 function slabAddress(ctx: CommandContext, value: bigint, physical: boolean, totalPages: number, errors: string[]): bigint {
   if (!physical && value >= ctx.addressSpace.layout.pageOffsetBase) return value;
   if (value < BigInt(totalPages) * BigInt(PAGE_SIZE)) return ctx.addressSpace.layout.pageOffsetBase + value;
-  errors.push(`kmem: WARNING: cannot make virtual-to-physical translation: ${value.toString(16)}`);
+  errors.push(`WARNING: cannot make virtual-to-physical translation: ${value.toString(16)}`);
   return value;
 }
 
@@ -263,6 +266,10 @@ function addressEntry(ctx: CommandContext, map: SlabMap, req: SlabRequest, vaddr
   const loc = pageCache !== undefined ? { cache: pageCache, slab: vaddr } : slabOfAddress(ctx.prog, map, vaddr);
   const cache = loc && caches.find((c) => c.address === loc.cache);
   if (!loc || !cache) {
+    // vaddr_to_kmem_cache(VERBOSE) says why it could not look.
+    const phys = map.tryTranslate(vaddr);
+    if (phys < 0) errors.push(`WARNING: cannot make virtual-to-physical translation: ${vaddr.toString(16)}`);
+    else if (pfnToPage(ctx.prog, Math.floor(phys / PAGE_SIZE)) === undefined) errors.push(`WARNING: cannot find mem_map page for address: ${vaddr.toString(16)}`);
     errors.push(`kmem: address is not allocated in slab subsystem: ${vaddr.toString(16)}`);
     return undefined;
   }
@@ -315,10 +322,10 @@ export function kmemSlabs(ctx: CommandContext, req: SlabRequest, totalPages: num
   }
   const caches = readCaches(ctx, false, errors);
   if (req.addresses.length) {
-    for (const value of req.addresses) {
+    req.addresses.forEach((value, i) => {
       const entry = addressEntry(ctx, map, req, slabAddress(ctx, value, req.physical, totalPages, errors), caches, errors);
-      if (entry) result.entries.push(entry);
-    }
+      if (entry) result.entries.push(i > 0 ? { blankBefore: true, ...entry } : entry);
+    });
     return result;
   }
   const listed = req.roots ? readCaches(ctx, true, errors) : caches;

@@ -31,7 +31,7 @@ function mapsPhys(ctx: CommandContext, area: VmapArea, phys: bigint): boolean {
  */
 export function kmemVmalloc(ctx: CommandContext, addresses: readonly bigint[], physical: boolean): KmemVmalloc {
   const { variant, areas, aborted } = vmapAreas(ctx.prog);
-  const errors = aborted ? [`kmem: WARNING: invalid/corrupt ${variant === "list" ? "vmap_area_list" : "vmap_nodes.busy list"}: ${aborted.message}`] : [];
+  const errors = aborted ? [`WARNING: invalid/corrupt ${variant === "list" ? "vmap_area_list" : "vmap_nodes.busy list"}: ${aborted.message}`] : [];
   if (!addresses.length) return { variant, areas, errors };
   const out: VmapArea[] = [];
   for (const a of addresses) {
