@@ -44,6 +44,10 @@ export function formatSlabEntry(out: string[], e: SlabCacheEntry): void {
   if (e.slab) slabWithObjects(out, e.slab);
   if (!e.cpus || !e.nodes) return;
   for (const c of e.cpus) {
+    if (c.offline) {
+      out.push(`CPU ${c.cpu} [OFFLINE]`);
+      continue;
+    }
     out.push(`CPU ${c.cpu} KMEM_CACHE_CPU:`, `  ${hex(c.kmemCacheCpu)}`, `CPU ${c.cpu} SLAB:`);
     if (c.slab) slabWithObjects(out, c.slab);
     else out.push("  (empty)");

@@ -25,6 +25,7 @@ import {
 import { readSlab, slabObjects, walkFreelist, type Slab, type SlabMap } from "../../kernel/mm/slab-objects";
 import { slabAllocator, slubLayout } from "../../kernel/mm/slab-layout";
 import { CommandError, type CommandContext } from "../command";
+import { cpuOnline } from "./kmem-tables";
 
 /** A cache's summary line. */
 export interface SlabCacheRow {
@@ -60,6 +61,8 @@ export interface SlabListing {
 
 export interface CpuBlock {
   cpu: number;
+  /** An offline CPU: crash shows "CPU n [OFFLINE]" and nothing else. */
+  offline?: boolean;
   kmemCacheCpu: bigint;
   slab?: SlabListing;
   /** The per-CPU partial slabs; undefined when the kernel has none (no CONFIG_SLUB_CPU_PARTIAL). */
@@ -189,6 +192,10 @@ function cacheDetail(ctx: CommandContext, map: SlabMap, cache: SlabCache, cpus: 
   const hasPartial = slubLayout(prog).cpuPartial !== undefined;
   for (let cpu = 0; cpu < slabCpus(prog); cpu++) {
     if (cpus && !cpus.includes(cpu)) continue;
+    if (!cpuOnline(ctx, cpu)) {
+      cpuBlocks.push({ cpu, offline: true, kmemCacheCpu: 0n });
+      continue;
+    }
     const c = cpuSlab(prog, cache, cpu);
     const block: CpuBlock = { cpu, kmemCacheCpu: c.kmemCacheCpu };
     cpuBlocks.push(block);

@@ -47,8 +47,8 @@ export interface CpuOffset {
   offline: boolean;
 }
 
-/** Whether CPU `cpu` is in __cpu_online_mask (true when the mask cannot be read). */
-function cpuOnline(ctx: CommandContext, cpu: number): boolean {
+/** Whether CPU `cpu` is in __cpu_online_mask (true when the mask cannot be read): crash's hide_offline_cpu. */
+export function cpuOnline(ctx: CommandContext, cpu: number): boolean {
   if (!ctx.prog.hasSymbol("__cpu_online_mask")) return true;
   try {
     const byte = ctx.prog.read(ctx.prog.symbolAddress("__cpu_online_mask") + BigInt(cpu >> 3), 1)[0]!;

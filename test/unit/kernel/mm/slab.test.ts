@@ -112,6 +112,17 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("SLUB walker (fixture)", (
     expect(slabCacheList(hidden)).toMatchObject({ caches: [], aborted: expect.objectContaining({ message: expect.stringMatching(/head/) }) });
   });
 
+  it("an offline CPU is shown as crash's hide_offline_cpu shows it, in -S and -o", () => {
+    const prog = good();
+    const mask = prog.symbolAddress("__cpu_online_mask");
+    const word = prog.readU64(mask);
+    expect(word & 0xfn).toBe(0xfn);
+    const bad = patchedProgram(prog, new Map([[mask, word & ~4n]]));
+    const r = kmemCommand.run(ctxWith(bad), ["-S", "kmalloc-rcl-64"]);
+    expect(r.text).toContain("CPU 1 PARTIAL:\n  (empty)\nCPU 2 [OFFLINE]\nCPU 3 KMEM_CACHE_CPU:\n");
+    expect(kmemCommand.run(ctxWith(bad), ["-o"]).text).toContain("  CPU 2: ff16e68321f00000 [OFFLINE]\n");
+  });
+
   it("addresses that are not in a slab, or not addresses at all, are no slab and no exception", () => {
     const prog = good();
     for (const a of [0n, 1n, 0xffffffffffffffffn, 0x8000000000000000n, 0xffffffffa141aa40n, 0xffc5fe1600800680n]) {
