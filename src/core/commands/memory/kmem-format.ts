@@ -49,6 +49,8 @@ export function formatKmem(r: KmemResult): string {
       return r.searches.map(formatKmemSearch).join("\n");
     case "usage":
       return r.usage;
+    case "several":
+      return r.parts.map(formatKmem).join("");
   }
 }
 

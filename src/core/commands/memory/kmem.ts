@@ -37,7 +37,8 @@ export type KmemResult =
   | { kind: "hstates"; hstates: Hstate[] }
   | { kind: "per-cpu-offsets"; cpus: CpuOffset[] }
   | { kind: "search"; searches: KmemSearch[] }
-  | { kind: "usage"; usage: string; reason?: string };
+  | { kind: "usage"; usage: string; reason?: string }
+  | { kind: "several"; parts: KmemResult[] };
 
 /** The mode letters crash counts for "only one flag allowed!" (cmd_kmem). */
 const MODES = ["s", "S", "p", "f", "F", "V", "o", "v", "C", "c", "i", "g", "h", "r"] as const;
@@ -59,7 +60,8 @@ export type KmemOptions =
   | { mode: "per-cpu-offsets" }
   | { mode: "page-hash"; verbose: boolean }
   | { mode: "search"; physical: boolean; values: bigint[] }
-  | { mode: "usage"; reason?: string };
+  | { mode: "usage"; reason?: string }
+  | { mode: "several"; parts: KmemOptions[] };
 
 /** crash's cmd_usage(SYNOPSIS): the synopsis of the help text. */
 const USAGE = `Usage:\n${KMEM_HELP.slice("SYNOPSIS\n".length, KMEM_HELP.indexOf("\n\nDESCRIPTION"))}\nEnter "help kmem" for details.\n`;
@@ -73,6 +75,8 @@ function execute(ctx: CommandContext, o: KmemOptions): KmemResult {
   switch (o.mode) {
     case "usage":
       return o.reason === undefined ? { kind: "usage", usage: USAGE } : { kind: "usage", usage: USAGE, reason: o.reason };
+    case "several":
+      return { kind: "several", parts: o.parts.map((p) => execute(ctx, p)) };
     case "info":
       return { kind: "info", ...kmemInfo(ctx) };
     case "pages":
@@ -121,6 +125,8 @@ function errorsOf(r: KmemResult): readonly string[] {
       return r.searches.flatMap((s) => s.errors);
     case "usage":
       return r.reason === undefined ? [] : [`kmem: ${r.reason}`];
+    case "several":
+      return r.parts.flatMap(errorsOf);
     default:
       return [];
   }
@@ -149,70 +155,74 @@ export const kmemCommand = defineCommand({
 type KmemArgs = ParsedArgs<typeof KMEM_OPTIONS>;
 
 function parseKmem(args: KmemArgs): KmemOptions {
-    const given = MODES.filter((m) => args.has(m)).length + (args.values("m").length > 0 && !args.has("p") ? 1 : 0);
-    if (given > 1) throw new KmemUsage("only one flag allowed!");
-    const values: bigint[] = [];
-    let name: string | undefined;
-    let escaped = false;
-    for (const a of args.operands) {
-      if (isHexAddress(a)) {
-        values.push(parseHex(a));
-        continue;
-      }
-      if (name !== undefined) throw new CommandError("kmem", "only one kmem_cache reference is allowed");
-      escaped = a.startsWith("\\");
-      name = escaped ? a.slice(1) : a;
-      if (!args.has("s") && !args.has("S") && !args.has("r")) throw new KmemUsage();
+  const given = MODES.filter((m) => args.has(m)).length + (args.values("m").length > 0 && !args.has("p") ? 1 : 0);
+  if (given > 1) throw new KmemUsage("only one flag allowed!");
+  const values: bigint[] = [];
+  let name: string | undefined;
+  let escaped = false;
+  for (const a of args.operands) {
+    if (isHexAddress(a)) {
+      values.push(parseHex(a));
+      continue;
     }
-    const memberList = args.value("m");
-    const mode = memberList !== undefined ? "p" : MODES.find((m): m is Mode => args.has(m));
-    if (values.length && (NO_ADDRESS.some((m) => args.has(m as Mode))))
-      throw new KmemUsage("no address arguments allowed with this option");
-    const cpuSpec = args.value("S");
-    if (cpuSpec !== undefined && !cpuSpec.startsWith("=")) throw new CommandError("kmem", "CPU-specific slab data to be displayed must be written as expected only e.g. -S=1,45.");
-    if (args.has("n") && mode === undefined) return { mode: "nodes" };
-    if (args.has("z") && mode === undefined) return { mode: "zones" };
-    switch (mode) {
-      case "v":
-        return { mode: "vmalloc", physical: args.has("P"), values };
-      case "V":
-        return { mode: "vmstat" };
-      case "f":
-      case "F":
-        return { mode: "free", verbose: mode === "F", physical: args.has("P"), values };
-      case "i":
-        return { mode: "info" };
-      case "p":
-        return memberList === undefined ? { mode: "pages", physical: args.has("P"), values } : { mode: "pages", physical: args.has("P"), values, members: memberList };
-      case "g":
-        return { mode: "page-flags", values };
-      case "h":
-        return { mode: "hstates" };
-      case "o":
-        return { mode: "per-cpu-offsets" };
-      case "c":
-      case "C":
-        return { mode: "page-hash", verbose: mode === "C" };
-      case "s":
-      case "S":
-      case "r":
-        return {
-          mode: "slabs",
-          cpuSpec: cpuSpec?.slice(1),
-          request: {
-            verbose: mode === "S",
-            roots: mode === "r",
-            name,
-            list: name === "list" && !escaped,
-            ignore: (args.value("I") ?? "").split(/[,\s]+/).filter(Boolean),
-            addresses: values,
-            physical: args.has("P"),
-          },
-        };
-      case undefined:
-        if (values.length) return { mode: "search", physical: args.has("P"), values };
-        throw new KmemUsage();
-      default:
-        throw new CommandError("kmem", `option -${mode} is not supported by kdw`);
-    }
+    if (name !== undefined) throw new CommandError("kmem", "only one kmem_cache reference is allowed");
+    escaped = a.startsWith("\\");
+    name = escaped ? a.slice(1) : a;
+    if (!args.has("s") && !args.has("S") && !args.has("r")) throw new KmemUsage();
+  }
+  const memberList = args.value("m");
+  const mode = memberList !== undefined ? "p" : MODES.find((m): m is Mode => args.has(m));
+  if (values.length && NO_ADDRESS.some((m) => args.has(m as Mode))) throw new KmemUsage("no address arguments allowed with this option");
+  const cpuSpec = args.value("S");
+  if (cpuSpec !== undefined && !cpuSpec.startsWith("=")) throw new CommandError("kmem", "CPU-specific slab data to be displayed must be written as expected only e.g. -S=1,45.");
+  // -n and -z are no "flag" to crash's count: they print after the others, before -V, -o and -g.
+  const extra: KmemOptions[] = [...(args.has("n") ? [{ mode: "nodes" } as const] : []), ...(args.has("z") ? [{ mode: "zones" } as const] : [])];
+  if (mode === undefined && !values.length && extra.length) return extra.length === 1 ? extra[0]! : { mode: "several", parts: extra };
+  const main = mainMode(args, mode, values, { name, escaped, memberList, cpuSpec });
+  if (!extra.length) return main;
+  return { mode: "several", parts: mode === "V" || mode === "o" || mode === "g" ? [...extra, main] : [main, ...extra] };
+}
+
+function mainMode(args: KmemArgs, mode: Mode | undefined, values: bigint[], o: { name?: string; escaped: boolean; memberList?: string; cpuSpec?: string }): KmemOptions {
+  switch (mode) {
+    case "v":
+      return { mode: "vmalloc", physical: args.has("P"), values };
+    case "V":
+      return { mode: "vmstat" };
+    case "f":
+    case "F":
+      return { mode: "free", verbose: mode === "F", physical: args.has("P"), values };
+    case "i":
+      return { mode: "info" };
+    case "p":
+      return o.memberList === undefined ? { mode: "pages", physical: args.has("P"), values } : { mode: "pages", physical: args.has("P"), values, members: o.memberList };
+    case "g":
+      return { mode: "page-flags", values };
+    case "h":
+      return { mode: "hstates" };
+    case "o":
+      return { mode: "per-cpu-offsets" };
+    case "c":
+    case "C":
+      return { mode: "page-hash", verbose: mode === "C" };
+    case "s":
+    case "S":
+    case "r":
+      return {
+        mode: "slabs",
+        cpuSpec: o.cpuSpec?.slice(1),
+        request: {
+          verbose: mode === "S",
+          roots: mode === "r",
+          name: o.name,
+          list: o.name === "list" && !o.escaped,
+          ignore: (args.value("I") ?? "").split(/[,\s]+/).filter(Boolean),
+          addresses: values,
+          physical: args.has("P"),
+        },
+      };
+    case undefined:
+      if (values.length) return { mode: "search", physical: args.has("P"), values };
+      throw new KmemUsage();
+  }
 }
