@@ -221,3 +221,4 @@ if (!only || only === "commands") await benchCommands();
 if (!only || only === "service") await benchService(f("dump.lzo"), f("vmlinux"));
 if (!only || only === "report") await (await import("./report")).benchReport(f("dump.lzo"), f("vmlinux"));
 if (!only || only === "detect") benchDetect(f("dump.lzo"), f("vmlinux"), section);
+if (!only || only === "search") await (await import("./search")).benchSearch(f("dump.lzo"), f("vmlinux"), CRASH, section);

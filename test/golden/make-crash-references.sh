@@ -20,8 +20,14 @@ done < "$HERE/commands.txt" > "$TMP/input"
 echo "!echo '=== end ==='" >> "$TMP/input"
 echo q >> "$TMP/input"
 "$CRASH" -s "$FIX/vmlinux" "$FIX/dump.lzo" < "$TMP/input" > "$TMP/stdout" 2> "$HERE/session-stderr.txt" || true
+# A command whose output does not end in a newline (crash's `*` on a union) leaves the next marker at the
+# end of its last line: that line's text goes to the command's file as it is, without a newline.
 awk -v dir="$HERE" '
-	/^=== .* ===$/ { if (out) close(out); name = $2; out = (name == "end") ? "" : dir "/" name ".txt"; if (out) printf "" > out; next }
+	match($0, /=== [^ ]+ ===$/) {
+		if (out && RSTART > 1) printf "%s", substr($0, 1, RSTART - 1) >> out
+		if (out) close(out)
+		name = substr($0, RSTART + 4, RLENGTH - 8); out = (name == "end") ? "" : dir "/" name ".txt"; if (out) printf "" > out; next
+	}
 	out { print >> out }
 ' "$TMP/stdout"
 rm -rf "$TMP"

@@ -71,6 +71,15 @@ export interface ConsoleState {
   currentTask?: bigint;
   /** gdb's value history counter (`$1`, `$2`, …) that `p` increments. */
   valueHistory: number;
+  /** The session's command aliases (crash's builtin ones until `alias` changes them): shared/aliases.ts. */
+  aliases?: AliasEntry[];
+}
+
+/** One alias: the word, where it came from, and the words it stands for. */
+export interface AliasEntry {
+  alias: string;
+  origin: "builtin" | "runtime";
+  words: string[];
 }
 
 export interface CommandOutput<R> {

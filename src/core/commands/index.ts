@@ -9,8 +9,15 @@ import { logCommand } from "./system/log";
 import { psCommand } from "./tasks/ps";
 import { setCommand } from "./tasks/set";
 import { rdCommand } from "./memory/rd";
+import { searchCommand } from "./memory/search";
+import { btopCommand, ptobCommand } from "./memory/btop";
+import { pteCommand } from "./memory/pte";
+import { asciiCommand } from "./console/ascii";
+import { aliasCommand } from "./console/alias";
+import { repeatCommand } from "./console/repeat";
+import { machCommand } from "./system/mach";
 import { sysCommand } from "./system/sys";
-import { ptypeCommand, structCommand, unionCommand, whatisCommand } from "./gdb/types";
+import { pointerCommand, ptypeCommand, structCommand, unionCommand, whatisCommand } from "./gdb/types";
 import { evalCommand, printCommand } from "./gdb/print";
 import { symCommand } from "./code/sym";
 import { taskCommand } from "./tasks/task";
@@ -34,6 +41,15 @@ import type { ResultOf } from "./command";
 const BUILTIN = [
   helpCommand,
   rdCommand,
+  searchCommand,
+  btopCommand,
+  ptobCommand,
+  pteCommand,
+  asciiCommand,
+  aliasCommand,
+  repeatCommand,
+  machCommand,
+  pointerCommand,
   vtopCommand,
   ptovCommand,
   kmemCommand,

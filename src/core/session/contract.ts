@@ -419,6 +419,66 @@ export interface ReadMemoryReply {
   chunks: MemoryChunk[];
 }
 
+// ---------------------------------------------------------------------------------------------- search
+
+/**
+ * Where `search` looks, as crash's options choose it: kernel virtual memory (-k: every range crash searches,
+ * in its order — the direct map, vmalloc and module memory, the vmemmap, the kernel text mapping), physical
+ * memory (-p), a task's user space (-u), every task's kernel stack (-t) or the active tasks' (-T).
+ */
+export type SearchSpace = "kernel" | "physical" | "user" | "stacks" | "active-stacks";
+
+export interface SearchParams {
+  space?: SearchSpace;
+  /** Kernel space only: "unity" leaves out vmalloc, module and vmemmap memory (crash's -K); "vmalloc" the direct map and kernel text mapping (-V). */
+  kernelRanges?: "all" | "unity" | "vmalloc";
+  /** Values to look for, as crash takes them: hexadecimal ("0xffffffffc05de080" or without 0x), a symbol, or an expression ("(init_task+0x10)"). */
+  values?: string[];
+  /** Strings to look for instead (crash's -c). */
+  strings?: string[];
+  /** Bytes per compared item: 8 (unsigned long, the default), 4 (-w) or 2 (-h). */
+  width?: 8 | 4 | 2;
+  /** Bits that do not matter (crash's -m). */
+  mask?: Hex;
+  /** Where to start and end (a hexadecimal address or a symbol), or a length in bytes; crash's defaults otherwise. */
+  start?: string;
+  end?: string;
+  length?: number;
+  /** The task whose user space is searched (space "user"; default: the console's current task). */
+  pid?: number;
+  /** Matches returned at most (default 1000). */
+  limit?: number;
+}
+
+export interface SearchHit {
+  /** Where the match is (a virtual address, or physical for space "physical"). */
+  address: Hex;
+  /** The item in memory (value searches). */
+  value?: Hex;
+  /** What crash shows of a string match: up to 56 characters from its address, '.' for unprintable ones. */
+  text?: string;
+  /** Which of the values (or strings) matched. */
+  index: number;
+  /** The kernel or module symbol the match lies in (a hidden module's own symbols included). */
+  symbol?: SymbolInfo;
+  offset?: number;
+  /** For value matches: the symbol the value points into. */
+  valueSymbol?: SymbolInfo;
+  valueOffset?: number;
+  /** The task whose kernel stack holds the match (spaces "stacks", "active-stacks"). */
+  task?: { pid: number; task: Hex; comm: string };
+}
+
+export interface SearchReply extends Partial<SearchHit> {
+  space: SearchSpace;
+  /** Matches found (equal to items' length unless the limit cut them). */
+  matches: number;
+  /** The limit (or the search's page budget) ended the search early. */
+  truncated: boolean;
+  /** crash's INFO lines ("rounding down start address to: …"). */
+  notes: string[];
+}
+
 // ---------------------------------------------------------------------------------------------- symbols/types
 
 export interface SymbolInfo {
@@ -584,6 +644,7 @@ export interface Methods {
   vm: { params: TaskRef; result: VmReply };
   net: { params: TaskRef; result: NetReply };
   readMemory: { params: ReadMemoryParams; result: ReadMemoryReply };
+  search: { params: SearchParams; result: SearchReply };
   symbolAt: { params: { address: Hex; /** Add the source line (opens DWARF line tables on first use). */ lines?: boolean }; result: SymbolAtReply };
   lookup: { params: { name: string; limit?: number }; result: LookupReply };
   layout: { params: { type: string }; result: LayoutReply };

@@ -11,6 +11,9 @@ export const CONTRACT_VERSION = 1 as const;
 export const MAX_STRING = 16_384;
 /** Most bytes one readMemory request may ask for. */
 export const MAX_READ = 1 << 20;
+/** Most matches one search returns, and most values or strings it looks for (crash's MAXARGS). */
+export const MAX_SEARCH_LIMIT = 100_000;
+export const MAX_SEARCH_VALUES = 100;
 
 const text = v.pipe(v.string(), v.maxLength(MAX_STRING));
 const hex = v.pipe(v.string(), v.regex(/^0x[0-9a-fA-F]{1,16}$/, "an address as 0x followed by 1-16 hex digits")) as v.GenericSchema<`0x${string}`>;
@@ -35,6 +38,19 @@ export const paramSchemas: { [M in MethodName]: v.GenericSchema<unknown, Params<
   vm: taskRef,
   net: taskRef,
   readMemory: v.strictObject({ space: v.picklist(["kernel", "physical", "user"]), address: hex, length: count(MAX_READ), pid: v.optional(pid) }),
+  search: v.strictObject({
+    space: v.optional(v.picklist(["kernel", "physical", "user", "stacks", "active-stacks"])),
+    kernelRanges: v.optional(v.picklist(["all", "unity", "vmalloc"])),
+    values: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(512))), v.maxLength(MAX_SEARCH_VALUES))),
+    strings: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(1500))), v.maxLength(MAX_SEARCH_VALUES))),
+    width: v.optional(v.picklist([8, 4, 2])),
+    mask: v.optional(hex),
+    start: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(512))),
+    end: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(512))),
+    length: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER))),
+    pid: v.optional(pid),
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_SEARCH_LIMIT))),
+  }),
   symbolAt: v.strictObject({ address: hex, lines: v.optional(v.boolean()) }),
   lookup: v.strictObject({ name: v.pipe(v.string(), v.minLength(1), v.maxLength(512)), limit: v.optional(count(1000)) }),
   layout: v.strictObject({ type: v.pipe(v.string(), v.minLength(1), v.maxLength(512)) }),

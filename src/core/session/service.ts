@@ -30,6 +30,7 @@ import { slabCachesReply, vmallocAreasReply } from "./queries/kmem";
 import { logPage } from "./queries/log";
 import { filesReply, netReply, vmReply } from "./queries/task-resources";
 import { readMemory } from "./queries/memory";
+import { searchReply } from "./queries/search";
 import { layout, lookup, symbolAt } from "./queries/symbols";
 import { disassemble, source } from "./queries/code";
 import { backtrace } from "./queries/backtrace";
@@ -259,6 +260,7 @@ export class SessionService {
       if (p.space === "physical" && this.opened && !this.opened.engine) return readPhysicalOnly(this.opened.dump, p);
       return readMemory(this.engine().context.prog, p);
     },
+    search: (p, o) => this.cancellable(o, () => searchReply(this.engine().context, p)),
     symbolAt: (p) => symbolAt(this.engine().context, parseHex(p.address), p.lines ?? false),
     lookup: (p) => lookup(this.engine().context, p.name, p.limit),
     layout: (p) => {

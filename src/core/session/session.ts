@@ -4,6 +4,7 @@ import { builtinRegistry, type BuiltinName, type BuiltinResult } from "../comman
 import type { CommandContext, ConsoleState } from "../commands/command";
 import { parseLine } from "./pipeline";
 import { applyFilters } from "./pipeline";
+import { expandAlias, splitPointerWord } from "../commands/shared/command-words";
 import { currentTask } from "../commands/shared/task-args";
 import { taskContext } from "../commands/tasks/set";
 import { formatContext } from "../commands/tasks/set-format";
@@ -122,11 +123,11 @@ export class Session {
     if (trimmed === "" || trimmed.startsWith("#")) return { text: "", errors: [] };
     let parsed;
     try {
-      parsed = parseLine(trimmed);
+      parsed = parseLine(expandAlias(this.state, trimmed));
     } catch (err) {
       return { text: "", errors: [errorLine(err)] };
     }
-    let [name, ...args] = parsed.argv;
+    let [name, ...args] = splitPointerWord(parsed.argv);
     if (!name) return { text: "", errors: [] };
     // gdb's print format suffix (`p/x EXPR`) reaches the command as its first argument ("/x").
     const suffix = /^([A-Za-z_]+)(\/[a-z]+)$/.exec(name);

@@ -9,6 +9,8 @@ import { operandText } from "../options";
 import { isHexAddress, parseHex } from "../shared/symbol-args";
 import { lookupTypeArg, valueOptions } from "../shared/type-args";
 import { formatGdbText } from "./types-format";
+import { optionalType } from "../../program/optional-types";
+import { POINTER_HELP } from "./types-help";
 
 /** What gdb printed for a type or symbol: its declaration, or the values of a structure in memory. */
 export interface GdbTextResult {
@@ -72,11 +74,15 @@ interface StructOptions {
   count?: string;
 }
 
-function structLike<const K extends "struct" | "union">(keyword: K) {
+/** struct, union, and crash's pointer-to short-cut `*`, which takes whichever of the two the type is. */
+function structLike<const K extends "struct" | "union" | "*">(keyword: K) {
+  const pointer = keyword === "*";
   return defineCommand({
     name: keyword,
-    summary: `${keyword} contents`,
-    help: `SYNOPSIS
+    summary: pointer ? "pointer-to short-cut" : `${keyword} contents`,
+    help: pointer
+      ? POINTER_HELP
+      : `SYNOPSIS
   ${keyword} ${keyword}_name[.member[,member]] [-o] [-x|-d] [address | symbol] [count]
 
 DESCRIPTION
@@ -92,9 +98,13 @@ DESCRIPTION
     },
     execute(ctx, o): GdbTextResult {
       const { name, members, radix } = o;
-      const type = lookupTypeArg(ctx.prog, name, keyword);
+      // `*` takes a struct or a union: both asked of BTF first, so that a union is found without opening DWARF.
+      const type = pointer
+        ? (optionalType(ctx.prog, `struct ${name}`) ?? optionalType(ctx.prog, `union ${name}`) ?? lookupTypeArg(ctx.prog, name))
+        : lookupTypeArg(ctx.prog, name, keyword as "struct" | "union");
       const core = type && resolveType(type);
       if (!type || !core || (core.kind !== "struct" && core.kind !== "union")) throw new CommandError(keyword, `invalid data structure reference: ${name}`);
+      const kind = pointer ? core.kind : (keyword as "struct" | "union");
       if (o.address === undefined) {
         const text = members.length
           ? members.map((m) => formatTypeDefinition(type, { offsets: o.offsets, member: m, radix })).join("")
@@ -118,7 +128,7 @@ DESCRIPTION
           continue;
         }
         const bytes = ctx.prog.read(a, size);
-        const opts = { ...valueOptions(ctx, a), name, keyword, radix };
+        const opts = { ...valueOptions(ctx, a), name, keyword: kind, radix };
         text += members.length ? formatMemberValues(type, bytes, members, opts) : formatStructValue(type, bytes, opts);
       }
       return { name, address: addr, text };
@@ -129,3 +139,4 @@ DESCRIPTION
 
 export const structCommand = structLike("struct");
 export const unionCommand = structLike("union");
+export const pointerCommand = structLike("*");

@@ -1,21 +1,13 @@
 // crash's vtop and ptov text (memory.c do_vtop, x86_64.c x86_64_translate_pte, cmd_ptov).
 import { formatMemMapLine, memMapHeader } from "../shared/mem-map-format";
-import { center, UVADDR_PRLEN, VADDR_PRLEN } from "../shared/mkstring";
+import { UVADDR_PRLEN, VADDR_PRLEN } from "../shared/mkstring";
+import { physicalPageMask, translatePteLines } from "../shared/pte-lines";
 import type { PtovResult, VtopResult } from "./vtop";
 
 const PAGE_SIZE_2M = 0x200000;
 const PAGE_SIZE_1G = 0x40000000;
 
 const hex = (v: bigint | number) => v.toString(16);
-
-/** x86_64_translate_pte's two lines: entry, page address and flags, each column centred on its header. */
-function translatePte(pte: bigint, flags: readonly string[]): string[] {
-  const pteText = hex(pte);
-  const phys = hex(Number(pte & 0x000ffffffffff000n));
-  const len1 = Math.max(pteText.length, 3);
-  const len2 = Math.max(phys.length, 8);
-  return [`${center("PTE", len1)}  ${center("PHYSICAL", len2)}  FLAGS`, `${center(pteText, len1, true)}  ${center(phys, len2, true)}  (${flags.join("|")})`];
-}
 
 /**
  * The lines of the walk itself. Kernel walks start with the top table (PGD DIRECTORY, a virtual address) and
@@ -32,7 +24,7 @@ function walkLines(r: VtopResult): string[] {
   if (r.pageSize === PAGE_SIZE_1G) out.push(`  PAGE: ${hex(r.pageBase)}  (1GB)`);
   else if (r.pageSize === PAGE_SIZE_2M) out.push(`  PAGE: ${hex(r.pageBase)}  (2MB${!kernel && r.zeroPage ? ", ZERO PAGE" : ""})`);
   else out.push(kernel ? `  PAGE: ${hex(r.pageBase)}` : `  PAGE: ${hex(r.pageBase)}  ${r.zeroPage ? "(ZERO PAGE)" : ""}`);
-  out.push("", ...translatePte(r.pte, r.pteFlags ?? []));
+  out.push("", ...translatePteLines(r.pte, physicalPageMask(true), r.pteFlags ?? []));
   return out;
 }
 

@@ -60,6 +60,8 @@ const STACK_LAYOUT = layout({
   stack: optional("task_struct.stack"),
   tssIst: optional("tss_struct.x86_tss.ist"),
   tssSp0: optional("tss_struct.x86_tss.sp0"),
+  // 6.2+: the per-CPU hardirq_stack_ptr became a member of the per-CPU struct pcpu_hot.
+  hotIrqStack: optional("pcpu_hot.hardirq_stack_ptr"),
 });
 
 /** struct pt_regs by the 6.1 names (bp, bx, ax, ... ip, flags, sp): used only when every one is there. */
@@ -143,7 +145,7 @@ function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): S
   };
 
   const ptRegs = ptRegsLayout(prog);
-  const cpus = cpuStacks(prog, sym, l.tssIst, l.tssSp0);
+  const cpus = cpuStacks(prog, sym, l.tssIst, l.tssSp0, l.hotIrqStack);
   const initBegin = sym("__init_begin");
   const initEnd = sym("__init_end");
   const env: UnwindEnv = {
@@ -177,10 +179,11 @@ function ptRegsLayout(prog: Program): PtRegsLayout {
 }
 
 /** Each CPU's IRQ, exception and entry stacks (crash x86_64_per_cpu_init, x86_64_ist_init). */
-function cpuStacks(prog: Program, sym: (n: string) => bigint | undefined, istOff: number | undefined, sp0Off: number | undefined): CpuStacks[] {
+function cpuStacks(prog: Program, sym: (n: string) => bigint | undefined, istOff: number | undefined, sp0Off: number | undefined, hotIrqOff: number | undefined): CpuStacks[] {
   const out: CpuStacks[] = [];
   const nr = prog.dump.cpus.length || 1;
-  const hardirq = sym("hardirq_stack_ptr");
+  const hot = sym("pcpu_hot");
+  const hardirq = sym("hardirq_stack_ptr") ?? (hot !== undefined && hotIrqOff !== undefined ? hot + BigInt(hotIrqOff) : undefined);
   const tss = sym("cpu_tss_rw");
   const ceaType = prog.findType("struct cea_exception_stacks");
   // IST stack sizes by slot, from struct cea_exception_stacks (each stack follows its guard page).
