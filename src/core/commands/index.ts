@@ -3,6 +3,7 @@
 import { CommandRegistry } from "./registry";
 import { helpCommand } from "./console/help";
 import { kmemCommand } from "./memory/kmem";
+import { swapCommand } from "./memory/swap";
 import { ptovCommand, vtopCommand } from "./memory/vtop";
 import { logCommand } from "./system/log";
 import { psCommand } from "./tasks/ps";
@@ -52,6 +53,7 @@ const BUILTIN = [
   vtopCommand,
   ptovCommand,
   kmemCommand,
+  swapCommand,
   sysCommand,
   logCommand,
   symCommand,

@@ -250,6 +250,62 @@ export interface ModuleRow {
 
 export type ModulesReply = Partial<ModuleRow>;
 
+// ---------------------------------------------------------------------------------------------- kernel memory
+
+/** Which slab allocator the kernel was built with; kdw reads SLUB's caches (SLAB's and SLOB's are reported). */
+export type SlabAllocatorName = "slub" | "slab" | "slob" | "none";
+
+/** One kmem_cache on slab_caches, with crash's `kmem -s` counts. */
+export interface SlabCacheRow {
+  address: Hex;
+  name: string;
+  /** object_size: what callers asked for (crash's OBJSIZE). */
+  objectSize: number;
+  /** size: the stride of objects in a slab, metadata included. */
+  size: number;
+  objectsPerSlab: number;
+  /** Bytes per slab (PAGE_SIZE << order). */
+  slabSize: number;
+  /** kmem_cache.flags (SLAB_*). */
+  flags: Hex;
+  /** Objects in use, free, their sum and the slabs, as crash counts them; absent (with a problem) when unreadable. */
+  allocated?: number;
+  free?: number;
+  total?: number;
+  slabs?: number;
+}
+
+export interface SlabCachesParams {
+  /** Only the cache of this name. */
+  name?: string;
+}
+
+export interface SlabCachesReply extends Partial<SlabCacheRow> {
+  allocator: SlabAllocatorName;
+}
+
+/** One busy vmalloc area (struct vmap_area) and its vm_struct, as `kmem -v` lists them. */
+export interface VmallocArea {
+  address: Hex;
+  vm: Hex;
+  start: Hex;
+  end: Hex;
+  /** end - start, the guard page included. */
+  size: number;
+  /** vm_struct.flags (VM_IOREMAP, VM_ALLOC, VM_MAP, ...), caller, nr_pages and phys_addr where readable. */
+  flags?: Hex;
+  caller?: Hex;
+  /** The kernel symbol of the caller ("module_alloc+70", "__vmalloc_node+94"): who asked for the area. */
+  callerSymbol?: string;
+  nrPages?: number;
+  physAddr?: Hex;
+}
+
+export interface VmallocAreasReply extends Partial<VmallocArea> {
+  /** vmap_area_list (up to 6.8) or vmap_nodes (6.9+). */
+  source: "vmap_area_list" | "vmap_nodes";
+}
+
 // ---------------------------------------------------------------------------------------------- log
 
 export interface LogRecord {
@@ -598,6 +654,8 @@ export interface Methods {
   complete: { params: CompleteParams; result: CompleteReply };
   findings: { params: FindingsParams; result: FindingsReply };
   hooks: { params: Record<string, never>; result: HooksReply };
+  slabCaches: { params: SlabCachesParams; result: SlabCachesReply };
+  vmallocAreas: { params: Record<string, never>; result: VmallocAreasReply };
 }
 
 

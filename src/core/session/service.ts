@@ -26,6 +26,7 @@ import { CancelledError, NotFoundError, ProblemError, problem, toProblem } from 
 import { Session } from "./session";
 import { tasksPage, taskDetails, findTask, taskRow } from "./queries/tasks";
 import { modulesReply } from "./queries/modules";
+import { slabCachesReply, vmallocAreasReply } from "./queries/kmem";
 import { logPage } from "./queries/log";
 import { filesReply, netReply, vmReply } from "./queries/task-resources";
 import { readMemory } from "./queries/memory";
@@ -288,6 +289,16 @@ export class SessionService {
         const c = this.engine().context;
         const scan = detectContextOf(c.prog, { symbols: () => c.symbols, decoder: c.decoder, vmlinux: c.vmlinux }).hooks;
         return { items: scan.hooks.map(hookJson), problems: scan.problems.map((x) => problem("walk-aborted", `${x.source}: ${x.message}`)) };
+      }),
+    slabCaches: (p, o) =>
+      this.cancellable(o, () => {
+        const c = this.engine().context;
+        return slabCachesReply(c.prog, c.addressSpace, p);
+      }),
+    vmallocAreas: (_p, o) =>
+      this.cancellable(o, () => {
+        const c = this.engine().context;
+        return vmallocAreasReply(c.prog, c.symbols);
       }),
   };
 
