@@ -28,6 +28,7 @@ import { irqCommand } from "./system/irq";
 import { timerCommand } from "./system/timer";
 import { findingsCommand } from "./detect/findings";
 import { hooksCommand } from "./detect/hooks";
+import { sigCommand } from "./signal/sig";
 import type { ResultOf } from "./command";
 
 const BUILTIN = [
@@ -63,6 +64,7 @@ const BUILTIN = [
   timerCommand,
   findingsCommand,
   hooksCommand,
+  sigCommand,
 ] as const;
 
 /** One of the console's commands, with its own result type. */
