@@ -29,6 +29,7 @@ import { timerCommand } from "./system/timer";
 import { findingsCommand } from "./detect/findings";
 import { hooksCommand } from "./detect/hooks";
 import { sigCommand } from "./signal/sig";
+import { waitqCommand } from "./sched/waitq";
 import type { ResultOf } from "./command";
 
 const BUILTIN = [
@@ -65,6 +66,7 @@ const BUILTIN = [
   findingsCommand,
   hooksCommand,
   sigCommand,
+  waitqCommand,
 ] as const;
 
 /** One of the console's commands, with its own result type. */

@@ -145,7 +145,8 @@ export class Session {
 export function errorLine(err: unknown, command?: string): string {
   if (err instanceof KdwError) {
     const msg = err.message;
-    return command && !msg.startsWith(`${command}:`) ? `${command}: ${msg}` : msg;
+    // A usage message (commands/shared/usage.ts) starts with crash's own `Usage:` line.
+    return command && !msg.startsWith(`${command}:`) && !msg.startsWith("Usage:") ? `${command}: ${msg}` : msg;
   }
   const msg = err instanceof Error ? err.message : String(err);
   return `${command ?? "kdw"}: internal error: ${msg}`;
