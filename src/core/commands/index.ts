@@ -30,6 +30,7 @@ import { findingsCommand } from "./detect/findings";
 import { hooksCommand } from "./detect/hooks";
 import { sigCommand } from "./signal/sig";
 import { waitqCommand } from "./sched/waitq";
+import { fuserCommand } from "./fs/fuser";
 import type { ResultOf } from "./command";
 
 const BUILTIN = [
@@ -67,6 +68,7 @@ const BUILTIN = [
   hooksCommand,
   sigCommand,
   waitqCommand,
+  fuserCommand,
 ] as const;
 
 /** One of the console's commands, with its own result type. */
