@@ -31,6 +31,7 @@ import { hooksCommand } from "./detect/hooks";
 import { sigCommand } from "./signal/sig";
 import { waitqCommand } from "./sched/waitq";
 import { fuserCommand } from "./fs/fuser";
+import { ipcsCommand } from "./ipc/ipcs";
 import type { ResultOf } from "./command";
 
 const BUILTIN = [
@@ -69,6 +70,7 @@ const BUILTIN = [
   sigCommand,
   waitqCommand,
   fuserCommand,
+  ipcsCommand,
 ] as const;
 
 /** One of the console's commands, with its own result type. */
