@@ -32,6 +32,7 @@ import { sigCommand } from "./signal/sig";
 import { waitqCommand } from "./sched/waitq";
 import { fuserCommand } from "./fs/fuser";
 import { ipcsCommand } from "./ipc/ipcs";
+import { treeCommand } from "./code/tree";
 import type { ResultOf } from "./command";
 
 const BUILTIN = [
@@ -71,6 +72,7 @@ const BUILTIN = [
   waitqCommand,
   fuserCommand,
   ipcsCommand,
+  treeCommand,
 ] as const;
 
 /** One of the console's commands, with its own result type. */
