@@ -33,6 +33,7 @@ import { waitqCommand } from "./sched/waitq";
 import { fuserCommand } from "./fs/fuser";
 import { ipcsCommand } from "./ipc/ipcs";
 import { treeCommand } from "./code/tree";
+import { bpfCommand } from "./bpf/bpf";
 import type { ResultOf } from "./command";
 
 const BUILTIN = [
@@ -73,6 +74,7 @@ const BUILTIN = [
   fuserCommand,
   ipcsCommand,
   treeCommand,
+  bpfCommand,
 ] as const;
 
 /** One of the console's commands, with its own result type. */

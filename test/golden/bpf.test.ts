@@ -1,0 +1,192 @@
+// `bpf` against crash 8.0.6 on the fixture (cmds-reference/bpf-*.txt: the fixture's kernel has no BPF
+// program or map loaded, so crash prints its empty answers and errors); then programs and maps built in an
+// overlay of the real kernel (its 6.1 struct bpf_prog, bpf_prog_aux and bpf_map, linked into prog_idr and
+// map_idr's XArrays): the tables, -p/-m details, -t/-T translated instructions, -j JIT code, -s, and an IDR
+// entry that points nowhere. The expected text is written out here from what was built.
+import { describe, expect, it } from "vitest";
+import { haveFixtures } from "../fixtures";
+import { overlayProgram, type OverlaySpace } from "../fixtures/overlay-program";
+import { fixtureSession } from "../session-fixture";
+import { cmdsRef, cmdsRefCommand } from "./cmds-ref";
+import { bpfCommand } from "../../src/core/commands/bpf/bpf";
+import { bpfObjects } from "../../src/core/kernel/bpf/bpf";
+import { findMember } from "../../src/core/debuginfo/types";
+import { bootTimeNs, crashTime } from "../../src/core/kernel/system/sysinfo";
+import type { Program } from "../../src/core/program/program";
+
+describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("bpf (golden)", () => {
+  for (const name of ["bpf", "bpf-P", "bpf-M", "bpf-PM-jTs"]) {
+    const cmd = cmdsRefCommand(name);
+    it(`${cmd} equals crash's ${name}.txt (nothing loaded)`, () => {
+      const r = fixtureSession()!.run(cmd);
+      expect(r.errors).toEqual([]);
+      expect(r.text).toBe(cmdsRef(name));
+    });
+  }
+  for (const name of ["bpf-p-1", "bpf-m-1", "bpf-t", "bpf-j", "bpf-s", "bpf-x", "bpf-arg"]) {
+    const cmd = cmdsRefCommand(name);
+    it(`${cmd} fails as crash's ${name}.txt`, () => {
+      const r = fixtureSession()!.run(cmd);
+      expect(r.text).toBe("");
+      expect(r.errors.join("\n") + "\n").toBe(cmdsRef(name));
+    });
+  }
+  it("finds no program and no map in the fixture's prog_idr and map_idr", () => {
+    const objs = bpfObjects(fixtureSession()!.context.prog);
+    expect(objs).toEqual({ programs: [], maps: [], problems: [] });
+  });
+});
+
+const hex = (n: bigint): string => n.toString(16);
+
+/** An xa_node (leaf, shift 0) holding `slots`; returns its internal entry. */
+function xaLeaf(prog: Program, space: OverlaySpace, slots: Record<number, bigint>): bigint {
+  const node = space.alloc(prog.sizeOf("struct xa_node"), 256);
+  for (const [i, v] of Object.entries(slots)) space.writeU64(node + BigInt(prog.memberOffset("struct xa_node", "slots")!) + BigInt(Number(i) * 8), v);
+  return node | 2n;
+}
+
+function build() {
+  const base = fixtureSession()!.context;
+  const { prog, space } = overlayProgram(base.prog);
+  const off = (t: string, m: string): bigint => BigInt(prog.memberOffset(t, m)!);
+  const u32 = (at: bigint, v: number) => space.writeU32(at, v);
+  const map = (p: { type: number; key: number; value: number; max: number; flags: number; name: string }): bigint => {
+    const m = space.alloc(prog.sizeOf("struct bpf_map"));
+    u32(m + off("struct bpf_map", "map_type"), p.type);
+    u32(m + off("struct bpf_map", "key_size"), p.key);
+    u32(m + off("struct bpf_map", "value_size"), p.value);
+    u32(m + off("struct bpf_map", "max_entries"), p.max);
+    u32(m + off("struct bpf_map", "map_flags"), p.flags);
+    space.write(m + off("struct bpf_map", "name"), new TextEncoder().encode(p.name));
+    return m;
+  };
+  const mapA = map({ type: 1, key: 4, value: 8, max: 1024, flags: 0, name: "cfg" }); // HASH
+  const mapB = map({ type: 6, key: 4, value: 12, max: 2, flags: 0x4, name: "" }); // PERCPU_ARRAY
+  const lookup = prog.symbolAddress("bpf_map_lookup_elem");
+  const callBase = prog.symbolAddress("__bpf_call_base");
+  const insn = (code: number, dst: number, src: number, offset: number, imm: number): Uint8Array => {
+    const b = new Uint8Array(8);
+    const dv = new DataView(b.buffer);
+    dv.setUint8(0, code);
+    dv.setUint8(1, (src << 4) | dst);
+    dv.setInt16(2, offset, true);
+    dv.setInt32(4, imm, true);
+    return b;
+  };
+  const insns = [
+    insn(0x18, 1, 1, 0, Number(BigInt.asIntN(32, mapA & 0xffffffffn))), // r1 = map A (ld_imm64, low half)
+    insn(0x00, 0, 0, 0, Number(BigInt.asIntN(32, mapA >> 32n))), //         (high half)
+    insn(0x85, 0, 0, 0, Number(lookup - callBase)), // call bpf_map_lookup_elem
+    insn(0xb7, 0, 0, 0, 1), // r0 = 1
+    insn(0x95, 0, 0, 0, 0), // exit
+  ];
+  const progSize = prog.sizeOf("struct bpf_prog");
+  const p = space.alloc(progSize + insns.length * 8);
+  const aux = space.alloc(prog.sizeOf("struct bpf_prog_aux"));
+  const code = space.alloc(16);
+  space.write(code, new Uint8Array([0x55, 0x48, 0x89, 0xe5, 0xc9, 0xc3])); // push %rbp; mov %rsp,%rbp; leave; ret
+  const progType = prog.type("struct bpf_prog");
+  const bit = (m: string): number => findMember(progType, m)!.bitOffset;
+  const flags = new Uint8Array(8);
+  new DataView(flags.buffer).setUint16(0, 1, true); // pages = 1
+  for (const m of ["jited", "gpl_compatible"]) flags[bit(m) >> 3]! |= 1 << (bit(m) & 7);
+  space.write(p, flags);
+  u32(p + off("struct bpf_prog", "type"), 2); // KPROBE
+  u32(p + off("struct bpf_prog", "len"), insns.length);
+  u32(p + off("struct bpf_prog", "jited_len"), 6);
+  space.write(p + off("struct bpf_prog", "tag"), new Uint8Array([1, 2, 3, 4, 5, 6, 7, 0xab]));
+  space.writeU64(p + off("struct bpf_prog", "bpf_func"), code);
+  space.writeU64(p + off("struct bpf_prog", "aux"), aux);
+  insns.forEach((b, i) => space.write(p + off("struct bpf_prog", "insnsi") + BigInt(i * 8), b));
+  u32(aux + off("struct bpf_prog_aux", "id"), 7);
+  u32(aux + off("struct bpf_prog_aux", "used_map_cnt"), 2);
+  const used = space.alloc(16);
+  space.writeU64(used, mapA);
+  space.writeU64(used + 8n, mapB);
+  space.writeU64(aux + off("struct bpf_prog_aux", "used_maps"), used);
+  const loadNs = 3_000_000_000n; // 3 s after boot
+  space.writeU64(aux + off("struct bpf_prog_aux", "load_time"), loadNs);
+  space.write(aux + off("struct bpf_prog_aux", "name"), new TextEncoder().encode("hide"));
+  const idrHead = (sym: string): bigint => prog.symbolAddress(sym) + off("struct idr", "idr_rt") + off("struct xarray", "xa_head");
+  space.patch(idrHead("map_idr"), xaLeaf(prog, space, { 3: mapA, 5: mapB }));
+  space.patch(idrHead("prog_idr"), xaLeaf(prog, space, { 7: p }));
+  const run = (...args: string[]) => bpfCommand.run({ ...base, prog, state: { valueHistory: 0 } }, args);
+  const bootSeconds = (BigInt(crashTime(base.prog)!) * 1_000_000_000n - bootTimeNs(base.prog)! + loadNs) / 1_000_000_000n;
+  return { prog, space, mapA, mapB, p, aux, code, run, lookup, callBase, bootSeconds, idrHead };
+}
+
+const PROG_HEADER = " ID      BPF_PROG       BPF_PROG_AUX   BPF_PROG_TYPE       TAG        USED_MAPS";
+const MAP_HEADER = " ID      BPF_MAP          BPF_MAP_TYPE     MAP_FLAGS";
+
+describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("bpf on programs and maps built in an overlay of the fixture's kernel", () => {
+  it("lists programs (type, tag, maps used) and maps (type, flags) in crash's columns", () => {
+    const { run, p, aux, mapA, mapB } = build();
+    const r = run();
+    expect(r.errors).toBeUndefined();
+    expect(r.text).toBe(
+      [
+        PROG_HEADER,
+        ` 7   ${hex(p)} ${hex(aux)}    KPROBE     01020304050607ab    3,5    `,
+        "",
+        MAP_HEADER,
+        ` 3   ${hex(mapA)}         HASH          00000000 `,
+        ` 5   ${hex(mapB)}     PERCPU_ARRAY      00000004 `,
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("-p shows the program's sizes, load time (the dump's clock, UTC), licence and name; -m a map's", () => {
+    const { run, p, aux, mapB, bootSeconds } = build();
+    const d = new Date(Number(bootSeconds) * 1000);
+    const two = (n: number) => String(n).padStart(2, "0");
+    const when = `${["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][d.getUTCDay()]} ${["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d.getUTCMonth()]} ${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+    expect(run("-p", "7").text).toBe(
+      [PROG_HEADER, ` 7   ${hex(p)} ${hex(aux)}    KPROBE     01020304050607ab    3,5    `, "     XLATED: 40  JITED: 6  MEMLOCK: 4096", `     LOAD_TIME: ${when}`, '     GPL_COMPATIBLE: yes  NAME: "hide"  UID: (unknown)', ""].join("\n"),
+    );
+    // 6.1 keeps no pages for maps: MEMLOCK is crash's estimate, here 2 entries of (4 + 16 × 4 possible CPUs) bytes, one page.
+    expect(run("-m", "5").text).toBe([MAP_HEADER, ` 5   ${hex(mapB)}     PERCPU_ARRAY      00000004 `, "     KEY_SIZE: 4  VALUE_SIZE: 12  MAX_ENTRIES: 2  MEMLOCK: 4096", "     NAME: (unused)  UID: (unused)", ""].join("\n"));
+    expect(run("-p", "8").errors).toEqual(["bpf: invalid program ID: 8"]);
+  });
+
+  it("-t translates the instructions (map and helper named), -T adds their bytes", () => {
+    const { run, mapA, lookup, callBase } = build();
+    const imm = Number(lookup - callBase);
+    const lines = run("-p", "7", "-T").text.split("\n");
+    const at = lines.indexOf("") + 1;
+    const le32 = (n: number) => [0, 8, 16, 24].map((s) => ((n >>> s) & 0xff).toString(16).padStart(2, "0")).join(" ");
+    const lo = Number(mapA & 0xffffffffn);
+    const hi = Number(mapA >> 32n);
+    expect(lines.slice(at, at + 9)).toEqual([
+      "   0: (18) r1 = map[id:3]",
+      `       18 11 00 00 ${le32(lo)} 00 00 00 00 ${le32(hi)}`,
+      `   2: (85) call bpf_map_lookup_elem#${imm}`,
+      `       85 00 00 00 ${le32(imm)}`,
+      "   3: (b7) r0 = 1",
+      "       b7 00 00 00 01 00 00 00",
+      "   4: (95) exit",
+      "       95 00 00 00 00 00 00 00",
+      "",
+    ]);
+  });
+
+  it("-j disassembles the JIT image; -s dumps the structures", () => {
+    const { run, code } = build();
+    const j = run("-p", "7", "-j").text.split("\n");
+    const at = j.indexOf("") + 1;
+    expect(j.slice(at, at + 4)).toEqual([`   0x${hex(code)}:\tpush   %rbp `, `   0x${hex(code + 1n)}:\tmov    %rsp,%rbp `, `   0x${hex(code + 4n)}:\tleave   `, `   0x${hex(code + 5n)}:\tret     `]);
+    const s = run("-p", "7", "-s", "-x").text;
+    expect(s).toContain("\nstruct bpf_prog {\n  pages = 0x1,\n");
+    expect(s).toContain("\nstruct bpf_prog_aux {\n");
+    expect(s).toContain("  len = 0x5,\n");
+  });
+
+  it("names an IDR entry that points nowhere and keeps the other objects", () => {
+    const { prog, space, run, idrHead, mapA } = build();
+    space.patch(idrHead("map_idr"), xaLeaf(prog, space, { 3: mapA, 5: 0xffffc90300000040n }));
+    const r = run("-M");
+    expect(r.text.split("\n")[1]).toBe(` 3   ${hex(mapA)}         HASH          00000000 `);
+    expect(r.errors).toEqual([expect.stringMatching(/^bpf: bpf_map ffffc90300000040 \(id 5\): /)]);
+  });
+});
