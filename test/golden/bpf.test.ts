@@ -5,14 +5,10 @@
 // entry that points nowhere. The expected text is written out here from what was built.
 import { describe, expect, it } from "vitest";
 import { haveFixtures } from "../fixtures";
-import { overlayProgram, type OverlaySpace } from "../fixtures/overlay-program";
+import { buildBpfOverlay as build, xaLeaf } from "../fixtures/bpf-overlay";
 import { fixtureSession } from "../session-fixture";
 import { cmdsRef, cmdsRefCommand } from "./cmds-ref";
-import { bpfCommand } from "../../src/core/commands/bpf/bpf";
 import { bpfObjects } from "../../src/core/kernel/bpf/bpf";
-import { findMember } from "../../src/core/debuginfo/types";
-import { bootTimeNs, crashTime } from "../../src/core/kernel/system/sysinfo";
-import type { Program } from "../../src/core/program/program";
 
 describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("bpf (golden)", () => {
   for (const name of ["bpf", "bpf-P", "bpf-M", "bpf-PM-jTs"]) {
@@ -39,89 +35,12 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("bpf (golden)", () => {
 
 const hex = (n: bigint): string => n.toString(16);
 
-/** An xa_node (leaf, shift 0) holding `slots`; returns its internal entry. */
-function xaLeaf(prog: Program, space: OverlaySpace, slots: Record<number, bigint>): bigint {
-  const node = space.alloc(prog.sizeOf("struct xa_node"), 256);
-  for (const [i, v] of Object.entries(slots)) space.writeU64(node + BigInt(prog.memberOffset("struct xa_node", "slots")!) + BigInt(Number(i) * 8), v);
-  return node | 2n;
-}
-
-function build() {
-  const base = fixtureSession()!.context;
-  const { prog, space } = overlayProgram(base.prog);
-  const off = (t: string, m: string): bigint => BigInt(prog.memberOffset(t, m)!);
-  const u32 = (at: bigint, v: number) => space.writeU32(at, v);
-  const map = (p: { type: number; key: number; value: number; max: number; flags: number; name: string }): bigint => {
-    const m = space.alloc(prog.sizeOf("struct bpf_map"));
-    u32(m + off("struct bpf_map", "map_type"), p.type);
-    u32(m + off("struct bpf_map", "key_size"), p.key);
-    u32(m + off("struct bpf_map", "value_size"), p.value);
-    u32(m + off("struct bpf_map", "max_entries"), p.max);
-    u32(m + off("struct bpf_map", "map_flags"), p.flags);
-    space.write(m + off("struct bpf_map", "name"), new TextEncoder().encode(p.name));
-    return m;
-  };
-  const mapA = map({ type: 1, key: 4, value: 8, max: 1024, flags: 0, name: "cfg" }); // HASH
-  const mapB = map({ type: 6, key: 4, value: 12, max: 2, flags: 0x4, name: "" }); // PERCPU_ARRAY
-  const lookup = prog.symbolAddress("bpf_map_lookup_elem");
-  const callBase = prog.symbolAddress("__bpf_call_base");
-  const insn = (code: number, dst: number, src: number, offset: number, imm: number): Uint8Array => {
-    const b = new Uint8Array(8);
-    const dv = new DataView(b.buffer);
-    dv.setUint8(0, code);
-    dv.setUint8(1, (src << 4) | dst);
-    dv.setInt16(2, offset, true);
-    dv.setInt32(4, imm, true);
-    return b;
-  };
-  const insns = [
-    insn(0x18, 1, 1, 0, Number(BigInt.asIntN(32, mapA & 0xffffffffn))), // r1 = map A (ld_imm64, low half)
-    insn(0x00, 0, 0, 0, Number(BigInt.asIntN(32, mapA >> 32n))), //         (high half)
-    insn(0x85, 0, 0, 0, Number(lookup - callBase)), // call bpf_map_lookup_elem
-    insn(0xb7, 0, 0, 0, 1), // r0 = 1
-    insn(0x95, 0, 0, 0, 0), // exit
-  ];
-  const progSize = prog.sizeOf("struct bpf_prog");
-  const p = space.alloc(progSize + insns.length * 8);
-  const aux = space.alloc(prog.sizeOf("struct bpf_prog_aux"));
-  const code = space.alloc(16);
-  space.write(code, new Uint8Array([0x55, 0x48, 0x89, 0xe5, 0xc9, 0xc3])); // push %rbp; mov %rsp,%rbp; leave; ret
-  const progType = prog.type("struct bpf_prog");
-  const bit = (m: string): number => findMember(progType, m)!.bitOffset;
-  const flags = new Uint8Array(8);
-  new DataView(flags.buffer).setUint16(0, 1, true); // pages = 1
-  for (const m of ["jited", "gpl_compatible"]) flags[bit(m) >> 3]! |= 1 << (bit(m) & 7);
-  space.write(p, flags);
-  u32(p + off("struct bpf_prog", "type"), 2); // KPROBE
-  u32(p + off("struct bpf_prog", "len"), insns.length);
-  u32(p + off("struct bpf_prog", "jited_len"), 6);
-  space.write(p + off("struct bpf_prog", "tag"), new Uint8Array([1, 2, 3, 4, 5, 6, 7, 0xab]));
-  space.writeU64(p + off("struct bpf_prog", "bpf_func"), code);
-  space.writeU64(p + off("struct bpf_prog", "aux"), aux);
-  insns.forEach((b, i) => space.write(p + off("struct bpf_prog", "insnsi") + BigInt(i * 8), b));
-  u32(aux + off("struct bpf_prog_aux", "id"), 7);
-  u32(aux + off("struct bpf_prog_aux", "used_map_cnt"), 2);
-  const used = space.alloc(16);
-  space.writeU64(used, mapA);
-  space.writeU64(used + 8n, mapB);
-  space.writeU64(aux + off("struct bpf_prog_aux", "used_maps"), used);
-  const loadNs = 3_000_000_000n; // 3 s after boot
-  space.writeU64(aux + off("struct bpf_prog_aux", "load_time"), loadNs);
-  space.write(aux + off("struct bpf_prog_aux", "name"), new TextEncoder().encode("hide"));
-  const idrHead = (sym: string): bigint => prog.symbolAddress(sym) + off("struct idr", "idr_rt") + off("struct xarray", "xa_head");
-  space.patch(idrHead("map_idr"), xaLeaf(prog, space, { 3: mapA, 5: mapB }));
-  space.patch(idrHead("prog_idr"), xaLeaf(prog, space, { 7: p }));
-  const run = (...args: string[]) => bpfCommand.run({ ...base, prog, state: { valueHistory: 0 } }, args);
-  const bootSeconds = (BigInt(crashTime(base.prog)!) * 1_000_000_000n - bootTimeNs(base.prog)! + loadNs) / 1_000_000_000n;
-  return { prog, space, mapA, mapB, p, aux, code, run, lookup, callBase, bootSeconds, idrHead };
-}
-
 const PROG_HEADER = " ID      BPF_PROG       BPF_PROG_AUX   BPF_PROG_TYPE       TAG        USED_MAPS";
 const MAP_HEADER = " ID      BPF_MAP          BPF_MAP_TYPE     MAP_FLAGS";
 
 describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("bpf on programs and maps built in an overlay of the fixture's kernel", () => {
   it("lists programs (type, tag, maps used) and maps (type, flags) in crash's columns", () => {
-    const { run, p, aux, mapA, mapB } = build();
+    const { run, p, aux, mapA, mapB } = build(fixtureSession()!.context);
     const r = run();
     expect(r.errors).toBeUndefined();
     expect(r.text).toBe(
@@ -138,7 +57,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("bpf on programs and maps 
   });
 
   it("-p shows the program's sizes, load time (the dump's clock, UTC), licence and name; -m a map's", () => {
-    const { run, p, aux, mapB, bootSeconds } = build();
+    const { run, p, aux, mapB, bootSeconds } = build(fixtureSession()!.context);
     const d = new Date(Number(bootSeconds) * 1000);
     const two = (n: number) => String(n).padStart(2, "0");
     const when = `${["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][d.getUTCDay()]} ${["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d.getUTCMonth()]} ${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
@@ -151,7 +70,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("bpf on programs and maps 
   });
 
   it("-t translates the instructions (map and helper named), -T adds their bytes", () => {
-    const { run, mapA, lookup, callBase } = build();
+    const { run, mapA, lookup, callBase } = build(fixtureSession()!.context);
     const imm = Number(lookup - callBase);
     const lines = run("-p", "7", "-T").text.split("\n");
     const at = lines.indexOf("") + 1;
@@ -172,7 +91,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("bpf on programs and maps 
   });
 
   it("-j disassembles the JIT image; -s dumps the structures", () => {
-    const { run, code } = build();
+    const { run, code } = build(fixtureSession()!.context);
     const j = run("-p", "7", "-j").text.split("\n");
     const at = j.indexOf("") + 1;
     expect(j.slice(at, at + 4)).toEqual([`   0x${hex(code)}:\tpush   %rbp `, `   0x${hex(code + 1n)}:\tmov    %rsp,%rbp `, `   0x${hex(code + 4n)}:\tleave   `, `   0x${hex(code + 5n)}:\tret     `]);
@@ -183,7 +102,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("bpf on programs and maps 
   });
 
   it("names an IDR entry that points nowhere and keeps the other objects", () => {
-    const { prog, space, run, idrHead, mapA } = build();
+    const { prog, space, run, idrHead, mapA } = build(fixtureSession()!.context);
     space.patch(idrHead("map_idr"), xaLeaf(prog, space, { 3: mapA, 5: 0xffffc90300000040n }));
     const r = run("-M");
     expect(r.text.split("\n")[1]).toBe(` 3   ${hex(mapA)}         HASH          00000000 `);

@@ -44,6 +44,7 @@ export const paramSchemas: { [M in MethodName]: v.GenericSchema<unknown, Params<
   complete: v.strictObject({ line: text, cursor: v.optional(count(MAX_STRING)) }),
   findings: v.strictObject({ minSeverity: v.optional(severity) }),
   hooks: none,
+  bpf: none,
 };
 
 export const METHOD_NAMES = Object.keys(paramSchemas) as MethodName[];

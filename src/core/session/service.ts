@@ -33,6 +33,7 @@ import { layout, lookup, symbolAt } from "./queries/symbols";
 import { disassemble, source } from "./queries/code";
 import { backtrace } from "./queries/backtrace";
 import { complete } from "./queries/complete";
+import { bpfReply } from "./queries/bpf";
 import { parseHex } from "./problems";
 import { detectContextOf, detectionOf } from "../detect/cached";
 import { findingsContractReply } from "../detect/document";
@@ -284,6 +285,11 @@ export class SessionService {
         const c = this.engine().context;
         const scan = detectContextOf(c.prog, { symbols: () => c.symbols, decoder: c.decoder, vmlinux: c.vmlinux }).hooks;
         return { items: scan.hooks.map(hookJson), problems: scan.problems.map((x) => problem("walk-aborted", `${x.source}: ${x.message}`)) };
+      }),
+    bpf: (_p, o) =>
+      this.cancellable(o, () => {
+        const e = this.engine();
+        return bpfReply(e.context.prog, e.context.interrupt);
       }),
   };
 
