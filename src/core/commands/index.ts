@@ -34,6 +34,7 @@ import { fuserCommand } from "./fs/fuser";
 import { ipcsCommand } from "./ipc/ipcs";
 import { treeCommand } from "./code/tree";
 import { bpfCommand } from "./bpf/bpf";
+import { sbitmapqCommand } from "./block/sbitmapq";
 import type { ResultOf } from "./command";
 
 const BUILTIN = [
@@ -75,6 +76,7 @@ const BUILTIN = [
   ipcsCommand,
   treeCommand,
   bpfCommand,
+  sbitmapqCommand,
 ] as const;
 
 /** One of the console's commands, with its own result type. */
