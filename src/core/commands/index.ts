@@ -35,6 +35,7 @@ import { ipcsCommand } from "./ipc/ipcs";
 import { treeCommand } from "./code/tree";
 import { bpfCommand } from "./bpf/bpf";
 import { sbitmapqCommand } from "./block/sbitmapq";
+import { gdbCommand } from "./gdb/gdb";
 import type { ResultOf } from "./command";
 
 const BUILTIN = [
@@ -77,6 +78,7 @@ const BUILTIN = [
   treeCommand,
   bpfCommand,
   sbitmapqCommand,
+  gdbCommand,
 ] as const;
 
 /** One of the console's commands, with its own result type. */

@@ -65,7 +65,7 @@ export class Session {
     // Module debuginfo loaded with `mod -s` answers for its module's memory; the vmlinux for the rest.
     const moduleDebuginfo = new ModuleDebuginfoStore();
     const moduleLines = loadedModuleSourceLines(moduleDebuginfo);
-    const lines: SourceLines = { locate: (address) => moduleLines.locate(address) ?? sourceLines.locate(address) };
+    const lines: SourceLines = { locate: (address) => moduleLines.locate(address) ?? sourceLines.locate(address), range: (address) => sourceLines.range?.(address), lineRange: (file, line) => sourceLines.lineRange?.(file, line) };
     this.context = {
       prog: kernel.program,
       files,
