@@ -116,7 +116,13 @@ DESCRIPTION
   -s struct  For each entry in a tree, format and print it as this type of data
              structure; use the "struct.member" format in order to display a
              particular member of the structure.  To display multiple members
-             of a structure, use a comma-separated list of members.
+             of a structure, use a comma-separated list of members.  If any
+             structure member contains an embedded structure or is an array, the
+             the output may be restricted to the embedded structure or an array
+             element by expressing the member argument as "struct.member.member"
+             or "struct.member[index]"; embedded member specifications may
+             extend beyond one level deep by expressing the struct argument as
+             "struct.member.member.member...".
   -S struct  Similar to -s, but instead of parsing gdb output, member values
              are read directly from memory, so the command works much faster
              for 1-, 2-, 4-, and 8-byte members.
@@ -131,19 +137,25 @@ DESCRIPTION
              shown with respect to the root.
          -x  Override default output format with hexadecimal format.
          -d  Override default output format with decimal format.
+         -v  For maple trees only, dump the contents of each maple tree node.
+
+  The meaning of the "start" argument, which can be expressed either in
+  hexadecimal format or symbolically, depends upon whether the -N option
+  is prepended:
 
       start  The address of a radix_tree_root, maple_tree, xarray or rb_root
              structure, or the address of a structure containing the
              radix_tree_root, maple_tree, xarray or rb_root structure; if the
              latter, then the "-r offset" option must be used if the member
              offset of the root structure is non-zero.
+
    -N start  The address of a radix_tree_node, maple_node, xa_node or rb_node
              structure, bypassing the radix_tree_root, maple_tree, xarray, or
              rb_root that points to it.
 
   Since Linux 4.20 a radix_tree_root is an XArray: -t radix walks it as one (crash
   8.0.6 says radix trees "do not exist" there). crash's -v (maple node contents) is
-  not supported. A tree that loops or holds a bad pointer keeps the entries read
+  not supported by kdw. A tree that loops or holds a bad pointer keeps the entries read
   before the fault and adds an error line naming it.`,
   options: { flags: "plNxdv", values: "trosS", invalid: invalidOptionUsage("tree", SYNOPSIS) },
   parse(args): TreeOptions {
