@@ -240,7 +240,12 @@ DESCRIPTION
   This is typically not necessary, but where ambiguities between crash and
   gdb command names exist, this will force the command to be executed by gdb.
 
-  kdw has no gdb: it answers the gdb commands analysts use through crash from
+  Alternatively, if "set gdb on" is entered, the session will be run in a
+  mode where all commands are passed directly to gdb.  When running in that
+  mode, native crash commands may be executed by preceding them with the
+  "crash" directive.  To restore native crash mode, enter "set gdb off".
+
+  kdw has no gdb and no "set gdb on" mode: it answers the gdb commands analysts use through crash from
   its own types, expressions, symbols and line tables, in gdb's layout:
     p[/x|/d] EXPR          print an expression (numbered $1, $2, ... with p)
     ptype TYPE|EXPR        a type's definition, or an expression's type
