@@ -4,6 +4,7 @@
 // prompt); Ctrl-D or `q` ends. Redirects (`> FILE`) are written here, never onto the evidence.
 // With the dump alone, the vmlinux is found by the dump's build id (debuginfo-search.ts), else the dump's own
 // kallsyms, BTF and ORC stand in for it; --no-debuginfo uses the dump alone even when a vmlinux is at hand.
+import { prepareCodecsFor } from "./node-codecs";
 import { appendFileSync, readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -115,6 +116,7 @@ export async function runConsole(args: string[]): Promise<number> {
     debuginfo: { type: "string", multiple: true },
   });
   const files = orderFiles(positionals);
+  await prepareCodecsFor(files.dump); // a zstd archive: the faster decoder, for the search and the open
   const notes = chooseDebuginfo(files, values["no-debuginfo"] ?? false, values.debuginfo ?? []);
   for (const n of notes) process.stderr.write(`kdw: ${n}\n`);
   const scriptLines = [...(values.command !== undefined ? splitCommands(values.command) : []), ...(values.input !== undefined ? splitCommands(readInput(values.input)) : [])];

@@ -31,6 +31,7 @@ export function isDumpFile(path: string): boolean {
   if (!h) return false;
   const sig = String.fromCharCode(...h.subarray(0, 12));
   if (sig.startsWith("KDUMP   ") || sig.startsWith("DISKDUMP") || sig === "makedumpfile") return true;
+  if (h[0] === 0x28 && h[1] === 0xb5 && h[2] === 0x2f && h[3] === 0xfd) return true; // a zstd archive: the core looks inside
   if (h[0] === 0x7f && h[1] === 0x45 && h[2] === 0x4c && h[3] === 0x46 && h.length >= 18) {
     const eType = h[5] === 2 ? (h[16]! << 8) | h[17]! : h[16]! | (h[17]! << 8);
     return eType === 4; // ET_CORE
@@ -59,7 +60,7 @@ export function orderFiles(paths: string[]): { dump: string; vmlinux?: string } 
   if (paths.length === 0 || paths.length > 2) throw new CliUsageError(`expected [VMLINUX] DUMP, got ${paths.length} file(s)`);
   for (const p of paths) requireFile(p, "file");
   if (paths.length === 1) {
-    if (!isDumpFile(paths[0]!)) throw new FileArgumentError(`${paths[0]}: not a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)`);
+    if (!isDumpFile(paths[0]!)) throw new FileArgumentError(`${paths[0]}: not a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened, or one of them compressed with zstd)`);
     return { dump: paths[0]! };
   }
   const [a, b] = paths as [string, string];
@@ -69,7 +70,7 @@ export function orderFiles(paths: string[]): { dump: string; vmlinux?: string } 
   if (!aDump && !bDump) {
     // Name the file that is wrong: the one that is not an ELF file is not a vmlinux either.
     const bad = isElfFile(a) ? b : a;
-    throw new FileArgumentError(`${bad}: not a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)${isElfFile(a) && isElfFile(b) ? " (both files are ELF executables)" : ""}`);
+    throw new FileArgumentError(`${bad}: not a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened, or one of them compressed with zstd)${isElfFile(a) && isElfFile(b) ? " (both files are ELF executables)" : ""}`);
   }
   const [dump, vmlinux] = aDump ? [a, b] : [b, a];
   if (!isElfFile(vmlinux)) throw new FileArgumentError(`${vmlinux}: not an ELF file, so not a vmlinux`);

@@ -2,6 +2,7 @@
 // `findings`, run through the service in this process — the triage paragraph first, then the findings
 // grouped by subject, most severe first; --json prints the versioned document of docs/findings.md. The
 // files are sniffed, so either order works (as with the console).
+import { prepareCodecsFor } from "./node-codecs";
 import { ProblemError } from "../core/session/problems";
 import { SessionService } from "../core/session/service";
 import { CliUsageError, parse } from "./args";
@@ -17,6 +18,7 @@ export async function runFindings(args: string[]): Promise<number> {
   if (!SEVERITIES.includes(min)) throw new CliUsageError(`findings: unknown severity "${min}": one of ${SEVERITIES.join(", ")}`);
   const files = orderFiles(positionals);
   // With the dump alone: the vmlinux by build id, else the dump's own kallsyms, BTF and ORC (as the console).
+  await prepareCodecsFor(files.dump); // a zstd archive: the faster decoder, for the search and the open
   for (const n of chooseDebuginfo(files, values["no-debuginfo"] ?? false, values.debuginfo ?? [])) process.stderr.write(`kdw: ${n}\n`);
   const service = new SessionService(nodeHost());
   try {

@@ -1,7 +1,8 @@
 // The Node host of the core's Session: files opened read-only, iced-x86 for disassembly, Node's zlib for
 // zlib pages, the user's cache folder, source trees and module object files. Every adapter that runs a
 // Session under Node (the console's worker, `kdw serve`, tests) builds it here.
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { SessionHost, HostFile } from "../core/session/service";
 import { NodeFileSource } from "./node-file-source";
 import { IcedDecoder } from "./iced-decoder";
@@ -12,6 +13,9 @@ import { moduleFileFinder } from "./module-files";
 
 declare const KDW_VERSION: string;
 declare const KDW_COMMIT: string;
+
+/** kdw's sample dump (`kdw demo`, the welcome screen), two folders up from src/cli and from out/cli alike. */
+export const SAMPLE_DUMP = fileURLToPath(new URL("../../samples/dump.kdump.zst", import.meta.url));
 
 /** The bundle's version, else package.json's (two folders up from src/cli and from out/cli alike). */
 export function kdwVersion(): string {
@@ -61,5 +65,6 @@ export function nodeHost(options: NodeHostOptions = {}): SessionHost {
     cache: options.cache === false ? undefined : fileCache(),
     sourceReader: (dir) => sourceTreeReader(dir),
     moduleFileFinder: (vmlinuxPath) => moduleFileFinder(vmlinuxPath),
+    ...(existsSync(SAMPLE_DUMP) ? { sample: SAMPLE_DUMP } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // `kdw info DUMP [--json] [--hash]`: what a dump is, before any debuginfo — through the Session, as every
 // face goes (the dump opened alone, read-only).
+import { prepareCodecsFor } from "./node-codecs";
 import { formatDumpInfo } from "../core/session/text";
 import { SessionService } from "../core/session/service";
 import { ProblemError } from "../core/session/problems";
@@ -14,6 +15,7 @@ export async function runInfo(args: string[]): Promise<number> {
   requireFile(path, "dump");
   const service = new SessionService(nodeHost({ cache: false }));
   try {
+    await prepareCodecsFor(path);
     await service.call("open", { dump: path, dumpOnly: true });
     const info = await service.call("info", {});
     if (values.hash) {

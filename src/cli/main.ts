@@ -7,12 +7,15 @@ import { runConsole } from "./console";
 import { runServe } from "./serve";
 import { runReport } from "./report";
 import { runFindings } from "./findings";
+import { runDemo } from "./demo";
 import { existsSync } from "node:fs";
 import { CliUsageError } from "./args";
 
 declare const KDW_VERSION: string;
 
 const USAGE = `usage:
+  kdw demo [-o report.html]              kdw on its own sample dump (samples/: a 6.12 kernel crashed by a
+                                         hidden rootkit), with no vmlinux: sys, bt, findings, the report
   kdw console [VMLINUX] DUMP [-c "cmd; cmd"] [-i FILE] [--force] [-s] [--src DIR]
              [--debuginfo DIR]... [--no-debuginfo]
   kdw [VMLINUX] DUMP ...                 the same (either order, as with crash)
@@ -40,6 +43,10 @@ const USAGE = `usage:
 
 /** Each subcommand's own help (`kdw SUBCOMMAND --help`). */
 const HELP: Record<string, string> = {
+  demo: `usage: kdw demo [-o FILE]
+  Opens kdw's sample (samples/dump.kdump.zst: Debian 13's 6.12 cloud kernel, panicked in a rootkit module that
+  hid itself) with no vmlinux, prints the console's "sys", "bt" and "findings -s high", then writes the incident
+  report to FILE (default report.html in the current folder).`,
   console: `usage: kdw console [VMLINUX] DUMP [options]   (also: kdw VMLINUX DUMP, either order)
   An interactive console speaking crash's commands with crash's output ("help" lists them).
   -c "cmd; cmd"   run these commands and exit (each echoed when there are several; exit 1 if one failed)
@@ -99,6 +106,8 @@ async function main(argv: string[]): Promise<number> {
       return runReport(rest);
     case "findings":
       return runFindings(rest);
+    case "demo":
+      return runDemo(rest);
     case "--version":
     case "-v":
       process.stdout.write(`kdw ${typeof KDW_VERSION === "string" ? KDW_VERSION : "dev"}\n`);

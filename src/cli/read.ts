@@ -1,6 +1,7 @@
 // `kdw read DUMP --phys ADDR [--count N | --length BYTES] [-8|-16|-32|-64]`: physical memory in the layout
 // of crash's `rd -p`, through the Session's readMemory (the dump opened alone). A page the dump left out
 // is an error naming the file and the address, never zeros.
+import { prepareCodecsFor } from "./node-codecs";
 import { formatMemory, type EntrySize } from "../core/session/text";
 import { SessionService } from "../core/session/service";
 import { ProblemError } from "../core/session/problems";
@@ -44,6 +45,7 @@ export async function runRead(args: string[]): Promise<number> {
   requireFile(path, "dump");
   const service = new SessionService(nodeHost({ cache: false }));
   try {
+    await prepareCodecsFor(path);
     await service.call("open", { dump: path, dumpOnly: true });
     const reply = await service.call("readMemory", { space: "physical", address: `0x${addr.toString(16)}`, length });
     const missing = reply.chunks.find((c) => c.state !== "present");

@@ -2,6 +2,7 @@
 // the incident report (--notes: a text file, or the workbench's notes export with its tags and comments), one self-contained HTML file (and its JSON), each with its SHA-256 written beside it
 // (FILE.sha256, in sha256sum's format). The evidence is hashed in a worker thread while the Session gathers
 // the report in this one; nothing is written onto the evidence or into its folder.
+import { prepareCodecsFor } from "./node-codecs";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { arch, hostname, release, type, userInfo } from "node:os";
@@ -77,6 +78,7 @@ export async function runReport(args: string[]): Promise<number> {
   if (!values.output) throw new CliUsageError("report: -o FILE is required (where to write the HTML report)");
   const files = orderFiles(positionals);
   // With the dump alone: the vmlinux by build id, else the dump's own kallsyms, BTF and ORC (as the console).
+  await prepareCodecsFor(files.dump); // a zstd archive: the faster decoder, for the search and the open
   for (const n of chooseDebuginfo(files, values["no-debuginfo"] ?? false, values.debuginfo ?? [])) process.stderr.write(`kdw: ${n}\n`);
   const outputs = [values.output, `${values.output}.sha256`, ...(values.json ? [values.json, `${values.json}.sha256`] : [])];
   if (values.json && resolve(values.json) === resolve(values.output)) throw new CliUsageError("report: -o and --json name the same file");

@@ -15,7 +15,12 @@ export type CodecName = "zlib" | "lzo" | "snappy" | "zstd";
  * is faster than any pure-JS inflate). It fills `out` exactly or throws CodecError.
  */
 export type PageDecoder = (input: Uint8Array, out: Uint8Array) => void;
-export type CodecOverrides = Partial<Record<CodecName, PageDecoder>>;
+/**
+ * A whole-file decoder an adapter may supply for a dump compressed as a whole (dump/zstd-archive.ts): the
+ * frames' bytes in, exactly `outputSize` bytes out (the frames were walked and bounded first), or it throws.
+ */
+export type ArchiveDecoder = (input: Uint8Array, outputSize: number) => Uint8Array;
+export type CodecOverrides = Partial<Record<CodecName, PageDecoder>> & { zstdArchive?: ArchiveDecoder };
 
 export const CODEC_NAMES: readonly CodecName[] = ["zlib", "lzo", "snappy", "zstd"];
 

@@ -95,19 +95,36 @@ function fseTableIsSingleSymbol(d: Uint8Array, pos: number): boolean {
   return full && nonzero === 1;
 }
 
-/** Walks the one frame of `input`; throws CodecError unless it is a frame kdw will hand to fzstd. */
-function checkFrame(input: Uint8Array, expectedSize: number): void {
+/** What a frame may be: its content size when the caller knows it, and the largest window kdw allocates. */
+export interface FrameRules {
+  /** The exact output size (a page); a frame that declares or produces more or another size is refused. */
+  contentSize?: number;
+  maxWindow: number;
+}
+
+/** The frame walked: where it ends in the input, and the content size it declares (if it does). */
+export interface FrameExtent {
+  end: number;
+  contentSize: number | undefined;
+}
+
+/**
+ * Walks the frame that starts at `start` of `input` (RFC 8878 3.1.1) without decoding it; throws CodecError
+ * unless it is a frame kdw will hand to fzstd. Returns the offset just past it.
+ */
+export function walkZstdFrame(input: Uint8Array, start: number, rules: FrameRules): FrameExtent {
   const end = input.length;
-  if (end < 4 + 1 + BLOCK_HEADER_LEN) throw new CodecError(CODEC, `frame of ${end} bytes is too short`);
-  const magic = (input[0]! | (input[1]! << 8) | (input[2]! << 16) | (input[3]! << 24)) >>> 0;
-  if (magic !== ZSTD_MAGIC) throw new CodecError(CODEC, `bad magic ${hex(magic)}`);
-  const fhd = input[4]!;
-  if (fhd & FHD_RESERVED) throw new CodecError(CODEC, "reserved bit set in the frame header descriptor");
+  const at = (n: number): string => hex(start + n);
+  if (end - start < 4 + 1 + BLOCK_HEADER_LEN) throw new CodecError(CODEC, `frame of ${end - start} bytes at input offset ${hex(start)} is too short`);
+  const magic = (input[start]! | (input[start + 1]! << 8) | (input[start + 2]! << 16) | (input[start + 3]! << 24)) >>> 0;
+  if (magic !== ZSTD_MAGIC) throw new CodecError(CODEC, `bad magic ${hex(magic)} at input offset ${hex(start)}`);
+  const fhd = input[start + 4]!;
+  if (fhd & FHD_RESERVED) throw new CodecError(CODEC, `reserved bit set in the frame header descriptor at input offset ${at(4)}`);
   const singleSegment = (fhd & FHD_SINGLE_SEGMENT) !== 0;
   const fcsFlag = fhd >> FHD_FCS_FLAG_SHIFT;
   const dictIdLen = [0, 1, 2, 4][fhd & FHD_DICT_ID_MASK]!;
   const fcsLen = [singleSegment ? 1 : 0, 2, 4, 8][fcsFlag]!;
-  let pos = 5;
+  let pos = start + 5;
   let window = 0;
   if (!singleSegment) {
     const wd = input[pos++]!;
@@ -119,16 +136,19 @@ function checkFrame(input: Uint8Array, expectedSize: number): void {
   for (let i = dictIdLen - 1; i >= 0; i--) dictId = dictId * 256 + input[pos + i]!;
   pos += dictIdLen;
   if (dictId !== 0) throw new CodecError(CODEC, `frame needs dictionary ${dictId}`);
+  let contentSize: number | undefined;
   if (fcsLen > 0) {
     let fcs = 0;
     for (let i = fcsLen - 1; i >= 0; i--) fcs = fcs * 256 + input[pos + i]!;
     if (fcsLen === 2) fcs += 256;
     pos += fcsLen;
-    if (fcs !== expectedSize) throw new CodecError(CODEC, `frame content size ${fcs}, expected ${expectedSize}`);
+    if (rules.contentSize !== undefined && fcs !== rules.contentSize) throw new CodecError(CODEC, `frame content size ${fcs}, expected ${rules.contentSize}`);
     if (singleSegment) window = fcs;
+    contentSize = fcs;
   }
-  if (window > MAX_WINDOW) throw new CodecError(CODEC, `window of ${window} bytes is larger than ${MAX_WINDOW}`);
+  if (window > rules.maxWindow) throw new CodecError(CODEC, `window of ${window} bytes is larger than ${rules.maxWindow}`);
   const blockMax = Math.min(BLOCK_MAX_SIZE, Math.max(window, 1));
+  const outputLimit = rules.contentSize ?? contentSize;
   let knownOutput = 0;
   for (;;) {
     if (end - pos < BLOCK_HEADER_LEN) throw new CodecError(CODEC, `truncated block header at input offset ${hex(pos)}`);
@@ -141,7 +161,7 @@ function checkFrame(input: Uint8Array, expectedSize: number): void {
     if (type === BLOCK_RAW || type === BLOCK_RLE) {
       stored = type === BLOCK_RAW ? size : 1;
       knownOutput += size;
-      if (knownOutput > expectedSize) throw new CodecError(CODEC, `output longer than the expected ${expectedSize} bytes`);
+      if (outputLimit !== undefined && knownOutput > outputLimit) throw new CodecError(CODEC, `output longer than the expected ${outputLimit} bytes`);
     } else if (type === BLOCK_COMPRESSED) {
       stored = size;
       if (size > blockMax) throw new CodecError(CODEC, `compressed block of ${size} bytes at input offset ${hex(pos)} exceeds ${blockMax}`);
@@ -162,7 +182,13 @@ function checkFrame(input: Uint8Array, expectedSize: number): void {
   }
   if (fhd & FHD_CHECKSUM) pos += CHECKSUM_LEN;
   if (pos > end) throw new CodecError(CODEC, "truncated content checksum");
-  if (pos !== end) throw new CodecError(CODEC, `${end - pos} bytes of trailing data after the frame`);
+  return { end: pos, contentSize };
+}
+
+/** Walks the one frame of a page; throws CodecError unless it is a frame kdw will hand to fzstd. */
+function checkFrame(input: Uint8Array, expectedSize: number): void {
+  const { end } = walkZstdFrame(input, 0, { contentSize: expectedSize, maxWindow: MAX_WINDOW });
+  if (end !== input.length) throw new CodecError(CODEC, `${input.length - end} bytes of trailing data after the frame`);
 }
 
 /** Decompresses one zstd frame that must produce exactly `output.length` bytes. */

@@ -566,6 +566,8 @@ export interface Hello {
   kdw: string;
   methods: MethodName[];
   open: boolean;
+  /** A sample dump the host ships (kdw's samples/), for a first look: a path to pass to `open`. */
+  sample?: string;
 }
 
 /** Every method of the contract: its params and its reply. */

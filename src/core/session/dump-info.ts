@@ -1,5 +1,6 @@
 // `kdw info`: what a dump is, before any debuginfo. A structured result (for --json, the UI and the report)
 // and its text layout.
+import { evidenceSource } from "../dump/zstd-archive";
 import type { DumpInfo } from "./contract";
 import type { Dump, PhysRange } from "../dump/dump";
 import { escapeControl } from "../commands/shared/escape";
@@ -74,7 +75,7 @@ export function dumpInfo(dump: Dump, fileSize: number, kernel?: IomemRoot): Dump
   for (const [k, v] of dump.vmcoreinfo?.entries ?? []) vmci[k] = v;
   const crashTime = dump.vmcoreinfo?.crashTime;
   return {
-    file: dump.source.name,
+    file: evidenceSource(dump.source).name,
     fileSize,
     format: dump.format.description,
     kind: dump.format.kind,

@@ -59,6 +59,8 @@ export interface SessionHost {
   cache?: IndexCache;
   sourceReader?(dir: string): SourceReader;
   moduleFileFinder?(vmlinuxPath: string): ModuleFileFinder;
+  /** The path of a sample dump the host ships, if it has one (`hello` names it). */
+  sample?: string;
 }
 
 interface Opened {
@@ -138,7 +140,7 @@ export class SessionService {
   }
 
   private readonly handlers: { [M in MethodName]: (params: Params<M>, options: CallOptions) => Result<M> } = {
-    hello: () => ({ version: CONTRACT_VERSION, kdw: this.host.version, methods: [...METHOD_NAMES], open: this.opened !== undefined }),
+    hello: () => ({ version: CONTRACT_VERSION, kdw: this.host.version, methods: [...METHOD_NAMES], open: this.opened !== undefined, ...(this.host.sample !== undefined ? { sample: this.host.sample } : {}) }),
 
     open: (p, options) => {
       this.close();
@@ -158,7 +160,7 @@ export class SessionService {
         progress("symbols and types", 1, 3);
         const vmlinuxFile = p.vmlinux === undefined ? undefined : this.host.openFile(p.vmlinux);
         if (vmlinuxFile) files.push(vmlinuxFile);
-        const engine = Session.open(dumpFile.source, vmlinuxFile?.source, {
+        const engine = Session.openFrom(dump, vmlinuxFile?.source, {
           force: p.force,
           cache: this.host.cache,
           codecs: this.host.codecs,

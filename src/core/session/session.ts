@@ -10,6 +10,7 @@ import { formatContext } from "../commands/tasks/set-format";
 import { openDump, type OpenDumpOptions } from "../dump/open";
 import { ElfFile } from "../dump/elf";
 import type { Dump } from "../dump/dump";
+import { evidenceSource } from "../dump/zstd-archive";
 import type { ByteSource } from "../io/byte-source";
 import { KdwError } from "../io/errors";
 import { CancelledError } from "./problems";
@@ -91,7 +92,12 @@ export class Session {
 
   /** Without `vmlinuxSource`, symbols, types and ORC come from the dump itself (program/open-from-dump.ts). */
   static open(dumpSource: ByteSource, vmlinuxSource: ByteSource | undefined, options: SessionOpenOptions = {}): Session {
-    const dump = openDump(dumpSource, { codecs: options.codecs });
+    return Session.openFrom(openDump(dumpSource, { codecs: options.codecs }), vmlinuxSource, options);
+  }
+
+  /** The same over a dump already opened (the service opens it once, for `info` and for the kernel). */
+  static openFrom(dump: Dump, vmlinuxSource: ByteSource | undefined, options: SessionOpenOptions = {}): Session {
+    const dumpSource = evidenceSource(dump.source);
     const vmlinux = vmlinuxSource && ElfFile.open(vmlinuxSource);
     const kernel = openKernel(dump, vmlinux, options);
     return new Session(dump, kernel, { vmlinux: options.vmlinuxName ?? vmlinuxSource?.name ?? NO_VMLINUX_NAME, dump: options.dumpName ?? dumpSource.name }, options);

@@ -145,7 +145,7 @@ describe("the file that is wrong is the one named", () => {
       if (haveFixtures("vmlinux")) {
         const r = kdw([fixture("vmlinux")!, notDump, "-c", "sys"]);
         expect(r.status).toBe(1);
-        expect(r.stderr.trim()).toBe(`kdw: ${notDump}: not a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened)`);
+        expect(r.stderr.trim()).toBe(`kdw: ${notDump}: not a vmcore (ELF core, KDUMP/DISKDUMP or makedumpfile flattened, or one of them compressed with zstd)`);
       }
       const dir = kdw(["info", tmp]);
       expect(dir.status).toBe(1);

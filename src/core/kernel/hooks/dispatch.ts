@@ -63,7 +63,10 @@ export function syscallDispatchers(prog: Program, decoder: InstructionDecoderLik
   for (const d of present) {
     const address = prog.symbolAddress(d.symbol);
     const declared = prog.symbolSize(d.symbol);
-    const size = Math.min(MAX_DISPATCHER_BYTES, declared && declared > 0 ? declared : MAX_DISPATCHER_BYTES);
+    // Without a declared size (kallsyms only), the next symbol bounds the function: with CALL_PADDING (6.2+,
+    // on in Debian's 6.12) the padding before the next function is NOPs under a __pfx_ symbol, not int3.
+    const extent = declared && declared > 0 ? declared : prog.symbolExtent(d.symbol);
+    const size = Math.min(MAX_DISPATCHER_BYTES, extent && extent > 0 ? extent : MAX_DISPATCHER_BYTES);
     const rec: Dispatcher = { symbol: d.symbol, abi: d.abi, table: d.table, address, size, sites: [], instructions: 0 };
     let bytes: Uint8Array;
     try {

@@ -281,9 +281,17 @@ export function diskIo(prog: Program): DeviceTable<DiskRow> {
   return { rows, problems };
 }
 
-/** The block class's device klist: struct class.p (up to 6.3) -> subsys_private.klist_devices. */
+/**
+ * The block class's device klist, subsys_private.klist_devices, found two ways: up to 6.3 through struct
+ * class.p; since 6.4 (commit 2df418cf4b72, "driver core: class: remove subsystem private pointer from struct
+ * class") class_to_subsys() looks the class up on class_kset's list, whose kobjects are subsys_private.subsys.kobj.
+ */
 const BLOCK_CLASS_LAYOUT = layout({
   classP: optional("class.p"),
+  spClass: optional("subsys_private.class"),
+  spKobj: optional("subsys_private.subsys.kobj"),
+  ksetList: optional("kset.list"),
+  kobjEntry: optional("kobject.entry"),
   klistDevices: "subsys_private.klist_devices.k_list",
   knodeClass: "device_private.knode_class",
   dpDevice: "device_private.device",
@@ -295,13 +303,13 @@ const BLOCK_CLASS_LAYOUT = layout({
 
 /** The gendisks on block_class's device klist (next_disk_klist, match_klist, get_gendisk_5: 5.11+). */
 function blockClassDisks(prog: Program, problems: WalkAborted[]): bigint[] {
-  const { classP, klistDevices, knodeClass, dpDevice, deviceType, bdDevice, bdDisk, nKlist } = BLOCK_CLASS_LAYOUT.of(prog);
-  if (classP === undefined) throw new MissingDebugInfo("cannot determine subsys_private for block (struct class has no p)");
+  const l = BLOCK_CLASS_LAYOUT.of(prog);
+  const { klistDevices, knodeClass, dpDevice, deviceType, bdDevice, bdDisk, nKlist } = l;
   const klistNode = prog.type("struct klist_node");
   const diskType = prog.symbolAddress("disk_type");
   const out: bigint[] = [];
   try {
-    const priv = prog.readU64(prog.symbolAddress("block_class") + BigInt(classP));
+    const priv = blockSubsysPrivate(prog, l);
     if (priv === 0n) throw new MissingDebugInfo("cannot determine subsys_private for block");
     const head = priv + BigInt(klistDevices);
     for (const node of listForEachEntry(prog, head, klistNode, "n_node", { budget: MAX_DEVICES, what: "block_class devices" })) {
@@ -317,6 +325,27 @@ function blockClassDisks(prog: Program, problems: WalkAborted[]): bigint[] {
     else throw err;
   }
   return out;
+}
+
+/** Most classes looked at on class_kset's list. */
+const MAX_CLASSES = 4096;
+
+/** block_class's subsys_private: class.p (up to 6.3), else the class_kset entry whose class is block_class (6.4+). */
+function blockSubsysPrivate(prog: Program, l: ReturnType<typeof BLOCK_CLASS_LAYOUT.of>): bigint {
+  const blockClass = prog.symbolAddress("block_class");
+  if (l.classP !== undefined) return prog.readU64(blockClass + BigInt(l.classP));
+  if (l.spClass === undefined || l.spKobj === undefined || l.ksetList === undefined || l.kobjEntry === undefined) {
+    throw new MissingDebugInfo("cannot determine subsys_private for block (struct class has no p, and subsys_private no class)");
+  }
+  const head = prog.readU64(prog.symbolAddress("class_kset")) + BigInt(l.ksetList);
+  let entry = prog.readU64(head);
+  for (let n = 0; entry !== head; n++) {
+    if (n >= MAX_CLASSES) throw new WalkAborted("class_kset", `more than ${MAX_CLASSES} classes (a cycle?)`, n);
+    const sp = entry - BigInt(l.kobjEntry) - BigInt(l.spKobj);
+    if (prog.readU64(sp + BigInt(l.spClass)) === blockClass) return sp;
+    entry = prog.readU64(entry);
+  }
+  throw new MissingDebugInfo("cannot determine subsys_private for block (not on class_kset's list)");
 }
 
 export interface DiskIo {
