@@ -36,6 +36,14 @@ import { irqCommand } from "./system/irq";
 import { timerCommand } from "./system/timer";
 import { findingsCommand } from "./detect/findings";
 import { hooksCommand } from "./detect/hooks";
+import { sigCommand } from "./signal/sig";
+import { waitqCommand } from "./sched/waitq";
+import { fuserCommand } from "./fs/fuser";
+import { ipcsCommand } from "./ipc/ipcs";
+import { treeCommand } from "./code/tree";
+import { bpfCommand } from "./bpf/bpf";
+import { sbitmapqCommand } from "./block/sbitmapq";
+import { gdbCommand } from "./gdb/gdb";
 import type { ResultOf } from "./command";
 
 const BUILTIN = [
@@ -81,6 +89,14 @@ const BUILTIN = [
   timerCommand,
   findingsCommand,
   hooksCommand,
+  sigCommand,
+  waitqCommand,
+  fuserCommand,
+  ipcsCommand,
+  treeCommand,
+  bpfCommand,
+  sbitmapqCommand,
+  gdbCommand,
 ] as const;
 
 /** One of the console's commands, with its own result type. */

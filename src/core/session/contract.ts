@@ -617,6 +617,64 @@ export interface FindingsReply extends Partial<Finding> {
 
 export type HooksReply = Partial<Hook>;
 
+// ---------------------------------------------------------------------------------------------- bpf
+
+/** A loaded eBPF program (prog_idr): crash's `bpf -P` row, with what an analyst follows from it. */
+export interface BpfProgramInfo {
+  id: number;
+  /** struct bpf_prog and struct bpf_prog_aux. */
+  address: Hex;
+  aux: Hex;
+  /** enum bpf_prog_type without its prefix ("KPROBE", "XDP"); "" when the kernel names no such value. */
+  type: string;
+  typeValue: number;
+  /** bpf_prog.tag: 16 hex digits. */
+  tag: string;
+  /** Ids of the maps it uses. */
+  usedMaps: number[];
+  /** Translated instructions (8 bytes each). */
+  insnCount: number;
+  jited: boolean;
+  jitedLen: number;
+  /** The JIT image (bpf_func) and its bpf_kallsyms name (bpf_prog_<tag>_<name>). */
+  bpfFunc: Hex;
+  jitSymbol?: string;
+  /** Bytes charged (pages × page size), where the kernel records it. */
+  memlock?: number;
+  /** CLOCK_BOOTTIME ns at load, decimal; and that instant in UTC (ISO 8601) from the dump's own clock. */
+  loadTimeNs?: string;
+  loadedAt?: string;
+  gplCompatible?: boolean;
+  name?: string;
+  /** The loading uid, on kernels that keep it (before 5.11). */
+  uid?: number;
+  /** What a tracing program attaches to. */
+  attachFuncName?: string;
+}
+
+/** A BPF map (map_idr). */
+export interface BpfMapInfo {
+  id: number;
+  address: Hex;
+  type: string;
+  typeValue: number;
+  flags: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  name?: string;
+  uid?: number;
+}
+
+export interface BpfReply {
+  programs: BpfProgramInfo[];
+  maps: BpfMapInfo[];
+  /** Objects or walks that could not be read; the rest are listed. */
+  problems: Problem[];
+  /** Why this kernel has no BPF to list (CONFIG_BPF_SYSCALL off). */
+  absent?: string;
+}
+
 // ---------------------------------------------------------------------------------------------- the methods
 
 export interface Hello {
@@ -656,6 +714,7 @@ export interface Methods {
   hooks: { params: Record<string, never>; result: HooksReply };
   slabCaches: { params: SlabCachesParams; result: SlabCachesReply };
   vmallocAreas: { params: Record<string, never>; result: VmallocAreasReply };
+  bpf: { params: Record<string, never>; result: BpfReply };
 }
 
 

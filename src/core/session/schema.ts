@@ -62,6 +62,7 @@ export const paramSchemas: { [M in MethodName]: v.GenericSchema<unknown, Params<
   hooks: none,
   slabCaches: v.strictObject({ name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))) }),
   vmallocAreas: none,
+  bpf: none,
 };
 
 export const METHOD_NAMES = Object.keys(paramSchemas) as MethodName[];

@@ -35,6 +35,7 @@ import { layout, lookup, symbolAt } from "./queries/symbols";
 import { disassemble, source } from "./queries/code";
 import { backtrace } from "./queries/backtrace";
 import { complete } from "./queries/complete";
+import { bpfReply } from "./queries/bpf";
 import { parseHex } from "./problems";
 import { detectContextOf, detectionOf } from "../detect/cached";
 import { findingsContractReply } from "../detect/document";
@@ -299,6 +300,11 @@ export class SessionService {
       this.cancellable(o, () => {
         const c = this.engine().context;
         return vmallocAreasReply(c.prog, c.symbols);
+      }),
+    bpf: (_p, o) =>
+      this.cancellable(o, () => {
+        const e = this.engine();
+        return bpfReply(e.context.prog, e.context.interrupt);
       }),
   };
 

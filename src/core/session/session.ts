@@ -67,7 +67,7 @@ export class Session {
     // Module debuginfo loaded with `mod -s` answers for its module's memory; the vmlinux for the rest.
     const moduleDebuginfo = new ModuleDebuginfoStore();
     const moduleLines = loadedModuleSourceLines(moduleDebuginfo);
-    const lines: SourceLines = { locate: (address) => moduleLines.locate(address) ?? sourceLines.locate(address) };
+    const lines: SourceLines = { locate: (address) => moduleLines.locate(address) ?? sourceLines.locate(address), range: (address) => sourceLines.range?.(address), lineRange: (file, line) => sourceLines.lineRange?.(file, line) };
     this.context = {
       prog: kernel.program,
       files,
@@ -178,7 +178,8 @@ function clipLines(text: string): string {
 export function errorLine(err: unknown, command?: string): string {
   if (err instanceof KdwError) {
     const msg = err.message;
-    return command && !msg.startsWith(`${command}:`) ? `${command}: ${msg}` : msg;
+    // A usage message (commands/shared/usage.ts) starts with crash's own `Usage:` line.
+    return command && !msg.startsWith(`${command}:`) && !msg.startsWith("Usage:") ? `${command}: ${msg}` : msg;
   }
   const msg = err instanceof Error ? err.message : String(err);
   return `${command ?? "kdw"}: internal error: ${msg}`;

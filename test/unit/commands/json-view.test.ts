@@ -109,6 +109,20 @@ const LINES = [
   "list -H modules -o module.list -s module.name",
   "foreach 1 2 bt",
   "foreach 324 ps",
+  "sig 324",
+  "sig -g 303",
+  "sig -l",
+  "sig -s 800A000000000201",
+  "waitq log_wait",
+  "fuser /var/tmp/.xmr.log",
+  "ipcs",
+  "tree -t rbtree -p -o vmap_area.rb_node -s vmap_area.va_start vmap_area_root",
+  "tree -t maple -p ff16e6832fc4a400",
+  "tree -t xarray -r pid_namespace.idr init_pid_ns",
+  "bpf",
+  "sbitmapq ff16e6832ffaea90",
+  "gdb p init_task.comm",
+  "gdb info symbol 0xffffffffa141aa40",
 ];
 
 describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("every command's result on the fixture", () => {

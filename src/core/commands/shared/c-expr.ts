@@ -1,5 +1,6 @@
-// The C expressions `p`, `eval` and `struct` accept: names of globals, `.member`, `->member`, `[i]`, `*x`,
-// `&x`, casts `(struct foo *)ADDR`, integer literals and + - * / % << >> & | ^ ~ with C precedence.
+// The C expressions `p`, `eval`, `struct` and `gdb p` accept: names of globals, `.member`, `->member`, `[i]`,
+// `*x`, `&x`, casts `(struct foo *)ADDR`, `sizeof(type)` and `sizeof expr`, integer literals and
+// + - * / % << >> & | ^ ~ with C precedence.
 // A value is either a typed object in memory (Obj) or a plain 64-bit number.
 import { resolveType, sizeOf, type Type } from "../../debuginfo/types";
 import { Obj } from "../../program/obj";
@@ -181,6 +182,18 @@ export class Evaluator {
       new DataView(bytes.buffer).setBigUint64(0, v.obj.address, true);
       return { kind: "obj", obj: new Obj(this.prog, pointerTo(v.obj.type), undefined, bytes) };
     }
+    const t = this.peek();
+    if (t?.t === "id" && t.v === "sizeof" && !this.prog.hasSymbol("sizeof")) {
+      this.pos++;
+      if (this.isOp("(") && this.isCast()) {
+        this.expectOp("(");
+        const type = this.typeName();
+        this.expectOp(")");
+        return { kind: "num", value: BigInt(sizeOf(type)) };
+      }
+      const v = this.unary();
+      return { kind: "num", value: v.kind === "num" ? 8n : BigInt(sizeOf(v.obj.type)) };
+    }
     if (this.isOp("(") && this.isCast()) return this.cast();
     return this.postfix(this.primary());
   }
@@ -193,17 +206,23 @@ export class Evaluator {
     return !this.prog.hasSymbol(t.v) && this.prog.findType(t.v) !== undefined;
   }
 
-  private cast(): Value {
-    this.expectOp("(");
+  /** The type named by the words up to the next `)`: `struct foo *`, `unsigned long`. */
+  private typeName(): Type {
     const words: string[] = [];
     while (this.peek() && !this.isOp(")")) {
       const t = this.toks[this.pos++]!;
       words.push(t.t === "num" ? t.v.toString() : t.v);
     }
-    this.expectOp(")");
     const typeName = words.join(" ").replace(/ \*/g, "*").replace(/\*/g, " *").trim();
     const type = this.prog.findType(typeName);
     if (!type) throw new CommandError(this.cmd, `no type named ${typeName}`);
+    return type;
+  }
+
+  private cast(): Value {
+    this.expectOp("(");
+    const type = this.typeName();
+    this.expectOp(")");
     const v = this.unary();
     const n = this.num(v);
     const size = sizeOf(type);
