@@ -2,7 +2,7 @@
 // chains, huge numbers, regular expressions too large to compile. Each is one clear error line (its quote
 // of the input clipped), never "internal error" or a stack overflow; modest nesting still evaluates.
 import { describe, expect, it } from "vitest";
-import { MAX_EXPRESSION_DEPTH } from "../../src/core/commands/gdb/print-expr";
+import { MAX_EXPRESSION_DEPTH } from "../../src/core/commands/shared/c-expr";
 import { MAX_ERROR_LINE } from "../../src/core/session/session";
 import { haveFixtures } from "../fixtures";
 import { fixtureSession } from "../session-fixture";

@@ -34,6 +34,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("fuser (golden)", () => {
   it("finds the users of a mapping's vm_area_struct", () => {
     const s = fixtureSession()!;
     const vm = s.run("vm 128").data!;
+    if (vm.kind !== "tasks") throw new Error(`vm 128 answered ${vm.kind}`);
     const vma = vm.tasks[0]!.vmas.find((v) => v.path === "/bin/busybox")!;
     const r = s.run(`fuser ${vma.address.toString(16)}`);
     expect(r.text.split("\n").filter(Boolean).slice(1)).toEqual(["  128  ff16e68301804180  \"httpd\"          mmap "]);
