@@ -1,5 +1,5 @@
 // `help CMD` of the commands added for issue 21 against crash 8.0.6's (cmds-reference/help-*.txt): kdw's help
-// is crash's NAME, SYNOPSIS and DESCRIPTION, line by line (crash's leading blank line and its own program
+// is crash's NAME, SYNOPSIS and DESCRIPTION, line by line from crash's leading blank line on (its own program
 // name, "crash-8.0.6", aside), then what kdw does differently; crash's EXAMPLES are not repeated.
 import { describe, expect, it } from "vitest";
 import { haveFixtures } from "../fixtures";
@@ -11,7 +11,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("help of the new commands 
     it(`help ${cmd} begins with crash's help ${cmd}`, () => {
       const crash = cmdsRef(`help-${cmd}`).replaceAll("crash-8.0.6", "crash").split("\n").map((l) => l.trimEnd());
       const end = crash.indexOf("EXAMPLES");
-      const body = crash.slice(1, end < 0 ? crash.length : end);
+      const body = crash.slice(0, end < 0 ? crash.length : end);
       while (body.at(-1) === "") body.pop();
       const r = fixtureSession()!.run(`help ${cmd}`);
       expect(r.errors).toEqual([]);
