@@ -16,4 +16,6 @@ declare class TextDecoder {
 declare class TextEncoder {
   constructor();
   encode(input?: string): Uint8Array;
+  /** Encoding API: UTF-8 of `source` into `destination`, as far as it fits. */
+  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
 }

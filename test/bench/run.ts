@@ -1,7 +1,11 @@
 // `npm run bench`: kdw side by side with libkdumpfile, crash and drgn on the same dump in the same run, as
-// ratios. Tools that are not installed are reported as absent (apt-get install python3-libkdumpfile crash
-// python3-drgn). Timing is whole-process (GNU time) except page throughput, which both sides measure
-// in-process around the same page reads.
+// ratios, then kdw at production scale (synthetic dumps, tasks and logs), and at the end one table of issue
+// 19's goals with each figure, its peer's, the ratio and whether this run met it. Tools that are not
+// installed are reported as absent (apt-get install python3-libkdumpfile crash python3-drgn). Timing is
+// whole-process (GNU time) except page throughput, which both sides measure in-process around the same page
+// reads, and the scale sections, in-process. `npx tsx test/bench/run.ts SECTION` runs one section: pages,
+// info, scale, sys, commands, service, report, detect, search, kernel-scale. The machine is shared: read the CPU
+// figures beside the wall ones.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +24,11 @@ import { nodeCodecs } from "../../src/cli/node-codecs";
 import { writeScaleDump } from "./scale-dump";
 import { benchService } from "./service";
 import { benchDetect } from "./detect";
+import { Goals } from "./goals";
+import { benchTasksScale, printTasksScale, psAtScale } from "./tasks-scale";
+import { benchLogScale } from "./log-scale";
+
+const goals = new Goals();
 
 const KDW = resolve("bin/kdw.mjs");
 const SYSTEM_PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -94,13 +103,17 @@ function benchPages(): void {
     }
     const k = kdwPageThroughput(path);
     let line = `${v.padEnd(10)} kdw ${rate(k.pages, k.seconds)} wall ${rate(k.pages, k.cpuSeconds)} cpu (${k.pages} pages: ${k.codecs})`;
+    let peer: number | undefined;
     if (lkdf) {
       const l = libkdumpfileThroughput(path, k.pfns);
       if (l) {
         line += `   libkdumpfile ${rate(l.pages, l.seconds)} wall ${rate(l.pages, l.cpuSeconds)} cpu`;
         line += `   kdw/libkdumpfile ${fmtRatio(k.pages / k.seconds, l.pages / l.seconds)} wall ${fmtRatio(k.pages / k.cpuSeconds, l.pages / l.cpuSeconds)} cpu`;
+        peer = l.pages / l.seconds;
+        goals.ratio(`page decoding, ${v} (pages/s of CPU)`, k.pages / k.cpuSeconds, l.pages / l.cpuSeconds, "/s", { atLeast: 1.5 }, "libkdumpfile");
       } else line += "   libkdumpfile: failed to read this file";
     }
+    if (v !== "dump.flat") goals.ratio(`page decoding, ${v} (pages/s of wall time)`, k.pages / k.seconds, peer, "/s", { atLeast: 1.5 }, "libkdumpfile");
     process.stdout.write(line + "\n");
   }
 }
@@ -126,6 +139,10 @@ function benchScale(): void {
       const fig = (m: typeof info) => `${m.wallSeconds.toFixed(2).padStart(8)} s ${m.cpuSeconds.toFixed(2).padStart(5)} s ${mib(m.peakKiB).padStart(8)}${m.ok ? "" : " FAILED " + m.note}`;
       const size = gib >= 1024 ? `${gib / 1024} TiB` : `${gib} GiB`;
       process.stdout.write(`${size.padEnd(14)}${d.dumped.toString().padStart(13)}${mib(d.fileBytes / 1024).padStart(10)}   ${fig(info).padEnd(30)}   ${" ".repeat(17)}${fig(read)}\n`);
+      if (gib >= 64) {
+        goals.bound(`open a ${size} kdump (${d.dumped} pages): wall`, info.ok ? info.wallSeconds : undefined, "s", 1);
+        goals.bound(`open a ${size} kdump: peak memory`, info.ok ? info.peakKiB / 1024 : undefined, "MiB", 300);
+      }
       rmSync(path, { force: true });
     }
   } finally {
@@ -166,6 +183,9 @@ function benchSys(): void {
   for (const [name, m] of rows) {
     process.stdout.write(`${name.padEnd(16)} ${m.wallSeconds.toFixed(3)} s  ${(m.peakKiB / 1024).toFixed(0)} MiB  time ratio kdw/${name} ${fmtRatio(kdw.wallSeconds, m.wallSeconds)}  memory ratio ${fmtRatio(kdw.peakKiB, m.peakKiB)}${m.ok ? "" : "  FAILED " + m.note}\n`);
   }
+  const drgn = rows.find(([name]) => name === "drgn")?.[1];
+  goals.ratio("start to the sys summary: wall", kdw.wallSeconds, drgn?.ok ? drgn.wallSeconds : undefined, "s", { atMost: 0.5 }, "drgn");
+  goals.ratio("start to the sys summary: peak memory", kdw.peakKiB / 1024, drgn?.ok ? drgn.peakKiB / 1024 : undefined, "MiB", { atMost: 0.5 }, "drgn");
 }
 
 /** Per-command latency without start-up: kdw in-process (Session.run), crash through one interactive process. */
@@ -205,10 +225,36 @@ async function benchCommands(): Promise<void> {
       const c1 = (await crash.time(c)) * 1000;
       const c2 = (await crash.time(c)) * 1000;
       line += `${c1.toFixed(0).padStart(11)}${c2.toFixed(0).padStart(11)}  ${fmtRatio(k1, c1).padStart(9)}  ${fmtRatio(k2, c2).padStart(9)}`;
+      goals.ratio(`${c}: first run`, k1, c1, "ms", { atMost: 1 }, "crash");
+      goals.ratio(`${c}: second run`, k2, c2, "ms", { atMost: 1 }, "crash");
     }
     process.stdout.write(line + "\n");
   }
   crash?.close();
+}
+
+/** Tasks and the kernel log at production size, on the fixture's kernel (synthetic-tasks.ts, synthetic-log.ts). */
+function benchKernelScale(): void {
+  section("tasks at scale: the fixture's kernel with 50,000 more tasks (half kernel threads, half user threads in groups of 8), in-process");
+  const figures = benchTasksScale(50_000);
+  printTasksScale(figures, 50_000);
+  const byName = new Map((figures ?? []).map((f) => [f.name, f]));
+  goals.bound("tasks: first page of 1000 (50,110 tasks)", byName.get("tasks: first page of 1000")?.wallMs, "ms", 100);
+  goals.bound("task tree: every page (50,110 tasks)", byName.get("tasks: every page of 1000")?.wallMs, "ms", 2000);
+  goals.bound("ps (50,110 tasks)", byName.get("ps")?.wallMs, "ms", 2000);
+  goals.bound("foreach bt (50,110 tasks)", byName.get("foreach bt")?.wallMs, "ms", 2000);
+  section("scale table: tasks -> ps (in-process, a fresh Program each, one run)");
+  process.stdout.write(`${"tasks".padStart(8)}${"ps wall".padStart(10)}${"ps CPU".padStart(10)}\n`);
+  for (const n of [1_000, 10_000, 50_000]) {
+    const r = psAtScale(n);
+    if (r) process.stdout.write(`${r.tasks.toString().padStart(8)}${r.wallMs.toFixed(0).padStart(8)} ms${r.cpuMs.toFixed(0).padStart(8)} ms\n`);
+  }
+  section("log with a 16 MiB ring: the fixture's kernel with a lockless printk ring of 2^24 bytes of text, in-process, median of 3");
+  const log = benchLogScale(24);
+  if (!log) return void process.stdout.write("fixtures absent\n");
+  process.stdout.write(`${log.records} records, ${(log.textBytes / 2 ** 20).toFixed(1)} MiB of text in the ring\n`);
+  for (const f of log.figures) process.stdout.write(`${f.name.padEnd(24)}${f.wallMs.toFixed(0).padStart(7)} ms wall${f.cpuMs.toFixed(0).padStart(7)} ms CPU   goal ${f.goalMs} ms   ${f.note}\n`);
+  goals.bound("log, 16 MiB ring (270k records)", log.figures.find((f) => f.name === "log")?.wallMs, "ms", 300);
 }
 
 if (!haveGnuTime) process.stdout.write("note: /usr/bin/time not found (apt-get install time): whole-process figures are skipped\n");
@@ -222,3 +268,5 @@ if (!only || only === "service") await benchService(f("dump.lzo"), f("vmlinux"))
 if (!only || only === "report") await (await import("./report")).benchReport(f("dump.lzo"), f("vmlinux"));
 if (!only || only === "detect") benchDetect(f("dump.lzo"), f("vmlinux"), section);
 if (!only || only === "search") await (await import("./search")).benchSearch(f("dump.lzo"), f("vmlinux"), CRASH, section);
+if (!only || only === "kernel-scale") benchKernelScale();
+goals.print((t) => process.stdout.write(t));

@@ -35,6 +35,8 @@ export interface SymbolAt {
 }
 
 const TWO_32 = 0x1_0000_0000;
+/** 2^64, the end of the address space: a constant, so that lookups allocate no BigInt for it. */
+const END_64 = 1n << 64n;
 const SERIAL_MAGIC = "KDWSYM01";
 const LATIN1_DECODER = new TextDecoder("latin1");
 
@@ -243,9 +245,9 @@ export class SymbolTable {
 
   /** The symbol an address belongs to, with crash's rules (see the class comment). */
   symbolAt(addr: bigint): SymbolAt | undefined {
-    if (this.count === 0 || addr < 0n || addr >= 1n << 64n) return undefined;
+    if (this.count === 0 || addr < 0n || addr >= END_64) return undefined;
     const hi = Number(addr >> 32n);
-    const lo = Number(addr & 0xffff_ffffn);
+    const lo = Number(BigInt.asUintN(32, addr));
     const first = this.firstText;
     if (this.compare(first, hi, lo) > 0 || this.compare(this.count - 1, hi, lo) < 0) return undefined;
     let i = this.lowerBound(hi, lo);
@@ -295,7 +297,7 @@ export class SymbolTable {
   /** Index of the first symbol at or above `addr` (for walking the table in order). */
   indexAtOrAbove(addr: bigint): number {
     if (addr <= 0n) return 0;
-    if (addr >= 1n << 64n) return this.count;
+    if (addr >= END_64) return this.count;
     return this.lowerBound(Number(addr >> 32n), Number(addr & 0xffff_ffffn));
   }
 
@@ -308,7 +310,7 @@ export class SymbolTable {
   /** Index just past the last symbol at or below `addr`. */
   indexAbove(addr: bigint): number {
     if (addr < 0n) return 0;
-    if (addr >= 1n << 64n) return this.count;
+    if (addr >= END_64) return this.count;
     return this.upperBound(Number(addr >> 32n), Number(addr & 0xffff_ffffn));
   }
 }

@@ -75,7 +75,7 @@ export abstract class DumpBase implements Dump {
   abstract readPage(pfn: number): Uint8Array;
   abstract pageStats(): PageStats;
 
-  readPhys(addr: number, length: number, options: ReadPhysOptions = {}): Uint8Array {
+  readPhys(addr: number, length: number, options?: ReadPhysOptions): Uint8Array {
     const ps = this.pageSize;
     const first = Math.floor(addr / ps);
     const offInPage = addr - first * ps;
@@ -98,9 +98,9 @@ export abstract class DumpBase implements Dump {
     return out;
   }
 
-  private pageOrZeros(pfn: number, options: ReadPhysOptions): Uint8Array {
+  private pageOrZeros(pfn: number, options: ReadPhysOptions | undefined): Uint8Array {
     // readPage throws ExcludedPageError / AbsentPageError itself: without zero-fill, one lookup is enough.
-    if (!options.zeroFill) return this.readPage(pfn);
+    if (!options?.zeroFill) return this.readPage(pfn);
     const state = this.pageState(pfn);
     if (state === "present") return this.readPage(pfn);
     if (options.zeroFill) return new Uint8Array(this.pageSize);

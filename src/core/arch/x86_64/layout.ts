@@ -186,7 +186,7 @@ export abstract class VirtualMemory {
     return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
   }
 
-  private readInPage(vaddr: bigint, phys: number, length: number, options?: ReadPhysOptions): Uint8Array {
+  protected readInPage(vaddr: bigint, phys: number, length: number, options?: ReadPhysOptions): Uint8Array {
     try {
       return this.dump.readPhys(phys, length, options);
     } catch (err) {
@@ -217,6 +217,8 @@ export class X86_64AddressSpace extends VirtualMemory {
   private readonly pobLo: number;
   private readonly dmSizeHi: number;
   private readonly dmSizeLo: number;
+  /** The high half of the first canonical kernel address (0xffff8000, or 0xff000000 with 5-level paging). */
+  private readonly kernelHalfHi: number;
 
   constructor(o: X86_64AddressSpaceOptions) {
     super();
@@ -234,6 +236,7 @@ export class X86_64AddressSpace extends VirtualMemory {
     const dmSize = this.layout.directMapEnd - this.layout.pageOffsetBase;
     this.dmSizeHi = Number(dmSize >> 32n);
     this.dmSizeLo = Number(dmSize & 0xffffffffn);
+    this.kernelHalfHi = o.la57 ? 0xff000000 : 0xffff8000;
   }
 
   /** The same kernel with the KASLR bases read from its variables (page_offset_base, ...). */
@@ -250,6 +253,26 @@ export class X86_64AddressSpace extends VirtualMemory {
       vmemmapBase: o.vmemmapBase ?? l.vmemmapStart,
       kernelImageSize: o.kernelImageSize ?? l.modulesVaddr - START_KERNEL_MAP,
     });
+  }
+
+  /**
+   * VirtualMemory.read with a shortcut for its most common case, a read inside one page of the kernel text
+   * mapping or the direct map (task_structs, slab objects, kernel data): the address is split into halves
+   * once and translated arithmetically, with no further BigInt arithmetic (each BigInt operation allocates;
+   * walkers make hundreds of thousands of these reads). Anything else takes the general path.
+   */
+  override read(vaddr: bigint, length: number, options?: ReadPhysOptions): Uint8Array {
+    if (vaddr >= 0n && vaddr <= U64_MASK && length >= 0 && length <= PAGE_SIZE_4K && Number.isInteger(length)) {
+      const lo = Number(BigInt.asUintN(32, vaddr));
+      if ((lo & 0xfff) + length <= PAGE_SIZE_4K) {
+        const hi = Number(vaddr >> 32n);
+        const phys = this.computed(hi, lo);
+        if (phys >= 0) return this.readInPage(vaddr, phys, length, options);
+        // The upper canonical half (above the user space, as translate() checks): the page tables.
+        if (phys === NOT_COMPUTED && hi >= this.kernelHalfHi) return this.readInPage(vaddr, this.walker.translateHalves(this.pgdPhys, hi, lo, vaddr), length, options);
+      }
+    }
+    return super.read(vaddr, length, options);
   }
 
   /**

@@ -5,6 +5,9 @@
 // own address only. Modules carry the same pair of arrays (struct mod_arch_specific).
 import { DumpFormatError } from "../../io/errors";
 
+/** How far from the table's base an ip may be and still be looked up (beyond: not this kernel's text). */
+const ORC_REACH = 1n << 40n;
+
 /** orc_types.h: where the previous frame's SP / BP are found. */
 export const ORC_REG_UNDEFINED = 0;
 export const ORC_REG_PREV_SP = 1;
@@ -133,7 +136,7 @@ export class OrcTable {
 
   indexOf(ip: bigint): number {
     const d = ip - this.base;
-    if (d < -(1n << 40n) || d > 1n << 40n) return -1;
+    if (d < -ORC_REACH || d > ORC_REACH) return -1;
     const target = Number(d);
     let lo = 0;
     let hi = this.count - 1;

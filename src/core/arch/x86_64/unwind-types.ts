@@ -76,10 +76,11 @@ export interface UnwindEnv {
   /** For crash's frame-size fallback (count pushes from the function start); without it, ORC at ip - 1. */
   decoder?: InstructionDecoderLike;
   /**
-   * Frame sizes the fallback counted, by "fnStart:textaddr:exception": the same return addresses recur in
-   * every sleeping task's trace, and the count depends only on the (immutable) kernel text.
+   * Frame sizes the fallback counted, by return address (the function's start follows from it), one map for
+   * a return address and one for an exception frame's ip: the same return addresses recur in every sleeping
+   * task's trace, and the count depends only on the (immutable) kernel text.
    */
-  framesizeCache?: Map<string, number>;
+  framesizeCache?: { call: Map<bigint, number>; exception: Map<bigint, number> };
   /** offsetof(struct inactive_task_frame, ret_addr), where the kernel has that struct. */
   inactiveRetAddrOffset?: number;
 }

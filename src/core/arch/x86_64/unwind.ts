@@ -230,11 +230,12 @@ class Tracer {
       this.framesizeDisable = true;
       return 0;
     }
-    const key = `${fnStart}:${textaddr}:${exception}`;
-    const cached = this.env.framesizeCache?.get(key);
+    const cache = (this.env.framesizeCache ??= { call: new Map(), exception: new Map() });
+    const byAddress = exception ? cache.exception : cache.call;
+    const cached = byAddress.get(textaddr);
     if (cached !== undefined) return cached;
     const size = this.countPushes(decoder, textaddr, fnStart, span, exception);
-    if (!this.framesizeDisable) (this.env.framesizeCache ??= new Map()).set(key, size);
+    if (!this.framesizeDisable) byAddress.set(textaddr, size);
     return size;
   }
 
@@ -275,23 +276,30 @@ class Tracer {
     return framesize;
   }
 
-  /** The scan loop over one stack, shared by the exception, IRQ and process stacks. */
+  /**
+   * The scan loop over one stack, shared by the exception, IRQ and process stacks. The stack pointer only
+   * grows here, so it is kept as a byte offset into the stack (a number) and made a BigInt only where a frame
+   * needs it: the loop visits every word of every task's stack.
+   */
   scan(from: bigint, stacktop: bigint, level: number, processStack: boolean): { rsp: bigint; level: number; done: boolean; lastEframe: bigint } {
     this.framesizeDisable = false;
-    let rsp = from;
     let done = false;
     let lastEframe = 0n;
+    if (!(from < stacktop)) return { rsp: from, level, done, lastEframe };
+    const base = this.stack.base;
+    if (from < base) this.stop(`stack pointer ${from.toString(16)} is below its stack (${base.toString(16)})`);
     const size = this.env.ptRegs.size;
-    while (!done && rsp < stacktop) {
-      if (rsp < this.stack.base) this.stop(`stack pointer ${rsp.toString(16)} is below its stack (${this.stack.base.toString(16)})`);
-      const i = Number(rsp - this.stack.base) >>> 3;
+    let off = Number(from - base);
+    const end = Number(stacktop - base);
+    while (!done && off < end) {
+      const i = off >>> 3;
       if (this.isText(i)) {
-        const slot = rsp;
+        const slot = base + BigInt(off);
         const text = this.stack.word(i);
         let r = this.printStackEntry(level, slot, text);
         if (r === EFRAME_DISPLAYED) {
-          if (processStack) lastEframe = rsp + 8n;
-          rsp += BigInt(size);
+          if (processStack) lastEframe = slot + 8n;
+          off += size;
           if (!this.eframeIp) {
             level++;
             r = IGNORED;
@@ -299,13 +307,13 @@ class Tracer {
         }
         if (r === DISPLAYED) {
           level++;
-          const fs = this.framesize(this.eframeIp ? this.eframeIp : text, rsp, processStack ? slot : undefined);
-          if (fs >= 0) rsp += BigInt(fs & ~7);
+          const fs = this.framesize(this.eframeIp ? this.eframeIp : text, base + BigInt(off), processStack ? slot : undefined);
+          if (fs >= 0) off += fs & ~7;
         } else if (r === COMPLETE) done = true;
       }
-      rsp += 8n;
+      off += 8;
     }
-    return { rsp, level, done, lastEframe };
+    return { rsp: base + BigInt(off), level, done, lastEframe };
   }
 }
 

@@ -1,7 +1,8 @@
 // crash's log text: each record as dump_record (lockless), dump_log_entry (printk_log records) or dump_log
 // (flat text) prints it, and log -a's audit records.
-import { crashText, printable, type PrintkLog, type PrintkRecord } from "../../kernel/printk/printk";
+import { crashText, printable, printableOrSpace, type PrintkLog, type PrintkRecord } from "../../kernel/printk/printk";
 import { ctimeUtc } from "../shared/time";
+import { TextBuilder } from "../shared/text-builder";
 import type { SafeBuffer } from "../../kernel/printk/safe";
 import type { AuditResult, LogOptions, LogResult, SafeBuffersResult } from "./log";
 
@@ -14,22 +15,31 @@ export interface LogFormatEnv {
   pidMaxChars: number;
 }
 
-function timestamp(tsNsec: bigint, opts: LogOptions, env: LogFormatEnv): string {
+/** The record's timestamp: "[sssss.uuuuuu] " (seconds padded to 5, microseconds to 6), or -T's ctime. */
+function timestamp(out: TextBuilder, tsNsec: bigint, opts: LogOptions, env: LogFormatEnv): void {
+  // In numbers below 2^53 ns (104 days of uptime; exact there), in BigInt above: a log has 10^5 records.
+  if (tsNsec <= MAX_EXACT_NS) {
+    const ns = Number(tsNsec);
+    const sec = Math.floor(ns / 1e9);
+    if (opts.ctime) return out.text(`[${ctimeUtc((env.bootTime ?? 0) + sec)}] `);
+    out.char(0x5b);
+    out.decimal(sec, 5, 0x20);
+    out.char(0x2e);
+    out.decimal(Math.floor((ns % 1e9) / 1000), 6, 0x30);
+    out.text("] ");
+    return;
+  }
   const sec = tsNsec / 1_000_000_000n;
-  if (opts.ctime) return `[${ctimeUtc((env.bootTime ?? 0) + Number(sec))}] `;
+  if (opts.ctime) return out.text(`[${ctimeUtc((env.bootTime ?? 0) + Number(sec))}] `);
   const usec = (tsNsec % 1_000_000_000n) / 1000n;
-  return `[${String(sec).padStart(5, " ")}.${String(usec).padStart(6, "0")}] `;
+  out.text(`[${String(sec).padStart(5, " ")}.${String(usec).padStart(6, "0")}] `);
 }
+
+const MAX_EXACT_NS = BigInt(Number.MAX_SAFE_INTEGER);
 
 function callerId(id: number, width: number): string {
   const tag = (id & CPU_CALLER ? "C" : "T") + String(id & 0x7fffffff);
   return `[${tag.padStart(width, " ")}] `;
-}
-
-/** The record's text, its newlines continuing on lines indented by the prefix width (dump_record's loop). */
-function body(text: string, indent: string): string {
-  const clean = crashText(text);
-  return clean.includes("\n") ? clean.split("\n").join("\n" + indent) : clean;
 }
 
 /** dump_log_entry's dictionary: NUL-separated entries, one per line, indented; non-printables as '.'. */
@@ -43,24 +53,35 @@ function dictLines(dict: string, indent: string): string {
   return out;
 }
 
-function formatRecord(r: PrintkRecord, layout: PrintkLog["layout"], opts: LogOptions, env: LogFormatEnv): string {
-  if (r.dataless) return "\n";
-  let prefix = opts.noTime ? "" : timestamp(r.tsNsec, opts, env);
-  if (opts.caller && r.callerId !== undefined) prefix += callerId(r.callerId, layout === "lockless" ? env.pidMaxChars : PID_CHARS_DEFAULT);
-  if (opts.level && r.level !== undefined) prefix += `<${r.level.toString(16)}>`;
-  const indent = " ".repeat(prefix.length);
-  let out = prefix + body(r.text, indent);
+/** crashText as a table: each byte as crash prints it (isprint() || isspace() as is, anything else '.'). */
+const CRASH_TEXT = Uint8Array.from({ length: 256 }, (_, c) => (printableOrSpace(c) ? c : 0x2e));
+/** Text that crashText keeps as it is, on one line: tab, \v, \f, \r and printable ASCII only. */
+const ONE_CLEAN_LINE = /^[\t\v\f\r -~]*$/;
+
+/** One record as dump_record / dump_log_entry print it: the prefix, then the text, its newlines indented. */
+function formatRecord(out: TextBuilder, r: PrintkRecord, layout: PrintkLog["layout"], opts: LogOptions, env: LogFormatEnv): void {
+  if (r.dataless) return out.char(0x0a);
+  const start = out.length;
+  if (!opts.noTime) timestamp(out, r.tsNsec, opts, env);
+  if (opts.caller && r.callerId !== undefined) out.text(callerId(r.callerId, layout === "lockless" ? env.pidMaxChars : PID_CHARS_DEFAULT));
+  if (opts.level && r.level !== undefined) out.text(`<${r.level.toString(16)}>`);
+  const width = out.length - start;
+  // crashText, and each newline followed by the prefix's width of spaces, written as they go; a one-line
+  // text crashText leaves as it is (nearly all) is copied natively.
+  if (ONE_CLEAN_LINE.test(r.text)) out.ascii(r.text);
+  else out.mapped(r.text, CRASH_TEXT, 0x2e, width);
   if (opts.dict) {
+    const indent = " ".repeat(width);
     if (layout === "lockless") {
-      if (r.subsystem) out += `\n${indent}SUBSYSTEM=${crashDictValue(r.subsystem)}`;
-      if (r.device) out += `\n${indent}DEVICE=${crashDictValue(r.device)}`;
+      if (r.subsystem) out.text(`\n${indent}SUBSYSTEM=${crashDictValue(r.subsystem)}`);
+      if (r.device) out.text(`\n${indent}DEVICE=${crashDictValue(r.device)}`);
     } else if (r.dict) {
       // crash 8.0.6 tests `dict_len & (msg_flags & SHOW_LOG_DICT)`, a bitwise AND that shows the dictionary
       // only when dict_len has bit 1 set; kdw shows every record's dictionary, as the option means.
-      out += dictLines(r.dict, indent);
+      out.text(dictLines(r.dict, indent));
     }
   }
-  return out + "\n";
+  out.char(0x0a);
 }
 
 /** crash prints the dev_info strings with %s; kdw shows their non-printable bytes as '.', like the text. */
@@ -70,18 +91,22 @@ function crashDictValue(s: string): string {
   return out;
 }
 
-/** The log as crash prints it. */
+/** The log as crash prints it, built as bytes (a production log has 10^5 records: no string per line). */
 export function formatLog(log: Pick<PrintkLog, "layout" | "records">, opts: LogOptions, env: LogFormatEnv): string {
-  const parts: string[] = [];
+  const out = new TextBuilder(log.records.length * 96);
   if (log.layout === "flat") {
     // dump_log: the level prefix only with -m; crash passes any 7-bit byte (ascii()), kdw shows control
     // characters other than whitespace as '.', as it does for the newer layouts.
-    for (const r of log.records) parts.push((opts.level && r.prefix ? r.prefix : "") + crashText(r.text) + "\n");
-    if (parts.length === 0) parts.push("\n");
+    for (const r of log.records) {
+      if (opts.level && r.prefix) out.text(r.prefix);
+      out.text(crashText(r.text));
+      out.char(0x0a);
+    }
+    if (log.records.length === 0) out.char(0x0a);
   } else {
-    for (const r of log.records) parts.push(formatRecord(r, log.layout, opts, env));
+    for (const r of log.records) formatRecord(out, r, log.layout, opts, env);
   }
-  return parts.join("");
+  return out.toString();
 }
 
 export function formatLogResult(r: LogResult | AuditResult | SafeBuffersResult): string {

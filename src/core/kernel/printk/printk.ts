@@ -78,16 +78,13 @@ export function printable(c: number): boolean {
   return c >= 0x20 && c < 0x7f;
 }
 
+/** A char neither printable nor white space in the C locale (what crashText replaces). */
+const NOT_PRINTABLE_OR_SPACE = /[^\t-\r -~]/;
+
 /** crash's byte loop of dump_record/dump_log_entry: bytes neither printable nor space become '.'. */
 export function crashText(s: string): string {
-  let clean = true;
-  for (let i = 0; i < s.length; i++) {
-    if (!printableOrSpace(s.charCodeAt(i))) {
-      clean = false;
-      break;
-    }
-  }
-  if (clean) return s;
+  // One native scan for the common case of a clean line (a large log has 10^5 of them).
+  if (!NOT_PRINTABLE_OR_SPACE.test(s)) return s;
   let out = "";
   for (let i = 0; i < s.length; i++) out += printableOrSpace(s.charCodeAt(i)) ? s[i] : ".";
   return out;
@@ -122,7 +119,7 @@ const FGETS_CHUNK = 1499;
  * each record, one line per newline, non-printable bytes as '.', a data-less record as an empty line;
  * a line longer than fgets' buffer comes back in pieces, as fgets returns it.
  */
-export function logTextLines(records: PrintkRecord[]): string[] {
+export function logTextLines(records: readonly PrintkRecord[]): string[] {
   const lines: string[] = [];
   for (const r of records) {
     for (const l of crashText(r.text).split("\n")) {
@@ -133,8 +130,47 @@ export function logTextLines(records: PrintkRecord[]): string[] {
   return lines;
 }
 
-/** crash's get_panicmsg(): the first log line holding one of the panic strings, in their priority order. */
-export function panicMessage(records: PrintkRecord[]): string | undefined {
+/** Each record array's panic line, found once (sys and every page of the log query ask for it). */
+const PANIC_LINES = new WeakMap<readonly PrintkRecord[], string | null>();
+/** The panic strings as one pattern: at a position, the first alternative that matches is the first in priority. */
+const PANIC_PATTERN = new RegExp(PANIC_MESSAGES.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+
+/**
+ * crash's get_panicmsg(): the first log line holding one of the panic strings, in their priority order.
+ * The records' texts are searched as one text, joined by newlines, in one pass for all the strings: no
+ * panic string holds a newline or a '.', so a match lies within one line and is the same in the raw text
+ * as in crashText's (which only turns non-printable bytes into '.'). A line longer than fgets' buffer is
+ * searched as crash reads it, in pieces (logTextLines).
+ */
+export function panicMessage(records: readonly PrintkRecord[]): string | undefined {
+  const hit = PANIC_LINES.get(records);
+  if (hit !== undefined) return hit ?? undefined;
+  const text = records.map((r) => r.text).join("\n");
+  let best: number = PANIC_MESSAGES.length;
+  let at = -1;
+  PANIC_PATTERN.lastIndex = 0;
+  for (let m = PANIC_PATTERN.exec(text); m !== null; m = PANIC_PATTERN.exec(text)) {
+    const k = (PANIC_MESSAGES as readonly string[]).indexOf(m[0]);
+    if (k < best) {
+      best = k;
+      at = m.index;
+      if (k === 0) break;
+    }
+    // Overlapping occurrences count too: go on from the next char, not past the match.
+    PANIC_PATTERN.lastIndex = m.index + 1;
+  }
+  let line: string | null = null;
+  if (at >= 0) {
+    const end = text.indexOf("\n", at);
+    const raw = text.slice(text.lastIndexOf("\n", at) + 1, end < 0 ? text.length : end);
+    line = raw.length <= FGETS_CHUNK ? crashText(raw) : (panicMessageByLines(records) ?? null);
+  }
+  PANIC_LINES.set(records, line);
+  return line ?? undefined;
+}
+
+/** get_panicmsg over logTextLines, line by line (the exact form, for logs with lines longer than fgets'). */
+function panicMessageByLines(records: readonly PrintkRecord[]): string | undefined {
   const lines = logTextLines(records);
   for (const m of PANIC_MESSAGES) {
     const line = lines.find((l) => l.includes(m));

@@ -1,6 +1,7 @@
 // Helpers shared by the three kernel-log readers: reads of the log's memory with crash's treatment of
 // excluded pages, byte-to-string decoding, and the small bitfields of the record headers.
 import { ExcludedPageError, KdwError } from "../../io/errors";
+import { latin1Chars } from "../../io/latin1";
 import type { MemberInfo } from "../../program/layout";
 import type { Program } from "../../program/program";
 
@@ -38,18 +39,8 @@ export function readZeroFilled(prog: Program, addr: bigint, length: number): { b
   return { bytes: out, zeroFilled };
 }
 
-const CHUNK = 8192;
-
 /** Bytes as a latin1 string (one char per byte), so that no byte of a hostile log is lost or merged. */
-export function latin1(bytes: Uint8Array, start: number, end: number): string {
-  const s = Math.max(0, start);
-  const e = Math.min(bytes.length, end);
-  if (e <= s) return "";
-  if (e - s <= CHUNK) return String.fromCharCode.apply(null, bytes.subarray(s, e) as unknown as number[]);
-  let out = "";
-  for (let i = s; i < e; i += CHUNK) out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(e, i + CHUNK)) as unknown as number[]);
-  return out;
-}
+export const latin1 = latin1Chars;
 
 /** A NUL-terminated string inside a fixed-size field (never reads past `max` bytes or the buffer). */
 export function fieldString(bytes: Uint8Array, start: number, max: number): string {

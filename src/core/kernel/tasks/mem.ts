@@ -6,7 +6,7 @@
 // high_memory.
 import { KdwError } from "../../io/errors";
 import { perProgram, type Program } from "../../program/program";
-import { PF_EXITING, type Task, type TaskTable } from "./tasks";
+import { PF_EXITING, threadGroups, type Task, type TaskGroups } from "./tasks";
 import { taskLayout, type TaskLayout } from "./layout";
 import { cpuCount } from "./sched";
 import { taskStateBits } from "./state";
@@ -24,9 +24,9 @@ const NONE: TaskMemUsage = { mm: 0n, rss: 0, totalVm: 0, pctPhysmem: 0 };
 const PAGE_SHIFT = 12n;
 
 /** Per table: the split RSS of each thread group (crash's tgid rss_cache). */
-const splitRssCache = new WeakMap<TaskTable, Map<number, number>>();
+const splitRssCache = new WeakMap<TaskGroups, Map<number, number>>();
 
-export function taskMemUsage(prog: Program, table: TaskTable, task: Task): TaskMemUsage {
+export function taskMemUsage(prog: Program, table: TaskGroups, task: Task): TaskMemUsage {
   const l = taskLayout(prog);
   const bits = taskStateBits(prog);
   if (task.state & bits.zombie || task.mm === 0n) return NONE;
@@ -58,7 +58,7 @@ export function taskMemUsage(prog: Program, table: TaskTable, task: Task): TaskM
 }
 
 /** Sum over a thread group of task_struct.rss_stat.count[] (int), positive values only. */
-function splitRss(prog: Program, table: TaskTable, tgid: number): number {
+function splitRss(prog: Program, table: TaskGroups, tgid: number): number {
   let cache = splitRssCache.get(table);
   if (!cache) {
     cache = new Map();
@@ -68,8 +68,9 @@ function splitRss(prog: Program, table: TaskTable, tgid: number): number {
   if (hit !== undefined) return hit;
   const l = taskLayout(prog);
   let sum = 0;
-  for (const t of table.tasks) {
-    if (t.tgid !== tgid || l.rssStatCount === undefined) continue;
+  // The group's threads, gathered once per table (a pass over every task per group would be quadratic).
+  for (const t of threadGroups(table).get(tgid) ?? []) {
+    if (l.rssStatCount === undefined) break;
     for (const idx of [l.mmFilePages, l.mmAnonPages, l.mmShmemPages]) {
       if (idx < 0) continue;
       try {

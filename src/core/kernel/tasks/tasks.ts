@@ -2,20 +2,23 @@
 // idle tasks (swapper/N: init_task on CPU 0, rq->idle on the others) and every thread of every thread group,
 // found through the process list (init_task.tasks) and each leader's thread list (signal->thread_head /
 // thread_node; thread_group on older kernels). Ordered as crash orders them: by pid, pid 0 by CPU.
-// Every walk is bounded; a corrupt list keeps what was read and records where it stopped (`problems`).
+// The walk (task-index.ts) keeps what orders and groups each task; a task's row (every field of Task) is
+// read when the table or a page of the task tree first needs it (taskOf), once per Program. Every walk is
+// bounded; a corrupt list keeps what was read and records where it stopped (`problems`).
 import { KdwError, WalkAborted } from "../../io/errors";
-import { listForEachEntry } from "../../program/list";
 import { perProgram, type Program } from "../../program/program";
-import { runqueues, type Runqueue } from "./sched";
-import { TASK_LAYOUT, taskLayout, type TaskLayout } from "./layout";
+import type { Runqueue } from "./sched";
+import { taskLayout } from "./layout";
+import { readRawTask, type RawTask, type TaskLinks } from "./task-read";
+import { buildTaskIndex, type TaskIndex, type TaskWalkOptions } from "./task-index";
+
+export { MAX_TASKS, type TaskIndex, type TaskWalkOptions } from "./task-index";
+export type { TaskLinks } from "./task-read";
 import { taskStateBits, taskStateString, type TaskStateBits } from "./state";
 
 /** include/linux/sched.h */
 export const PF_EXITING = 0x00000004;
 export const PF_KTHREAD = 0x00200000;
-
-/** Most tasks a walk will list; a dump claiming more is treated as corrupt past this point. */
-export const MAX_TASKS = 1 << 20;
 
 export interface Task {
   address: bigint;
@@ -52,6 +55,11 @@ export interface Task {
   cred: bigint;
 }
 
+/** What the task table and the task index share: every task's address and thread group, in crash's order. */
+export interface TaskGroups {
+  readonly tasks: readonly { readonly address: bigint; readonly pid: number; readonly tgid: number; readonly idle: boolean }[];
+}
+
 export interface TaskTable {
   /** In crash's order: by pid, the idle tasks (pid 0) by CPU. */
   tasks: readonly Task[];
@@ -64,12 +72,25 @@ export interface TaskTable {
   panicCpu: number | undefined;
 }
 
-export interface TaskWalkOptions {
-  /** Steps allowed to each list walk (default: MAX_TASKS). */
-  budget?: number;
+/** The walk's result per Program, kept once made: the table and the task tree's pages share it. */
+const WALK = perProgram((): { index?: TaskIndex } => ({}));
+
+/** The task index of a program (the walk, in crash's order), walked once: a dump does not change. */
+export function taskIndex(prog: Program): TaskIndex {
+  const w = WALK.of(prog);
+  return (w.index ??= buildTaskIndex(prog));
 }
 
-const TASK_TABLE = perProgram((prog) => buildTaskTable(prog));
+const TASK_TABLE = perProgram((prog) => {
+  // Asked before the index, the walk reads every row with its links: one pass over the task_structs.
+  const w = WALK.of(prog);
+  let raws: Map<bigint, RawTask> | undefined;
+  if (w.index === undefined) {
+    raws = new Map();
+    w.index = buildTaskIndex(prog, { rows: raws });
+  }
+  return tableOf(prog, w.index, ROW_CONTEXT.of(prog), TASK_ROWS.of(prog), raws);
+});
 
 /** The task table of a program, walked once (a dump does not change). */
 export const taskTable: (prog: Program) => TaskTable = TASK_TABLE.of;
@@ -81,7 +102,7 @@ export function panicTask(prog: Program): Task | undefined {
 
 /** sys's TASKS: how many tasks the table holds, idle tasks included. */
 export function taskCount(prog: Program): number {
-  return taskTable(prog).tasks.length;
+  return taskIndex(prog).tasks.length;
 }
 
 /** Tasks with this pid (pid 0 has one per CPU). */
@@ -91,153 +112,118 @@ export function tasksByPid(table: TaskTable, pid: number): Task[] {
 
 /** Walks the task lists without caching (tests use it on corrupted memory). */
 export function buildTaskTable(prog: Program, options: TaskWalkOptions = {}): TaskTable {
-  const layout = taskLayout(prog);
-  const bits = taskStateBits(prog);
-  const budget = options.budget ?? MAX_TASKS;
-  const problems: WalkAborted[] = [];
-  const rqs = safeRunqueues(prog, problems);
-  const found = new Map<bigint, RawTask>();
-  const initTask = prog.symbolAddress("init_task");
-
-  const add = (addr: bigint, idleCpu?: number): RawTask | undefined => {
-    if (found.has(addr)) return found.get(addr);
-    if (found.size >= MAX_TASKS) {
-      if (!problems.some((p) => p.what === "task table")) problems.push(new WalkAborted("task table", `more than ${MAX_TASKS} tasks`, found.size));
-      return undefined;
-    }
-    try {
-      const raw = readTask(prog, addr);
-      raw.idle = idleCpu !== undefined;
-      found.set(addr, raw);
-      return raw;
-    } catch (err) {
-      if (!(err instanceof KdwError)) throw err;
-      problems.push(new WalkAborted(`task ${addr.toString(16)}`, err.message, 0));
-      return undefined;
-    }
-  };
-
-  // Idle tasks first (crash: tt->idle_threads from the runqueues; CPU 0's is init_task).
-  if (rqs.length === 0) add(initTask, 0);
-  for (const rq of rqs) {
-    const idle = rq.idle !== 0n ? rq.idle : rq.cpu === 0 ? initTask : 0n;
-    if (idle !== 0n) add(idle, rq.cpu);
-  }
-
-  // The process list, then each process's threads.
-  const leaders: RawTask[] = [];
-  try {
-    for (const obj of listForEachEntry(prog, initTask + BigInt(layout.tasks), prog.type("struct task_struct"), "tasks", { budget, what: "task list (init_task.tasks)" })) {
-      const leader = add(obj.address!);
-      if (!leader) throw new WalkAborted("task list (init_task.tasks)", `unreadable task ${obj.address!.toString(16)}`, leaders.length);
-      leaders.push(leader);
-    }
-  } catch (err) {
-    if (!(err instanceof WalkAborted)) throw err;
-    problems.push(err);
-  }
-  for (const leader of leaders) walkThreads(prog, layout, leader, add, budget, problems);
-
-  return finishTable(prog, bits, [...found.values()], rqs, problems);
+  const raws = new Map<bigint, RawTask>();
+  const index = buildTaskIndex(prog, { ...options, rows: raws });
+  return tableOf(prog, index, rowContext(prog, index), new Map(), raws);
 }
 
-/** A task as read, before the table knows its parent's pid and which tasks are active. */
-type RawTask = Pick<Task, "address" | "pid" | "tgid" | "comm" | "cpu" | "state" | "flags" | "parent" | "realParent" | "mm" | "startTime" | "utime" | "stime" | "lastArrival" | "cred" | "idle"> & { signal: bigint };
+export type TaskGroupMember = TaskGroups["tasks"][number];
+const GROUPS = new WeakMap<TaskGroups, ReadonlyMap<number, readonly TaskGroupMember[]>>();
 
-function safeRunqueues(prog: Program, problems: WalkAborted[]): Runqueue[] {
-  try {
-    return runqueues(prog);
-  } catch (err) {
-    if (!(err instanceof KdwError)) throw err;
-    problems.push(new WalkAborted("runqueues", err.message, 0));
-    return [];
-  }
-}
-
-/** The threads of a thread group (for_each_thread: signal->thread_head through thread_node). */
-function walkThreads(prog: Program, l: TaskLayout, leader: RawTask, add: (a: bigint) => RawTask | undefined, budget: number, problems: WalkAborted[]): void {
-  const what = `thread list of pid ${leader.pid} (task ${leader.address.toString(16)})`;
-  let head: bigint;
-  let member: string;
-  if (l.threadNode !== undefined && l.signalThreadHead !== undefined) {
-    if (leader.signal === 0n) return;
-    head = leader.signal + BigInt(l.signalThreadHead);
-    member = "thread_node";
-  } else if (l.threadGroup !== undefined) {
-    // The older circular list through the leader itself: its own entry is the head.
-    head = leader.address + BigInt(l.threadGroup);
-    member = "thread_group";
-  } else return;
-  try {
-    for (const obj of listForEachEntry(prog, head, prog.type("struct task_struct"), member, { budget, what })) {
-      if (!add(obj.address!)) throw new WalkAborted(what, `unreadable task ${obj.address!.toString(16)}`, 0);
+/** The tasks of each thread group (by tgid, idle tasks included), gathered in one pass per table or index. */
+export function threadGroups(table: TaskGroups): ReadonlyMap<number, readonly TaskGroupMember[]> {
+  let groups = GROUPS.get(table);
+  if (!groups) {
+    const g = new Map<number, TaskGroupMember[]>();
+    for (const t of table.tasks) {
+      const members = g.get(t.tgid);
+      if (members) members.push(t);
+      else g.set(t.tgid, [t]);
     }
-  } catch (err) {
-    if (!(err instanceof WalkAborted)) throw err;
-    problems.push(err);
+    groups = g;
+    GROUPS.set(table, groups);
   }
+  return groups;
 }
 
-/** The task_struct fields of a table row, read at once. */
-const TASK_ROW = TASK_LAYOUT.span("pid", "tgid", "comm", "state", "exitState", "flags", "parent", "realParent", "mm", "signal", "cpu", "startTime", "utime", "stime", "lastArrival", "cred");
-
-/** Reads the fields of one task_struct in one read of the span they occupy. */
-function readTask(prog: Program, addr: bigint): RawTask {
-  const v = TASK_ROW.read(prog, addr);
-  // A long __state (5.14+) is read by its low 32 bits, as crash's task_state() does.
-  return {
-    address: addr,
-    pid: v.s32("pid"),
-    tgid: v.s32("tgid"),
-    comm: v.chars("comm"),
-    cpu: v.u32("cpu"),
-    state: (v.u32("state") | v.u32("exitState")) >>> 0,
-    flags: v.u32("flags"),
-    parent: v.u64("parent"),
-    realParent: v.u64(v.has("realParent") ? "realParent" : "parent"),
-    mm: v.u64("mm"),
-    signal: v.u64("signal"),
-    startTime: v.u64("startTime"),
-    utime: v.u64("utime"),
-    stime: v.u64("stime"),
-    lastArrival: v.u64("lastArrival"),
-    cred: v.u64("cred"),
-    idle: false,
-  };
+/** What turning a task's fields into its row needs, worked out once per index. */
+interface RowContext {
+  index: TaskIndex;
+  bits: TaskStateBits;
+  /** PF_KTHREAD where crash trusts it, else 0. */
+  pfKthread: number;
+  active: ReadonlySet<bigint>;
+  panicAddr: bigint | undefined;
+  panicCpu: number | undefined;
 }
 
-function finishTable(prog: Program, bits: TaskStateBits, raws: RawTask[], rqs: Runqueue[], problems: WalkAborted[]): TaskTable {
-  const byAddressRaw = new Map(raws.map((r) => [r.address, r]));
-  const pfKthread = kthreadFlagUsable(raws) ? PF_KTHREAD : 0;
-  const activeSet = new Set(rqs.map((rq) => rq.curr));
+function rowContext(prog: Program, index: TaskIndex): RowContext {
+  const rqs = index.runqueues;
   const panicCpu = readPanicCpu(prog, rqs.length);
-  const panicAddr = panicCpu !== undefined ? rqs.find((rq) => rq.cpu === panicCpu)?.curr : undefined;
-  const tasks: Task[] = raws.map((r) => ({
+  return {
+    index,
+    bits: taskStateBits(prog),
+    pfKthread: kthreadFlagUsable(prog, index) ? PF_KTHREAD : 0,
+    active: new Set(rqs.map((rq) => rq.curr)),
+    panicAddr: panicCpu !== undefined ? rqs.find((rq) => rq.cpu === panicCpu)?.curr : undefined,
+    panicCpu,
+  };
+}
+
+const ROW_CONTEXT = perProgram((prog) => rowContext(prog, taskIndex(prog)));
+/** The Tasks read so far, by address: the table and the pages of the task tree share them. */
+const TASK_ROWS = perProgram((): Map<bigint, Task> => new Map());
+
+function rowOf(c: RowContext, links: TaskLinks, r: RawTask): Task {
+  return {
     address: r.address,
     pid: r.pid,
     tgid: r.tgid,
     comm: r.comm,
     cpu: r.cpu,
     state: r.state,
-    stateString: taskStateString(r.state, bits),
+    stateString: taskStateString(r.state, c.bits),
     flags: r.flags,
     parent: r.parent,
     realParent: r.realParent,
-    ppid: byAddressRaw.get(r.parent)?.pid ?? -1,
+    ppid: c.index.byAddress.get(r.parent)?.pid ?? -1,
     mm: r.mm,
-    kernelThread: pfKthread ? (r.flags & pfKthread) !== 0 : r.mm === 0n || r.pid === 0,
-    idle: r.idle,
-    active: activeSet.has(r.address) || r.address === panicAddr,
-    panic: r.address === panicAddr,
+    kernelThread: c.pfKthread ? (r.flags & c.pfKthread) !== 0 : r.mm === 0n || r.pid === 0,
+    idle: links.idle,
+    active: c.active.has(r.address) || r.address === c.panicAddr,
+    panic: r.address === c.panicAddr,
     startTime: r.startTime,
     utime: r.utime,
     stime: r.stime,
     lastArrival: r.lastArrival,
     cred: r.cred,
-  }));
-  tasks.sort((a, b) => (a.pid === 0 && b.pid === 0 ? a.cpu - b.cpu : a.pid - b.pid));
+  };
+}
+
+/**
+ * The Task of one entry of the program's task index, its row read on first use: a page of the task tree
+ * reads the rows it shows, not the other 50,000. Throws the read's KdwError (the walk read the same bytes,
+ * so only a dump changing under it would).
+ */
+export function taskOf(prog: Program, links: TaskLinks): Task {
+  const rows = TASK_ROWS.of(prog);
+  let t = rows.get(links.address);
+  if (t === undefined) {
+    t = rowOf(ROW_CONTEXT.of(prog), links, readRawTask(prog, links.address));
+    rows.set(links.address, t);
+  }
+  return t;
+}
+
+function tableOf(prog: Program, index: TaskIndex, c: RowContext, rows: Map<bigint, Task>, raws?: ReadonlyMap<bigint, RawTask>): TaskTable {
+  const tasks: Task[] = [];
+  let problems = index.problems;
+  for (const links of index.tasks) {
+    let t = rows.get(links.address);
+    if (t === undefined) {
+      try {
+        t = rowOf(c, links, raws?.get(links.address) ?? readRawTask(prog, links.address));
+      } catch (err) {
+        if (!(err instanceof KdwError)) throw err;
+        problems = [...problems, new WalkAborted(`task ${links.address.toString(16)}`, err.message, 0)];
+        continue;
+      }
+      rows.set(links.address, t);
+    }
+    tasks.push(t);
+  }
   const byAddress = new Map(tasks.map((t) => [t.address, t]));
-  return { tasks, byAddress, problems, runqueues: rqs, panicTask: panicAddr !== undefined ? byAddress.get(panicAddr) : undefined, panicCpu };
+  return { tasks, byAddress, problems, runqueues: index.runqueues, panicTask: c.panicAddr !== undefined ? byAddress.get(c.panicAddr) : undefined, panicCpu: c.panicCpu };
 }
 
 /**
@@ -245,7 +231,7 @@ function finishTable(prog: Program, bits: TaskStateBits, raws: RawTask[], rqs: R
  * a runqueue), which the table does not hold. Its PPID is -1 when its parent is not in the table either.
  */
 export function readTaskAt(prog: Program, table: TaskTable, address: bigint): Task {
-  const r = readTask(prog, address);
+  const r = readRawTask(prog, address);
   return {
     address,
     pid: r.pid,
@@ -272,10 +258,19 @@ export function readTaskAt(prog: Program, table: TaskTable, address: bigint): Ta
 }
 
 /** crash's is_kernel_thread check: PF_KTHREAD unless pid 0 lacks it or pid 1 (with an mm) has it. */
-function kthreadFlagUsable(raws: RawTask[]): boolean {
-  const idle = raws.find((r) => r.pid === 0);
+function kthreadFlagUsable(prog: Program, index: TaskIndex): boolean {
+  const fields = (addr: bigint | undefined): RawTask | undefined => {
+    if (addr === undefined) return undefined;
+    try {
+      return readRawTask(prog, addr);
+    } catch (err) {
+      if (!(err instanceof KdwError)) throw err;
+      return undefined;
+    }
+  };
+  const idle = fields(index.firstIdle);
   if (idle && !(idle.flags & PF_KTHREAD)) return false;
-  const init = raws.find((r) => r.pid === 1);
+  const init = fields(index.firstInit);
   return !(init && init.mm !== 0n && init.flags & PF_KTHREAD);
 }
 

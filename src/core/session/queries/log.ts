@@ -1,6 +1,6 @@
 // The kernel log as records (level, time, caller, text), paged.
 import type { Program } from "../../program/program";
-import { panicMessage, readPrintkLog } from "../../kernel/printk/printk";
+import { panicMessage, readPrintkLog, type PrintkRecord } from "../../kernel/printk/printk";
 import type { LogPage, LogParams, LogRecord, Problem } from "../contract";
 import { toProblem } from "../problems";
 
@@ -21,10 +21,20 @@ export function logPage(prog: Program, params: LogParams): LogPage {
     return rec;
   });
   const page: LogPage = { items, problems, offset, total: log.records.length, layout: log.layout };
-  const panic = panicMessage(log.records);
-  if (panic !== undefined) {
-    const i = log.records.findIndex((r) => r.text.includes(panic));
-    if (i >= 0) page.panicIndex = i;
-  }
+  const i = panicIndex(log.records);
+  if (i >= 0) page.panicIndex = i;
   return page;
+}
+
+/** The first record holding the panic line, found once per log (every page reports it). */
+const PANIC_INDEX = new WeakMap<readonly PrintkRecord[], number>();
+
+function panicIndex(records: readonly PrintkRecord[]): number {
+  let i = PANIC_INDEX.get(records);
+  if (i === undefined) {
+    const panic = panicMessage(records);
+    i = panic === undefined ? -1 : records.findIndex((r) => r.text.includes(panic));
+    PANIC_INDEX.set(records, i);
+  }
+  return i;
 }

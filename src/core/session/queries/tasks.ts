@@ -1,9 +1,9 @@
-// Task queries of the contract: rows for the task tree (paged), one task's details. Rows are built from the
-// task walker (kernel/tasks) and read lazily per page, so a 50,000-task dump answers its first page at once.
+// Task queries of the contract: rows for the task tree (paged), one task's details. Pages are cut from the
+// task index (kernel/tasks/task-index.ts: the walk, in crash's order) and only their rows are read, so a
+// 50,000-task dump answers its first page without reading the other rows.
 import { KdwError } from "../../io/errors";
 import type { Program } from "../../program/program";
-import { taskTable, type Task, type TaskTable } from "../../kernel/tasks/tasks";
-import { taskCred } from "../../kernel/tasks/tasks";
+import { taskIndex, taskOf, taskTable, taskCred, threadGroups, type Task, type TaskGroups } from "../../kernel/tasks/tasks";
 import { taskMemUsage } from "../../kernel/tasks/mem";
 import { taskExePath } from "../../kernel/tasks/exe";
 import { taskFsPaths } from "../../kernel/fs/files";
@@ -12,20 +12,14 @@ import { hex, NotFoundError, parseHex, toProblem } from "../problems";
 
 const DEFAULT_PAGE = 1000;
 
-/** Threads per thread group, counted once per table. */
-const groupSizes = new WeakMap<TaskTable, Map<number, number>>();
-
-function threadCount(table: TaskTable, tgid: number): number {
-  let sizes = groupSizes.get(table);
-  if (!sizes) {
-    sizes = new Map();
-    for (const t of table.tasks) if (!t.idle) sizes.set(t.tgid, (sizes.get(t.tgid) ?? 0) + 1);
-    groupSizes.set(table, sizes);
-  }
-  return sizes.get(tgid) ?? 1;
+/** Threads in a thread group, the idle tasks left out. */
+function threadCount(table: TaskGroups, tgid: number): number {
+  let n = 0;
+  for (const t of threadGroups(table).get(tgid) ?? []) if (!t.idle) n++;
+  return n || 1;
 }
 
-export function taskRow(prog: Program, table: TaskTable, t: Task): TaskRow {
+export function taskRow(prog: Program, table: TaskGroups, t: Task): TaskRow {
   const pageKb = prog.dump.pageSize / 1024;
   let rss = 0;
   let vsz = 0;
@@ -65,26 +59,27 @@ export function taskRow(prog: Program, table: TaskTable, t: Task): TaskRow {
 }
 
 export function tasksPage(prog: Program, params: TasksParams): TasksPage {
-  const table = taskTable(prog);
-  const all = params.pids ? table.tasks.filter((t) => params.pids!.includes(t.pid)) : table.tasks;
+  const index = taskIndex(prog);
+  const pids = params.pids && new Set(params.pids);
+  const all = pids ? index.tasks.filter((t) => pids.has(t.pid)) : index.tasks;
   const offset = params.offset ?? 0;
   const limit = params.limit ?? DEFAULT_PAGE;
-  const items = all.slice(offset, offset + limit).map((t) => taskRow(prog, table, t));
-  const problems: Problem[] = table.problems.map(toProblem);
+  const items = all.slice(offset, offset + limit).map((links) => taskRow(prog, index, taskOf(prog, links)));
+  const problems: Problem[] = index.problems.map(toProblem);
   return { items, problems, offset, total: all.length };
 }
 
 /** The task a TaskRef names: the thread with that pid (the lowest-CPU idle task for pid 0), or the address. */
 export function findTask(prog: Program, ref: TaskRef): Task {
-  const table = taskTable(prog);
+  const index = taskIndex(prog);
   if ("pid" in ref) {
-    const t = table.tasks.find((x) => x.pid === ref.pid);
+    const t = index.tasks.find((x) => x.pid === ref.pid);
     if (!t) throw new NotFoundError(`no task with pid ${ref.pid}`);
-    return t;
+    return taskOf(prog, t);
   }
-  const t = table.byAddress.get(parseHex(ref.task));
+  const t = index.byAddress.get(parseHex(ref.task));
   if (!t) throw new NotFoundError(`no task at ${ref.task}`);
-  return t;
+  return taskOf(prog, t);
 }
 
 export function taskDetails(prog: Program, ref: TaskRef): TaskDetails {

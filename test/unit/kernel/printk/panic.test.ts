@@ -48,6 +48,12 @@ describe("panicMessage", () => {
     expect(panicMessage([rec("y".repeat(2000) + "Oops: late")])).toBe("y".repeat(2000 - 1499) + "Oops: late");
   });
 
+  it("finds a string that begins inside another one's match (the search does not skip past matches)", () => {
+    // "BUG: unable to handle kernel " ends where "kernel BUG at" (higher priority) begins.
+    const records = [rec("BUG: unable to handle kernel BUG at first"), rec("kernel BUG at second")];
+    expect(panicMessage(records)).toBe("BUG: unable to handle kernel BUG at first");
+  });
+
   it("a data-less record is an empty line", () => {
     expect(logTextLines([rec("a"), rec("", { dataless: true }), rec("b")])).toEqual(["a", "", "b"]);
   });

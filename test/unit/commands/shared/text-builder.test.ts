@@ -1,0 +1,50 @@
+// TextBuilder writes a command's text as bytes and decodes it once; what it gives back must be the string
+// the same appends would make: Latin-1 chars (0x80..0xff included), decimals with padding, repeats, mapped
+// text with indented newlines, a char wider than a byte, and a buffer that has to grow.
+import { describe, expect, it } from "vitest";
+import { TextBuilder } from "../../../../src/core/commands/shared/text-builder";
+
+describe("TextBuilder", () => {
+  it("gives back what was appended, across growth, Latin-1 and wider chars", () => {
+    const b = new TextBuilder(16);
+    let expected = "";
+    for (let i = 0; i < 2000; i++) {
+      const s = `line ${i}: caf\u00e9 \u0085 ${i % 7 === 0 ? "\u20ac" : ""}\n`;
+      b.text(s);
+      expected += s;
+    }
+    b.char(0xe9);
+    b.char(0x2603);
+    expected += "\u00e9\u2603";
+    expect(b.toString()).toBe(expected);
+  });
+
+  it("writes decimals padded as padStart would, and repeats", () => {
+    const b = new TextBuilder(4);
+    let expected = "";
+    for (const [n, w, pad] of [[0, 5, " "], [7, 1, " "], [12345, 5, " "], [123456, 5, " "], [42, 6, "0"], [9007199254740991, 3, " "], [-3, 4, " "], [1.5, 4, "0"]] as const) {
+      b.decimal(n, w, pad.charCodeAt(0));
+      expected += String(n).padStart(w, pad);
+      b.repeat(0x20, 3);
+      expected += "   ";
+    }
+    expect(b.toString()).toBe(expected);
+  });
+
+  it("copies 7-bit strings natively, growing as needed, and refuses wider ones", () => {
+    const b = new TextBuilder(8);
+    const line = "[    5.000000] Linux version 6.1.0 (gcc 12.2.0)\n";
+    for (let i = 0; i < 500; i++) b.ascii(line);
+    expect(b.toString()).toBe(line.repeat(500));
+    expect(() => new TextBuilder().ascii("caf\u00e9")).toThrow(RangeError);
+  });
+
+  it("maps text through a table and indents each newline", () => {
+    const table = Uint8Array.from({ length: 256 }, (_, c) => (c >= 0x20 && c < 0x7f) || c === 0x0a ? c : 0x2e);
+    const b = new TextBuilder();
+    b.text("[ 1.0] ");
+    b.mapped("one\ntwo\u0001\nthree\u20ac", table, 0x2e, 7);
+    b.mapped("\nno indent", table, 0x2e, 0);
+    expect(b.toString()).toBe("[ 1.0] one\n       two.\n       three.\nno indent");
+  });
+});
