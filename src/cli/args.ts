@@ -7,7 +7,11 @@ export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: s
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new CliUsageError((err as Error).message.split("\n")[0] ?? "bad arguments");
+    const e = err as { code?: string; message: string };
+    // node's own text for an unknown option runs on with advice on '--' whose quotes do not balance.
+    const option = /option '([^']+)'/i.exec(e.message)?.[1];
+    if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option !== undefined) throw new CliUsageError(`unknown option ${option}`);
+    throw new CliUsageError(e.message.split("\n")[0]?.replace(/\. To specify a positional argument.*$/, "") ?? "bad arguments");
   }
 }
 

@@ -5,7 +5,7 @@
 // With the dump alone, the vmlinux is found by the dump's build id (debuginfo-search.ts), else the dump's own
 // kallsyms, BTF and ORC stand in for it; --no-debuginfo uses the dump alone even when a vmlinux is at hand.
 import { prepareCodecsFor } from "./node-codecs";
-import { appendFileSync, readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
+import { appendFileSync, closeSync, openSync, readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface, type Interface } from "node:readline";
@@ -15,6 +15,7 @@ import { CliUsageError, parse } from "./args";
 import { evidenceGuard, orderFiles, type EvidenceGuard } from "./evidence";
 import { startWorkerSession } from "./worker-session";
 import { chooseDebuginfo } from "./debuginfo-search";
+import { runShellPipe, shellWords, splitShellPipe } from "./shell-pipe";
 
 const HISTORY_FILE = join(homedir(), ".kdw_history");
 const HISTORY_MAX = 1000;
@@ -47,6 +48,10 @@ interface Console {
   call: Call;
   guard: EvidenceGuard;
   json: boolean;
+  /** Pipes go to the user's shell (POSIX); else the core's own filters answer them (Windows). */
+  shellPipes: boolean;
+  /** Hands the terminal to a shell pipe (`| less`) and takes it back (the interactive prompt sets these). */
+  releaseTerminal?: () => () => void;
 }
 
 /** Writes a reply: its output (or the redirect's file), then its error lines. True when the command succeeded. */
@@ -77,8 +82,65 @@ function emit(c: Console, line: string, reply: ConsoleReply, streamed: boolean):
   return ok;
 }
 
+/** Why a redirect cannot be written, as one line, or undefined when the file is open for writing. */
+function openRedirect(c: Console, redirect: { path: string; append: boolean }): { fd: number } | { error: string } {
+  const refused = c.guard.refuse(redirect.path);
+  if (refused) return { error: `kdw: ${refused}` };
+  try {
+    return { fd: openSync(resolve(redirect.path), redirect.append ? "a" : "w") };
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    return { error: `kdw: unable to open ${redirect.path}: ${e.code === "ENOENT" ? "no such file or directory" : e.code === "EISDIR" ? "is a directory" : e.code === "EACCES" ? "permission denied" : (e.message ?? String(err))}` };
+  }
+}
+
+/** `cmd | shell text [> FILE]`: the command's output into the user's shell (shell-pipe.ts). */
+async function runPiped(c: Console, pipe: { command: string; shell: string; redirect?: { path: string; append: boolean } }, signal?: AbortSignal): Promise<boolean> {
+  const named = shellWords(pipe.shell).find((w) => c.guard.isEvidence(w));
+  if (named !== undefined) {
+    process.stderr.write(`kdw: ${named}: is an evidence file: kdw does not hand it to a shell command\n`);
+    return false;
+  }
+  let fd: number | undefined;
+  if (pipe.redirect) {
+    const opened = openRedirect(c, pipe.redirect);
+    if ("error" in opened) {
+      process.stderr.write(opened.error + "\n");
+      return false;
+    }
+    fd = opened.fd;
+  }
+  try {
+    let reply: ConsoleReply;
+    try {
+      reply = await c.call("console", { line: pipe.command }, { signal });
+    } catch (err) {
+      if (err instanceof ProblemError) {
+        process.stderr.write(`${err.problem.message}\n`);
+        return false;
+      }
+      throw err;
+    }
+    if (!reply.cancelled) {
+      const takeBack = c.releaseTerminal?.();
+      try {
+        const failed = await runShellPipe(pipe.shell, reply.output, { ...(fd !== undefined ? { stdout: fd } : {}), signal });
+        if (failed) process.stderr.write(failed + "\n");
+      } finally {
+        takeBack?.();
+      }
+    }
+    for (const e of reply.errors) process.stderr.write(e + "\n");
+    return reply.ok;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** Runs one line; streamed output goes straight to stdout unless the line redirects. */
 async function runLine(c: Console, line: string, signal?: AbortSignal): Promise<boolean> {
+  const pipe = c.shellPipes && !c.json ? splitShellPipe(line) : undefined;
+  if (pipe && pipe.command !== "" && pipe.shell !== "") return runPiped(c, pipe, signal);
   let streamed = false;
   const redirecting = /(^|[^\\])>/.test(line);
   try {
@@ -111,6 +173,7 @@ export async function runConsole(args: string[]): Promise<number> {
     silent: { type: "boolean", short: "s" },
     src: { type: "string" },
     json: { type: "boolean" },
+    "builtin-pipes": { type: "boolean" },
     "allow-evidence-folder": { type: "boolean" },
     "no-debuginfo": { type: "boolean" },
     debuginfo: { type: "string", multiple: true },
@@ -133,7 +196,7 @@ export async function runConsole(args: string[]): Promise<number> {
       throw err;
     }
     for (const w of opened.warnings) if (w.code === "mismatch" || w.code === "excluded") process.stderr.write(`WARNING: ${w.message}\n`);
-    const c: Console = { call: session.call, guard: evidenceGuard(files.vmlinux ? [files.dump, files.vmlinux] : [files.dump], { allowEvidenceFolder: values["allow-evidence-folder"] }), json: values.json ?? false };
+    const c: Console = { call: session.call, guard: evidenceGuard(files.vmlinux ? [files.dump, files.vmlinux] : [files.dump], { allowEvidenceFolder: values["allow-evidence-folder"] }), json: values.json ?? false, shellPipes: process.platform !== "win32" && !values["builtin-pipes"] };
     if (values.command !== undefined || values.input !== undefined) {
       let failed = 0;
       const echo = scriptLines.length > 1 && !c.json;
@@ -199,6 +262,15 @@ async function interactive(c: Console): Promise<number> {
     rl.prompt();
   };
   rl.on("SIGINT", onInterrupt);
+  // A pager at the end of a pipe reads the terminal itself: readline lets go of it meanwhile.
+  c.releaseTerminal = () => {
+    rl.pause();
+    if (tty) process.stdin.setRawMode(false);
+    return () => {
+      if (tty) process.stdin.setRawMode(true);
+      rl.resume();
+    };
+  };
   process.on("SIGINT", onInterrupt);
   rl.prompt();
   try {

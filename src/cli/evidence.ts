@@ -80,6 +80,8 @@ export function orderFiles(paths: string[]): { dump: string; vmlinux?: string } 
 export interface EvidenceGuard {
   /** Why writing to `path` is refused, or undefined when it is allowed. */
   refuse(path: string): string | undefined;
+  /** True when `path` names an evidence file (any link or name of it). */
+  isEvidence(path: string): boolean;
   add(path: string): void;
 }
 
@@ -97,13 +99,25 @@ export function evidenceGuard(paths: string[], options: { allowEvidenceFolder?: 
     }
   };
   for (const p of paths) add(p);
+  const isEvidence = (path: string): boolean => {
+    try {
+      const st = statSync(resolve(path));
+      return ids.has(`${st.dev}:${st.ino}`);
+    } catch {
+      return false;
+    }
+  };
   return {
     add,
+    isEvidence,
     refuse(path) {
       const full = resolve(path);
       try {
         const st = statSync(full);
         if (ids.has(`${st.dev}:${st.ino}`)) return `${path}: is an evidence file (kdw never writes evidence)`;
+        // Module debuginfo that `mod -s` opened is opened by the session's worker, out of the guard's sight:
+        // no redirect overwrites an ELF object or a vmcore, whichever it is.
+        if (st.isFile() && (isElfFile(full) || isDumpFile(full))) return `${path}: is an ELF object or a vmcore: evidence or debuginfo (kdw never overwrites one)`;
       } catch {
         // Not there yet: only its folder matters.
       }

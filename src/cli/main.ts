@@ -59,6 +59,8 @@ const HELP: Record<string, string> = {
                   (KDW_DEBUGINFO_PATH: more folders, separated by ':')
   --no-debuginfo  use the dump alone: symbols, types and ORC from its kallsyms, BTF and kernel image
   --allow-evidence-folder   let "cmd > FILE" write into the evidence's folder (never onto evidence)
+  --builtin-pipes run "cmd | grep …" with kdw's own grep, head, tail, wc, sort, uniq (as on Windows)
+                  instead of handing the pipe to $SHELL (else /bin/sh), as crash does
   Ctrl-C cancels the running command; Ctrl-D or q ends.`,
   serve: `usage: kdw serve [--port N] [--listen ADDR] [--force] [--src DIR] [VMLINUX DUMP]
   Serves the analysis service over HTTP (and the workbench UI, where it is built) and prints the URL to
@@ -70,6 +72,16 @@ const HELP: Record<string, string> = {
   --min-severity LEVEL   only findings at info, low, medium, high or critical and above
   --no-evidence          no evidence lines
   --force                open a vmlinux that does not match the dump (build id, release)
+  --debuginfo DIR, --no-debuginfo   as for the console: the vmlinux found by build id, or the dump alone`,
+  report: `usage: kdw report [VMLINUX] DUMP -o report.html [--json report.json] [--analyst NAME] [--case ID] [--notes FILE]
+  The incident report: one self-contained HTML file (no script, no external asset) and, with --json, its
+  JSON; each with its SHA-256 beside it (FILE.sha256). Never written beside the evidence.
+  -o FILE          the HTML report
+  --json FILE      the report's data as JSON (schema in docs/report.md)
+  --analyst NAME, --case ID   the chain of custody's analyst and case
+  --notes FILE     the analyst's notes (text, or the workbench's exported notes JSON)
+  --force          open a vmlinux that does not match the dump (build id, release)
+  --src DIR        the kernel source tree, for the code around the faulting frame
   --debuginfo DIR, --no-debuginfo   as for the console: the vmlinux found by build id, or the dump alone`,
   info: `usage: kdw info DUMP [--json] [--hash]
   Describes a vmcore without debuginfo: format, compression (pages per codec), dump level, page size,

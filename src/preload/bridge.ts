@@ -5,7 +5,7 @@
 import type { MethodName, Params, ProgressEvent, Reply } from "../core/session/contract";
 
 /** The contract's methods, as the preload exposes them (a method missing here fails to compile below). */
-export const BRIDGE_METHODS = ["hello", "open", "close", "info", "sys", "tasks", "task", "backtrace", "modules", "log", "files", "vm", "net", "readMemory", "search", "symbolAt", "lookup", "layout", "disassemble", "source", "console", "complete", "findings", "hooks"] as const satisfies readonly MethodName[];
+export const BRIDGE_METHODS = ["hello", "open", "close", "info", "sys", "tasks", "task", "backtrace", "modules", "log", "files", "vm", "net", "readMemory", "search", "symbolAt", "lookup", "layout", "disassemble", "source", "console", "complete", "findings", "hooks", "slabCaches", "vmallocAreas", "bpf"] as const satisfies readonly MethodName[];
 type Missing = Exclude<MethodName, (typeof BRIDGE_METHODS)[number]>;
 const everyMethod: [Missing] extends [never] ? true : Missing = true;
 void everyMethod;

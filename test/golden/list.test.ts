@@ -66,7 +66,8 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("list and dis -s (syntheti
     expect(() => listCommand.run(ctx(false), ["crash_kexec"])).toThrow("list: no source tree: start kdw with --src DIR");
     expect(() => listCommand.run(ctx(), ["kernel/nosuch.c:1"])).toThrow("list: kernel/nosuch.c: No such file or directory.");
     expect(() => listCommand.run(ctx(), ["kernel/kexec_core.c:5000"])).toThrow("Line number 5000 out of range");
-    expect(() => listCommand.run(ctx(), ["no_such_function"])).toThrow('list: Function "no_such_function" not defined.');
+    // A word that is no function is a list's start to crash's list: its error, not gdb's.
+    expect(() => listCommand.run(ctx(), ["no_such_function"])).toThrow("list: invalid argument: no_such_function");
     expect(() => listCommand.run(ctx(), ["../../../../../etc/passwd:1"])).toThrow("No such file or directory");
     expect(sourceTreeReader(tree)("../outside.c")).toBeUndefined();
     expect(sourceTreeReader(tree)("kernel")).toBeUndefined();

@@ -100,6 +100,8 @@ export interface Command<R = unknown, N extends string = string> {
   readonly help: string;
   /** Words the user wrote as one '...' string reach it with their quotes, as in crash (ps's regexes). */
   readonly keepsQuotes?: boolean;
+  /** Its options as typed (`-a`, `-c`, `-64`, `--force`), for the console's completion. */
+  readonly optionWords: readonly string[];
   /** The console's entry: parse the words, execute, format. */
   run(ctx: CommandContext, args: readonly string[]): CommandOutput<R>;
   /** foreach's entry, for commands that act on tasks: the same, for the tasks foreach chose. */
@@ -118,6 +120,8 @@ export interface CommandDefinition<R, S extends OptionSpec, O, N extends string>
   help: string;
   /** The options, declared once. */
   options: S;
+  /** The options to complete where the spec does not list them (a command with its own grammar). */
+  optionWords?: readonly string[];
   /** Typed options from the words (syntax only: no dump is read here). */
   parse(args: ParsedArgs<S>): O;
   /**
@@ -145,11 +149,18 @@ export function defineCommand<R, const S extends OptionSpec, O, const N extends 
     name: def.name,
     ...(def.aliases ? { aliases: def.aliases } : {}),
     summary: def.summary,
+    optionWords: def.optionWords ?? specWords(def.options),
     help: `NAME\n  ${def.name} - ${def.summary}\n\n${def.help}`,
     ...(def.keepsQuotes ? { keepsQuotes: true } : {}),
     run: (ctx, args) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)))),
     ...(def.perTask ? { forTasks: (ctx: CommandContext, args: readonly string[], tasks: readonly Task[]) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)), tasks)) } : {}),
   };
+}
+
+/** The words of an option spec: `-a` for each letter, `-64` for each number, the long words. */
+export function specWords(spec: OptionSpec): string[] {
+  if (spec.raw) return [];
+  return [...(spec.flags ?? ""), ...(spec.values ?? "")].map((c) => `-${c}`).concat((spec.numbers ?? []).map((n) => `-${n}`), spec.words ?? []);
 }
 
 /**

@@ -3,6 +3,7 @@
 import { CommandRegistry } from "./registry";
 import { helpCommand } from "./console/help";
 import { kmemCommand } from "./memory/kmem";
+import { swapCommand } from "./memory/swap";
 import { ptovCommand, vtopCommand } from "./memory/vtop";
 import { logCommand } from "./system/log";
 import { psCommand } from "./tasks/ps";
@@ -35,6 +36,14 @@ import { irqCommand } from "./system/irq";
 import { timerCommand } from "./system/timer";
 import { findingsCommand } from "./detect/findings";
 import { hooksCommand } from "./detect/hooks";
+import { sigCommand } from "./signal/sig";
+import { waitqCommand } from "./sched/waitq";
+import { fuserCommand } from "./fs/fuser";
+import { ipcsCommand } from "./ipc/ipcs";
+import { treeCommand } from "./code/tree";
+import { bpfCommand } from "./bpf/bpf";
+import { sbitmapqCommand } from "./block/sbitmapq";
+import { gdbCommand } from "./gdb/gdb";
 import type { ResultOf } from "./command";
 
 const BUILTIN = [
@@ -52,6 +61,7 @@ const BUILTIN = [
   vtopCommand,
   ptovCommand,
   kmemCommand,
+  swapCommand,
   sysCommand,
   logCommand,
   symCommand,
@@ -79,6 +89,14 @@ const BUILTIN = [
   timerCommand,
   findingsCommand,
   hooksCommand,
+  sigCommand,
+  waitqCommand,
+  fuserCommand,
+  ipcsCommand,
+  treeCommand,
+  bpfCommand,
+  sbitmapqCommand,
+  gdbCommand,
 ] as const;
 
 /** One of the console's commands, with its own result type. */

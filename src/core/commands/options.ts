@@ -9,6 +9,11 @@ export interface OptionSpec {
   readonly flags?: string;
   /** Letters that take a value: "c" for `-c 1`. A letter given twice keeps both values, in order. */
   readonly values?: string;
+  /**
+   * Switches that may carry a value attached to them only (getopt's `S::`): `-S` alone, or `-S=1,3` whose
+   * value is "=1,3" as crash's getopt hands it over.
+   */
+  readonly optionalValues?: string;
   /** Numeric options: ["8", "16", "32", "64"] for rd's `-64`. */
   readonly numbers?: readonly string[];
   /** Whole-word options: ["--force"]. */
@@ -26,11 +31,14 @@ type Letters<S extends string> = S extends `${infer C}${infer Rest}` ? C | Lette
 /** The switches a spec declares: its flag letters, numbers and words. */
 export type FlagOf<S extends OptionSpec> =
   | (S extends { flags: infer F extends string } ? Letters<F> : never)
+  | (S extends { optionalValues: infer F extends string } ? Letters<F> : never)
   | (S extends { numbers: readonly (infer N extends string)[] } ? N : never)
   | (S extends { words: readonly (infer W extends string)[] } ? W : never);
 
 /** The letters of a spec that take a value. */
-export type ValueOf<S extends OptionSpec> = S extends { values: infer V extends string } ? Letters<V> : never;
+export type ValueOf<S extends OptionSpec> =
+  | (S extends { values: infer V extends string } ? Letters<V> : never)
+  | (S extends { optionalValues: infer V extends string } ? Letters<V> : never);
 
 /** The words of a command line, read against its spec. */
 export interface ParsedArgs<S extends OptionSpec> {
@@ -91,6 +99,12 @@ export function parseArgs<const S extends OptionSpec>(command: string, spec: S, 
         const list = values.get(c) ?? [];
         list.push(v);
         values.set(c, list);
+        break;
+      }
+      if (spec.optionalValues?.includes(c)) {
+        flag(c);
+        const attached = a.slice(k + 1);
+        if (attached !== "") values.set(c, [...(values.get(c) ?? []), attached]);
         break;
       }
       if (!spec.flags?.includes(c)) throw invalid(`-${c}`);

@@ -179,6 +179,15 @@ export class Btf implements TypeSystem, BtfTypeSource {
     return this.lookupIds(name, true);
   }
 
+  /** Names of this blob's types (and its base's) that start with `prefix`: up to `limit`, sorted. */
+  names(prefix: string, limit: number): string[] {
+    const str: StringAt = (off, where) => this.str(off, where);
+    const index = (this.nameIndex ??= buildNameIndex(this.layout, this.strs(), this.strBase, str, false));
+    const out = new Set<string>(this.base?.names(prefix, limit));
+    for (const name of index.keys()) if (name.startsWith(prefix)) out.add(name);
+    return [...out].sort().slice(0, limit);
+  }
+
   private lookupIds(name: string, functions: boolean): number[] {
     const str: StringAt = (off, where) => this.str(off, where);
     const index = functions

@@ -12,6 +12,11 @@ export class CombinedTypeSystem implements TypeSystem {
     private readonly openDwarf: () => TypeSystem | null,
   ) {}
 
+  /** Type names for completion: BTF's (DWARF is not opened for a Tab). */
+  names(prefix: string, limit: number): string[] {
+    return this.btf.names?.(prefix, limit) ?? [];
+  }
+
   /** The DWARF side, opened now if it was not yet (null without DWARF). */
   dwarf(): TypeSystem | null {
     if (this.dwarfTypes === undefined) this.dwarfTypes = this.openDwarf();

@@ -134,31 +134,46 @@ export interface TypeSystem {
   findFunction(name: string): FunctionInfo | undefined;
   /** An enumerator by name (`TASK_COMM_LEN`, `PIDTYPE_PID`) and the enum it belongs to. */
   findEnumerator(name: string): { value: bigint; type: EnumType } | undefined;
+  /** Up to `limit` names of types starting with `prefix`, sorted (the console's completion). */
+  names?(prefix: string, limit: number): string[];
 }
 
-/** Size in bytes of a type, following typedefs and qualifiers. Void and functions are 1 and 0 as in GNU C. */
+/** How long a chain of typedefs, qualifiers and array dimensions sizeOf follows (hostile debuginfo loops). */
+const MAX_TYPE_CHAIN = 256;
+
+/**
+ * Size in bytes of a type, following typedefs and qualifiers. Void and functions are 1 as in GNU C. One loop
+ * over the chain (arrays multiply), so a typedef that names itself in hostile BTF ends instead of recursing.
+ */
 export function sizeOf(t: Type): number {
-  switch (t.kind) {
-    case "void":
-      return 1;
-    case "int":
-    case "float":
-    case "pointer":
-    case "struct":
-    case "union":
-    case "enum":
-      return t.size;
-    case "typedef":
-    case "const":
-    case "volatile":
-    case "restrict":
-    case "atomic":
-      return sizeOf(t.target);
-    case "array":
-      return (t.count ?? 0) * sizeOf(t.element);
-    case "function":
-      return 1;
+  let cur = t;
+  let count = 1;
+  for (let i = 0; i < MAX_TYPE_CHAIN; i++) {
+    switch (cur.kind) {
+      case "void":
+      case "function":
+        return count;
+      case "int":
+      case "float":
+      case "pointer":
+      case "struct":
+      case "union":
+      case "enum":
+        return count * cur.size;
+      case "typedef":
+      case "const":
+      case "volatile":
+      case "restrict":
+      case "atomic":
+        cur = cur.target;
+        continue;
+      case "array":
+        count *= cur.count ?? 0;
+        cur = cur.element;
+        continue;
+    }
   }
+  return 0;
 }
 
 /** Strips typedefs and qualifiers. */

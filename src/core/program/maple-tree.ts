@@ -77,6 +77,12 @@ export interface MapleEntry {
   entry: bigint;
 }
 
+/** An entry with its place, as crash's `tree -t maple -p` shows it: the node path ("root/0") and the slot. */
+export interface MaplePositionedEntry extends MapleEntry {
+  path: string;
+  slot: number;
+}
+
 const MAPLE = layout(
   {
     treeRootOff: "maple_tree.ma_root",
@@ -172,7 +178,33 @@ export function* mapleTreeEntries(space: AddressSpace, layout: MapleLayout, tree
     return;
   }
   const walk = new MapleWalk(space, layout, what, options.budget ?? DEFAULT_WALK_BUDGET);
-  yield* walk.node(root, 0n, walk.maxOf(mteNodeType(root)), 0);
+  yield* walk.node(root, 0n, walk.maxOf(mteNodeType(root)), 0, "root");
+}
+
+/**
+ * The entries of a maple tree with their places (crash's do_maple_tree_traverse): from the struct maple_tree
+ * at `start`, or with `isNode` from the encoded node `start` (crash's -N: its path is "direct", its range
+ * that of its type). A tree whose root is one entry gives it at slot 0 with an empty path.
+ */
+export function* mapleTreePositions(space: AddressSpace, layout: MapleLayout, start: bigint, options: WalkOptions & { isNode?: boolean } = {}): Generator<MaplePositionedEntry> {
+  const what = options.what ?? `maple tree ${start.toString(16)}`;
+  const walk = new MapleWalk(space, layout, what, options.budget ?? DEFAULT_WALK_BUDGET, true);
+  if (options.isNode) {
+    yield* walk.node(start, 0n, walk.maxOf(mteNodeType(start)), 0, "direct") as Generator<MaplePositionedEntry>;
+    return;
+  }
+  let root: bigint;
+  try {
+    root = u64(space.read(start + BigInt(layout.treeRootOff), 8), 0);
+  } catch (err) {
+    if (err instanceof KdwError) throw new WalkAborted(what, `ma_root unreadable: ${err.message}`, 0);
+    throw err;
+  }
+  if (!xaIsNode(root)) {
+    if (root !== 0n) yield { first: 0n, last: 0n, entry: root, path: "", slot: 0 };
+    return;
+  }
+  yield* walk.node(root, 0n, walk.maxOf(mteNodeType(root)), 0, "root") as Generator<MaplePositionedEntry>;
 }
 
 class MapleWalk {
@@ -184,6 +216,8 @@ class MapleWalk {
     private readonly layout: MapleLayout,
     private readonly what: string,
     private readonly budget: number,
+    /** Yield each entry's path and slot (MaplePositionedEntry). */
+    private readonly positions = false,
   ) {}
 
   /** crash's mt_max[]: a dense node spans mt_slots[maple_dense] indices, the others all of them. */
@@ -199,8 +233,8 @@ class MapleWalk {
     if (++this.steps > this.budget) throw this.abort(`step budget of ${this.budget} exhausted`);
   }
 
-  /** do_mt_node: one node and everything below it, covering [min, max]. */
-  *node(enode: bigint, min: bigint, max: bigint, depth: number): Generator<MapleEntry> {
+  /** do_mt_node: one node and everything below it, covering [min, max]; `path` names it ("root/3/1"). */
+  *node(enode: bigint, min: bigint, max: bigint, depth: number, path: string): Generator<MapleEntry> {
     const addr = mteToNode(enode);
     const type = mteNodeType(enode);
     const name = `node ${addr.toString(16)}`;
@@ -223,16 +257,16 @@ class MapleWalk {
         if (entry !== 0n) {
           if (index > max) throw this.abort(`${name}: dense slot ${i} past the node's max ${max.toString(16)}`);
           this.step();
-          yield { first: index, last: index, entry };
+          yield this.positions ? ({ first: index, last: index, entry, path, slot: i } as MapleEntry) : { first: index, last: index, entry };
         }
       }
       return;
     }
-    yield* this.ranges(bytes, type, name, min, max, depth);
+    yield* this.ranges(bytes, type, name, min, max, depth, path);
   }
 
   /** do_mt_range64 / do_mt_arange64: slot i covers (previous pivot, pivot[i]]; the last slot ends at max. */
-  private *ranges(bytes: Uint8Array, type: number, name: string, min: bigint, max: bigint, depth: number): Generator<MapleEntry> {
+  private *ranges(bytes: Uint8Array, type: number, name: string, min: bigint, max: bigint, depth: number, path: string): Generator<MapleEntry> {
     const arange = type === MAPLE_ARANGE_64;
     const nslots = this.layout.slots[type]!;
     const pivotOff = arange ? this.layout.arange64PivotOff : this.layout.range64PivotOff;
@@ -251,10 +285,10 @@ class MapleWalk {
       if (leaf) {
         if (slot !== 0n) {
           this.step();
-          yield { first, last, entry: slot };
+          yield this.positions ? ({ first, last, entry: slot, path, slot: i } as MapleEntry) : { first, last, entry: slot };
         }
       } else if (slot !== 0n) {
-        yield* this.node(slot, first, last, depth + 1);
+        yield* this.node(slot, first, last, depth + 1, `${path}/${i}`);
       }
       if (last === max) break;
       first = last + 1n;

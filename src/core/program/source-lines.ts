@@ -2,7 +2,9 @@
 // tables, answered the way gdb's find_pc_line does (crash asks gdb), and source text through a callback the
 // adapter passes in (the core never touches the file system).
 import { Dwarf } from "../debuginfo/dwarf/dwarf";
-import { DwarfLines, filePath, runLineProgram, type LineTableHeader } from "../debuginfo/dwarf/line";
+import { DwarfLines, filePath, readLineHeader, runLineProgram, type LineTableHeader } from "../debuginfo/dwarf/line";
+import { sectionBytes } from "../debuginfo/dwarf/reader";
+import { KdwError } from "../io/errors";
 
 export interface SourceLocation {
   /** The path as gdb prints it in `dis -l` and `sym`: the unit's comp_dir joined with the file's. */
@@ -12,9 +14,19 @@ export interface SourceLocation {
   line: number;
 }
 
+/** A line table entry's extent: the line's code from `start` up to (not including) `end`. */
+export interface SourceRange extends SourceLocation {
+  start: bigint;
+  end: bigint;
+}
+
 /** Address → source line, at run-time (KASLR-relocated) addresses. */
 export interface SourceLines {
   locate(address: bigint): SourceLocation | undefined;
+  /** gdb's find_pc_line: the line table entry holding `address`, where it starts and the next one starts. */
+  range?(address: bigint): SourceRange | undefined;
+  /** gdb's `info line FILE:LINE`: the first code of that line in the unit whose source is FILE. */
+  lineRange?(file: string, line: number): SourceRange | undefined;
 }
 
 /** Reads a source file, given a path relative to the user's source tree; undefined when absent. */
@@ -37,6 +49,8 @@ const END_SEQUENCE = 2;
 const UNIT_CACHE = 16;
 /** More rows than one unit's line program has (vmlinux's largest: a few hundred thousand). */
 const MAX_ROWS = 1 << 22;
+/** More line programs than .debug_line holds (vmlinux: one per compile unit, about 2,200). */
+const MAX_LINE_PROGRAMS = 1 << 20;
 
 function decodeRows(dwarf: Dwarf, header: LineTableHeader): UnitRows {
   const rows: number[] = [];
@@ -106,6 +120,76 @@ export class DwarfSourceLines implements SourceLines {
     return { file, displayFile, line: rows.line[i]! };
   }
 
+  range(address: bigint): SourceRange | undefined {
+    const linkAddress = address - this.slide;
+    const unit = this.lines.unitFor(linkAddress);
+    if (unit === undefined) return undefined;
+    const rows = this.rowsOf(unit);
+    if (!rows) return undefined;
+    const i = rowAt(rows, Number(linkAddress >> 32n), Number(linkAddress & 0xffff_ffffn));
+    if (i < 0 || rows.line[i] === 0) return undefined;
+    return this.entry(rows, i);
+  }
+
+  lineRange(file: string, line: number): SourceRange | undefined {
+    // The line programs whose own source file (file 0 in DWARF 5, 1 before) is FILE: found by one pass over the
+    // .debug_line headers, kept (a file built into several objects has several).
+    let found: SourceRange | undefined;
+    for (const h of this.programsOf(file)) {
+      const rows = decodeRows(this.lines.dwarf, h);
+      for (let i = 0; i < rows.line.length; i++) {
+        if (rows.line[i] !== line || !(rows.flags[i]! & IS_STMT) || rows.flags[i]! & END_SEQUENCE) continue;
+        const e = this.entry(rows, i);
+        if (!found || e.start < found.start) found = e;
+        break;
+      }
+    }
+    return found;
+  }
+
+  private primaries: { name: string; header: LineTableHeader }[] | undefined;
+
+  private programsOf(file: string): LineTableHeader[] {
+    if (!this.primaries) {
+      this.primaries = [];
+      const dwarf = this.lines.dwarf;
+      const size = sectionBytes(dwarf.sections, "line").length;
+      for (let offset = 0, n = 0; offset < size && n < MAX_LINE_PROGRAMS; n++) {
+        let h: LineTableHeader;
+        try {
+          h = readLineHeader(dwarf, offset, undefined, 8);
+        } catch (err) {
+          if (err instanceof KdwError) break;
+          throw err;
+        }
+        const index = h.version >= 5 ? 0 : 1;
+        if (h.files[index]) {
+          // The path below the comp_dir, as gdb shows it ("kernel/panic.c").
+          const path = filePath(h, index);
+          const compDir = h.directories[0] ?? "";
+          this.primaries.push({ name: compDir && path.startsWith(compDir + "/") ? path.slice(compDir.length + 1) : path, header: h });
+        }
+        if (h.programEnd <= offset) break;
+        offset = h.programEnd;
+      }
+    }
+    const exact = this.primaries.filter((p) => p.name === file);
+    return (exact.length ? exact : this.primaries.filter((p) => p.name.endsWith("/" + file))).map((p) => p.header);
+  }
+
+  /** Row i as a range, at run-time addresses: it ends where the next row at a higher address starts. */
+  private entry(rows: UnitRows, i: number): SourceRange {
+    const at = (j: number): bigint => (BigInt(rows.hi[j]!) << 32n) | BigInt(rows.lo[j]!);
+    const start = at(i);
+    let j = i + 1;
+    while (j < rows.line.length && at(j) <= start) j++;
+    const end = j < rows.line.length ? at(j) : start;
+    const file = filePath(rows.header, rows.file[i]!);
+    const compDir = rows.header.directories[0] ?? "";
+    const displayFile = compDir && file.startsWith(compDir + "/") ? file.slice(compDir.length + 1) : file;
+    return { file, displayFile, line: rows.line[i]!, start: start + this.slide, end: end + this.slide };
+  }
+
   private rowsOf(unit: number): UnitRows | undefined {
     let rows = this.units.get(unit);
     if (rows === undefined) {
@@ -123,15 +207,18 @@ export class DwarfSourceLines implements SourceLines {
  * undefined answers when the vmlinux has no DWARF. `reader` opens (or returns) the shared DWARF reader.
  */
 export function lazyVmlinuxSourceLines(reader: () => Dwarf | null, kaslrOffset: bigint): SourceLines {
-  let opened: SourceLines | null | undefined;
+  let opened: DwarfSourceLines | null | undefined;
+  const open = (): DwarfSourceLines | null => {
+    if (opened === undefined) {
+      const dwarf = reader();
+      opened = dwarf ? new DwarfSourceLines(dwarf, kaslrOffset) : null;
+    }
+    return opened;
+  };
   return {
-    locate(address) {
-      if (opened === undefined) {
-        const dwarf = reader();
-        opened = dwarf ? new DwarfSourceLines(dwarf, kaslrOffset) : null;
-      }
-      return opened?.locate(address);
-    },
+    locate: (address) => open()?.locate(address),
+    range: (address) => open()?.range(address),
+    lineRange: (file, line) => open()?.lineRange(file, line),
   };
 }
 

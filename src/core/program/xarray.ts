@@ -84,6 +84,28 @@ export function xaForEach(prog: Program, xarrayAddr: bigint, options: WalkOption
 export function* xarrayEntries(space: AddressSpace, layout: XaLayout, xarrayAddr: bigint, options: WalkOptions = {}): Generator<XaEntry> {
   const what = options.what ?? `xarray ${xarrayAddr.toString(16)}`;
   const budget = options.budget ?? DEFAULT_WALK_BUDGET;
+  const read = (addr: bigint, len: number, name: string): Uint8Array => {
+    try {
+      return space.read(addr, len);
+    } catch (err) {
+      if (err instanceof KdwError) throw new WalkAborted(what, `${name}: ${err.message}`, 0);
+      throw err;
+    }
+  };
+  const head = u64le(read(xarrayAddr + BigInt(layout.headOff), 8, "xa_head"), 0);
+  yield* walkFrom(space, layout, head, what, budget);
+}
+
+/**
+ * The entries under one xa_node (`node`: its address, tagged as an internal entry or not), indexed from 0
+ * as if it were the root (crash's `tree -t xarray -N`).
+ */
+export function xarrayNodeEntries(space: AddressSpace, layout: XaLayout, node: bigint, options: WalkOptions = {}): Generator<XaEntry> {
+  const what = options.what ?? `xa_node ${node.toString(16)}`;
+  return walkFrom(space, layout, (node & ~3n) | 2n, what, options.budget ?? DEFAULT_WALK_BUDGET);
+}
+
+function* walkFrom(space: AddressSpace, layout: XaLayout, head: bigint, what: string, budget: number): Generator<XaEntry> {
   let steps = 0;
   const abort = (reason: string): WalkAborted => new WalkAborted(what, reason, steps);
   const read = (addr: bigint, len: number, name: string): Uint8Array => {
@@ -94,7 +116,6 @@ export function* xarrayEntries(space: AddressSpace, layout: XaLayout, xarrayAddr
       throw err;
     }
   };
-  const head = u64le(read(xarrayAddr + BigInt(layout.headOff), 8, "xa_head"), 0);
   if (head === 0n) return;
   if (!xaIsNode(head)) {
     if (!xaIsInternal(head)) yield { index: 0n, entry: head };

@@ -250,6 +250,62 @@ export interface ModuleRow {
 
 export type ModulesReply = Partial<ModuleRow>;
 
+// ---------------------------------------------------------------------------------------------- kernel memory
+
+/** Which slab allocator the kernel was built with; kdw reads SLUB's caches (SLAB's and SLOB's are reported). */
+export type SlabAllocatorName = "slub" | "slab" | "slob" | "none";
+
+/** One kmem_cache on slab_caches, with crash's `kmem -s` counts. */
+export interface SlabCacheRow {
+  address: Hex;
+  name: string;
+  /** object_size: what callers asked for (crash's OBJSIZE). */
+  objectSize: number;
+  /** size: the stride of objects in a slab, metadata included. */
+  size: number;
+  objectsPerSlab: number;
+  /** Bytes per slab (PAGE_SIZE << order). */
+  slabSize: number;
+  /** kmem_cache.flags (SLAB_*). */
+  flags: Hex;
+  /** Objects in use, free, their sum and the slabs, as crash counts them; absent (with a problem) when unreadable. */
+  allocated?: number;
+  free?: number;
+  total?: number;
+  slabs?: number;
+}
+
+export interface SlabCachesParams {
+  /** Only the cache of this name. */
+  name?: string;
+}
+
+export interface SlabCachesReply extends Partial<SlabCacheRow> {
+  allocator: SlabAllocatorName;
+}
+
+/** One busy vmalloc area (struct vmap_area) and its vm_struct, as `kmem -v` lists them. */
+export interface VmallocArea {
+  address: Hex;
+  vm: Hex;
+  start: Hex;
+  end: Hex;
+  /** end - start, the guard page included. */
+  size: number;
+  /** vm_struct.flags (VM_IOREMAP, VM_ALLOC, VM_MAP, ...), caller, nr_pages and phys_addr where readable. */
+  flags?: Hex;
+  caller?: Hex;
+  /** The kernel symbol of the caller ("module_alloc+70", "__vmalloc_node+94"): who asked for the area. */
+  callerSymbol?: string;
+  nrPages?: number;
+  physAddr?: Hex;
+}
+
+export interface VmallocAreasReply extends Partial<VmallocArea> {
+  /** vmap_area_list (up to 6.8) or vmap_nodes (6.9+). */
+  source: "vmap_area_list" | "vmap_nodes";
+}
+
 // ---------------------------------------------------------------------------------------------- log
 
 export interface LogRecord {
@@ -561,6 +617,64 @@ export interface FindingsReply extends Partial<Finding> {
 
 export type HooksReply = Partial<Hook>;
 
+// ---------------------------------------------------------------------------------------------- bpf
+
+/** A loaded eBPF program (prog_idr): crash's `bpf -P` row, with what an analyst follows from it. */
+export interface BpfProgramInfo {
+  id: number;
+  /** struct bpf_prog and struct bpf_prog_aux. */
+  address: Hex;
+  aux: Hex;
+  /** enum bpf_prog_type without its prefix ("KPROBE", "XDP"); "" when the kernel names no such value. */
+  type: string;
+  typeValue: number;
+  /** bpf_prog.tag: 16 hex digits. */
+  tag: string;
+  /** Ids of the maps it uses. */
+  usedMaps: number[];
+  /** Translated instructions (8 bytes each). */
+  insnCount: number;
+  jited: boolean;
+  jitedLen: number;
+  /** The JIT image (bpf_func) and its bpf_kallsyms name (bpf_prog_<tag>_<name>). */
+  bpfFunc: Hex;
+  jitSymbol?: string;
+  /** Bytes charged (pages × page size), where the kernel records it. */
+  memlock?: number;
+  /** CLOCK_BOOTTIME ns at load, decimal; and that instant in UTC (ISO 8601) from the dump's own clock. */
+  loadTimeNs?: string;
+  loadedAt?: string;
+  gplCompatible?: boolean;
+  name?: string;
+  /** The loading uid, on kernels that keep it (before 5.11). */
+  uid?: number;
+  /** What a tracing program attaches to. */
+  attachFuncName?: string;
+}
+
+/** A BPF map (map_idr). */
+export interface BpfMapInfo {
+  id: number;
+  address: Hex;
+  type: string;
+  typeValue: number;
+  flags: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  name?: string;
+  uid?: number;
+}
+
+export interface BpfReply {
+  programs: BpfProgramInfo[];
+  maps: BpfMapInfo[];
+  /** Objects or walks that could not be read; the rest are listed. */
+  problems: Problem[];
+  /** Why this kernel has no BPF to list (CONFIG_BPF_SYSCALL off). */
+  absent?: string;
+}
+
 // ---------------------------------------------------------------------------------------------- the methods
 
 export interface Hello {
@@ -598,6 +712,9 @@ export interface Methods {
   complete: { params: CompleteParams; result: CompleteReply };
   findings: { params: FindingsParams; result: FindingsReply };
   hooks: { params: Record<string, never>; result: HooksReply };
+  slabCaches: { params: SlabCachesParams; result: SlabCachesReply };
+  vmallocAreas: { params: Record<string, never>; result: VmallocAreasReply };
+  bpf: { params: Record<string, never>; result: BpfReply };
 }
 
 

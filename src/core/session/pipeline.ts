@@ -104,14 +104,17 @@ function basicToExtended(pattern: string): string {
 }
 
 /** Converts a grep basic/extended regular expression to a JS one (the common subset). */
-function grepRegex(pattern: string, flags: string, extended: boolean, fixed: boolean): RegExp {
+function grepRegex(pattern: string, flags: string, extended: boolean, fixed: boolean, word: boolean): RegExp {
   let src = pattern;
   if (fixed) src = pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   else if (!extended) src = basicToExtended(pattern);
   try {
-    return new RegExp(src, flags);
+    const re = new RegExp(word ? `\\b(?:${src})\\b` : src, flags);
+    // V8 compiles a pattern when it first runs: a pattern too large to compile fails here, not mid-filter.
+    re.test("");
+    return re;
   } catch {
-    throw new UsageError(`grep: invalid pattern: ${pattern}`);
+    throw new UsageError(`grep: invalid pattern: ${pattern.length > 80 ? pattern.slice(0, 80) + "..." : pattern}`);
   }
 }
 
@@ -139,8 +142,7 @@ function grep(args: string[], lines: string[]): string[] {
     else throw new UsageError(`grep: unexpected argument ${a}`);
   }
   if (pattern === undefined) throw new UsageError("grep: no pattern");
-  let re = grepRegex(pattern, ignoreCase ? "i" : "", extended, fixed);
-  if (word) re = new RegExp(`\\b(?:${re.source})\\b`, re.flags);
+  const re = grepRegex(pattern, ignoreCase ? "i" : "", extended, fixed, word);
   const kept = lines.filter((l) => re.test(l) !== invert);
   return count ? [String(kept.length)] : kept;
 }

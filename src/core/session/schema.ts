@@ -60,6 +60,9 @@ export const paramSchemas: { [M in MethodName]: v.GenericSchema<unknown, Params<
   complete: v.strictObject({ line: text, cursor: v.optional(count(MAX_STRING)) }),
   findings: v.strictObject({ minSeverity: v.optional(severity) }),
   hooks: none,
+  slabCaches: v.strictObject({ name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))) }),
+  vmallocAreas: none,
+  bpf: none,
 };
 
 export const METHOD_NAMES = Object.keys(paramSchemas) as MethodName[];

@@ -26,6 +26,7 @@ import { CancelledError, NotFoundError, ProblemError, problem, toProblem } from 
 import { Session } from "./session";
 import { tasksPage, taskDetails, findTask, taskRow } from "./queries/tasks";
 import { modulesReply } from "./queries/modules";
+import { slabCachesReply, vmallocAreasReply } from "./queries/kmem";
 import { logPage } from "./queries/log";
 import { filesReply, netReply, vmReply } from "./queries/task-resources";
 import { readMemory } from "./queries/memory";
@@ -34,6 +35,7 @@ import { layout, lookup, symbolAt } from "./queries/symbols";
 import { disassemble, source } from "./queries/code";
 import { backtrace } from "./queries/backtrace";
 import { complete } from "./queries/complete";
+import { bpfReply } from "./queries/bpf";
 import { parseHex } from "./problems";
 import { detectContextOf, detectionOf } from "../detect/cached";
 import { findingsContractReply } from "../detect/document";
@@ -288,6 +290,21 @@ export class SessionService {
         const c = this.engine().context;
         const scan = detectContextOf(c.prog, { symbols: () => c.symbols, decoder: c.decoder, vmlinux: c.vmlinux }).hooks;
         return { items: scan.hooks.map(hookJson), problems: scan.problems.map((x) => problem("walk-aborted", `${x.source}: ${x.message}`)) };
+      }),
+    slabCaches: (p, o) =>
+      this.cancellable(o, () => {
+        const c = this.engine().context;
+        return slabCachesReply(c.prog, c.addressSpace, p);
+      }),
+    vmallocAreas: (_p, o) =>
+      this.cancellable(o, () => {
+        const c = this.engine().context;
+        return vmallocAreasReply(c.prog, c.symbols);
+      }),
+    bpf: (_p, o) =>
+      this.cancellable(o, () => {
+        const e = this.engine();
+        return bpfReply(e.context.prog, e.context.interrupt);
       }),
   };
 

@@ -67,7 +67,7 @@ export class Session {
     // Module debuginfo loaded with `mod -s` answers for its module's memory; the vmlinux for the rest.
     const moduleDebuginfo = new ModuleDebuginfoStore();
     const moduleLines = loadedModuleSourceLines(moduleDebuginfo);
-    const lines: SourceLines = { locate: (address) => moduleLines.locate(address) ?? sourceLines.locate(address) };
+    const lines: SourceLines = { locate: (address) => moduleLines.locate(address) ?? sourceLines.locate(address), range: (address) => sourceLines.range?.(address), lineRange: (file, line) => sourceLines.lineRange?.(file, line) };
     this.context = {
       prog: kernel.program,
       files,
@@ -132,30 +132,54 @@ export class Session {
     const cmd0 = this.commands.find(name);
     // crash hands a word that was one '...' string on with its quotes (ps reads it as a regular expression).
     if (cmd0?.keepsQuotes) args = args.map((a, i) => (parsed.singleQuoted[i + 1] ? `'${a}'` : a));
-    // gdb's print format suffix (`p/x EXPR`) reaches the command as its first argument ("/x").
-    const suffix = /^([A-Za-z_]+)(\/[a-z]+)$/.exec(name);
+    // gdb's print format suffix (`p/x EXPR`) reaches the command as its first argument ("/x"); other
+    // commands take none (crash: "command not found: mount/d").
+    const suffix = /^(p|print)(\/[a-z]+)$/.exec(name);
     if (suffix) {
       name = suffix[1]!;
       args = [suffix[2]!, ...args];
     }
     const cmd = this.commands.find(name);
-    if (!cmd) return { text: "", errors: [`kdw: command not found: ${name}`] };
+    if (!cmd) {
+      if (name === "q" || name === "exit" || name === "quit") return { text: "", errors: [`${name}: ends the console of kdw in a terminal; the workbench ends when its window closes`] };
+      return { text: "", errors: [clipLine(`kdw: command not found: ${name}`)] };
+    }
+    let out;
     try {
-      const out = cmd.run(this.context, args);
-      // The registry found the command by the line's first word, the name LineData<L> reads.
-      return { text: applyFilters(out.text, parsed.filters), errors: out.errors ?? [], redirect: parsed.redirect, data: out.data as LineData<L> };
+      out = cmd.run(this.context, args);
     } catch (err) {
       if (err instanceof CancelledError) throw err;
-      return { text: "", errors: [errorLine(err, name)] };
+      return { text: "", errors: [clipLines(errorLine(err, name))] };
     }
+    let text: string;
+    try {
+      text = applyFilters(out.text, parsed.filters);
+    } catch (err) {
+      // A filter's own error is the filter's (`grep: invalid pattern`), after what the command said.
+      return { text: "", errors: [...(out.errors ?? []).map(clipLines), clipLines(errorLine(err))] };
+    }
+    // The registry found the command by the line's first word, the name LineData<L> reads.
+    return { text, errors: (out.errors ?? []).map(clipLines), redirect: parsed.redirect, data: out.data as LineData<L> };
   }
+}
+
+/** The longest error line kdw prints: an error that quotes a 100,000-character argument stays readable. */
+export const MAX_ERROR_LINE = 1000;
+
+function clipLine(line: string): string {
+  return line.length <= MAX_ERROR_LINE ? line : `${line.slice(0, MAX_ERROR_LINE)}... (${line.length - MAX_ERROR_LINE} more characters)`;
+}
+
+function clipLines(text: string): string {
+  return text.length <= MAX_ERROR_LINE ? text : text.split("\n").map(clipLine).join("\n");
 }
 
 /** One line for an error; an unexpected exception is reported as an internal error, not a stack trace. */
 export function errorLine(err: unknown, command?: string): string {
   if (err instanceof KdwError) {
     const msg = err.message;
-    return command && !msg.startsWith(`${command}:`) ? `${command}: ${msg}` : msg;
+    // A usage message (commands/shared/usage.ts) starts with crash's own `Usage:` line.
+    return command && !msg.startsWith(`${command}:`) && !msg.startsWith("Usage:") ? `${command}: ${msg}` : msg;
   }
   const msg = err instanceof Error ? err.message : String(err);
   return `${command ?? "kdw"}: internal error: ${msg}`;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixture, haveFixtures } from "../../fixtures";
 
 const KDW = join(__dirname, "../../../bin/kdw.mjs");
-const have = haveFixtures("dump.lzo", "vmlinux");
+const have = haveFixtures("dump.lzo", "vmlinux", "mzoneinfo.ko");
 
 function kdw(args: string[], options: { cwd?: string; input?: string } = {}) {
   const r = spawnSync(process.execPath, [KDW, ...args], { encoding: "latin1", cwd: options.cwd, input: options.input, timeout: 120_000 });
@@ -52,6 +52,26 @@ describe.skipIf(!have)("the console never writes evidence", () => {
     // The last command still ran.
     expect(r.stdout).toMatch(/TAINTED_MASK: /);
     expect(r.status).toBe(1);
+  });
+
+  it("a shell pipe never writes the evidence either: its redirect goes through the guard, a command naming it is refused", () => {
+    const targets = [dump, join(evidence, "hardlink.lzo"), join(dir, "symlink.lzo")];
+    const lines = targets.flatMap((t) => [`sys -t | cat > ${t}`, `sys -t | cat >> ${t}`, `sys -t | tee ${t}`, `sys -t | dd of=${t}`]);
+    const r = kdw([vmlinux, dump, "-c", [...lines, "sys -t | cat"].join("; ")], { cwd: dir });
+    expect(sha(dump)).toBe(before);
+    expect(r.stderr.split("\n").filter((l) => /evidence/.test(l))).toHaveLength(lines.length);
+    expect(r.stdout).toMatch(/TAINTED_MASK: /);
+    expect(r.status).toBe(1);
+  });
+
+  it("refuses to overwrite module debuginfo (any ELF object or vmcore), wherever it is", () => {
+    const ko = join(dir, "mzoneinfo.ko");
+    copyFileSync(fixture("mzoneinfo.ko")!, ko);
+    const koBefore = sha(ko);
+    const r = kdw([vmlinux, dump, "-c", `mod -s mzoneinfo ${ko}; sys -t > ${ko}; sys -t | cat >> ${ko}; sys -t`], { cwd: dir });
+    expect(sha(ko)).toBe(koBefore);
+    expect(r.stderr.split("\n").filter((l) => /ELF object or a vmcore/.test(l))).toHaveLength(2);
+    expect(r.stdout).toMatch(/TAINTED_MASK: /);
   });
 
   it("refuses a new file in the evidence folder unless allowed", () => {
@@ -133,6 +153,49 @@ describe.skipIf(!have)("the console in scripts", () => {
   });
 });
 
+describe.skipIf(!have || process.platform === "win32")("pipes to any shell command (POSIX)", () => {
+  const vmlinux = () => fixture("vmlinux")!;
+  const dump = () => fixture("dump.lzo")!;
+
+  it("feeds the output to the shell command, whose output is the line's", () => {
+    const ps = kdw([vmlinux(), dump(), "-c", "ps"]).stdout.split("\n").slice(1).filter(Boolean);
+    const onCpu1 = ps.filter((l) => l.trim().split(/\s+/)[2] === "1").length;
+    const r = kdw([vmlinux(), dump(), "-c", "ps | awk '$3 == 1 { n++ } END { print n \" tasks\" }'"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${onCpu1} tasks\n`);
+    expect(onCpu1).toBeGreaterThan(0);
+    // Shell pipelines and the shell's own redirections are the shell's.
+    expect(kdw([vmlinux(), dump(), "-c", "ps | sed -n 2p | cut -c1-9 | tr -d ' ' 2>&1"]).stdout).toBe("0\n");
+  });
+
+  it("a redirect at the end of a pipe is written by kdw; the shell's exit status is not the command's", () => {
+    const tmp = mkdtempSync(join(tmpdir(), "kdw-pipe-"));
+    try {
+      const out = join(tmp, "out.txt");
+      const r = kdw([vmlinux(), dump(), "-c", `sys -t | tr a-z A-Z > ${out}; sys -t | wc -l >> ${out}; sys -t | grep nothing-matches; sys -t | false`]);
+      expect(r.status).toBe(0);
+      expect(readFileSync(out, "latin1")).toMatch(/^TAINTED_MASK: 3000 {2}OE\n1\n$/);
+      const missing = kdw([vmlinux(), dump(), "-c", `sys -t | cat > ${join(tmp, "nosuchdir", "x")}; sys -t | cat`]);
+      expect(missing.stderr.trim()).toMatch(/^kdw: unable to open .*nosuchdir.*: no such file or directory$/);
+      expect(missing.stdout).toMatch(/TAINTED_MASK/);
+      expect(missing.status).toBe(1);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it("--builtin-pipes runs kdw's own filters, as on Windows", () => {
+    const own = kdw([vmlinux(), dump(), "--builtin-pipes", "-c", "ps | grep -c mountinfo"]);
+    const shell = kdw([vmlinux(), dump(), "-c", "ps | grep -c mountinfo"]);
+    expect(own.stdout).toBe(shell.stdout);
+    expect(Number(own.stdout)).toBeGreaterThan(0);
+    const awk = kdw([vmlinux(), dump(), "--builtin-pipes", "-c", "ps | awk '{print $1}'"]);
+    expect(awk.status).toBe(1);
+    expect(awk.stderr).toMatch(/unsupported pipe command: awk/);
+  });
+});
+
 describe("the file that is wrong is the one named", () => {
   it("names a missing vmlinux or dump, and a file that is neither", () => {
     const missing = kdw(["/nonexistent/vmlinuz", "/nonexistent/dump", "-c", "sys"]);
@@ -156,10 +219,14 @@ describe("the file that is wrong is the one named", () => {
   });
 
   it("each subcommand has --help, and the documented read widths work", () => {
-    for (const sub of ["console", "serve", "info", "read"]) {
+    for (const sub of ["console", "serve", "info", "read", "findings", "report", "demo"]) {
       const r = kdw([sub, "--help"]);
       expect(r.status, sub).toBe(0);
       expect(r.stdout, sub).toMatch(new RegExp(`^usage: kdw ${sub}`));
+      // An option it does not know is one line naming it (node's own text had an unbalanced quote).
+      const bad = kdw([sub, "--bogus"]);
+      expect(bad.status, sub).toBe(2);
+      expect(bad.stderr, sub).toBe(`kdw: unknown option --bogus\n(kdw ${sub} --help shows its usage)\n`);
     }
     if (haveFixtures("dump.lzo")) {
       for (const w of ["-8", "-16", "-32", "-64"]) expect(kdw(["read", fixture("dump.lzo")!, "--phys", "1000", w]).status, w).toBe(0);

@@ -14,10 +14,12 @@ import {
   MAPLE_LEAF_64,
   MAPLE_RANGE_64,
   mapleTreeEntries,
+  mapleTreePositions,
   mteNodeType,
   mteToNode,
   xaIsNode,
   type MapleEntry,
+  type MaplePositionedEntry,
 } from "../../../src/core/program/maple-tree";
 import { MapleBuilder, SparseSpace, TREE, ULONG_MAX } from "../../fixtures/maple-builder";
 
@@ -211,5 +213,31 @@ describe("maple tree: hostile trees", () => {
       }),
       { seed: 1234, numRuns: 300 },
     );
+  });
+});
+
+describe("maple tree: positions (crash's tree -t maple -p) and node starts (-N)", () => {
+  it("names each entry's node path and slot; -N starts at a node, its path \"direct\"", () => {
+    const b = new MapleBuilder();
+    const left = b.node(MAPLE_LEAF_64, [0n, P(1), P(2)], [0x3fffffn, 0x400fffn, 0x401fffn]);
+    const right = b.node(MAPLE_LEAF_64, [0n, P(3), 0n], [0x7ffcffffn, 0x7ffd0fffn, ULONG_MAX]);
+    const root = b.node(MAPLE_ARANGE_64, [left, right], [0x401fffn, ULONG_MAX]);
+    b.setRoot(root);
+    const at = (list: MaplePositionedEntry[]) => list.map((x) => `${x.entry === P(1) ? 1 : x.entry === P(2) ? 2 : 3} ${x.path}/${x.slot}`);
+    expect(at([...mapleTreePositions(b.mem, L, TREE)])).toEqual(["1 root/0/1", "2 root/0/2", "3 root/1/1"]);
+    expect(at([...mapleTreePositions(b.mem, L, right, { isNode: true })])).toEqual(["3 direct/1"]);
+    // Plain walks keep their shape: no position fields.
+    expect(collect(b.walk()).entries[0]).toEqual(e(0x400000n, 0x400fffn, P(1)));
+  });
+
+  it("a tree of one entry gives it at slot 0 with an empty path; a loop under -N is still a WalkAborted", () => {
+    const b = new MapleBuilder();
+    b.setRoot(P(7), false);
+    expect([...mapleTreePositions(b.mem, L, TREE)]).toEqual([{ first: 0n, last: 0n, entry: P(7), path: "", slot: 0 }]);
+    const loop = new MapleBuilder();
+    const node = loop.alloc();
+    const enode = loop.node(MAPLE_RANGE_64, [0n], [0xffn], node);
+    loop.mem.writeU64(node + BigInt(L.range64SlotOff), enode);
+    expect(() => [...mapleTreePositions(loop.mem, L, enode, { isNode: true })]).toThrow(WalkAborted);
   });
 });

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { WalkAborted } from "../../../src/core/io/errors";
-import { XA_LAYOUT_6_1 as L, xaIsNode, xaIsValue, xarrayEntries, xaToValue, type XaEntry } from "../../../src/core/program/xarray";
+import { XA_LAYOUT_6_1 as L, xaIsNode, xaIsValue, xarrayEntries, xarrayNodeEntries, xaToValue, type XaEntry } from "../../../src/core/program/xarray";
 import { SparseSpace } from "../../fixtures/maple-builder";
 
 const XA = 0xffff888000001000n; // the struct xarray
@@ -152,5 +152,22 @@ describe("xarray: hostile trees", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("xarray: from a node (crash's tree -t xarray -N)", () => {
+  it("walks the entries under one xa_node, indexed from 0, tagged or not", () => {
+    const b = new XaBuilder();
+    const leafA = b.node(0, { 1: P(1) });
+    const leafB = b.node(0, { 2: P(2) });
+    const mid = b.node(6, { 0: leafA, 3: leafB });
+    b.root(b.node(12, { 1: mid }));
+    expect([...xarrayNodeEntries(b.mem, L, mid)]).toEqual([e(1, P(1)), e(3 * 64 + 2, P(2))]);
+    expect([...xarrayNodeEntries(b.mem, L, mid - 2n)]).toEqual([e(1, P(1)), e(3 * 64 + 2, P(2))]);
+    expect(b.walk().entries).toEqual([e(4096 + 1, P(1)), e(4096 + 3 * 64 + 2, P(2))]);
+  });
+
+  it("an unreadable node is a WalkAborted", () => {
+    expect(() => [...xarrayNodeEntries(new SparseSpace(), L, 0xffff888077770000n)]).toThrow(WalkAborted);
   });
 });

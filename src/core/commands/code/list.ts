@@ -1,14 +1,15 @@
-// `list`: kernel source lines from a source tree the user points kdw at (`--src DIR`), in gdb's layout
-// (`NNN\ttext`, ten lines centred on the line asked for); with crash's list options, crash's linked-list
-// walker (list-walk.ts). Note: in crash itself `list` is the linked-list walker and gdb's `list` is reached
-// as `gdb list`; see the help text.
+// `list`: crash's linked-list walker (list-walk.ts), and kernel source lines from a source tree the user
+// points kdw at (`--src DIR`), in gdb's layout (`NNN\ttext`, ten lines centred on the line asked for). The
+// source forms are the ones that cannot be a list's start: FILE:LINE, *ADDRESS, a function's name, and no
+// argument after a listing; every other argument, and every option, walks a list as crash does.
 import type { ConsoleState } from "../command";
-import { CommandError, defineCommand, type CommandContext } from "../command";
+import { CommandError, defineCommand, specWords, type CommandContext } from "../command";
 import { parseArgs } from "../options";
 import { isHexAddress, parseHex } from "../shared/symbol-args";
 import { LINES_TO_LIST, locate, openSource, sliceLines, type SourceLine } from "../shared/source-listing";
 import { formatList } from "./list-format";
-import { isListWalk, LIST_WALK_OPTIONS, listWalk, parseListWalk, type ListWalkOptions, type ListWalkResult } from "./list-walk";
+import { LIST_HELP } from "./list-help";
+import { LIST_USAGE, LIST_WALK_OPTIONS, listWalk, parseListWalk, type ListWalkResult } from "./list-walk";
 
 export interface ListSourceResult {
   kind: "source";
@@ -24,7 +25,8 @@ export type ListResult = ListSourceResult | ListWalkResult;
 /** Where `list` with no argument goes on, per console. */
 const continuation = new WeakMap<ConsoleState, { path: string; lines: string[]; next: number }>();
 
-type ListOptions = { form: "walk"; walk: ListWalkOptions } | { form: "source"; arg: string };
+/** The words, and whether one of them is an option (then it is a walk whatever they are). */
+type ListOptions = { words: string[]; options: boolean };
 
 function listAround(ctx: CommandContext, path: string, centre: number, header?: string): ListSourceResult {
   const src = openSource(ctx, "list", path);
@@ -37,7 +39,7 @@ function listAround(ctx: CommandContext, path: string, centre: number, header?: 
 function listSource(ctx: CommandContext, arg: string): ListSourceResult {
   if (arg === "") {
     const cont = continuation.get(ctx.state);
-    if (!cont) throw new CommandError("list", "no default source file: give FILE:LINE, FUNCTION or *ADDRESS");
+    if (!cont) throw new CommandError("list", `starting address required\n${LIST_USAGE}`);
     if (cont.next > cont.lines.length) throw new CommandError("list", `Line number ${cont.next} out of range; "${cont.path}" has ${cont.lines.length} lines.`);
     const lines = sliceLines(cont.lines, cont.next, cont.next + LINES_TO_LIST - 1);
     cont.next += LINES_TO_LIST;
@@ -61,39 +63,27 @@ function listSource(ctx: CommandContext, arg: string): ListSourceResult {
   return listAround(ctx, loc.file, loc.line, `0x${addr.toString(16)} is in ${at?.symbol.name ?? "??"} (${loc.displayFile}:${loc.line}).\n`);
 }
 
+/** True when a lone argument is a source location: FILE:LINE, *ADDRESS, a kernel function. */
+function isSourceLocation(ctx: CommandContext, arg: string): boolean {
+  if (arg.startsWith("*")) return true;
+  if (/^.+:\d+$/.test(arg) && !isHexAddress(arg)) return true;
+  const sym = ctx.symbols.lookup(arg);
+  return sym !== undefined && (sym.type === "t" || sym.type === "T");
+}
+
 export const listCommand = defineCommand({
   name: "list",
-  summary: "list kernel source lines",
-  help: `SYNOPSIS
-  list [FILE:LINE | FUNCTION | *ADDRESS | ADDRESS]
-
-DESCRIPTION
-  Prints ten lines of kernel source centred on a line, in gdb's layout (line number, tab, text), from the
-  source tree given with --src DIR. The file named in the debuginfo is looked up in the tree with its
-  leading directories dropped one by one, so a kernel tree at its top directory is found whatever the
-  build path was. With no argument, the next ten lines of the last listing.
-
-    FILE:LINE   around that line of the file (a path below the tree's top, e.g. kernel/kexec_core.c:985).
-    FUNCTION    around the first line of the function.
-    *ADDRESS    around the line of a kernel text address, after gdb's "ADDRESS is in FUNCTION (FILE:LINE)."
-
-  With crash's list options, "list" walks a linked list as crash's does, printing each entry's address:
-    list [-o offset | -o struct.member] [-e end] [-s struct[.member[,member]]] [-x|-d] [-h|-H|-r] start
-    -o   offset of the next pointer (or of the list_head, with -h/-H), as a number or struct.member.
-    -h   start is a list_head inside a structure; -H start is a standalone LIST_HEAD; -r walks prev.
-    -s   print that structure (or its members) at each entry.
-
-EXAMPLES
-  list kernel/kexec_core.c:985
-  list crash_kexec
-  list *0xffffffff9fb650f8`,
+  summary: "linked list",
+  help: LIST_HELP,
   // Two grammars: the source forms take no options; the walker's are declared in list-walk.ts.
   options: { raw: true },
-  parse(args): ListOptions {
-    const words = args.operands;
-    return isListWalk(words) ? { form: "walk", walk: parseListWalk(parseArgs("list", LIST_WALK_OPTIONS, words)) } : { form: "source", arg: words.join(" ").trim() };
+  optionWords: specWords(LIST_WALK_OPTIONS),
+  parse: (args): ListOptions => ({ words: [...args.operands], options: args.operands.some((a) => a.startsWith("-")) }),
+  execute(ctx, o): ListResult {
+    const [first, ...rest] = o.words;
+    if (!o.options && rest.length === 0 && (first === undefined ? continuation.has(ctx.state) : isSourceLocation(ctx, first))) return listSource(ctx, first ?? "");
+    return listWalk(ctx, parseListWalk(parseArgs("list", LIST_WALK_OPTIONS, o.words)));
   },
-  execute: (ctx, o): ListResult => (o.form === "walk" ? listWalk(ctx, o.walk) : listSource(ctx, o.arg)),
   format: formatList,
-  errors: (r) => (r.kind === "walk" ? r.errors : undefined),
+  errors: (r) => (r.kind === "walk" ? [...r.entries.flatMap((e) => e.errors), ...r.errors] : undefined),
 });

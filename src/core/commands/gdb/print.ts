@@ -6,7 +6,7 @@ import { CommandError, defineCommand } from "../command";
 import { operandText } from "../options";
 import { valueOptions } from "../shared/type-args";
 import { formatEval, formatPrintResult } from "./print-format";
-import { Evaluator, valueType } from "./print-expr";
+import { Evaluator, valueType } from "../shared/c-expr";
 
 export interface PrintResult {
   /** gdb's value history number ($N). */

@@ -8,6 +8,7 @@ import { CommandError, defineCommand } from "../command";
 import { operandText } from "../options";
 import { isHexAddress, parseHex } from "../shared/symbol-args";
 import { lookupTypeArg, valueOptions } from "../shared/type-args";
+import { formatNestedMember, isNestedMember, memberExists } from "../shared/member-path";
 import { formatGdbText } from "./types-format";
 import { optionalType } from "../../program/optional-types";
 import { POINTER_HELP } from "./types-help";
@@ -20,6 +21,8 @@ export interface GdbTextResult {
   address?: bigint;
   /** gdb's text. */
   text: string;
+  /** crash's errors among what was printed (a member the structure lacks, met after the ones it has). */
+  errors?: string[];
 }
 
 export const whatisCommand = defineCommand({
@@ -66,6 +69,8 @@ DESCRIPTION
 });
 
 interface StructOptions {
+  /** The first argument as typed: `task_struct.pid,comm`. */
+  spec: string;
   name: string;
   members: string[];
   offsets: boolean;
@@ -93,35 +98,52 @@ DESCRIPTION
     parse(args): StructOptions {
       const [spec, address, count] = args.operands;
       if (!spec) throw new CommandError(keyword, `${keyword} name required`);
-      const [name, memberList] = spec.split(".", 2) as [string, string | undefined];
-      return { name, members: memberList ? memberList.split(",").filter(Boolean) : [], offsets: args.has("o"), radix: args.has("x") ? 16 : args.has("d") ? 10 : undefined, address, count };
+      if (spec.endsWith(",") || spec.endsWith(".")) throw new CommandError(keyword, `invalid format: ${spec}`);
+      const dot = spec.indexOf(".");
+      const name = dot < 0 ? spec : spec.slice(0, dot);
+      const members = dot < 0 ? [] : spec.slice(dot + 1).split(",").filter(Boolean);
+      return { spec, name, members, offsets: args.has("o"), radix: args.has("x") ? 16 : args.has("d") ? 10 : undefined, address, count };
     },
     execute(ctx, o): GdbTextResult {
       const { name, members, radix } = o;
+      // cmd_datatype_common: the address first, then the type, then each member as it is printed.
+      let addr: bigint | undefined;
+      if (o.address !== undefined) {
+        const symAddr = ctx.prog.symbols.addressOf(o.address);
+        if (symAddr !== undefined) addr = symAddr;
+        else if (isHexAddress(o.address)) {
+          addr = parseHex(o.address);
+          if (addr < ctx.addressSpace.layout.pageOffsetBase) throw new CommandError(keyword, `invalid kernel virtual address: ${o.address}`);
+        } else {
+          const alternatives = ctx.symbols.search(o.address).map((s) => `  ${s.address.toString(16)} (${s.type}) ${s.name}`);
+          // crash prints this (and no "struct:") and stops.
+          return { name, text: "", errors: [`symbol not found: ${o.address}\npossible alternatives:\n${alternatives.length ? alternatives.join("\n") : "  (none found)"}`] };
+        }
+      }
       // `*` takes a struct or a union: both asked of BTF first, so that a union is found without opening DWARF.
       const type = pointer
         ? (optionalType(ctx.prog, `struct ${name}`) ?? optionalType(ctx.prog, `union ${name}`) ?? lookupTypeArg(ctx.prog, name))
         : lookupTypeArg(ctx.prog, name, keyword as "struct" | "union");
       const core = type && resolveType(type);
-      if (!type || !core || (core.kind !== "struct" && core.kind !== "union")) throw new CommandError(keyword, `invalid data structure reference: ${name}`);
+      if (!type || !core || (core.kind !== "struct" && core.kind !== "union") || (members.length > 0 && !memberExists(type, members[0]!))) {
+        throw new CommandError(keyword, `invalid data structure reference: ${o.spec}`);
+      }
+      if (!pointer && core.kind !== keyword) throw new CommandError(keyword, `data type mismatch: ${name} is not a ${keyword}`);
       const kind = pointer ? core.kind : (keyword as "struct" | "union");
-      if (o.address === undefined) {
+      if (addr === undefined) {
         const text = members.length
           ? members.map((m) => formatTypeDefinition(type, { offsets: o.offsets, member: m, radix })).join("")
           : formatTypeDefinition(type, { offsets: o.offsets, name, radix, size: true });
         return { name, text };
       }
-      let addr: bigint;
-      const symAddr = ctx.prog.symbols.addressOf(o.address);
-      if (symAddr !== undefined) addr = symAddr;
-      else if (isHexAddress(o.address)) addr = parseHex(o.address);
-      else throw new CommandError(keyword, `invalid address or symbol: ${o.address}`);
       const count = o.count !== undefined ? Number(o.count) : 1;
       if (!Number.isInteger(count) || count === 0 || Math.abs(count) > 100_000) throw new CommandError(keyword, `invalid count: ${o.count}`);
       const size = sizeOf(type);
       const start = count < 0 ? addr - BigInt((Math.abs(count) - 1) * size) : addr;
       let text = "";
+      const errors: string[] = [];
       for (let i = 0; i < Math.abs(count); i++) {
+        ctx.interrupt?.();
         const a = start + BigInt(i * size);
         if (o.offsets) {
           text += formatTypeDefinition(type, { offsets: true, address: a, name, radix, size: false });
@@ -129,10 +151,23 @@ DESCRIPTION
         }
         const bytes = ctx.prog.read(a, size);
         const opts = { ...valueOptions(ctx, a), name, keyword: kind, radix };
-        text += members.length ? formatMemberValues(type, bytes, members, opts) : formatStructValue(type, bytes, opts);
+        if (!members.length) {
+          text += formatStructValue(type, bytes, opts);
+          continue;
+        }
+        for (const m of members) {
+          if (!memberExists(type, m)) return { name, address: addr, text, errors: [...errors, `${keyword}: invalid data structure reference: ${name}.${m}`] };
+          if (!isNestedMember(m)) text += formatMemberValues(type, bytes, [m], opts);
+          else {
+            const nested = formatNestedMember(type, bytes, m, opts);
+            if (nested === undefined) errors.push(`${keyword}: invalid data structure member reference: ${m}`);
+            else text += nested;
+          }
+        }
       }
-      return { name, address: addr, text };
+      return { name, address: addr, text, ...(errors.length ? { errors } : {}) };
     },
+    errors: (r) => r.errors,
     format: formatGdbText,
   });
 }

@@ -1,185 +1,228 @@
-// crash's `kmem` (memory.c cmd_kmem), the -i and -p options: the memory summary (dump_kmeminfo, crash 8.0.6)
-// and the struct page of an address (dump_mem_map_SPARSEMEM with ADDRESS_SPECIFIED).
-import { KdwError } from "../../io/errors";
-import { countMemMap, pageToPfn, readStructPage, type StructPage } from "../../kernel/mm/mm";
-import { hugetlbTotalPages, nrBlockdevPages, overcommit, swapTotals, totalramPages, vmStat, zonesFreePages } from "../../kernel/mm/stat";
+// crash's `kmem` (memory.c cmd_kmem, crash 8.0.6): its options read as crash's getopt reads them, then one
+// mode, each in its own file: -i the summary (kmem-info.ts), -p/-m struct pages (kmem-pages.ts), -s/-S/-r
+// slab caches (kmem-slab.ts), -f/-F the buddy free lists, -v/-V vmalloc and the vm counters, -n/-z nodes and
+// zones, -g/-h/-o/-c/-C small tables (kmem-tables.ts), and an address alone (kmem-search.ts).
+import { totalPages } from "../../kernel/tasks/mem";
 import { CommandError, defineCommand, type CommandContext } from "../command";
-import { memMapPage, paddrWidth, structPageOfPhys, type MemMapPage } from "../shared/mem-map";
+import type { ParsedArgs } from "../options";
 import { isHexAddress, parseHex } from "../shared/symbol-args";
+import { parseCpuList } from "../shared/cpu-list";
+import { cpuCount } from "../../kernel/tasks/sched";
 import { formatKmem } from "./kmem-format";
+import { KMEM_HELP } from "./kmem-help";
+import { kmemInfo, type KmemInfo } from "./kmem-info";
+import { kmemMemMap, kmemPages, type KmemPages } from "./kmem-pages";
+import { kmemHstates, kmemPageFlags, kmemPageHash, kmemPerCpuOffsets, type CpuOffset, type KmemPageFlags } from "./kmem-tables";
+import type { Hstate } from "../../kernel/mm/hugetlb";
+import { kmemSearch, type KmemSearch } from "./kmem-search";
+import { kmemSlabs, type KmemSlabs, type SlabRequest } from "./kmem-slab";
+import { kmemVmalloc, kmemVmStat, type KmemVmalloc, type KmemVmStat } from "./kmem-vm";
+import { kmemFree, kmemFreeSearch, type KmemFree, type KmemFreeSearch } from "./kmem-free";
+import { kmemNodes, kmemZones, type KmemNodes, type ZoneStats } from "./kmem-nodes";
 
-const PAGE_SIZE = 4096;
+export type { KmemInfo, KmemInfoRow } from "./kmem-info";
+export type { KmemPages } from "./kmem-pages";
 
-// ---- kmem -i (dump_kmeminfo) ----
+export type KmemResult =
+  | ({ kind: "info" } & KmemInfo)
+  | ({ kind: "pages" } & KmemPages)
+  | ({ kind: "slabs" } & KmemSlabs)
+  | ({ kind: "vmalloc" } & KmemVmalloc)
+  | ({ kind: "vmstat" } & KmemVmStat)
+  | ({ kind: "nodes" } & KmemNodes)
+  | { kind: "zones"; zones: ZoneStats[] }
+  | ({ kind: "free" } & KmemFree)
+  | { kind: "free-search"; searches: KmemFreeSearch[] }
+  | { kind: "page-flags"; tables: KmemPageFlags[] }
+  | { kind: "hstates"; hstates: Hstate[] }
+  | { kind: "per-cpu-offsets"; cpus: CpuOffset[] }
+  | { kind: "search"; searches: KmemSearch[] }
+  | { kind: "usage"; usage: string; reason?: string }
+  | { kind: "several"; parts: KmemResult[] };
 
-/** One line of kmem -i: pages, and the percentage of what (undefined for the `----` lines). */
-export interface KmemInfoRow {
-  label: string;
-  pages: number;
-  percentOf?: "TOTAL MEM" | "TOTAL HUGE" | "TOTAL SWAP" | "TOTAL LIMIT";
-  percent?: number;
+/** The mode letters crash counts for "only one flag allowed!" (cmd_kmem). */
+const MODES = ["s", "S", "p", "f", "F", "V", "o", "v", "C", "c", "i", "g", "h", "r"] as const;
+type Mode = (typeof MODES)[number];
+/** Modes that take no address (cmd_kmem: "no address arguments allowed with this option"). */
+const NO_ADDRESS: readonly string[] = ["z", "n", "i", "F", "C", "V", "o", "h", "r"];
+
+export type KmemOptions =
+  | { mode: "info" }
+  | { mode: "pages"; physical: boolean; values: bigint[]; members?: string }
+  | { mode: "slabs"; request: SlabRequest; cpuSpec?: string }
+  | { mode: "vmalloc"; physical: boolean; values: bigint[] }
+  | { mode: "vmstat" }
+  | { mode: "nodes" }
+  | { mode: "zones" }
+  | { mode: "free"; verbose: boolean; physical: boolean; values: bigint[] }
+  | { mode: "page-flags"; values: bigint[] }
+  | { mode: "hstates" }
+  | { mode: "per-cpu-offsets" }
+  | { mode: "page-hash"; verbose: boolean }
+  | { mode: "search"; physical: boolean; values: bigint[] }
+  | { mode: "usage"; reason?: string }
+  | { mode: "several"; parts: KmemOptions[] };
+
+/** crash's cmd_usage(SYNOPSIS): the synopsis of the help text. */
+const USAGE = `Usage:\n${KMEM_HELP.slice("SYNOPSIS\n".length, KMEM_HELP.indexOf("\n\nDESCRIPTION"))}\nEnter "help kmem" for details.\n`;
+
+/** A usage error: crash prints the reason (if any), then the usage. */
+class KmemUsage {
+  constructor(readonly reason?: string) {}
 }
 
-export interface KmemInfo {
-  rows: KmemInfoRow[][];
-  /** Struct pages that could not be read during the SHARED count (counted as zeroes, as crash does). */
-  unreadableMemMapBytes: number;
-  problems: string[];
-}
-
-function pct(part: number, whole: number): number {
-  return whole ? Math.floor((part * 100) / whole) : 0;
-}
-
-/** Everything kmem -i prints, computed the way crash 8.0.6's dump_kmeminfo does. */
-export function kmemInfo(ctx: CommandContext): KmemInfo {
-  const prog = ctx.prog;
-  const problems: string[] = [];
-  // 8.0.6 always walks the whole memory map (GET_ALL) for SHARED, and for totalram and slab when the
-  // kernel's counters are missing.
-  const mm = countMemMap(prog, prog.dump.maxPfn);
-  let slab = Number(vmStat(prog, "NR_SLAB") ?? -1);
-  if (slab < 0) {
-    const rec = vmStat(prog, "NR_SLAB_RECLAIMABLE") ?? vmStat(prog, "NR_SLAB_RECLAIMABLE_B");
-    const unrec = vmStat(prog, "NR_SLAB_UNRECLAIMABLE") ?? vmStat(prog, "NR_SLAB_UNRECLAIMABLE_B");
-    slab = rec === undefined ? 0 : Number(rec + (unrec ?? 0n));
-    if (rec === undefined) problems.push("no slab counters in vm_node_stat/vm_zone_stat");
-  }
-  const totalram = totalramPages(prog) || mm.pages - mm.reserved;
-  const free = zonesFreePages(prog);
-  const used = totalram - free;
-
-  const bdev = nrBlockdevPages(prog);
-  if (bdev.aborted) problems.push(bdev.aborted.message);
-  const buffers = bdev.pages;
-  let cached = 0;
-  const filePages = vmStat(prog, "NR_FILE_PAGES");
-  if (filePages !== undefined) cached = Number(filePages - (vmStat(prog, "NR_SWAPCACHE") ?? 0n)) - buffers;
-  if (cached < 0) {
-    problems.push(`page_cache_size went negative (${cached}), setting to 0`);
-    cached = 0;
-  }
-
-  const ofMem = (label: string, pages: number): KmemInfoRow => ({ label, pages, percentOf: "TOTAL MEM", percent: pct(pages, totalram) });
-  const rows: KmemInfoRow[][] = [
-    [
-      { label: "TOTAL MEM", pages: totalram },
-      ofMem("FREE", free),
-      ofMem("USED", used),
-      ofMem("SHARED", mm.shared),
-      ofMem("BUFFERS", buffers),
-      ofMem("CACHED", cached),
-      ofMem("SLAB", slab),
-    ],
-  ];
-
-  const huge = hugetlbTotalPages(prog);
-  if (huge) {
-    rows.push([
-      { label: "TOTAL HUGE", pages: huge.total },
-      { label: "HUGE FREE", pages: huge.free, percentOf: "TOTAL HUGE", percent: pct(huge.free, huge.total) },
-    ]);
-  }
-  const swap = swapTotals(prog);
-  if (swap) {
-    rows.push([
-      { label: "TOTAL SWAP", pages: swap.total },
-      { label: "SWAP USED", pages: swap.used, percentOf: "TOTAL SWAP", percent: pct(swap.used, swap.total) },
-      { label: "SWAP FREE", pages: swap.total - swap.used, percentOf: "TOTAL SWAP", percent: pct(swap.total - swap.used, swap.total) },
-    ]);
-  }
-  const oc = overcommit(prog);
-  // crash stops before COMMIT LIMIT when it needs the ratio but could not read the hugetlb pools.
-  if (oc && (oc.kbytes || huge)) {
-    let allowed = oc.kbytes ? Math.floor(oc.kbytes / (PAGE_SIZE >> 10)) : Math.floor(((totalram - (huge?.total ?? 0)) * oc.ratio) / 100);
-    allowed += swap?.total ?? 0;
-    rows.push([
-      { label: "COMMIT LIMIT", pages: allowed },
-      allowed ? { label: "COMMITTED", pages: oc.committed, percentOf: "TOTAL LIMIT", percent: pct(oc.committed, allowed) } : { label: "COMMITTED", pages: oc.committed },
-    ]);
-  }
-  return { rows, unreadableMemMapBytes: mm.unreadableBytes, problems };
-}
-
-// ---- kmem -p ----
-
-export interface KmemPages {
-  pages: MemMapPage[];
-  /** crash's PADDR_PRLEN, the width of the PHYSICAL column. */
-  paddrWidth: number;
-  /** Addresses whose struct page could not be read. */
-  errors: string[];
-}
-
-export type KmemResult = ({ kind: "info" } & KmemInfo) | ({ kind: "pages" } & KmemPages);
-
-/** The struct page an address names: a struct page pointer, a kernel virtual address, or a physical one. */
-function structPageOf(ctx: CommandContext, value: bigint, physical: boolean): StructPage | undefined {
-  const as = ctx.addressSpace;
-  if (!physical && value >= as.layout.pageOffsetBase) {
-    const pfn = pageToPfn(ctx.prog, value, as.layout.vmemmapStart);
-    if (pfn !== undefined) return readStructPage(ctx.prog, value, pfn);
-    const phys = as.tryTranslate(value);
-    return phys < 0 ? undefined : structPageOfPhys(ctx, phys);
-  }
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-  return structPageOfPhys(ctx, Number(value));
-}
-
-function kmemPages(ctx: CommandContext, values: readonly bigint[], physical: boolean): KmemPages {
-  const result: KmemPages = { pages: [], paddrWidth: paddrWidth(ctx), errors: [] };
-  for (const v of values) {
-    let p: StructPage | undefined;
-    try {
-      p = structPageOf(ctx, v, physical);
-    } catch (err) {
-      if (!(err instanceof KdwError)) throw err;
-      result.errors.push(`kmem: ${err.message}`);
-      continue;
+function execute(ctx: CommandContext, o: KmemOptions): KmemResult {
+  switch (o.mode) {
+    case "usage":
+      return o.reason === undefined ? { kind: "usage", usage: USAGE } : { kind: "usage", usage: USAGE, reason: o.reason };
+    case "several":
+      return { kind: "several", parts: o.parts.map((p) => execute(ctx, p)) };
+    case "info":
+      return { kind: "info", ...kmemInfo(ctx) };
+    case "pages":
+      return { kind: "pages", ...(o.values.length ? kmemPages(ctx, o.values, o.physical, o.members) : kmemMemMap(ctx, o.members)) };
+    case "slabs": {
+      const request = o.cpuSpec === undefined ? o.request : { ...o.request, cpus: parseCpuList("kmem", o.cpuSpec, cpuCount(ctx.prog)) };
+      return { kind: "slabs", ...kmemSlabs(ctx, request, totalPages(ctx.prog)) };
     }
-    if (p) result.pages.push(memMapPage(ctx, p));
+    case "vmalloc":
+      return { kind: "vmalloc", ...kmemVmalloc(ctx, o.values, o.physical) };
+    case "vmstat":
+      return { kind: "vmstat", ...kmemVmStat(ctx) };
+    case "nodes":
+      return { kind: "nodes", ...kmemNodes(ctx) };
+    case "zones":
+      return { kind: "zones", zones: kmemZones(ctx) };
+    case "free":
+      if (o.values.length) return { kind: "free-search", searches: o.values.map((v) => kmemFreeSearch(ctx, v, o.physical)) };
+      return { kind: "free", ...kmemFree(ctx, o.verbose) };
+    case "page-flags":
+      return { kind: "page-flags", tables: (o.values.length ? o.values : [0n]).map((v) => kmemPageFlags(ctx, v)) };
+    case "hstates":
+      return { kind: "hstates", hstates: kmemHstates(ctx) };
+    case "per-cpu-offsets":
+      return { kind: "per-cpu-offsets", cpus: kmemPerCpuOffsets(ctx) };
+    case "page-hash":
+      return kmemPageHash(ctx, o.verbose);
+    case "search":
+      return { kind: "search", searches: o.values.map((v) => kmemSearch(ctx, v, o.physical, totalPages(ctx.prog))) };
   }
-  return result;
 }
 
-interface KmemOptions {
-  mode: "info" | "pages";
-  physical: boolean;
-  values: bigint[];
+function errorsOf(r: KmemResult): readonly string[] {
+  switch (r.kind) {
+    case "info":
+      return r.problems.map((p) => `kmem: ${p}`);
+    case "pages":
+    case "slabs":
+    case "vmalloc":
+    case "nodes":
+    case "free":
+      return r.errors;
+    case "free-search":
+      return r.searches.flatMap((s) => s.errors);
+    case "search":
+      return r.searches.flatMap((s) => s.errors);
+    case "usage":
+      return r.reason === undefined ? [] : [`kmem: ${r.reason}`];
+    case "several":
+      return r.parts.flatMap(errorsOf);
+    default:
+      return [];
+  }
 }
+
+const KMEM_OPTIONS = { flags: "gsrFfpvczCinPVoh", values: "Im", optionalValues: "S" } as const;
 
 export const kmemCommand = defineCommand({
   name: "kmem",
   summary: "kernel memory",
-  help: `SYNOPSIS
-  kmem -i
-  kmem -p [-P] address ...
-
-DESCRIPTION
-  -i  the memory summary: total, free, used, shared, buffers, page cache and slab pages, hugetlb pools,
-      swap space and the overcommit limit, each in pages, as a size, and as a share of its total.
-      TOTAL MEM is totalram_pages; FREE sums the zones' NR_FREE_PAGES; SHARED counts the pages that are
-      not reserved and have a reference count above one (a walk of every struct page, as crash 8.0.6 does);
-      CACHED is NR_FILE_PAGES less the swap cache and the block-device pages; SLAB is the reclaimable and
-      unreclaimable slab counters; COMMITTED is vm_committed_as.
-  -p  the struct page of each address: a struct page pointer, a kernel virtual address, or a physical
-      address (any value below the direct map, or every value with -P), with its mapping, index,
-      reference count and page flags by the kernel's names.`,
-  options: { flags: "ipP", invalid: (o) => `option ${o} is not supported by kdw (supported: -i, -p, -P)` },
+  help: KMEM_HELP,
+  options: KMEM_OPTIONS,
   parse(args): KmemOptions {
-    const values = args.operands.map((a) => {
-      if (!isHexAddress(a)) throw new CommandError("kmem", `invalid address: ${a}`);
-      return parseHex(a);
-    });
-    if (args.has("i") && args.has("p")) throw new CommandError("kmem", "only one flag allowed!");
-    if (args.has("i")) return { mode: "info", physical: false, values };
-    if (args.has("p")) {
-      if (values.length === 0) throw new CommandError("kmem", "-p needs an address");
-      return { mode: "pages", physical: args.has("P"), values };
+    try {
+      return parseKmem(args);
+    } catch (err) {
+      if (err instanceof KmemUsage) return err.reason === undefined ? { mode: "usage" } : { mode: "usage", reason: err.reason };
+      throw err;
     }
-    throw new CommandError("kmem", "an option is required (kdw supports -i and -p)");
   },
-  execute: (ctx, o): KmemResult => (o.mode === "info" ? { kind: "info", ...kmemInfo(ctx) } : { kind: "pages", ...kmemPages(ctx, o.values, o.physical) }),
+  execute,
   format: formatKmem,
-  errors: (r) => (r.kind === "info" ? r.problems.map((p) => `kmem: ${p}`) : r.errors),
+  errors: errorsOf,
 });
+
+type KmemArgs = ParsedArgs<typeof KMEM_OPTIONS>;
+
+function parseKmem(args: KmemArgs): KmemOptions {
+  const given = MODES.filter((m) => args.has(m)).length + (args.values("m").length > 0 && !args.has("p") ? 1 : 0);
+  if (given > 1) throw new KmemUsage("only one flag allowed!");
+  const values: bigint[] = [];
+  let name: string | undefined;
+  let escaped = false;
+  for (const a of args.operands) {
+    if (isHexAddress(a)) {
+      values.push(parseHex(a));
+      continue;
+    }
+    if (name !== undefined) throw new CommandError("kmem", "only one kmem_cache reference is allowed");
+    escaped = a.startsWith("\\");
+    name = escaped ? a.slice(1) : a;
+    if (!args.has("s") && !args.has("S") && !args.has("r")) throw new KmemUsage();
+  }
+  const memberList = args.value("m");
+  const mode = memberList !== undefined ? "p" : MODES.find((m): m is Mode => args.has(m));
+  if (values.length && NO_ADDRESS.some((m) => args.has(m as Mode))) throw new KmemUsage("no address arguments allowed with this option");
+  const cpuSpec = args.value("S");
+  if (cpuSpec !== undefined && !cpuSpec.startsWith("=")) throw new CommandError("kmem", "CPU-specific slab data to be displayed must be written as expected only e.g. -S=1,45.");
+  // -n and -z are no "flag" to crash's count: they print after the others, before -V, -o and -g.
+  const extra: KmemOptions[] = [...(args.has("n") ? [{ mode: "nodes" } as const] : []), ...(args.has("z") ? [{ mode: "zones" } as const] : [])];
+  if (mode === undefined && !values.length && extra.length) return extra.length === 1 ? extra[0]! : { mode: "several", parts: extra };
+  const main = mainMode(args, mode, values, { name, escaped, memberList, cpuSpec });
+  if (!extra.length) return main;
+  return { mode: "several", parts: mode === "V" || mode === "o" || mode === "g" ? [...extra, main] : [main, ...extra] };
+}
+
+function mainMode(args: KmemArgs, mode: Mode | undefined, values: bigint[], o: { name?: string; escaped: boolean; memberList?: string; cpuSpec?: string }): KmemOptions {
+  switch (mode) {
+    case "v":
+      return { mode: "vmalloc", physical: args.has("P"), values };
+    case "V":
+      return { mode: "vmstat" };
+    case "f":
+    case "F":
+      return { mode: "free", verbose: mode === "F", physical: args.has("P"), values };
+    case "i":
+      return { mode: "info" };
+    case "p":
+      return o.memberList === undefined ? { mode: "pages", physical: args.has("P"), values } : { mode: "pages", physical: args.has("P"), values, members: o.memberList };
+    case "g":
+      return { mode: "page-flags", values };
+    case "h":
+      return { mode: "hstates" };
+    case "o":
+      return { mode: "per-cpu-offsets" };
+    case "c":
+    case "C":
+      return { mode: "page-hash", verbose: mode === "C" };
+    case "s":
+    case "S":
+    case "r":
+      return {
+        mode: "slabs",
+        cpuSpec: o.cpuSpec?.slice(1),
+        request: {
+          verbose: mode === "S",
+          roots: mode === "r",
+          name: o.name,
+          list: o.name === "list" && !o.escaped,
+          ignore: (args.value("I") ?? "").split(/[,\s]+/).filter(Boolean),
+          addresses: values,
+          physical: args.has("P"),
+        },
+      };
+    case undefined:
+      if (values.length) return { mode: "search", physical: args.has("P"), values };
+      throw new KmemUsage();
+  }
+}

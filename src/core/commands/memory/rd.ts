@@ -1,7 +1,6 @@
 // crash's `rd` (memory.c cmd_rd): display memory as 8/16/32/64-bit entries with an ASCII column, as
 // symbols (-s), as decimal (-d/-D), or as a string (-a); kernel virtual (default), physical (-p), or the
 // current task's user space (-u).
-import { ExcludedPageError, AbsentPageError, InvalidAddressError, KdwError } from "../../io/errors";
 import type { AddressSpace } from "../../program/address-space";
 import { taskUserSpace } from "../../kernel/tasks/user";
 import { CommandError, defineCommand, type CommandContext } from "../command";
@@ -9,10 +8,9 @@ import type { EntrySize } from "../shared/memory-display";
 import { resolveAddress, symbolizeValue } from "../shared/symbol-args";
 import { currentTask } from "../shared/task-args";
 import { formatRd } from "./rd-format";
+import { readErrorLine, type Memtype } from "../shared/read-error";
 
 const ASCII_MAX = 1 << 20;
-
-type Memtype = "physical" | "kernel virtual" | "user virtual";
 
 interface RdOptions {
   size: EntrySize;
@@ -45,13 +43,6 @@ export interface RdResult {
   error?: string;
 }
 
-/** crash's readmem() failure line for an address. */
-export function readErrorLine(err: unknown, addr: bigint, memtype: Memtype, type: string): string {
-  if (err instanceof ExcludedPageError) return `page excluded: ${memtype} address: ${addr.toString(16)}  type: "${type}"`;
-  if (err instanceof AbsentPageError || err instanceof InvalidAddressError) return `invalid ${memtype} address: ${addr.toString(16)}  type: "${type}"`;
-  if (err instanceof KdwError) return err.message;
-  throw err;
-}
 
 /** Reads page by page; returns what was readable from the start and the first failure. */
 function readPrefix(ctx: CommandContext, addr: bigint, length: number, space: "physical" | AddressSpace): { bytes: Uint8Array; failedAt?: bigint; error?: unknown } {

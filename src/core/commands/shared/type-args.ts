@@ -4,6 +4,8 @@ import type { Type } from "../../debuginfo/types";
 import type { ValueFormatOptions } from "../../program/gdb-format/gdb-format";
 import type { Program } from "../../program/program";
 import type { CommandContext } from "../command";
+import { moduleKallsymsAt } from "../../kernel/modules/module-symbols";
+import { escapeControl } from "./escape";
 
 /** Memory reads and symbol names for value printing, failing soft (gdb prints <error: ...> itself). */
 export function valueOptions(ctx: CommandContext, address?: bigint): ValueFormatOptions {
@@ -18,7 +20,11 @@ export function valueOptions(ctx: CommandContext, address?: bigint): ValueFormat
     },
     symbolize: (a) => {
       const s = ctx.symbols.symbolAt(a);
-      return s === undefined ? undefined : s.offset === 0 ? s.symbol.name : `${s.symbol.name}+${s.offset}`;
+      // gdb keeps no minimal symbol for the compiler's local labels (.LC0: string literals).
+      if (s !== undefined) return s.symbol.name.startsWith(".L") ? undefined : s.offset === 0 ? s.symbol.name : `${s.symbol.name}+${s.offset}`;
+      // A module's address: the module's own kallsyms, as crash gives them to gdb (`<__this_module+8>`).
+      const m = moduleKallsymsAt(ctx.prog, a);
+      return m === undefined ? undefined : m.offset === 0n ? escapeControl(m.name) : `${escapeControl(m.name)}+${m.offset}`;
     },
   };
 }

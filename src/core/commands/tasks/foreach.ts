@@ -14,6 +14,8 @@ const STATES = ["RU", "IN", "UN", "ST", "TR", "ZO", "DE", "SW", "WA", "PA", "ID"
 
 interface Selection {
   tasks: TaskSelector[];
+  /** The words the task selectors were read from, in the same order (for crash's "unknown argument"). */
+  words: string[];
   states: string[];
   kernel: boolean;
   user: boolean;
@@ -47,6 +49,8 @@ export interface ForeachResult {
    * reference ends its block with a blank line itself.
    */
   reference?: boolean;
+  /** crash's "unknown argument" lines: a pid, task or name that no task has. */
+  errors: string[];
 }
 
 function selects(sel: Selection, t: Task): boolean {
@@ -59,7 +63,7 @@ function selects(sel: Selection, t: Task): boolean {
 }
 
 function parse(words: readonly string[]): ForeachOptions {
-  const selection: Selection = { tasks: [], states: [], kernel: false, user: false, active: false, gleader: false };
+  const selection: Selection = { tasks: [], words: [], states: [], kernel: false, user: false, active: false, gleader: false };
   for (let i = 0; i < words.length; i++) {
     const a = words[i]!;
     if (KEYWORDS.includes(a)) return { selection, command: a, args: words.slice(i + 1) };
@@ -68,7 +72,10 @@ function parse(words: readonly string[]): ForeachOptions {
     else if (a === "active") selection.active = true;
     else if (a === "gleader") selection.gleader = true;
     else if (STATES.includes(a)) selection.states.push(a);
-    else selection.tasks.push(foreachSelector("foreach", a));
+    else {
+      selection.tasks.push(foreachSelector("foreach", a));
+      selection.words.push(a);
+    }
   }
   throw new CommandError("foreach", `no keyword specified (one of: ${KEYWORDS.join(", ")})`);
 }
@@ -77,11 +84,14 @@ function execute(ctx: CommandContext, o: ForeachOptions): ForeachResult {
   const cmd = ctx.commands.find(o.command);
   if (!cmd?.forTasks) throw new CommandError("foreach", `${o.command}: not available in this version of kdw`);
   const run = cmd.forTasks;
-  const tasks = taskTable(ctx.prog).tasks.filter((t) => selects(o.selection, t));
+  const all = taskTable(ctx.prog).tasks;
+  // A pid, task address or name that no task has is an unknown argument to crash (a regex may match none).
+  const errors = o.selection.tasks.flatMap((sel, i) => (sel.kind !== "regex" && !all.some((t) => selectorMatches(sel, t)) ? [`foreach: unknown argument: "${o.selection.words[i]}"`] : []));
+  const tasks = all.filter((t) => selects(o.selection, t));
   if (o.command === "ps") {
     // ps lists the chosen tasks under one header.
     const out = run(ctx, o.args, tasks);
-    return { command: o.command, runs: [{ data: out.data, text: out.text, errors: out.errors ?? [] }] };
+    return { command: o.command, runs: [{ data: out.data, text: out.text, errors: out.errors ?? [] }], errors };
   }
   const runs: ForeachRun[] = [];
   for (const t of tasks) {
@@ -95,7 +105,7 @@ function execute(ctx: CommandContext, o: ForeachOptions): ForeachResult {
       runs.push({ task: taskRef(t), data: undefined, text: "", failed: true, errors: [`${o.command}: ${err.message.replace(new RegExp(`^${o.command}: `), "")}`] });
     }
   }
-  return { command: o.command, runs, ...(o.args.some((a) => /^-\w*R/.test(a)) ? { reference: true } : {}) };
+  return { command: o.command, runs, errors, ...(o.args.some((a) => /^-\w*R/.test(a)) ? { reference: true } : {}) };
 }
 
 export const foreachCommand = defineCommand({
@@ -115,5 +125,5 @@ DESCRIPTION
   parse: (args) => parse(args.operands),
   execute,
   format: formatForeach,
-  errors: (r) => r.runs.flatMap((run) => run.errors),
+  errors: (r) => [...r.errors, ...r.runs.flatMap((run) => run.errors)],
 });

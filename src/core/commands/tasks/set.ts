@@ -1,45 +1,13 @@
 // crash's `set` for task contexts (task.c cmd_set, show_context): show the current context, or switch it to
 // a pid, a task address, the panic task (-p) or the task running on a CPU (-c). The context block is also
 // what the console prints at start-up (indented by 5 there, as crash does before its first prompt).
-import type { Program } from "../../program/program";
 import { panicTask, taskTable, type Task } from "../../kernel/tasks/tasks";
-import { taskLayout } from "../../kernel/tasks/layout";
-import { taskStateBits, taskStateStringVerbose } from "../../kernel/tasks/state";
 import { CommandError, defineCommand } from "../command";
 import { currentTask, resolveTaskArg } from "../shared/task-args";
 import { formatContext } from "./set-format";
+import { taskContext, type TaskContext } from "../shared/task-context";
 
-/** show_context's values: the task, how many tasks share its pid, its thread_info, its state. */
-export interface TaskContext {
-  task: bigint;
-  pid: number;
-  comm: string;
-  cpu: number;
-  /** Tasks with this pid (pid 0: one idle task per CPU). */
-  samePid: number;
-  /** The thread_info address, where the kernel keeps it in the task_struct. */
-  threadInfo?: bigint;
-  /** The state by the kernel's names: "TASK_RUNNING". */
-  state: string;
-  active: boolean;
-  panic: boolean;
-}
-
-export function taskContext(prog: Program, task: Task): TaskContext {
-  const table = taskTable(prog);
-  const ti = taskLayout(prog).threadInfo;
-  return {
-    task: task.address,
-    pid: task.pid,
-    comm: task.comm,
-    cpu: task.cpu,
-    samePid: table.tasks.filter((t) => t.pid === task.pid).length,
-    ...(ti !== undefined ? { threadInfo: task.address + BigInt(ti) } : {}),
-    state: taskStateStringVerbose(task.state, taskStateBits(prog)),
-    active: task.active,
-    panic: task.panic,
-  };
-}
+export { taskContext, type TaskContext };
 
 const USAGE = "usage: set [pid | taskp | -p | -c cpu]";
 

@@ -179,6 +179,28 @@ export function readStructPage(prog: Program, page: bigint, pfn: number): Struct
   };
 }
 
+/** `count` consecutive struct pages from `first` (of page frame `pfn` on), read at once. Throws the address space's typed errors. */
+export function readStructPages(prog: Program, first: bigint, pfn: number, count: number): StructPage[] {
+  const l = mmLayout(prog);
+  const size = l.pageStructSize;
+  const b = prog.read(first, count * size);
+  const dv = dataView(b);
+  const out: StructPage[] = [];
+  for (let i = 0; i < count; i++) {
+    const o = i * size;
+    const u64 = (off: number | undefined): bigint => (off === undefined || off + 8 > size ? 0n : dv.getBigUint64(o + off, true));
+    out.push({
+      page: first + BigInt(o),
+      pfn: pfn + i,
+      flags: u64(l.pageFlagsOff),
+      count: l.pageRefcountOff + 4 <= size ? dv.getUint32(o + l.pageRefcountOff, true) : 0,
+      mapping: u64(l.pageMappingOff),
+      index: u64(l.pageIndexOff),
+    });
+  }
+  return out;
+}
+
 /** A page flag: its name as the kernel prints it ("reserved", "slab") and its mask in page->flags. */
 export interface PageflagName {
   name: string;

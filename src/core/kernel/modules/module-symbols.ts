@@ -119,7 +119,7 @@ const KALLSYMS_BY_MODULE = perProgram(() => new Map<bigint, ModuleSymbol[]>());
  * crash's module_symbol for timer and dev: the symbol at or below `addr` among the kallsyms of the listed
  * module whose memory holds it (no symbol below the module's first: undefined).
  */
-export function moduleKallsymsAt(prog: Program, addr: bigint): { name: string; offset: bigint } | undefined {
+export function moduleKallsymsAt(prog: Program, addr: bigint): { name: string; offset: bigint; type: string } | undefined {
   let mod: KernelModule | undefined;
   try {
     mod = moduleAt(moduleList(prog).modules, addr);
@@ -141,5 +141,5 @@ export function moduleKallsymsAt(prog: Program, addr: bigint): { name: string; o
     if (s.value > addr) break;
     best = s;
   }
-  return best ? { name: best.name, offset: addr - best.value } : undefined;
+  return best ? { name: best.name, offset: addr - best.value, type: best.type } : undefined;
 }

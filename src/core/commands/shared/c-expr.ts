@@ -1,5 +1,6 @@
-// The C expressions `p`, `eval` and `struct` accept: names of globals, `.member`, `->member`, `[i]`, `*x`,
-// `&x`, casts `(struct foo *)ADDR`, integer literals and + - * / % << >> & | ^ ~ with C precedence.
+// The C expressions `p`, `eval`, `struct` and `gdb p` accept: names of globals, `.member`, `->member`, `[i]`,
+// `*x`, `&x`, casts `(struct foo *)ADDR`, `sizeof(type)` and `sizeof expr`, integer literals and
+// + - * / % << >> & | ^ ~ with C precedence.
 // A value is either a typed object in memory (Obj) or a plain 64-bit number.
 import { resolveType, sizeOf, type Type } from "../../debuginfo/types";
 import { Obj } from "../../program/obj";
@@ -13,6 +14,13 @@ type Tok = { t: "num"; v: bigint } | { t: "id"; v: string } | { t: "op"; v: stri
 
 const OPS = ["->", "<<", ">>", "(", ")", "[", "]", ".", "*", "&", "+", "-", "/", "%", "|", "^", "~", "!"];
 
+/** Nesting a user can type: parentheses, unary operators and casts, each a level of the parser's recursion. */
+export const MAX_EXPRESSION_DEPTH = 1000;
+
+const NUMBER = /0x[0-9a-f]+|[0-9][0-9a-f]*/iy;
+const IDENTIFIER = /[A-Za-z_$][\w$]*/y;
+
+/** The tokens of an expression, read with sticky patterns: one pass, however long the text. */
 function lex(cmd: string, text: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
@@ -22,22 +30,25 @@ function lex(cmd: string, text: string): Tok[] {
       i++;
       continue;
     }
-    const num = /^(0x[0-9a-f]+|[0-9][0-9a-f]*)/i.exec(text.slice(i));
-    if (num && /[0-9]/.test(c)) {
-      const s = num[1]!;
+    if (c >= "0" && c <= "9") {
+      NUMBER.lastIndex = i;
+      const s = NUMBER.exec(text)![0];
       // Decimal unless 0x or it holds hex letters (crash takes bare hex addresses).
-      out.push({ t: "num", v: /^0x/i.test(s) || /[a-f]/i.test(s) ? BigInt(/^0x/i.test(s) ? s : "0x" + s) : BigInt(s) });
+      const v = /^0x/i.test(s) || /[a-f]/i.test(s) ? BigInt(/^0x/i.test(s) ? s : "0x" + s) : BigInt(s);
+      if (v > 0xffffffffffffffffn) throw new CommandError(cmd, "Numeric constant too large.");
+      out.push({ t: "num", v });
       i += s.length;
       continue;
     }
-    const id = /^[A-Za-z_$][\w$]*/.exec(text.slice(i));
+    IDENTIFIER.lastIndex = i;
+    const id = IDENTIFIER.exec(text);
     if (id) {
       out.push({ t: "id", v: id[0] });
       i += id[0].length;
       continue;
     }
     const op = OPS.find((o) => text.startsWith(o, i));
-    if (!op) throw new CommandError(cmd, `invalid expression: ${text}`);
+    if (!op) throw new CommandError(cmd, `invalid expression: ${text.length > 80 ? text.slice(0, 80) + "..." : text}`);
     out.push({ t: "op", v: op });
     i += op.length;
   }
@@ -49,6 +60,7 @@ const U64 = (v: bigint) => BigInt.asUintN(64, v);
 export class Evaluator {
   private toks: Tok[] = [];
   private pos = 0;
+  private depth = 0;
   constructor(
     private readonly prog: Program,
     private readonly cmd: string,
@@ -57,9 +69,10 @@ export class Evaluator {
   evaluate(text: string): Value {
     this.toks = lex(this.cmd, text);
     this.pos = 0;
+    this.depth = 0;
     if (this.toks.length === 0) throw new CommandError(this.cmd, "expression required");
     const v = this.binary(0);
-    if (this.pos !== this.toks.length) throw new CommandError(this.cmd, `invalid expression: ${text}`);
+    if (this.pos !== this.toks.length) throw new CommandError(this.cmd, `invalid expression: ${text.length > 80 ? text.slice(0, 80) + "..." : text}`);
     return v;
   }
 
@@ -77,7 +90,21 @@ export class Evaluator {
 
   private static readonly PREC: Record<string, number> = { "|": 1, "^": 2, "&": 3, "<<": 4, ">>": 4, "+": 5, "-": 5, "*": 6, "/": 6, "%": 6 };
 
+  /** Enters one level of the parser's recursion, refusing what would nest deeper than a person writes. */
+  private nested<T>(f: () => T): T {
+    if (++this.depth > MAX_EXPRESSION_DEPTH) throw new CommandError(this.cmd, `expression nested too deeply (more than ${MAX_EXPRESSION_DEPTH} levels)`);
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
+
   private binary(minPrec: number): Value {
+    return this.nested(() => this.binaryAt(minPrec));
+  }
+
+  private binaryAt(minPrec: number): Value {
     let left = this.unary();
     for (;;) {
       const t = this.peek();
@@ -127,6 +154,10 @@ export class Evaluator {
   }
 
   private unary(): Value {
+    return this.nested(() => this.unaryAt());
+  }
+
+  private unaryAt(): Value {
     if (this.isOp("-")) {
       this.pos++;
       return { kind: "num", value: U64(-this.num(this.unary())) };
@@ -151,6 +182,18 @@ export class Evaluator {
       new DataView(bytes.buffer).setBigUint64(0, v.obj.address, true);
       return { kind: "obj", obj: new Obj(this.prog, pointerTo(v.obj.type), undefined, bytes) };
     }
+    const t = this.peek();
+    if (t?.t === "id" && t.v === "sizeof" && !this.prog.hasSymbol("sizeof")) {
+      this.pos++;
+      if (this.isOp("(") && this.isCast()) {
+        this.expectOp("(");
+        const type = this.typeName();
+        this.expectOp(")");
+        return { kind: "num", value: BigInt(sizeOf(type)) };
+      }
+      const v = this.unary();
+      return { kind: "num", value: v.kind === "num" ? 8n : BigInt(sizeOf(v.obj.type)) };
+    }
     if (this.isOp("(") && this.isCast()) return this.cast();
     return this.postfix(this.primary());
   }
@@ -163,17 +206,23 @@ export class Evaluator {
     return !this.prog.hasSymbol(t.v) && this.prog.findType(t.v) !== undefined;
   }
 
-  private cast(): Value {
-    this.expectOp("(");
+  /** The type named by the words up to the next `)`: `struct foo *`, `unsigned long`. */
+  private typeName(): Type {
     const words: string[] = [];
     while (this.peek() && !this.isOp(")")) {
       const t = this.toks[this.pos++]!;
       words.push(t.t === "num" ? t.v.toString() : t.v);
     }
-    this.expectOp(")");
     const typeName = words.join(" ").replace(/ \*/g, "*").replace(/\*/g, " *").trim();
     const type = this.prog.findType(typeName);
     if (!type) throw new CommandError(this.cmd, `no type named ${typeName}`);
+    return type;
+  }
+
+  private cast(): Value {
+    this.expectOp("(");
+    const type = this.typeName();
+    this.expectOp(")");
     const v = this.unary();
     const n = this.num(v);
     const size = sizeOf(type);
