@@ -137,12 +137,63 @@ async function runPiped(c: Console, pipe: { command: string; shell: string; redi
   }
 }
 
-/** Runs one line; streamed output goes straight to stdout unless the line redirects. */
+/** The most written to the terminal before Ctrl-C gets a chance to be read. */
+const WRITE_SLICE = 64 * 1024;
+
+/** Writes text to the terminal in slices, yielding between them; after a cancel the rest is dropped. */
+class TerminalWriter {
+  private readonly queue: string[] = [];
+  private pumping: Promise<void> | undefined;
+  dropped = false;
+
+  constructor(private readonly signal: AbortSignal) {}
+
+  write(text: string): void {
+    if (this.signal.aborted) {
+      this.dropped = true;
+      return;
+    }
+    this.queue.push(text);
+    this.pumping ??= this.pump();
+  }
+
+  async done(): Promise<void> {
+    while (this.pumping) await this.pumping;
+  }
+
+  private async pump(): Promise<void> {
+    for (let text = this.queue.shift(); text !== undefined; text = this.queue.shift()) {
+      let at = 0;
+      while (at < text.length) {
+        if (this.signal.aborted) {
+          this.dropped = true;
+          this.queue.length = 0;
+          break;
+        }
+        // A slice ends at a line's end when one is near, so a cancel never cuts a line in two.
+        let end = Math.min(text.length, at + WRITE_SLICE);
+        if (end < text.length) {
+          const nl = text.lastIndexOf("\n", end - 1);
+          if (nl >= at) end = nl + 1;
+        }
+        process.stdout.write(text.slice(at, end));
+        at = end;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    this.pumping = undefined;
+  }
+}
+
+/** Runs one line; streamed output goes to stdout unless the line redirects. */
 async function runLine(c: Console, line: string, signal?: AbortSignal): Promise<boolean> {
   const pipe = c.shellPipes && !c.json ? splitShellPipe(line) : undefined;
   if (pipe && pipe.command !== "" && pipe.shell !== "") return runPiped(c, pipe, signal);
   let streamed = false;
   const redirecting = /(^|[^\\])>/.test(line);
+  // Interactively, the output goes out a slice at a time so that Ctrl-C is read in between: what the user
+  // sees stops at once, even when the command itself had finished and only its writing was left.
+  const writer = signal ? new TerminalWriter(signal) : undefined;
   try {
     const reply = await c.call(
       "console",
@@ -151,10 +202,16 @@ async function runLine(c: Console, line: string, signal?: AbortSignal): Promise<
         signal,
         onOutput: c.json || redirecting ? undefined : (chunk) => {
           streamed = true;
-          process.stdout.write(chunk);
+          if (writer) writer.write(chunk);
+          else process.stdout.write(chunk);
         },
       },
     );
+    await writer?.done();
+    if (writer?.dropped && !reply.cancelled) {
+      process.stderr.write("kdw: command cancelled\n");
+      return false;
+    }
     return emit(c, line, reply, streamed);
   } catch (err) {
     if (err instanceof ProblemError) {
@@ -272,6 +329,12 @@ async function interactive(c: Console): Promise<number> {
     };
   };
   process.on("SIGINT", onInterrupt);
+  // Ctrl-D typed while a command runs closes readline at once: the command finishes, lines typed ahead run,
+  // then the session ends. No prompt after that (prompting a closed interface would resume the terminal and keep the process alive).
+  let closed = false;
+  rl.on("close", () => {
+    closed = true;
+  });
   rl.prompt();
   try {
     for await (const raw of rl) {
@@ -285,11 +348,12 @@ async function interactive(c: Console): Promise<number> {
           running = undefined;
         }
       }
-      rl.prompt();
+      if (!closed) rl.prompt();
     }
   } finally {
     process.off("SIGINT", onInterrupt);
     rl.close();
+    process.stdin.pause();
   }
   if (tty) process.stdout.write("\n");
   try {

@@ -158,6 +158,13 @@ function report(err: unknown): number {
   return 70;
 }
 
+// `kdw … | head`: once the reader has gone, the rest of the output has nowhere to go; end quietly, as a Unix
+// tool does on SIGPIPE, instead of an unhandled EPIPE.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
