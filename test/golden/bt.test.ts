@@ -78,6 +78,10 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("bt (golden)", () => {
     expect(s.run("bt 304").text).toBe(s.run("bt ff16e6832ff6c180").text);
     expect(s.run("bt 99999").errors).toEqual(["bt: invalid task or pid value: 99999"]);
     expect(s.run("bt -Q").errors).toEqual(["bt: invalid option: -Q"]);
+    // foreach says a bad option once and runs no task (crash's foreach: one usage error), not once per task.
+    const each = s.run("foreach bt -Q");
+    expect(each.errors).toEqual(["foreach: bt: invalid option: -Q"]);
+    expect(each.text).toBe("");
   });
 
   it("bt -s names frames with offsets (decimal; hex with -x)", () => {

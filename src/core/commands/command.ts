@@ -106,6 +106,8 @@ export interface Command<R = unknown, N extends string = string> {
   run(ctx: CommandContext, args: readonly string[]): CommandOutput<R>;
   /** foreach's entry, for commands that act on tasks: the same, for the tasks foreach chose. */
   readonly forTasks?: (ctx: CommandContext, args: readonly string[], tasks: readonly Task[]) => CommandOutput<R>;
+  /** Parses the words foreach will pass to forTasks, throwing their usage error once (before any task runs). */
+  readonly checkTaskArgs?: (args: readonly string[]) => void;
 }
 
 /** The result type of a command. */
@@ -153,7 +155,12 @@ export function defineCommand<R, const S extends OptionSpec, O, const N extends 
     help: `NAME\n  ${def.name} - ${def.summary}\n\n${def.help}`,
     ...(def.keepsQuotes ? { keepsQuotes: true } : {}),
     run: (ctx, args) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)))),
-    ...(def.perTask ? { forTasks: (ctx: CommandContext, args: readonly string[], tasks: readonly Task[]) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)), tasks)) } : {}),
+    ...(def.perTask
+      ? {
+          forTasks: (ctx: CommandContext, args: readonly string[], tasks: readonly Task[]) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)), tasks)),
+          checkTaskArgs: (args: readonly string[]) => void def.parse(parseArgs(def.name, def.options, args)),
+        }
+      : {}),
   };
 }
 

@@ -84,6 +84,8 @@ function execute(ctx: CommandContext, o: ForeachOptions): ForeachResult {
   const cmd = ctx.commands.find(o.command);
   if (!cmd?.forTasks) throw new CommandError("foreach", `${o.command}: not available in this version of kdw`);
   const run = cmd.forTasks;
+  // A bad option is the same for every task: said once, before any runs, as crash's foreach does.
+  cmd.checkTaskArgs?.(o.args);
   const all = taskTable(ctx.prog).tasks;
   // A pid, task address or name that no task has is an unknown argument to crash (a regex may match none).
   const errors = o.selection.tasks.flatMap((sel, i) => (sel.kind !== "regex" && !all.some((t) => selectorMatches(sel, t)) ? [`foreach: unknown argument: "${o.selection.words[i]}"`] : []));
