@@ -43,6 +43,10 @@ export type ValueOf<S extends OptionSpec> =
 /** The words of a command line, read against its spec. */
 export interface ParsedArgs<S extends OptionSpec> {
   has(flag: FlagOf<S>): boolean;
+  /** How many times a switch was given (`-FF`: 2). */
+  count(flag: FlagOf<S>): number;
+  /** Every switch as given, in order, repeats included (for options whose meaning depends on order). */
+  readonly sequence: readonly FlagOf<S>[];
   /** The last value given to a letter. */
   value(letter: ValueOf<S>): string | undefined;
   /** Every value given to a letter, in order. */
@@ -58,7 +62,11 @@ export function parseArgs<const S extends OptionSpec>(command: string, spec: S, 
   const values = new Map<string, string[]>();
   const operands: string[] = [];
   const invalid = (option: string): CommandError => new CommandError(command, spec.invalid ? spec.invalid(option) : `invalid option: ${option}`);
+  const counts = new Map<string, number>();
+  const sequence: string[] = [];
   const flag = (f: string): void => {
+    counts.set(f, (counts.get(f) ?? 0) + 1);
+    sequence.push(f);
     if (!flags.includes(f)) flags.push(f);
   };
   for (let i = 0; i < args.length; i++) {
@@ -113,6 +121,8 @@ export function parseArgs<const S extends OptionSpec>(command: string, spec: S, 
   }
   return {
     has: (f) => flags.includes(f),
+    count: (f) => counts.get(f) ?? 0,
+    sequence: sequence as FlagOf<S>[],
     value: (l) => values.get(l)?.at(-1),
     values: (l) => [...(values.get(l) ?? [])],
     flags: flags as FlagOf<S>[],

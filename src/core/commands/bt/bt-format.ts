@@ -13,6 +13,8 @@ export interface BtFormatOptions {
   symbolOffsets?: "dec" | "hex";
   /** -l: "file: line" of each line of the backtrace, in its order ("" where there is none). */
   sources?: readonly string[];
+  /** -F / -FF: the words' labels by hex value (format_stack_entry); a word without one is shown in hex. */
+  wordLabels?: Readonly<Record<string, string>>;
 }
 
 /** Each task's block: its header, then its trace (or text symbols, or its error), blocks separated by a blank line. */
@@ -27,8 +29,8 @@ export function formatBt(r: BtResult): string {
     return r.stacks.map((s) => `CPU ${s.cpu} ${s.name === "IRQ" ? "IRQ" : `${s.name} EXCEPTION`} STACK:\n` + (s.frames.length ? s.frames.map((f) => formatFoundEframe(f).join("\n") + "\n").join("") + "\n" : "(none found)\n\n")).join("");
   }
   // -R: crash prints each referring task's header and trace, then a blank line.
-  if (r.reference !== undefined) return r.tasks.map((t) => formatBtTask(t, { symbolOffsets: r.offsets, sources: t.sources }).join("\n") + "\n\n").join("");
-  return r.tasks.map((t) => formatBtTask(t, { symbolOffsets: r.offsets, sources: t.sources }).join("\n") + "\n").join("\n");
+  if (r.reference !== undefined) return r.tasks.map((t) => formatBtTask(t, { symbolOffsets: r.offsets, sources: t.sources, wordLabels: t.wordLabels }).join("\n") + "\n\n").join("");
+  return r.tasks.map((t) => formatBtTask(t, { symbolOffsets: r.offsets, sources: t.sources, wordLabels: t.wordLabels }).join("\n") + "\n").join("\n");
 }
 
 /** x86_64_exception_frame with EFRAME_SEARCH: a blank line, "KERNEL-MODE EXCEPTION FRAME AT: addr", the RIP's name, the registers. */
@@ -97,7 +99,7 @@ function formatLine(l: BacktraceLine, o: BtFormatOptions, source: string | undef
     case "words": {
       const out: string[] = [];
       for (let k = 0; k < l.words.length; k += 2) {
-        const pair = l.words.slice(k, k + 2).map((w) => h16(w) + " ");
+        const pair = l.words.slice(k, k + 2).map((w) => (o.wordLabels?.[w.toString(16)]?.padEnd(16, " ") ?? h16(w)) + " ");
         out.push(`    ${(l.addr + BigInt(k * 8)).toString(16)}: ${pair.join("")}`);
       }
       return out;

@@ -20,6 +20,7 @@ import { parseCpuList } from "../shared/cpu-list";
 import { isHexAddress, parseHex, resolveAddress } from "../shared/symbol-args";
 import { currentTask, tasksForArg } from "../shared/task-args";
 import { taskRef, type TaskRef } from "../shared/task-header";
+import { ValueLabeler, type SlabDetail } from "../shared/value-label";
 import { formatBt } from "./bt-format";
 import { cpuStackEframes, rawStack, taskEframes, traceRefers, type BtReference, type BtStackSearch } from "./bt-views";
 
@@ -41,6 +42,11 @@ export interface BtTask extends TaskRef {
   textSymbols?: BtTextEntry[];
   /** -e: the exception frames the task's stack holds. */
   eframes?: FoundEframe[];
+  /**
+   * -F / -FF: how the -f words that are not shown in hexadecimal read, by value (hex, no 0x): crash's
+   * format_stack_entry ("symbol+offset", "[cache]" or "[value:cache]").
+   */
+  wordLabels?: Record<string, string>;
   /** -r: the raw stack, from its base, with rd -s's name of each word (undefined: none). */
   raw?: { base: bigint; bytes: Uint8Array; symbols: (string | undefined)[] };
   error?: string;
@@ -71,6 +77,8 @@ interface BtOptions {
   targets: BtTargets;
   group: boolean;
   full: boolean;
+  /** -F: the -f words symbolically, slab objects as [cache]; -FF: as [value:cache]. */
+  symbolic?: SlabDetail;
   lines: boolean;
   offsets?: "dec" | "hex";
   moduleSymbols: boolean;
@@ -181,9 +189,27 @@ function taskView(ctx: CommandContext, sc: StackContext, task: Task, o: BtOption
     const loaded = o.moduleSymbols && ctx.moduleDebuginfo ? withModuleSymbols(raw, ctx.moduleDebuginfo) : raw;
     const bt = o.moduleSymbols ? withModuleKallsyms(ctx.prog, loaded) : loaded;
     out.backtrace = bt;
+    if (o.symbolic) out.wordLabels = wordLabels(ctx, bt, o.symbolic);
     if (o.view === "text") out.textSymbols = textSymbols(ctx, sc, task, bt.start.rsp, bt.start.rip);
     else if (o.lines && ctx.lineAt) out.sources = sourceLines(bt.lines, ctx.lineAt);
   });
+}
+
+/** The labels of the -f words of a backtrace (bt -F), each distinct value looked up once. */
+function wordLabels(ctx: CommandContext, bt: Backtrace, slab: SlabDetail): Record<string, string> {
+  const labeler = new ValueLabeler(ctx, slab, true);
+  const out: Record<string, string> = {};
+  const seen = new Set<bigint>();
+  for (const l of bt.lines) {
+    if (l.kind !== "words") continue;
+    for (const w of l.words) {
+      if (seen.has(w)) continue;
+      seen.add(w);
+      const label = labeler.label(w);
+      if (label !== undefined) out[w.toString(16)] = label;
+    }
+  }
+  return out;
 }
 
 /** crash's reading of -R: a value crash can evaluate (a hexadecimal number here), else a symbol name. */
@@ -271,13 +297,13 @@ function execute(ctx: CommandContext, o: BtOptions, only?: readonly Task[]): BtR
   return result;
 }
 
-const BT_OPTIONS = { flags: "apflsxteMgrTvoOEd", values: "cRS" } as const;
+const BT_OPTIONS = { flags: "apfFlsxteMgrTvoOEd", values: "cRS" } as const;
 
 export const btCommand = defineCommand({
   name: "bt",
   summary: "backtrace",
   help: `SYNOPSIS
-  bt [-a|-c cpu(s)|-g|-r|-t|-T|-l|-e|-E|-f|-o|-O|-v|-p|-M] [-R ref] [-s [-x|d]] [-S sp]
+  bt [-a|-c cpu(s)|-g|-r|-t|-T|-l|-e|-E|-f|-F[F]|-o|-O|-v|-p|-M] [-R ref] [-s [-x|d]] [-S sp]
      [pid | task]
 
 DESCRIPTION
@@ -300,6 +326,8 @@ DESCRIPTION
     -E  the same over every CPU's IRQ stack and exception stacks (with -c, those CPUs'), whatever the
         task.
     -f  the words of each frame's stack between it and the next.
+    -F  as -f, each word shown symbolically where it can be: symbol+offset, or [cache] for an address in
+        a slab object; -FF shows [address:cache].
     -o  crash's old x86_64 method: no frame sizes, so every kernel text return address on the stack is
         a frame, stale ones included.
     -O  make -o the default for the rest of the session; again to go back.
@@ -342,7 +370,8 @@ DESCRIPTION
       view,
       targets,
       group,
-      full: args.has("f"),
+      full: args.has("f") || args.has("F"),
+      ...(args.has("F") ? { symbolic: Math.min(args.count("F"), 2) as SlabDetail } : {}),
       lines: args.has("l"),
       offsets: args.has("x") ? "hex" : args.has("s") ? "dec" : undefined,
       moduleSymbols: args.has("M"),

@@ -5,7 +5,8 @@ import type { AddressSpace } from "../../program/address-space";
 import { taskUserSpace } from "../../kernel/tasks/user";
 import { CommandError, defineCommand, type CommandContext } from "../command";
 import type { EntrySize } from "../shared/memory-display";
-import { resolveAddress, symbolizeValue } from "../shared/symbol-args";
+import { resolveAddress } from "../shared/symbol-args";
+import { ValueLabeler, type SlabDetail } from "../shared/value-label";
 import { currentTask } from "../shared/task-args";
 import { formatRd } from "./rd-format";
 import { readErrorLine, type Memtype } from "../shared/read-error";
@@ -16,6 +17,8 @@ interface RdOptions {
   size: EntrySize;
   ascii: boolean;
   symbolic: boolean;
+  /** -S: a value in a slab names its cache ("[cache]"); -SS with the value ("[value:cache]"). */
+  slab: SlabDetail;
   decimal?: "signed" | "unsigned";
   physical: boolean;
   /** -u: the address is in the current task's user space. */
@@ -105,9 +108,10 @@ function rd(ctx: CommandContext, o: RdOptions): RdResult {
 
   const r = readPrefix(ctx, addr, count * unit, space);
   result.bytes = r.bytes;
-  if (o.symbolic) {
+  if (o.symbolic && o.size === 64) {
     const view = new DataView(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
-    result.symbols = Array.from({ length: Math.floor(r.bytes.length / 8) }, (_, i) => symbolizeValue(ctx, view.getBigUint64(i * 8, true)));
+    const labels = new ValueLabeler(ctx, o.slab, false);
+    result.symbols = Array.from({ length: Math.floor(r.bytes.length / 8) }, (_, i) => labels.label(view.getBigUint64(i * 8, true)));
   }
   if (r.error) result.error = readErrorLine(r.error, r.failedAt!, memtype, type);
   return result;
@@ -126,6 +130,8 @@ DESCRIPTION
     -8, -16, -32, -64  entry size in bits (64 by default).
     -a     an ASCII string, up to its terminating NUL (or count characters).
     -s     64-bit entries that fall in the kernel's symbol range are shown as symbol+offset.
+    -S     as -s; an entry inside a slab object shows its cache in brackets, [cache]; -SS shows
+           [value:cache].
     -d/-D  signed / unsigned decimal.
     -x     no ASCII column.
     -p     the address is physical.
@@ -133,13 +139,26 @@ DESCRIPTION
     -e     display up to this ending address (instead of a count).`,
   options: { flags: "adDsSpux", numbers: ["8", "16", "32", "64"], values: "e" },
   parse(args): RdOptions {
-    const sizes = args.flags.filter((f): f is "8" | "16" | "32" | "64" => ["8", "16", "32", "64"].includes(f));
+    // As crash's getopt loop reads them, in order: -s/-S are allowed only while the display is 64-bit; a
+    // size given after them keeps the ASCII column off but shows no symbols (crash's DISPLAY_DEFAULT test).
+    let size: EntrySize = 64;
+    let symbolic = false;
+    let slab = 0;
+    for (const f of args.sequence) {
+      if (f === "8" || f === "16" || f === "32" || f === "64") size = Number(f) as EntrySize;
+      else if (f === "s" || f === "S") {
+        if (size !== 64) throw new CommandError("rd", `-${f} option is only allowed with 64-bit display`);
+        symbolic = true;
+        if (f === "S") slab++;
+      }
+    }
     const e = args.value("e");
     if (args.values("e").length && (!e || !/^(0x)?[0-9a-f]+$/i.test(e))) throw new CommandError("rd", `invalid ending address: ${e ?? ""}`);
     const o: RdOptions = {
-      size: sizes.length ? (Number(sizes[sizes.length - 1]) as EntrySize) : 64,
+      size,
       ascii: args.has("a"),
-      symbolic: args.has("s") || args.has("S"),
+      symbolic,
+      slab: Math.min(slab, 2) as SlabDetail,
       decimal: args.has("d") ? "signed" : args.has("D") ? "unsigned" : undefined,
       physical: args.has("p"),
       user: args.has("u"),
@@ -148,7 +167,6 @@ DESCRIPTION
       address: args.operands[0] ?? "",
       count: args.operands[1],
     };
-    if (o.symbolic && o.size !== 64) throw new CommandError("rd", "-s option is only allowed with 64-bit display");
     if (o.user && o.physical) throw new CommandError("rd", "-u and -p are mutually exclusive");
     if (args.operands.length === 0) throw new CommandError("rd", "address or symbol required");
     return o;
