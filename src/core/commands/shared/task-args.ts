@@ -60,12 +60,12 @@ export function psSelector(word: string): TaskSelector {
 
 /**
  * foreach's words: all digits a pid, 12 to 16 hex digits a task address (shorter hex words are names),
- * "/regex/" a regular expression over the command name, anything else a name ("\\" escapes).
+ * '...' (crash's) or /.../ a regular expression over the command name, anything else a name ("\\" escapes).
  */
 export function foreachSelector(command: string, word: string): TaskSelector {
   if (/^\d+$/.test(word)) return { kind: "pid", pid: Number(word) };
   if (/^(0x)?[0-9a-f]{12,16}$/i.test(word)) return { kind: "task", task: hexValue(word) };
-  if (/^\/.+\/$/.test(word)) {
+  if (/^\/.+\/$/.test(word) || /^'.*'$/.test(word)) {
     try {
       return { kind: "regex", regex: new RegExp(word.slice(1, -1)) };
     } catch {

@@ -105,7 +105,7 @@ DESCRIPTION
   parse(args): SigOptions {
     return { list: args.has("l"), translate: args.value("s"), group: args.has("g"), reference: args.value("R") !== undefined, words: [...args.operands] };
   },
-  execute(ctx, o): SigResult {
+  execute(ctx, o, only): SigResult {
     // cmd_sig handles -s and -l as they come, before anything else.
     if (o.translate !== undefined) {
       if (!/^(0x)?[0-9a-f]{1,16}$/i.test(o.translate)) throw new CommandError("sig", `invalid sigset: ${o.translate}`);
@@ -114,10 +114,11 @@ DESCRIPTION
     }
     if (o.list) return { kind: "list", signals: signalNames() };
     const errors: string[] = [];
-    const tasks: Task[] = [];
+    // foreach hands over the tasks it chose.
+    const tasks: Task[] = only ? [...only] : [];
     let bogus = 0;
     let reference = o.reference;
-    for (const w of o.words) {
+    for (const w of only ? [] : o.words) {
       ctx.interrupt?.();
       if (/^(0x)?[0-9a-f]+$/i.test(w)) {
         const sel = tasksForArg(ctx.prog, w);
@@ -141,6 +142,7 @@ DESCRIPTION
     return { kind: "groups", groups, errors };
   },
   format: formatSig,
+  perTask: true,
   errors: (r) => {
     if (r.kind !== "tasks" && r.kind !== "groups") return undefined;
     const rows = r.kind === "tasks" ? r.tasks : r.groups.flatMap((g) => [g.leader, ...g.threads]);

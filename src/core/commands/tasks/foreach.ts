@@ -53,6 +53,11 @@ export interface ForeachResult {
   errors: string[];
 }
 
+/** A word the console kept as '...' (foreach keeps quotes to read a task-name regex). */
+function unquote(word: string): string {
+  return word.length >= 2 && word.startsWith("'") && word.endsWith("'") ? word.slice(1, -1) : word;
+}
+
 function selects(sel: Selection, t: Task): boolean {
   if (sel.kernel && !t.kernelThread) return false;
   if (sel.user && t.kernelThread) return false;
@@ -85,21 +90,25 @@ function execute(ctx: CommandContext, o: ForeachOptions): ForeachResult {
   if (!cmd?.forTasks) throw new CommandError("foreach", `${o.command}: not available in this version of kdw`);
   const run = cmd.forTasks;
   // A bad option is the same for every task: said once, before any runs, as crash's foreach does.
-  cmd.checkTaskArgs?.(o.args);
+  cmd.checkTaskArgs?.(cmd.keepsQuotes ? o.args : o.args.map(unquote));
   const all = taskTable(ctx.prog).tasks;
   // A pid, task address or name that no task has is an unknown argument to crash (a regex may match none).
   const errors = o.selection.tasks.flatMap((sel, i) => (sel.kind !== "regex" && !all.some((t) => selectorMatches(sel, t)) ? [`foreach: unknown argument: "${o.selection.words[i]}"`] : []));
   const tasks = all.filter((t) => selects(o.selection, t));
+  // Nothing chosen (a name no task has, a regex that matches none): nothing runs, as in crash.
+  if (tasks.length === 0) return { command: o.command, runs: [], errors };
+  // The words after the command keep their '...' only for a command that reads them so (ps's regexes).
+  const args = cmd.keepsQuotes ? o.args : o.args.map(unquote);
   if (o.command === "ps") {
     // ps lists the chosen tasks under one header.
-    const out = run(ctx, o.args, tasks);
+    const out = run(ctx, args, tasks);
     return { command: o.command, runs: [{ data: out.data, text: out.text, errors: out.errors ?? [] }], errors };
   }
   const runs: ForeachRun[] = [];
   for (const t of tasks) {
     ctx.interrupt?.();
     try {
-      const out = run(ctx, o.args, [t]);
+      const out = run(ctx, args, [t]);
       runs.push({ task: taskRef(t), data: out.data, text: out.text, errors: out.errors ?? [] });
     } catch (err) {
       // A cancel ends the whole foreach; another error ends this task's run.
@@ -119,11 +128,14 @@ export const foreachCommand = defineCommand({
 DESCRIPTION
   Runs a per-task command (bt, vm, task, files, net, set, vtop, and ps) for every task, or for those chosen:
     pid / taskp   a task by pid or task_struct address;
-    name          tasks whose command name is name (a name in slashes, /regex/, is matched as a regex);
+    name          tasks whose command name is name; a name written as '...' (or /.../) is a POSIX extended
+                  regular expression matched against the names (a name that is also a keyword: \\name);
     state         tasks in that state: ${STATES.join(" ")};
     kernel, user  kernel threads, user tasks;  active  tasks running on a CPU;  gleader  thread-group leaders.
   Flags after the command are passed to it (foreach bt -l, foreach files -d, ...).`,
   options: { raw: true },
+  // A task name written as '...' is a regular expression (crash's foreach), so the quotes must reach it.
+  keepsQuotes: true,
   parse: (args) => parse(args.operands),
   execute,
   format: formatForeach,
