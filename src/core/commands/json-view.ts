@@ -1,8 +1,9 @@
 // The one conversion of a command's result to JSON (see command.ts): a bigint becomes "0x…" (its 64-bit
-// two's complement: addresses and 64-bit values alike), bytes a hex string (at most 1 MiB of them),
-// undefined members are left out. Results are plain data; what is not (a Map, a Set, an Error) is
-// converted as well as it can be here, and the test that runs every command checks that no result needs
-// it. Depth is bounded: results are data from the dump.
+// two's complement: addresses and 64-bit values alike), bytes a hex string (at most 1 MiB of them), another
+// typed array (a column of a large result, such as the log's) an array of its numbers, or of "0x…" for
+// 64-bit elements (at most 2^20 of them), undefined members are left out. Results are plain data; what is
+// not (a Map, a Set, an Error) is converted as well as it can be here, and the test that runs every command
+// checks that no result needs it. Depth is bounded: results are data from the dump.
 
 export type Hex = `0x${string}`;
 
@@ -10,13 +11,20 @@ export type JsonView<T> = T extends bigint
   ? Hex
   : T extends Uint8Array
     ? string
-    : T extends string | number | boolean | null | undefined
-      ? T
-      : T extends readonly (infer U)[]
-        ? JsonView<U>[]
-        : T extends object
-          ? { [K in keyof T]: JsonView<T[K]> }
-          : never;
+    : T extends BigUint64Array | BigInt64Array
+      ? Hex[]
+      : T extends NumberColumn
+        ? number[]
+        : T extends string | number | boolean | null | undefined
+          ? T
+          : T extends readonly (infer U)[]
+            ? JsonView<U>[]
+            : T extends object
+              ? { [K in keyof T]: JsonView<T[K]> }
+              : never;
+
+/** A typed array of numbers other than bytes: a column of a large result. */
+type NumberColumn = Uint8ClampedArray | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 
 /** Results nest a few levels (a backtrace's frames' registers); anything deeper is cut. */
 const MAX_DEPTH = 32;
@@ -45,6 +53,8 @@ function convert(value: unknown, depth: number): unknown {
   }
   if (value === null) return null;
   if (value instanceof Uint8Array) return hexBytes(value.subarray(0, MAX_BYTES));
+  if (value instanceof BigUint64Array || value instanceof BigInt64Array) return Array.from(value.subarray(0, MAX_BYTES), (v) => convert(v, depth + 1));
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from((value as NumberColumn).subarray(0, MAX_BYTES));
   if (Array.isArray(value)) return value.map((v) => convert(v, depth + 1) ?? null);
   if (value instanceof Map) return [...value].map(([k, v]) => [convert(k, depth + 1), convert(v, depth + 1)]);
   if (value instanceof Set) return [...value].map((v) => convert(v, depth + 1));
@@ -68,7 +78,7 @@ export function notPlainData(value: unknown, path = "data", depth = 0): string |
   if (depth > MAX_DEPTH) return `${path}: nests deeper than ${MAX_DEPTH}`;
   if (value === null || ["bigint", "string", "boolean", "number", "undefined"].includes(typeof value)) return undefined;
   if (typeof value !== "object") return `${path}: a ${typeof value}`;
-  if (value instanceof Uint8Array) return undefined;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const bad = notPlainData(value[i], `${path}[${i}]`, depth + 1);

@@ -3,7 +3,7 @@
 // the hooks it owns), who (the task that triggered it, and whether any rule flagged it) and the kernel's
 // taint flags; then how many findings of each severity.
 import { KdwError } from "../io/errors";
-import { readPrintkLog, logTextLines, panicMessage } from "../kernel/printk/printk";
+import { readPrintkLog, logLines, logPanic } from "../kernel/printk/printk";
 import { taints } from "../kernel/system/sysinfo";
 import { stackContext, taskBacktrace } from "../kernel/tasks/stack";
 import { taskTable, type Task } from "../kernel/tasks/tasks";
@@ -29,10 +29,10 @@ export function triage(ctx: DetectContext, findings: readonly Finding[]): Triage
   };
   const letters = guard(() => taints(ctx.prog).letters);
   if (letters !== undefined) summary.taints = letters;
-  const lines = guard(() => logTextLines(readPrintkLog(ctx.prog).records)) ?? [];
+  const lines = guard(() => logLines(readPrintkLog(ctx.prog))) ?? [];
   const table = guard(() => taskTable(ctx.prog));
   const task = table?.panicTask;
-  const message = lines.find((l) => PANIC_MARKERS.some((re) => re.test(l.trim())))?.trim() ?? guard(() => panicMessage(readPrintkLog(ctx.prog).records));
+  const message = lines.find((l) => PANIC_MARKERS.some((re) => re.test(l.trim())))?.trim() ?? guard(() => logPanic(readPrintkLog(ctx.prog))?.line);
   const parts: string[] = [];
   if (message || task) {
     const panic: NonNullable<TriageSummary["panic"]> = { message: message ?? "(no panic message in the log)", hooksOwned: 0 };

@@ -12,6 +12,13 @@ describe("jsonView", () => {
     expect(JSON.parse(JSON.stringify(v))).toEqual(v);
   });
 
+  it("turns a column (a typed array other than bytes) into its numbers, 64-bit ones into 0x…", () => {
+    const v = jsonView({ level: Int16Array.from([6, -1]), at: Uint32Array.from([0, 4294967295]), seq: BigUint64Array.from([1n, 2n ** 64n - 1n]) });
+    expect(v).toEqual({ level: [6, -1], at: [0, 4294967295], seq: ["0x1", "0xffffffffffffffff"] });
+    expect(notPlainData({ t: { level: new Int16Array(2), seq: new BigUint64Array(1) } })).toBeUndefined();
+    expect(notPlainData({ v: new DataView(new ArrayBuffer(4)) })).toBe("data.v: a DataView instance");
+  });
+
   it("bounds depth and keeps non-finite numbers as text", () => {
     type Deep = { next?: Deep };
     const deep: Deep = {};

@@ -4,7 +4,16 @@
 // read from a dump is in kdw; a wider char is kept too, through a string part (never in practice).
 import { latin1String } from "../../io/latin1";
 
-const UTF8_ENCODER = new TextEncoder();
+/**
+ * One buffer kept from a large build for the next: on a busy machine the kernel's faulting in of fresh
+ * pages costs more than writing them (a 16 MiB log's text is 4,000 of them), so a console that prints large
+ * outputs writes each into memory it already has. Only buffers of SPARE_MIN..SPARE_MAX bytes are kept, one
+ * at a time; a builder takes it only when it is large enough, and gives its own back when done.
+ */
+let spare: Uint8Array | undefined;
+const SPARE_MIN = 1 << 20;
+const SPARE_MAX = 1 << 26;
+const EMPTY = new Uint8Array(0);
 
 export class TextBuilder {
   private buf: Uint8Array;
@@ -15,7 +24,10 @@ export class TextBuilder {
   private parts: string[] = [];
 
   constructor(capacity = 1 << 16) {
-    this.buf = new Uint8Array(Math.max(16, capacity));
+    if (capacity >= SPARE_MIN && spare !== undefined && spare.length >= capacity) {
+      this.buf = spare;
+      spare = undefined;
+    } else this.buf = new Uint8Array(Math.max(16, capacity));
   }
 
   /** Bytes written since the last flush: what a caller measures a prefix with. */
@@ -57,39 +69,28 @@ export class TextBuilder {
   }
 
   /**
-   * `s` with each char below 256 written as `table[char]` and any wider char as `wideAs`, each newline
-   * followed by `indent` spaces: the shape of a multi-line log record. One pass, no string made.
+   * bytes[start, end) each written as `table[byte]`, each newline (after the mapping) followed by `indent`
+   * spaces: a log record's text as crash prints it. One pass over the bytes, no string made.
    */
-  mapped(s: string, table: Uint8Array, wideAs: number, indent: number): void {
-    this.reserve(s.length);
+  mappedBytes(bytes: Uint8Array, start: number, end: number, table: Uint8Array, indent: number): void {
+    this.reserve(end - start);
     let buf = this.buf;
     let len = this.len;
     let high = 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c === 0x0a && indent > 0) {
+    for (let i = start; i < end; i++) {
+      const b = table[bytes[i]!]!;
+      buf[len++] = b;
+      high |= b;
+      if (b === 0x0a && indent > 0) {
         this.len = len;
-        this.char(0x0a);
         this.repeat(0x20, indent);
-        this.reserve(s.length - i);
+        this.reserve(end - i);
         buf = this.buf;
         len = this.len;
-        continue;
       }
-      const b = c > 0xff ? wideAs : table[c]!;
-      high |= b;
-      buf[len++] = b;
     }
     this.len = len;
     if (high >= 0x80) this.high = true;
-  }
-
-  /** A string the caller knows to be 7-bit ASCII, copied natively (TextEncoder: UTF-8 is ASCII there). */
-  ascii(s: string): void {
-    this.reserve(s.length);
-    const { written } = UTF8_ENCODER.encodeInto(s, this.buf.subarray(this.len));
-    if (written !== s.length) throw new RangeError("TextBuilder.ascii: the string is not 7-bit");
-    this.len += written;
   }
 
   /** `n` copies of the char `c` (an indent, padding). */
@@ -105,15 +106,20 @@ export class TextBuilder {
   decimal(n: number, width: number, pad: number): void {
     if (!Number.isSafeInteger(n) || n < 0) return this.text(String(n).padStart(width, String.fromCharCode(pad)));
     let digits = 1;
-    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
-    this.repeat(pad, width - digits);
-    this.reserve(digits);
-    let v = n;
-    for (let i = this.len + digits - 1; i >= this.len; i--) {
-      this.buf[i] = 48 + (v % 10);
-      v = Math.floor(v / 10);
+    for (let p = 10; p <= n && digits < 16; p *= 10) digits++;
+    const padding = width > digits ? width - digits : 0;
+    this.reserve(padding + digits);
+    const buf = this.buf;
+    let at = this.len;
+    for (let i = 0; i < padding; i++) buf[at++] = pad;
+    at += digits;
+    this.len = at;
+    // Below 2^31 the digits come from int32 arithmetic (a log prints two per record).
+    if (n < 0x80000000) {
+      for (let v = n; at > this.len - digits; v = (v / 10) | 0) buf[--at] = 48 + (v % 10);
+      return;
     }
-    this.len += digits;
+    for (let v = n; at > this.len - digits; v = Math.floor(v / 10)) buf[--at] = 48 + (v % 10);
   }
 
   private wide(s: string): void {
@@ -131,6 +137,9 @@ export class TextBuilder {
   /** The text built (the builder is done after this). */
   toString(): string {
     this.flush();
+    const b = this.buf;
+    if (b.length >= SPARE_MIN && b.length <= SPARE_MAX && (spare === undefined || spare.length < b.length)) spare = b;
+    this.buf = EMPTY;
     return this.parts.length === 1 ? this.parts[0]! : this.parts.join("");
   }
 }

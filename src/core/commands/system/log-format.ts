@@ -1,6 +1,7 @@
 // crash's log text: each record as dump_record (lockless), dump_log_entry (printk_log records) or dump_log
 // (flat text) prints it, and log -a's audit records.
-import { crashText, printable, printableOrSpace, type PrintkLog, type PrintkRecord } from "../../kernel/printk/printk";
+import { printable, printableOrSpace, type PrintkLog } from "../../kernel/printk/printk";
+import { halves, WORD, type PrintkTable } from "../../kernel/printk/table";
 import { ctimeUtc } from "../shared/time";
 import { TextBuilder } from "../shared/text-builder";
 import type { SafeBuffer } from "../../kernel/printk/safe";
@@ -15,27 +16,45 @@ export interface LogFormatEnv {
   pidMaxChars: number;
 }
 
-/** The record's timestamp: "[sssss.uuuuuu] " (seconds padded to 5, microseconds to 6), or -T's ctime. */
-function timestamp(out: TextBuilder, tsNsec: bigint, opts: LogOptions, env: LogFormatEnv): void {
-  // In numbers below 2^53 ns (104 days of uptime; exact there), in BigInt above: a log has 10^5 records.
-  if (tsNsec <= MAX_EXACT_NS) {
-    const ns = Number(tsNsec);
-    const sec = Math.floor(ns / 1e9);
-    if (opts.ctime) return out.text(`[${ctimeUtc((env.bootTime ?? 0) + sec)}] `);
-    out.char(0x5b);
-    out.decimal(sec, 5, 0x20);
-    out.char(0x2e);
-    out.decimal(Math.floor((ns % 1e9) / 1000), 6, 0x30);
-    out.text("] ");
+/** 10^9, and 2^16: the long division of a u64 of ns into seconds goes by 16-bit limbs. */
+const NS_PER_SEC = 1e9;
+const LIMB = 0x10000;
+
+/**
+ * A u64 of ns (two 32-bit halves) as whole seconds and the ns left: a number division below 2^53 ns (104
+ * days of uptime), else a long division by 16-bit limbs (each step below 10^9 * 2^16 < 2^53: exact), so
+ * that no record makes a BigInt. Writes into `out` ([seconds, ns]).
+ */
+function secondsOf(lo: number, hi: number, out: Float64Array): void {
+  if (hi < 0x200000) {
+    const ns = hi * 2 ** 32 + lo;
+    const sec = Math.floor(ns / NS_PER_SEC);
+    out[0] = sec;
+    out[1] = ns - sec * NS_PER_SEC;
     return;
   }
-  const sec = tsNsec / 1_000_000_000n;
-  if (opts.ctime) return out.text(`[${ctimeUtc((env.bootTime ?? 0) + Number(sec))}] `);
-  const usec = (tsNsec % 1_000_000_000n) / 1000n;
-  out.text(`[${String(sec).padStart(5, " ")}.${String(usec).padStart(6, "0")}] `);
+  let rem = 0;
+  let sec = 0;
+  for (const limb of [hi >>> 16, hi & 0xffff, lo >>> 16, lo & 0xffff]) {
+    const cur = rem * LIMB + limb;
+    const q = Math.floor(cur / NS_PER_SEC);
+    rem = cur - q * NS_PER_SEC;
+    sec = sec * LIMB + q;
+  }
+  out[0] = sec;
+  out[1] = rem;
 }
 
-const MAX_EXACT_NS = BigInt(Number.MAX_SAFE_INTEGER);
+/** The record's timestamp: "[sssss.uuuuuu] " (seconds padded to 5, microseconds to 6), or -T's ctime. */
+function timestamp(out: TextBuilder, sec: number, ns: number, opts: LogOptions, env: LogFormatEnv): void {
+  if (opts.ctime) return out.text(`[${ctimeUtc((env.bootTime ?? 0) + sec)}] `);
+  out.char(0x5b);
+  out.decimal(sec, 5, 0x20);
+  out.char(0x2e);
+  out.decimal(Math.floor(ns / 1000), 6, 0x30);
+  out.char(0x5d);
+  out.char(0x20);
+}
 
 function callerId(id: number, width: number): string {
   const tag = (id & CPU_CALLER ? "C" : "T") + String(id & 0x7fffffff);
@@ -55,34 +74,6 @@ function dictLines(dict: string, indent: string): string {
 
 /** crashText as a table: each byte as crash prints it (isprint() || isspace() as is, anything else '.'). */
 const CRASH_TEXT = Uint8Array.from({ length: 256 }, (_, c) => (printableOrSpace(c) ? c : 0x2e));
-/** Text that crashText keeps as it is, on one line: tab, \v, \f, \r and printable ASCII only. */
-const ONE_CLEAN_LINE = /^[\t\v\f\r -~]*$/;
-
-/** One record as dump_record / dump_log_entry print it: the prefix, then the text, its newlines indented. */
-function formatRecord(out: TextBuilder, r: PrintkRecord, layout: PrintkLog["layout"], opts: LogOptions, env: LogFormatEnv): void {
-  if (r.dataless) return out.char(0x0a);
-  const start = out.length;
-  if (!opts.noTime) timestamp(out, r.tsNsec, opts, env);
-  if (opts.caller && r.callerId !== undefined) out.text(callerId(r.callerId, layout === "lockless" ? env.pidMaxChars : PID_CHARS_DEFAULT));
-  if (opts.level && r.level !== undefined) out.text(`<${r.level.toString(16)}>`);
-  const width = out.length - start;
-  // crashText, and each newline followed by the prefix's width of spaces, written as they go; a one-line
-  // text crashText leaves as it is (nearly all) is copied natively.
-  if (ONE_CLEAN_LINE.test(r.text)) out.ascii(r.text);
-  else out.mapped(r.text, CRASH_TEXT, 0x2e, width);
-  if (opts.dict) {
-    const indent = " ".repeat(width);
-    if (layout === "lockless") {
-      if (r.subsystem) out.text(`\n${indent}SUBSYSTEM=${crashDictValue(r.subsystem)}`);
-      if (r.device) out.text(`\n${indent}DEVICE=${crashDictValue(r.device)}`);
-    } else if (r.dict) {
-      // crash 8.0.6 tests `dict_len & (msg_flags & SHOW_LOG_DICT)`, a bitwise AND that shows the dictionary
-      // only when dict_len has bit 1 set; kdw shows every record's dictionary, as the option means.
-      out.text(dictLines(r.dict, indent));
-    }
-  }
-  out.char(0x0a);
-}
 
 /** crash prints the dev_info strings with %s; kdw shows their non-printable bytes as '.', like the text. */
 function crashDictValue(s: string): string {
@@ -91,22 +82,87 @@ function crashDictValue(s: string): string {
   return out;
 }
 
-/** The log as crash prints it, built as bytes (a production log has 10^5 records: no string per line). */
-export function formatLog(log: Pick<PrintkLog, "layout" | "records">, opts: LogOptions, env: LogFormatEnv): string {
-  const out = new TextBuilder(log.records.length * 96);
+/**
+ * The log as crash prints it, each record as dump_record / dump_log_entry print it: the prefix, then the
+ * text, its newlines followed by the prefix's width of spaces. Built as bytes from the table's columns and
+ * the texts where they lie (a production log has 10^5 records: no string per record or line).
+ */
+export function formatLog(log: Pick<PrintkLog, "layout" | "table">, opts: LogOptions, env: LogFormatEnv): string {
+  const t = log.table;
+  const n = t.count;
+  let textBytes = 0;
+  for (let k = 0; k < n; k++) textBytes += t.textLen[k]!;
+  // Room for the texts, each record's prefix and newline, and some continuation lines' indents: growing
+  // costs a copy of what was written, and every page written is one more fault for the kernel to serve.
+  const prefix = (opts.noTime ? 0 : opts.ctime ? 32 : 15) + (opts.caller ? env.pidMaxChars + 3 : 0) + (opts.level ? 4 : 0) + 1;
+  const out = new TextBuilder(textBytes + n * prefix + (textBytes >> 3) + 4096);
+  const extras = t.extras;
+  let e = 0;
   if (log.layout === "flat") {
     // dump_log: the level prefix only with -m; crash passes any 7-bit byte (ascii()), kdw shows control
     // characters other than whitespace as '.', as it does for the newer layouts.
-    for (const r of log.records) {
-      if (opts.level && r.prefix) out.text(r.prefix);
-      out.text(crashText(r.text));
+    for (let k = 0; k < n; k++) {
+      while (e < extras.length && extras[e]!.record < k) e++;
+      const prefix = e < extras.length && extras[e]!.record === k ? extras[e]!.prefix : undefined;
+      if (opts.level && prefix) out.text(prefix);
+      writeText(out, t, k, 0);
       out.char(0x0a);
     }
-    if (log.records.length === 0) out.char(0x0a);
-  } else {
-    for (const r of log.records) formatRecord(out, r, log.layout, opts, env);
+    if (n === 0) out.char(0x0a);
+    return out.toString();
+  }
+  const lockless = log.layout === "lockless";
+  const callerWidth = lockless ? env.pidMaxChars : PID_CHARS_DEFAULT;
+  const ts = halves(t.tsNsec);
+  const time = new Float64Array(2);
+  for (let k = 0; k < n; k++) {
+    if (t.dataless?.[k]) {
+      out.char(0x0a);
+      continue;
+    }
+    const start = out.length;
+    if (!opts.noTime) {
+      secondsOf(ts[2 * k + WORD.lo]!, ts[2 * k + WORD.hi]!, time);
+      timestamp(out, time[0]!, time[1]!, opts, env);
+    }
+    if (opts.caller && t.callerId) out.text(callerId(t.callerId[k]!, callerWidth));
+    const level = t.level[k]!;
+    if (opts.level && level >= 0) {
+      out.char(0x3c);
+      out.text(level.toString(16));
+      out.char(0x3e);
+    }
+    const width = out.length - start;
+    writeText(out, t, k, width);
+    if (opts.dict) {
+      while (e < extras.length && extras[e]!.record < k) e++;
+      const x = e < extras.length && extras[e]!.record === k ? extras[e] : undefined;
+      if (x) {
+        const indent = " ".repeat(width);
+        if (lockless) {
+          if (x.subsystem) out.text(`\n${indent}SUBSYSTEM=${crashDictValue(x.subsystem)}`);
+          if (x.device) out.text(`\n${indent}DEVICE=${crashDictValue(x.device)}`);
+        } else if (x.dict) {
+          // crash 8.0.6 tests `dict_len & (msg_flags & SHOW_LOG_DICT)`, a bitwise AND that shows the
+          // dictionary only when dict_len has bit 1 set; kdw shows every record's dictionary, as the option means.
+          out.text(dictLines(x.dict, indent));
+        }
+      }
+    }
+    out.char(0x0a);
   }
   return out.toString();
+}
+
+/** Record k's text through crashText, each newline followed by `indent` spaces. */
+function writeText(out: TextBuilder, t: PrintkTable, k: number, indent: number): void {
+  const len = t.textLen[k]!;
+  if (len === 0) return;
+  let at = t.textAt[k]!;
+  for (const s of t.segments) {
+    if (at < s.length) return out.mappedBytes(s, at, at + len, CRASH_TEXT, indent);
+    at -= s.length;
+  }
 }
 
 export function formatLogResult(r: LogResult | AuditResult | SafeBuffersResult): string {

@@ -2,7 +2,8 @@
 // dump_record (printk.c, lockless 5.10+), dump_log_entry (kernel.c, printk_log records) and dump_log
 // (kernel.c, flat text) do (log-format.ts); -a the audit records still queued in the kernel.
 import { KdwError, MissingDebugInfo } from "../../io/errors";
-import { bootTime, readPrintkLog, type PrintkLog, type PrintkRecord } from "../../kernel/printk/printk";
+import { bootTime, readPrintkLog, type PrintkLog } from "../../kernel/printk/printk";
+import type { PrintkTable } from "../../kernel/printk/table";
 import { auditLog, type AuditRecord } from "../../kernel/printk/audit";
 import { hasPrintkSafeBuffers, printkSafeBuffers, type SafeBuffer } from "../../kernel/printk/safe";
 import type { Program } from "../../program/program";
@@ -25,7 +26,8 @@ export interface LogOptions {
 export interface LogResult {
   kind: "log";
   layout: PrintkLog["layout"];
-  records: PrintkRecord[];
+  /** The records as columns (kernel/printk/table.ts): a production log has 10^5 of them. */
+  table: PrintkTable;
   /** Why the walk stopped early, when it did (the records before it are all there). */
   stopped?: string;
   /** Pages of the log the dump left out, read as zeros as crash does. */
@@ -112,7 +114,7 @@ function log(ctx: CommandContext, o: { options: LogOptions; audit: boolean; safe
   return {
     kind: "log",
     layout: log.layout,
-    records: log.records,
+    table: log.table,
     zeroFilledPages: log.zeroFilledPages,
     ...(log.stopped ? { stopped: log.stopped.message } : {}),
     ...(boot !== undefined ? { bootTime: boot } : {}),

@@ -1,6 +1,6 @@
 // crash's `sys` (kernel.c display_sys_stats) and `sys -t` (show_kernel_taints).
 import { ExcludedPageError, KdwError } from "../../io/errors";
-import { panicMessage, readPrintkLog } from "../../kernel/printk/printk";
+import { logPanic, readPrintkLog } from "../../kernel/printk/printk";
 import { cpuCounts, cpuMhz, crashTime, detectHz, formatUptime, loadAverage, memorySize, taints, uptimeJiffies, utsname, type Utsname } from "../../kernel/system/sysinfo";
 import { taskTable } from "../../kernel/tasks/tasks";
 import { CommandError, defineCommand, type CommandContext } from "../command";
@@ -87,7 +87,7 @@ export function sysInfo(ctx: CommandContext): SysInfo {
   let panic: string | undefined;
   try {
     const log = readPrintkLog(prog);
-    panic = panicMessage(log.records);
+    panic = logPanic(log)?.line;
     // A log whose walk stopped, or whose pages were missing, may have lost the panic message with them.
     if (panic === undefined && (log.stopped || log.zeroFilledPages > 0)) lost.panic = log.zeroFilledPages > 0 ? `${log.zeroFilledPages} page(s) of it not in the dump` : lostText(log.stopped!);
   } catch (err) {

@@ -3,8 +3,9 @@
 // prefix. Read as crash's dump_log (kernel.c) reads it: chronological from `log_end & (log_buf_len - 1)`
 // once the buffer has wrapped, NUL bytes skipped, the level prefix of each line set apart.
 import type { Program } from "../../program/program";
-import type { PrintkLog, PrintkRecord } from "./printk";
+import { printkLog, type PrintkLog } from "./printk";
 import { PrintkError, readZeroFilled } from "./read";
+import { PrintkTableBuilder } from "./table";
 
 /** Cap on log_buf_len read from the dump (old kernels allowed at most a few MiB). */
 const MAX_LOG_BUF_LEN = 1 << 27;
@@ -40,16 +41,17 @@ export function readFlatLog(prog: Program): PrintkLog {
   const logEnd = readLogEnd(prog);
   const { bytes: buf, zeroFilled } = readZeroFilled(prog, logBuf, bufLen);
   const index = logEnd < bufLen ? 0 : logEnd & (bufLen - 1);
-  const records: PrintkRecord[] = [];
+  const table = new PrintkTableBuilder(64, { callerId: false, dataless: false, devInfo: false, segments: [] });
   // The level prefix is stripped only at the start of a line; the first bytes after a wrap are mid-line.
   let atLineStart = index === 0 && buf[0] === LT;
   let prefix = "";
-  let text = "";
+  let textAt = table.ownTextAt;
   const push = () => {
     const m = /^<([0-7])>/.exec(prefix);
-    records.push({ seq: BigInt(records.length), tsNsec: 0n, text, ...(prefix ? { prefix } : {}), ...(m ? { level: Number(m[1]) } : {}) });
+    const k = table.add(table.count, 0, 0, 0, m ? Number(m[1]) : -1, -1, -1, 0, textAt, table.ownTextAt - textAt);
+    if (prefix) table.extra(k, { prefix });
     prefix = "";
-    text = "";
+    textAt = table.ownTextAt;
   };
   for (let n = 0; n < bufLen; n++) {
     const c = buf[(index + n) & (bufLen - 1)]!;
@@ -65,8 +67,8 @@ export function readFlatLog(prog: Program): PrintkLog {
     if (c === NL) {
       push();
       atLineStart = true;
-    } else text += String.fromCharCode(c);
+    } else table.appendByte(c);
   }
-  if (text || prefix) push();
-  return { layout: "flat", records, zeroFilledPages: zeroFilled };
+  if (table.ownTextAt > textAt || prefix) push();
+  return printkLog("flat", table.finish(), zeroFilled);
 }

@@ -6,9 +6,9 @@ import { WalkAborted } from "../../io/errors";
 import { dataView } from "../../io/little-endian";
 import { layout, members, optional } from "../../program/layout";
 import type { Program } from "../../program/program";
-import type { PrintkLog, PrintkRecord } from "./printk";
-import { latin1String } from "../../io/latin1";
+import { printkLog, type PrintkLog } from "./printk";
 import { bitfieldOf, fieldString, PrintkError, readBitfield, readZeroFilled } from "./read";
+import { PrintkTableBuilder } from "./table";
 
 // Descriptor state in the top two bits of prb_desc.state_var (printk_ringbuffer.h, 64-bit longs).
 const DESC_FLAGS_SHIFT = 62n;
@@ -80,22 +80,21 @@ type LocklessLayout = ReturnType<typeof LOCKLESS.of>;
 /** The ring buffer's header fields, read at once from *prb. */
 const RINGBUFFER = LOCKLESS.span("countBits", "descs", "infos", "headId", "tailId", "sizeBits", "data", "headLpos", "tailLpos");
 
-/** A ring of `count` elements with only the arc of `n` elements from index `first` read (wrapping); the rest zero. */
-function readArc(prog: Program, base: bigint, size: number, count: number, arc: { first: number; n: number }): { bytes: Uint8Array; zeroFilled: number } {
-  if (arc.n >= count) return readZeroFilled(prog, base, count * size);
-  const bytes = new Uint8Array(count * size);
-  let zeroFilled = 0;
-  const firstPart = Math.min(arc.n, count - arc.first);
-  for (const [from, n] of [
-    [arc.first, firstPart],
-    [0, arc.n - firstPart],
-  ] as const) {
-    if (n === 0) continue;
-    const r = readZeroFilled(prog, base + BigInt(from * size), n * size);
-    bytes.set(r.bytes, from * size);
-    zeroFilled += r.zeroFilled;
+/**
+ * The text ring with only the arc of `n` bytes from `first` (wrapping) read, as the segments a table's
+ * texts lie in: [first, first + n) when it does not wrap, else [first, size) then [0, rest); the whole ring
+ * when the arc is a lap. No copy: the views the reads returned (a block never crosses the ring's end).
+ */
+function readTextArc(prog: Program, base: bigint, size: number, arc: { first: number; n: number }): { segments: Uint8Array[]; starts: number[]; zeroFilled: number } {
+  if (arc.n >= size) {
+    const r = readZeroFilled(prog, base, size);
+    return { segments: [r.bytes], starts: [0], zeroFilled: r.zeroFilled };
   }
-  return { bytes, zeroFilled };
+  const firstPart = Math.min(arc.n, size - arc.first);
+  const head = readZeroFilled(prog, base + BigInt(arc.first), firstPart);
+  if (firstPart === arc.n) return { segments: [head.bytes], starts: [arc.first], zeroFilled: head.zeroFilled };
+  const tail = readZeroFilled(prog, base, arc.n - firstPart);
+  return { segments: [head.bytes, tail.bytes], starts: [arc.first, 0], zeroFilled: head.zeroFilled + tail.zeroFilled };
 }
 
 /**
@@ -141,30 +140,32 @@ export function readLockless(prog: Program): PrintkLog {
     const used = BigInt.asUintN(64, h.u64("headLpos") - h.u64("tailLpos"));
     if (used < BigInt(dataSize)) textArc = { first: Number(h.u64("tailLpos") & BigInt(dataSize - 1)), n: Number(used) };
   }
-  const dataRead = readArc(prog, h.pointer("data"), 1, dataSize, textArc);
-  const zeroFilledPages = descsRead.zeroFilled + infosRead.zeroFilled + dataRead.zeroFilled;
+  const text = readTextArc(prog, h.pointer("data"), dataSize, textArc);
+  const zeroFilledPages = descsRead.zeroFilled + infosRead.zeroFilled + text.zeroFilled;
+  const hasDevInfo = l.subsystem !== undefined && l.device !== undefined;
+  const table = new PrintkTableBuilder(Math.min(arc.n, count), { callerId: true, dataless: true, devInfo: hasDevInfo, segments: text.segments });
   const ring: Rings = {
     l,
-    descs: descsRead.bytes,
     dv: dataView(descsRead.bytes),
     infos: infosRead.bytes,
     iv: dataView(infosRead.bytes),
-    data: dataRead.bytes,
-    datav: dataView(dataRead.bytes),
     dataSize,
-    texts: new Uint8Array(dataSize),
-    textsLength: 0,
-    textAt: [],
+    text: { ...text, views: text.segments.map((b) => dataView(b)) },
+    seg: 0,
+    segBase: 0,
+    table,
+    textBytes: 0,
+    strings: new Map(),
   };
   // Ids are 62-bit: kept as two numbers (high 30 bits, low 32) so that the walk, a step per record of a ring
   // that may hold hundreds of thousands, does no BigInt arithmetic; BigInts are made for messages only.
   const countMask = count - 1;
-  const records: PrintkRecord[] = [];
   let idHi = Number(tailId >> 32n);
   let idLo = Number(tailId & 0xffffffffn);
   const headHi = Number(headId >> 32n);
   const headLo = Number(headId & 0xffffffffn);
   const first = descsRead.first;
+  const done = (stopped?: WalkAborted): PrintkLog => printkLog("lockless", table.finish(), zeroFilledPages, stopped);
   for (let steps = 0; steps < count; steps++) {
     const j = (idLo - first) & countMask;
     const d = j * l.descSize;
@@ -173,56 +174,41 @@ export function readLockless(prog: Program): PrintkLog {
     const state = svHi >>> 30;
     // get_desc_state(): an id mismatch is desc_miss; reserved and reusable descriptors hold no record.
     if (svLo === idLo && (svHi & ID_HI_MASK) === idHi && (state === DESC_COMMITTED || state === DESC_FINALIZED)) {
-      ring.textAt.push(ring.textsLength);
-      const record = readRecord(ring, idHi, idLo, d, j * l.infoSize);
-      if (typeof record === "string") {
-        ring.textAt.pop();
-        attachTexts(ring, records);
-        return { layout: "lockless", records, zeroFilledPages, stopped: new WalkAborted("printk ring buffer", `descriptor ${idOf(idHi, idLo)}: ${record}`, steps) };
-      }
-      records.push(record);
+      const bad = addRecord(ring, idHi, idLo, d, j * l.infoSize);
+      if (bad !== undefined) return done(new WalkAborted("printk ring buffer", `descriptor ${idOf(idHi, idLo)}: ${bad}`, steps));
     }
-    if (idLo === headLo && idHi === headHi) {
-      attachTexts(ring, records);
-      return { layout: "lockless", records, zeroFilledPages };
-    }
+    if (idLo === headLo && idHi === headHi) return done();
     idLo = (idLo + 1) >>> 0;
     if (idLo === 0) idHi = (idHi + 1) & ID_HI_MASK;
   }
-  attachTexts(ring, records);
-  return { layout: "lockless", records, zeroFilledPages, stopped: new WalkAborted("printk ring buffer", `head id ${headId} not reached from tail id ${tailId}`, count) };
+  return done(new WalkAborted("printk ring buffer", `head id ${headId} not reached from tail id ${tailId}`, count));
 }
 
-/** What the walk reads records from: the three rings as read, and the text ring decoded once. */
+/** What the walk reads records from, and the table it fills. */
 interface Rings {
   l: LocklessLayout;
-  descs: Uint8Array;
   dv: DataView;
   infos: Uint8Array;
   iv: DataView;
-  data: Uint8Array;
-  datav: DataView;
   dataSize: number;
-  /**
-   * The records' texts, copied one after another as they are read (not the ring itself: between them lie
-   * block ids and stale bytes, binary), then decoded as one string, each record's text a slice of it: one
-   * native decode instead of a string made per record.
-   */
-  texts: Uint8Array;
-  textsLength: number;
-  /** Where each record's text starts in `texts`, in record order (its end is where the next one starts). */
-  textAt: number[];
+  /** The text ring as read: segments, the ring offset each starts at, and a view of each. */
+  text: { segments: Uint8Array[]; starts: number[]; views: DataView[] };
+  /** What locate() found: the segment, and where it starts in the segments as one sequence. */
+  seg: number;
+  segBase: number;
+  table: PrintkTableBuilder;
+  /** Text bytes of the records so far (bounded: see MAX_TEXT_LAPS). */
+  textBytes: number;
+  /** dev_info strings met so far, by a hash of their bytes: most repeat (one device, many lines). */
+  strings: Map<number, string[]>;
 }
 
-/** Gives each record its text, a slice of the records' texts decoded at once. */
-function attachTexts(r: Rings, records: PrintkRecord[]): void {
-  const all = latin1String(r.texts.subarray(0, r.textsLength));
-  for (let k = 0; k < records.length; k++) {
-    const start = r.textAt[k]!;
-    const end = k + 1 < records.length ? r.textAt[k + 1]! : r.textsLength;
-    if (end > start) records[k]!.text = all.slice(start, end);
-  }
-}
+/**
+ * Between tail and head the blocks do not overlap, so the records' texts fit in the ring; only a hostile
+ * ring has more (blocks that begin inside others). Past twice the ring's size the walk stops: what the
+ * table's texts add up to stays bounded by the ring.
+ */
+const MAX_TEXT_LAPS = 2;
 
 /** The high 30 bits of a 62-bit descriptor id, as a mask on the high 32-bit half of state_var. */
 const ID_HI_MASK = 0x3fffffff;
@@ -231,9 +217,73 @@ function idOf(hi: number, lo: number): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
-/** One record of a committed/finalized descriptor (crash's dump_record), or why its descriptor is corrupt. */
-function readRecord(r: Rings, idHi: number, idLo: number, d: number, i: number): PrintkRecord | string {
-  const { l, dv, iv, infos, dataSize } = r;
+/**
+ * Finds the segment holding the ring bytes [at, at + n): sets r.seg and r.segBase (where that segment
+ * starts in the segments as one sequence) and returns the offset in it, or -1 when the bytes are not all
+ * in one segment (outside the arc read: the walk reads such bytes as zeros, as the unread ring).
+ */
+function locate(r: Rings, at: number, n: number): number {
+  const { segments, starts } = r.text;
+  let base = 0;
+  for (let s = 0; s < segments.length; s++) {
+    const rel = at - starts[s]!;
+    const len = segments[s]!.length;
+    if (rel >= 0 && rel + n <= len) {
+      r.seg = s;
+      r.segBase = base;
+      return rel;
+    }
+    base += len;
+  }
+  return -1;
+}
+
+/** A ring byte, zero outside the arc read. */
+function ringByte(r: Rings, at: number): number {
+  const { segments, starts } = r.text;
+  for (let s = 0; s < segments.length; s++) {
+    const rel = at - starts[s]!;
+    if (rel >= 0 && rel < segments[s]!.length) return segments[s]![rel]!;
+  }
+  return 0;
+}
+
+/** A u32 of the ring at `at`, little-endian, byte by byte (zeros outside the arc read). */
+function ringU32(r: Rings, at: number): number {
+  return (ringByte(r, at) | (ringByte(r, at + 1) << 8) | (ringByte(r, at + 2) << 16) | (ringByte(r, at + 3) << 24)) >>> 0;
+}
+
+/** A NUL-terminated dev_info field, interned: the same bytes give the same string, decoded once. */
+function devString(r: Rings, at: number, max: number): string {
+  const b = r.infos;
+  if (b[at] === 0) return "";
+  const limit = Math.min(at + max, b.length);
+  let end = at;
+  let hash = 0x811c9dc5;
+  for (; end < limit; end++) {
+    const c = b[end]!;
+    if (c === 0) break;
+    hash = Math.imul(hash ^ c, 0x01000193);
+  }
+  const n = end - at;
+  hash = (hash ^ n) >>> 0;
+  let known = r.strings.get(hash);
+  if (known) {
+    for (const s of known) {
+      if (s.length !== n) continue;
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = s.charCodeAt(i) === b[at + i];
+      if (same) return s;
+    }
+  } else r.strings.set(hash, (known = []));
+  const s = fieldString(b, at, max);
+  known.push(s);
+  return s;
+}
+
+/** Adds the record of a committed/finalized descriptor (crash's dump_record), or says why it is corrupt. */
+function addRecord(r: Rings, idHi: number, idLo: number, d: number, i: number): string | undefined {
+  const { l, dv, iv, dataSize } = r;
   // Logical positions are u64: their ring offsets come from the low halves (the ring is at most 2^27
   // bytes), and the block's span from both halves, with the borrow.
   const beginLo = dv.getUint32(d + l.blkBegin, true);
@@ -243,22 +293,10 @@ function readRecord(r: Rings, idHi: number, idLo: number, d: number, i: number):
   const mask = dataSize - 1;
   let begin = beginLo & mask;
   const next = nextLo & mask;
-  const record: PrintkRecord = {
-    seq: iv.getBigUint64(i + l.seq, true),
-    tsNsec: iv.getBigUint64(i + l.tsNsec, true),
-    facility: l.facility && readBitfield(infos, i, l.facility),
-    flags: l.flags && readBitfield(infos, i, l.flags),
-    level: l.level && readBitfield(infos, i, l.level),
-    callerId: iv.getUint32(i + l.callerId, true),
-    text: "",
-    // Most records have no dev_info: an empty field costs no call.
-    subsystem: l.subsystem === undefined ? undefined : infos[i + l.subsystem] === 0 ? "" : fieldString(infos, i + l.subsystem, l.subsystemSize),
-    device: l.device === undefined ? undefined : infos[i + l.device] === 0 ? "" : fieldString(infos, i + l.device, l.deviceSize),
-  };
   if (begin === next) {
     // Data-less block (FAILED_LPOS/NO_LPOS, or an empty message): crash prints a bare newline.
-    record.dataless = true;
-    return record;
+    r.table.markDataless(addRow(r, i, 0, 0));
+    return undefined;
   }
   // A block spans (next - begin) logical bytes, wrap included: never more than the ring.
   const spanLo = (nextLo - beginLo) >>> 0;
@@ -269,23 +307,44 @@ function readRecord(r: Rings, idHi: number, idLo: number, d: number, i: number):
   }
   if (begin > next) begin = 0; // a wrapping block keeps its data at the start of the ring
   if (next - begin < BLOCK_ID_SIZE) return `text block at ${begin} is shorter than its id`;
-  const blockLo = r.datav.getUint32(begin, true);
-  const blockHi = r.datav.getUint32(begin + 4, true) & ID_HI_MASK;
+  // The block as a whole in the ring as read (always, but for a ring whose positions disagree).
+  const rel = locate(r, begin, next - begin);
+  const view = rel >= 0 ? r.text.views[r.seg]! : undefined;
+  const blockLo = view ? view.getUint32(rel, true) : ringU32(r, begin);
+  const blockHi = (view ? view.getUint32(rel + 4, true) : ringU32(r, begin + 4)) & ID_HI_MASK;
   if (blockLo !== idLo || blockHi !== idHi) return `text block at ${begin} belongs to descriptor ${idOf(blockHi, blockLo)}`;
-  begin += BLOCK_ID_SIZE;
   // Truncated messages: text_len may exceed the block (crash's "handle truncated messages").
-  const len = Math.min(iv.getUint16(i + l.textLen, true), next - begin);
-  if (r.textsLength + len > r.texts.length) {
-    // Only a hostile ring has blocks that overlap: more text than the ring holds.
-    const bigger = new Uint8Array(Math.max(2 * r.texts.length, r.textsLength + len));
-    bigger.set(r.texts.subarray(0, r.textsLength));
-    r.texts = bigger;
+  const len = Math.min(iv.getUint16(i + l.textLen, true), next - begin - BLOCK_ID_SIZE);
+  r.textBytes += len;
+  if (r.textBytes > MAX_TEXT_LAPS * dataSize) return `text blocks overlap: more text than ${MAX_TEXT_LAPS} laps of the ${dataSize}-byte ring`;
+  let at = r.segBase + rel + BLOCK_ID_SIZE;
+  if (!view) {
+    // Part of the block lies outside the arc read: its bytes are zeros there.
+    at = r.table.ownTextAt;
+    for (let k = 0; k < len; k++) r.table.appendByte(ringByte(r, begin + BLOCK_ID_SIZE + k));
   }
-  // A loop, not set(subarray()): most texts are a few dozen bytes, and a view per record costs more.
-  const texts = r.texts;
-  const data = r.data;
-  let o = r.textsLength;
-  for (let k = begin, end = begin + len; k < end; k++) texts[o++] = data[k]!;
-  r.textsLength = o;
-  return record;
+  addRow(r, i, at, len);
+  return undefined;
+}
+
+/** The table row of the record whose printk_info is at `i`, its text at `textAt`; with its dev_info strings. */
+function addRow(r: Rings, i: number, textAt: number, textLen: number): number {
+  const { l, iv, infos } = r;
+  const k = r.table.add(
+    iv.getUint32(i + l.seq, true),
+    iv.getUint32(i + l.seq + 4, true),
+    iv.getUint32(i + l.tsNsec, true),
+    iv.getUint32(i + l.tsNsec + 4, true),
+    l.level ? readBitfield(infos, i, l.level) : -1,
+    l.facility ? readBitfield(infos, i, l.facility) : -1,
+    l.flags ? readBitfield(infos, i, l.flags) : -1,
+    iv.getUint32(i + l.callerId, true),
+    textAt,
+    textLen,
+  );
+  // Most records have no dev_info: an empty field costs no call.
+  if (l.subsystem !== undefined && l.device !== undefined && (infos[i + l.subsystem] !== 0 || infos[i + l.device] !== 0)) {
+    r.table.extra(k, { subsystem: devString(r, i + l.subsystem, l.subsystemSize), device: devString(r, i + l.device, l.deviceSize) });
+  }
+  return k;
 }

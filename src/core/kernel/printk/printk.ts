@@ -12,6 +12,7 @@ import { PrintkError } from "./read";
 export { PrintkError };
 import { readRecordLog } from "./records";
 import { crashTime, detectHz, uptimeJiffies } from "../system/sysinfo";
+import { joinedText, printkRecords, recordAtPosition, type PrintkTable } from "./table";
 
 export interface PrintkRecord {
   /** Sequence number (lockless: printk_info.seq; older layouts: the record's position in the walk). */
@@ -40,11 +41,28 @@ export interface PrintkRecord {
 
 export interface PrintkLog {
   layout: "lockless" | "printk_log" | "flat";
-  records: PrintkRecord[];
-  /** Set when the walk stopped early; `records` holds what was read before. */
+  /** The records as columns (table.ts): what `log`, the log query and the panic search read. */
+  table: PrintkTable;
+  /** The records as objects, made on first use (from the table: a large log is better read there). */
+  readonly records: readonly PrintkRecord[];
+  /** Set when the walk stopped early; the table holds what was read before. */
   stopped?: WalkAborted;
   /** Pages of the log's memory the dump left out, read as zeros (as crash does). */
   zeroFilledPages: number;
+}
+
+/** A log read into `table`, its records made as objects only when asked for. */
+export function printkLog(layout: PrintkLog["layout"], table: PrintkTable, zeroFilledPages: number, stopped?: WalkAborted): PrintkLog {
+  let records: PrintkRecord[] | undefined;
+  return {
+    layout,
+    table,
+    get records(): readonly PrintkRecord[] {
+      return (records ??= printkRecords(table));
+    },
+    zeroFilledPages,
+    ...(stopped ? { stopped } : {}),
+  };
 }
 
 const PRINTK_LOG = perProgram((prog): PrintkLog => {
@@ -78,16 +96,12 @@ export function printable(c: number): boolean {
   return c >= 0x20 && c < 0x7f;
 }
 
-/** A char neither printable nor white space in the C locale (what crashText replaces). */
-const NOT_PRINTABLE_OR_SPACE = /[^\t-\r -~]/;
+/** Chars neither printable nor white space in the C locale (what crashText replaces). */
+const NOT_PRINTABLE_OR_SPACE = /[^\t-\r -~]/g;
 
-/** crash's byte loop of dump_record/dump_log_entry: bytes neither printable nor space become '.'. */
+/** crash's byte loop of dump_record/dump_log_entry: bytes neither printable nor space become '.' (one native pass). */
 export function crashText(s: string): string {
-  // One native scan for the common case of a clean line (a large log has 10^5 of them).
-  if (!NOT_PRINTABLE_OR_SPACE.test(s)) return s;
-  let out = "";
-  for (let i = 0; i < s.length; i++) out += printableOrSpace(s.charCodeAt(i)) ? s[i] : ".";
-  return out;
+  return s.replace(NOT_PRINTABLE_OR_SPACE, ".");
 }
 
 /** crash's panic_msg[] (task.c), searched in this order, each over the whole log. */
@@ -120,19 +134,25 @@ const FGETS_CHUNK = 1499;
  * a line longer than fgets' buffer comes back in pieces, as fgets returns it.
  */
 export function logTextLines(records: readonly PrintkRecord[]): string[] {
+  return records.length === 0 ? [] : textLines(records.map((r) => r.text).join("\n"));
+}
+
+/** logTextLines of a whole log, from its table's texts decoded once. */
+export function logLines(log: PrintkLog): string[] {
+  return log.table.count === 0 ? [] : textLines(joinedText(log.table).text);
+}
+
+/** The lines of records' texts joined by newlines, as logTextLines gives them. */
+function textLines(joined: string): string[] {
   const lines: string[] = [];
-  for (const r of records) {
-    for (const l of crashText(r.text).split("\n")) {
-      if (l.length <= FGETS_CHUNK) lines.push(l);
-      else for (let i = 0; i < l.length; i += FGETS_CHUNK) lines.push(l.slice(i, i + FGETS_CHUNK));
-    }
+  for (const l of crashText(joined).split("\n")) {
+    if (l.length <= FGETS_CHUNK) lines.push(l);
+    else for (let i = 0; i < l.length; i += FGETS_CHUNK) lines.push(l.slice(i, i + FGETS_CHUNK));
   }
   return lines;
 }
 
-/** Each record array's panic line, found once (sys and every page of the log query ask for it). */
-const PANIC_LINES = new WeakMap<readonly PrintkRecord[], string | null>();
-/** The panic strings as one pattern: at a position, the first alternative that matches is the first in priority. */
+/** The panic string matches as one pattern: at a position, the first alternative that matches is the first in priority. */
 const PANIC_PATTERN = new RegExp(PANIC_MESSAGES.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
 
 /**
@@ -143,9 +163,29 @@ const PANIC_PATTERN = new RegExp(PANIC_MESSAGES.map((m) => m.replace(/[.*+?^${}(
  * searched as crash reads it, in pieces (logTextLines).
  */
 export function panicMessage(records: readonly PrintkRecord[]): string | undefined {
-  const hit = PANIC_LINES.get(records);
-  if (hit !== undefined) return hit ?? undefined;
-  const text = records.map((r) => r.text).join("\n");
+  return panicIn(records.map((r) => r.text).join("\n"));
+}
+
+/** The panic line of a log, and the record it is in (found once per log: sys and every log page ask). */
+export function logPanic(log: PrintkLog): { line: string; record: number } | undefined {
+  let hit = LOG_PANICS.get(log.table);
+  if (hit === undefined) {
+    const j = joinedText(log.table);
+    const line = panicIn(j.text);
+    if (line === undefined) hit = null;
+    else {
+      // The first record holding the line as found (crashText'd: a line with non-printable bytes is in none).
+      const at = j.text.indexOf(line);
+      hit = { line, record: at < 0 ? -1 : recordAtPosition(j, at) };
+    }
+    LOG_PANICS.set(log.table, hit);
+  }
+  return hit ?? undefined;
+}
+
+const LOG_PANICS = new WeakMap<PrintkTable, { line: string; record: number } | null>();
+
+function panicIn(text: string): string | undefined {
   let best: number = PANIC_MESSAGES.length;
   let at = -1;
   PANIC_PATTERN.lastIndex = 0;
@@ -159,19 +199,15 @@ export function panicMessage(records: readonly PrintkRecord[]): string | undefin
     // Overlapping occurrences count too: go on from the next char, not past the match.
     PANIC_PATTERN.lastIndex = m.index + 1;
   }
-  let line: string | null = null;
-  if (at >= 0) {
-    const end = text.indexOf("\n", at);
-    const raw = text.slice(text.lastIndexOf("\n", at) + 1, end < 0 ? text.length : end);
-    line = raw.length <= FGETS_CHUNK ? crashText(raw) : (panicMessageByLines(records) ?? null);
-  }
-  PANIC_LINES.set(records, line);
-  return line ?? undefined;
+  if (at < 0) return undefined;
+  const end = text.indexOf("\n", at);
+  const raw = text.slice(text.lastIndexOf("\n", at) + 1, end < 0 ? text.length : end);
+  return raw.length <= FGETS_CHUNK ? crashText(raw) : panicMessageByLines(text);
 }
 
-/** get_panicmsg over logTextLines, line by line (the exact form, for logs with lines longer than fgets'). */
-function panicMessageByLines(records: readonly PrintkRecord[]): string | undefined {
-  const lines = logTextLines(records);
+/** get_panicmsg over the lines, line by line (the exact form, for logs with lines longer than fgets'). */
+function panicMessageByLines(joined: string): string | undefined {
+  const lines = textLines(joined);
   for (const m of PANIC_MESSAGES) {
     const line = lines.find((l) => l.includes(m));
     if (line !== undefined) return line;

@@ -8,8 +8,9 @@ import { MissingDebugInfo, WalkAborted } from "../../io/errors";
 import { dataView } from "../../io/little-endian";
 import { layout, optional, structOf } from "../../program/layout";
 import type { Program } from "../../program/program";
-import type { PrintkLog, PrintkRecord } from "./printk";
+import { printkLog, type PrintkLog } from "./printk";
 import { bitfieldOf, latin1, PrintkError, readBitfield, readZeroFilled } from "./read";
+import { PrintkTableBuilder } from "./table";
 
 /** Cap on log_buf_len read from the dump (LOG_BUF_LEN_MAX is 2^31; real buffers are at most a few MiB). */
 const MAX_LOG_BUF_LEN = 1 << 27;
@@ -56,16 +57,18 @@ export function readRecordLog(prog: Program): PrintkLog {
   const v = dataView(buf);
   // log_first_seq numbers the record at log_first_idx (absent from debug info on some kernels: then 0).
   const firstSeq = prog.hasSymbol("log_first_seq") ? prog.readU64(prog.symbolAddress("log_first_seq")) : 0n;
-  const records: PrintkRecord[] = [];
-  const done = (stopped?: WalkAborted): PrintkLog => ({ layout: "printk_log", records, zeroFilledPages: zeroFilled, ...(stopped ? { stopped } : {}) });
-  const abort = (reason: string) => done(new WalkAborted("printk log_buf", reason, records.length));
+  const seqLo = Number(firstSeq & 0xffffffffn);
+  const seqHi = Number(firstSeq >> 32n);
+  const table = new PrintkTableBuilder(64, { callerId: l.callerId !== undefined, dataless: false, devInfo: false, segments: [buf] });
+  const done = (stopped?: WalkAborted): PrintkLog => printkLog("printk_log", table.finish(), zeroFilled, stopped);
+  const abort = (reason: string) => done(new WalkAborted("printk log_buf", reason, table.count));
   const fits = (at: number) => at + l.size <= bufLen;
   // Each record starts at a distinct offset and is at least a header long, so this bounds the walk.
   const maxRecords = Math.floor(bufLen / l.size) + 1;
   const seen = new Set<number>();
   let idx = firstIdx;
   while (idx !== nextIdx) {
-    if (records.length >= maxRecords) return abort("more records than log_buf can hold");
+    if (table.count >= maxRecords) return abort("more records than log_buf can hold");
     // log_from_idx(): a zero length marks the end of the buffer; the record is at the start.
     // The kernel always leaves room for a header (the end marker) after a record.
     if (!fits(idx)) return abort(`record index ${idx} leaves no room for a header in the ${bufLen}-byte log_buf`);
@@ -80,17 +83,26 @@ export function readRecordLog(prog: Program): PrintkLog {
     if (len < l.size || textStart + textLen + dictLen > at + len || at + len > bufLen) {
       return abort(`record at ${at}: len ${len}, text_len ${textLen}, dict_len ${dictLen} do not fit`);
     }
-    const dict = dictLen ? latin1(buf, textStart + textLen, textStart + textLen + dictLen) : undefined;
-    records.push({
-      seq: firstSeq + BigInt(records.length),
-      tsNsec: v.getBigUint64(at + l.tsNsec, true),
-      facility: l.facility && readBitfield(buf, at, l.facility),
-      flags: l.flags && readBitfield(buf, at, l.flags),
-      level: l.level && readBitfield(buf, at, l.level),
-      callerId: l.callerId !== undefined ? v.getUint32(at + l.callerId, true) : undefined,
-      text: latin1(buf, textStart, textStart + textLen),
-      ...(dict !== undefined ? { dict, subsystem: dictValue(dict, "SUBSYSTEM"), device: dictValue(dict, "DEVICE") } : {}),
-    });
+    // The sequence number: log_first_seq plus the records before, in two 32-bit halves with the carry.
+    const lo = seqLo + table.count;
+    const k = table.add(
+      lo >>> 0,
+      (seqHi + (lo >= 2 ** 32 ? 1 : 0)) >>> 0,
+      v.getUint32(at + l.tsNsec, true),
+      v.getUint32(at + l.tsNsec + 4, true),
+      l.level ? readBitfield(buf, at, l.level) : -1,
+      l.facility ? readBitfield(buf, at, l.facility) : -1,
+      l.flags ? readBitfield(buf, at, l.flags) : -1,
+      l.callerId !== undefined ? v.getUint32(at + l.callerId, true) : 0,
+      textStart,
+      textLen,
+    );
+    if (dictLen) {
+      const dict = latin1(buf, textStart + textLen, textStart + textLen + dictLen);
+      const subsystem = dictValue(dict, "SUBSYSTEM");
+      const device = dictValue(dict, "DEVICE");
+      table.extra(k, { dict, ...(subsystem !== undefined ? { subsystem } : {}), ...(device !== undefined ? { device } : {}) });
+    }
     // log_next(): after the end marker, the record after the one at the start.
     idx = at + len;
     if (idx >= bufLen) {

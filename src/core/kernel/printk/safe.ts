@@ -30,9 +30,14 @@ export interface SafeBuffer {
   cpus: SafeSeqBuf[];
 }
 
-/** Whether the kernel has the safe buffers at all (crash: STRUCT_EXISTS("printk_safe_seq_buf")). */
+/**
+ * Whether the kernel has the safe buffers at all (crash: STRUCT_EXISTS("printk_safe_seq_buf")). The struct
+ * and the per-CPU buffers are defined in one file (printk_safe.c), so a kernel without the symbols has no
+ * buffers to show: asked first, they spare a kernel since 5.15 the type lookup (which BTF cannot answer for
+ * a struct it lacks, and which would load the DWARF index only to find nothing).
+ */
 export function hasPrintkSafeBuffers(prog: Program): boolean {
-  return prog.findType("struct printk_safe_seq_buf") !== undefined;
+  return SAFE_BUFFER_NAMES.some((n) => prog.hasSymbol(n)) && prog.findType("struct printk_safe_seq_buf") !== undefined;
 }
 
 /** Each safe buffer the kernel has (by symbol), per CPU. */

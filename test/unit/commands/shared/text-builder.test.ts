@@ -1,6 +1,6 @@
 // TextBuilder writes a command's text as bytes and decodes it once; what it gives back must be the string
 // the same appends would make: Latin-1 chars (0x80..0xff included), decimals with padding, repeats, mapped
-// text with indented newlines, a char wider than a byte, and a buffer that has to grow.
+// bytes with indented newlines, a char wider than a byte, and a buffer that has to grow.
 import { describe, expect, it } from "vitest";
 import { TextBuilder } from "../../../../src/core/commands/shared/text-builder";
 
@@ -31,20 +31,16 @@ describe("TextBuilder", () => {
     expect(b.toString()).toBe(expected);
   });
 
-  it("copies 7-bit strings natively, growing as needed, and refuses wider ones", () => {
-    const b = new TextBuilder(8);
-    const line = "[    5.000000] Linux version 6.1.0 (gcc 12.2.0)\n";
-    for (let i = 0; i < 500; i++) b.ascii(line);
-    expect(b.toString()).toBe(line.repeat(500));
-    expect(() => new TextBuilder().ascii("caf\u00e9")).toThrow(RangeError);
-  });
-
-  it("maps text through a table and indents each newline", () => {
+  it("maps bytes through a table, indents each newline, and grows as needed", () => {
     const table = Uint8Array.from({ length: 256 }, (_, c) => (c >= 0x20 && c < 0x7f) || c === 0x0a ? c : 0x2e);
-    const b = new TextBuilder();
+    const bytes = Uint8Array.from("xxone\ntwo\u0001\nthree\u00e9\nno indentyy", (c) => c.charCodeAt(0));
+    const b = new TextBuilder(4);
     b.text("[ 1.0] ");
-    b.mapped("one\ntwo\u0001\nthree\u20ac", table, 0x2e, 7);
-    b.mapped("\nno indent", table, 0x2e, 0);
+    b.mappedBytes(bytes, 2, 17, table, 7);
+    b.mappedBytes(bytes, 17, bytes.length - 2, table, 0);
     expect(b.toString()).toBe("[ 1.0] one\n       two.\n       three.\nno indent");
+    const many = new TextBuilder(8);
+    for (let i = 0; i < 300; i++) many.mappedBytes(bytes, 2, 11, table, 3);
+    expect(many.toString()).toBe("one\n   two.\n   ".repeat(300));
   });
 });

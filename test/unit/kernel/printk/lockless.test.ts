@@ -153,4 +153,31 @@ describe("lockless printk ring buffer", () => {
     const prog = ring.program();
     expect(readPrintkLog(prog)).toBe(readPrintkLog(prog));
   });
+
+  it("stops when the text blocks overlap into more text than two laps of the ring (a hostile ring)", () => {
+    // 16 blocks of 200 bytes that begin 8 bytes apart in a 256-byte ring, each with its id where it begins.
+    const ring = new LocklessRing(4, 8);
+    for (let i = 0; i < 16; i++) ring.push("x");
+    ring.ids.forEach((id, k) => {
+      ring.setLpos(id, BigInt(8 * k), BigInt(8 * k + 200));
+      ring.space.u16(ring.infoOff(id) + 16, 192); // text_len
+    });
+    ring.ids.forEach((id, k) => ring.space.u64(ring.data + 8 * k, id));
+    const log = readPrintkLog(ring.program());
+    expect(log.records).toHaveLength(2);
+    expect(log.stopped!.message).toBe("printk ring buffer: walk stopped after 2 steps: descriptor 2: text blocks overlap: more text than 2 laps of the 256-byte ring");
+  });
+
+  it("reads the part of a block outside the text arc read (positions that disagree) as zeros", () => {
+    const ring = new LocklessRing(4, 10);
+    for (let i = 0; i < 4; i++) ring.push(`text${i}xyz`); // 16-byte blocks: the id, then 8 bytes of text
+    const id = ring.ids[2]!;
+    const { begin } = ring.lpos(id);
+    ring.setIds(id, id);
+    ring.setDataTail(begin);
+    ring.space.u64(ring.rb + 48 + 16, begin + 12n); // head_lpos: the id and 4 bytes of the text only
+    const log = readPrintkLog(ring.program());
+    expect(log.stopped).toBeUndefined();
+    expect(log.records.map((r) => r.text)).toEqual(["text\0\0\0\0"]);
+  });
 });

@@ -63,6 +63,15 @@ describe("log on the lockless layout", () => {
     expect(lines[2]).toBe(" ".repeat(32) + "<TASK>");
   });
 
+  it("prints timestamps past 2^53 ns (104 days of uptime) exactly, up to the largest u64", () => {
+    const ring = new LocklessRing(4, 10);
+    const times = [2n ** 53n - 1n, 2n ** 53n + 999n, 9_876_543_210_123_456_789n, 2n ** 64n - 1n];
+    for (const tsNsec of times) ring.push({ text: "t", tsNsec });
+    const expected = times.map((ns) => `[${String(ns / 1_000_000_000n).padStart(5)}.${String((ns % 1_000_000_000n) / 1000n).padStart(6, "0")}] t`);
+    expect(run(ring.program()).text.split("\n").slice(0, -1)).toEqual(expected);
+    expect(expected.at(-1)).toBe("[18446744073.709551] t");
+  });
+
   it("-T without a crash time in the dump is a one-line error", () => {
     expect(() => run(lockless().program(), "-T")).toThrow("log: -T: the boot time is unknown (no crash time in the dump)");
   });
