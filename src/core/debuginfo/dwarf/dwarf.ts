@@ -1,12 +1,21 @@
 // One object's DWARF: the sections, the unit headers (read once, on first need), abbreviation tables (cached
 // per offset) and the unit-level bases DWARF 5 indexes go through (str_offsets, addr). Everything else is
-// decoded when a DIE is asked for.
+// decoded when a DIE is asked for. A lazy .debug_info (section.ts) is read a unit at a time and a bounded
+// number of units kept; the index build lends its scan window (setScanWindow) so that its units are not read
+// twice.
 import { DumpFormatError } from "../../io/errors";
-import { parseAbbrevTable, type AbbrevTable } from "./abbrev";
+import { AbbrevInterner, parseAbbrevTable, type AbbrevTable } from "./abbrev";
 import * as C from "./constants";
 import { Die, skipAttrs } from "./die";
 import { decodeCString, sectionBytes, sectionLabel, SectionReader, type DwarfSections } from "./reader";
+import { LazySection, type SectionData } from "./section";
 import { readUnitHeaders, unitContaining, type UnitHeader } from "./unit";
+
+/** The bytes of one or more whole units: `bytes[off - base]` is .debug_info offset `off`. */
+export interface UnitBytes {
+  readonly bytes: Uint8Array;
+  readonly base: number;
+}
 
 /** What the unit's DW_TAG_compile_unit says that other DIEs of the unit depend on. */
 export interface UnitAttrs {
@@ -26,24 +35,70 @@ const DEFAULT_TABLE_BASE = 8;
  * Abbreviation tables kept decoded. GCC writes one table per unit (vmlinux: 2,170 tables, ~100 MB decoded);
  * a bounded LRU keeps the index build's heap flat and type lookups, which touch few units, fast.
  */
-const ABBREV_CACHE_TABLES = 128;
+const ABBREV_CACHE_TABLES = 512;
+/**
+ * Bytes of a lazy .debug_info's units kept (a type lookup reads one unit and follows references inside it;
+ * vmlinux's largest unit is 580 KiB, the median 64 KiB).
+ */
+const UNIT_CACHE_BYTES = 16 << 20;
 /** Nesting deeper than any C program's DIE tree (GCC's deepest lexical-block nests: a few dozen). */
 const MAX_DEPTH = 1024;
 
 export class Dwarf {
-  readonly info: Uint8Array;
+  readonly info: SectionData;
   readonly infoName: string;
+  /** .debug_info's size: references past it are errors. */
+  readonly infoLength: number;
   private unitList: UnitHeader[] | undefined;
   private readonly abbrevCache = new Map<number, AbbrevTable>();
   private readonly unitAttrCache = new Map<number, UnitAttrs>();
+  private interner: AbbrevInterner | undefined;
+  /** A whole .debug_info: every unit's bytes. */
+  private readonly wholeInfo: UnitBytes | undefined;
+  /** Units read from a lazy .debug_info, by unit offset, least recently used first. */
+  private readonly unitCache = new Map<number, UnitBytes>();
+  private unitCacheBytes = 0;
+  private scanWindow: { bytes: Uint8Array; base: number; end: number } | undefined;
 
   constructor(readonly sections: DwarfSections) {
     this.info = sections.info;
     this.infoName = sectionLabel(sections, "info");
+    this.infoLength = sections.info.length;
+    if (!(sections.info instanceof LazySection)) this.wholeInfo = { bytes: sections.info, base: 0 };
   }
 
   units(): readonly UnitHeader[] {
     return (this.unitList ??= readUnitHeaders(this.info, this.infoName));
+  }
+
+  /** The bytes of unit `u` (and maybe of its neighbours): read from a lazy .debug_info on first need. */
+  unitBytes(u: UnitHeader): UnitBytes {
+    if (this.wholeInfo) return this.wholeInfo;
+    const w = this.scanWindow;
+    if (w && u.offset >= w.base && u.end <= w.end) return w;
+    let got = this.unitCache.get(u.offset);
+    if (got) {
+      this.unitCache.delete(u.offset);
+      this.unitCache.set(u.offset, got);
+      return got;
+    }
+    got = { bytes: (this.info as LazySection).read(u.offset, u.end - u.offset), base: u.offset };
+    this.unitCache.set(u.offset, got);
+    this.unitCacheBytes += got.bytes.length;
+    while (this.unitCacheBytes > UNIT_CACHE_BYTES && this.unitCache.size > 1) {
+      const [k, old] = this.unitCache.entries().next().value!;
+      this.unitCache.delete(k);
+      this.unitCacheBytes -= old.bytes.length;
+    }
+    return got;
+  }
+
+  /**
+   * Lends the bytes of units [base, base + bytes.length) to unitBytes() while a scan walks them (undefined ends
+   * the loan). The scan may reuse the buffer afterwards: nothing made from it may outlive the loan.
+   */
+  setScanWindow(bytes: Uint8Array | undefined, base = 0): void {
+    this.scanWindow = bytes ? { bytes, base, end: base + bytes.length } : undefined;
   }
 
   unitFor(offset: number): UnitHeader {
@@ -63,7 +118,9 @@ export class Dwarf {
       this.abbrevCache.set(key, t);
       return t;
     }
-    t = parseAbbrevTable(sectionBytes(this.sections, "abbrev"), sectionLabel(this.sections, "abbrev"), u.abbrevOffset, u.shape);
+    const bytes = sectionBytes(this.sections, "abbrev");
+    this.interner ??= new AbbrevInterner(bytes);
+    t = parseAbbrevTable(bytes, sectionLabel(this.sections, "abbrev"), u.abbrevOffset, u.shape, this.interner);
     this.abbrevCache.set(key, t);
     if (this.abbrevCache.size > ABBREV_CACHE_TABLES) this.abbrevCache.delete(this.abbrevCache.keys().next().value!);
     return t;
@@ -71,12 +128,13 @@ export class Dwarf {
 
   /** The DIE at `off` of unit `u`, or undefined for a null entry (the end of a sibling list). */
   dieAt(u: UnitHeader, off: number): Die | undefined {
-    const r = new SectionReader(this.info, this.infoName, off, u.end);
+    const data = this.unitBytes(u);
+    const r = new SectionReader(data.bytes, this.infoName, off, u.end, data.base);
     const code = r.uleb();
     if (code === 0) return undefined;
     const a = this.abbrevs(u).get(code);
     if (!a) throw new DumpFormatError(this.infoName, off, `abbreviation code ${code} not in the table at .debug_abbrev 0x${u.abbrevOffset.toString(16)}`);
-    return new Die(this, u, off, a, r.pos);
+    return new Die(this, u, data, off, a, r.pos);
   }
 
   /** The DIE at absolute .debug_info offset `off` (a reference target). */
@@ -106,15 +164,16 @@ export class Dwarf {
 
   /** Walks a run of children starting at `off` and returns the offset after its terminating null entry. */
   skipChildren(u: UnitHeader, off: number): number {
-    const b = this.info;
+    const { bytes: b, base } = this.unitBytes(u);
     const table = this.abbrevs(u);
+    const end = u.end - base;
     let depth = 1;
-    let pos = off;
+    let pos = off - base;
     while (depth > 0) {
       // GNU as writes unit DIEs that announce children and have none: the unit's end closes every open list.
-      if (pos === u.end) return pos;
-      if (!(pos < u.end)) throw new DumpFormatError(this.infoName, Math.min(pos, u.end) || u.end, "DIE tree runs past the end of the unit");
-      const at = pos;
+      if (pos === end) return pos + base;
+      if (!(pos < end)) throw new DumpFormatError(this.infoName, Math.min(pos + base, u.end) || u.end, "DIE tree runs past the end of the unit");
+      const at = pos + base;
       let code = 0;
       let mul = 1;
       for (let i = 0; ; i++) {
@@ -131,10 +190,10 @@ export class Dwarf {
       const a = table.get(code);
       if (!a) throw new DumpFormatError(this.infoName, at, `abbreviation code ${code} not in the table at .debug_abbrev 0x${u.abbrevOffset.toString(16)}`);
       pos = skipAttrs(b, pos, a, u);
-      if (!(pos <= u.end)) throw new DumpFormatError(this.infoName, at, "DIE attributes run past the end of the unit");
+      if (!(pos <= end)) throw new DumpFormatError(this.infoName, at, "DIE attributes run past the end of the unit");
       if (a.hasChildren && ++depth > MAX_DEPTH) throw new DumpFormatError(this.infoName, at, "DIE tree nested too deeply");
     }
-    return pos;
+    return pos + base;
   }
 
   unitAttrs(u: UnitHeader): UnitAttrs {

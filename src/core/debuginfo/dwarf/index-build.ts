@@ -1,12 +1,16 @@
 // One pass over .debug_info that fills the name index with every CU-scope name: the unit DIE's children
 // (and the enumerators of its enums). Everything deeper (function bodies: parameters, locals, inlined
 // calls, lexical blocks) is skipped by abbreviation skip plans and DW_AT_sibling, never decoded.
-// Splittable by unit ranges so that the CLI can run parts in worker threads and merge them.
+// A lazy .debug_info is read a few MiB of whole units at a time into one reused buffer (lent to the Dwarf
+// while its units are scanned), so the build's memory does not grow with the section.
+// Splittable by unit ranges so that an adapter can run parts in worker threads and merge them
+// (index-parallel.ts).
 import { DumpFormatError } from "../../io/errors";
 import type { Abbrev } from "./abbrev";
 import * as C from "./constants";
 import { skipAttrs, skipVarForm } from "./die";
-import type { Dwarf } from "./dwarf";
+import type { Dwarf, UnitBytes } from "./dwarf";
+import { LazySection } from "./section";
 import { DwarfIndex, IF_DECLARATION, IK_BASE, IK_ENUM, IK_ENUMERATOR, IK_FUNCTION, IK_STRUCT, IK_TYPEDEF, IK_UNION, IK_VARIABLE, type NameSection } from "./name-index";
 import { fixedFormSize } from "./abbrev";
 import type { UnitHeader } from "./unit";
@@ -20,7 +24,7 @@ export interface IndexRange {
 /** Splits the units into `parts` ranges of about equal .debug_info bytes, for parallel builds. */
 export function partitionUnits(dwarf: Dwarf, parts: number): IndexRange[] {
   const units = dwarf.units();
-  const total = dwarf.info.length;
+  const total = dwarf.infoLength;
   const out: IndexRange[] = [];
   let start = 0;
   for (const u of units) {
@@ -95,26 +99,36 @@ function u32le(b: Uint8Array, q: number): number {
 /** Hops through DW_AT_specification / DW_AT_abstract_origin to find a name (GCC: at most 2). */
 const MAX_NAME_HOPS = 4;
 
+// Positions inside the scanner are relative to `b` (the unit's bytes); DIE offsets handed out are .debug_info
+// offsets (relative + base).
 class UnitScanner {
   readonly b: Uint8Array;
+  readonly base: number;
+  /** The unit's end, relative to b. */
+  readonly end: number;
   readonly pos = new Int32Array(N_SLOTS);
   readonly form = new Int32Array(N_SLOTS);
   nameSec: NameSection = 0;
   nameOff = 0;
+  /** For an inline name (nameSec 1): the bytes nameOff is in. */
+  nameBytes: Uint8Array | undefined;
 
   constructor(
     readonly dwarf: Dwarf,
     readonly index: DwarfIndex,
     readonly u: UnitHeader,
+    data: UnitBytes,
   ) {
-    this.b = dwarf.info;
+    this.b = data.bytes;
+    this.base = data.base;
+    this.end = u.end - data.base;
   }
 
   fail(off: number, reason: string): never {
     throw new DumpFormatError(this.dwarf.infoName, off, reason);
   }
 
-  /** Records the positions of the interesting attributes of a DIE; returns the offset after its attributes. */
+  /** Records the positions of the interesting attributes of a DIE; returns the position after its attributes. */
   scan(a: Abbrev, pos: number, dieOff: number): number {
     this.pos.fill(-1);
     const u = this.u;
@@ -142,7 +156,7 @@ class UnitScanner {
       }
       pos = size >= 0 ? pos + size : skipVarForm(this.b, pos, form, u);
     }
-    if (!(pos <= u.end)) this.fail(dieOff, "DIE attributes run past the end of the unit");
+    if (!(pos <= this.end)) this.fail(dieOff, "DIE attributes run past the end of the unit");
     return pos;
   }
 
@@ -160,6 +174,7 @@ class UnitScanner {
       case C.DW_FORM_string:
         this.nameSec = 1;
         this.nameOff = p;
+        this.nameBytes = b;
         break;
       case C.DW_FORM_line_strp:
         this.nameSec = 2;
@@ -199,7 +214,7 @@ class UnitScanner {
         return false;
     }
     const sec = this.nameSec === 0 ? this.dwarf.sections.str : this.nameSec === 1 ? b : this.dwarf.sections.lineStr;
-    if (!sec || this.nameOff >= sec.length) this.fail(p, "name string offset past the end of its section");
+    if (!sec || this.nameOff >= sec.length) this.fail(p + this.base, "name string offset past the end of its section");
     return true;
   }
 
@@ -211,6 +226,7 @@ class UnitScanner {
       if (ref) {
         this.nameSec = ref.section;
         this.nameOff = ref.offset;
+        if (ref.section === 1) this.nameBytes = ref.bytes;
         return true;
       }
       const next = d.has(C.DW_AT_specification) ? d.ref(C.DW_AT_specification) : d.has(C.DW_AT_abstract_origin) ? d.ref(C.DW_AT_abstract_origin) : undefined;
@@ -243,7 +259,7 @@ class UnitScanner {
         return d.ref(at)!;
       }
     }
-    if (target >= b.length) this.fail(dieOff, `reference 0x${target.toString(16)} past the end of .debug_info`);
+    if (target >= this.dwarf.infoLength) this.fail(dieOff, `reference 0x${target.toString(16)} past the end of .debug_info`);
     return target;
   }
 
@@ -279,11 +295,13 @@ class UnitScanner {
     if (!cu.hasChildren) return;
     const table = dwarf.abbrevs(u);
     const b = this.b;
-    let off = cu.end;
+    const base = this.base;
+    const end = this.end;
+    let off = cu.end - base;
     for (let n = 0; ; n++) {
-      if (off === u.end) return; // GNU as: announced children, none written
-      if (!(off < u.end)) this.fail(off, "DIE list runs past the end of the unit");
-      const dieOff = off;
+      if (off === end) return; // GNU as: announced children, none written
+      if (!(off < end)) this.fail(off + base, "DIE list runs past the end of the unit");
+      const dieOff = off + base;
       let code = 0;
       let mul = 1;
       for (let k = 0; ; k++) {
@@ -299,12 +317,12 @@ class UnitScanner {
       const kind = indexKindOf(a.tag);
       if (kind === 0 && !a.hasChildren) {
         off = skipAttrs(b, off, a, u);
-        if (!(off <= u.end)) this.fail(dieOff, "DIE attributes run past the end of the unit");
+        if (!(off <= end)) this.fail(dieOff, "DIE attributes run past the end of the unit");
         continue;
       }
       if (kind === 0) {
         off = this.scan(a, off, dieOff);
-        off = this.pos[S_SIBLING]! >= 0 ? this.siblingOr(dieOff, off) : dwarf.skipChildren(u, off);
+        off = this.pos[S_SIBLING]! >= 0 ? this.siblingOr(dieOff, off) : dwarf.skipChildren(u, off + base) - base;
         continue;
       }
       const attrEnd = this.scan(a, off, dieOff);
@@ -312,15 +330,16 @@ class UnitScanner {
       off = attrEnd;
       if (a.hasChildren) {
         if (kind === IK_ENUM) off = this.indexEnumerators(dieOff, attrEnd, table);
-        else off = this.pos[S_SIBLING]! >= 0 ? this.siblingOr(dieOff, attrEnd) : dwarf.skipChildren(u, attrEnd);
+        else off = this.pos[S_SIBLING]! >= 0 ? this.siblingOr(dieOff, attrEnd) : dwarf.skipChildren(u, attrEnd + base) - base;
       }
     }
   }
 
+  /** Position (relative) of the next sibling: DW_AT_sibling when sane, else the children walked. */
   private siblingOr(dieOff: number, childStart: number): number {
     const sib = this.ref(S_SIBLING, dieOff);
-    if (sib > dieOff && sib <= this.u.end) return sib;
-    return this.dwarf.skipChildren(this.u, childStart);
+    if (sib > dieOff && sib <= this.u.end) return sib - this.base;
+    return this.dwarf.skipChildren(this.u, childStart + this.base) - this.base;
   }
 
   private indexDie(a: Abbrev, kind: number, dieOff: number): void {
@@ -341,17 +360,18 @@ class UnitScanner {
       aux = this.ref(slot, dieOff);
       named = this.nameThrough(aux);
     }
-    if (named) this.index.add(kind, flags, this.nameSec, this.nameOff, dieOff, aux);
+    if (named) this.index.add(kind, flags, this.nameSec, this.nameOff, dieOff, aux, undefined, this.nameBytes);
   }
 
-  /** Indexes the enumerators of the enum at `enumOff`; returns the offset after its children. */
+  /** Indexes the enumerators of the enum at `enumOff`; returns the position after its children. */
   private indexEnumerators(enumOff: number, childStart: number, table: ReturnType<Dwarf["abbrevs"]>): number {
     const b = this.b;
     const u = this.u;
+    const base = this.base;
     let off = childStart;
     for (;;) {
-      if (!(off < u.end)) this.fail(off, "enumerator list runs past the end of the unit");
-      const dieOff = off;
+      if (!(off < this.end)) this.fail(off + base, "enumerator list runs past the end of the unit");
+      const dieOff = off + base;
       const code = b[off++]!;
       if (code === 0) return off;
       let a = code < 0x80 ? table.get(code) : undefined;
@@ -361,21 +381,46 @@ class UnitScanner {
         a = d.abbrev;
         off = d.end;
         if (a.hasChildren) off = this.dwarf.skipChildren(u, off);
+        off -= base;
         continue;
       }
       const end = this.scan(a, off, dieOff);
-      if (a.tag === C.DW_TAG_enumerator && this.takeName()) this.index.add(IK_ENUMERATOR, 0, this.nameSec, this.nameOff, dieOff, enumOff);
-      off = a.hasChildren ? this.dwarf.skipChildren(u, end) : end;
+      if (a.tag === C.DW_TAG_enumerator && this.takeName()) this.index.add(IK_ENUMERATOR, 0, this.nameSec, this.nameOff, dieOff, enumOff, undefined, this.nameBytes);
+      off = a.hasChildren ? this.dwarf.skipChildren(u, end + base) - base : end;
     }
   }
 }
 
+/** Whole units read at once from a lazy .debug_info during a build (one larger unit is read alone). */
+const SCAN_CHUNK = 4 << 20;
+
 /** Builds the name index over the units in `range` (all units by default). */
-export function buildIndex(dwarf: Dwarf, range: IndexRange = { start: 0, end: dwarf.info.length }): DwarfIndex {
+export function buildIndex(dwarf: Dwarf, range: IndexRange = { start: 0, end: dwarf.infoLength }): DwarfIndex {
   const index = new DwarfIndex(dwarf.sections);
-  for (const u of dwarf.units()) {
-    if (u.offset < range.start || u.offset >= range.end) continue;
-    new UnitScanner(dwarf, index, u).run();
+  const units = dwarf.units().filter((u) => u.offset >= range.start && u.offset < range.end);
+  const info = dwarf.info;
+  if (!(info instanceof LazySection)) {
+    for (const u of units) new UnitScanner(dwarf, index, u, dwarf.unitBytes(u)).run();
+    return index;
+  }
+  let buffer = new Uint8Array(SCAN_CHUNK);
+  try {
+    for (let i = 0; i < units.length; ) {
+      // Consecutive units up to SCAN_CHUNK bytes (at least one): read as one range into the reused buffer.
+      const first = units[i]!;
+      let j = i + 1;
+      while (j < units.length && units[j]!.offset === units[j - 1]!.end && units[j]!.end - first.offset <= SCAN_CHUNK) j++;
+      const length = units[j - 1]!.end - first.offset;
+      if (length > buffer.length) buffer = new Uint8Array(length);
+      const window = buffer.subarray(0, length);
+      info.readInto(first.offset, window);
+      dwarf.setScanWindow(window, first.offset);
+      const data: UnitBytes = { bytes: window, base: first.offset };
+      for (let k = i; k < j; k++) new UnitScanner(dwarf, index, units[k]!, data).run();
+      i = j;
+    }
+  } finally {
+    dwarf.setScanWindow(undefined);
   }
   return index;
 }
