@@ -225,7 +225,7 @@ export class Die {
     const i = this.abbrev.attrs.indexOf(at);
     if (i < 0) return undefined;
     const form = (this.layout(), (this.effForms ?? this.abbrev.forms)[i]!);
-    if (form === C.DW_FORM_implicit_const) return this.abbrev.implicitConst?.get(i) ?? 0n;
+    if (form === C.DW_FORM_implicit_const) return this.abbrev.implicitConst?.[i] ?? 0n;
     const r = this.reader(i);
     let v: bigint;
     let bits: number;

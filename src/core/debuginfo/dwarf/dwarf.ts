@@ -3,12 +3,13 @@
 // decoded when a DIE is asked for. A lazy .debug_info (section.ts) is read a unit at a time and a bounded
 // number of units kept; the index build lends its scan window (setScanWindow) so that its units are not read
 // twice.
-import { DumpFormatError } from "../../io/errors";
+import { DumpFormatError, TruncatedError } from "../../io/errors";
 import { AbbrevInterner, parseAbbrevTable, type AbbrevTable } from "./abbrev";
+import type { FlatAbbrevTable } from "./flat-abbrev";
 import * as C from "./constants";
 import { Die, skipAttrs } from "./die";
 import { decodeCString, sectionBytes, sectionLabel, SectionReader, type DwarfSections } from "./reader";
-import { LazySection, type SectionData } from "./section";
+import { LazySection, sectionRange, type SectionData } from "./section";
 import { readUnitHeaders, unitContaining, type UnitHeader } from "./unit";
 
 /** The bytes of one or more whole units: `bytes[off - base]` is .debug_info offset `off`. */
@@ -35,7 +36,7 @@ const DEFAULT_TABLE_BASE = 8;
  * Abbreviation tables kept decoded. GCC writes one table per unit (vmlinux: 2,170 tables, ~100 MB decoded);
  * a bounded LRU keeps the index build's heap flat and type lookups, which touch few units, fast.
  */
-const ABBREV_CACHE_TABLES = 512;
+const ABBREV_CACHE_TABLES = 16;
 /**
  * Bytes of a lazy .debug_info's units kept (a type lookup reads one unit and follows references inside it;
  * vmlinux's largest unit is 580 KiB, the median 64 KiB).
@@ -118,12 +119,55 @@ export class Dwarf {
       this.abbrevCache.set(key, t);
       return t;
     }
-    const bytes = sectionBytes(this.sections, "abbrev");
-    this.interner ??= new AbbrevInterner(bytes);
-    t = parseAbbrevTable(bytes, sectionLabel(this.sections, "abbrev"), u.abbrevOffset, u.shape, this.interner);
+    t = this.parseAbbrevs(u);
     this.abbrevCache.set(key, t);
     if (this.abbrevCache.size > ABBREV_CACHE_TABLES) this.abbrevCache.delete(this.abbrevCache.keys().next().value!);
     return t;
+  }
+
+  private parseAbbrevs(u: UnitHeader): AbbrevTable {
+    this.interner ??= new AbbrevInterner();
+    const interner = this.interner;
+    return this.withAbbrevTable(u.abbrevOffset, (bytes, name, base, length) => parseAbbrevTable(bytes, name, u.abbrevOffset, u.shape, interner, base, length));
+  }
+
+  /** Decodes unit `u`'s abbreviation table into `table` (the index build's reused arrays). */
+  loadFlatAbbrevs(table: FlatAbbrevTable, u: UnitHeader, slotOf: (at: number) => number): void {
+    if (table.holds(u.abbrevOffset, u.shape)) return;
+    this.withAbbrevTable(u.abbrevOffset, (bytes, name, base, length) => table.load(bytes, name, u.abbrevOffset, u.shape, slotOf, base, length));
+  }
+
+  /**
+   * Runs `parse` over the bytes of the abbreviation table at `off`. A lazy .debug_abbrev is read up to the next
+   * table any unit names (tables are written one after the other), or, if the table runs on past that, up to
+   * the end of the section.
+   */
+  private withAbbrevTable<T>(off: number, parse: (bytes: Uint8Array, name: string, base: number, sectionLength: number) => T): T {
+    const data = this.sections.abbrev;
+    const name = sectionLabel(this.sections, "abbrev");
+    if (!(data instanceof LazySection)) return parse(data, name, 0, data.length);
+    const end = this.abbrevTableEnd(off);
+    try {
+      return parse(sectionRange(data, off, end - off), name, off, data.length);
+    } catch (e) {
+      if (!(e instanceof TruncatedError) || end >= data.length) throw e;
+      return parse(sectionRange(data, off, data.length - off), name, off, data.length);
+    }
+  }
+
+  private abbrevStarts: number[] | undefined;
+
+  /** Where the abbreviation table at `off` ends at the latest: the next table's start, or the section's end. */
+  private abbrevTableEnd(off: number): number {
+    const starts = (this.abbrevStarts ??= [...new Set(this.units().map((u) => u.abbrevOffset))].sort((a, b) => a - b));
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! <= off) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < starts.length ? starts[lo]! : this.sections.abbrev.length;
   }
 
   /** The DIE at `off` of unit `u`, or undefined for a null entry (the end of a sibling list). */

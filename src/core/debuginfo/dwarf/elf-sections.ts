@@ -1,6 +1,6 @@
 // The DWARF sections of an ELF file, as the reader takes them. The large ones (.debug_info of a distribution
-// vmlinux: 156 MiB; .debug_line, the range and location lists) stay in the file and are read by ranges when
-// asked for (section.ts); the small ones (.debug_abbrev, .debug_str, ...: a few MiB) are read whole.
+// vmlinux: 156 MiB; .debug_line, .debug_abbrev, the range and location lists) stay in the file and are read
+// by ranges when asked for (section.ts); the string sections and .debug_aranges (a few MiB) are read whole.
 // SHF_COMPRESSED sections come back decompressed, whole.
 // A vmlinux's DWARF is final: its .rela.debug_* are left over from the link and must NOT be applied. An
 // ET_REL object (a kernel module) is not linked: its .debug_* hold zeros where .rela.debug_* say what goes,
@@ -41,7 +41,7 @@ export function dwarfSectionsFromElf(elf: ElfFile, options: DwarfFromElfOptions 
     return new LazySection(elf.source, h.offset, h.size, `${elf.name}:${name}`);
   };
   const info = lazy(".debug_info");
-  const abbrev = read(".debug_abbrev");
+  const abbrev = lazy(".debug_abbrev");
   if (!info || !abbrev) return undefined;
   return {
     file: elf.name,

@@ -295,7 +295,8 @@ export class DwarfIndex {
     const u32 = (k: number): Uint32Array => {
       const start = HEADER_SIZE + k * n * 4;
       const a = new Uint32Array(Math.max(n, 1));
-      a.set(new Uint32Array(image.slice(start, start + n * 4).buffer));
+      // Byte copy: `image` may be any Uint8Array (a Node Buffer's slice() is a view, not a copy).
+      new Uint8Array(a.buffer, 0, n * 4).set(image.subarray(start, start + n * 4));
       return a;
     };
     idx.nameOff = u32(0);
@@ -307,7 +308,8 @@ export class DwarfIndex {
     idx.flags.set(image.subarray(bytesAt + n, bytesAt + 2 * n));
     idx.nameSec.set(image.subarray(bytesAt + 2 * n, bytesAt + 3 * n));
     const poolAt = bytesAt + 3 * n;
-    idx.pool = image.slice(poolAt, poolAt + poolSize);
+    idx.pool = new Uint8Array(poolSize);
+    idx.pool.set(image.subarray(poolAt, poolAt + poolSize));
     idx.poolSize = poolSize;
     if (poolSize > 0 && idx.pool[poolSize - 1] !== 0) fail(poolAt + poolSize - 1, "inline name pool does not end with a NUL");
     idx.count = n;

@@ -11,7 +11,8 @@ import { sectionWhole, type SectionData } from "./section";
 export interface DwarfSections {
   /** Read a unit at a time when lazy (dwarf.ts). */
   info: SectionData;
-  abbrev: Uint8Array;
+  /** Read a table at a time when lazy (dwarf.ts). */
+  abbrev: SectionData;
   str?: Uint8Array;
   lineStr?: Uint8Array;
   strOffsets?: Uint8Array;
