@@ -18,8 +18,9 @@ function commit() {
 }
 
 await build({
-  // The command, and the worker thread its console and `kdw serve` run the Session in.
-  entryPoints: { kdw: "src/cli/main.ts", "session-worker": "src/cli/session-worker.ts" },
+  // The command, the worker thread its console and `kdw serve` run the Session in, and the threads that build
+  // parts of the DWARF name index.
+  entryPoints: { kdw: "src/cli/main.ts", "session-worker": "src/cli/session-worker.ts", "dwarf-index-worker": "src/cli/dwarf-index-worker.ts" },
   outdir: "out/cli",
   outExtension: { ".js": ".mjs" },
   bundle: true,

@@ -8,6 +8,7 @@ import { NodeFileSource } from "./node-file-source";
 import { IcedDecoder } from "./iced-decoder";
 import { nodeCodecs } from "./node-codecs";
 import { fileCache } from "./cache";
+import { nodeIndexWorkers } from "./index-workers";
 import { sourceTreeReader } from "./source-tree";
 import { moduleFileFinder } from "./module-files";
 
@@ -63,6 +64,7 @@ export function nodeHost(options: NodeHostOptions = {}): SessionHost {
     decoder: new IcedDecoder(),
     codecs: nodeCodecs,
     cache: options.cache === false ? undefined : fileCache(),
+    indexWorkers: nodeIndexWorkers(),
     sourceReader: (dir) => sourceTreeReader(dir),
     moduleFileFinder: (vmlinuxPath) => moduleFileFinder(vmlinuxPath),
     ...(existsSync(SAMPLE_DUMP) ? { sample: SAMPLE_DUMP } : {}),

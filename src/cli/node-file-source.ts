@@ -23,7 +23,8 @@ export class NodeFileSource implements ByteSource {
 
   constructor(
     readonly name: string,
-    path: string = name,
+    /** The file's path (worker threads that read the same file open it again by path). */
+    readonly path: string = name,
   ) {
     this.fd = openSync(path, "r");
     this.size = fstatSync(this.fd).size;

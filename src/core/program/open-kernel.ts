@@ -10,6 +10,7 @@ import { kernelRelocationWindow, symbolTableFromElf, SymbolTable } from "../debu
 import { Program, type SymbolResolver } from "./program";
 import { CombinedTypeSystem } from "../debuginfo/combined-types";
 import { openDwarf, type DwarfDebugInfo } from "../debuginfo/dwarf/open";
+import { buildIndexParallel, type DwarfIndexWorkers } from "../debuginfo/dwarf/index-parallel";
 import { dwarfSectionsFromElf } from "../debuginfo/dwarf/elf-sections";
 import { Dwarf } from "../debuginfo/dwarf/dwarf";
 import type { DwarfSections } from "../debuginfo/dwarf/reader";
@@ -26,6 +27,8 @@ export interface OpenKernelOptions extends OpenFromDumpOptions {
   force?: boolean;
   /** Where the DWARF name index is kept between sessions. */
   cache?: IndexCache;
+  /** Threads that build parts of the DWARF name index (the CLI's worker threads); without, it is built here. */
+  indexWorkers?: DwarfIndexWorkers;
 }
 
 /**
@@ -157,7 +160,7 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
     return reader;
   };
   const buildId = vmlinuxIdentity.buildId;
-  const cacheKey = buildId ? `${buildId}/dwarf-index-v1` : undefined;
+  const cacheKey = buildId ? `${buildId}/dwarf-index-v2` : undefined;
   const loadDwarf = (): DwarfDebugInfo | null => {
     if (dwarf !== undefined) return dwarf;
     const r = loadReader();
@@ -167,7 +170,7 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
     const end = table.indexOf("__per_cpu_end");
     const perCpu = start >= 0 && end >= 0 ? { start: table.value(start), end: table.value(end) } : undefined;
     const cached = cacheKey ? options.cache?.read(cacheKey) : undefined;
-    dwarf = openDwarf(sections, { cachedIndex: cached, perCpu, reader: r.dwarf });
+    dwarf = openDwarf(sections, { cachedIndex: cached, perCpu, reader: r.dwarf, build: (d) => buildIndexParallel(d, vmlinux.source, options.indexWorkers) });
     if (cacheKey && dwarf.indexSource !== "cache") {
       try {
         options.cache?.write(cacheKey, dwarf.index.serialize());

@@ -3,7 +3,7 @@
 // adapter passes in (the core never touches the file system).
 import { Dwarf } from "../debuginfo/dwarf/dwarf";
 import { DwarfLines, filePath, readLineHeader, runLineProgram, type LineTableHeader } from "../debuginfo/dwarf/line";
-import { sectionBytes } from "../debuginfo/dwarf/reader";
+import { sectionData } from "../debuginfo/dwarf/reader";
 import { KdwError } from "../io/errors";
 
 export interface SourceLocation {
@@ -153,7 +153,7 @@ export class DwarfSourceLines implements SourceLines {
     if (!this.primaries) {
       this.primaries = [];
       const dwarf = this.lines.dwarf;
-      const size = sectionBytes(dwarf.sections, "line").length;
+      const size = sectionData(dwarf.sections, "line").length;
       for (let offset = 0, n = 0; offset < size && n < MAX_LINE_PROGRAMS; n++) {
         let h: LineTableHeader;
         try {

@@ -20,6 +20,7 @@ import { KdwError } from "../io/errors";
 import { taints } from "../kernel/system/sysinfo";
 import { panicTask, taskTable } from "../kernel/tasks/tasks";
 import type { IndexCache } from "../program/open-kernel";
+import type { DwarfIndexWorkers } from "../debuginfo/dwarf/index-parallel";
 import type { CallOptions, ConsoleReply, KdwService, MethodName, Params, Problem, Result, SysSummary } from "./contract";
 import { checkParams, CONTRACT_VERSION, METHOD_NAMES } from "./schema";
 import { CancelledError, NotFoundError, ProblemError, problem, toProblem } from "./problems";
@@ -59,6 +60,8 @@ export interface SessionHost {
   decoder?: InstructionDecoder;
   codecs?: CodecOverrides;
   cache?: IndexCache;
+  /** Threads that build parts of the DWARF name index (the CLI's worker threads). */
+  indexWorkers?: DwarfIndexWorkers;
   sourceReader?(dir: string): SourceReader;
   moduleFileFinder?(vmlinuxPath: string): ModuleFileFinder;
   /** The path of a sample dump the host ships, if it has one (`hello` names it). */
@@ -165,6 +168,7 @@ export class SessionService {
         const engine = Session.openFrom(dump, vmlinuxFile?.source, {
           force: p.force,
           cache: this.host.cache,
+          indexWorkers: this.host.indexWorkers,
           codecs: this.host.codecs,
           vmlinuxName: vmlinuxFile?.source.name,
           dumpName: dumpFile.source.name,

@@ -1,6 +1,6 @@
 // The DWARF reader on the fixture vmlinux (Debian 6.1.176 cloud kernel, DWARF 5, 2,170 units), checked
 // against crash's own output in reference/. Kernel addresses there include the KASLR offset (manifest.json).
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeFileSource } from "../../../src/cli/node-file-source";
 import { Dwarf } from "../../../src/core/debuginfo/dwarf/dwarf";
 import { dwarfSectionsFromElf } from "../../../src/core/debuginfo/dwarf/elf-sections";
@@ -47,20 +47,19 @@ describe.skipIf(!haveFixtures("vmlinux", "reference"))("DWARF on the fixture vml
   let index: DwarfIndex;
   let ts: DwarfTypeSystem;
   let kaslr: bigint;
+  let src: NodeFileSource | undefined;
 
   beforeAll(() => {
-    const src = new NodeFileSource("vmlinux", fixture("vmlinux")!);
-    try {
-      sections = dwarfSectionsFromElf(ElfFile.open(src))!;
-    } finally {
-      src.close();
-    }
+    // .debug_info and .debug_line stay in the file (read by ranges): the source stays open.
+    src = new NodeFileSource("vmlinux", fixture("vmlinux")!);
+    sections = dwarfSectionsFromElf(ElfFile.open(src))!;
     dwarf = new Dwarf(sections);
     index = buildIndex(dwarf);
     // [__per_cpu_start, __per_cpu_end) of this vmlinux's .symtab: .data..percpu is linked at 0 on x86_64.
     ts = new DwarfTypeSystem(dwarf, index, { perCpu: { start: 0n, end: 0x34000n } });
     kaslr = BigInt("0x" + manifest().kernel.kernel_offset);
   });
+  afterAll(() => src?.close());
 
   it("has 2,170 DWARF 5 units", () => {
     const units = dwarf.units();

@@ -4,7 +4,7 @@
 import { DumpFormatError } from "../../io/errors";
 import { fixedFormSize, type Abbrev } from "./abbrev";
 import * as C from "./constants";
-import type { Dwarf } from "./dwarf";
+import type { Dwarf, UnitBytes } from "./dwarf";
 import { SectionReader } from "./reader";
 import type { UnitHeader } from "./unit";
 
@@ -86,6 +86,8 @@ export class Die {
   constructor(
     readonly dwarf: Dwarf,
     readonly unit: UnitHeader,
+    /** The unit's bytes (kept: the DIE decodes from them later). */
+    private readonly data: UnitBytes,
     readonly offset: number,
     readonly abbrev: Abbrev,
     /** Offset of the first attribute value (just after the abbreviation code). */
@@ -106,26 +108,28 @@ export class Die {
   private layout(): Int32Array {
     if (this.positions) return this.positions;
     const a = this.abbrev;
-    const b = this.dwarf.info;
+    const { bytes: b, base } = this.data;
     const n = a.attrs.length;
     const positions = new Int32Array(n);
     let forms: number[] | undefined;
-    let pos = this.attrStart;
+    // Positions relative to b while walking; stored as .debug_info offsets.
+    let pos = this.attrStart - base;
+    const end = this.unit.end - base;
     for (let i = 0; i < n; i++) {
       let form = a.forms[i]!;
       if (form === C.DW_FORM_indirect) {
-        const r = new SectionReader(b, this.dwarf.infoName, pos, this.unit.end);
+        const r = new SectionReader(b, this.dwarf.infoName, pos + base, this.unit.end, base);
         form = r.uleb();
         if (form === C.DW_FORM_indirect || form === C.DW_FORM_implicit_const || fixedFormSize(form, this.unit.shape) === -2) this.fail(`bad indirect form 0x${form.toString(16)}`);
-        pos = r.pos;
+        pos = r.pos - base;
         (forms ??= a.forms.slice())[i] = form;
       }
-      positions[i] = pos;
+      positions[i] = pos + base;
       const size = fixedFormSize(form, this.unit.shape);
       pos = size >= 0 ? pos + size : skipVarForm(b, pos, form, this.unit);
-      if (!(pos <= this.unit.end)) this.fail("attributes run past the end of the unit");
+      if (!(pos <= end)) this.fail("attributes run past the end of the unit");
     }
-    this.endPos = pos;
+    this.endPos = pos + base;
     this.effForms = forms;
     this.positions = positions;
     return positions;
@@ -150,7 +154,7 @@ export class Die {
 
   private reader(i: number): SectionReader {
     const positions = this.layout();
-    return new SectionReader(this.dwarf.info, this.dwarf.infoName, positions[i]!, this.unit.end);
+    return new SectionReader(this.data.bytes, this.dwarf.infoName, positions[i]!, this.unit.end, this.data.base);
   }
 
   /** String-class attribute (string, strp, line_strp, strx*). */
@@ -190,15 +194,16 @@ export class Die {
   }
 
   /**
-   * Where a string attribute's bytes are without decoding them: section 0 = .debug_str, 1 = .debug_info
-   * (inline DW_FORM_string), 2 = .debug_line_str. The index stores these.
+   * Where a string attribute's bytes are without decoding them: section 0 = .debug_str, 2 = .debug_line_str
+   * (offset into the section), 1 = inline (DW_FORM_string: `bytes[offset]`, a view of the unit's bytes).
+   * The index stores these.
    */
-  stringRef(at: number): { section: 0 | 1 | 2; offset: number } | undefined {
+  stringRef(at: number): { section: 0 | 2; offset: number } | { section: 1; offset: number; bytes: Uint8Array } | undefined {
     const i = this.abbrev.attrs.indexOf(at);
     if (i < 0) return undefined;
     const form = (this.layout(), (this.effForms ?? this.abbrev.forms)[i]!);
     const r = this.reader(i);
-    if (form === C.DW_FORM_string) return { section: 1, offset: r.pos };
+    if (form === C.DW_FORM_string) return { section: 1, offset: r.pos - this.data.base, bytes: this.data.bytes };
     if (form === C.DW_FORM_strp) return { section: 0, offset: r.u32() };
     if (form === C.DW_FORM_line_strp) return { section: 2, offset: r.u32() };
     const index = this.strxIndex(form, r);
@@ -220,7 +225,7 @@ export class Die {
     const i = this.abbrev.attrs.indexOf(at);
     if (i < 0) return undefined;
     const form = (this.layout(), (this.effForms ?? this.abbrev.forms)[i]!);
-    if (form === C.DW_FORM_implicit_const) return this.abbrev.implicitConst?.get(i) ?? 0n;
+    if (form === C.DW_FORM_implicit_const) return this.abbrev.implicitConst?.[i] ?? 0n;
     const r = this.reader(i);
     let v: bigint;
     let bits: number;
@@ -305,7 +310,7 @@ export class Die {
       default:
         return this.fail(`attribute 0x${at.toString(16)} has form 0x${form.toString(16)}, not a reference`);
     }
-    if (target >= this.dwarf.info.length) this.fail(`reference 0x${target.toString(16)} past the end of .debug_info`);
+    if (target >= this.dwarf.infoLength) this.fail(`reference 0x${target.toString(16)} past the end of .debug_info`);
     return target;
   }
 

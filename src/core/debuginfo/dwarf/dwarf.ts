@@ -1,12 +1,22 @@
 // One object's DWARF: the sections, the unit headers (read once, on first need), abbreviation tables (cached
 // per offset) and the unit-level bases DWARF 5 indexes go through (str_offsets, addr). Everything else is
-// decoded when a DIE is asked for.
-import { DumpFormatError } from "../../io/errors";
-import { parseAbbrevTable, type AbbrevTable } from "./abbrev";
+// decoded when a DIE is asked for. A lazy .debug_info (section.ts) is read a unit at a time and a bounded
+// number of units kept; the index build lends its scan window (setScanWindow) so that its units are not read
+// twice.
+import { DumpFormatError, TruncatedError } from "../../io/errors";
+import { AbbrevInterner, parseAbbrevTable, type AbbrevTable } from "./abbrev";
+import type { FlatAbbrevTable } from "./flat-abbrev";
 import * as C from "./constants";
 import { Die, skipAttrs } from "./die";
 import { decodeCString, sectionBytes, sectionLabel, SectionReader, type DwarfSections } from "./reader";
+import { LazySection, sectionRange, type SectionData } from "./section";
 import { readUnitHeaders, unitContaining, type UnitHeader } from "./unit";
+
+/** The bytes of one or more whole units: `bytes[off - base]` is .debug_info offset `off`. */
+export interface UnitBytes {
+  readonly bytes: Uint8Array;
+  readonly base: number;
+}
 
 /** What the unit's DW_TAG_compile_unit says that other DIEs of the unit depend on. */
 export interface UnitAttrs {
@@ -26,24 +36,70 @@ const DEFAULT_TABLE_BASE = 8;
  * Abbreviation tables kept decoded. GCC writes one table per unit (vmlinux: 2,170 tables, ~100 MB decoded);
  * a bounded LRU keeps the index build's heap flat and type lookups, which touch few units, fast.
  */
-const ABBREV_CACHE_TABLES = 128;
+const ABBREV_CACHE_TABLES = 16;
+/**
+ * Bytes of a lazy .debug_info's units kept (a type lookup reads one unit and follows references inside it;
+ * vmlinux's largest unit is 580 KiB, the median 64 KiB).
+ */
+const UNIT_CACHE_BYTES = 16 << 20;
 /** Nesting deeper than any C program's DIE tree (GCC's deepest lexical-block nests: a few dozen). */
 const MAX_DEPTH = 1024;
 
 export class Dwarf {
-  readonly info: Uint8Array;
+  readonly info: SectionData;
   readonly infoName: string;
+  /** .debug_info's size: references past it are errors. */
+  readonly infoLength: number;
   private unitList: UnitHeader[] | undefined;
   private readonly abbrevCache = new Map<number, AbbrevTable>();
   private readonly unitAttrCache = new Map<number, UnitAttrs>();
+  private interner: AbbrevInterner | undefined;
+  /** A whole .debug_info: every unit's bytes. */
+  private readonly wholeInfo: UnitBytes | undefined;
+  /** Units read from a lazy .debug_info, by unit offset, least recently used first. */
+  private readonly unitCache = new Map<number, UnitBytes>();
+  private unitCacheBytes = 0;
+  private scanWindow: { bytes: Uint8Array; base: number; end: number } | undefined;
 
   constructor(readonly sections: DwarfSections) {
     this.info = sections.info;
     this.infoName = sectionLabel(sections, "info");
+    this.infoLength = sections.info.length;
+    if (!(sections.info instanceof LazySection)) this.wholeInfo = { bytes: sections.info, base: 0 };
   }
 
   units(): readonly UnitHeader[] {
     return (this.unitList ??= readUnitHeaders(this.info, this.infoName));
+  }
+
+  /** The bytes of unit `u` (and maybe of its neighbours): read from a lazy .debug_info on first need. */
+  unitBytes(u: UnitHeader): UnitBytes {
+    if (this.wholeInfo) return this.wholeInfo;
+    const w = this.scanWindow;
+    if (w && u.offset >= w.base && u.end <= w.end) return w;
+    let got = this.unitCache.get(u.offset);
+    if (got) {
+      this.unitCache.delete(u.offset);
+      this.unitCache.set(u.offset, got);
+      return got;
+    }
+    got = { bytes: (this.info as LazySection).read(u.offset, u.end - u.offset), base: u.offset };
+    this.unitCache.set(u.offset, got);
+    this.unitCacheBytes += got.bytes.length;
+    while (this.unitCacheBytes > UNIT_CACHE_BYTES && this.unitCache.size > 1) {
+      const [k, old] = this.unitCache.entries().next().value!;
+      this.unitCache.delete(k);
+      this.unitCacheBytes -= old.bytes.length;
+    }
+    return got;
+  }
+
+  /**
+   * Lends the bytes of units [base, base + bytes.length) to unitBytes() while a scan walks them (undefined ends
+   * the loan). The scan may reuse the buffer afterwards: nothing made from it may outlive the loan.
+   */
+  setScanWindow(bytes: Uint8Array | undefined, base = 0): void {
+    this.scanWindow = bytes ? { bytes, base, end: base + bytes.length } : undefined;
   }
 
   unitFor(offset: number): UnitHeader {
@@ -63,20 +119,66 @@ export class Dwarf {
       this.abbrevCache.set(key, t);
       return t;
     }
-    t = parseAbbrevTable(sectionBytes(this.sections, "abbrev"), sectionLabel(this.sections, "abbrev"), u.abbrevOffset, u.shape);
+    t = this.parseAbbrevs(u);
     this.abbrevCache.set(key, t);
     if (this.abbrevCache.size > ABBREV_CACHE_TABLES) this.abbrevCache.delete(this.abbrevCache.keys().next().value!);
     return t;
   }
 
+  private parseAbbrevs(u: UnitHeader): AbbrevTable {
+    this.interner ??= new AbbrevInterner();
+    const interner = this.interner;
+    return this.withAbbrevTable(u.abbrevOffset, (bytes, name, base, length) => parseAbbrevTable(bytes, name, u.abbrevOffset, u.shape, interner, base, length));
+  }
+
+  /** Decodes unit `u`'s abbreviation table into `table` (the index build's reused arrays). */
+  loadFlatAbbrevs(table: FlatAbbrevTable, u: UnitHeader, slotOf: (at: number) => number): void {
+    if (table.holds(u.abbrevOffset, u.shape)) return;
+    this.withAbbrevTable(u.abbrevOffset, (bytes, name, base, length) => table.load(bytes, name, u.abbrevOffset, u.shape, slotOf, base, length));
+  }
+
+  /**
+   * Runs `parse` over the bytes of the abbreviation table at `off`. A lazy .debug_abbrev is read up to the next
+   * table any unit names (tables are written one after the other), or, if the table runs on past that, up to
+   * the end of the section.
+   */
+  private withAbbrevTable<T>(off: number, parse: (bytes: Uint8Array, name: string, base: number, sectionLength: number) => T): T {
+    const data = this.sections.abbrev;
+    const name = sectionLabel(this.sections, "abbrev");
+    if (!(data instanceof LazySection)) return parse(data, name, 0, data.length);
+    const end = this.abbrevTableEnd(off);
+    try {
+      return parse(sectionRange(data, off, end - off), name, off, data.length);
+    } catch (e) {
+      if (!(e instanceof TruncatedError) || end >= data.length) throw e;
+      return parse(sectionRange(data, off, data.length - off), name, off, data.length);
+    }
+  }
+
+  private abbrevStarts: number[] | undefined;
+
+  /** Where the abbreviation table at `off` ends at the latest: the next table's start, or the section's end. */
+  private abbrevTableEnd(off: number): number {
+    const starts = (this.abbrevStarts ??= [...new Set(this.units().map((u) => u.abbrevOffset))].sort((a, b) => a - b));
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! <= off) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < starts.length ? starts[lo]! : this.sections.abbrev.length;
+  }
+
   /** The DIE at `off` of unit `u`, or undefined for a null entry (the end of a sibling list). */
   dieAt(u: UnitHeader, off: number): Die | undefined {
-    const r = new SectionReader(this.info, this.infoName, off, u.end);
+    const data = this.unitBytes(u);
+    const r = new SectionReader(data.bytes, this.infoName, off, u.end, data.base);
     const code = r.uleb();
     if (code === 0) return undefined;
     const a = this.abbrevs(u).get(code);
     if (!a) throw new DumpFormatError(this.infoName, off, `abbreviation code ${code} not in the table at .debug_abbrev 0x${u.abbrevOffset.toString(16)}`);
-    return new Die(this, u, off, a, r.pos);
+    return new Die(this, u, data, off, a, r.pos);
   }
 
   /** The DIE at absolute .debug_info offset `off` (a reference target). */
@@ -106,15 +208,16 @@ export class Dwarf {
 
   /** Walks a run of children starting at `off` and returns the offset after its terminating null entry. */
   skipChildren(u: UnitHeader, off: number): number {
-    const b = this.info;
+    const { bytes: b, base } = this.unitBytes(u);
     const table = this.abbrevs(u);
+    const end = u.end - base;
     let depth = 1;
-    let pos = off;
+    let pos = off - base;
     while (depth > 0) {
       // GNU as writes unit DIEs that announce children and have none: the unit's end closes every open list.
-      if (pos === u.end) return pos;
-      if (!(pos < u.end)) throw new DumpFormatError(this.infoName, Math.min(pos, u.end) || u.end, "DIE tree runs past the end of the unit");
-      const at = pos;
+      if (pos === end) return pos + base;
+      if (!(pos < end)) throw new DumpFormatError(this.infoName, Math.min(pos + base, u.end) || u.end, "DIE tree runs past the end of the unit");
+      const at = pos + base;
       let code = 0;
       let mul = 1;
       for (let i = 0; ; i++) {
@@ -131,10 +234,10 @@ export class Dwarf {
       const a = table.get(code);
       if (!a) throw new DumpFormatError(this.infoName, at, `abbreviation code ${code} not in the table at .debug_abbrev 0x${u.abbrevOffset.toString(16)}`);
       pos = skipAttrs(b, pos, a, u);
-      if (!(pos <= u.end)) throw new DumpFormatError(this.infoName, at, "DIE attributes run past the end of the unit");
+      if (!(pos <= end)) throw new DumpFormatError(this.infoName, at, "DIE attributes run past the end of the unit");
       if (a.hasChildren && ++depth > MAX_DEPTH) throw new DumpFormatError(this.infoName, at, "DIE tree nested too deeply");
     }
-    return pos;
+    return pos + base;
   }
 
   unitAttrs(u: UnitHeader): UnitAttrs {

@@ -1,11 +1,14 @@
-// The DWARF sections of an ELF file, as the reader takes them. Each section is read whole (.debug_info of a
-// distribution vmlinux: 156 MiB) and only when present; SHF_COMPRESSED sections come back decompressed.
+// The DWARF sections of an ELF file, as the reader takes them. The large ones (.debug_info of a distribution
+// vmlinux: 156 MiB; .debug_line, .debug_abbrev, the range and location lists) stay in the file and are read
+// by ranges when asked for (section.ts); the string sections and .debug_aranges (a few MiB) are read whole.
+// SHF_COMPRESSED sections come back decompressed, whole.
 // A vmlinux's DWARF is final: its .rela.debug_* are left over from the link and must NOT be applied. An
 // ET_REL object (a kernel module) is not linked: its .debug_* hold zeros where .rela.debug_* say what goes,
 // and are relocated here (into a copy) against the symbols' values plus their sections' base addresses.
-import { EM_X86_64, ET_REL, type ElfFile } from "../../dump/elf";
+import { EM_X86_64, ET_REL, SHF_COMPRESSED, SHT_NOBITS, type ElfFile } from "../../dump/elf";
 import { DumpFormatError } from "../../io/errors";
 import type { DwarfSections } from "./reader";
+import { LazySection, type SectionData } from "./section";
 
 // Relocation types of the x86-64 psABI that GCC uses in debug sections.
 const R_X86_64_NONE = 0;
@@ -31,8 +34,14 @@ export function dwarfSectionsFromElf(elf: ElfFile, options: DwarfFromElfOptions 
     const bytes = elf.sectionBytes(name);
     return bytes && relocate ? relocateSection(elf, name, bytes, options) : bytes;
   };
-  const info = read(".debug_info");
-  const abbrev = read(".debug_abbrev");
+  // Left in the file unless they must be relocated (ET_REL) or decompressed.
+  const lazy = (name: string): SectionData | undefined => {
+    const h = elf.sectionHeader(name);
+    if (!h || relocate || h.type === SHT_NOBITS || h.flags & SHF_COMPRESSED) return read(name);
+    return new LazySection(elf.source, h.offset, h.size, `${elf.name}:${name}`);
+  };
+  const info = lazy(".debug_info");
+  const abbrev = lazy(".debug_abbrev");
   if (!info || !abbrev) return undefined;
   return {
     file: elf.name,
@@ -42,11 +51,11 @@ export function dwarfSectionsFromElf(elf: ElfFile, options: DwarfFromElfOptions 
     lineStr: read(".debug_line_str"),
     strOffsets: read(".debug_str_offsets"),
     addr: read(".debug_addr"),
-    rnglists: read(".debug_rnglists"),
-    ranges: read(".debug_ranges"),
-    loclists: read(".debug_loclists"),
-    loc: read(".debug_loc"),
-    line: read(".debug_line"),
+    rnglists: lazy(".debug_rnglists"),
+    ranges: lazy(".debug_ranges"),
+    loclists: lazy(".debug_loclists"),
+    loc: lazy(".debug_loc"),
+    line: lazy(".debug_line"),
     aranges: read(".debug_aranges"),
   };
 }

@@ -1,14 +1,19 @@
 // One pass over .debug_info that fills the name index with every CU-scope name: the unit DIE's children
 // (and the enumerators of its enums). Everything deeper (function bodies: parameters, locals, inlined
 // calls, lexical blocks) is skipped by abbreviation skip plans and DW_AT_sibling, never decoded.
-// Splittable by unit ranges so that the CLI can run parts in worker threads and merge them.
+// The pass keeps nothing but the index: each unit's abbreviation table is decoded into arrays reused from unit
+// to unit (flat-abbrev.ts), a lazy .debug_info is read a MiB of whole units at a time into one reused buffer,
+// and one scanner walks every unit, so memory does not grow with the section and the collector has little to
+// do. Splittable by unit ranges so that an adapter can run parts in worker threads and merge them
+// (index-parallel.ts).
 import { DumpFormatError } from "../../io/errors";
-import type { Abbrev } from "./abbrev";
-import * as C from "./constants";
-import { skipAttrs, skipVarForm } from "./die";
-import type { Dwarf } from "./dwarf";
-import { DwarfIndex, IF_DECLARATION, IK_BASE, IK_ENUM, IK_ENUMERATOR, IK_FUNCTION, IK_STRUCT, IK_TYPEDEF, IK_UNION, IK_VARIABLE, type NameSection } from "./name-index";
 import { fixedFormSize } from "./abbrev";
+import * as C from "./constants";
+import { skipVarForm } from "./die";
+import type { Dwarf, UnitBytes } from "./dwarf";
+import { FlatAbbrevTable, missingCode } from "./flat-abbrev";
+import { DwarfIndex, IF_DECLARATION, IK_BASE, IK_ENUM, IK_ENUMERATOR, IK_FUNCTION, IK_STRUCT, IK_TYPEDEF, IK_UNION, IK_VARIABLE, type NameSection } from "./name-index";
+import { LazySection } from "./section";
 import type { UnitHeader } from "./unit";
 
 export interface IndexRange {
@@ -20,7 +25,7 @@ export interface IndexRange {
 /** Splits the units into `parts` ranges of about equal .debug_info bytes, for parallel builds. */
 export function partitionUnits(dwarf: Dwarf, parts: number): IndexRange[] {
   const units = dwarf.units();
-  const total = dwarf.info.length;
+  const total = dwarf.infoLength;
   const out: IndexRange[] = [];
   let start = 0;
   for (const u of units) {
@@ -95,38 +100,111 @@ function u32le(b: Uint8Array, q: number): number {
 /** Hops through DW_AT_specification / DW_AT_abstract_origin to find a name (GCC: at most 2). */
 const MAX_NAME_HOPS = 4;
 
+/** More DIEs nested than any C program's tree (GCC's deepest lexical-block nests: a few dozen). */
+const MAX_DEPTH = 1024;
+
+// Positions inside the scanner are relative to `b` (the bytes of the unit being scanned); DIE offsets handed
+// out are .debug_info offsets (relative + base). One scanner serves every unit of a build (start()).
 class UnitScanner {
-  readonly b: Uint8Array;
+  b: Uint8Array = new Uint8Array(0);
+  base = 0;
+  /** The unit's end, relative to b. */
+  end = 0;
+  u!: UnitHeader;
+  readonly t = new FlatAbbrevTable();
   readonly pos = new Int32Array(N_SLOTS);
   readonly form = new Int32Array(N_SLOTS);
   nameSec: NameSection = 0;
   nameOff = 0;
+  /** For an inline name (nameSec 1): the bytes nameOff is in. */
+  nameBytes: Uint8Array | undefined;
 
   constructor(
     readonly dwarf: Dwarf,
     readonly index: DwarfIndex,
-    readonly u: UnitHeader,
-  ) {
-    this.b = dwarf.info;
-  }
+  ) {}
 
   fail(off: number, reason: string): never {
     throw new DumpFormatError(this.dwarf.infoName, off, reason);
   }
 
-  /** Records the positions of the interesting attributes of a DIE; returns the offset after its attributes. */
-  scan(a: Abbrev, pos: number, dieOff: number): number {
+  /** Reads the abbreviation code at relative `pos`; leaves the position after it in `this.at`. */
+  private at = 0;
+  code(pos: number, dieOff: number): number {
+    const b = this.b;
+    let code = 0;
+    let mul = 1;
+    for (let k = 0; ; k++) {
+      const byte = b[pos++]!;
+      code += (byte & 0x7f) * mul;
+      if ((byte & 0x80) === 0) break;
+      if (k > 8) this.fail(dieOff, "abbreviation code too long");
+      mul *= 128;
+    }
+    this.at = pos;
+    return code;
+  }
+
+  /** The declaration of `code`, or a format error naming the DIE. */
+  decl(code: number, dieOff: number): number {
+    const d = this.t.decl(code);
+    if (d < 0) throw missingCode(this.dwarf.infoName, dieOff, code, this.u.abbrevOffset);
+    return d;
+  }
+
+  /** Position after the attributes of a DIE of declaration `d` whose attributes start at `pos`. */
+  skipAttrs(d: number, pos: number, dieOff: number): number {
+    const t = this.t;
+    const fixed = t.fixedSize[d]!;
+    if (fixed >= 0) pos += fixed;
+    else {
+      const plan = t.plan;
+      for (let i = t.planStart[d]!, n = i + t.planCount[d]!; i < n; i++) {
+        const p = plan[i]!;
+        pos = p >= 0 ? pos + p : skipVarForm(this.b, pos, -p, this.u);
+      }
+    }
+    if (!(pos <= this.end)) this.fail(dieOff, "DIE attributes run past the end of the unit");
+    return pos;
+  }
+
+  /** Walks a run of children starting at `pos`; returns the position after its terminating null entry. */
+  skipChildren(pos: number): number {
+    const t = this.t;
+    const end = this.end;
+    let depth = 1;
+    while (depth > 0) {
+      // GNU as writes unit DIEs that announce children and have none: the unit's end closes every open list.
+      if (pos === end) return pos;
+      if (!(pos < end)) this.fail(Math.min(pos + this.base, this.u.end) || this.u.end, "DIE tree runs past the end of the unit");
+      const dieOff = pos + this.base;
+      const code = this.code(pos, dieOff);
+      pos = this.at;
+      if (code === 0) {
+        depth--;
+        continue;
+      }
+      const d = this.decl(code, dieOff);
+      pos = this.skipAttrs(d, pos, dieOff);
+      if (t.children[d] && ++depth > MAX_DEPTH) this.fail(dieOff, "DIE tree nested too deeply");
+    }
+    return pos;
+  }
+
+  /** Records the positions of the interesting attributes of a DIE; returns the position after its attributes. */
+  scan(d: number, pos: number, dieOff: number): number {
     this.pos.fill(-1);
+    const t = this.t;
     const u = this.u;
-    const sizes = a.sizes;
-    for (let i = 0; i < a.attrs.length; i++) {
-      let form = a.forms[i]!;
-      let size = sizes[i]!;
+    const b = this.b;
+    for (let i = t.attrStart[d]!, n = i + t.attrCount[d]!; i < n; i++) {
+      let form = t.form[i]!;
+      let size = t.size[i]!;
       if (size < 0 && form === C.DW_FORM_indirect) {
         let f = 0;
         let mul = 1;
         for (let k = 0; k < 3; k++) {
-          const byte = this.b[pos++]!;
+          const byte = b[pos++]!;
           f += (byte & 0x7f) * mul;
           if ((byte & 0x80) === 0) break;
           mul *= 128;
@@ -135,14 +213,14 @@ class UnitScanner {
         form = f;
         size = fixedFormSize(form, u.shape);
       }
-      const slot = slotOf(a.attrs[i]!);
+      const slot = t.slot[i]!;
       if (slot >= 0) {
         this.pos[slot] = pos;
         this.form[slot] = form;
       }
-      pos = size >= 0 ? pos + size : skipVarForm(this.b, pos, form, u);
+      pos = size >= 0 ? pos + size : skipVarForm(b, pos, form, u);
     }
-    if (!(pos <= u.end)) this.fail(dieOff, "DIE attributes run past the end of the unit");
+    if (!(pos <= this.end)) this.fail(dieOff, "DIE attributes run past the end of the unit");
     return pos;
   }
 
@@ -160,6 +238,7 @@ class UnitScanner {
       case C.DW_FORM_string:
         this.nameSec = 1;
         this.nameOff = p;
+        this.nameBytes = b;
         break;
       case C.DW_FORM_line_strp:
         this.nameSec = 2;
@@ -199,18 +278,37 @@ class UnitScanner {
         return false;
     }
     const sec = this.nameSec === 0 ? this.dwarf.sections.str : this.nameSec === 1 ? b : this.dwarf.sections.lineStr;
-    if (!sec || this.nameOff >= sec.length) this.fail(p, "name string offset past the end of its section");
+    if (!sec || this.nameOff >= sec.length) this.fail(p + this.base, "name string offset past the end of its section");
     return true;
   }
 
-  /** The name of the DIE at `off` (following specification/abstract_origin): used for unnamed definitions. */
+  /**
+   * The name of the DIE at `off` (following specification/abstract_origin): used for unnamed definitions.
+   * Inside the unit being scanned it is read with the scanner's table; elsewhere (DW_FORM_ref_addr) through
+   * the general reader.
+   */
   nameThrough(off: number): boolean {
     for (let hop = 0; hop < MAX_NAME_HOPS; hop++) {
+      if (off < this.u.dieOffset || off >= this.u.end) return this.nameThroughElsewhere(off, MAX_NAME_HOPS - hop);
+      const code = this.code(off - this.base, off);
+      if (code === 0) this.fail(off, "reference to a null entry");
+      this.scan(this.decl(code, off), this.at, off);
+      if (this.takeName()) return true;
+      const slot = this.pos[S_SPEC]! >= 0 ? S_SPEC : this.pos[S_ORIGIN]! >= 0 ? S_ORIGIN : -1;
+      if (slot < 0) return false;
+      off = this.ref(slot, off);
+    }
+    return false;
+  }
+
+  private nameThroughElsewhere(off: number, hops: number): boolean {
+    for (let hop = 0; hop < hops; hop++) {
       const d = this.dwarf.die(off);
       const ref = d.stringRef(C.DW_AT_name);
       if (ref) {
         this.nameSec = ref.section;
         this.nameOff = ref.offset;
+        if (ref.section === 1) this.nameBytes = ref.bytes;
         return true;
       }
       const next = d.has(C.DW_AT_specification) ? d.ref(C.DW_AT_specification) : d.has(C.DW_AT_abstract_origin) ? d.ref(C.DW_AT_abstract_origin) : undefined;
@@ -243,7 +341,7 @@ class UnitScanner {
         return d.ref(at)!;
       }
     }
-    if (target >= b.length) this.fail(dieOff, `reference 0x${target.toString(16)} past the end of .debug_info`);
+    if (target >= this.dwarf.infoLength) this.fail(dieOff, `reference 0x${target.toString(16)} past the end of .debug_info`);
     return target;
   }
 
@@ -271,59 +369,62 @@ class UnitScanner {
     return len === 1 + this.u.addrSize && b[data] === C.DW_OP_addr;
   }
 
-  run(): void {
-    const dwarf = this.dwarf;
-    const u = this.u;
-    const cu = dwarf.cuDie(u);
-    if (cu.tag !== C.DW_TAG_compile_unit && cu.tag !== C.DW_TAG_partial_unit) return;
-    if (!cu.hasChildren) return;
-    const table = dwarf.abbrevs(u);
-    const b = this.b;
-    let off = cu.end;
-    for (let n = 0; ; n++) {
-      if (off === u.end) return; // GNU as: announced children, none written
-      if (!(off < u.end)) this.fail(off, "DIE list runs past the end of the unit");
-      const dieOff = off;
-      let code = 0;
-      let mul = 1;
-      for (let k = 0; ; k++) {
-        const byte = b[off++]!;
-        code += (byte & 0x7f) * mul;
-        if ((byte & 0x80) === 0) break;
-        if (k > 8) this.fail(dieOff, "abbreviation code too long");
-        mul *= 128;
-      }
+  /** Indexes unit `u`, whose bytes are `data`. */
+  run(u: UnitHeader, data: UnitBytes): void {
+    this.u = u;
+    this.b = data.bytes;
+    this.base = data.base;
+    this.end = u.end - data.base;
+    this.dwarf.loadFlatAbbrevs(this.t, u, slotOf);
+    const t = this.t;
+    const base = this.base;
+    const end = this.end;
+    // The unit DIE.
+    const cuCode = this.code(u.dieOffset - base, u.dieOffset);
+    if (cuCode === 0) this.fail(u.dieOffset, "unit without a unit DIE");
+    const cu = this.decl(cuCode, u.dieOffset);
+    if (t.tag[cu] !== C.DW_TAG_compile_unit && t.tag[cu] !== C.DW_TAG_partial_unit) return;
+    if (!t.children[cu]) return;
+    let off = this.skipAttrs(cu, this.at, u.dieOffset);
+    for (;;) {
+      if (off === end) return; // GNU as: announced children, none written
+      if (!(off < end)) this.fail(off + base, "DIE list runs past the end of the unit");
+      const dieOff = off + base;
+      const code = this.code(off, dieOff);
+      off = this.at;
       if (code === 0) return;
-      const a = table.get(code);
-      if (!a) this.fail(dieOff, `abbreviation code ${code} not in the table at .debug_abbrev 0x${u.abbrevOffset.toString(16)}`);
-      const kind = indexKindOf(a.tag);
-      if (kind === 0 && !a.hasChildren) {
-        off = skipAttrs(b, off, a, u);
-        if (!(off <= u.end)) this.fail(dieOff, "DIE attributes run past the end of the unit");
+      const d = this.decl(code, dieOff);
+      const kind = indexKindOf(t.tag[d]!);
+      const children = t.children[d] === 1;
+      if (kind === 0 && !children) {
+        off = this.skipAttrs(d, off, dieOff);
         continue;
       }
       if (kind === 0) {
-        off = this.scan(a, off, dieOff);
-        off = this.pos[S_SIBLING]! >= 0 ? this.siblingOr(dieOff, off) : dwarf.skipChildren(u, off);
+        off = this.scan(d, off, dieOff);
+        off = this.pos[S_SIBLING]! >= 0 ? this.siblingOr(dieOff, off) : this.skipChildren(off);
         continue;
       }
-      const attrEnd = this.scan(a, off, dieOff);
-      this.indexDie(a, kind, dieOff);
+      const attrEnd = this.scan(d, off, dieOff);
+      const sibling = this.pos[S_SIBLING]! >= 0 ? this.ref(S_SIBLING, dieOff) : -1;
+      this.indexDie(d, kind, dieOff);
       off = attrEnd;
-      if (a.hasChildren) {
-        if (kind === IK_ENUM) off = this.indexEnumerators(dieOff, attrEnd, table);
-        else off = this.pos[S_SIBLING]! >= 0 ? this.siblingOr(dieOff, attrEnd) : dwarf.skipChildren(u, attrEnd);
+      if (children) {
+        if (kind === IK_ENUM) off = this.indexEnumerators(dieOff, attrEnd);
+        else off = sibling > dieOff && sibling <= u.end ? sibling - base : this.skipChildren(attrEnd);
       }
     }
   }
 
+  /** Position (relative) of the next sibling: DW_AT_sibling when sane, else the children walked. */
   private siblingOr(dieOff: number, childStart: number): number {
     const sib = this.ref(S_SIBLING, dieOff);
-    if (sib > dieOff && sib <= this.u.end) return sib;
-    return this.dwarf.skipChildren(this.u, childStart);
+    if (sib > dieOff && sib <= this.u.end) return sib - this.base;
+    return this.skipChildren(childStart);
   }
 
-  private indexDie(a: Abbrev, kind: number, dieOff: number): void {
+  private indexDie(d: number, kind: number, dieOff: number): void {
+    const t = this.t;
     let flags = this.pos[S_DECL]! >= 0 ? IF_DECLARATION : 0;
     let aux = 0;
     let named = this.takeName();
@@ -333,7 +434,7 @@ class UnitScanner {
       if (this.pos[S_LOW_PC]! < 0 && this.pos[S_RANGES]! < 0) flags |= IF_DECLARATION;
     } else if (kind === IK_STRUCT || kind === IK_UNION || kind === IK_ENUM) {
       // A struct without DW_AT_byte_size and without children is a declaration GCC did not flag.
-      if (!a.hasChildren && a.attrs.indexOf(C.DW_AT_byte_size) < 0) flags |= IF_DECLARATION;
+      if (!t.children[d] && !t.hasByteSize[d]) flags |= IF_DECLARATION;
     }
     if (!named && (kind === IK_VARIABLE || kind === IK_FUNCTION)) {
       const slot = this.pos[S_SPEC]! >= 0 ? S_SPEC : this.pos[S_ORIGIN]! >= 0 ? S_ORIGIN : -1;
@@ -341,41 +442,65 @@ class UnitScanner {
       aux = this.ref(slot, dieOff);
       named = this.nameThrough(aux);
     }
-    if (named) this.index.add(kind, flags, this.nameSec, this.nameOff, dieOff, aux);
+    if (named) this.index.add(kind, flags, this.nameSec, this.nameOff, dieOff, aux, undefined, this.nameBytes);
   }
 
-  /** Indexes the enumerators of the enum at `enumOff`; returns the offset after its children. */
-  private indexEnumerators(enumOff: number, childStart: number, table: ReturnType<Dwarf["abbrevs"]>): number {
-    const b = this.b;
-    const u = this.u;
+  /** Indexes the enumerators of the enum at `enumOff`; returns the position after its children. */
+  private indexEnumerators(enumOff: number, childStart: number): number {
+    const t = this.t;
+    const base = this.base;
     let off = childStart;
     for (;;) {
-      if (!(off < u.end)) this.fail(off, "enumerator list runs past the end of the unit");
-      const dieOff = off;
-      const code = b[off++]!;
+      if (!(off < this.end)) this.fail(off + base, "enumerator list runs past the end of the unit");
+      const dieOff = off + base;
+      const code = this.code(off, dieOff);
+      off = this.at;
       if (code === 0) return off;
-      let a = code < 0x80 ? table.get(code) : undefined;
-      if (!a) {
-        // Long codes and unusual children (GCC writes none): take the general path.
-        const d = this.dwarf.dieAt(u, dieOff)!;
-        a = d.abbrev;
-        off = d.end;
-        if (a.hasChildren) off = this.dwarf.skipChildren(u, off);
-        continue;
-      }
-      const end = this.scan(a, off, dieOff);
-      if (a.tag === C.DW_TAG_enumerator && this.takeName()) this.index.add(IK_ENUMERATOR, 0, this.nameSec, this.nameOff, dieOff, enumOff);
-      off = a.hasChildren ? this.dwarf.skipChildren(u, end) : end;
+      const d = this.decl(code, dieOff);
+      const end = this.scan(d, off, dieOff);
+      if (t.tag[d] === C.DW_TAG_enumerator && this.takeName()) this.index.add(IK_ENUMERATOR, 0, this.nameSec, this.nameOff, dieOff, enumOff, undefined, this.nameBytes);
+      off = t.children[d] ? this.skipChildren(end) : end;
     }
   }
 }
 
+/** Whole units read at once from a lazy .debug_info during a build (one larger unit is read alone). */
+const SCAN_CHUNK = 1 << 20;
+
+/** About one name per this many bytes of .debug_info (vmlinux: 1,220): the index's first capacity. */
+const INFO_BYTES_PER_NAME = 1024;
+
 /** Builds the name index over the units in `range` (all units by default). */
-export function buildIndex(dwarf: Dwarf, range: IndexRange = { start: 0, end: dwarf.info.length }): DwarfIndex {
-  const index = new DwarfIndex(dwarf.sections);
-  for (const u of dwarf.units()) {
-    if (u.offset < range.start || u.offset >= range.end) continue;
-    new UnitScanner(dwarf, index, u).run();
+export function buildIndex(dwarf: Dwarf, range: IndexRange = { start: 0, end: dwarf.infoLength }, options: { chunkBytes?: number } = {}): DwarfIndex {
+  const units = dwarf.units().filter((u) => u.offset >= range.start && u.offset < range.end);
+  const bytes = units.length ? units[units.length - 1]!.end - units[0]!.offset : 0;
+  const index = new DwarfIndex(dwarf.sections, Math.max(1024, Math.ceil(bytes / INFO_BYTES_PER_NAME)));
+  const scanner = new UnitScanner(dwarf, index);
+  const info = dwarf.info;
+  if (!(info instanceof LazySection)) {
+    for (const u of units) scanner.run(u, dwarf.unitBytes(u));
+    return index;
+  }
+  const chunk = options.chunkBytes ?? SCAN_CHUNK;
+  let buffer = new Uint8Array(chunk);
+  try {
+    for (let i = 0; i < units.length; ) {
+      // Consecutive units up to `chunk` bytes (at least one): read as one range into the reused buffer.
+      const first = units[i]!;
+      let j = i + 1;
+      while (j < units.length && units[j]!.offset === units[j - 1]!.end && units[j]!.end - first.offset <= chunk) j++;
+      const length = units[j - 1]!.end - first.offset;
+      if (length > buffer.length) buffer = new Uint8Array(length);
+      const window = buffer.subarray(0, length);
+      info.readInto(first.offset, window);
+      // Lent to the Dwarf too: a reference the scanner follows through the general reader finds it there.
+      dwarf.setScanWindow(window, first.offset);
+      const data: UnitBytes = { bytes: window, base: first.offset };
+      for (let k = i; k < j; k++) scanner.run(units[k]!, data);
+      i = j;
+    }
+  } finally {
+    dwarf.setScanWindow(undefined);
   }
   return index;
 }

@@ -4,7 +4,8 @@
 import * as C from "./constants";
 import { UnitAddressMap } from "./aranges";
 import type { Dwarf } from "./dwarf";
-import { sectionBytes, sectionLabel, SectionReader } from "./reader";
+import { sectionData, sectionLabel, SectionReader } from "./reader";
+import { sectionRange } from "./section";
 import { readInitialLength } from "./unit";
 
 export interface LineTableHeader {
@@ -93,20 +94,27 @@ function readEntry(dwarf: Dwarf, r: SectionReader, formats: number[][]): { name:
   return { name, dir };
 }
 
+/** unit_length, version, address_size and segment_selector_size (DWARF 5), header_length. */
+const LINE_HEADER_PREFIX = 4 + 2 + 2 + 4;
+
 export function readLineHeader(dwarf: Dwarf, offset: number, compDir: string | undefined, addrSize: number): LineTableHeader {
-  const r = new SectionReader(sectionBytes(dwarf.sections, "line"), sectionLabel(dwarf.sections, "line"), offset);
-  const length = readInitialLength(r, "line table");
-  const programEnd = r.pos + length;
-  r.end = programEnd;
-  const version = r.u16();
-  if (version < 2 || version > 5) r.fail(`unsupported line table version ${version}`, offset);
+  // The fields that say where the header ends, then the header alone (a lazy .debug_line is not read whole).
+  const data = sectionData(dwarf.sections, "line");
+  const name = sectionLabel(dwarf.sections, "line");
+  const pre = new SectionReader(sectionRange(data, offset, LINE_HEADER_PREFIX), name, offset, undefined, offset, data.length);
+  const length = readInitialLength(pre, "line table");
+  const programEnd = pre.pos + length;
+  pre.limit(programEnd);
+  const version = pre.u16();
+  if (version < 2 || version > 5) pre.fail(`unsupported line table version ${version}`, offset);
   if (version >= 5) {
-    addrSize = r.u8();
-    if (r.u8() !== 0) r.fail("segmented line tables are not supported");
+    addrSize = pre.u8();
+    if (pre.u8() !== 0) pre.fail("segmented line tables are not supported");
   }
-  const headerLength = r.u32();
-  const programStart = r.pos + headerLength;
-  if (programStart > programEnd) r.fail("line table header longer than the table", offset);
+  const headerLength = pre.u32();
+  const programStart = pre.pos + headerLength;
+  if (programStart > programEnd) pre.fail("line table header longer than the table", offset);
+  const r = new SectionReader(sectionRange(data, offset, programStart - offset), name, pre.pos, programStart, offset, data.length);
   const minInstLength = r.u8();
   const maxOpsPerInst = version >= 4 ? r.u8() : 1;
   const defaultIsStmt = r.u8() !== 0;
@@ -131,13 +139,13 @@ export function readLineHeader(dwarf: Dwarf, offset: number, compDir: string | u
   } else {
     // DWARF 2-4: directory 0 is the unit's comp_dir; files are numbered from 1.
     directories.push(compDir ?? "");
-    while (r.bytes[r.pos] !== 0) {
+    while (r.peek() !== 0) {
       if (directories.length > MAX_ENTRIES) r.fail("too many directories");
       directories.push(r.cstring());
     }
     r.skip(1);
     files.push({ name: "", dir: 0 });
-    while (r.bytes[r.pos] !== 0) {
+    while (r.peek() !== 0) {
       if (files.length > MAX_ENTRIES) r.fail("too many files");
       const name = r.cstring();
       const dir = r.uleb();
@@ -169,7 +177,8 @@ function join(a: string, b: string): string {
  * Rows of a sequence come in address order; `endSequence` marks the address just past a sequence.
  */
 export function runLineProgram(dwarf: Dwarf, h: LineTableHeader, row: (hi: number, lo: number, file: number, line: number, column: number, isStmt: boolean, endSequence: boolean) => boolean): void {
-  const r = new SectionReader(sectionBytes(dwarf.sections, "line"), sectionLabel(dwarf.sections, "line"), h.programStart, h.programEnd);
+  const data = sectionData(dwarf.sections, "line");
+  const r = new SectionReader(sectionRange(data, h.programStart, h.programEnd - h.programStart), sectionLabel(dwarf.sections, "line"), h.programStart, h.programEnd, h.programStart, data.length);
   let hi = 0;
   let lo = 0;
   let file = 1;

@@ -1,6 +1,6 @@
 // One object's DWARF, ready to answer: the reader, the name index (built, or loaded from the CLI's cache),
-// the TypeSystem and the line tables. The index is the only costly part (vmlinux: ~2.5 s of CPU); callers that
-// can run workers build it in parts (partitionUnits + buildIndex + mergeIndexes) and pass the result.
+// the TypeSystem and the line tables. The index is the only costly part (vmlinux: ~1 s of CPU); callers that
+// can run threads pass a builder that splits it (index-parallel.ts).
 import { KdwError } from "../../io/errors";
 import { Dwarf } from "./dwarf";
 import { buildIndex } from "./index-build";
@@ -23,8 +23,10 @@ export interface DwarfDebugInfo {
 export interface OpenDwarfOptions extends DwarfTypeSystemOptions {
   /** A DwarfIndex.serialize() image from the cache (keyed by build id by the caller). */
   cachedIndex?: Uint8Array;
-  /** An index built elsewhere (worker threads). */
+  /** An index built elsewhere. */
   index?: DwarfIndex;
+  /** Builds the index when there is no usable cached image (default: buildIndex, in this thread). */
+  build?: (dwarf: Dwarf) => DwarfIndex;
   /** A reader already open over the same sections (line lookups opened it first). */
   reader?: Dwarf;
 }
@@ -45,6 +47,6 @@ export function openDwarf(sections: DwarfSections, options: OpenDwarfOptions = {
       indexSource = "rebuilt";
     }
   }
-  index ??= buildIndex(dwarf);
+  index ??= (options.build ?? buildIndex)(dwarf);
   return { dwarf, index, types: new DwarfTypeSystem(dwarf, index, options), lines: new DwarfLines(dwarf), indexSource, ...(cacheError ? { cacheError } : {}) };
 }

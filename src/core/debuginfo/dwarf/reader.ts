@@ -1,23 +1,28 @@
 // The DWARF sections as the reader takes them, and a bounds-checked cursor over one of them. Section bytes are
-// views (zero-copy) of what the caller read from the ELF file; the reader never copies or writes them.
+// views (zero-copy) of what the caller read from the ELF file, or ranges read on demand (section.ts); the
+// reader never writes them. A cursor may hold only a range of its section: positions stay section offsets.
 import { DumpFormatError, TruncatedError } from "../../io/errors";
+import { sectionWhole, type SectionData } from "./section";
 
 /**
  * The sections of one object's DWARF, already relocated when the object needed it (a vmlinux's DWARF is
  * final; an ET_REL module's is not). Names in messages are the ELF section names.
  */
 export interface DwarfSections {
-  info: Uint8Array;
-  abbrev: Uint8Array;
+  /** Read a unit at a time when lazy (dwarf.ts). */
+  info: SectionData;
+  /** Read a table at a time when lazy (dwarf.ts). */
+  abbrev: SectionData;
   str?: Uint8Array;
   lineStr?: Uint8Array;
   strOffsets?: Uint8Array;
   addr?: Uint8Array;
-  rnglists?: Uint8Array;
-  ranges?: Uint8Array;
-  loclists?: Uint8Array;
-  loc?: Uint8Array;
-  line?: Uint8Array;
+  rnglists?: SectionData;
+  ranges?: SectionData;
+  loclists?: SectionData;
+  loc?: SectionData;
+  /** Read a line program at a time when lazy (line.ts). */
+  line?: SectionData;
   aranges?: Uint8Array;
   /** Prefix for section names in messages (the object's file name). */
   file?: string;
@@ -45,7 +50,15 @@ export function sectionLabel(sections: DwarfSections, key: SectionKey): string {
   return sections.file ? `${sections.file}:${SECTION_NAMES[key]}` : SECTION_NAMES[key];
 }
 
+/** The whole section (a lazy one is read once and kept): for the small sections and the range lists. */
 export function sectionBytes(sections: DwarfSections, key: SectionKey): Uint8Array {
+  const b = sections[key];
+  if (!b) throw new DumpFormatError(sectionLabel(sections, key), 0, "section needed but absent");
+  return sectionWhole(b);
+}
+
+/** The section as it is held (whole or lazy); for the readers that take it a range at a time. */
+export function sectionData(sections: DwarfSections, key: SectionKey): SectionData {
   const b = sections[key];
   if (!b) throw new DumpFormatError(sectionLabel(sections, key), 0, "section needed but absent");
   return b;
@@ -53,66 +66,87 @@ export function sectionBytes(sections: DwarfSections, key: SectionKey): Uint8Arr
 
 const TWO_32 = 0x1_0000_0000;
 
-/** A cursor over one section: little-endian fixed fields, LEB128, C strings. Every read is bounds-checked. */
+/**
+ * A cursor over one section, or over the range of it held in `bytes` (which starts at section offset `base`):
+ * little-endian fixed fields, LEB128, C strings. Positions are section offsets; every read is bounds-checked
+ * against the range held, so a structure that runs past it is a TruncatedError naming the section offset.
+ */
 export class SectionReader {
   readonly view: DataView;
   pos: number;
+  /** Where reading stops (exclusive): a structure's end, never past the range held. */
   end: number;
+  /** The section's length, for "runs past the end of the section" checks (the range's end by default). */
+  readonly sectionLength: number;
   constructor(
     readonly bytes: Uint8Array,
     readonly name: string,
     pos = 0,
-    end = bytes.length,
+    end = Number.POSITIVE_INFINITY,
+    /** The section offset of bytes[0]. */
+    readonly base = 0,
+    sectionLength?: number,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = pos;
-    this.end = Math.min(end, bytes.length);
+    this.end = Math.min(end, base + bytes.length);
+    this.sectionLength = sectionLength ?? base + bytes.length;
+  }
+
+  /** Stops reading at `end` (a structure's end), or at the end of the range held if that comes first. */
+  limit(end: number): void {
+    this.end = Math.min(end, this.base + this.bytes.length);
   }
 
   need(n: number): void {
-    if (this.pos < 0 || this.pos + n > this.end) throw new TruncatedError(this.name, this.pos, n, this.end);
+    if (this.pos < this.base || this.pos + n > this.end) throw new TruncatedError(this.name, this.pos, n, this.end);
   }
   fail(reason: string, at = this.pos): never {
     throw new DumpFormatError(this.name, at, reason);
   }
+  /** The byte at the position, or undefined at the end (not consumed). */
+  peek(): number | undefined {
+    return this.pos < this.end ? this.bytes[this.pos - this.base] : undefined;
+  }
   u8(): number {
     this.need(1);
-    return this.bytes[this.pos++]!;
+    return this.bytes[this.pos++ - this.base]!;
   }
   i8(): number {
     this.need(1);
-    return this.view.getInt8(this.pos++);
+    return this.view.getInt8(this.pos++ - this.base);
   }
   u16(): number {
     this.need(2);
-    const v = this.view.getUint16(this.pos, true);
+    const v = this.view.getUint16(this.pos - this.base, true);
     this.pos += 2;
     return v;
   }
   u24(): number {
     this.need(3);
     const b = this.bytes;
-    const v = b[this.pos]! | (b[this.pos + 1]! << 8) | (b[this.pos + 2]! << 16);
+    const p = this.pos - this.base;
+    const v = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16);
     this.pos += 3;
     return v;
   }
   u32(): number {
     this.need(4);
-    const v = this.view.getUint32(this.pos, true);
+    const v = this.view.getUint32(this.pos - this.base, true);
     this.pos += 4;
     return v;
   }
   u64(): bigint {
     this.need(8);
-    const v = this.view.getBigUint64(this.pos, true);
+    const v = this.view.getBigUint64(this.pos - this.base, true);
     this.pos += 8;
     return v;
   }
   /** A 64-bit value that must fit a JS number (offsets, sizes). */
   u64n(): number {
     this.need(8);
-    const lo = this.view.getUint32(this.pos, true);
-    const hi = this.view.getUint32(this.pos + 4, true);
+    const lo = this.view.getUint32(this.pos - this.base, true);
+    const hi = this.view.getUint32(this.pos - this.base + 4, true);
     if (hi >= 0x20_0000) this.fail("64-bit value too large for an offset");
     this.pos += 8;
     return hi * TWO_32 + lo;
@@ -138,7 +172,7 @@ export class SectionReader {
     const b = this.bytes;
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.end) throw new TruncatedError(this.name, this.pos, 1, this.end);
-      const byte = b[this.pos++]!;
+      const byte = b[this.pos++ - this.base]!;
       result += (byte & 0x7f) * mul;
       if ((byte & 0x80) === 0) {
         if (result > Number.MAX_SAFE_INTEGER) this.fail("LEB128 value too large");
@@ -155,7 +189,7 @@ export class SectionReader {
     const b = this.bytes;
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.end) throw new TruncatedError(this.name, this.pos, 1, this.end);
-      const byte = b[this.pos++]!;
+      const byte = b[this.pos++ - this.base]!;
       result += (byte & 0x7f) * mul;
       mul *= 128;
       if ((byte & 0x80) === 0) {
@@ -195,20 +229,20 @@ export class SectionReader {
     const b = this.bytes;
     for (let i = 0; i < 19; i++) {
       if (this.pos >= this.end) throw new TruncatedError(this.name, this.pos, 1, this.end);
-      if ((b[this.pos++]! & 0x80) === 0) return;
+      if ((b[this.pos++ - this.base]! & 0x80) === 0) return;
     }
     this.fail("LEB128 longer than 19 bytes");
   }
   /** Position just past the NUL ending the string at pos (the string itself is not decoded). */
   skipCString(): void {
-    const nul = this.bytes.indexOf(0, this.pos);
-    if (nul < 0 || nul >= this.end) this.fail("unterminated string");
+    const nul = this.bytes.indexOf(0, this.pos - this.base) + this.base;
+    if (nul < this.base || nul >= this.end) this.fail("unterminated string");
     this.pos = nul + 1;
   }
   cstring(): string {
     const start = this.pos;
     this.skipCString();
-    return decodeCString(this.bytes, start, this.name);
+    return decodeCString(this.bytes, start - this.base, this.name, this.base);
   }
   skip(n: number): void {
     this.need(n);
@@ -216,7 +250,7 @@ export class SectionReader {
   }
   sub(n: number): Uint8Array {
     this.need(n);
-    const s = this.bytes.subarray(this.pos, this.pos + n);
+    const s = this.bytes.subarray(this.pos - this.base, this.pos - this.base + n);
     this.pos += n;
     return s;
   }
@@ -227,11 +261,14 @@ export class SectionReader {
 
 const utf8 = new TextDecoder("utf-8");
 
-/** The NUL-terminated string at `off` of a string section, decoded as UTF-8 (invalid bytes become U+FFFD). */
-export function decodeCString(bytes: Uint8Array, off: number, name: string): string {
-  if (off < 0 || off >= bytes.length) throw new DumpFormatError(name, off, "string offset past the end of the section");
+/**
+ * The NUL-terminated string at `off` of a string section, decoded as UTF-8 (invalid bytes become U+FFFD).
+ * `base` is the section offset of bytes[0], for messages.
+ */
+export function decodeCString(bytes: Uint8Array, off: number, name: string, base = 0): string {
+  if (off < 0 || off >= bytes.length) throw new DumpFormatError(name, off + base, "string offset past the end of the section");
   const nul = bytes.indexOf(0, off);
-  if (nul < 0) throw new DumpFormatError(name, off, "unterminated string");
+  if (nul < 0) throw new DumpFormatError(name, off + base, "unterminated string");
   // Pure ASCII is by far the common case: skip TextDecoder's call overhead for short names.
   if (nul - off < 64) {
     let s = "";

@@ -5,6 +5,7 @@ import { DumpFormatError } from "../../io/errors";
 import type { FormShape } from "./abbrev";
 import * as C from "./constants";
 import { SectionReader } from "./reader";
+import { sectionRange, type SectionData } from "./section";
 
 export interface UnitHeader {
   /** Offset of the unit header in .debug_info. */
@@ -30,15 +31,19 @@ export function readInitialLength(r: SectionReader, what: string): number {
   const length = r.u32();
   if (length === DWARF64_ESCAPE) r.fail(`${what}: 64-bit DWARF format is not supported`, at);
   if (length >= RESERVED_LENGTH_MIN) r.fail(`${what}: reserved initial length 0x${length.toString(16)}`, at);
-  if (r.pos + length > r.bytes.length) r.fail(`${what}: length 0x${length.toString(16)} runs past the end of the section`, at);
+  if (r.pos + length > r.sectionLength) r.fail(`${what}: length 0x${length.toString(16)} runs past the end of the section`, at);
   return length;
 }
 
-export function readUnitHeader(info: Uint8Array, name: string, offset: number): UnitHeader {
-  const r = new SectionReader(info, name, offset);
+/** The longest unit header (DWARF 5 type unit: length, version, type, address size, abbrev offset, signature, type offset). */
+const MAX_UNIT_HEADER = 24;
+
+export function readUnitHeader(info: SectionData, name: string, offset: number): UnitHeader {
+  // Only the header's bytes: a lazy .debug_info is not read here.
+  const r = new SectionReader(sectionRange(info, offset, MAX_UNIT_HEADER), name, offset, undefined, offset, info.length);
   const length = readInitialLength(r, "unit");
   const end = r.pos + length;
-  r.end = end;
+  r.limit(end);
   const version = r.u16();
   if (version < 2 || version > 5) r.fail(`unsupported DWARF version ${version}`, offset + 4);
   let unitType: number = C.DW_UT_compile;
@@ -85,7 +90,7 @@ export function readUnitHeader(info: Uint8Array, name: string, offset: number): 
 const MAX_UNITS = 1 << 22;
 
 /** Every unit header of .debug_info, in order. Reads only the headers. */
-export function readUnitHeaders(info: Uint8Array, name: string): UnitHeader[] {
+export function readUnitHeaders(info: SectionData, name: string): UnitHeader[] {
   const units: UnitHeader[] = [];
   let off = 0;
   while (off < info.length) {
