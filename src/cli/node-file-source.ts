@@ -6,10 +6,14 @@ import { checkRange } from "../core/io/byte-source";
 /** Reads smaller than this go through the block cache; larger ones straight to the file. */
 const BLOCK_SIZE = 128 << 10;
 const BLOCKS_CACHED = 64;
+/** readTransient's one reused buffer, filled from the file when reads walk forward through it. */
+const STAGE_SIZE = 256 << 10;
+/** A transient read at most this far past the previous one continues a forward walk. */
+const STAGE_GAP = 64 << 10;
 
 /**
  * A ByteSource over a file opened read-only (O_RDONLY): evidence is never written. Small reads (page
- * descriptors, compressed pages, headers) come from a small cache of 64 KiB blocks, so that walking a dump
+ * descriptors, compressed pages, headers) come from a small cache of 128 KiB blocks, so that walking a dump
  * page by page costs one system call per block instead of one per page; a read inside one block returns a
  * view of the cached block (ByteSource's contract: callers do not write into results).
  */
@@ -20,6 +24,11 @@ export class NodeFileSource implements ByteSource {
   /** The block of the previous read: sequential and nearby reads skip the LRU bookkeeping. */
   private lastIndex = -1;
   private lastBlock: Uint8Array = new Uint8Array(0);
+  private stage: Uint8Array | null = null;
+  private stageStart = 0;
+  private stageLength = 0;
+  /** Where the previous readTransient ended. */
+  private transientEnd = -1;
 
   constructor(
     readonly name: string,
@@ -41,10 +50,35 @@ export class NodeFileSource implements ByteSource {
     return this.readDirect(offset, length);
   }
 
+  /**
+   * For bytes used at once (compressed pages on their way into a decoder): a walk forward through the file
+   * is read STAGE_SIZE bytes at a time into one reused buffer, so it allocates nothing per block (a fresh
+   * block costs the kernel's page faults and the collector's time). Other reads go through the block cache.
+   */
+  readTransient(offset: number, length: number): Uint8Array {
+    checkRange(this.name, this.size, offset, length);
+    const previousEnd = this.transientEnd;
+    this.transientEnd = offset + length;
+    const at = offset - this.stageStart;
+    if (at >= 0 && at + length <= this.stageLength) return this.stage!.subarray(at, at + length);
+    if (length > STAGE_SIZE || previousEnd < 0 || offset < previousEnd || offset - previousEnd > STAGE_GAP) return this.read(offset, length);
+    const stage = (this.stage ??= new Uint8Array(STAGE_SIZE));
+    const n = Math.min(STAGE_SIZE, this.size - offset);
+    this.stageLength = 0;
+    this.fill(offset, stage.subarray(0, n));
+    this.stageStart = offset;
+    this.stageLength = n;
+    return stage.subarray(0, length);
+  }
+
   /** Straight from the file into `target`, past the block cache: for scans that reuse one buffer. */
   readInto(offset: number, target: Uint8Array): void {
+    checkRange(this.name, this.size, offset, target.length);
+    this.fill(offset, target);
+  }
+
+  private fill(offset: number, target: Uint8Array): void {
     const length = target.length;
-    checkRange(this.name, this.size, offset, length);
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, target, done, length - done, offset + done);
@@ -95,5 +129,7 @@ export class NodeFileSource implements ByteSource {
     this.fd = -1;
     this.blocks.clear();
     this.lastIndex = -1;
+    this.stage = null;
+    this.stageLength = 0;
   }
 }

@@ -21,9 +21,13 @@ export const MAX_WASM_BYTES = 4 << 20;
 /** The exported decoder: (inPtr, inLen, outPtr, outCap) -> bytes written, or < 0 for a malformed stream. */
 type Decode = (inPtr: number, inLen: number, outPtr: number, outCap: number) => number;
 
-/** One instance of a decoder module: copies the input in, runs it, copies the output out. */
+/**
+ * One instance of a decoder module: copies the input in, runs it, copies the output out. The output goes
+ * first in the module's memory, at a fixed place, so that the view it is copied out of is made once per size.
+ */
 export class WasmPageDecoder {
   private view: Uint8Array;
+  private outView: Uint8Array = new Uint8Array(0);
   constructor(
     private readonly decode: Decode,
     private readonly memory: WasmMemory,
@@ -34,18 +38,20 @@ export class WasmPageDecoder {
 
   /** Bytes written into `output`, or -1 when the decoder rejects the stream (the caller asks the reference). */
   run(input: Uint8Array, output: Uint8Array): number {
-    const inPtr = this.base;
-    const outPtr = inPtr + ((input.length + SLACK + 7) & ~7);
-    const need = outPtr + output.length + SLACK;
+    const outPtr = this.base;
+    const inPtr = outPtr + ((output.length + SLACK + 7) & ~7);
+    const need = inPtr + input.length + SLACK;
     if (need > this.view.length) {
       this.memory.grow(Math.ceil((need - this.view.length) / WASM_PAGE_SIZE));
       this.view = new Uint8Array(this.memory.buffer);
+      this.outView = new Uint8Array(0);
     }
     const view = this.view;
     view.set(input, inPtr);
     const n = this.decode(inPtr, input.length, outPtr, output.length);
     if (n < 0) return -1;
-    output.set(view.subarray(outPtr, outPtr + n));
+    if (this.outView.length !== n) this.outView = view.subarray(outPtr, outPtr + n);
+    output.set(this.outView);
     return n;
   }
 }

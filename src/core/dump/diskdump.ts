@@ -2,7 +2,7 @@
 // `dump-guest-memory -z` writes it, and inside makedumpfile's flattened format (read in place through
 // FlattenedSource). Headers in diskdump-header.ts, bitmaps in diskdump-bitmap.ts. Reading a page: the 2nd
 // bitmap's rank gives the page_desc index (crash's pfn_to_pos), the descriptor gives offset, size and codec.
-import type { ByteSource } from "../io/byte-source";
+import { readTransient, type ByteSource } from "../io/byte-source";
 import { CodecError, CorruptPageError, ExcludedPageError, AbsentPageError, KdwError, type ExclusionReason } from "../io/errors";
 import { PageCache } from "../io/page-cache";
 import { decompressPageInto, type CodecName, type CodecOverrides } from "../codec";
@@ -352,11 +352,12 @@ export class DiskdumpVmcore extends DumpBase {
     if (offset + size > this.source.size) throw this.badPage(pfn, index, `page data [${hex(offset)}, +${size}) lies past the end of the file (size ${hex(this.source.size)})`);
     const codec = codecOfFlags(flags);
     if (codec === null) throw this.badPage(pfn, index, `page descriptor flags ${hex(flags)} name more than one codec`);
-    const data = this.source.read(offset, size);
     if (codec === "none") {
       if (size !== ps) throw this.badPage(pfn, index, `raw page is ${size} bytes, not ${ps}`);
-      return data;
+      return this.source.read(offset, size);
     }
+    // The compressed bytes are used up by the decoder before the next read: the source may lend its buffer.
+    const data = readTransient(this.source, offset, size);
     const page = this.slab.take();
     try {
       const override = this.codecs?.[codec];

@@ -7,7 +7,7 @@
 // the rearranged file is a ByteSource. Where two records overlap the later one wins, as with -R (makedumpfile
 // rewrites the kdump_sub_header when it appends erase info); bytes no record covers read as zeros (holes of
 // the rearranged file, e.g. the rest of block 0 after disk_dump_header).
-import { checkRange, type ByteSource } from "../io/byte-source";
+import { checkRange, readTransient, type ByteSource } from "../io/byte-source";
 import { DumpFormatError, TruncatedError } from "../io/errors";
 
 export const MAKEDUMPFILE_SIGNATURE = "makedumpfile";
@@ -172,6 +172,14 @@ export class FlattenedSource implements ByteSource {
       out.set(this.inner.read(this.segPhys[i]! + (from - this.segStart[i]!), to - from), from - offset);
     }
     return out;
+  }
+
+  /** read(), through the inner source's reused buffer when one record holds the whole read. */
+  readTransient(offset: number, length: number): Uint8Array {
+    checkRange(this.name, this.size, offset, length);
+    const i = this.findSegment(offset);
+    if (i >= 0 && offset + length <= this.segEnd[i]!) return readTransient(this.inner, this.segPhys[i]! + (offset - this.segStart[i]!), length);
+    return this.read(offset, length);
   }
 }
 

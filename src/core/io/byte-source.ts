@@ -21,12 +21,24 @@ export interface ByteSource {
    * their memory does not grow with the dump; sources without it are read with read().
    */
   readInto?(offset: number, target: Uint8Array): void;
+  /**
+   * Optional: the same bytes as read(), in a buffer the source reuses, so valid only until the next
+   * readTransient on this source. For bytes used up at once (a compressed page on its way into the decoder):
+   * a sequential walk then reads the file in large blocks into one buffer instead of allocating a new one per
+   * block. Sources without it are read with read().
+   */
+  readTransient?(offset: number, length: number): Uint8Array;
 }
 
 /** Fills `target` from `offset` of `source`, without allocating when the source can copy in place. */
 export function readInto(source: ByteSource, offset: number, target: Uint8Array): void {
   if (source.readInto !== undefined) source.readInto(offset, target);
   else target.set(source.read(offset, target.length));
+}
+
+/** read(), or readTransient() where the source has it: bytes to use before the next transient read. */
+export function readTransient(source: ByteSource, offset: number, length: number): Uint8Array {
+  return source.readTransient !== undefined ? source.readTransient(offset, length) : source.read(offset, length);
 }
 
 /** Throws TruncatedError unless [offset, offset+length) lies inside a source of `size` bytes. */

@@ -3,7 +3,7 @@
 // the same bytes; on damaged ones the same answer, because a stream the WebAssembly decoder accepts must be
 // one the reference accepts with the same bytes (checked directly below), and a stream it rejects goes to
 // the reference. The fixture dumps are checked page by page in test/unit/dump/fast-path-fixtures.test.ts.
-import { deflateRawSync, deflateSync, constants } from "node:zlib";
+import { deflateRawSync, deflateSync, inflateSync, constants } from "node:zlib";
 import { zlibSync } from "fflate";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import { decodeBase64, loadWasmDecoder } from "../../../src/core/codec/wasm-inst
 import { CodecError } from "../../../src/core/io/errors";
 import { pageSample } from "./corrupt";
 import { lzoLiteralOnly, lzoTestCompress } from "./lzo-encoder";
+import { zlibDynamicStream, type BlockItem, type DynamicBlock } from "./deflate-writer";
 
 const lzoWasm = loadWasmDecoder(LZO1X_WASM_BASE64, "decompress")!;
 const zlibWasm = loadWasmDecoder(ZLIB_WASM_BASE64, "zlibDecompress")!;
@@ -189,5 +190,96 @@ describe("the WebAssembly page decoders", () => {
     expect(decompressPage("zlib", new Uint8Array(deflateSync(page)), 4096)).toEqual(page);
     const cut = lzoTestCompress(page).subarray(0, 50);
     expect(describeOutcome(outcome(() => decompressPage("lzo", cut, 4096)))).toBe(describeOutcome(outcome(() => lzoReference(cut, 4096))));
+  });
+});
+
+/** Code lengths for `size` symbols: `lengths[k]` for symbol `symbols[k]`, 0 for the rest. */
+function lengthsFor(size: number, symbols: readonly number[], lengths: readonly number[]): number[] {
+  const out = new Array<number>(size).fill(0);
+  symbols.forEach((s, k) => (out[s] = lengths[k]!));
+  return out;
+}
+
+/** The items and the bytes they make: literals and matches picked by a seeded generator until `size` bytes. */
+function itemsOf(size: number, literals: readonly number[], lengthsUsed: readonly number[], distancesUsed: readonly number[], seed: number): { items: BlockItem[]; bytes: Uint8Array } {
+  const out: number[] = [];
+  const items: BlockItem[] = [];
+  let x = seed;
+  const next = (n: number) => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return (x >>> 8) % n;
+  };
+  while (out.length < size) {
+    const length = lengthsUsed[next(lengthsUsed.length)]!;
+    const distance = distancesUsed[next(distancesUsed.length)]!;
+    if (next(3) === 0 && distance <= out.length && out.length + length <= size) {
+      for (let i = 0; i < length; i++) out.push(out[out.length - distance]!);
+      items.push({ length, distance });
+    } else {
+      const literal = literals[next(literals.length)]!;
+      out.push(literal);
+      items.push({ literal });
+    }
+  }
+  items.push({ end: true });
+  return { items, bytes: Uint8Array.from(out) };
+}
+
+describe("the WebAssembly zlib decoder on streams zlib's deflate does not write (test/unit/codec/deflate-writer.ts)", () => {
+  // Codes of 1..15 bits (complete: 2^-1 + ... + 2^-13 + 2^-14 + 2 * 2^-15 = 1): the codes longer than the
+  // decoder's first-level tables (10 bits for literals/lengths, 8 for distances) go through its subtables.
+  const letters = Array.from({ length: 13 }, (_, k) => 0x61 + k);
+  const staircase = [...Array.from({ length: 14 }, (_, k) => k + 1), 15];
+  const longCodes: Omit<DynamicBlock, "items"> = {
+    litlen: lengthsFor(259, [...letters, 258, 257, 256], [...staircase.slice(0, 13), 14, 15, 15]),
+    dist: lengthsFor(16, Array.from({ length: 16 }, (_, k) => k), [...staircase, 15]),
+  };
+
+  it("decodes codes of up to 15 bits, literal, length and distance, as zlib and the reference do", () => {
+    for (const seed of [1, 2, 3]) {
+      // Distances 1..256 use every distance symbol 0..15, those of 13 to 15 bits among them.
+      const { items, bytes } = itemsOf(4096, letters, [3, 4], [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256], seed);
+      const stream = zlibDynamicStream({ ...longCodes, items }, bytes);
+      expectSameBytes(new Uint8Array(inflateSync(stream)), bytes);
+      expectSameBytes(zlibDecompress(stream, bytes.length), bytes);
+      expectSameBytes(raw(zlibWasm, stream, bytes.length), bytes);
+    }
+  });
+
+  it("decodes a distance code of one codeword, and rejects its unused codeword as zlib does", () => {
+    // Literal/length: 'x' 1 bit, end of block 2, lengths 3 and 4 three bits each (complete). Distance: one
+    // code of one bit (distance 1), which zlib and the decoder accept; its other codeword is no code.
+    const block = { litlen: lengthsFor(259, [0x78, 256, 257, 258], [1, 2, 3, 3]), dist: [1] };
+    const { items, bytes } = itemsOf(4096, [0x78], [3, 4], [1], 7);
+    const good = zlibDynamicStream({ ...block, items }, bytes);
+    expectSameBytes(new Uint8Array(inflateSync(good)), bytes);
+    expectSameBytes(raw(zlibWasm, good, bytes.length), bytes);
+    const at = items.findIndex((i) => "distance" in i);
+    const bad = zlibDynamicStream({ ...block, items: items.map((item, k) => (k === at ? { length: 3, distance: 1, distanceCode: { code: 1, bits: 1 } } : item)) }, bytes);
+    expect(() => inflateSync(bad)).toThrow(/invalid distance code/);
+    expect(raw(zlibWasm, bad, bytes.length)).toBeNull();
+    expect(describeOutcome(outcome(() => zlibFast(bad, bytes.length)))).toBe(describeOutcome(outcome(() => zlibDecompress(bad, bytes.length))));
+  });
+
+  it("decodes literals with no distance code at all (one distance length, 0)", () => {
+    const bytes = new Uint8Array(4096).fill(0x78);
+    const items: BlockItem[] = [...Array.from(bytes, (b) => ({ literal: b })), { end: true }];
+    const stream = zlibDynamicStream({ litlen: lengthsFor(257, [0x78, 256], [1, 1]), dist: [0], items }, bytes);
+    expectSameBytes(new Uint8Array(inflateSync(stream)), bytes);
+    expectSameBytes(raw(zlibWasm, stream, bytes.length), bytes);
+  });
+
+  it("rejects over-subscribed and incomplete literal/length codes, and the fast path gives the reference's answer", () => {
+    const bytes = new Uint8Array(4096).fill(0x78);
+    const items: BlockItem[] = [...Array.from(bytes, (b) => ({ literal: b })), { end: true }];
+    for (const litlen of [
+      lengthsFor(257, [0x78, 0x79, 256], [1, 1, 1]), // over-subscribed: 3/2 of the code space
+      lengthsFor(257, [0x78, 256], [1, 2]), // incomplete: 3/4, more than zlib's one-code case
+    ]) {
+      const stream = zlibDynamicStream({ litlen, dist: [1], items }, bytes);
+      expect(() => inflateSync(stream)).toThrow(/invalid (literal\/)?lengths set|invalid code lengths set/);
+      expect(raw(zlibWasm, stream, bytes.length)).toBeNull();
+      expect(describeOutcome(outcome(() => zlibFast(stream, bytes.length)))).toBe(describeOutcome(outcome(() => zlibDecompress(stream, bytes.length))));
+    }
   });
 });
