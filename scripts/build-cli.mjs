@@ -2,7 +2,7 @@
 // `npm ci` (this runs from the "prepare" script). Dependencies stay external: they are in node_modules.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
@@ -17,12 +17,7 @@ function commit() {
   }
 }
 
-await build({
-  // The command, the worker thread its console and `kdw serve` run the Session in, and the threads that build
-  // parts of the DWARF name index.
-  entryPoints: { kdw: "src/cli/main.ts", "session-worker": "src/cli/session-worker.ts", "dwarf-index-worker": "src/cli/dwarf-index-worker.ts" },
-  outdir: "out/cli",
-  outExtension: { ".js": ".mjs" },
+const common = {
   bundle: true,
   platform: "node",
   format: "esm",
@@ -31,4 +26,15 @@ await build({
   external: Object.keys(pkg.dependencies ?? {}),
   define: { KDW_VERSION: JSON.stringify(pkg.version), KDW_COMMIT: JSON.stringify(commit()) },
   logLevel: "warning",
-});
+};
+
+// The command, split: each subcommand is a chunk loaded when it runs (main.ts imports them dynamically), so
+// that a start-up loads only what its subcommand needs. Chunks sit beside kdw.mjs: the code that finds
+// files relative to its own module (the sample, package.json, the worker) finds them from out/cli alike.
+// Chunks of an earlier build (their names are hashes of their contents) go first.
+const outDir = new URL("../out/cli/", import.meta.url);
+if (existsSync(outDir)) for (const f of readdirSync(outDir)) if (/^chunk-.*\.mjs(\.map)?$/.test(f)) rmSync(new URL(f, outDir));
+await build({ ...common, entryPoints: { kdw: "src/cli/main.ts" }, outdir: "out/cli", outExtension: { ".js": ".mjs" }, splitting: true, chunkNames: "chunk-[hash]" });
+// The worker thread the interactive console and `kdw serve` run the Session in (Electron's utility process
+// starts it too), and the threads that build parts of the DWARF name index: one file each.
+await build({ ...common, entryPoints: { "session-worker": "src/cli/session-worker.ts", "dwarf-index-worker": "src/cli/dwarf-index-worker.ts" }, outdir: "out/cli", outExtension: { ".js": ".mjs" } });

@@ -13,8 +13,7 @@ import type { Call, ConsoleReply } from "../core/session/contract";
 import { ProblemError } from "../core/session/problems";
 import { CliUsageError, parse } from "./args";
 import { evidenceGuard, orderFiles, type EvidenceGuard } from "./evidence";
-import { startWorkerSession } from "./worker-session";
-import { chooseDebuginfo } from "./debuginfo-search";
+import { startWorkerSession, type WorkerSession } from "./worker-session";
 import { runShellPipe, shellWords, splitShellPipe } from "./shell-pipe";
 
 const HISTORY_FILE = join(homedir(), ".kdw_history");
@@ -237,10 +236,14 @@ export async function runConsole(args: string[]): Promise<number> {
   });
   const files = orderFiles(positionals);
   await prepareCodecsFor(files.dump); // a zstd archive: the faster decoder, for the search and the open
-  const notes = chooseDebuginfo(files, values["no-debuginfo"] ?? false, values.debuginfo ?? []);
+  // The search by build id (debuginfo-search.ts) opens the dump: loaded only when there is a search to make.
+  const noDebuginfo = values["no-debuginfo"] ?? false;
+  const notes = files.vmlinux === undefined || noDebuginfo ? (await import("./debuginfo-search")).chooseDebuginfo(files, noDebuginfo, values.debuginfo ?? []) : [];
   for (const n of notes) process.stderr.write(`kdw: ${n}\n`);
+  const script = values.command !== undefined || values.input !== undefined;
   const scriptLines = [...(values.command !== undefined ? splitCommands(values.command) : []), ...(values.input !== undefined ? splitCommands(readInput(values.input)) : [])];
-  const session = startWorkerSession();
+  // A script runs the Session in this thread (local-session.ts); the interactive console in a worker.
+  const session: WorkerSession = script ? (await import("./local-session")).startLocalSession() : startWorkerSession();
   try {
     let opened;
     try {
@@ -254,7 +257,7 @@ export async function runConsole(args: string[]): Promise<number> {
     }
     for (const w of opened.warnings) if (w.code === "mismatch" || w.code === "excluded") process.stderr.write(`WARNING: ${w.message}\n`);
     const c: Console = { call: session.call, guard: evidenceGuard(files.vmlinux ? [files.dump, files.vmlinux] : [files.dump], { allowEvidenceFolder: values["allow-evidence-folder"] }), json: values.json ?? false, shellPipes: process.platform !== "win32" && !values["builtin-pipes"] };
-    if (values.command !== undefined || values.input !== undefined) {
+    if (script) {
       let failed = 0;
       const echo = scriptLines.length > 1 && !c.json;
       for (const line of scriptLines) {

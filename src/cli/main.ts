@@ -1,13 +1,8 @@
 // The `kdw` command. A thin adapter: it opens files read-only, hands them to src/core as ByteSources, prints
 // what the core returns, and turns every KdwError into one line on stderr and a non-zero exit.
+// Each subcommand is imported when it runs (the bundle is split, scripts/build-cli.mjs): `kdw console`
+// does not load the code of `report` or `serve`, and its main thread none of the core's.
 import { KdwError } from "../core/io/errors";
-import { runInfo } from "./info";
-import { runRead } from "./read";
-import { runConsole } from "./console";
-import { runServe } from "./serve";
-import { runReport } from "./report";
-import { runFindings } from "./findings";
-import { runDemo } from "./demo";
 import { existsSync } from "node:fs";
 import { CliUsageError } from "./args";
 
@@ -107,19 +102,19 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case "info":
-      return runInfo(rest);
+      return (await import("./info")).runInfo(rest);
     case "read":
-      return runRead(rest);
+      return (await import("./read")).runRead(rest);
     case "console":
-      return runConsole(rest);
+      return (await import("./console")).runConsole(rest);
     case "serve":
-      return runServe(rest);
+      return (await import("./serve")).runServe(rest);
     case "report":
-      return runReport(rest);
+      return (await import("./report")).runReport(rest);
     case "findings":
-      return runFindings(rest);
+      return (await import("./findings")).runFindings(rest);
     case "demo":
-      return runDemo(rest);
+      return (await import("./demo")).runDemo(rest);
     case "--version":
     case "-v":
       process.stdout.write(`kdw ${typeof KDW_VERSION === "string" ? KDW_VERSION : "dev"}\n`);
@@ -133,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
     default:
       // `kdw VMLINUX DUMP`: anything that looks like a path is a file for the console, which names a
       // missing one ("no such file") instead of calling it an unknown command.
-      if (existsSync(command) || /[/\\.]/.test(command)) return runConsole(argv);
+      if (existsSync(command) || /[/\\.]/.test(command)) return (await import("./console")).runConsole(argv);
       throw new CliUsageError(`unknown command "${command}"`);
   }
 }

@@ -1,5 +1,6 @@
 // The lookup indexes of a BTF blob, each built by one pass over the type records when first needed: type
-// names, function names, enumerator names and the per-CPU variables' offsets.
+// names, function names and enumerator names (hashed over their bytes: ByteNameIndex), every name as a
+// string (completion), and the per-CPU variables' offsets.
 import {
   BTF_ENUM64_SIZE,
   BTF_ENUM_SIZE,
@@ -50,26 +51,6 @@ export function buildNameIndex(layout: BtfLayout, strings: string, strBase: numb
   return map;
 }
 
-/** Enumerator name -> enum id * 0x10000 + index (ids < 2^20, vlen < 2^16); the first enum wins. */
-export function buildEnumeratorIndex(layout: BtfLayout, str: StringAt): Map<string, number> {
-  const map = new Map<string, number>();
-  const { view, offsets, firstId } = layout;
-  for (let i = 0; i < offsets.length; i++) {
-    const r = offsets[i]!;
-    const info = view.getUint32(r + INFO_OFF, true);
-    const kind = btfKind(info);
-    if (kind !== BTF_KIND_ENUM && kind !== BTF_KIND_ENUM64) continue;
-    const vlen = btfVlen(info);
-    const step = kind === BTF_KIND_ENUM64 ? BTF_ENUM64_SIZE : BTF_ENUM_SIZE;
-    for (let j = 0; j < vlen; j++) {
-      const e = r + BTF_TYPE_SIZE + j * step;
-      const n = str(view.getUint32(e, true), e); // btf_enum.name_off / btf_enum64.name_off
-      if (!map.has(n)) map.set(n, (firstId + i) * 0x10000 + j);
-    }
-  }
-  return map;
-}
-
 /** VAR id -> offset, for the VARs of the DATASEC named `section` (".data..percpu"). */
 export function buildSectionOffsets(layout: BtfLayout, str: StringAt, section: string): Map<number, number> {
   const map = new Map<number, number>();
@@ -85,4 +66,214 @@ export function buildSectionOffsets(layout: BtfLayout, str: StringAt, section: s
     }
   }
   return map;
+}
+
+/**
+ * Where a blob's own names are: its string section within `bytes`, and the offset of its first byte in the
+ * string numbering (`base`, non-zero in split BTF). `foreign` gives the bytes of a string below `base` (a
+ * split BTF's name that is its base's), from that string to the end of the base's section.
+ */
+export interface StringBytes {
+  bytes: Uint8Array;
+  start: number;
+  len: number;
+  base: number;
+  foreign(off: number): Uint8Array | undefined;
+  /** Throws the blob's error for string offset `off`, out of range, read at blob offset `where`. */
+  outOfRange(off: number, where: number): never;
+}
+
+const FNV_BASIS = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** A name as string-section bytes (names decode as Latin-1: one byte a char); null when it cannot be one. */
+function latin1Bytes(s: string): Uint8Array | null {
+  const out = new Uint8Array(s.length);
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c > 0xff) return null;
+    out[k] = c;
+  }
+  return out;
+}
+
+/**
+ * Names -> entries (type records, enumerators), hashed over the names' bytes where they sit in the string
+ * section (FNV-1a, open addressing): building it makes no string per name and a lookup compares bytes, so
+ * the first type lookup of a session costs one pass over the names' bytes, not a decode of the whole string
+ * section and a Map of every name. Entries of one name are chained in the order they were added.
+ */
+export class ByteNameIndex {
+  /** Per slot, the first entry (1-based) of one name; 0: empty. */
+  private readonly slots: Int32Array;
+  /** Per entry (1-based), the next entry of the same name; 0: none. */
+  private readonly next: Int32Array;
+
+  /**
+   * `count` entries, entry e (1..count) named by string offset `nameOff(e)` (0: no name, not indexed).
+   * `all`: chain every entry of a name; else only the first is kept.
+   */
+  constructor(
+    private readonly strings: StringBytes,
+    count: number,
+    private readonly nameOff: (e: number) => number,
+    all: boolean,
+  ) {
+    let size = 16;
+    while (size < count * 2) size <<= 1;
+    const slots = (this.slots = new Int32Array(size));
+    // Per slot, the last entry of its chain (where the next of that name is appended).
+    const tails = new Int32Array(all ? size : 0);
+    const next = (this.next = new Int32Array(all ? count + 1 : 0));
+    const mask = size - 1;
+    const { bytes, start, len, base } = strings;
+    for (let e = 1; e <= count; e++) {
+      const off = nameOff(e);
+      if (off === 0) continue;
+      let b = bytes;
+      let at = start + off - base;
+      let end = start + len;
+      if (off < base || off - base >= len) {
+        const f = strings.foreign(off);
+        if (f === undefined) continue;
+        b = f;
+        at = 0;
+        end = f.length;
+      }
+      let hash = FNV_BASIS;
+      for (let k = at; k < end; k++) {
+        const c = b[k]!;
+        if (c === 0) break;
+        hash = Math.imul(hash ^ c, FNV_PRIME);
+      }
+      let h = (hash >>> 0) & mask;
+      for (;;) {
+        const first = slots[h]!;
+        if (first === 0) {
+          slots[h] = e;
+          if (all) tails[h] = e;
+          break;
+        }
+        if (this.sameName(first, b, at, end)) {
+          if (all) {
+            next[tails[h]!] = e;
+            tails[h] = e;
+          }
+          break;
+        }
+        h = (h + 1) & mask;
+      }
+    }
+  }
+
+  /** The bytes holding entry e's name and where it starts (its NUL follows). */
+  private place(e: number): { b: Uint8Array; at: number; end: number } | undefined {
+    const off = this.nameOff(e);
+    const { bytes, start, len, base } = this.strings;
+    if (off >= base && off - base < len) return { b: bytes, at: start + off - base, end: start + len };
+    const f = this.strings.foreign(off);
+    return f && { b: f, at: 0, end: f.length };
+  }
+
+  /** Entry e's name equals the NUL-terminated bytes at q[qa..]. */
+  private sameName(e: number, q: Uint8Array, qa: number, qEnd: number): boolean {
+    const p = this.place(e);
+    if (!p) return false;
+    const { b, at, end } = p;
+    for (let k = 0; ; k++) {
+      const x = at + k < end ? b[at + k]! : 0;
+      const y = qa + k < qEnd ? q[qa + k]! : 0;
+      if (x !== y) return false;
+      if (x === 0) return true;
+    }
+  }
+
+  /** The entries named `name`, in the order they were added (at most one without `all`). */
+  lookup(name: string): number[] {
+    const q = latin1Bytes(name);
+    if (q === null || name.includes("\0")) return [];
+    const mask = this.slots.length - 1;
+    let h = (fnv(q) >>> 0) & mask;
+    for (let probes = 0; probes <= mask; probes++) {
+      const first = this.slots[h]!;
+      if (first === 0) return [];
+      if (this.sameName(first, q, 0, q.length)) {
+        const out = [first];
+        if (this.next.length > 0) for (let e = this.next[first]!; e !== 0; e = this.next[e]!) out.push(e);
+        return out;
+      }
+      h = (h + 1) & mask;
+    }
+    return [];
+  }
+}
+
+function fnv(q: Uint8Array): number {
+  let hash = FNV_BASIS;
+  for (let k = 0; k < q.length; k++) hash = Math.imul(hash ^ q[k]!, FNV_PRIME);
+  return hash;
+}
+
+/**
+ * Name -> type ids of a blob's own named types, as buildNameIndex chooses them (FUNCs apart, `functions`),
+ * over the names' bytes (ByteNameIndex). `lookup` answers ids in id order.
+ */
+export function byteNameIndex(layout: BtfLayout, strings: StringBytes, functions: boolean): { lookup(name: string): number[] } {
+  const { view, offsets, firstId } = layout;
+  const index = new ByteNameIndex(
+    strings,
+    offsets.length,
+    (e) => {
+      const r = offsets[e - 1]!;
+      const nameOff = view.getUint32(r + NAME_OFF_OFF, true);
+      if (nameOff === 0) return 0;
+      if (nameOff >= strings.base + strings.len) strings.outOfRange(nameOff, r);
+      const kind = btfKind(view.getUint32(r + INFO_OFF, true));
+      return (kind === BTF_KIND_FUNC) !== functions || kind === BTF_KIND_DATASEC || kind === BTF_KIND_DECL_TAG || kind === BTF_KIND_TYPE_TAG ? 0 : nameOff;
+    },
+    true,
+  );
+  return { lookup: (name) => index.lookup(name).map((e) => firstId + e - 1) };
+}
+
+/** Enumerator name -> enum id * 0x10000 + index (ids < 2^20, vlen < 2^16); the first enum wins. */
+export function byteEnumeratorIndex(layout: BtfLayout, strings: StringBytes): { get(name: string): number | undefined } {
+  const { view, offsets, firstId } = layout;
+  let count = 0;
+  for (let i = 0; i < offsets.length; i++) {
+    const info = view.getUint32(offsets[i]! + INFO_OFF, true);
+    const kind = btfKind(info);
+    if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) count += btfVlen(info);
+  }
+  // Entry e: the enumerator at byte `at[e]` (its name_off first), of type `packed[e]`.
+  const at = new Int32Array(count + 1);
+  const packed = new Float64Array(count + 1);
+  let e = 0;
+  for (let i = 0; i < offsets.length; i++) {
+    const r = offsets[i]!;
+    const info = view.getUint32(r + INFO_OFF, true);
+    const kind = btfKind(info);
+    if (kind !== BTF_KIND_ENUM && kind !== BTF_KIND_ENUM64) continue;
+    const step = kind === BTF_KIND_ENUM64 ? BTF_ENUM64_SIZE : BTF_ENUM_SIZE;
+    for (let j = 0; j < btfVlen(info); j++) {
+      e++;
+      at[e] = r + BTF_TYPE_SIZE + j * step;
+      packed[e] = (firstId + i) * 0x10000 + j;
+    }
+  }
+  const index = new ByteNameIndex(
+    strings,
+    count,
+    (k) => {
+      const nameOff = view.getUint32(at[k]!, true); // btf_enum.name_off
+      return nameOff < strings.base + strings.len ? nameOff : strings.outOfRange(nameOff, at[k]!);
+    },
+    false,
+  );
+  return {
+    get: (name) => {
+      const [k] = index.lookup(name);
+      return k === undefined ? undefined : packed[k];
+    },
+  };
 }

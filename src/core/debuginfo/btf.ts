@@ -39,7 +39,8 @@ import {
   scanBtf,
   type BtfLayout,
 } from "./btf-format";
-import { buildEnumeratorIndex, buildNameIndex, buildSectionOffsets, type NameIndex, type StringAt } from "./btf-index";
+import { buildNameIndex, buildSectionOffsets, byteEnumeratorIndex, byteNameIndex, type NameIndex, type StringAt, type StringBytes } from "./btf-index";
+import { latin1Chars, latin1String } from "../io/latin1";
 import { BtfArray, BtfEnum, BtfFunction, BtfMember, BtfParameter, BtfPointer, BtfQualified, BtfStruct, BtfTypedef, type BtfTypeSource } from "./btf-types";
 import type {
   EnumType,
@@ -85,10 +86,12 @@ export class Btf implements TypeSystem, BtfTypeSource {
   /** Built types by id - firstId; pre-sized so that V8 keeps fast (holey) elements. */
   private readonly types: (Type | undefined)[];
   private strings: string | undefined;
+  /** Every name as a string (`names`, completion); lookups use the byte indexes below. */
   private nameIndex: NameIndex | undefined;
-  private funcIndex: NameIndex | undefined;
+  private typeIds: { lookup(name: string): number[] } | undefined;
+  private funcIds: { lookup(name: string): number[] } | undefined;
   /** Enumerator name -> enum id * 0x10000 + index (ids < 2^20, index < 2^16). */
-  private enumeratorIndex: Map<string, number> | undefined;
+  private enumeratorIndex: { get(name: string): number | undefined } | undefined;
   /** VAR id -> offset in .data..percpu. */
   private perCpuOffsets: Map<number, number> | undefined;
   /** Struct containment check: 0 not checked, 1 on the DFS stack, 2 checked. */
@@ -156,18 +159,45 @@ export class Btf implements TypeSystem, BtfTypeSource {
     if (off < this.strBase && this.base) return this.base.str(off, 0);
     const local = off - this.strBase;
     if (local >= this.layout.strLen) throw this.error(where, `string offset ${off} out of range`);
-    const s = this.strs();
+    const s = this.strings;
     // scanBtf checked the section ends with a NUL, so indexOf finds one.
-    return s.slice(local, s.indexOf("\0", local));
+    if (s !== undefined) return s.slice(local, s.indexOf("\0", local));
+    // One string, from its bytes: a session reads a few thousand names, not the whole section's.
+    const { bytes, strStart } = this.layout;
+    return latin1Chars(bytes, strStart + local, bytes.indexOf(0, strStart + local));
   }
 
+  /** The whole string section as one Latin-1 string (one char per byte: offsets stay valid), for `names`. */
   private strs(): string {
     if (this.strings === undefined) {
       const { bytes, strStart, strLen } = this.layout;
-      // latin1 (windows-1252 in WHATWG): one UTF-16 unit per byte, so string offsets stay valid.
-      this.strings = new TextDecoder("latin1").decode(bytes.subarray(strStart, strStart + strLen));
+      this.strings = latin1String(bytes.subarray(strStart, strStart + strLen));
     }
     return this.strings;
+  }
+
+  /** This blob's string section as bytes, for the byte indexes (btf-index.ts). */
+  private stringBytes(): StringBytes {
+    const { bytes, strStart, strLen } = this.layout;
+    return {
+      bytes,
+      start: strStart,
+      len: strLen,
+      base: this.strBase,
+      foreign: (off) => this.base?.bytesOfString(off),
+      outOfRange: (off, where) => {
+        throw this.error(where, `string offset ${off} out of range`);
+      },
+    };
+  }
+
+  /** The bytes from string `off` to the end of its section (this blob's or a base's); undefined past them. */
+  private bytesOfString(off: number): Uint8Array | undefined {
+    if (off < this.strBase) return this.base?.bytesOfString(off);
+    const local = off - this.strBase;
+    if (local >= this.layout.strLen) return undefined;
+    const { bytes, strStart, strLen } = this.layout;
+    return bytes.subarray(strStart + local, strStart + strLen);
   }
 
   /** Type ids named `name`, in id order: this Btf's own, then the base's. FUNCs are in `functionIdsNamed`. */
@@ -189,13 +219,9 @@ export class Btf implements TypeSystem, BtfTypeSource {
   }
 
   private lookupIds(name: string, functions: boolean): number[] {
-    const str: StringAt = (off, where) => this.str(off, where);
-    const index = functions
-      ? (this.funcIndex ??= buildNameIndex(this.layout, this.strs(), this.strBase, str, true))
-      : (this.nameIndex ??= buildNameIndex(this.layout, this.strs(), this.strBase, str, false));
-    const own = index.get(name);
-    const mine = own === undefined ? [] : typeof own === "number" ? [own] : own;
-    return this.base ? [...mine, ...this.base.lookupIds(name, functions)] : [...mine];
+    const index = functions ? (this.funcIds ??= byteNameIndex(this.layout, this.stringBytes(), true)) : (this.typeIds ??= byteNameIndex(this.layout, this.stringBytes(), false));
+    const mine = index.lookup(name);
+    return this.base ? [...mine, ...this.base.lookupIds(name, functions)] : mine;
   }
 
   /** The Type for a type id (0 is void). Throws DumpFormatError for ids that are not types (DATASEC, DECL_TAG). */
@@ -495,8 +521,8 @@ export class Btf implements TypeSystem, BtfTypeSource {
     return { value: this.enumeratorValue(r, this.info(id), packed % 0x10000), type };
   }
 
-  private enumerators(): Map<string, number> {
-    return (this.enumeratorIndex ??= buildEnumeratorIndex(this.layout, (off, where) => this.str(off, where)));
+  private enumerators(): { get(name: string): number | undefined } {
+    return (this.enumeratorIndex ??= byteEnumeratorIndex(this.layout, this.stringBytes()));
   }
 }
 

@@ -453,11 +453,6 @@ export interface ElfSymbol {
   shndx: number;
 }
 
-/**
- * An Elf64_Sym table in compact columns (no BigInt while parsing: 64-bit fields are kept as two 32-bit
- * halves). Names stay undecoded (string-table offsets) until asked for; then the string table is decoded
- * once into one string and names are slices of it. The first `indexOf` builds a name Map once.
- */
 /** FNV-1a over bytes [start, end). */
 function fnv1a(b: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
@@ -476,18 +471,35 @@ function LATIN1_ENCODE(s: string): Uint8Array | null {
   return out;
 }
 
+/** The columns of an Elf64_Sym table besides the names and st_info (built together, on first use). */
+interface SymbolColumns {
+  other: Uint8Array;
+  shndx: Uint16Array;
+  valueLo: Uint32Array;
+  valueHi: Uint32Array;
+  sizeLo: Uint32Array;
+  sizeHi: Uint32Array;
+}
+
+/**
+ * An Elf64_Sym table (no BigInt while parsing: 64-bit fields are two 32-bit halves). Opening checks every
+ * st_name and keeps st_name and st_info in columns; a symbol's other fields are read from the table's bytes
+ * when asked for, and the full columns (sorted tables, relocations) are built on their first use. Names stay
+ * undecoded (string-table offsets) until asked for; then the string table is decoded once into one string
+ * and names are slices of it. The first `indexOf` builds a name hash table over the names' bytes.
+ */
 export class ElfSymbolTable {
   readonly count: number;
   readonly nameOffset: Uint32Array;
   readonly info: Uint8Array;
-  readonly other: Uint8Array;
-  readonly shndx: Uint16Array;
-  readonly valueLo: Uint32Array;
-  readonly valueHi: Uint32Array;
-  readonly sizeLo: Uint32Array;
-  readonly sizeHi: Uint32Array;
+  private readonly view: DataView;
+  private readonly lo: number;
+  private readonly hi: number;
+  private cols: SymbolColumns | null = null;
   private strtabText: string | null = null;
   private byName: Int32Array | null = null;
+  /** indexOf's answers by name: walkers ask the same few names again and again. */
+  private readonly found = new Map<string, number>();
 
   constructor(
     readonly file: string,
@@ -495,7 +507,7 @@ export class ElfSymbolTable {
     symtabOffset: number,
     private readonly strtab: Uint8Array,
     private readonly strtabOffset: number,
-    littleEndian: boolean,
+    private readonly littleEndian: boolean,
   ) {
     if (symtab.length % SYM_SIZE !== 0) {
       throw new DumpFormatError(file, symtabOffset, `symbol table size ${symtab.length} is not a multiple of ${SYM_SIZE}`);
@@ -504,16 +516,10 @@ export class ElfSymbolTable {
     this.count = n;
     this.nameOffset = new Uint32Array(n);
     this.info = new Uint8Array(n);
-    this.other = new Uint8Array(n);
-    this.shndx = new Uint16Array(n);
-    this.valueLo = new Uint32Array(n);
-    this.valueHi = new Uint32Array(n);
-    this.sizeLo = new Uint32Array(n);
-    this.sizeHi = new Uint32Array(n);
-    const view = new DataView(symtab.buffer, symtab.byteOffset, symtab.byteLength);
+    const view = (this.view = new DataView(symtab.buffer, symtab.byteOffset, symtab.byteLength));
+    this.lo = littleEndian ? 0 : 4;
+    this.hi = littleEndian ? 4 : 0;
     const strLen = strtab.length;
-    const lo = littleEndian ? 0 : 4;
-    const hi = littleEndian ? 4 : 0;
     for (let i = 0, b = 0; i < n; i++, b += SYM_SIZE) {
       const nameOff = view.getUint32(b + ST_NAME_OFF, littleEndian);
       if (nameOff >= strLen && nameOff !== 0) {
@@ -521,13 +527,48 @@ export class ElfSymbolTable {
       }
       this.nameOffset[i] = nameOff;
       this.info[i] = symtab[b + ST_INFO_OFF]!;
-      this.other[i] = symtab[b + ST_OTHER_OFF]!;
-      this.shndx[i] = view.getUint16(b + ST_SHNDX_OFF, littleEndian);
-      this.valueLo[i] = view.getUint32(b + ST_VALUE_OFF + lo, littleEndian);
-      this.valueHi[i] = view.getUint32(b + ST_VALUE_OFF + hi, littleEndian);
-      this.sizeLo[i] = view.getUint32(b + ST_SIZE_OFF + lo, littleEndian);
-      this.sizeHi[i] = view.getUint32(b + ST_SIZE_OFF + hi, littleEndian);
     }
+  }
+
+  get other(): Uint8Array {
+    return this.columns().other;
+  }
+  get shndx(): Uint16Array {
+    return this.columns().shndx;
+  }
+  get valueLo(): Uint32Array {
+    return this.columns().valueLo;
+  }
+  get valueHi(): Uint32Array {
+    return this.columns().valueHi;
+  }
+  get sizeLo(): Uint32Array {
+    return this.columns().sizeLo;
+  }
+  get sizeHi(): Uint32Array {
+    return this.columns().sizeHi;
+  }
+
+  private columns(): SymbolColumns {
+    if (this.cols) return this.cols;
+    const n = this.count;
+    const c: SymbolColumns = { other: new Uint8Array(n), shndx: new Uint16Array(n), valueLo: new Uint32Array(n), valueHi: new Uint32Array(n), sizeLo: new Uint32Array(n), sizeHi: new Uint32Array(n) };
+    const { view, littleEndian, lo, hi } = this;
+    for (let i = 0, b = 0; i < n; i++, b += SYM_SIZE) {
+      c.other[i] = view.getUint8(b + ST_OTHER_OFF);
+      c.shndx[i] = view.getUint16(b + ST_SHNDX_OFF, littleEndian);
+      c.valueLo[i] = view.getUint32(b + ST_VALUE_OFF + lo, littleEndian);
+      c.valueHi[i] = view.getUint32(b + ST_VALUE_OFF + hi, littleEndian);
+      c.sizeLo[i] = view.getUint32(b + ST_SIZE_OFF + lo, littleEndian);
+      c.sizeHi[i] = view.getUint32(b + ST_SIZE_OFF + hi, littleEndian);
+    }
+    return (this.cols = c);
+  }
+
+  /** st_shndx of symbol i (SHN_UNDEF, 0, for an undefined one), read from the table. */
+  sectionIndex(i: number): number {
+    this.checkIndex(i);
+    return this.view.getUint16(i * SYM_SIZE + ST_SHNDX_OFF, this.littleEndian);
   }
 
   /** The symbol's name; DumpFormatError when its string is not NUL-terminated inside the string table. */
@@ -559,16 +600,22 @@ export class ElfSymbolTable {
 
   value(i: number): bigint {
     this.checkIndex(i);
-    return (BigInt(this.valueHi[i]!) << 32n) | BigInt(this.valueLo[i]!);
+    return this.u64(i * SYM_SIZE + ST_VALUE_OFF);
   }
 
   size(i: number): bigint {
     this.checkIndex(i);
-    return (BigInt(this.sizeHi[i]!) << 32n) | BigInt(this.sizeLo[i]!);
+    return this.u64(i * SYM_SIZE + ST_SIZE_OFF);
+  }
+
+  private u64(at: number): bigint {
+    const v = this.view;
+    return (BigInt(v.getUint32(at + this.hi, this.littleEndian)) << 32n) | BigInt(v.getUint32(at + this.lo, this.littleEndian));
   }
 
   symbol(i: number): ElfSymbol {
-    return { name: this.name(i), value: this.value(i), size: this.size(i), type: this.type(i), bind: this.bind(i), other: this.other[i]!, shndx: this.shndx[i]! };
+    this.checkIndex(i);
+    return { name: this.name(i), value: this.value(i), size: this.size(i), type: this.type(i), bind: this.bind(i), other: this.view.getUint8(i * SYM_SIZE + ST_OTHER_OFF), shndx: this.sectionIndex(i) };
   }
 
   /**
@@ -577,6 +624,15 @@ export class ElfSymbolTable {
    * symbol: a vmlinux has ~119k of them, and a start-up needs a handful).
    */
   indexOf(name: string): number {
+    let i = this.found.get(name);
+    if (i === undefined) {
+      i = this.search(name);
+      this.found.set(name, i);
+    }
+    return i;
+  }
+
+  private search(name: string): number {
     const table = (this.byName ??= this.buildNameTable());
     const mask = table.length - 1;
     const q = LATIN1_ENCODE(name);
@@ -605,13 +661,20 @@ export class ElfSymbolTable {
     const table = new Int32Array(size);
     const mask = size - 1;
     const st = this.strtab;
+    const names = this.nameOffset;
+    const len = st.length;
     for (let i = 1; i < this.count; i++) {
-      const off = this.nameOffset[i]!;
-      if (off === 0 || off >= st.length) continue;
+      const off = names[i]!;
+      if (off === 0 || off >= len) continue;
+      // The name's end and its hash in one pass (fnv1a's).
       let end = off;
-      while (end < st.length && st[end] !== 0) end++;
-      if (end >= st.length) continue;
-      let h = fnv1a(st, off, end) & mask;
+      let hash = 0x811c9dc5;
+      for (let c = st[end]!; c !== 0; c = st[end]!) {
+        hash = Math.imul(hash ^ c, 0x01000193);
+        if (++end >= len) break;
+      }
+      if (end >= len) continue;
+      let h = (hash >>> 0) & mask;
       for (;;) {
         const j = table[h]!;
         if (j === 0) {

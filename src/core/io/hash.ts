@@ -1,4 +1,3 @@
-import { createSHA256 } from "hash-wasm";
 import type { ByteSource } from "./byte-source";
 import type { Progress } from "./progress";
 
@@ -6,6 +5,8 @@ const CHUNK = 4 << 20;
 
 /** SHA-256 of a whole source, streamed in 4 MiB chunks (evidence files are hundreds of MB). */
 export async function sha256Source(source: ByteSource, progress?: Progress): Promise<string> {
+  // hash-wasm (a 280 KB CommonJS module) is loaded by the first hash, not at every start-up.
+  const { createSHA256 } = await import("hash-wasm");
   const hasher = await createSHA256();
   hasher.init();
   for (let off = 0; off < source.size; off += CHUNK) {

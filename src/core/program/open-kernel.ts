@@ -42,7 +42,7 @@ export function elfSymbolResolver(vmlinux: ElfFile, kaslrOffset: bigint): Symbol
   return {
     addressOf(name: string): bigint | undefined {
       const i = table.indexOf(name);
-      if (i < 0 || table.shndx[i] === 0 /* SHN_UNDEF */) return undefined;
+      if (i < 0 || table.sectionIndex(i) === 0 /* SHN_UNDEF */) return undefined;
       const v = table.value(i);
       return v >= lo && v <= hi ? BigInt.asUintN(64, v + kaslrOffset) : v;
     },
@@ -122,7 +122,7 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
 
   const linkTime = (name: string): bigint | undefined => {
     const i = table.indexOf(name);
-    return i >= 0 && table.shndx[i] !== 0 ? table.value(i) : undefined;
+    return i >= 0 && table.sectionIndex(i) !== 0 ? table.value(i) : undefined;
   };
   if (linkTime("_stext") === undefined && linkTime("_text") === undefined) throw new MissingDebugInfo(`${vmlinux.name}: no _stext or _text in its symbol table: not a vmlinux`);
   const placement = placeKernel(dump, linkTime);
