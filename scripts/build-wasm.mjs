@@ -13,8 +13,9 @@ const root = new URL("..", import.meta.url).pathname;
 const asc = process.env.ASC ?? join(root, "node_modules", ".bin", "asc");
 
 const modules = [
-  { source: "scripts/wasm/lzo1x.ts", target: "src/core/codec/lzo1x-wasm-module.ts", constant: "LZO1X_WASM_BASE64" },
-  // SIMD for Adler-32 (a host without WebAssembly SIMD fails to compile it and keeps the pure-JS decoder).
+  // SIMD for match copies and (zlib) Adler-32: a host without WebAssembly SIMD fails to compile them and keeps
+  // the pure-JS decoders.
+  { source: "scripts/wasm/lzo1x.ts", target: "src/core/codec/lzo1x-wasm-module.ts", constant: "LZO1X_WASM_BASE64", flags: ["--enable", "simd"] },
   { source: "scripts/wasm/zlib.ts", target: "src/core/codec/zlib-wasm-module.ts", constant: "ZLIB_WASM_BASE64", flags: ["--enable", "simd"] },
 ];
 

@@ -11,8 +11,10 @@ import { zstdDecompressInto } from "./zstd";
 export type CodecName = "zlib" | "lzo" | "snappy" | "zstd";
 
 /**
- * A page decoder an adapter may supply in place of the built-in one (the CLI passes Node's own zlib, which
- * is faster than any pure-JS inflate). It fills `out` exactly or throws CodecError.
+ * A page decoder an adapter may supply in place of the built-in one (a faster platform decoder; the CLI
+ * supplies none: the built-in WebAssembly decoders are faster than Node's zlib). It fills `out` exactly or
+ * throws CodecError. `input` may be a buffer the file source reuses (ByteSource.readTransient): it is valid
+ * during the call only.
  */
 export type PageDecoder = (input: Uint8Array, out: Uint8Array) => void;
 /**
