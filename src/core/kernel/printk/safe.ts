@@ -8,6 +8,7 @@ import { KdwError } from "../../io/errors";
 import { layout, members } from "../../program/layout";
 import type { Program } from "../../program/program";
 import { cpuCount } from "../tasks/sched";
+import { optionalType } from "../../program/optional-types";
 
 const SAFE_LAYOUT = layout(members("printk_safe_seq_buf", { len: "len", messageLost: "message_lost", buffer: "buffer" }), (_o, m) => ({ bufferSize: m.buffer.size }));
 
@@ -30,9 +31,13 @@ export interface SafeBuffer {
   cpus: SafeSeqBuf[];
 }
 
-/** Whether the kernel has the safe buffers at all (crash: STRUCT_EXISTS("printk_safe_seq_buf")). */
+/**
+ * Whether the kernel has the safe buffers at all (crash: STRUCT_EXISTS("printk_safe_seq_buf")). Asked of BTF
+ * alone while DWARF is closed (optional-types.ts): on 5.15+ the answer is no, and asking DWARF would index it
+ * (seconds) to learn that on every first `log`.
+ */
 export function hasPrintkSafeBuffers(prog: Program): boolean {
-  return prog.findType("struct printk_safe_seq_buf") !== undefined;
+  return optionalType(prog, "struct printk_safe_seq_buf") !== undefined;
 }
 
 /** Each safe buffer the kernel has (by symbol), per CPU. */

@@ -1,0 +1,65 @@
+// The DWARF name index built by real worker threads (src/cli/index-workers.ts over the bundled
+// dwarf-index-worker.mjs that the test setup builds): the same image as one build in this thread, and a
+// worker that cannot read its file costs only time. (The fixture vmlinux's parts: dwarf-vmlinux.test.ts.)
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { nodeIndexWorkers } from "../../../src/cli/index-workers";
+import { NodeFileSource } from "../../../src/cli/node-file-source";
+import { Dwarf } from "../../../src/core/debuginfo/dwarf/dwarf";
+import { dwarfSectionsFromElf } from "../../../src/core/debuginfo/dwarf/elf-sections";
+import { buildIndex } from "../../../src/core/debuginfo/dwarf/index-build";
+import { buildIndexParallel, type ParallelBuildReport } from "../../../src/core/debuginfo/dwarf/index-parallel";
+import { ElfFile } from "../../../src/core/dump/elf";
+import { BytesSource } from "../../../src/core/io/byte-source";
+import { manyUnitsDwarf, manyUnitsElf } from "../../fixtures/dwarf-many-units";
+
+const dir = mkdtempSync(join(tmpdir(), "kdw-index-workers-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function build(source: NodeFileSource, threads: number, report?: ParallelBuildReport): Uint8Array {
+  const dwarf = new Dwarf(dwarfSectionsFromElf(ElfFile.open(source))!);
+  return buildIndexParallel(dwarf, source, nodeIndexWorkers(threads), report).serialize();
+}
+
+describe("index worker threads", () => {
+  const built = manyUnitsDwarf(30);
+  const path = join(dir, "many.elf");
+  writeFileSync(path, manyUnitsElf(built));
+  const single = buildIndex(new Dwarf(built)).serialize();
+
+  it("build parts that merge into the image of one build", () => {
+    for (const threads of [1, 3]) {
+      const source = new NodeFileSource("many.elf", path);
+      const report: ParallelBuildReport = { threads: 0, rebuilt: [] };
+      try {
+        expect(build(source, threads, report)).toEqual(single);
+      } finally {
+        source.close();
+      }
+      expect(report).toEqual({ threads: threads + 1, rebuilt: [] });
+    }
+  });
+
+  it("leave to the caller a part whose file they cannot open", () => {
+    const gone = join(dir, "gone.elf");
+    writeFileSync(gone, manyUnitsElf(built));
+    const source = new NodeFileSource("gone.elf", gone);
+    rmSync(gone);
+    const report: ParallelBuildReport = { threads: 0, rebuilt: [] };
+    try {
+      expect(build(source, 2, report)).toEqual(single);
+    } finally {
+      source.close();
+    }
+    expect(report.rebuilt).toHaveLength(2);
+    expect(report.rebuilt[0]).toMatch(/ENOENT|no such file/);
+  });
+
+  it("are not used for a source they cannot reopen", () => {
+    const workers = nodeIndexWorkers(2)!;
+    expect(workers.start(new BytesSource("memory", new Uint8Array(0)), [{ start: 0, end: 1 }])).toBeUndefined();
+    expect(nodeIndexWorkers(0)).toBeUndefined();
+  });
+});
