@@ -16,11 +16,11 @@ const source = new NodeFileSource("vmlinux", path!);
 const t0 = performance.now();
 const c0 = process.cpuUsage();
 const dwarf = new Dwarf(dwarfSectionsFromElf(ElfFile.open(source))!);
-const report: ParallelBuildReport = { threads: 0, rebuilt: [] };
+const report: ParallelBuildReport = { threads: 0, ranges: 0, byCaller: 0, rebuilt: [] };
 const index = buildIndexParallel(dwarf, source, threads > 1 ? nodeIndexWorkers(threads - 1) : undefined, report);
 const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(c0);
 const image = index.serialize();
 process.stdout.write(
-  JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, names: index.count, threads: report.threads, rebuilt: report.rebuilt, sha256: createHash("sha256").update(image).digest("hex"), rssMiB: process.memoryUsage().rss / 2 ** 20 }) + "\n",
+  JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, names: index.count, threads: report.threads, ranges: report.ranges, byCaller: report.byCaller, rebuilt: report.rebuilt, sha256: createHash("sha256").update(image).digest("hex"), rssMiB: process.memoryUsage().rss / 2 ** 20 }) + "\n",
 );

@@ -19,6 +19,8 @@ interface IndexRun {
   cpuMs: number;
   names: number;
   threads: number;
+  ranges: number;
+  byCaller: number;
   rebuilt: string[];
   sha256: string;
   rssMiB: number;
@@ -67,7 +69,7 @@ export function benchDwarf(vmlinux: string, dump: string, python: string | undef
     wallByThreads.set(threads, wall);
     const rebuilt = runs.flatMap((r) => r.rebuilt);
     process.stdout.write(
-      `kdw, ${threads} thread${threads > 1 ? "s" : ""}: ${wall.toFixed(0)} ms wall, ${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms CPU (all threads), ${runs[0]!.names} names, RSS at the end ${median(runs.map((r) => r.rssMiB)).toFixed(0)} MiB${rebuilt.length ? `; parts rebuilt: ${rebuilt.join("; ")}` : ""}\n`,
+      `kdw, ${threads} thread${threads > 1 ? "s" : ""}: ${wall.toFixed(0)} ms wall, ${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms CPU (all threads), ${runs[0]!.names} names, RSS at the end ${median(runs.map((r) => r.rssMiB)).toFixed(0)} MiB${threads > 1 ? `, ranges built by the caller: ${runs.map((r) => `${r.byCaller}/${r.ranges}`).join(" ")}` : ""}${rebuilt.length ? `; parts rebuilt: ${rebuilt.join("; ")}` : ""}\n`,
     );
   }
   process.stdout.write(`index images: ${shas.size === 1 ? "identical whatever the thread count" : `DIFFER (${shas.size} distinct)`}\n`);

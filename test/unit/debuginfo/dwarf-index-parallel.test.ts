@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { Dwarf } from "../../../src/core/debuginfo/dwarf/dwarf";
 import { dwarfSectionsFromElf } from "../../../src/core/debuginfo/dwarf/elf-sections";
-import { buildIndex, partitionUnits, type IndexRange } from "../../../src/core/debuginfo/dwarf/index-build";
+import { buildIndex, partitionUnits } from "../../../src/core/debuginfo/dwarf/index-build";
 import { buildIndexParallel, buildIndexPart, type DwarfIndexWorkers, type ParallelBuildReport } from "../../../src/core/debuginfo/dwarf/index-parallel";
 import { IK_STRUCT, IK_VARIABLE, mergeIndexes } from "../../../src/core/debuginfo/dwarf/name-index";
 import { EM_X86_64, ET_EXEC, ElfFile } from "../../../src/core/dump/elf";
@@ -21,22 +21,38 @@ function open(): { dwarf: Dwarf; source: ByteSource } {
   return { dwarf: new Dwarf(dwarfSectionsFromElf(ElfFile.open(source))!), source };
 }
 
-/** Workers that build in this thread, each part from its own reading of the file, as a thread would. */
-function inline(threads: number, tamper?: (i: number, image: Uint8Array) => Uint8Array | Error): DwarfIndexWorkers & { asked: IndexRange[][] } {
-  const asked: IndexRange[][] = [];
+/**
+ * Workers that build in this thread, each range from its own reading of the file, as a thread would: they
+ * take the ranges `takes` picks (by index) before the caller claims any; the caller claims the rest.
+ */
+function inline(threads: number, takes: (i: number) => boolean, tamper?: (i: number, image: Uint8Array) => Uint8Array | Error | undefined): DwarfIndexWorkers & { asked: number[] } {
+  const asked: number[] = [];
   return {
     threads,
     asked,
     start(source, ranges) {
-      asked.push([...ranges]);
-      const images = ranges.map((r, i) => {
+      asked.push(ranges.length);
+      const answers = new Map<number, Uint8Array | Error>();
+      ranges.forEach((r, i) => {
+        if (!takes(i)) return;
         const image = buildIndexPart(new BytesSource(source.name, elf), r);
-        return tamper ? tamper(i, image) : image;
+        const answer = tamper ? tamper(i, image) : image;
+        if (answer) answers.set(i, answer);
       });
-      return () => images;
+      let next = 0;
+      return {
+        claim() {
+          while (next < ranges.length && takes(next)) next++;
+          return next < ranges.length ? next++ : -1;
+        },
+        remaining: () => ranges.length - next,
+        finish: () => answers,
+      };
     },
   };
 }
+
+const none: ParallelBuildReport = { threads: 0, ranges: 0, byCaller: 0, rebuilt: [] };
 
 describe("partitionUnits", () => {
   it("splits the units into ranges that hold each unit once, in order, of about equal bytes", () => {
@@ -60,16 +76,25 @@ describe("partitionUnits", () => {
 describe("buildIndexParallel", () => {
   const single = buildIndex(new Dwarf(built)).serialize();
 
-  it("gives the image of one build whatever the number of threads", () => {
-    for (const threads of [0, 1, 2, 3, 5, 30]) {
-      const { dwarf, source } = open();
-      const workers = inline(threads);
-      const report: ParallelBuildReport = { threads: 0, rebuilt: [] };
-      const image = buildIndexParallel(dwarf, source, workers, report).serialize();
-      expect(image).toEqual(single);
-      expect(report.threads).toBe(threads === 0 ? 1 : partitionUnits(dwarf, threads + 1).length);
-      expect(report.rebuilt).toEqual([]);
-      if (threads > 0) expect(workers.asked[0]!.length).toBe(report.threads - 1);
+  it("gives the image of one build whatever the number of threads and whoever builds which range", () => {
+    for (const threads of [0, 1, 2, 3, 5]) {
+      for (const [how, takes] of [["every other range", (i: number) => i % 2 === 1], ["none", () => false], ["all", () => true], ["the first three", (i: number) => i < 3]] as const) {
+        const { dwarf, source } = open();
+        const workers = inline(threads, takes);
+        const report = { ...none };
+        const image = buildIndexParallel(dwarf, source, workers, report).serialize();
+        expect(image, `${threads} threads, workers take ${how}`).toEqual(single);
+        expect(report.rebuilt).toEqual([]);
+        if (threads === 0) {
+          expect(report).toMatchObject({ threads: 1, ranges: 1, byCaller: 1 });
+          continue;
+        }
+        const ranges = partitionUnits(dwarf, (threads + 1) * 4).length;
+        expect(workers.asked).toEqual([ranges]);
+        expect(report.threads).toBe(threads + 1);
+        expect(report.ranges).toBe(ranges);
+        expect(report.byCaller).toBe(Array.from({ length: ranges }, (_, i) => i).filter((i) => !takes(i)).length);
+      }
     }
   });
 
@@ -88,17 +113,18 @@ describe("buildIndexParallel", () => {
 
   it("builds here a part that a worker could not build, or whose image does not load", () => {
     const { dwarf, source } = open();
-    const report: ParallelBuildReport = { threads: 0, rebuilt: [] };
-    const workers = inline(3, (i, image) => (i === 0 ? new Error("worker died") : i === 1 ? image.subarray(0, 10) : image));
+    const report = { ...none };
+    const workers = inline(3, (i) => i < 3, (i, image) => (i === 0 ? new Error("worker died") : i === 1 ? image.subarray(0, 10) : undefined));
     expect(buildIndexParallel(dwarf, source, workers, report).serialize()).toEqual(single);
-    expect(report.rebuilt).toHaveLength(2);
+    expect(report.rebuilt).toHaveLength(3);
     expect(report.rebuilt[0]).toMatch(/worker died/);
     expect(report.rebuilt[1]).toMatch(/dwarf index/);
+    expect(report.rebuilt[2]).toMatch(/no answer/);
   });
 
   it("builds everything here when the workers cannot read the source", () => {
     const { dwarf, source } = open();
-    const report: ParallelBuildReport = { threads: 0, rebuilt: [] };
+    const report = { ...none };
     const workers: DwarfIndexWorkers = { threads: 2, start: () => undefined };
     expect(buildIndexParallel(dwarf, source, workers, report).serialize()).toEqual(single);
     expect(report.threads).toBe(1);
