@@ -1,39 +1,49 @@
-// The DWARF name index built in Node worker threads (the core's DwarfIndexWorkers): each worker opens the
-// vmlinux again by path, builds the index over its range of units (buildIndexPart) and posts the image back.
-// The core's calls are synchronous, so the caller waits with Atomics.wait on a shared flag per worker and takes
-// each image with receiveMessageOnPort; meanwhile it builds the first range itself. A worker that fails, or
-// does not answer in time, is reported as an Error and its range is built by the caller.
+// The DWARF name index built in Node worker threads (the core's DwarfIndexWorkers). Each worker opens the
+// vmlinux again by path and takes the next range of units nobody has taken (a counter in shared memory that
+// the caller's thread takes from too), builds it (buildIndexPart) and posts the image back, until none is
+// left. The core's calls are synchronous: at the end the caller waits with Atomics.wait on each running
+// worker's state and takes the images with receiveMessageOnPort. A worker that has not started by then is
+// told to take nothing, and a range a worker failed to build, or did not answer for in time, is built by
+// the caller.
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { ByteSource } from "../core/io/byte-source";
-import type { DwarfIndexWorkers, IndexRange } from "../core/session/host-types";
+import type { DwarfIndexWorkers, IndexJob, IndexRange } from "../core/session/host-types";
 import { NodeFileSource } from "./node-file-source";
+
+/** Int32 slots of the shared memory: the next range to take, then one state per worker. */
+export const NEXT_RANGE = 0;
+export const FIRST_STATE = 1;
+/** A worker's state: not started, taking ranges, finished, or told to take none (it started too late). */
+export const STATE_WAITING = 0;
+export const STATE_RUNNING = 1;
+export const STATE_DONE = 2;
+export const STATE_ABANDONED = 3;
 
 /** What a worker is given (dwarf-index-worker.ts reads it). */
 export interface IndexWorkerData {
   path: string;
   name: string;
-  range: IndexRange;
-  /** One Int32 per worker: set to 1, and notified, once the worker has posted its answer. */
-  flags: SharedArrayBuffer;
+  ranges: IndexRange[];
+  shared: SharedArrayBuffer;
+  /** This worker's state slot. */
   slot: number;
   port: MessagePort;
 }
 
-/** What a worker posts: the part's image, or why there is none. */
-export type IndexWorkerReply = { image: Uint8Array } | { error: string };
+/** What a worker posts, once per range it took: the part's image, or why there is none. */
+export type IndexWorkerReply = { range: number; image: Uint8Array } | { range: number; error: string };
 
-/** Longer than any part takes (a whole vmlinux: about a second of CPU); past it the caller builds the part. */
+/** Longer than any part takes (a whole vmlinux: about a second of CPU); past it the caller builds the rest. */
 const WORKER_TIMEOUT_MS = 120_000;
 const WAIT_SLICE_MS = 250;
-/** A worker's heap: its part's index and one unit window are a few tens of MiB. */
+/** A worker's heap: its part's index and one unit window are a few MiB. */
 const WORKER_HEAP_MB = 256;
 /**
- * The young generation: the build keeps what it makes (abbreviations, the index), and V8 answers a high
- * survival rate by growing the young generation to its maximum (32 MiB), all of it resident. A small one
- * costs no time here and keeps the worker's memory to what it holds.
+ * The young generation: the build keeps what it makes (the index), and V8 answers a high survival rate by
+ * growing the young generation to its maximum (32 MiB), all of it resident. A small one costs no time here.
  */
 const WORKER_YOUNG_MB = 3;
 
@@ -54,28 +64,42 @@ export function nodeIndexWorkers(threads: number = defaultThreads()): DwarfIndex
   if (!file || threads < 1) return undefined;
   return {
     threads,
-    start(source: ByteSource, ranges: readonly IndexRange[]) {
+    start(source: ByteSource, ranges: readonly IndexRange[]): IndexJob | undefined {
       if (!(source instanceof NodeFileSource)) return undefined;
-      const flags = new Int32Array(new SharedArrayBuffer(4 * ranges.length));
-      const started = ranges.map((range, slot) => {
+      const shared = new SharedArrayBuffer(4 * (FIRST_STATE + threads));
+      const state = new Int32Array(shared);
+      const started = Array.from({ length: threads }, (_, w) => {
         const { port1, port2 } = new MessageChannel();
-        const workerData: IndexWorkerData = { path: source.path, name: source.name, range, flags: flags.buffer as SharedArrayBuffer, slot, port: port2 };
+        const workerData: IndexWorkerData = { path: source.path, name: source.name, ranges: [...ranges], shared, slot: FIRST_STATE + w, port: port2 };
         const worker = new Worker(file, { workerData, transferList: [port2], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
         worker.unref();
-        // Errors are answered through the port (or by the timeout); the event only keeps Node from throwing.
+        // Failures are answered through the port (or by the timeout); the event only keeps Node from throwing.
         worker.on("error", () => undefined);
-        return { worker, port: port1 };
+        return { worker, port: port1, slot: FIRST_STATE + w };
       });
-      return () => {
-        const deadline = Date.now() + WORKER_TIMEOUT_MS;
-        return started.map(({ worker, port }, slot) => {
-          while (Atomics.load(flags, slot) === 0 && Date.now() < deadline) Atomics.wait(flags, slot, 0, WAIT_SLICE_MS);
-          const reply = receiveMessageOnPort(port)?.message as IndexWorkerReply | undefined;
-          port.close();
-          void worker.terminate();
-          if (!reply) return new Error(`index worker ${slot + 1}: no answer`);
-          return "image" in reply ? reply.image : new Error(`index worker ${slot + 1}: ${reply.error}`);
-        });
+      return {
+        claim() {
+          const i = Atomics.add(state, NEXT_RANGE, 1);
+          return i < ranges.length ? i : -1;
+        },
+        remaining: () => Math.max(0, ranges.length - Atomics.load(state, NEXT_RANGE)),
+        finish() {
+          const answers = new Map<number, Uint8Array | Error>();
+          const deadline = Date.now() + WORKER_TIMEOUT_MS;
+          for (const { worker, port, slot } of started) {
+            // A worker that has not started yet is told to take nothing; the others are waited for.
+            if (Atomics.compareExchange(state, slot, STATE_WAITING, STATE_ABANDONED) !== STATE_WAITING) {
+              while (Atomics.load(state, slot) === STATE_RUNNING && Date.now() < deadline) Atomics.wait(state, slot, STATE_RUNNING, WAIT_SLICE_MS);
+            }
+            for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+              const reply = m.message as IndexWorkerReply;
+              answers.set(reply.range, "image" in reply ? reply.image : new Error(`index worker ${slot}: ${reply.error}`));
+            }
+            port.close();
+            void worker.terminate();
+          }
+          return answers;
+        },
       };
     },
   };

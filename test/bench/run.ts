@@ -4,7 +4,7 @@
 // installed are reported as absent (apt-get install python3-libkdumpfile crash python3-drgn). Timing is
 // whole-process (GNU time) except page throughput, which both sides measure in-process around the same page
 // reads, and the scale sections, in-process. `npx tsx test/bench/run.ts SECTION` runs one section: pages,
-// info, scale, sys, commands, service, report, detect, search, kernel-scale. The machine is shared: read the CPU
+// info, scale, sys, commands, service, report, detect, search, kernel-scale, dwarf. The machine is shared: read the CPU
 // figures beside the wall ones.
 import { spawnSync } from "node:child_process";
 import { buildSync } from "esbuild";
@@ -290,4 +290,5 @@ if (!only || only === "report") await (await import("./report")).benchReport(f("
 if (!only || only === "detect") benchDetect(f("dump.lzo"), f("vmlinux"), section);
 if (!only || only === "search") await (await import("./search")).benchSearch(f("dump.lzo"), f("vmlinux"), CRASH, section);
 if (!only || only === "kernel-scale") benchKernelScale();
+if (haveGnuTime && (!only || only === "dwarf")) (await import("./dwarf")).benchDwarf(f("vmlinux"), f("dump.lzo"), hasPythonModule("drgn") ? SYSTEM_PYTHON : undefined, section, goals);
 goals.print((t) => process.stdout.write(t));

@@ -6,7 +6,7 @@ export type { CodecOverrides } from "../codec";
 export type { IndexCache } from "../program/open-kernel";
 export type { ModuleFileFinder } from "../commands/command";
 export type { SourceReader } from "../program/source-lines";
-export type { DwarfIndexWorkers } from "../debuginfo/dwarf/index-parallel";
+export type { DwarfIndexWorkers, IndexJob } from "../debuginfo/dwarf/index-parallel";
 export type { IndexRange } from "../debuginfo/dwarf/index-build";
 // What the adapters' index worker threads run: one part of the DWARF name index.
 export { buildIndexPart } from "../debuginfo/dwarf/index-parallel";

@@ -33,8 +33,9 @@ export interface UnitAttrs {
 /** DWARF 5 7.26 and 7.27: the first entry of a str_offsets / addr contribution follows an 8-byte header. */
 const DEFAULT_TABLE_BASE = 8;
 /**
- * Abbreviation tables kept decoded. GCC writes one table per unit (vmlinux: 2,170 tables, ~100 MB decoded);
- * a bounded LRU keeps the index build's heap flat and type lookups, which touch few units, fast.
+ * Abbreviation tables kept decoded for the DIEs type lookups read. GCC writes one table per unit (vmlinux:
+ * 2,170); a lookup follows references inside one unit, so a few tables suffice. Their declarations are
+ * shared (AbbrevInterner). The index build decodes tables its own way (flat-abbrev.ts) and keeps none.
  */
 const ABBREV_CACHE_TABLES = 16;
 /**

@@ -45,10 +45,6 @@ export class LazySection {
 /** A section's bytes: whole in memory, or read by ranges. */
 export type SectionData = Uint8Array | LazySection;
 
-export function sectionLength(data: SectionData): number {
-  return data.length;
-}
-
 /**
  * Bytes [offset, offset + length) of a section, clipped at its end: a view of a whole section, a fresh read
  * of a lazy one. `offset` past the end gives an empty array (callers' bounds checks report it).

@@ -8,6 +8,7 @@ import { KdwError } from "../../io/errors";
 import { layout, members } from "../../program/layout";
 import type { Program } from "../../program/program";
 import { cpuCount } from "../tasks/sched";
+import { optionalType } from "../../program/optional-types";
 
 const SAFE_LAYOUT = layout(members("printk_safe_seq_buf", { len: "len", messageLost: "message_lost", buffer: "buffer" }), (_o, m) => ({ bufferSize: m.buffer.size }));
 
@@ -33,11 +34,11 @@ export interface SafeBuffer {
 /**
  * Whether the kernel has the safe buffers at all (crash: STRUCT_EXISTS("printk_safe_seq_buf")). The struct
  * and the per-CPU buffers are defined in one file (printk_safe.c), so a kernel without the symbols has no
- * buffers to show: asked first, they spare a kernel since 5.15 the type lookup (which BTF cannot answer for
- * a struct it lacks, and which would load the DWARF index only to find nothing).
+ * buffers to show; with them, the type is asked of BTF alone while DWARF is closed (optional-types.ts), so a
+ * first `log` never indexes DWARF only to learn that the struct is gone (5.15+).
  */
 export function hasPrintkSafeBuffers(prog: Program): boolean {
-  return SAFE_BUFFER_NAMES.some((n) => prog.hasSymbol(n)) && prog.findType("struct printk_safe_seq_buf") !== undefined;
+  return SAFE_BUFFER_NAMES.some((n) => prog.hasSymbol(n)) && optionalType(prog, "struct printk_safe_seq_buf") !== undefined;
 }
 
 /** Each safe buffer the kernel has (by symbol), per CPU. */
