@@ -8,9 +8,9 @@ import { DumpFormatError } from "../io/errors";
 const ST_NAME_OFF = 0x00; // Elf64_Sym.st_name
 const ST_INFO_OFF = 0x04; // Elf64_Sym.st_info
 const ST_OTHER_OFF = 0x05; // Elf64_Sym.st_other
-const ST_SHNDX_OFF = 0x06; // Elf64_Sym.st_shndx
-const ST_VALUE_OFF = 0x08; // Elf64_Sym.st_value
-const ST_SIZE_OFF = 0x10; // Elf64_Sym.st_size
+export const ST_SHNDX_OFF = 0x06; // Elf64_Sym.st_shndx
+export const ST_VALUE_OFF = 0x08; // Elf64_Sym.st_value
+export const ST_SIZE_OFF = 0x10; // Elf64_Sym.st_size
 export const SYM_SIZE = 24;
 const STB_LOCAL = 0;
 
@@ -91,8 +91,7 @@ function fnv1a(b: Uint8Array): number {
  * An Elf64_Sym table (no BigInt while parsing: 64-bit fields are two 32-bit halves). Nothing is read until
  * asked: an entry's fields come from the table's bytes, or from one read of that entry; the table is loaded
  * and every st_name checked on the first use of the columns, of a name, or of the name index (unless its
- * image was adopted, see `adoptNameIndex`). Names decode from the string table, decoded once into one
- * string when a name is first asked for.
+ * image was adopted, see `adoptNameIndex`). Names are decoded one at a time, when asked for.
  */
 export class ElfSymbolTable {
   readonly file: string;
@@ -100,7 +99,6 @@ export class ElfSymbolTable {
   private loadedTable: Loaded | null = null;
   private strtabBytes: Uint8Array | null = null;
   private cols: SymbolColumns | null = null;
-  private strtabText: string | null = null;
   /** The name index: per slot, a symbol index (0: empty), and the FNV-1a hash of its name. */
   private byName: Int32Array | null = null;
   private slotHash: Uint32Array | null = null;
@@ -221,14 +219,44 @@ export class ElfSymbolTable {
     const off = this.nameOf(i);
     const strtab = this.strtab();
     if (strtab.length === 0) return "";
-    if (this.strtabText === null) {
-      // One decode of the whole table, one UTF-16 unit per byte so offsets stay valid (Node's "latin1" is
-      // ISO-8859-1; browsers give windows-1252, which differs only in 0x80-0x9f: never in kernel symbols).
-      this.strtabText = LATIN1.decode(strtab);
-    }
-    const end = this.strtabText.indexOf("\0", off);
+    const end = strtab.indexOf(0, off);
     if (end < 0) throw new DumpFormatError(this.file, this.place.strtabOffset + off, `symbol ${i} name at ${hex(off)} is not NUL-terminated`);
-    return this.strtabText.slice(off, end);
+    // One name at a time (a sorted table decodes the few it shows): Latin-1, one UTF-16 unit per byte.
+    // Bytes 0x80-0x9f (never in kernel symbols) go through the decoder the whole table used to, as before.
+    let plain = true;
+    for (let k = off; k < end; k++) {
+      const c = strtab[k]!;
+      if (c >= 0x80 && c < 0xa0) {
+        plain = false;
+        break;
+      }
+    }
+    const bytes = strtab.subarray(off, end);
+    return plain ? String.fromCharCode.apply(null, bytes as unknown as number[]) : LATIN1.decode(bytes);
+  }
+
+  /**
+   * The loaded table for a pass over every entry (symbols.ts builds the sorted table in one): its bytes (entry
+   * i at i * SYM_SIZE; Elf64_Sym offsets below), its checked st_name and st_info columns, the string table.
+   */
+  raw(): { view: DataView; littleEndian: boolean; nameOffset: Uint32Array; info: Uint8Array; strtab: Uint8Array } {
+    const t = this.loaded();
+    return { view: t.view, littleEndian: this.place.littleEndian, nameOffset: t.nameOffset, info: t.info, strtab: this.strtab() };
+  }
+
+  /** Symbol i's name starts with `prefix` (or, with `whole`, is `prefix`), without decoding it. */
+  nameStartsWith(i: number, prefix: string, whole = false): boolean {
+    const st = this.strtab();
+    const off = this.nameOf(i);
+    if (off + prefix.length >= st.length) return false;
+    for (let k = 0; k < prefix.length; k++) if (st[off + k] !== prefix.charCodeAt(k)) return false;
+    return !whole || st[off + prefix.length] === 0;
+  }
+
+  /** Symbol i's name is not empty (`name(i) !== ""`, without decoding it). */
+  hasName(i: number): boolean {
+    const c = this.strtab()[this.nameOf(i)];
+    return c !== undefined && c !== 0;
   }
 
   private checkIndex(i: number): void {

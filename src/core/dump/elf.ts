@@ -10,7 +10,7 @@ import { StructReader } from "../io/struct-reader";
 import { NT_GNU_BUILD_ID, parseNotes, type ElfNote } from "./elf-notes";
 import { ElfSymbolTable } from "./elf-symbols";
 
-export { ElfSymbolTable, type ElfSymbol } from "./elf-symbols";
+export { ElfSymbolTable, SYM_SIZE, ST_SHNDX_OFF, ST_SIZE_OFF, ST_VALUE_OFF, type ElfSymbol } from "./elf-symbols";
 
 export const ELFCLASS64 = 2;
 export const ELFDATA2LSB = 1;
