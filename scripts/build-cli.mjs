@@ -38,3 +38,14 @@ await build({ ...common, entryPoints: { kdw: "src/cli/main.ts" }, outdir: "out/c
 // The worker thread the interactive console and `kdw serve` run the Session in (Electron's utility process
 // starts it too), and the threads that build parts of the DWARF name index: one file each.
 await build({ ...common, entryPoints: { "session-worker": "src/cli/session-worker.ts", "dwarf-index-worker": "src/cli/dwarf-index-worker.ts" }, outdir: "out/cli", outExtension: { ".js": ".mjs" } });
+// The Session for the console's scripts, loaded through V8's code cache (src/cli/code-cache.ts): CommonJS
+// (what vm.Script runs), its dependencies bundled in but iced-x86 (loaded by path when `dis` first runs).
+await build({
+  ...common,
+  entryPoints: { "session-core": "src/cli/local-session.ts" },
+  outdir: "out/cli",
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+  external: ["iced-x86"],
+  define: { ...common.define, "import.meta.url": "__kdwModuleUrl" },
+});

@@ -242,8 +242,12 @@ export async function runConsole(args: string[]): Promise<number> {
   for (const n of notes) process.stderr.write(`kdw: ${n}\n`);
   const script = values.command !== undefined || values.input !== undefined;
   const scriptLines = [...(values.command !== undefined ? splitCommands(values.command) : []), ...(values.input !== undefined ? splitCommands(readInput(values.input)) : [])];
-  // A script runs the Session in this thread (local-session.ts); the interactive console in a worker.
-  const session: WorkerSession = script ? (await import("./local-session")).startLocalSession() : startWorkerSession();
+  // A script runs the Session in this thread (local-session.ts, its code through V8's code cache:
+  // code-cache.ts); the interactive console in a worker.
+  const codeCache = script ? await import("./code-cache") : undefined;
+  const local = codeCache ? await codeCache.loadSessionCore() : undefined;
+  if (local) await local.core.prepareCodecsFor(files.dump);
+  const session: WorkerSession = codeCache && local ? codeCache.localSession(local.core) : startWorkerSession();
   try {
     let opened;
     try {
@@ -265,6 +269,7 @@ export async function runConsole(args: string[]): Promise<number> {
         if (echo) process.stdout.write(`${PROMPT}${line}\n`);
         if (!(await runLine(c, line))) failed++;
       }
+      local?.save();
       return failed ? 1 : 0;
     }
     if (!values.silent && !c.json) await startup(c);

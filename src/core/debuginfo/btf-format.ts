@@ -122,6 +122,10 @@ export interface BtfLayout {
   /** offsets[i]: start (within `bytes`) of type id firstId + i. */
   readonly offsets: Uint32Array;
   readonly firstId: number;
+  /** Indexes (into `offsets`) of the ENUM and ENUM64 records, for enumerator lookups. */
+  readonly enums: Uint32Array;
+  /** Indexes of the records a type name is looked up among: named, and neither FUNC, DATASEC nor a tag. */
+  readonly named: Uint32Array;
 }
 
 /**
@@ -158,6 +162,8 @@ export function scanBtf(bytes: Uint8Array, file: string, fileOffset: number, fir
   // At most one record per 12 bytes: a bound for the offsets array that file data cannot inflate.
   const maxTypes = Math.floor(typeLen / BTF_TYPE_SIZE);
   const offsets = new Uint32Array(maxTypes);
+  const enums: number[] = [];
+  const named: number[] = [];
   let n = 0;
   const end = typeStart + typeLen;
   let pos = typeStart;
@@ -169,9 +175,11 @@ export function scanBtf(bytes: Uint8Array, file: string, fileOffset: number, fir
     if (trailer < 0) throw err(pos + INFO_OFF, `type ${firstId + n}: unknown BTF kind ${kind}`);
     const next = pos + BTF_TYPE_SIZE + trailer;
     if (next > end) throw err(pos, `type ${firstId + n} (kind ${kind}, vlen ${btfVlen(info)}) runs past the end of the type section`);
+    if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) enums.push(n);
+    if (kind !== BTF_KIND_FUNC && kind !== BTF_KIND_DATASEC && kind !== BTF_KIND_DECL_TAG && kind !== BTF_KIND_TYPE_TAG && view.getUint32(pos + NAME_OFF_OFF, true) !== 0) named.push(n);
     offsets[n++] = pos;
     pos = next;
   }
   if (firstId + n - 1 > BTF_MAX_TYPE) throw err(TYPE_LEN_OFF, `too many types (${firstId + n - 1})`);
-  return { bytes, view, file, fileOffset, strStart, strLen, typeStart, offsets: offsets.slice(0, n), firstId };
+  return { bytes, view, file, fileOffset, strStart, strLen, typeStart, offsets: offsets.slice(0, n), firstId, enums: Uint32Array.from(enums), named: Uint32Array.from(named) };
 }

@@ -1,12 +1,11 @@
 // The lookup indexes of a BTF blob, each built by one pass over the type records when first needed: type
-// names, function names and enumerator names (hashed over their bytes: ByteNameIndex), every name as a
-// string (completion), and the per-CPU variables' offsets.
+// names and function names (hashed over their bytes: ByteNameIndex), every name as a string (completion),
+// and the per-CPU variables' offsets. Enumerators are found by a scan of the enums (findEnumeratorIn).
 import {
   BTF_ENUM64_SIZE,
   BTF_ENUM_SIZE,
   BTF_KIND_DATASEC,
   BTF_KIND_DECL_TAG,
-  BTF_KIND_ENUM,
   BTF_KIND_ENUM64,
   BTF_KIND_FUNC,
   BTF_KIND_TYPE_TAG,
@@ -216,64 +215,78 @@ function fnv(q: Uint8Array): number {
 
 /**
  * Name -> type ids of a blob's own named types, as buildNameIndex chooses them (FUNCs apart, `functions`),
- * over the names' bytes (ByteNameIndex). `lookup` answers ids in id order.
+ * over the names' bytes (ByteNameIndex). `lookup` answers ids in id order. The types' index goes over the
+ * records scanBtf found named (`layout.named`), a fraction of them (FUNCs are most of a vmlinux's records).
  */
 export function byteNameIndex(layout: BtfLayout, strings: StringBytes, functions: boolean): { lookup(name: string): number[] } {
-  const { view, offsets, firstId } = layout;
-  const index = new ByteNameIndex(
-    strings,
-    offsets.length,
-    (e) => {
-      const r = offsets[e - 1]!;
-      const nameOff = view.getUint32(r + NAME_OFF_OFF, true);
-      if (nameOff === 0) return 0;
-      if (nameOff >= strings.base + strings.len) strings.outOfRange(nameOff, r);
-      const kind = btfKind(view.getUint32(r + INFO_OFF, true));
-      return (kind === BTF_KIND_FUNC) !== functions || kind === BTF_KIND_DATASEC || kind === BTF_KIND_DECL_TAG || kind === BTF_KIND_TYPE_TAG ? 0 : nameOff;
-    },
-    true,
-  );
-  return { lookup: (name) => index.lookup(name).map((e) => firstId + e - 1) };
+  const { view, offsets, firstId, named } = layout;
+  const limit = strings.base + strings.len;
+  const index = functions
+    ? new ByteNameIndex(
+        strings,
+        offsets.length,
+        (e) => {
+          const r = offsets[e - 1]!;
+          if (btfKind(view.getUint32(r + INFO_OFF, true)) !== BTF_KIND_FUNC) return 0;
+          const nameOff = view.getUint32(r + NAME_OFF_OFF, true);
+          return nameOff < limit ? nameOff : strings.outOfRange(nameOff, r);
+        },
+        true,
+      )
+    : new ByteNameIndex(
+        strings,
+        named.length,
+        (e) => {
+          const r = offsets[named[e - 1]!]!;
+          const nameOff = view.getUint32(r + NAME_OFF_OFF, true);
+          return nameOff < limit ? nameOff : strings.outOfRange(nameOff, r);
+        },
+        true,
+      );
+  return { lookup: (name) => index.lookup(name).map((e) => firstId + (functions ? e - 1 : named[e - 1]!)) };
 }
 
-/** Enumerator name -> enum id * 0x10000 + index (ids < 2^20, vlen < 2^16); the first enum wins. */
-export function byteEnumeratorIndex(layout: BtfLayout, strings: StringBytes): { get(name: string): number | undefined } {
-  const { view, offsets, firstId } = layout;
-  let count = 0;
-  for (let i = 0; i < offsets.length; i++) {
-    const info = view.getUint32(offsets[i]! + INFO_OFF, true);
-    const kind = btfKind(info);
-    if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) count += btfVlen(info);
-  }
-  // Entry e: the enumerator at byte `at[e]` (its name_off first), of type `packed[e]`.
-  const at = new Int32Array(count + 1);
-  const packed = new Float64Array(count + 1);
-  let e = 0;
-  for (let i = 0; i < offsets.length; i++) {
+/**
+ * The first enumerator named `name`, as enum id * 0x10000 + index (ids < 2^20, vlen < 2^16), by a scan of
+ * the enums' enumerators comparing bytes: a session asks for a few, so no index of the 15,000 is built.
+ */
+export function findEnumeratorIn(layout: BtfLayout, strings: StringBytes, name: string): number | undefined {
+  const q = latin1Bytes(name);
+  if (q === null || q.length === 0 || name.includes("\0")) return undefined;
+  const { view, offsets, firstId, enums } = layout;
+  const { bytes, start, len, base } = strings;
+  const first = q[0]!;
+  const n = q.length;
+  for (let k = 0; k < enums.length; k++) {
+    const i = enums[k]!;
     const r = offsets[i]!;
     const info = view.getUint32(r + INFO_OFF, true);
-    const kind = btfKind(info);
-    if (kind !== BTF_KIND_ENUM && kind !== BTF_KIND_ENUM64) continue;
-    const step = kind === BTF_KIND_ENUM64 ? BTF_ENUM64_SIZE : BTF_ENUM_SIZE;
-    for (let j = 0; j < btfVlen(info); j++) {
-      e++;
-      at[e] = r + BTF_TYPE_SIZE + j * step;
-      packed[e] = (firstId + i) * 0x10000 + j;
+    const step = btfKind(info) === BTF_KIND_ENUM64 ? BTF_ENUM64_SIZE : BTF_ENUM_SIZE;
+    const vlen = btfVlen(info);
+    for (let j = 0; j < vlen; j++) {
+      const e = r + BTF_TYPE_SIZE + j * step;
+      const off = view.getUint32(e, true); // btf_enum.name_off
+      let b = bytes;
+      let at = start + off - base;
+      let end = start + len;
+      if (off < base || off - base >= len) {
+        if (off >= base) strings.outOfRange(off, e);
+        const f = strings.foreign(off);
+        if (f === undefined) continue;
+        b = f;
+        at = 0;
+        end = f.length;
+      }
+      if (b[at] !== first || at + n >= end || b[at + n] !== 0) continue;
+      let same = true;
+      for (let c = 1; c < n; c++) {
+        if (b[at + c] !== q[c]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return (firstId + i) * 0x10000 + j;
     }
   }
-  const index = new ByteNameIndex(
-    strings,
-    count,
-    (k) => {
-      const nameOff = view.getUint32(at[k]!, true); // btf_enum.name_off
-      return nameOff < strings.base + strings.len ? nameOff : strings.outOfRange(nameOff, at[k]!);
-    },
-    false,
-  );
-  return {
-    get: (name) => {
-      const [k] = index.lookup(name);
-      return k === undefined ? undefined : packed[k];
-    },
-  };
+  return undefined;
 }

@@ -39,7 +39,7 @@ import {
   scanBtf,
   type BtfLayout,
 } from "./btf-format";
-import { buildNameIndex, buildSectionOffsets, byteEnumeratorIndex, byteNameIndex, type NameIndex, type StringAt, type StringBytes } from "./btf-index";
+import { buildNameIndex, buildSectionOffsets, byteNameIndex, findEnumeratorIn, type NameIndex, type StringAt, type StringBytes } from "./btf-index";
 import { latin1Chars, latin1String } from "../io/latin1";
 import { BtfArray, BtfEnum, BtfFunction, BtfMember, BtfParameter, BtfPointer, BtfQualified, BtfStruct, BtfTypedef, type BtfTypeSource } from "./btf-types";
 import type {
@@ -90,8 +90,8 @@ export class Btf implements TypeSystem, BtfTypeSource {
   private nameIndex: NameIndex | undefined;
   private typeIds: { lookup(name: string): number[] } | undefined;
   private funcIds: { lookup(name: string): number[] } | undefined;
-  /** Enumerator name -> enum id * 0x10000 + index (ids < 2^20, index < 2^16). */
-  private enumeratorIndex: { get(name: string): number | undefined } | undefined;
+  /** Enumerators found by name: enum id * 0x10000 + index (ids < 2^20, index < 2^16), or undefined. */
+  private readonly enumeratorsFound = new Map<string, number | undefined>();
   /** VAR id -> offset in .data..percpu. */
   private perCpuOffsets: Map<number, number> | undefined;
   /** Struct containment check: 0 not checked, 1 on the DFS stack, 2 checked. */
@@ -512,7 +512,11 @@ export class Btf implements TypeSystem, BtfTypeSource {
   }
 
   findEnumerator(name: string): { value: bigint; type: EnumType } | undefined {
-    const packed = this.enumerators().get(name);
+    let packed = this.enumeratorsFound.get(name);
+    if (!this.enumeratorsFound.has(name)) {
+      packed = findEnumeratorIn(this.layout, this.stringBytes(), name);
+      this.enumeratorsFound.set(name, packed);
+    }
     if (packed === undefined) return this.base?.findEnumerator(name);
     const id = Math.floor(packed / 0x10000);
     const type = this.typeById(id);
@@ -521,9 +525,6 @@ export class Btf implements TypeSystem, BtfTypeSource {
     return { value: this.enumeratorValue(r, this.info(id), packed % 0x10000), type };
   }
 
-  private enumerators(): { get(name: string): number | undefined } {
-    return (this.enumeratorIndex ??= byteEnumeratorIndex(this.layout, this.stringBytes()));
-  }
 }
 
 /** A last parameter with neither name nor type stands for `...`. */

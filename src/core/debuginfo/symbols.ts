@@ -3,7 +3,7 @@
 // without a vmlinux, the kernel's own kallsyms can both fill it. Addresses are kept as two 32-bit halves so
 // that sorting and binary search never touch BigInt.
 
-import type { ElfFile, SectionHeader } from "../dump/elf";
+import { SYM_SIZE, ST_SHNDX_OFF, ST_SIZE_OFF, ST_VALUE_OFF, type ElfFile, type SectionHeader } from "../dump/elf";
 import { MissingDebugInfo } from "../io/errors";
 
 /** One kernel symbol at its run-time address (KASLR applied). */
@@ -49,7 +49,9 @@ const LATIN1_DECODER = new TextDecoder("latin1");
  */
 export class SymbolTable {
   readonly count: number;
-  private readonly names: string[];
+  /** Names by index; a table built with `nameAt` fills them in as they are asked for. */
+  private readonly names: (string | undefined)[];
+  private readonly nameAt: ((i: number) => string) | undefined;
   private readonly hi: Uint32Array;
   private readonly lo: Uint32Array;
   private readonly types: Uint8Array;
@@ -66,6 +68,7 @@ export class SymbolTable {
    */
   constructor(columns: SymbolColumns, options: { ordered?: boolean } = {}) {
     const n = columns.names.length;
+    this.nameAt = undefined;
     if (columns.addrHi.length !== n || columns.addrLo.length !== n || columns.types.length !== n || (columns.sizes && columns.sizes.length !== n)) {
       throw new RangeError("SymbolTable: columns of different lengths");
     }
@@ -108,11 +111,49 @@ export class SymbolTable {
   }
 
   /**
+   * A table over columns already in table order, kept as they are, whose names are made when asked for
+   * (`nameAt(i)`, once each): `bt` names a few hundred of a vmlinux's 119,000 symbols. `firstText` is the
+   * index of the first `_text`/`_stext` (0 when there is none), which the constructor would look for.
+   */
+  static lazy(columns: Omit<SymbolColumns, "names"> & { count: number }, nameAt: (i: number) => string, firstText: number): SymbolTable {
+    const t = Object.create(SymbolTable.prototype) as SymbolTable;
+    const n = columns.count;
+    if (columns.addrHi.length !== n || columns.addrLo.length !== n || columns.types.length !== n || (columns.sizes && columns.sizes.length !== n)) {
+      throw new RangeError("SymbolTable: columns of different lengths");
+    }
+    const fields: Record<string, unknown> = {
+      count: n,
+      names: new Array<string | undefined>(n),
+      nameAt,
+      hi: columns.addrHi,
+      lo: columns.addrLo,
+      types: columns.types,
+      sizes: columns.sizes,
+      cache: new Array<KernelSymbol | undefined>(n),
+      byName: undefined,
+      firstText,
+    };
+    Object.assign(t, fields);
+    return t;
+  }
+
+  /** The name of the i-th symbol in table order. */
+  private name(i: number): string {
+    let s = this.names[i];
+    if (s === undefined) {
+      s = this.nameAt ? this.nameAt(i) : "";
+      this.names[i] = s;
+    }
+    return s;
+  }
+
+  /**
    * The table as bytes, for the user's cache folder (next session skips the sort): a header, the address,
    * size and type columns, then the names as Latin-1 joined by newlines.
    */
   serialize(): Uint8Array {
     const n = this.count;
+    for (let i = 0; i < n; i++) this.name(i);
     const names = this.names.join("\n");
     const head = 16;
     const bytes = new Uint8Array(head + n * 12 + n + names.length);
@@ -179,7 +220,7 @@ export class SymbolTable {
     if (s === undefined) {
       const size = this.sizes?.[i];
       s = {
-        name: this.names[i]!,
+        name: this.name(i),
         address: (BigInt(this.hi[i]!) << 32n) | BigInt(this.lo[i]!),
         type: String.fromCharCode(this.types[i]!),
         ...(size !== undefined ? { size } : {}),
@@ -193,7 +234,7 @@ export class SymbolTable {
     if (this.byName) return this.byName;
     const map = new Map<string, number | number[]>();
     for (let i = 0; i < this.count; i++) {
-      const name = this.names[i]!;
+      const name = this.name(i);
       const prev = map.get(name);
       if (prev === undefined) map.set(name, i);
       else if (typeof prev === "number") map.set(name, [prev, i]);
@@ -253,10 +294,10 @@ export class SymbolTable {
     let i = this.lowerBound(hi, lo);
     if (i < this.count && this.hi[i] === hi && this.lo[i] === lo) {
       const same = (j: number): boolean => j < this.count && this.hi[j] === hi && this.lo[j] === lo;
-      const name = this.names[i]!;
+      const name = this.name(i);
       if (name.startsWith(".text.") && same(i + 1)) i++;
-      if ((this.names[i]!.startsWith("SyS_") || this.names[i]!.startsWith("compat_SyS_")) && same(i + 1)) i++;
-      if (this.names[i]!.includes("_text_start") && same(i + 1)) i++;
+      if ((this.name(i).startsWith("SyS_") || this.name(i).startsWith("compat_SyS_")) && same(i + 1)) i++;
+      if (this.name(i).includes("_text_start") && same(i + 1)) i++;
       return { symbol: this.at(i), offset: 0 };
     }
     i -= 1;
@@ -275,7 +316,7 @@ export class SymbolTable {
   search(pattern: string | RegExp): KernelSymbol[] {
     const out: KernelSymbol[] = [];
     for (let i = 0; i < this.count; i++) {
-      const name = this.names[i]!;
+      const name = this.name(i);
       if (typeof pattern === "string" ? name.includes(pattern) : testRegExp(pattern, name)) out.push(this.at(i));
     }
     return out;
@@ -326,8 +367,9 @@ function testRegExp(re: RegExp, s: string): boolean {
  * permutation. A stable LSD radix sort on the four 16-bit digits of the address (passes whose digit is the
  * same for every symbol are skipped), then each run of equal addresses is sorted by name.
  */
-export function sortOrder(names: readonly string[], hi: Uint32Array, lo: Uint32Array): Uint32Array {
-  const n = names.length;
+export function sortOrder(names: readonly string[] | ((i: number) => string), hi: Uint32Array, lo: Uint32Array): Uint32Array {
+  const n = hi.length;
+  const nameOf = typeof names === "function" ? names : (i: number) => names[i]!;
   let order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   let tmp = new Uint32Array(n);
@@ -348,7 +390,7 @@ export function sortOrder(names: readonly string[], hi: Uint32Array, lo: Uint32A
     while (j < n && hi[order[j]!] === h && lo[order[j]!] === l) j++;
     if (j - i > 1) {
       const keys: string[] = [];
-      for (let k = i; k < j; k++) keys.push(names[order[k]!] + "\0" + order[k]);
+      for (let k = i; k < j; k++) keys.push(nameOf(order[k]!) + "\0" + order[k]);
       keys.sort();
       for (let k = i; k < j; k++) {
         const key = keys[k - i]!;
@@ -458,90 +500,197 @@ export function symbolTableFromElf(elf: ElfFile, options: ElfSymbolOptions = {})
   const syms = elf.symbols();
   if (!syms) throw new MissingDebugInfo(`${elf.name}: no symbol table`);
   const sections = elf.sections;
-  const { lo: winLo, hi: winHi } = kernelRelocationWindow(elf);
-  const debugFile = isSeparateDebugFile(elf);
-  const n = syms.count;
-  // One pass in symtab order gathers what the sorted pass needs into compact columns: the sorted pass then
-  // visits them in a permuted order without touching the strings' bytes (cache misses dominate otherwise).
-  const names: string[] = [];
-  const display: string[] = [];
-  const hi = new Uint32Array(n);
-  const lo = new Uint32Array(n);
-  const letters = new Uint8Array(n);
-  const sizes = new Uint32Array(n);
+  const raw = syms.raw();
+  // Each pass is a function of its own, one loop each: V8 compiles a hot loop on its own (OSR), and one
+  // large function with several would be compiled again for each, at great cost, in a cold start.
+  const c = gatherSymbols(raw, syms.count, sections, isSeparateDebugFile(elf));
+  const m = dropBelowText(c);
+  /** The name of kept symbol k as the symtab has it (before crash's suffix stripping). */
+  const rawName = (k: number): string => {
+    const i = c.index[k]!;
+    return (raw.info[i]! & 0xf) === STT_SECTION && raw.nameOffset[i] === 0 ? (sections[raw.view.getUint16(i * SYM_SIZE + ST_SHNDX_OFF, raw.littleEndian)]?.name ?? "") : syms.name(i);
+  };
+  // crash sorts by the names before stripping (gnu_qsort in symtab_init, then store_symbols strips): names
+  // are decoded only where addresses are equal.
+  const order = sortOrder(rawName, c.hi.subarray(0, m), c.lo.subarray(0, m));
+  const out = relocateFromText(c, order, rawName, kernelRelocationWindow(elf), BigInt.asUintN(64, options.kaslrOffset ?? 0n));
+  return SymbolTable.lazy(
+    { count: out.count, addrHi: out.hi, addrLo: out.lo, types: out.types, sizes: out.sizes },
+    (i) => {
+      const name = rawName(out.kept[i]!);
+      return name.indexOf(".") < 0 ? name : stripSymbolEnd(name);
+    },
+    out.firstText,
+  );
+}
+
+/** The symbols kept from the symtab, in symtab order, as columns: symtab index, address halves, letter, size. */
+interface Gathered {
+  index: Uint32Array;
+  hi: Uint32Array;
+  lo: Uint32Array;
+  letters: Uint8Array;
+  sizes: Uint32Array;
+  flags: Uint8Array;
+  count: number;
+  /** The lowest `_text`/`_stext` (all ones when there is none). */
+  textHi: number;
+  textLo: number;
+}
+
+/**
+ * One pass in symtab order, straight from the symtab's bytes: undefined and nameless symbols dropped; no name
+ * decoded (a name is made when the table is asked for it: SymbolTable.lazy).
+ */
+function gatherSymbols(raw: ReturnType<NonNullable<ReturnType<ElfFile["symbols"]>>["raw"]>, n: number, sections: readonly SectionHeader[], debugFile: boolean): Gathered {
+  const { view, littleEndian: le, nameOffset, info: infos, strtab } = raw;
+  const lo32 = le ? 0 : 4;
+  const hi32 = le ? 4 : 0;
+  const c: Gathered = { index: new Uint32Array(n), hi: new Uint32Array(n), lo: new Uint32Array(n), letters: new Uint8Array(n), sizes: new Uint32Array(n), flags: new Uint8Array(n), count: 0, textHi: 0xffff_ffff, textLo: 0xffff_ffff };
+  const { index, hi, lo, letters, sizes, flags } = c;
   // Letters depend on (binding and type, section) only: one per combination, computed once.
+  const letterOf = new Uint8Array(256 * LETTER_SECTIONS);
   const letterCache = new Map<number, number>();
   let m = 0;
-  for (let i = 1; i < n; i++) {
-    const shndx = syms.shndx[i]!;
+  for (let i = 1, b = SYM_SIZE; i < n; i++, b += SYM_SIZE) {
+    const shndx = view.getUint16(b + ST_SHNDX_OFF, le);
     if (shndx === SHN_UNDEF) continue;
-    const info = syms.info[i]!;
-    // BFD names a section symbol after its section (bfd_elf_sym_name), and crash keeps it: `.init.text`.
-    const name = (info & 0xf) === STT_SECTION && syms.nameOffset[i] === 0 ? (sections[shndx]?.name ?? "") : syms.name(i);
-    if (name === "") continue;
-    const cacheKey = info * 0x10000 + shndx;
-    let letter = letterCache.get(cacheKey);
-    if (letter === undefined) {
-      letter = elfSymbolLetter(info >> 4, info & 0xf, shndx, sections[shndx], debugFile).charCodeAt(0);
-      letterCache.set(cacheKey, letter);
+    const info = infos[i]!;
+    const off = nameOffset[i]!;
+    let flag = 0;
+    if ((info & 0xf) === STT_SECTION && off === 0) {
+      // BFD names a section symbol after its section (bfd_elf_sym_name), and crash keeps it: `.init.text`.
+      if ((sections[shndx]?.name ?? "") === "") continue;
+    } else {
+      const ch = strtab[off];
+      if (ch === undefined || ch === 0) continue;
+      if (ch === 0x5f || ch === 0x70) flag = nameFlag(strtab, off); // '_', 'p'
     }
-    names.push(name);
-    display.push(name.indexOf(".") < 0 ? name : stripSymbolEnd(name));
-    hi[m] = syms.valueHi[i]!;
-    lo[m] = syms.valueLo[i]!;
+    const slot = shndx < LETTER_SECTIONS ? info * LETTER_SECTIONS + shndx : -1;
+    let letter = slot >= 0 ? letterOf[slot]! : 0;
+    if (letter === 0) {
+      const key = info * 0x10000 + shndx;
+      letter = letterCache.get(key) ?? elfSymbolLetter(info >> 4, info & 0xf, shndx, sections[shndx], debugFile).charCodeAt(0);
+      letterCache.set(key, letter);
+      if (slot >= 0) letterOf[slot] = letter;
+    }
+    const h = view.getUint32(b + ST_VALUE_OFF + hi32, le);
+    const l = view.getUint32(b + ST_VALUE_OFF + lo32, le);
+    if (flag === FLAG_TEXT && (h < c.textHi || (h === c.textHi && l < c.textLo))) {
+      c.textHi = h;
+      c.textLo = l;
+    }
+    index[m] = i;
+    hi[m] = h;
+    lo[m] = l;
     letters[m] = letter;
-    sizes[m] = syms.sizeHi[i] !== 0 ? 0xffff_ffff : syms.sizeLo[i]!;
+    sizes[m] = view.getUint32(b + ST_SIZE_OFF + hi32, le) !== 0 ? 0xffff_ffff : view.getUint32(b + ST_SIZE_OFF + lo32, le);
+    flags[m] = flag;
     m++;
   }
-  // crash sorts by the names before stripping (gnu_qsort in symtab_init, then store_symbols strips).
-  const order = sortOrder(names, hi.subarray(0, m), lo.subarray(0, m));
+  c.count = m;
+  return c;
+}
 
-  const off = BigInt.asUintN(64, options.kaslrOffset ?? 0n);
+/**
+ * Below the kernel text only the per-CPU symbols are kept (relocateFromText, after the sort): the others
+ * there (9,000 file symbols at 0, absolute symbols) are dropped now, unsorted. What decides that pass stays:
+ * `_text`/`_stext` (at the text's start), `__per_cpu_start`, and every symbol it may keep. The count kept.
+ */
+function dropBelowText(c: Gathered): number {
+  const { index, hi, lo, letters, sizes, flags, textHi, textLo } = c;
+  let kept = 0;
+  for (let k = 0; k < c.count; k++) {
+    const letter = letters[k]!;
+    if ((hi[k]! < textHi || (hi[k] === textHi && lo[k]! < textLo)) && letter !== LETTER_V && letter !== LETTER_d && letter !== LETTER_D && flags[k] !== FLAG_PERCPU) continue;
+    index[kept] = index[k]!;
+    hi[kept] = hi[k]!;
+    lo[kept] = lo[k]!;
+    letters[kept] = letter;
+    sizes[kept] = sizes[k]!;
+    kept++;
+  }
+  c.count = kept;
+  return kept;
+}
+
+/**
+ * In sorted order: x86_64_verify_symbol (x86_64.c), nothing before the kernel text but the per-CPU symbols;
+ * relocate(), the KASLR slide added to what lies within the image's sections. `kept[i]` is output i's
+ * gathered index.
+ */
+function relocateFromText(c: Gathered, order: Uint32Array, rawName: (k: number) => string, win: { lo: bigint; hi: bigint }, off: bigint): { kept: Uint32Array; hi: Uint32Array; lo: Uint32Array; types: Uint8Array; sizes: Uint32Array; count: number; firstText: number } {
+  const { hi, lo, letters, sizes } = c;
+  const m = c.count;
   const offHi = Number(off >> 32n);
   const offLo = Number(off & 0xffff_ffffn);
-  const winLoHi = Number(winLo >> 32n);
-  const winLoLo = Number(winLo & 0xffff_ffffn);
-  const winHiHi = winHi < 0n ? -1 : Number(winHi >> 32n);
-  const winHiLo = winHi < 0n ? 0 : Number(winHi & 0xffff_ffffn);
-
-  const outNames: string[] = new Array<string>(m);
+  const winLoHi = Number(win.lo >> 32n);
+  const winLoLo = Number(win.lo & 0xffff_ffffn);
+  const winHiHi = win.hi < 0n ? -1 : Number(win.hi >> 32n);
+  const winHiLo = win.hi < 0n ? 0 : Number(win.hi & 0xffff_ffffn);
+  const outKept = new Uint32Array(m);
   const outHi = new Uint32Array(m);
   const outLo = new Uint32Array(m);
   const outTypes = new Uint8Array(m);
   const outSizes = new Uint32Array(m);
   let out = 0;
   let started = false;
+  let firstText = 0;
   let perCpu = false;
   for (let k = 0; k < m; k++) {
     const j = order[k]!;
     const letter = letters[j]!;
     if (!started) {
-      // x86_64_verify_symbol (x86_64.c): nothing before the kernel text but the per-CPU symbols.
-      const name = names[j]!;
-      if (name === "_text" || name === "_stext") started = true;
-      else if (name === "__per_cpu_start") perCpu = true;
+      const name = rawName(j);
+      if (name === "_text" || name === "_stext") {
+        started = true;
+        firstText = out;
+      } else if (name === "__per_cpu_start") perCpu = true;
       else if (!(perCpu && (name.startsWith("per_cpu") || name === "__per_cpu_end" || letter === LETTER_V || letter === LETTER_d || letter === LETTER_D))) continue;
     }
     let h = hi[j]!;
     let l = lo[j]!;
-    // relocate(): only what lies within the image's sections moves with KASLR.
     if ((h > winLoHi || (h === winLoHi && l >= winLoLo)) && (h < winHiHi || (h === winHiHi && l <= winHiLo))) {
       const sum = l + offLo;
       l = sum >>> 0;
       h = (h + offHi + (sum >= TWO_32 ? 1 : 0)) >>> 0;
     }
-    outNames[out] = display[j]!;
+    outKept[out] = j;
     outHi[out] = h;
     outLo[out] = l;
     outTypes[out] = letter;
     outSizes[out] = sizes[j]!;
     out++;
   }
-  outNames.length = out;
-  return new SymbolTable(
-    { names: outNames, addrHi: outHi.subarray(0, out), addrLo: outLo.subarray(0, out), types: outTypes.subarray(0, out), sizes: outSizes.subarray(0, out) },
-    { ordered: true },
-  );
+  return { kept: outKept, hi: outHi.subarray(0, out), lo: outLo.subarray(0, out), types: outTypes.subarray(0, out), sizes: outSizes.subarray(0, out), count: out, firstText };
+}
+
+/** Sections whose letters are cached in an array (the rest, and SHN_ABS and the like, in a Map). */
+const LETTER_SECTIONS = 256;
+/** A name below the kernel text that the sorted pass must see: the text's start, or the per-CPU area's. */
+const FLAG_TEXT = 1;
+const FLAG_PERCPU = 2;
+const NAME_TEXT = latin1Z("_text");
+const NAME_STEXT = latin1Z("_stext");
+const NAME_PER_CPU_START = latin1Z("__per_cpu_start");
+const NAME_PER_CPU_END = latin1Z("__per_cpu_end");
+const PREFIX_PER_CPU = latin1Z("per_cpu").subarray(0, 7);
+
+/** `s` and its NUL, as bytes. */
+function latin1Z(s: string): Uint8Array {
+  return Uint8Array.from([...s, "\0"].map((c) => c.charCodeAt(0)));
+}
+
+function bytesAt(st: Uint8Array, off: number, want: Uint8Array): boolean {
+  for (let k = 0; k < want.length; k++) if (st[off + k] !== want[k]) return false;
+  return true;
+}
+
+/** FLAG_TEXT for `_text`/`_stext`, FLAG_PERCPU for `per_cpu*` and `__per_cpu_start`/`_end`, else 0. */
+function nameFlag(st: Uint8Array, off: number): number {
+  if (bytesAt(st, off, NAME_TEXT) || bytesAt(st, off, NAME_STEXT)) return FLAG_TEXT;
+  if (bytesAt(st, off, PREFIX_PER_CPU) || bytesAt(st, off, NAME_PER_CPU_START) || bytesAt(st, off, NAME_PER_CPU_END)) return FLAG_PERCPU;
+  return 0;
 }
 
 const LETTER_V = 0x56; // 'V'

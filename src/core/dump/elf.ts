@@ -8,6 +8,9 @@ import { BytesSource, SliceSource, type ByteSource } from "../io/byte-source";
 import { DumpFormatError, TruncatedError } from "../io/errors";
 import { StructReader } from "../io/struct-reader";
 import { NT_GNU_BUILD_ID, parseNotes, type ElfNote } from "./elf-notes";
+import { ElfSymbolTable } from "./elf-symbols";
+
+export { ElfSymbolTable, SYM_SIZE, ST_SHNDX_OFF, ST_SIZE_OFF, ST_VALUE_OFF, type ElfSymbol } from "./elf-symbols";
 
 export const ELFCLASS64 = 2;
 export const ELFDATA2LSB = 1;
@@ -78,13 +81,6 @@ const CH_TYPE_OFF = 0x00; // Elf64_Chdr.ch_type
 const CH_SIZE_OFF = 0x08; // Elf64_Chdr.ch_size
 const CHDR_SIZE = 24;
 
-const ST_NAME_OFF = 0x00; // Elf64_Sym.st_name
-const ST_INFO_OFF = 0x04; // Elf64_Sym.st_info
-const ST_OTHER_OFF = 0x05; // Elf64_Sym.st_other
-const ST_SHNDX_OFF = 0x06; // Elf64_Sym.st_shndx
-const ST_VALUE_OFF = 0x08; // Elf64_Sym.st_value
-const ST_SIZE_OFF = 0x10; // Elf64_Sym.st_size
-const SYM_SIZE = 24;
 
 /** Caps on counts taken from the file (the gABI allows more; no real kernel file comes near). */
 export const MAX_PROGRAM_HEADERS = 1_000_000;
@@ -143,8 +139,6 @@ export interface SectionHeader {
 export function isElf64(bytes: Uint8Array): boolean {
   return bytes.length >= 5 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46 && bytes[EI_CLASS] === ELFCLASS64;
 }
-
-const LATIN1 = new TextDecoder("latin1");
 
 function hex(n: number | bigint): string {
   return "0x" + n.toString(16);
@@ -428,7 +422,21 @@ export class ElfFile {
     if (strsec === undefined || strsec.type !== SHT_STRTAB) {
       throw new DumpFormatError(this.name, s.headerOffset + SH_LINK_OFF, `symbol table ${s.name}: sh_link ${s.link} is not a string table`);
     }
-    const t = new ElfSymbolTable(this.name, this.sectionBytes(s)!, s.offset, this.sectionBytes(strsec)!, strsec.offset, this.header.littleEndian);
+    const compressed = ((s.flags | strsec.flags) & SHF_COMPRESSED) !== 0;
+    const symtab = () => this.sectionBytes(s)!;
+    const strtab = () => this.sectionBytes(strsec)!;
+    const t = new ElfSymbolTable({
+      file: this.name,
+      symtabOffset: s.offset,
+      strtabOffset: strsec.offset,
+      littleEndian: this.header.littleEndian,
+      // A compressed table's sizes are its decompressed ones (it is read whole, at once).
+      symtabSize: compressed ? symtab().length : s.size,
+      strtabSize: compressed ? strtab().length : strsec.size,
+      read: compressed ? undefined : (offset, length) => this.source.read(offset, length),
+      symtab,
+      strtab,
+    });
     this.symtabs.set(s.index, t);
     return t;
   }
@@ -442,267 +450,3 @@ export const STT_FILE = 4;
 export const STB_LOCAL = 0;
 export const STB_GLOBAL = 1;
 export const STB_WEAK = 2;
-
-export interface ElfSymbol {
-  name: string;
-  value: bigint;
-  size: bigint;
-  type: number;
-  bind: number;
-  other: number;
-  shndx: number;
-}
-
-/** FNV-1a over bytes [start, end). */
-function fnv1a(b: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let k = start; k < end; k++) h = Math.imul(h ^ b[k]!, 0x01000193);
-  return h >>> 0;
-}
-
-/** A symbol name as the string table's bytes (names decode as Latin-1: one byte a char); null if it cannot be one. */
-function LATIN1_ENCODE(s: string): Uint8Array | null {
-  const out = new Uint8Array(s.length);
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c > 0xff) return null;
-    out[k] = c;
-  }
-  return out;
-}
-
-/** The columns of an Elf64_Sym table besides the names and st_info (built together, on first use). */
-interface SymbolColumns {
-  other: Uint8Array;
-  shndx: Uint16Array;
-  valueLo: Uint32Array;
-  valueHi: Uint32Array;
-  sizeLo: Uint32Array;
-  sizeHi: Uint32Array;
-}
-
-/**
- * An Elf64_Sym table (no BigInt while parsing: 64-bit fields are two 32-bit halves). Opening checks every
- * st_name and keeps st_name and st_info in columns; a symbol's other fields are read from the table's bytes
- * when asked for, and the full columns (sorted tables, relocations) are built on their first use. Names stay
- * undecoded (string-table offsets) until asked for; then the string table is decoded once into one string
- * and names are slices of it. The first `indexOf` builds a name hash table over the names' bytes.
- */
-export class ElfSymbolTable {
-  readonly count: number;
-  readonly nameOffset: Uint32Array;
-  readonly info: Uint8Array;
-  private readonly view: DataView;
-  private readonly lo: number;
-  private readonly hi: number;
-  private cols: SymbolColumns | null = null;
-  private strtabText: string | null = null;
-  private byName: Int32Array | null = null;
-  /** indexOf's answers by name: walkers ask the same few names again and again. */
-  private readonly found = new Map<string, number>();
-
-  constructor(
-    readonly file: string,
-    symtab: Uint8Array,
-    symtabOffset: number,
-    private readonly strtab: Uint8Array,
-    private readonly strtabOffset: number,
-    private readonly littleEndian: boolean,
-  ) {
-    if (symtab.length % SYM_SIZE !== 0) {
-      throw new DumpFormatError(file, symtabOffset, `symbol table size ${symtab.length} is not a multiple of ${SYM_SIZE}`);
-    }
-    const n = symtab.length / SYM_SIZE;
-    this.count = n;
-    this.nameOffset = new Uint32Array(n);
-    this.info = new Uint8Array(n);
-    const view = (this.view = new DataView(symtab.buffer, symtab.byteOffset, symtab.byteLength));
-    this.lo = littleEndian ? 0 : 4;
-    this.hi = littleEndian ? 4 : 0;
-    const strLen = strtab.length;
-    for (let i = 0, b = 0; i < n; i++, b += SYM_SIZE) {
-      const nameOff = view.getUint32(b + ST_NAME_OFF, littleEndian);
-      if (nameOff >= strLen && nameOff !== 0) {
-        throw new DumpFormatError(file, symtabOffset + b + ST_NAME_OFF, `symbol ${i}: st_name ${hex(nameOff)} past the end of the string table (${strLen} bytes)`);
-      }
-      this.nameOffset[i] = nameOff;
-      this.info[i] = symtab[b + ST_INFO_OFF]!;
-    }
-  }
-
-  get other(): Uint8Array {
-    return this.columns().other;
-  }
-  get shndx(): Uint16Array {
-    return this.columns().shndx;
-  }
-  get valueLo(): Uint32Array {
-    return this.columns().valueLo;
-  }
-  get valueHi(): Uint32Array {
-    return this.columns().valueHi;
-  }
-  get sizeLo(): Uint32Array {
-    return this.columns().sizeLo;
-  }
-  get sizeHi(): Uint32Array {
-    return this.columns().sizeHi;
-  }
-
-  private columns(): SymbolColumns {
-    if (this.cols) return this.cols;
-    const n = this.count;
-    const c: SymbolColumns = { other: new Uint8Array(n), shndx: new Uint16Array(n), valueLo: new Uint32Array(n), valueHi: new Uint32Array(n), sizeLo: new Uint32Array(n), sizeHi: new Uint32Array(n) };
-    const { view, littleEndian, lo, hi } = this;
-    for (let i = 0, b = 0; i < n; i++, b += SYM_SIZE) {
-      c.other[i] = view.getUint8(b + ST_OTHER_OFF);
-      c.shndx[i] = view.getUint16(b + ST_SHNDX_OFF, littleEndian);
-      c.valueLo[i] = view.getUint32(b + ST_VALUE_OFF + lo, littleEndian);
-      c.valueHi[i] = view.getUint32(b + ST_VALUE_OFF + hi, littleEndian);
-      c.sizeLo[i] = view.getUint32(b + ST_SIZE_OFF + lo, littleEndian);
-      c.sizeHi[i] = view.getUint32(b + ST_SIZE_OFF + hi, littleEndian);
-    }
-    return (this.cols = c);
-  }
-
-  /** st_shndx of symbol i (SHN_UNDEF, 0, for an undefined one), read from the table. */
-  sectionIndex(i: number): number {
-    this.checkIndex(i);
-    return this.view.getUint16(i * SYM_SIZE + ST_SHNDX_OFF, this.littleEndian);
-  }
-
-  /** The symbol's name; DumpFormatError when its string is not NUL-terminated inside the string table. */
-  name(i: number): string {
-    this.checkIndex(i);
-    const off = this.nameOffset[i]!;
-    if (this.strtab.length === 0) return "";
-    if (this.strtabText === null) {
-      // One decode of the whole table, one UTF-16 unit per byte so offsets stay valid (Node's "latin1" is
-      // ISO-8859-1; browsers give windows-1252, which differs only in 0x80-0x9f: never in kernel symbols).
-      this.strtabText = LATIN1.decode(this.strtab);
-    }
-    const end = this.strtabText.indexOf("\0", off);
-    if (end < 0) throw new DumpFormatError(this.file, this.strtabOffset + off, `symbol ${i} name at ${hex(off)} is not NUL-terminated`);
-    return this.strtabText.slice(off, end);
-  }
-
-  private checkIndex(i: number): void {
-    if (!Number.isInteger(i) || i < 0 || i >= this.count) throw new RangeError(`symbol index ${i} out of range (${this.count})`);
-  }
-
-  type(i: number): number {
-    return this.info[i]! & 0xf;
-  }
-
-  bind(i: number): number {
-    return this.info[i]! >> 4;
-  }
-
-  value(i: number): bigint {
-    this.checkIndex(i);
-    return this.u64(i * SYM_SIZE + ST_VALUE_OFF);
-  }
-
-  size(i: number): bigint {
-    this.checkIndex(i);
-    return this.u64(i * SYM_SIZE + ST_SIZE_OFF);
-  }
-
-  private u64(at: number): bigint {
-    const v = this.view;
-    return (BigInt(v.getUint32(at + this.hi, this.littleEndian)) << 32n) | BigInt(v.getUint32(at + this.lo, this.littleEndian));
-  }
-
-  symbol(i: number): ElfSymbol {
-    this.checkIndex(i);
-    return { name: this.name(i), value: this.value(i), size: this.size(i), type: this.type(i), bind: this.bind(i), other: this.view.getUint8(i * SYM_SIZE + ST_OTHER_OFF), shndx: this.sectionIndex(i) };
-  }
-
-  /**
-   * Index of the first global symbol of that name, else of the first local one; -1 if none. The first call
-   * builds an open-addressing hash table over the names' bytes in the string table (no JS string per
-   * symbol: a vmlinux has ~119k of them, and a start-up needs a handful).
-   */
-  indexOf(name: string): number {
-    let i = this.found.get(name);
-    if (i === undefined) {
-      i = this.search(name);
-      this.found.set(name, i);
-    }
-    return i;
-  }
-
-  private search(name: string): number {
-    const table = (this.byName ??= this.buildNameTable());
-    const mask = table.length - 1;
-    const q = LATIN1_ENCODE(name);
-    if (q === null) return -1;
-    let h = fnv1a(q, 0, q.length) & mask;
-    for (let probes = 0; probes <= mask; probes++) {
-      const i = table[h]!;
-      if (i === 0) return -1;
-      if (this.nameEquals(i, q)) return i;
-      h = (h + 1) & mask;
-    }
-    return -1;
-  }
-
-  private nameEquals(i: number, q: Uint8Array): boolean {
-    const off = this.nameOffset[i]!;
-    const st = this.strtab;
-    if (off + q.length >= st.length || st[off + q.length] !== 0) return false;
-    for (let k = 0; k < q.length; k++) if (st[off + k] !== q[k]) return false;
-    return true;
-  }
-
-  private buildNameTable(): Int32Array {
-    let size = 1;
-    while (size < this.count * 2) size <<= 1;
-    const table = new Int32Array(size);
-    const mask = size - 1;
-    const st = this.strtab;
-    const names = this.nameOffset;
-    const len = st.length;
-    for (let i = 1; i < this.count; i++) {
-      const off = names[i]!;
-      if (off === 0 || off >= len) continue;
-      // The name's end and its hash in one pass (fnv1a's).
-      let end = off;
-      let hash = 0x811c9dc5;
-      for (let c = st[end]!; c !== 0; c = st[end]!) {
-        hash = Math.imul(hash ^ c, 0x01000193);
-        if (++end >= len) break;
-      }
-      if (end >= len) continue;
-      let h = (hash >>> 0) & mask;
-      for (;;) {
-        const j = table[h]!;
-        if (j === 0) {
-          table[h] = i;
-          break;
-        }
-        if (this.sameName(j, off, end)) {
-          // Keep the first global of a name over earlier locals (the first of each kind otherwise).
-          if (this.bind(j) === STB_LOCAL && this.bind(i) !== STB_LOCAL) table[h] = i;
-          break;
-        }
-        h = (h + 1) & mask;
-      }
-    }
-    return table;
-  }
-
-  private sameName(j: number, off: number, end: number): boolean {
-    const st = this.strtab;
-    const o = this.nameOffset[j]!;
-    const len = end - off;
-    if (o + len >= st.length || st[o + len] !== 0) return false;
-    for (let k = 0; k < len; k++) if (st[o + k] !== st[off + k]) return false;
-    return true;
-  }
-
-  lookup(name: string): ElfSymbol | undefined {
-    const i = this.indexOf(name);
-    return i < 0 ? undefined : this.symbol(i);
-  }
-}

@@ -4,7 +4,7 @@
 // dump, types from the BTF in the kernel's memory, else from DWARF. With no vmlinux, open-from-dump.ts.
 import { Btf } from "../debuginfo/btf";
 import type { Dump } from "../dump/dump";
-import { SHT_NOBITS, type ElfFile } from "../dump/elf";
+import { SHT_NOBITS, type ElfFile, type ElfSymbolTable } from "../dump/elf";
 import { DebugInfoMismatch, KdwError, MissingDebugInfo } from "../io/errors";
 import { kernelRelocationWindow, symbolTableFromElf, SymbolTable } from "../debuginfo/symbols";
 import { Program, type SymbolResolver } from "./program";
@@ -75,6 +75,23 @@ function cachedSymbolTable(vmlinux: ElfFile, kaslrOffset: bigint, buildId: strin
   return table;
 }
 
+/**
+ * The .symtab's name index from the user's cache, when an image for this build and this very table is there
+ * (a lookup then reads the entry and the name it checks, not the 5 MB of tables); else built now (the
+ * first lookup would) and written there.
+ */
+function cachedNameIndex(table: ElfSymbolTable, buildId: string | undefined, cache: IndexCache | undefined): void {
+  if (!buildId || !cache) return;
+  const key = `${buildId}/elf-names-v1-${table.placeKey()}`;
+  const image = cache.read(key);
+  if (image && table.adoptNameIndex(image)) return;
+  try {
+    cache.write(key, table.nameIndexImage());
+  } catch {
+    // A cache that cannot be written costs only time next session.
+  }
+}
+
 /** The bytes of a NUL-terminated string at a link-time address in the vmlinux file (undefined in a debug file). */
 function vmlinuxString(vmlinux: ElfFile, addr: bigint, max = 512): string | undefined {
   for (const s of vmlinux.sections) {
@@ -103,11 +120,13 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
   if (!vmlinux) return openKernelFromDump(dump, options);
   const table = vmlinux.symbols();
   const vmci = dump.vmcoreinfo;
+  const vmlinuxBuildId = vmlinux.buildId() ?? undefined;
+  if (table) cachedNameIndex(table, vmlinuxBuildId, options.cache);
 
   // Identity first: a file of another build is refused as such, whatever else it lacks.
   const bannerIdx = table ? table.indexOf("linux_banner") : -1;
   const vmlinuxIdentity: KernelIdentity = {
-    buildId: vmlinux.buildId() ?? undefined,
+    buildId: vmlinuxBuildId,
     release: releaseOfBanner(table && bannerIdx >= 0 ? vmlinuxString(vmlinux, table.value(bannerIdx)) : undefined),
   };
   const dumpIdentity: KernelIdentity = { buildId: vmci?.buildId?.toLowerCase(), release: vmci?.osrelease };

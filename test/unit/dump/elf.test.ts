@@ -215,11 +215,32 @@ describe("ElfFile: symbol tables", () => {
     expect(t.lookup("missing")).toBeUndefined();
   });
 
-  it("rejects a st_name past the string table, naming the symbol's offset", () => {
+  it("rejects a st_name past the string table, naming the symbol's offset, when the table is first read", () => {
     const bad = symtab.slice();
     new DataView(bad.buffer).setUint32(2 * 24, strtab.length + 5, true);
     const { bytes, sectionOffsets } = build({ ".symtab": { data: bad } });
-    formatError(() => open(bytes).symbols(), sectionOffsets[5]! + 2 * 24);
+    formatError(() => open(bytes).symbols()!.indexOf("init_task"), sectionOffsets[5]! + 2 * 24);
+    formatError(() => open(bytes).symbols()!.name(2), sectionOffsets[5]! + 2 * 24);
+    formatError(() => open(bytes).symbols()!.nameOffset, sectionOffsets[5]! + 2 * 24);
+  });
+
+  it("answers lookups from a name index image of the same table, checking each name it finds", () => {
+    const built = open(build().bytes).symbols()!;
+    const image = built.nameIndexImage();
+    const t = open(build().bytes).symbols()!;
+    expect(t.adoptNameIndex(image)).toBe(true);
+    for (const n of ["init_task", "dup", "startup_64", "missing", ""]) expect(t.indexOf(n), n).toBe(built.indexOf(n));
+    expect(t.lookup("dup")).toMatchObject({ value: 0x20n, bind: STB_GLOBAL, size: 5n });
+    // Another table's image (here: one whose names moved) is refused, and a damaged one finds nothing wrong.
+    const other = open(build({ ".strtab": { data: Uint8Array.from([0, ...strtab]) } }).bytes).symbols()!;
+    expect(other.adoptNameIndex(image)).toBe(false);
+    expect(open(build().bytes).symbols()!.adoptNameIndex(image.subarray(0, 40))).toBe(false);
+    const scrambled = image.slice();
+    new Int32Array(scrambled.buffer, 64, (image.length - 64) / 8).fill(3); // every slot names symbol 3 ("dup")
+    const s = open(build().bytes).symbols()!;
+    expect(s.adoptNameIndex(scrambled)).toBe(true);
+    expect(s.indexOf("init_task")).toBe(-1);
+    expect(s.indexOf("dup")).toBe(3);
   });
 
   it("rejects a name that is not NUL-terminated, a size not a multiple of 24, and a bad sh_link", () => {

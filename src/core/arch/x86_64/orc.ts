@@ -73,15 +73,15 @@ export function decodeOrcEntry(view: DataView, off: number, layout: OrcLayout): 
 /**
  * One ORC table: `ipBytes` are the int32 relative IPs as stored, whose first slot is at run-time address
  * `ipTableAddress`; `unwindBytes` the orc_entry array. Lookup is a binary search for the last entry at or
- * below the IP (unwind_orc.c __orc_find), using the split halves of the IP to stay out of BigInt.
+ * below the IP (unwind_orc.c __orc_find) over the stored IPs as they are (a vmlinux has 370,000 entries; a
+ * backtrace looks up a few hundred), with the IP as a number offset from the table, out of BigInt.
  */
 export class OrcTable {
   readonly count: number;
   private readonly ips: DataView;
   private readonly unwind: DataView;
-  /** Run-time address of each entry as a float-safe offset from `base` (entries lie within 2 GiB of it). */
+  /** Run-time address of the first slot; entry i is at base + rel(i), within 2 GiB of it. */
   private readonly base: bigint;
-  private readonly rel: Float64Array;
 
   constructor(
     ipBytes: Uint8Array,
@@ -98,14 +98,16 @@ export class OrcTable {
     this.ips = new DataView(ipBytes.buffer, ipBytes.byteOffset, n * 4);
     this.unwind = new DataView(unwindBytes.buffer, unwindBytes.byteOffset, n * ORC_ENTRY_SIZE);
     this.base = ipTableAddress;
-    // rel[i] = ip(i) - ipTableAddress = 4*i + ip[i]: a number, exact well within 2^53.
-    this.rel = new Float64Array(n);
-    for (let i = 0; i < n; i++) this.rel[i] = 4 * i + this.ips.getInt32(i * 4, true);
+  }
+
+  /** ip(i) - ipTableAddress = 4*i + ip[i]: a number, exact well within 2^53. */
+  private rel(i: number): number {
+    return 4 * i + this.ips.getInt32(i * 4, true);
   }
 
   /** Run-time address of entry i. */
   ipAt(i: number): bigint {
-    return this.base + BigInt(this.rel[i]!);
+    return this.base + BigInt(this.rel(i));
   }
 
   entryAt(i: number): OrcEntry {
@@ -143,7 +145,7 @@ export class OrcTable {
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.rel[mid]! <= target) {
+      if (this.rel(mid) <= target) {
         found = mid;
         lo = mid + 1;
       } else hi = mid - 1;

@@ -214,7 +214,7 @@ export class PageTableWalker {
   /**
    * Like translate(), but returns -1 instead of throwing when the address does not translate (an entry not
    * present, a page table excluded from or outside the dump, a non-canonical address). Throwing costs about
-   * 100 µs a time in V8: scans over sparse areas (module area, vmalloc) should probe with this.
+   * 100 microseconds a time in V8: scans over sparse areas (module area, vmalloc) should probe with this.
    */
   tryTranslate(root: number, vaddr: bigint): number {
     if (!isCanonical(vaddr, this.la57)) return -1;
