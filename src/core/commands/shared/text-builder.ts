@@ -134,9 +134,7 @@ export class TextBuilder {
     const u = BigInt.asUintN(64, v);
     const hi = Number(u >> 32n);
     const lo = Number(u & 0xffffffffn);
-    let digits = 1;
-    if (hi !== 0) digits = 8 + hexDigits(hi);
-    else digits = hexDigits(lo);
+    const digits = hi !== 0 ? 8 + hexDigits(hi) : hexDigits(lo);
     const padding = width > digits ? width - digits : 0;
     this.reserve(padding + digits);
     const buf = this.buf;
