@@ -43,7 +43,7 @@ export interface TaskAddresses {
  * typed arrays (the walk looks up every node it passes; a Map costs several times more, and with BigInt
  * keys more again). Doubles when half full.
  */
-class TaskAddressMap implements TaskAddresses {
+export class TaskAddressMap implements TaskAddresses {
   /** The tasks in the order added. */
   readonly items: TaskLinks[] = [];
   private cap = 1 << 12;
@@ -99,6 +99,16 @@ class TaskAddressMap implements TaskAddresses {
     const items = this.items;
     for (let i = 0; i < items.length; i++) this.put(items[i]!.addrHi, items[i]!.addrLo, i + 1);
   }
+}
+
+/** The low half (`| 0`) of (hi:lo) - off, for 0 <= off < 2^32: list_entry()'s container address. */
+export function containerLo(lo: number, off: number): number {
+  return ((lo >>> 0) - off) | 0;
+}
+
+/** The high half (`| 0`) of (hi:lo) - off: one less when the low half borrows. */
+export function containerHi(hi: number, lo: number, off: number): number {
+  return (lo >>> 0) < off ? (hi - 1) | 0 : hi;
 }
 
 /** A 64-bit value from its halves (either signed or unsigned). */
@@ -169,7 +179,7 @@ const RANK = 2 ** 20;
  * The tasks in crash's order (sort_context_array): by pid, the idle tasks by CPU, ties otherwise in the order
  * met. Sorted as numbers (pid and rank in one exact key), not through a comparator called 10^6 times.
  */
-function byPid(met: readonly TaskLinks[]): TaskLinks[] {
+export function byPid(met: readonly TaskLinks[]): TaskLinks[] {
   const idle = met.filter((t) => t.pid === 0).sort((a, b) => a.cpu - b.cpu);
   const keys = new Float64Array(met.length);
   let n = 0;
@@ -237,10 +247,9 @@ function walkTaskList(w: TaskListWalk, head: bigint, off: number, leaders?: Task
   let steps = 0;
   while (nodeHi !== headHi || nodeLo !== headLo) {
     if (steps >= w.budget) throw new WalkAborted(walkName(leader), `step budget of ${w.budget} exhausted`, steps);
-    // addr = node - off, in halves with the borrow.
-    const loU = (nodeLo >>> 0) - off;
-    const lo = loU | 0;
-    const hi = loU < 0 ? (nodeHi - 1) | 0 : nodeHi;
+    // addr = node - off, in halves with the borrow (containerLo/containerHi).
+    const lo = containerLo(nodeLo, off);
+    const hi = containerHi(nodeHi, nodeLo, off);
     let links = w.found.at(hi, lo);
     if (links !== undefined && links.mark === mark) throw new WalkAborted(walkName(leader), `loop at ${fromHalves(nodeHi, nodeLo).toString(16)}`, steps);
     if (nodeHi === 0 && nodeLo === 0) throw new WalkAborted(walkName(leader), "NULL next pointer", steps);
