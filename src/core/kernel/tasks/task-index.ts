@@ -6,6 +6,7 @@
 // the rows. Every walk is bounded; a corrupt list keeps what was read and records where it stopped.
 import { KdwError, WalkAborted } from "../../io/errors";
 import type { Program } from "../../program/program";
+import { wholeView } from "../../io/little-endian";
 import { runqueues, type Runqueue } from "./sched";
 import { taskLayout, type TaskLayout } from "./layout";
 import { readTaskLinks, type TaskLinks } from "./task-read";
@@ -158,16 +159,16 @@ export function buildTaskIndex(prog: Program, options: TaskWalkOptions = {}): Ta
   }
 
   // The process list, then each process's threads.
-  const walk: TaskListWalk = { prog, found, readNew, reportUnread, budget: options.budget ?? MAX_TASKS, mark: 0, hi: 0, hiBig: 0n };
+  const walk: TaskListWalk = { prog, found, readNew, reportUnread, budget: options.budget ?? MAX_TASKS, mark: 0, hi: 0, hiBig: 0n, wordHi: 0, wordLo: 0 };
   const leaders: TaskLinks[] = [];
   try {
-    walkTaskList(walk, initTask + BigInt(layout.tasks), layout.tasks, leaders);
+    const head = initTask + BigInt(layout.tasks);
+    walkTaskList(walk, head, Number(BigInt.asIntN(32, head >> 32n)), Number(BigInt.asIntN(32, head)), layout.tasks, leaders);
   } catch (err) {
     if (!(err instanceof WalkAborted)) throw err;
     problems.push(err);
   }
-  const threadHead = layout.signalThreadHead !== undefined ? BigInt(layout.signalThreadHead) : 0n;
-  for (const leader of leaders) walkThreads(walk, layout, threadHead, leader, problems);
+  for (const leader of leaders) walkThreads(walk, layout, leader, problems);
 
   return { tasks: byPid(met), byAddress: found, problems, runqueues: rqs, firstIdle: met.find((t) => t.pid === 0)?.address, firstInit: met.find((t) => t.pid === 1)?.address };
 }
@@ -221,6 +222,9 @@ interface TaskListWalk {
   /** The high half last made a BigInt, and that BigInt shifted (tasks mostly share their high 32 bits). */
   hi: number;
   hiBig: bigint;
+  /** The list word readListWord read last. */
+  wordHi: number;
+  wordLo: number;
 }
 
 /** The walk's name in its messages: the process list, or the thread list of a leader. */
@@ -237,13 +241,11 @@ function walkName(leader: TaskLinks | undefined): string {
  * reported as that task and ends the walk. This loop runs once per task: pointers as 32-bit halves, no
  * closure, no string and no BigInt but a new task's address, unless it fails.
  */
-function walkTaskList(w: TaskListWalk, head: bigint, off: number, leaders?: TaskLinks[], leader?: TaskLinks): void {
+function walkTaskList(w: TaskListWalk, head: bigint, headHi: number, headLo: number, off: number, leaders?: TaskLinks[], leader?: TaskLinks): void {
   const mark = ++w.mark;
-  const headHi = Number(BigInt.asIntN(32, head >> 32n));
-  const headLo = Number(BigInt.asIntN(32, head));
-  const first = readListWord(w.prog, head, leader, "head", 0);
-  let nodeHi = Number(BigInt.asIntN(32, first >> 32n));
-  let nodeLo = Number(BigInt.asIntN(32, first));
+  readListWord(w, head, leader, "head", 0);
+  let nodeHi = w.wordHi;
+  let nodeLo = w.wordLo;
   let steps = 0;
   while (nodeHi !== headHi || nodeLo !== headLo) {
     if (steps >= w.budget) throw new WalkAborted(walkName(leader), `step budget of ${w.budget} exhausted`, steps);
@@ -254,14 +256,10 @@ function walkTaskList(w: TaskListWalk, head: bigint, off: number, leaders?: Task
     if (links !== undefined && links.mark === mark) throw new WalkAborted(walkName(leader), `loop at ${fromHalves(nodeHi, nodeLo).toString(16)}`, steps);
     if (nodeHi === 0 && nodeLo === 0) throw new WalkAborted(walkName(leader), "NULL next pointer", steps);
     if (links === undefined) {
-      if (hi !== w.hi || w.hiBig === 0n) {
-        w.hi = hi;
-        w.hiBig = BigInt(hi >>> 0) << 32n;
-      }
-      const addr = w.hiBig + BigInt(lo >>> 0);
+      const addr = bigOf(w, hi, lo);
       const got = w.readNew(addr, hi, lo);
       if (got === null || got instanceof KdwError) {
-        readListWord(w.prog, fromHalves(nodeHi, nodeLo), leader, "node", steps);
+        readListWord(w, fromHalves(nodeHi, nodeLo), leader, "node", steps);
         w.reportUnread(addr, got);
         throw new WalkAborted(walkName(leader), `unreadable task ${addr.toString(16)}`, leaders ? steps : 0);
       }
@@ -280,31 +278,58 @@ function walkTaskList(w: TaskListWalk, head: bigint, off: number, leaders?: Task
   }
 }
 
-/** The next pointer at a list head or node; unreadable, it ends the walk as listForEachEntry would. */
-function readListWord(prog: Program, at: bigint, leader: TaskLinks | undefined, kind: "head" | "node", steps: number): bigint {
+/** A 64-bit value from its halves, the high half's BigInt kept from the last call (tasks mostly share it). */
+function bigOf(w: TaskListWalk, hi: number, lo: number): bigint {
+  if (hi !== w.hi || w.hiBig === 0n) {
+    w.hi = hi;
+    w.hiBig = BigInt(hi >>> 0) << 32n;
+  }
+  return w.hiBig + BigInt(lo >>> 0);
+}
+
+/**
+ * The next pointer at a list head or node, as halves into w.wordHi and w.wordLo; unreadable, it ends the
+ * walk as listForEachEntry would.
+ */
+function readListWord(w: TaskListWalk, at: bigint, leader: TaskLinks | undefined, kind: "head" | "node", steps: number): void {
+  let b: Uint8Array;
   try {
-    return prog.readU64(at);
+    b = w.prog.read(at, 8);
   } catch (err) {
     if (err instanceof KdwError) throw new WalkAborted(walkName(leader), `${kind} ${at.toString(16)}: ${err.message}`, steps);
     throw err;
   }
+  const v = wholeView(b);
+  w.wordLo = v.getInt32(b.byteOffset, true);
+  w.wordHi = v.getInt32(b.byteOffset + 4, true);
 }
 
 /** The threads of a thread group (for_each_thread: signal->thread_head through thread_node). */
-function walkThreads(w: TaskListWalk, l: TaskLayout, threadHead: bigint, leader: TaskLinks, problems: WalkAborted[]): void {
-  let head: bigint;
+function walkThreads(w: TaskListWalk, l: TaskLayout, leader: TaskLinks, problems: WalkAborted[]): void {
   let off: number;
+  let list: number;
+  let baseHi: number;
+  let baseLo: number;
   if (l.threadNode !== undefined && l.signalThreadHead !== undefined) {
     if (leader.signalHi === 0 && leader.signalLo === 0) return;
-    head = fromHalves(leader.signalHi, leader.signalLo) + threadHead;
+    baseHi = leader.signalHi;
+    baseLo = leader.signalLo;
+    list = l.signalThreadHead;
     off = l.threadNode;
   } else if (l.threadGroup !== undefined) {
     // The older circular list through the leader itself: its own entry is the head.
-    head = leader.address + BigInt(l.threadGroup);
+    baseHi = leader.addrHi;
+    baseLo = leader.addrLo;
+    list = l.threadGroup;
     off = l.threadGroup;
   } else return;
+  // The head's address, in halves with the carry, and as a BigInt to read it.
+  const sum = (baseLo >>> 0) + list;
+  const headLo = sum | 0;
+  const headHi = sum >= 2 ** 32 ? (baseHi + 1) | 0 : baseHi;
+  const head = bigOf(w, baseHi, baseLo) + BigInt(list);
   try {
-    walkTaskList(w, head, off, undefined, leader);
+    walkTaskList(w, head, headHi, headLo, off, undefined, leader);
   } catch (err) {
     if (!(err instanceof WalkAborted)) throw err;
     problems.push(err);
