@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 import { IcedDecoder } from "../../src/cli/iced-decoder";
 import { haveFixtures, reference } from "../fixtures";
 import { fixtureSession, normalize } from "../session-fixture";
+import { foreachCommand, MAX_TYPED_RUNS } from "../../src/core/commands/tasks/foreach";
+import { taskTable } from "../../src/core/kernel/tasks/tasks";
+import { withSyntheticTasks } from "../fixtures/synthetic-tasks";
 
 /**
  * pid 325 (mountinfo, CPU 1): crash stops with "cannot transition from exception stack to current process
@@ -33,5 +36,19 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("foreach bt (golden)", () 
     for (const [header, block] of theirs) if (ours.get(header) !== block) differing.push(Number(/^PID: (\d+)/.exec(header)![1]));
     expect(differing).toEqual([...EXPECTED_DIFFERENCES]);
     expect((theirs.size - differing.length) / theirs.size).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("keeps every task's text, and the typed results of the first MAX_TYPED_RUNS tasks only", () => {
+    const s = fixtureSession()!;
+    s.context.decoder ??= new IcedDecoder();
+    const prog = withSyntheticTasks(s.context.prog, MAX_TYPED_RUNS).fresh();
+    const n = taskTable(prog).tasks.length;
+    expect(n).toBeGreaterThan(MAX_TYPED_RUNS);
+    const r = foreachCommand.run({ ...s.context, prog }, ["bt"]).data;
+    expect(r.runs).toHaveLength(n);
+    expect(r.runs.every((run) => run.text.startsWith("PID: "))).toBe(true);
+    expect(r.runs.slice(0, MAX_TYPED_RUNS).every((run) => run.data !== undefined)).toBe(true);
+    expect(r.runs.slice(MAX_TYPED_RUNS).every((run) => run.data === undefined)).toBe(true);
+    expect(r.untypedRuns).toBe(n - MAX_TYPED_RUNS);
   });
 });

@@ -5,11 +5,15 @@ import type { Call, DumpInfo, FindingsReply, Hello, LogPage, ModulesReply, OpenP
 import { severityRank } from "./format";
 import type { DumpChoice, Transport } from "./transport/transport";
 import { asProblem } from "./transport/transport";
+import { loadTaskPages } from "./task-pages";
 
 export type Loadable<T> = { status: "idle" } | { status: "loading" } | { status: "ready"; value: T } | { status: "error"; problem: Problem };
 
 /** Most task rows fetched (a damaged task list must not fill the renderer). */
 const MAX_TASKS = 1 << 20;
+/** The first page of the task tree is small, so it shows at once; the rest comes in larger pages. */
+const FIRST_TASK_PAGE = 1000;
+const TASK_PAGE = 10_000;
 /** Dumps smaller than this are hashed (SHA-256) right after opening. */
 const HASH_AT_OPEN = 1 << 30;
 
@@ -26,8 +30,11 @@ export class Workbench {
   sys = $state<Loadable<SysSummary>>({ status: "idle" });
   info = $state<Loadable<DumpInfo>>({ status: "idle" });
   findings = $state<Loadable<FindingsReply>>({ status: "idle" });
-  tasks = $state<Loadable<TaskRow[]>>({ status: "idle" });
+  /** Replaced, never changed in place (a new array per page): not made deeply reactive, 10^5 rows. */
+  tasks = $state.raw<Loadable<TaskRow[]>>({ status: "idle" });
   tasksProblems = $state<Problem[]>([]);
+  /** While the pages after the first are fetched: how many rows are in `tasks`, of how many. */
+  tasksMore = $state<{ loaded: number; total: number }>();
   modules = $state<Loadable<ModulesReply>>({ status: "idle" });
   /** The kernel log around the panic record (the summary reads the oops from it; the overview shows it). */
   panicLog = $state<Loadable<LogPage>>({ status: "idle" });
@@ -117,22 +124,23 @@ export class Workbench {
     return this.call("log", { offset: from, limit: Math.max(0, Math.min(52, head.total - from)) });
   }
 
+  /** The task rows, page by page: the first (small) shown as soon as it arrives, each later one added as it comes. */
   async loadTasks(): Promise<void> {
     this.tasks = { status: "loading" };
-    const rows: TaskRow[] = [];
-    const problems: Problem[] = [];
+    this.tasksMore = undefined;
     try {
-      for (let offset = 0; offset < MAX_TASKS; ) {
-        const page = await this.call("tasks", { offset, limit: 10_000 });
-        rows.push(...page.items);
-        problems.push(...page.problems);
-        offset += page.items.length;
-        if (page.items.length === 0 || offset >= page.total) break;
-      }
-      this.tasks = { status: "ready", value: rows };
-      this.tasksProblems = problems;
+      await loadTaskPages(
+        (params) => this.call("tasks", params),
+        (p) => {
+          this.tasks = { status: "ready", value: p.rows };
+          this.tasksProblems = p.problems;
+          this.tasksMore = p.more;
+        },
+        { firstPage: FIRST_TASK_PAGE, page: TASK_PAGE, max: MAX_TASKS },
+      );
     } catch (err) {
       this.tasks = { status: "error", problem: asProblem(err) };
+      this.tasksMore = undefined;
     }
   }
 }

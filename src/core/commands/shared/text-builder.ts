@@ -15,6 +15,13 @@ const SPARE_MIN = 1 << 20;
 const SPARE_MAX = 1 << 26;
 const EMPTY = new Uint8Array(0);
 
+/** Hex digits of a non-zero u32 (1 for zero). */
+function hexDigits(v: number): number {
+  let n = 1;
+  while (n < 8 && v >>> (4 * n) !== 0) n++;
+  return n;
+}
+
 export class TextBuilder {
   private buf: Uint8Array;
   private len = 0;
@@ -120,6 +127,24 @@ export class TextBuilder {
       return;
     }
     for (let v = n; at > this.len - digits; v = Math.floor(v / 10)) buf[--at] = 48 + (v % 10);
+  }
+
+  /** A 64-bit value in lower-case hex, right-aligned in `width` with spaces (an address column). */
+  hex64(v: bigint, width: number): void {
+    const u = BigInt.asUintN(64, v);
+    const hi = Number(u >> 32n);
+    const lo = Number(u & 0xffffffffn);
+    const digits = hi !== 0 ? 8 + hexDigits(hi) : hexDigits(lo);
+    const padding = width > digits ? width - digits : 0;
+    this.reserve(padding + digits);
+    const buf = this.buf;
+    let at = this.len;
+    for (let i = 0; i < padding; i++) buf[at++] = 0x20;
+    for (let i = digits - 1; i >= 0; i--) {
+      const nibble = i >= 8 ? (hi >>> ((i - 8) * 4)) & 0xf : (lo >>> (i * 4)) & 0xf;
+      buf[at++] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble;
+    }
+    this.len = at;
   }
 
   private wide(s: string): void {

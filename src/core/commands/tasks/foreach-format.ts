@@ -6,10 +6,7 @@ import type { ForeachResult } from "./foreach";
 
 export function formatForeach(r: ForeachResult): string {
   const runs = r.runs.filter((run) => !run.failed);
-  if (r.command === "sig") return runs.map((run) => (isSigTasks(run.data) ? run.text.replace(/\n\n$/, "\n") : run.text)).join("\n");
+  if (r.command === "sig") return runs.map((run) => (r.sigGroups ? run.text : run.text.replace(/\n\n$/, "\n"))).join("\n");
   return runs.map((run) => run.text).join(r.reference ? "" : "\n");
 }
 
-function isSigTasks(data: unknown): boolean {
-  return typeof data === "object" && data !== null && (data as { kind?: unknown }).kind === "tasks";
-}

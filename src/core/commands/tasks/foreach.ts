@@ -8,6 +8,9 @@ import { foreachSelector, selectorMatches, type TaskSelector } from "../shared/t
 import { taskRef, type TaskRef } from "../shared/task-header";
 import { formatForeach } from "./foreach-format";
 
+/** How many runs keep their command's typed result (the text of every run is kept). */
+export const MAX_TYPED_RUNS = 1000;
+
 /** crash's FOREACH_* keywords: the words that name the command (kdw runs those it has). */
 const KEYWORDS = ["bt", "vm", "task", "files", "net", "set", "sig", "vtop", "ps"];
 const STATES = ["RU", "IN", "UN", "ST", "TR", "ZO", "DE", "SW", "WA", "PA", "ID", "NE"];
@@ -45,10 +48,17 @@ export interface ForeachResult {
   command: string;
   runs: ForeachRun[];
   /**
+   * Runs past the first MAX_TYPED_RUNS keep their text but not their typed result (`data` undefined): a
+   * foreach over a host's 50,000 tasks would otherwise hold every frame of every backtrace for one command.
+   */
+  untypedRuns?: number;
+  /**
    * The command was given -R: crash's foreach then prints no separator of its own; each run that found the
    * reference ends its block with a blank line itself.
    */
   reference?: boolean;
+  /** `sig -g`: thread groups, whose blocks keep sig's own blank line (foreach-format.ts). */
+  sigGroups?: boolean;
   /** crash's "unknown argument" lines: a pid, task or name that no task has. */
   errors: string[];
 }
@@ -105,18 +115,28 @@ function execute(ctx: CommandContext, o: ForeachOptions): ForeachResult {
     return { command: o.command, runs: [{ data: out.data, text: out.text, errors: out.errors ?? [] }], errors };
   }
   const runs: ForeachRun[] = [];
+  let untyped = 0;
   for (const t of tasks) {
     ctx.interrupt?.();
     try {
       const out = run(ctx, args, [t]);
-      runs.push({ task: taskRef(t), data: out.data, text: out.text, errors: out.errors ?? [] });
+      const typed = runs.length < MAX_TYPED_RUNS;
+      if (!typed) untyped++;
+      runs.push({ task: taskRef(t), data: typed ? out.data : undefined, text: out.text, errors: out.errors ?? [] });
     } catch (err) {
       // A cancel ends the whole foreach; another error ends this task's run.
       if (!(err instanceof Error) || isCancel(err)) throw err;
       runs.push({ task: taskRef(t), data: undefined, text: "", failed: true, errors: [`${o.command}: ${err.message.replace(new RegExp(`^${o.command}: `), "")}`] });
     }
   }
-  return { command: o.command, runs, errors, ...(o.args.some((a) => /^-\w*R/.test(a)) ? { reference: true } : {}) };
+  return {
+    command: o.command,
+    runs,
+    errors,
+    ...(untyped ? { untypedRuns: untyped } : {}),
+    ...(o.args.some((a) => /^-\w*R/.test(a)) ? { reference: true } : {}),
+    ...(o.command === "sig" && args.some((a) => /^-\w*g/.test(a)) ? { sigGroups: true } : {}),
+  };
 }
 
 export const foreachCommand = defineCommand({
@@ -132,7 +152,8 @@ DESCRIPTION
                   regular expression matched against the names (a name that is also a keyword: \\name);
     state         tasks in that state: ${STATES.join(" ")};
     kernel, user  kernel threads, user tasks;  active  tasks running on a CPU;  gleader  thread-group leaders.
-  Flags after the command are passed to it (foreach bt -l, foreach files -d, ...).`,
+  Flags after the command are passed to it (foreach bt -l, foreach files -d, ...). Every task's output is
+  printed; the typed result (the JSON of the workbench and kdw serve) holds the first ${MAX_TYPED_RUNS} tasks' own.`,
   options: { raw: true },
   // A task name written as '...' is a regular expression (crash's foreach), so the quotes must reach it.
   keepsQuotes: true,

@@ -3,9 +3,9 @@
 // prefix. Read as crash's dump_log (kernel.c) reads it: chronological from `log_end & (log_buf_len - 1)`
 // once the buffer has wrapped, NUL bytes skipped, the level prefix of each line set apart.
 import type { Program } from "../../program/program";
-import { printkLog, type PrintkLog } from "./printk";
+import type { PrintkLog } from "./printk";
 import { PrintkError, readZeroFilled } from "./read";
-import { PrintkTableBuilder } from "./table";
+import { printkLog, PrintkTableBuilder } from "./table";
 
 /** Cap on log_buf_len read from the dump (old kernels allowed at most a few MiB). */
 const MAX_LOG_BUF_LEN = 1 << 27;

@@ -6,9 +6,9 @@ import { WalkAborted } from "../../io/errors";
 import { dataView } from "../../io/little-endian";
 import { layout, members, optional } from "../../program/layout";
 import type { Program } from "../../program/program";
-import { printkLog, type PrintkLog } from "./printk";
+import type { PrintkLog } from "./printk";
 import { bitfieldOf, fieldString, PrintkError, readBitfield, readZeroFilled } from "./read";
-import { PrintkTableBuilder } from "./table";
+import { printkLog, PrintkTableBuilder } from "./table";
 
 // Descriptor state in the top two bits of prb_desc.state_var (printk_ringbuffer.h, 64-bit longs).
 const DESC_FLAGS_SHIFT = 62n;

@@ -12,7 +12,7 @@ import { PrintkError } from "./read";
 export { PrintkError };
 import { readRecordLog } from "./records";
 import { crashTime, detectHz, uptimeJiffies } from "../system/sysinfo";
-import { joinedText, printkRecords, recordAtPosition, type PrintkTable } from "./table";
+import { joinedText, recordAtPosition, type PrintkTable } from "./table";
 
 export interface PrintkRecord {
   /** Sequence number (lockless: printk_info.seq; older layouts: the record's position in the walk). */
@@ -49,20 +49,6 @@ export interface PrintkLog {
   stopped?: WalkAborted;
   /** Pages of the log's memory the dump left out, read as zeros (as crash does). */
   zeroFilledPages: number;
-}
-
-/** A log read into `table`, its records made as objects only when asked for. */
-export function printkLog(layout: PrintkLog["layout"], table: PrintkTable, zeroFilledPages: number, stopped?: WalkAborted): PrintkLog {
-  let records: PrintkRecord[] | undefined;
-  return {
-    layout,
-    table,
-    get records(): readonly PrintkRecord[] {
-      return (records ??= printkRecords(table));
-    },
-    zeroFilledPages,
-    ...(stopped ? { stopped } : {}),
-  };
 }
 
 const PRINTK_LOG = perProgram((prog): PrintkLog => {

@@ -8,9 +8,9 @@ import { MissingDebugInfo, WalkAborted } from "../../io/errors";
 import { dataView } from "../../io/little-endian";
 import { layout, optional, structOf } from "../../program/layout";
 import type { Program } from "../../program/program";
-import { printkLog, type PrintkLog } from "./printk";
+import type { PrintkLog } from "./printk";
 import { bitfieldOf, latin1, PrintkError, readBitfield, readZeroFilled } from "./read";
-import { PrintkTableBuilder } from "./table";
+import { printkLog, PrintkTableBuilder } from "./table";
 
 /** Cap on log_buf_len read from the dump (LOG_BUF_LEN_MAX is 2^31; real buffers are at most a few MiB). */
 const MAX_LOG_BUF_LEN = 1 << 27;

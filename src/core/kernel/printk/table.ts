@@ -5,7 +5,8 @@
 // prints from the columns as bytes (log-format.ts), and a record is made an object only when one is asked
 // for (a page of the log query, tests): printkRecordAt, printkRecords.
 import { latin1Chars, latin1String } from "../../io/latin1";
-import type { PrintkRecord } from "./printk";
+import type { WalkAborted } from "../../io/errors";
+import type { PrintkLog, PrintkRecord } from "./printk";
 
 /** A record's dictionary or level prefix (plain data: the table is part of the `log` command's result). */
 export interface PrintkExtra {
@@ -344,4 +345,18 @@ export function printkRecords(t: PrintkTable, from = 0, to = t.count): PrintkRec
   const out: PrintkRecord[] = [];
   for (let k = Math.max(0, from); k < Math.min(to, t.count); k++) out.push(printkRecordAt(t, k, joined));
   return out;
+}
+
+/** A log read into `table` (what the readers return), its records made as objects only when asked for. */
+export function printkLog(layout: PrintkLog["layout"], table: PrintkTable, zeroFilledPages: number, stopped?: WalkAborted): PrintkLog {
+  let records: PrintkRecord[] | undefined;
+  return {
+    layout,
+    table,
+    get records(): readonly PrintkRecord[] {
+      return (records ??= printkRecords(table));
+    },
+    zeroFilledPages,
+    ...(stopped ? { stopped } : {}),
+  };
 }

@@ -26,28 +26,69 @@ const PAGE_SHIFT = 12n;
 /** Per table: the split RSS of each thread group (crash's tgid rss_cache). */
 const splitRssCache = new WeakMap<TaskGroups, Map<number, number>>();
 
+/** What a task's usage reads of its mm, each part read when first needed: the same for every thread that shares it. */
+interface MmCounts {
+  /** mm_count (mm_users before), read for an exiting task only. */
+  count?: number | KdwError;
+  /** The positive mm-level RSS counts in pages, and total_vm. */
+  usage?: { rss: number; totalVm: number } | KdwError;
+}
+
+/** Each mm's counts, read once per Program (the threads of a group share their mm: a host's 10^5 tasks, far fewer mms). */
+const MM_COUNTS = perProgram((): Map<bigint, MmCounts> => new Map());
+
+function mmEntry(prog: Program, mm: bigint): MmCounts {
+  const cache = MM_COUNTS.of(prog);
+  let c = cache.get(mm);
+  if (c === undefined) cache.set(mm, (c = {}));
+  return c;
+}
+
+/** Reads `read` once into the entry's `key`; a KdwError is kept and thrown again. */
+function once<K extends keyof MmCounts>(c: MmCounts, key: K, read: () => Exclude<MmCounts[K], KdwError | undefined>): Exclude<MmCounts[K], KdwError | undefined> {
+  let v = c[key];
+  if (v === undefined) {
+    try {
+      v = read();
+    } catch (err) {
+      if (!(err instanceof KdwError)) throw err;
+      v = err;
+    }
+    c[key] = v;
+  }
+  if (v instanceof KdwError) throw v;
+  return v as Exclude<MmCounts[K], KdwError | undefined>;
+}
+
+function mmUsage(prog: Program, l: TaskLayout, mm: bigint): { rss: number; totalVm: number } {
+  let rss = 0;
+  if (l.mmRssStatCount !== undefined) {
+    for (const idx of [l.mmFilePages, l.mmAnonPages, l.mmShmemPages]) {
+      if (idx < 0) continue;
+      const count = BigInt.asIntN(64, prog.readU64(mm + BigInt(l.mmRssStatCount + idx * 8)));
+      if (count > 0n) rss += Number(count);
+    }
+  } else if (l.mmRssStatPercpu !== undefined) {
+    for (const idx of [l.mmFilePages, l.mmAnonPages, l.mmShmemPages]) {
+      if (idx >= 0) rss += percpuCounterSumPositive(prog, l, mm + BigInt(l.mmRssStatPercpu + idx * l.percpuCounterSize));
+    }
+  }
+  return { rss, totalVm: l.mmTotalVm !== undefined ? Number(prog.readU64(mm + BigInt(l.mmTotalVm))) : 0 };
+}
+
 export function taskMemUsage(prog: Program, table: TaskGroups, task: Task): TaskMemUsage {
   const l = taskLayout(prog);
   const bits = taskStateBits(prog);
   if (task.state & bits.zombie || task.mm === 0n) return NONE;
   try {
     const mm = task.mm;
-    if (l.mmCount !== undefined && task.flags & PF_EXITING && prog.readS32(mm + BigInt(l.mmCount)) <= 0) return { ...NONE, mm };
-    let rss = 0;
-    if (l.mmRssStatCount !== undefined) {
-      for (const idx of [l.mmFilePages, l.mmAnonPages, l.mmShmemPages]) {
-        if (idx < 0) continue;
-        const count = BigInt.asIntN(64, prog.readU64(mm + BigInt(l.mmRssStatCount + idx * 8)));
-        if (count > 0n) rss += Number(count);
-      }
-    } else if (l.mmRssStatPercpu !== undefined) {
-      for (const idx of [l.mmFilePages, l.mmAnonPages, l.mmShmemPages]) {
-        if (idx >= 0) rss += percpuCounterSumPositive(prog, l, mm + BigInt(l.mmRssStatPercpu + idx * l.percpuCounterSize));
-      }
-    }
+    const c = mmEntry(prog, mm);
+    const mmCount = l.mmCount;
+    if (mmCount !== undefined && task.flags & PF_EXITING && once(c, "count", () => prog.readS32(mm + BigInt(mmCount))) <= 0) return { ...NONE, mm };
+    const counts = once(c, "usage", () => mmUsage(prog, l, mm));
+    let rss = counts.rss;
     if (l.rssStatCount !== undefined) rss += splitRss(prog, table, task.tgid);
-    const totalVm = l.mmTotalVm !== undefined ? Number(prog.readU64(mm + BigInt(l.mmTotalVm))) : 0;
-    const usage = { mm, rss, totalVm, pctPhysmem: 0 };
+    const usage = { mm, rss, totalVm: counts.totalVm, pctPhysmem: 0 };
     if (task.kernelThread && rss === 0) return usage;
     usage.pctPhysmem = (rss * 100) / totalPages(prog);
     return usage;

@@ -11,44 +11,45 @@ import type { MemberInfo } from "../../program/layout";
 import { perProgram, type Program } from "../../program/program";
 import { TASK_LAYOUT } from "./layout";
 import { wholeView } from "../../io/little-endian";
+import type { Task } from "./tasks";
 
-/** A task as read, before the table knows its parent's pid and which tasks are active. */
-export interface RawTask {
-  address: bigint;
-  pid: number;
-  tgid: number;
-  /** task_struct.comm as Latin-1. */
-  comm: string;
-  cpu: number;
-  /** __state | exit_state (a long __state by its low 32 bits, as crash's task_state()). */
-  state: number;
-  flags: number;
-  parent: bigint;
-  realParent: bigint;
-  mm: bigint;
-  signal: bigint;
-  startTime: bigint;
-  utime: bigint;
-  stime: bigint;
-  lastArrival: bigint;
-  cred: bigint;
-}
+/**
+ * A task as read, before the table knows its parent's pid and which tasks are active: a Task whose derived
+ * fields (stateString, ppid, kernelThread, idle, active, panic) are placeholders, filled in place when the
+ * table makes it its row (one object per task: a host's 10^5 rows are not made twice).
+ */
+export type RawTask = Task;
 
-/** What the table's walk reads of every task: its place in the lists, and what orders and groups it. */
+/**
+ * What the table's walk reads of every task: its place in the lists, and what orders and groups it. The
+ * walk runs once per task of the dump (10^5 on a large host), so the pointers it follows are kept as 32-bit
+ * halves (signed, as the engine stores small integers unboxed), and only the task's address is a BigInt.
+ */
 export interface TaskLinks {
   address: bigint;
+  /** The address's high and low 32 bits, `| 0`. */
+  addrHi: number;
+  addrLo: number;
   pid: number;
   tgid: number;
   cpu: number;
   /** One of the per-CPU idle tasks (set by the walk). */
   idle: boolean;
-  signal: bigint;
-  /** tasks.next: the process list's next node. */
-  tasksNext: bigint;
-  /** thread_node.next (3.14+) or thread_group.next: the thread list's next node; 0n when neither exists. */
-  threadNext: bigint;
+  /** task_struct.signal, halves `| 0`. */
+  signalHi: number;
+  signalLo: number;
+  /** tasks.next: the process list's next node, halves `| 0`. */
+  tasksNextHi: number;
+  tasksNextLo: number;
+  /** thread_node.next (3.14+) or thread_group.next: the thread list's next node; 0 when neither exists. */
+  threadNextHi: number;
+  threadNextLo: number;
   /** Which walk last passed this task (the walk's loop check). */
   mark: number;
+  /** The row's fields, when the walk read them with the links (a walk for the whole table). */
+  raw: RawTask | undefined;
+  /** The task's row, once made (tasks.ts: the table and the pages of the task tree share it). */
+  task: Task | undefined;
 }
 
 /** The first members (state, flags, cpu) and the rest, read as two spans. */
@@ -133,11 +134,16 @@ function decodeRow(p: TaskReadPlan, addr: bigint, head: Uint8Array, body: Uint8A
     comm,
     cpu,
     state: (state | u32(b, bb, a.exitState)) >>> 0,
+    stateString: "",
     flags,
     parent,
     realParent: a.realParent < 0 ? parent : u64(b, bb, a.realParent),
+    ppid: -1,
     mm: u64(b, bb, a.mm),
-    signal: u64(b, bb, a.signal),
+    kernelThread: false,
+    idle: false,
+    active: false,
+    panic: false,
     startTime: u64(b, bb, a.startTime),
     utime: u64(b, bb, a.utime),
     stime: u64(b, bb, a.stime),
@@ -146,30 +152,41 @@ function decodeRow(p: TaskReadPlan, addr: bigint, head: Uint8Array, body: Uint8A
   };
 }
 
+/** A u64 field's high or low half `| 0` (0 where the kernel lacks the member). */
+function half(v: DataView, base: number, off: number, high: number): number {
+  return off < 0 ? 0 : v.getInt32(base + off + high, true);
+}
+
 /**
  * Reads one task_struct's links: the same two reads as readRawTask (so the same tasks fail), decoding only
- * what the walk needs, and its row too into `rows` when given (a walk for the whole table reads each page
+ * what the walk needs, and its row too `withRow` (a walk for the whole table reads each page
  * once: on a compressed dump, a second pass would decompress the pages again). This runs once per task of
- * the dump: no closures, no view per read.
+ * the dump: no closures, no view per read, one BigInt (the address, given).
  */
-export function readTaskLinks(prog: Program, addr: bigint, rows?: Map<bigint, RawTask>): TaskLinks {
+export function readTaskLinks(prog: Program, addr: bigint, addrHi: number, addrLo: number, withRow: boolean): TaskLinks {
   const p = PLAN.of(prog);
   const a = p.at;
   const head = prog.read(addr + p.headLoBig, p.headLen);
   const body = prog.read(addr + p.bodyLoBig, p.bodyLen);
-  if (rows) rows.set(addr, decodeRow(p, addr, head, body));
   const cpu = u32(wholeView(head), head.byteOffset, a.cpu);
   const b = wholeView(body);
   const bb = body.byteOffset;
   return {
     address: addr,
+    addrHi,
+    addrLo,
     pid: a.pid < 0 ? 0 : b.getInt32(bb + a.pid, true),
     tgid: a.tgid < 0 ? 0 : b.getInt32(bb + a.tgid, true),
     cpu,
     idle: false,
-    signal: u64(b, bb, a.signal),
-    tasksNext: u64(b, bb, a.tasks),
-    threadNext: u64(b, bb, p.threadAt),
+    signalHi: half(b, bb, a.signal, 4),
+    signalLo: half(b, bb, a.signal, 0),
+    tasksNextHi: half(b, bb, a.tasks, 4),
+    tasksNextLo: half(b, bb, a.tasks, 0),
+    threadNextHi: half(b, bb, p.threadAt, 4),
+    threadNextLo: half(b, bb, p.threadAt, 0),
     mark: 0,
+    raw: withRow ? decodeRow(p, addr, head, body) : undefined,
+    task: undefined,
   };
 }

@@ -60,10 +60,16 @@ export interface TaskGroups {
   readonly tasks: readonly { readonly address: bigint; readonly pid: number; readonly tgid: number; readonly idle: boolean }[];
 }
 
+/** Tasks by address (a Map is one). */
+export interface TaskLookup {
+  get(address: bigint): Task | undefined;
+  has(address: bigint): boolean;
+}
+
 export interface TaskTable {
   /** In crash's order: by pid, the idle tasks (pid 0) by CPU. */
   tasks: readonly Task[];
-  byAddress: ReadonlyMap<bigint, Task>;
+  byAddress: TaskLookup;
   /** Where a walk stopped early (loop, bad pointer, budget): the tasks before it are in `tasks`. */
   problems: readonly WalkAborted[];
   runqueues: readonly Runqueue[];
@@ -84,12 +90,8 @@ export function taskIndex(prog: Program): TaskIndex {
 const TASK_TABLE = perProgram((prog) => {
   // Asked before the index, the walk reads every row with its links: one pass over the task_structs.
   const w = WALK.of(prog);
-  let raws: Map<bigint, RawTask> | undefined;
-  if (w.index === undefined) {
-    raws = new Map();
-    w.index = buildTaskIndex(prog, { rows: raws });
-  }
-  return tableOf(prog, w.index, ROW_CONTEXT.of(prog), TASK_ROWS.of(prog), raws);
+  w.index ??= buildTaskIndex(prog, { rows: true });
+  return tableOf(prog, w.index, ROW_CONTEXT.of(prog));
 });
 
 /** The task table of a program, walked once (a dump does not change). */
@@ -112,25 +114,48 @@ export function tasksByPid(table: TaskTable, pid: number): Task[] {
 
 /** Walks the task lists without caching (tests use it on corrupted memory). */
 export function buildTaskTable(prog: Program, options: TaskWalkOptions = {}): TaskTable {
-  const raws = new Map<bigint, RawTask>();
-  const index = buildTaskIndex(prog, { ...options, rows: raws });
-  return tableOf(prog, index, rowContext(prog, index), new Map(), raws);
+  const index = buildTaskIndex(prog, { ...options, rows: true });
+  return tableOf(prog, index, rowContext(prog, index));
 }
 
 export type TaskGroupMember = TaskGroups["tasks"][number];
-const GROUPS = new WeakMap<TaskGroups, ReadonlyMap<number, readonly TaskGroupMember[]>>();
 
-/** The tasks of each thread group (by tgid, idle tasks included), gathered in one pass per table or index. */
-export function threadGroups(table: TaskGroups): ReadonlyMap<number, readonly TaskGroupMember[]> {
+/** The tasks of each thread group: `get(tgid)`, in the table's order, idle tasks included. */
+export interface ThreadGroups {
+  get(tgid: number): readonly TaskGroupMember[] | undefined;
+}
+
+const GROUPS = new WeakMap<TaskGroups, ThreadGroups>();
+
+/** Ranks below 2^20 (MAX_TASKS) in a sort key whose upper part is the tgid. */
+const RANK = 2 ** 20;
+
+/**
+ * The thread groups of a table or index, found once per table: its tasks sorted by (tgid, place) as numbers
+ * (one exact key each: no comparator, no array per group), a group the run of one tgid, found by binary search.
+ */
+export function threadGroups(table: TaskGroups): ThreadGroups {
   let groups = GROUPS.get(table);
   if (!groups) {
-    const g = new Map<number, TaskGroupMember[]>();
-    for (const t of table.tasks) {
-      const members = g.get(t.tgid);
-      if (members) members.push(t);
-      else g.set(t.tgid, [t]);
-    }
-    groups = g;
+    const tasks = table.tasks;
+    const keys = new Float64Array(tasks.length);
+    for (let i = 0; i < tasks.length; i++) keys[i] = (tasks[i]!.tgid + 2 ** 31) * RANK + i;
+    keys.sort();
+    groups = {
+      get(tgid: number): readonly TaskGroupMember[] | undefined {
+        const low = (tgid + 2 ** 31) * RANK;
+        let lo = 0;
+        let hi = keys.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (keys[mid]! < low) lo = mid + 1;
+          else hi = mid;
+        }
+        const members: TaskGroupMember[] = [];
+        for (let k = lo; k < keys.length && keys[k]! < low + RANK; k++) members.push(tasks[keys[k]! - low]!);
+        return members.length ? members : undefined;
+      },
+    };
     GROUPS.set(table, groups);
   }
   return groups;
@@ -161,33 +186,16 @@ function rowContext(prog: Program, index: TaskIndex): RowContext {
 }
 
 const ROW_CONTEXT = perProgram((prog) => rowContext(prog, taskIndex(prog)));
-/** The Tasks read so far, by address: the table and the pages of the task tree share them. */
-const TASK_ROWS = perProgram((): Map<bigint, Task> => new Map());
 
+/** Fills in a task's derived fields: the row the table and the pages show (the object read, made a Task). */
 function rowOf(c: RowContext, links: TaskLinks, r: RawTask): Task {
-  return {
-    address: r.address,
-    pid: r.pid,
-    tgid: r.tgid,
-    comm: r.comm,
-    cpu: r.cpu,
-    state: r.state,
-    stateString: taskStateString(r.state, c.bits),
-    flags: r.flags,
-    parent: r.parent,
-    realParent: r.realParent,
-    ppid: c.index.byAddress.get(r.parent)?.pid ?? -1,
-    mm: r.mm,
-    kernelThread: c.pfKthread ? (r.flags & c.pfKthread) !== 0 : r.mm === 0n || r.pid === 0,
-    idle: links.idle,
-    active: c.active.has(r.address) || r.address === c.panicAddr,
-    panic: r.address === c.panicAddr,
-    startTime: r.startTime,
-    utime: r.utime,
-    stime: r.stime,
-    lastArrival: r.lastArrival,
-    cred: r.cred,
-  };
+  r.stateString = taskStateString(r.state, c.bits);
+  r.ppid = c.index.byAddress.get(r.parent)?.pid ?? -1;
+  r.kernelThread = c.pfKthread ? (r.flags & c.pfKthread) !== 0 : r.mm === 0n || r.pid === 0;
+  r.idle = links.idle;
+  r.active = c.active.has(r.address) || r.address === c.panicAddr;
+  r.panic = r.address === c.panicAddr;
+  return r;
 }
 
 /**
@@ -196,33 +204,30 @@ function rowOf(c: RowContext, links: TaskLinks, r: RawTask): Task {
  * so only a dump changing under it would).
  */
 export function taskOf(prog: Program, links: TaskLinks): Task {
-  const rows = TASK_ROWS.of(prog);
-  let t = rows.get(links.address);
-  if (t === undefined) {
-    t = rowOf(ROW_CONTEXT.of(prog), links, readRawTask(prog, links.address));
-    rows.set(links.address, t);
-  }
-  return t;
+  return (links.task ??= rowOf(ROW_CONTEXT.of(prog), links, links.raw ?? readRawTask(prog, links.address)));
 }
 
-function tableOf(prog: Program, index: TaskIndex, c: RowContext, rows: Map<bigint, Task>, raws?: ReadonlyMap<bigint, RawTask>): TaskTable {
+function tableOf(prog: Program, index: TaskIndex, c: RowContext): TaskTable {
   const tasks: Task[] = [];
   let problems = index.problems;
   for (const links of index.tasks) {
-    let t = rows.get(links.address);
-    if (t === undefined) {
+    if (links.task === undefined) {
       try {
-        t = rowOf(c, links, raws?.get(links.address) ?? readRawTask(prog, links.address));
+        links.task = rowOf(c, links, links.raw ?? readRawTask(prog, links.address));
       } catch (err) {
         if (!(err instanceof KdwError)) throw err;
         problems = [...problems, new WalkAborted(`task ${links.address.toString(16)}`, err.message, 0)];
         continue;
       }
-      rows.set(links.address, t);
     }
-    tasks.push(t);
+    // The row is made: the fields read with the links are no longer needed.
+    links.raw = undefined;
+    tasks.push(links.task);
   }
-  const byAddress = new Map(tasks.map((t) => [t.address, t]));
+  const byAddress: TaskLookup = {
+    get: (address) => index.byAddress.get(address)?.task,
+    has: (address) => index.byAddress.get(address)?.task !== undefined,
+  };
   return { tasks, byAddress, problems, runqueues: index.runqueues, panicTask: c.panicAddr !== undefined ? byAddress.get(c.panicAddr) : undefined, panicCpu: c.panicCpu };
 }
 
@@ -232,29 +237,12 @@ function tableOf(prog: Program, index: TaskIndex, c: RowContext, rows: Map<bigin
  */
 export function readTaskAt(prog: Program, table: TaskTable, address: bigint): Task {
   const r = readRawTask(prog, address);
-  return {
-    address,
-    pid: r.pid,
-    tgid: r.tgid,
-    comm: r.comm,
-    cpu: r.cpu,
-    state: r.state,
-    stateString: taskStateString(r.state, taskStateBits(prog)),
-    flags: r.flags,
-    parent: r.parent,
-    realParent: r.realParent,
-    ppid: table.byAddress.get(r.parent)?.pid ?? -1,
-    mm: r.mm,
-    kernelThread: (r.flags & PF_KTHREAD) !== 0 || r.mm === 0n,
-    idle: false,
-    active: table.runqueues.some((rq) => rq.curr === address),
-    panic: table.panicTask?.address === address,
-    startTime: r.startTime,
-    utime: r.utime,
-    stime: r.stime,
-    lastArrival: r.lastArrival,
-    cred: r.cred,
-  };
+  r.stateString = taskStateString(r.state, taskStateBits(prog));
+  r.ppid = table.byAddress.get(r.parent)?.pid ?? -1;
+  r.kernelThread = (r.flags & PF_KTHREAD) !== 0 || r.mm === 0n;
+  r.active = table.runqueues.some((rq) => rq.curr === address);
+  r.panic = table.panicTask?.address === address;
+  return r;
 }
 
 /** crash's is_kernel_thread check: PF_KTHREAD unless pid 0 lacks it or pid 1 (with an mm) has it. */
@@ -288,15 +276,24 @@ function readPanicCpu(prog: Program, cpus: number): number | undefined {
   return undefined;
 }
 
+/** Each cred's uid and gid, read once per Program (threads, and most kernel threads, share theirs). */
+const CREDS = perProgram((): Map<bigint, { uid: number; gid: number }> => new Map());
+
 /** cred->uid and cred->gid of a task; -1 each when unreadable. */
 export function taskCred(prog: Program, task: Task): { uid: number; gid: number } {
   const l = taskLayout(prog);
   const cred = task.cred;
   if (cred === 0n || l.credUid === undefined || l.credGid === undefined) return { uid: -1, gid: -1 };
+  const cache = CREDS.of(prog);
+  const hit = cache.get(cred);
+  if (hit) return { ...hit };
+  let ids: { uid: number; gid: number };
   try {
-    return { uid: prog.readU32(cred + BigInt(l.credUid)), gid: prog.readU32(cred + BigInt(l.credGid)) };
+    ids = { uid: prog.readU32(cred + BigInt(l.credUid)), gid: prog.readU32(cred + BigInt(l.credGid)) };
   } catch (err) {
     if (!(err instanceof KdwError)) throw err;
-    return { uid: -1, gid: -1 };
+    ids = { uid: -1, gid: -1 };
   }
+  cache.set(cred, ids);
+  return { ...ids };
 }

@@ -31,6 +31,19 @@ describe("TextBuilder", () => {
     expect(b.toString()).toBe(expected);
   });
 
+  it("writes 64-bit values in hex as toString(16).padStart would", () => {
+    const b = new TextBuilder(4);
+    let expected = "";
+    for (const v of [0n, 0xan, 0xffffffffn, 0x100000000n, 0xff16e6831f478000n, 2n ** 64n - 1n, 0x123456789abcdefn]) {
+      b.hex64(v, 16);
+      b.char(0x7c);
+      expected += v.toString(16).padStart(16) + "|";
+    }
+    b.hex64(0xffffffffffffffffn, 4);
+    expected += "ffffffffffffffff";
+    expect(b.toString()).toBe(expected);
+  });
+
   it("maps bytes through a table, indents each newline, and grows as needed", () => {
     const table = Uint8Array.from({ length: 256 }, (_, c) => (c >= 0x20 && c < 0x7f) || c === 0x0a ? c : 0x2e);
     const bytes = Uint8Array.from("xxone\ntwo\u0001\nthree\u00e9\nno indentyy", (c) => c.charCodeAt(0));
