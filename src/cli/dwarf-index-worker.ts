@@ -2,7 +2,7 @@
 // read-only, then takes ranges of units from the shared counter and posts each range's image back, until no
 // range is left; then it says it is done. One that starts after the caller has finished takes nothing.
 import { workerData } from "node:worker_threads";
-import { buildIndexPart } from "../core/session/host-types";
+import { indexPartBuilder } from "../core/session/host-types";
 import { NEXT_RANGE, STATE_DONE, STATE_RUNNING, STATE_WAITING, type IndexWorkerData, type IndexWorkerReply } from "./index-workers";
 import { NodeFileSource } from "./node-file-source";
 
@@ -12,9 +12,10 @@ if (Atomics.compareExchange(state, data.slot, STATE_WAITING, STATE_RUNNING) === 
   let source: NodeFileSource | undefined;
   try {
     source = new NodeFileSource(data.name, data.path);
+    const build = indexPartBuilder(source);
     for (let range = Atomics.add(state, NEXT_RANGE, 1); range < data.ranges.length; range = Atomics.add(state, NEXT_RANGE, 1)) {
       try {
-        const image = buildIndexPart(source, data.ranges[range]!);
+        const image = build(data.ranges[range]!);
         data.port.postMessage({ range, image } satisfies IndexWorkerReply, [image.buffer as ArrayBuffer]);
       } catch (err) {
         // This range is answered with the error; the ranges left are the caller's.
@@ -23,7 +24,7 @@ if (Atomics.compareExchange(state, data.slot, STATE_WAITING, STATE_RUNNING) === 
       }
     }
   } catch {
-    // The file would not open: no range was taken, the caller builds them all.
+    // The file would not open, or holds no DWARF: no range was taken, the caller builds them all.
   } finally {
     source?.close();
     Atomics.store(state, data.slot, STATE_DONE);

@@ -56,8 +56,8 @@ function workerFile(): URL | undefined {
 }
 
 /**
- * Worker threads for the index build: `threads` besides the caller's (default: one per core beyond the first,
- * or $KDW_INDEX_THREADS - 1). Undefined when there are none to use or the worker bundle is absent.
+ * Worker threads for the index build: `threads` besides the caller's (default: defaultThreads()). Undefined
+ * when there are none to use or the worker bundle is absent.
  */
 export function nodeIndexWorkers(threads: number = defaultThreads()): DwarfIndexWorkers | undefined {
   const file = workerFile();
@@ -105,8 +105,19 @@ export function nodeIndexWorkers(threads: number = defaultThreads()): DwarfIndex
   };
 }
 
+/** Below this many cores the caller builds the index alone. */
+const MIN_CORES_FOR_WORKERS = 4;
+
+/**
+ * Workers besides the caller: $KDW_INDEX_THREADS - 1 when set; else one per core beyond the first on a
+ * machine of MIN_CORES_FOR_WORKERS cores or more, none below. A worker costs 0.15-0.3 s of CPU before it
+ * builds anything (its isolate, the bundle, its own reading of the unit headers and strings) and 15-30 MiB;
+ * on two cores the caller alone builds the vmlinux's index in ~0.75 s, and a worker gains at most a quarter
+ * of a second there while it loses time whenever the other core is busy (test/bench/dwarf.ts).
+ */
 function defaultThreads(): number {
   const env = Number(process.env.KDW_INDEX_THREADS);
-  const total = Number.isInteger(env) && env >= 1 ? env : availableParallelism();
-  return Math.max(0, total - 1);
+  if (Number.isInteger(env) && env >= 1) return env - 1;
+  const cores = availableParallelism();
+  return cores >= MIN_CORES_FOR_WORKERS ? cores - 1 : 0;
 }

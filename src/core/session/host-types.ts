@@ -8,5 +8,5 @@ export type { ModuleFileFinder } from "../commands/command";
 export type { SourceReader } from "../program/source-lines";
 export type { DwarfIndexWorkers, IndexJob } from "../debuginfo/dwarf/index-parallel";
 export type { IndexRange } from "../debuginfo/dwarf/index-build";
-// What the adapters' index worker threads run: one part of the DWARF name index.
-export { buildIndexPart } from "../debuginfo/dwarf/index-parallel";
+// What the adapters' index worker threads run: parts of the DWARF name index.
+export { indexPartBuilder } from "../debuginfo/dwarf/index-parallel";

@@ -99,11 +99,17 @@ export function buildIndexParallel(dwarf: Dwarf, source: ByteSource | undefined,
 }
 
 /**
- * One part of the index, as a worker thread builds it: the DWARF of the ELF file in `source` (read by ranges),
- * the units whose header starts in `range`, serialized.
+ * The parts of the index, as a worker thread builds them: the DWARF of the ELF file in `source` (read by
+ * ranges), opened once; each call builds the units whose header starts in `range`, serialized.
  */
-export function buildIndexPart(source: ByteSource, range: IndexRange): Uint8Array {
+export function indexPartBuilder(source: ByteSource): (range: IndexRange) => Uint8Array {
   const sections = dwarfSectionsFromElf(ElfFile.open(source));
   if (!sections) throw new MissingDebugInfo(`${source.name}: no DWARF (.debug_info)`);
-  return buildIndex(new Dwarf(sections), range).serialize();
+  const dwarf = new Dwarf(sections);
+  return (range) => buildIndex(dwarf, range).serialize();
+}
+
+/** One part of the index from a file opened for it alone (indexPartBuilder for several). */
+export function buildIndexPart(source: ByteSource, range: IndexRange): Uint8Array {
+  return indexPartBuilder(source)(range);
 }
