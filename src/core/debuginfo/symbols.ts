@@ -364,12 +364,70 @@ function testRegExp(re: RegExp, s: string): boolean {
 
 /**
  * The order crash keeps symbols in (gnu_qsort's numeric_forward: address, then strcmp of the names), as a
- * permutation. A stable LSD radix sort on the four 16-bit digits of the address (passes whose digit is the
- * same for every symbol are skipped), then each run of equal addresses is sorted by name.
+ * permutation. By address: the engine's own sort of 64-bit keys (address, then index: stable), else a
+ * stable LSD radix sort; then each run of equal addresses is sorted by name.
  */
 export function sortOrder(names: readonly string[] | ((i: number) => string), hi: Uint32Array, lo: Uint32Array): Uint32Array {
-  const n = hi.length;
   const nameOf = typeof names === "function" ? names : (i: number) => names[i]!;
+  const order = addressOrder(hi, lo) ?? radixOrder(hi, lo);
+  sortTies(order, hi, lo, nameOf);
+  return order;
+}
+
+/**
+ * Indexes by (address, index) through BigUint64Array.prototype.sort (native: no JS compiled for 100,000
+ * elements a cold start would run interpreted). The key packs the rank of the address's high half among the
+ * few distinct ones (0 for per-CPU offsets, 0xffffffff for the kernel), the low half and the index into 64
+ * bits; undefined when they do not fit (then radixOrder).
+ */
+function addressOrder(hi: Uint32Array, lo: Uint32Array): Uint32Array | undefined {
+  const n = hi.length;
+  const his = distinctSorted(hi, 16);
+  if (his === undefined) return undefined;
+  let indexBits = 1;
+  while (1 << indexBits < n) indexBits++;
+  let rankBits = 0;
+  while (1 << rankBits < his.length) rankBits++;
+  if (indexBits + rankBits > 32 || indexBits > 30) return undefined;
+  const keys = new BigUint64Array(n);
+  const words = new Uint32Array(keys.buffer);
+  const [low, high] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  const single = his.length === 1;
+  for (let i = 0; i < n; i++) {
+    const l = lo[i]!;
+    const r = single ? 0 : his.indexOf(hi[i]!);
+    words[2 * i + low] = ((l << indexBits) | i) >>> 0;
+    words[2 * i + high] = ((r << indexBits) | (l >>> (32 - indexBits))) >>> 0;
+  }
+  keys.sort();
+  const order = new Uint32Array(n);
+  const mask = indexBits === 32 ? 0xffff_ffff : (1 << indexBits) - 1;
+  for (let k = 0; k < n; k++) order[k] = (words[2 * k + low]! & mask) >>> 0;
+  return order;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** The distinct values of `a`, sorted; undefined when there are more than `max`. */
+function distinctSorted(a: Uint32Array, max: number): number[] | undefined {
+  const seen: number[] = [];
+  let last = -1;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v === last || seen.includes(v)) {
+      last = v;
+      continue;
+    }
+    if (seen.length === max) return undefined;
+    seen.push(v);
+    last = v;
+  }
+  return seen.sort((x, y) => x - y);
+}
+
+/** A stable LSD radix sort on the four 16-bit digits of the address (passes whose digit is the same for every symbol are skipped). */
+function radixOrder(hi: Uint32Array, lo: Uint32Array): Uint32Array {
+  const n = hi.length;
   let order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   let tmp = new Uint32Array(n);
@@ -380,8 +438,15 @@ export function sortOrder(names: readonly string[] | ((i: number) => string), hi
     tmp = order;
     order = done;
   }
-  // Equal addresses: strcmp order. Names hold one byte per UTF-16 unit, so the engine's own string sort
-  // (no comparator: much faster than a JS callback) gives it; "name\0index" keys keep ties stable.
+  return order;
+}
+
+/**
+ * Equal addresses: strcmp order. Names hold one byte per UTF-16 unit, so the engine's own string sort (no
+ * comparator: much faster than a JS callback) gives it; "name\0index" keys keep ties stable.
+ */
+function sortTies(order: Uint32Array, hi: Uint32Array, lo: Uint32Array, nameOf: (i: number) => string): void {
+  const n = order.length;
   for (let i = 0; i < n; ) {
     const a = order[i]!;
     const h = hi[a]!;
@@ -399,7 +464,6 @@ export function sortOrder(names: readonly string[] | ((i: number) => string), hi
     }
     i = j;
   }
-  return order;
 }
 
 /** One stable counting pass on a 16-bit digit of `key`; false (and nothing done) when all digits are equal. */
@@ -543,7 +607,7 @@ interface Gathered {
  * decoded (a name is made when the table is asked for it: SymbolTable.lazy).
  */
 function gatherSymbols(raw: ReturnType<NonNullable<ReturnType<ElfFile["symbols"]>>["raw"]>, n: number, sections: readonly SectionHeader[], debugFile: boolean): Gathered {
-  const { view, littleEndian: le, nameOffset, info: infos, strtab } = raw;
+  const { view, littleEndian: le, nameOffset, info: infos, strtab, words } = raw;
   const lo32 = le ? 0 : 4;
   const hi32 = le ? 4 : 0;
   const c: Gathered = { index: new Uint32Array(n), hi: new Uint32Array(n), lo: new Uint32Array(n), letters: new Uint8Array(n), sizes: new Uint32Array(n), flags: new Uint8Array(n), count: 0, textHi: 0xffff_ffff, textLo: 0xffff_ffff };
@@ -552,8 +616,9 @@ function gatherSymbols(raw: ReturnType<NonNullable<ReturnType<ElfFile["symbols"]
   const letterOf = new Uint8Array(256 * LETTER_SECTIONS);
   const letterCache = new Map<number, number>();
   let m = 0;
-  for (let i = 1, b = SYM_SIZE; i < n; i++, b += SYM_SIZE) {
-    const shndx = view.getUint16(b + ST_SHNDX_OFF, le);
+  for (let i = 1, b = SYM_SIZE, w = SYM_SIZE / 4; i < n; i++, b += SYM_SIZE, w += SYM_SIZE / 4) {
+    // Words where the table is an aligned little-endian one (elf-symbols.ts raw): no DataView call per field.
+    const shndx = words ? words[w + 1]! >>> 16 : view.getUint16(b + ST_SHNDX_OFF, le);
     if (shndx === SHN_UNDEF) continue;
     const info = infos[i]!;
     const off = nameOffset[i]!;
@@ -574,8 +639,8 @@ function gatherSymbols(raw: ReturnType<NonNullable<ReturnType<ElfFile["symbols"]
       letterCache.set(key, letter);
       if (slot >= 0) letterOf[slot] = letter;
     }
-    const h = view.getUint32(b + ST_VALUE_OFF + hi32, le);
-    const l = view.getUint32(b + ST_VALUE_OFF + lo32, le);
+    const h = words ? words[w + 3]! : view.getUint32(b + ST_VALUE_OFF + hi32, le);
+    const l = words ? words[w + 2]! : view.getUint32(b + ST_VALUE_OFF + lo32, le);
     if (flag === FLAG_TEXT && (h < c.textHi || (h === c.textHi && l < c.textLo))) {
       c.textHi = h;
       c.textLo = l;
@@ -584,7 +649,7 @@ function gatherSymbols(raw: ReturnType<NonNullable<ReturnType<ElfFile["symbols"]
     hi[m] = h;
     lo[m] = l;
     letters[m] = letter;
-    sizes[m] = view.getUint32(b + ST_SIZE_OFF + hi32, le) !== 0 ? 0xffff_ffff : view.getUint32(b + ST_SIZE_OFF + lo32, le);
+    sizes[m] = (words ? words[w + 5]! : view.getUint32(b + ST_SIZE_OFF + hi32, le)) !== 0 ? 0xffff_ffff : words ? words[w + 4]! : view.getUint32(b + ST_SIZE_OFF + lo32, le);
     flags[m] = flag;
     m++;
   }

@@ -15,6 +15,7 @@ export const SYM_SIZE = 24;
 const STB_LOCAL = 0;
 
 const LATIN1 = new TextDecoder("latin1");
+const HOST_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 const FNV_BASIS = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -239,9 +240,13 @@ export class ElfSymbolTable {
    * The loaded table for a pass over every entry (symbols.ts builds the sorted table in one): its bytes (entry
    * i at i * SYM_SIZE; Elf64_Sym offsets below), its checked st_name and st_info columns, the string table.
    */
-  raw(): { view: DataView; littleEndian: boolean; nameOffset: Uint32Array; info: Uint8Array; strtab: Uint8Array } {
+  raw(): { view: DataView; littleEndian: boolean; nameOffset: Uint32Array; info: Uint8Array; strtab: Uint8Array; words?: Uint32Array } {
     const t = this.loaded();
-    return { view: t.view, littleEndian: this.place.littleEndian, nameOffset: t.nameOffset, info: t.info, strtab: this.strtab() };
+    const v = t.view;
+    // The table as 32-bit words where they read as the file has them (an aligned little-endian table on a
+    // little-endian host): entry i is words 6i..6i+5.
+    const words = this.place.littleEndian && HOST_LITTLE_ENDIAN && v.byteOffset % 4 === 0 ? new Uint32Array(v.buffer, v.byteOffset, this.count * (SYM_SIZE / 4)) : undefined;
+    return { view: v, littleEndian: this.place.littleEndian, nameOffset: t.nameOffset, info: t.info, strtab: this.strtab(), ...(words ? { words } : {}) };
   }
 
   /** Symbol i's name starts with `prefix` (or, with `whole`, is `prefix`), without decoding it. */

@@ -5,6 +5,7 @@
 // (NMI, #DF, ...) and the IRQ stack are followed back to the task's stack, and the user registers at the top
 // of the task stack end the trace. Kept step for step so that the output matches crash's line for line;
 // where crash gives up (an SP on the entry trampoline stack), kdw follows the kernel's own layout instead.
+import { countPushesQuick } from "./frame-count";
 import { ORC_REG_BP, ORC_REG_PREV_SP, ORC_REG_SP, ORC_REG_UNDEFINED } from "./orc";
 import { NMI_STACK_INDEX, StackBuffer, StackPageMissing, inRange, type ExceptionStack, type StackRange } from "./stacks";
 import { decodePtRegs, eframeVerify, isUserAddr, type VerifyContext } from "./unwind-eframe";
@@ -242,7 +243,12 @@ class Tracer {
   private countPushes(decoder: NonNullable<UnwindEnv["decoder"]>, textaddr: bigint, fnStart: bigint, span: number, exception: boolean): number {
     let insns;
     try {
-      insns = decoder.decode(this.env.read(fnStart, span + 16), fnStart, span + 1);
+      const bytes = this.env.read(fnStart, span + 16);
+      // The same count without the disassembler where every instruction on the way is a plain one
+      // (frame-count.ts): a backtrace then does not load it.
+      const quick = countPushesQuick(bytes, fnStart, textaddr, exception);
+      if (quick !== undefined) return quick;
+      insns = decoder.decode(bytes, fnStart, span + 1);
     } catch {
       this.framesizeDisable = true;
       return 0;

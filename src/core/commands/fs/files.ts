@@ -11,7 +11,7 @@ import { taskFsPaths, taskOpenFiles, type OpenFile, type TaskFsPaths } from "../
 import { dentryPlace, inodePageCache, mappingPages, type DentryPlace } from "../../kernel/fs/inode";
 import { pageToPfn, readStructPage } from "../../kernel/mm/mm";
 import type { Task } from "../../kernel/tasks/tasks";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 import { CommandError, defineCommand, type CommandContext } from "../command";
 import { memMapPage, paddrWidth, type MemMapPage } from "../shared/mem-map";
 import { isHexAddress, parseHex } from "../shared/symbol-args";
@@ -58,7 +58,25 @@ interface FilesOptions {
 
 /** open_files_dump for one task: ROOT/CWD and the open descriptors, as far as they can be read. */
 export function taskFiles(prog: Program, task: Task): TaskFiles {
-  const data: TaskFiles = { ...taskRef(task), maxFds: 0, files: [], blankBefore: false, blankAfter: false };
+  // A task's files do not change in a dump: read once per session, the rows shared (nothing changes them).
+  const read = TASK_FILES.of(prog);
+  let f = read.get(task.address);
+  if (f === undefined) {
+    f = readTaskFiles(prog, task);
+    read.set(task.address, f);
+  }
+  const data: TaskFiles = { ...taskRef(task), maxFds: f.maxFds, files: f.files, blankBefore: false, blankAfter: false };
+  if ("fs" in f) data.fs = f.fs;
+  if (f.problem !== undefined) data.problem = f.problem;
+  return data;
+}
+
+type ReadFiles = Pick<TaskFiles, "fs" | "maxFds" | "files" | "problem">;
+
+const TASK_FILES = perProgram(() => new Map<bigint, ReadFiles>());
+
+function readTaskFiles(prog: Program, task: Task): ReadFiles {
+  const data: ReadFiles = { maxFds: 0, files: [] };
   try {
     data.fs = taskFsPaths(prog, task.address);
     const table = taskOpenFiles(prog, task.address);

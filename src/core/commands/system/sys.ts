@@ -4,6 +4,7 @@ import { logPanic, readPrintkLog } from "../../kernel/printk/printk";
 import { cpuCounts, cpuMhz, crashTime, detectHz, formatUptime, loadAverage, memorySize, taints, uptimeJiffies, utsname, type Utsname } from "../../kernel/system/sysinfo";
 import { taskTable } from "../../kernel/tasks/tasks";
 import { CommandError, defineCommand, type CommandContext } from "../command";
+import { perProgram } from "../../program/program";
 import { formatSys } from "./sys-format";
 
 export interface SysInfo {
@@ -60,6 +61,25 @@ function dumpFlags(ctx: CommandContext): string[] {
  * CPUs' notes), and the others are still answered.
  */
 export function sysInfo(ctx: CommandContext): SysInfo {
+  // Nothing sys shows changes in a dump: the summary is gathered once per session (and file names).
+  const cache = SUMMARIES.of(ctx.prog);
+  const key = `${ctx.files.vmlinux}\0${ctx.files.dump}`;
+  const known = cache.get(key);
+  if (known) return structuredCopy(known);
+  const info = gatherSysInfo(ctx);
+  cache.set(key, info);
+  return structuredCopy(info);
+}
+
+/** Summaries by the file names they show. */
+const SUMMARIES = perProgram(() => new Map<string, SysInfo>());
+
+/** A copy a caller may change without changing the cached summary. */
+function structuredCopy(info: SysInfo): SysInfo {
+  return { ...info, dumpFlags: [...info.dumpFlags], ...(info.lost ? { lost: { ...info.lost }, from: { ...info.from } } : {}) };
+}
+
+function gatherSysInfo(ctx: CommandContext): SysInfo {
   const prog = ctx.prog;
   const lost: Partial<Record<SysField, string>> = {};
   const from: Partial<Record<SysField, string>> = {};

@@ -7,7 +7,7 @@
 // ends the path where it is, marked incomplete.
 import { KdwError, MissingDebugInfo } from "../../io/errors";
 import { layout, members, optional, variants } from "../../program/layout";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 
 /** crash's BUFSIZE: a component that would make the path this long is skipped, as get_pathname does. */
 const CRASH_BUFSIZE = 1500;
@@ -100,6 +100,28 @@ export interface PathResult {
  * is "/", so a mount's root directory reads "/proc/" and a pipe's unnamed dentry reads "".
  */
 export function dPath(prog: Program, dentry: bigint, vfsmnt: bigint, l: FsLayout = fsLayout(prog)): PathResult {
+  // The dump does not change: a path is walked once per session (tasks share their root, cwd and most
+  // open files), and each caller gets its own copy (files.ts rewrites devpts and pipe paths).
+  const byMount = PATHS.of(prog);
+  let paths = byMount.get(vfsmnt);
+  if (paths === undefined) {
+    paths = new Map();
+    byMount.set(vfsmnt, paths);
+  }
+  let r = paths.get(dentry);
+  if (r === undefined) {
+    r = walkPath(prog, dentry, vfsmnt, l);
+    paths.set(dentry, r);
+  }
+  return { ...r };
+}
+
+/** dPath's results by vfsmount, then dentry. */
+const PATHS = perProgram(() => new Map<bigint, Map<bigint, PathResult>>());
+/** mountDevname's results by vfsmount. */
+const DEVNAMES = perProgram(() => new Map<bigint, string>());
+
+function walkPath(prog: Program, dentry: bigint, vfsmnt: bigint, l: FsLayout): PathResult {
   let path = "";
   let parent = dentry;
   let mnt = vfsmnt;
@@ -152,13 +174,19 @@ export function dUnlinked(prog: Program, dentry: bigint, l: FsLayout = fsLayout(
 
 /** A mount's mnt_devname ("" when unreadable), by its struct vfsmount pointer (crash's vfsmount_devname). */
 export function mountDevname(prog: Program, vfsmnt: bigint, l: FsLayout = fsLayout(prog)): string {
-  try {
-    const p = prog.readU64(vfsmnt - BigInt(l.mountMnt) + BigInt(l.mountDevname));
-    return latin1(prog.readCString(p, CRASH_BUFSIZE - 1));
-  } catch (err) {
-    if (!(err instanceof KdwError)) throw err;
-    return "";
+  const names = DEVNAMES.of(prog);
+  let name = names.get(vfsmnt);
+  if (name === undefined) {
+    try {
+      const p = prog.readU64(vfsmnt - BigInt(l.mountMnt) + BigInt(l.mountDevname));
+      name = latin1(prog.readCString(p, CRASH_BUFSIZE - 1));
+    } catch (err) {
+      if (!(err instanceof KdwError)) throw err;
+      name = "";
+    }
+    names.set(vfsmnt, name);
   }
+  return name;
 }
 
 /** The parent mount's struct vfsmount pointer, by a child's struct vfsmount pointer. */
