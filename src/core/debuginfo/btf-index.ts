@@ -1,6 +1,8 @@
 // The lookup indexes of a BTF blob, each built by one pass over the type records when first needed: type
 // names and function names (hashed over their bytes: ByteNameIndex), every name as a string (completion),
 // and the per-CPU variables' offsets. Enumerators are found by a scan of the enums (findEnumeratorIn).
+import { FNV_BASIS, FNV_PRIME, fnv1a } from "../io/fnv1a";
+import { latin1Bytes } from "../io/latin1";
 import {
   BTF_ENUM64_SIZE,
   BTF_ENUM_SIZE,
@@ -82,19 +84,7 @@ export interface StringBytes {
   outOfRange(off: number, where: number): never;
 }
 
-const FNV_BASIS = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 
-/** A name as string-section bytes (names decode as Latin-1: one byte a char); null when it cannot be one. */
-function latin1Bytes(s: string): Uint8Array | null {
-  const out = new Uint8Array(s.length);
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c > 0xff) return null;
-    out[k] = c;
-  }
-  return out;
-}
 
 /**
  * Names -> entries (type records, enumerators), hashed over the names' bytes where they sit in the string
@@ -192,7 +182,7 @@ export class ByteNameIndex {
     const q = latin1Bytes(name);
     if (q === null || name.includes("\0")) return [];
     const mask = this.slots.length - 1;
-    let h = (fnv(q) >>> 0) & mask;
+    let h = fnv1a(q) & mask;
     for (let probes = 0; probes <= mask; probes++) {
       const first = this.slots[h]!;
       if (first === 0) return [];
@@ -205,12 +195,6 @@ export class ByteNameIndex {
     }
     return [];
   }
-}
-
-function fnv(q: Uint8Array): number {
-  let hash = FNV_BASIS;
-  for (let k = 0; k < q.length; k++) hash = Math.imul(hash ^ q[k]!, FNV_PRIME);
-  return hash;
 }
 
 /**

@@ -4,6 +4,8 @@
 // build id (program/open-kernel.ts), and then a lookup reads the one entry and the one name it checks,
 // not the tables.
 import { DumpFormatError } from "../io/errors";
+import { FNV_BASIS, FNV_PRIME, fnv1a } from "../io/fnv1a";
+import { latin1Bytes } from "../io/latin1";
 
 const ST_NAME_OFF = 0x00; // Elf64_Sym.st_name
 const ST_INFO_OFF = 0x04; // Elf64_Sym.st_info
@@ -16,8 +18,6 @@ const STB_LOCAL = 0;
 
 const LATIN1 = new TextDecoder("latin1");
 const HOST_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-const FNV_BASIS = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 
 /** The name index image: "KDWN", its version, then the table's place (to refuse another table's image). */
 const IMAGE_MAGIC = 0x4e57444b;
@@ -71,22 +71,6 @@ interface Loaded {
   info: Uint8Array;
 }
 
-/** A symbol name as the string table's bytes (names decode as Latin-1: one byte a char); null if it cannot be one. */
-function latin1Bytes(s: string): Uint8Array | null {
-  const out = new Uint8Array(s.length);
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c > 0xff) return null;
-    out[k] = c;
-  }
-  return out;
-}
-
-function fnv1a(b: Uint8Array): number {
-  let h = FNV_BASIS;
-  for (let k = 0; k < b.length; k++) h = Math.imul(h ^ b[k]!, FNV_PRIME);
-  return h >>> 0;
-}
 
 /**
  * An Elf64_Sym table (no BigInt while parsing: 64-bit fields are two 32-bit halves). Nothing is read until

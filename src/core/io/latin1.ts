@@ -33,3 +33,14 @@ export function latin1String(bytes: Uint8Array, ascii = false): string {
   const s = WINDOWS_1252.decode(bytes);
   return s.length === bytes.length && !ABOVE_LATIN1.test(s) ? s : latin1Chars(bytes, 0, bytes.length);
 }
+
+/** A string as the Latin-1 bytes it decodes from (one byte a char); null when a char is above U+00FF. */
+export function latin1Bytes(s: string): Uint8Array | null {
+  const out = new Uint8Array(s.length);
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c > 0xff) return null;
+    out[k] = c;
+  }
+  return out;
+}
