@@ -4,6 +4,7 @@
 // opcodes. Anything else (VEX/EVEX, x87, 3DNow!, an opcode that is invalid in 64-bit mode, an interesting
 // instruction with a prefix that changes how gdb spells it) gives up, and the caller disassembles as
 // before. A backtrace needs this for a handful of functions, and a disassembler costs tens of ms to load.
+import type { DecodedInstructionLike } from "./unwind-types";
 
 /** What crash's count does with one instruction (the first word of gdb's text, and its operands). */
 const OTHER = 0;
@@ -285,4 +286,40 @@ export function countPushesQuick(bytes: Uint8Array, fnStart: bigint, textaddr: b
 /** One instruction's length and kind, for the tests that hold this decoder against a disassembler. */
 export function stepForTest(bytes: Uint8Array, at: number, end: number): { length: number; kind: number } | undefined {
   return step(bytes, at, end);
+}
+
+/**
+ * crash's count over disassembled text (x86_64_get_framesize's fallback: gdb's listing): pushes add 8 and
+ * set the maximum, pops and `leave` take 8 back, `sub`/`add $N,%rsp` move it by N, a `ret` before the
+ * address (not in an exception frame) restores the maximum. The unwinder's path when countPushesQuick
+ * gives up, and the reference the tests hold that one to.
+ */
+export function countPushesInText(insns: readonly DecodedInstructionLike[], textaddr: bigint, exception: boolean): number {
+  let framesize = 0;
+  let max = 0;
+  for (const insn of insns) {
+    if (insn.address > textaddr || (insn.address === textaddr && !exception)) break;
+    const words = `${insn.mnemonic} ${insn.operands}`.trim().split(/\s+/);
+    const op = words[0] ?? "";
+    const arg = words[1] ?? "";
+    if (op.startsWith("push")) {
+      framesize += 8;
+      max = framesize;
+    } else if (op.startsWith("pop") || op.startsWith("leaveq")) {
+      if (framesize > 0) framesize -= 8;
+    } else if ((op.startsWith("add") || op.startsWith("sub")) && arg.includes(",%rsp")) {
+      const imm = /^\$(0x[0-9a-f]+|\d+)/.exec(arg.slice(0, arg.indexOf(",%rsp")));
+      if (!imm) continue;
+      const n = BigInt(imm[1]!);
+      if (op.startsWith("add")) {
+        if (framesize > 0) framesize = Number(BigInt.asIntN(32, BigInt(framesize) - n));
+      } else {
+        framesize = Number(BigInt.asIntN(32, BigInt(framesize) + n));
+        max = framesize;
+      }
+    } else if (op.startsWith("ret")) {
+      if (!exception) framesize = max;
+    }
+  }
+  return framesize;
 }

@@ -5,7 +5,7 @@
 // (NMI, #DF, ...) and the IRQ stack are followed back to the task's stack, and the user registers at the top
 // of the task stack end the trace. Kept step for step so that the output matches crash's line for line;
 // where crash gives up (an SP on the entry trampoline stack), kdw follows the kernel's own layout instead.
-import { countPushesQuick } from "./frame-count";
+import { countPushesInText, countPushesQuick } from "./frame-count";
 import { ORC_REG_BP, ORC_REG_PREV_SP, ORC_REG_SP, ORC_REG_UNDEFINED } from "./orc";
 import { NMI_STACK_INDEX, StackBuffer, StackPageMissing, inRange, type ExceptionStack, type StackRange } from "./stacks";
 import { decodePtRegs, eframeVerify, isUserAddr, type VerifyContext } from "./unwind-eframe";
@@ -253,33 +253,7 @@ class Tracer {
       this.framesizeDisable = true;
       return 0;
     }
-    let framesize = 0;
-    let max = 0;
-    for (const insn of insns) {
-      if (insn.address > textaddr || (insn.address === textaddr && !exception)) break;
-      const words = `${insn.mnemonic} ${insn.operands}`.trim().split(/\s+/);
-      const op = words[0] ?? "";
-      const arg = words[1] ?? "";
-      if (op.startsWith("push")) {
-        framesize += 8;
-        max = framesize;
-      } else if (op.startsWith("pop") || op.startsWith("leaveq")) {
-        if (framesize > 0) framesize -= 8;
-      } else if ((op.startsWith("add") || op.startsWith("sub")) && arg.includes(",%rsp")) {
-        const imm = /^\$(0x[0-9a-f]+|\d+)/.exec(arg.slice(0, arg.indexOf(",%rsp")));
-        if (!imm) continue;
-        const n = BigInt(imm[1]!);
-        if (op.startsWith("add")) {
-          if (framesize > 0) framesize = Number(BigInt.asIntN(32, BigInt(framesize) - n));
-        } else {
-          framesize = Number(BigInt.asIntN(32, BigInt(framesize) + n));
-          max = framesize;
-        }
-      } else if (op.startsWith("ret")) {
-        if (!exception) framesize = max;
-      }
-    }
-    return framesize;
+    return countPushesInText(insns, textaddr, exception);
   }
 
   /**

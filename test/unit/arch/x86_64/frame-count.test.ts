@@ -3,7 +3,7 @@
 // give up on, and over the functions of the fixture kernel (every instruction boundary as a return address).
 import { describe, expect, it } from "vitest";
 import { IcedDecoder } from "../../../../src/cli/iced-decoder";
-import { countPushesQuick, stepForTest } from "../../../../src/core/arch/x86_64/frame-count";
+import { countPushesInText, countPushesQuick, stepForTest } from "../../../../src/core/arch/x86_64/frame-count";
 import { ElfFile } from "../../../../src/core/dump/elf";
 import { NodeFileSource } from "../../../../src/cli/node-file-source";
 import { fixture, haveFixtures } from "../../../fixtures";
@@ -11,36 +11,9 @@ import { fixture, haveFixtures } from "../../../fixtures";
 const decoder = new IcedDecoder();
 const FN = 0xffffffff81000000n;
 
-/** unwind.ts countPushes over the disassembler's text (crash's x86_64_get_framesize fallback). */
+/** The unwinder's count over the disassembler's text (crash's x86_64_get_framesize fallback). */
 function counted(bytes: Uint8Array, fnStart: bigint, textaddr: bigint, exception: boolean): number {
-  const span = Number(textaddr - fnStart);
-  let framesize = 0;
-  let max = 0;
-  for (const insn of decoder.decode(bytes, fnStart, span + 1)) {
-    if (insn.address > textaddr || (insn.address === textaddr && !exception)) break;
-    const words = `${insn.mnemonic} ${insn.operands}`.trim().split(/\s+/);
-    const op = words[0] ?? "";
-    const arg = words[1] ?? "";
-    if (op.startsWith("push")) {
-      framesize += 8;
-      max = framesize;
-    } else if (op.startsWith("pop") || op.startsWith("leaveq")) {
-      if (framesize > 0) framesize -= 8;
-    } else if ((op.startsWith("add") || op.startsWith("sub")) && arg.includes(",%rsp")) {
-      const imm = /^\$(0x[0-9a-f]+|\d+)/.exec(arg.slice(0, arg.indexOf(",%rsp")));
-      if (!imm) continue;
-      const n = BigInt(imm[1]!);
-      if (op.startsWith("add")) {
-        if (framesize > 0) framesize = Number(BigInt.asIntN(32, BigInt(framesize) - n));
-      } else {
-        framesize = Number(BigInt.asIntN(32, BigInt(framesize) + n));
-        max = framesize;
-      }
-    } else if (op.startsWith("ret")) {
-      if (!exception) framesize = max;
-    }
-  }
-  return framesize;
+  return countPushesInText(decoder.decode(bytes, fnStart, Number(textaddr - fnStart) + 1), textaddr, exception);
 }
 
 /** Both counts at every instruction boundary of `code` (and its end), for call and exception frames. */
