@@ -99,16 +99,16 @@ function execute(ctx: CommandContext, o: ForeachOptions): ForeachResult {
   const cmd = ctx.commands.find(o.command);
   if (!cmd?.forTasks) throw new CommandError("foreach", `${o.command}: not available in this version of kdw`);
   const run = cmd.forTasks;
+  // The words after the command keep their '...' only for a command that reads them so (ps's regexes).
+  const args = cmd.keepsQuotes ? o.args : o.args.map(unquote);
   // A bad option is the same for every task: said once, before any runs, as crash's foreach does.
-  cmd.checkTaskArgs?.(cmd.keepsQuotes ? o.args : o.args.map(unquote));
+  cmd.checkTaskArgs?.(args);
   const all = taskTable(ctx.prog).tasks;
   // A pid, task address or name that no task has is an unknown argument to crash (a regex may match none).
   const errors = o.selection.tasks.flatMap((sel, i) => (sel.kind !== "regex" && !all.some((t) => selectorMatches(sel, t)) ? [`foreach: unknown argument: "${o.selection.words[i]}"`] : []));
   const tasks = all.filter((t) => selects(o.selection, t));
   // Nothing chosen (a name no task has, a regex that matches none): nothing runs, as in crash.
   if (tasks.length === 0) return { command: o.command, runs: [], errors };
-  // The words after the command keep their '...' only for a command that reads them so (ps's regexes).
-  const args = cmd.keepsQuotes ? o.args : o.args.map(unquote);
   if (o.command === "ps") {
     // ps lists the chosen tasks under one header.
     const out = run(ctx, args, tasks);
