@@ -19,8 +19,6 @@ import { fmtRatio, haveGnuTime, measure, median, which } from "./harness";
 /** Timed passes over every page, for each side; the median is reported. */
 const PAGE_RUNS = 5;
 import { CrashSession } from "./crash-session";
-import { Session } from "../../src/core/session/session";
-import { IcedDecoder } from "../../src/cli/iced-decoder";
 import { nodeCodecs } from "../../src/cli/node-codecs";
 import { writeScaleDump } from "./scale-dump";
 import { benchService } from "./service";
@@ -28,6 +26,7 @@ import { benchDetect } from "./detect";
 import { Goals } from "./goals";
 import { printTasksScale, type benchTasksScale, type psAtScale } from "./tasks-scale";
 import type { benchLogScale } from "./log-scale";
+import type { CommandFigures } from "./commands";
 
 const goals = new Goals();
 
@@ -189,39 +188,24 @@ function benchSys(): void {
   goals.ratio("start to the sys summary: peak memory", kdw.peakKiB / 1024, drgn?.ok ? drgn.peakKiB / 1024 : undefined, "MiB", { atMost: 0.5 }, "drgn");
 }
 
-/** Per-command latency without start-up: kdw in-process (Session.run), crash through one interactive process. */
+/** Per-command latency without start-up: kdw in a process of its own, bundled (commands.ts), crash through one interactive process. */
 async function benchCommands(): Promise<void> {
-  section("console commands without start-up, first run and second run (ms)");
+  section("console commands without start-up, first run and second run (ms); kdw bundled as the CLI is, in a process of its own");
   const vmlinux = f("vmlinux");
   const dump = f("dump.lzo");
   if (!existsSync(vmlinux) || !existsSync(dump)) return void process.stdout.write("fixtures absent\n");
   const commands = ["sys", "ps", "log", "mod", "foreach files", "bt -a", "foreach bt", "runq", "kmem -i"];
-  const t0 = performance.now();
-  const session = Session.open(new NodeFileSource("dump.lzo", dump), new NodeFileSource("vmlinux", vmlinux), { decoder: new IcedDecoder(), codecs: nodeCodecs });
-  const t1 = performance.now();
-  const bare = Session.open(new NodeFileSource("dump.lzo", dump), undefined, { decoder: new IcedDecoder(), codecs: nodeCodecs });
-  process.stdout.write(`kdw open: ${(t1 - t0).toFixed(0)} ms with the vmlinux, ${(performance.now() - t1).toFixed(0)} ms with no vmlinux (kallsyms and BTF from the dump)\n`);
-  const kdw = new Map<string, [number, number]>();
-  const kdwBare = new Map<string, number>();
-  for (const c of commands) {
-    const a = performance.now();
-    session.run(c);
-    const b = performance.now();
-    session.run(c);
-    kdw.set(c, [b - a, performance.now() - b]);
-    const d = performance.now();
-    bare.run(c);
-    kdwBare.set(c, performance.now() - d);
-  }
+  const figures = bundledPart<CommandFigures>("commands", [vmlinux, dump, ...commands]);
+  if (!figures) return;
+  process.stdout.write(`kdw open: ${figures.openMs.toFixed(0)} ms with the vmlinux, ${figures.openBareMs.toFixed(0)} ms with no vmlinux (kallsyms and BTF from the dump)\n`);
   let crash: CrashSession | undefined;
   if (CRASH) {
     crash = new CrashSession(CRASH, vmlinux, dump);
     process.stdout.write(`crash start-up: ${(await crash.startupSeconds).toFixed(1)} s\n`);
   } else process.stdout.write("crash: not installed; kdw figures only\n");
   process.stdout.write(`${"command".padEnd(16)}${"kdw 1st".padStart(10)}${"kdw 2nd".padStart(10)}${"no vmlinux 1st".padStart(16)}${crash ? "crash 1st".padStart(11) + "crash 2nd".padStart(11) + "  ratio 1st  ratio 2nd" : ""}\n`);
-  for (const c of commands) {
-    const [k1, k2] = kdw.get(c)!;
-    let line = `${c.padEnd(16)}${k1.toFixed(0).padStart(10)}${k2.toFixed(0).padStart(10)}${kdwBare.get(c)!.toFixed(0).padStart(16)}`;
+  for (const { command: c, first: k1, second: k2, bareFirst, errors } of figures.commands) {
+    let line = `${c.padEnd(16)}${k1.toFixed(0).padStart(10)}${k2.toFixed(0).padStart(10)}${bareFirst.toFixed(0).padStart(16)}`;
     if (crash) {
       const c1 = (await crash.time(c)) * 1000;
       const c2 = (await crash.time(c)) * 1000;
@@ -229,30 +213,37 @@ async function benchCommands(): Promise<void> {
       goals.ratio(`${c}: first run`, k1, c1, "ms", { atMost: 1 }, "crash");
       goals.ratio(`${c}: second run`, k2, c2, "ms", { atMost: 1 }, "crash");
     }
-    process.stdout.write(line + "\n");
+    process.stdout.write(line + (errors > 0 ? `  (kdw: ${errors} error lines)` : "") + "\n");
   }
   crash?.close();
 }
 
-/**
- * test/bench/kernel-scale.ts bundled as the CLI is (esbuild, out/bench/): the figures are those of the code
- * users run, not of tsx's transform (which wraps every inner function to keep its name).
- */
-const KERNEL_SCALE_BUNDLE = resolve("out/bench/kernel-scale.mjs");
-let kernelScaleBuilt = false;
+/** The parts of the bench that run bundled in a process of their own, by their file in test/bench. */
+const BUNDLED_PARTS = { "kernel-scale": "kernel-scale.ts", commands: "commands.ts" } as const;
+const bundled = new Set<string>();
 
-/** Runs one part of test/bench/kernel-scale.ts, bundled, in a fresh process and returns its JSON. */
-function kernelScalePart<T>(part: "tasks" | "ps" | "log"): T | undefined {
-  if (!kernelScaleBuilt) {
-    buildSync({ entryPoints: [resolve("test/bench/kernel-scale.ts")], outfile: KERNEL_SCALE_BUNDLE, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "warning" });
-    kernelScaleBuilt = true;
+/**
+ * Runs a file of test/bench bundled as the CLI is (esbuild, out/bench/) in a fresh process and returns the
+ * JSON it prints last: the figures are those of the code users run, not of tsx's transform (which wraps
+ * every inner function to keep its name), nor carry the heap of earlier sections.
+ */
+function bundledPart<T>(name: keyof typeof BUNDLED_PARTS, args: string[]): T | undefined {
+  const bundle = resolve(`out/bench/${name}.mjs`);
+  if (!bundled.has(name)) {
+    buildSync({ entryPoints: [resolve("test/bench", BUNDLED_PARTS[name])], outfile: bundle, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "warning" });
+    bundled.add(name);
   }
-  const r = spawnSync(process.execPath, [KERNEL_SCALE_BUNDLE, part], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [bundle, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) {
-    process.stdout.write(`kernel-scale ${part} failed: ${(r.stderr ?? "").split("\n").filter(Boolean).slice(-1)[0] ?? r.status}\n`);
+    process.stdout.write(`${name} ${args.join(" ")} failed: ${(r.stderr ?? "").split("\n").filter(Boolean).slice(-1)[0] ?? r.status}\n`);
     return undefined;
   }
   return (JSON.parse(r.stdout.trim().split("\n").pop()!) as T | null) ?? undefined;
+}
+
+/** Runs one part of test/bench/kernel-scale.ts, bundled, in a fresh process. */
+function kernelScalePart<T>(part: "tasks" | "ps" | "log"): T | undefined {
+  return bundledPart<T>("kernel-scale", [part]);
 }
 
 /** Tasks and the kernel log at production size, on the fixture's kernel (synthetic-tasks.ts, synthetic-log.ts). */
