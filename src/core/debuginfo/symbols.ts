@@ -5,6 +5,7 @@
 
 import { SYM_SIZE, ST_SHNDX_OFF, ST_SIZE_OFF, ST_VALUE_OFF, type ElfFile, type SectionHeader } from "../dump/elf";
 import { MissingDebugInfo } from "../io/errors";
+import { latin1Chars } from "../io/latin1";
 
 /** One kernel symbol at its run-time address (KASLR applied). */
 export interface KernelSymbol {
@@ -37,8 +38,9 @@ export interface SymbolAt {
 const TWO_32 = 0x1_0000_0000;
 /** 2^64, the end of the address space: a constant, so that lookups allocate no BigInt for it. */
 const END_64 = 1n << 64n;
-const SERIAL_MAGIC = "KDWSYM01";
-const LATIN1_DECODER = new TextDecoder("latin1");
+/** The cache image (serialize): its magic, then a header of 32 bytes in all. */
+const SERIAL_MAGIC = "KDWSYM02";
+const SERIAL_HEAD = 32;
 
 /**
  * Sorted symbols with crash's lookups. `symbolAt` follows crash's value_search() (symbols.c): an address
@@ -148,52 +150,78 @@ export class SymbolTable {
   }
 
   /**
-   * The table as bytes, for the user's cache folder (next session skips the sort): a header, the address,
-   * size and type columns, then the names as Latin-1 joined by newlines.
+   * The table as bytes, for the user's cache folder (next session skips the sort and the symtab): a header
+   * (magic, count, whether there are sizes, the first text symbol, the names' length), the address halves,
+   * sizes, the end of each name in the names, the type letters (padded to 4 bytes), then the names as
+   * Latin-1, one after the other. Little-endian throughout.
    */
   serialize(): Uint8Array {
     const n = this.count;
-    for (let i = 0; i < n; i++) this.name(i);
-    const names = this.names.join("\n");
-    const head = 16;
-    const bytes = new Uint8Array(head + n * 12 + n + names.length);
+    const ends = new Uint32Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      total += this.name(i).length;
+      ends[i] = total;
+    }
+    const typesLength = (n + 3) & ~3;
+    const bytes = new Uint8Array(SERIAL_HEAD + n * 16 + typesLength + total);
     const view = new DataView(bytes.buffer);
     for (let i = 0; i < 8; i++) bytes[i] = SERIAL_MAGIC.charCodeAt(i);
     view.setUint32(8, n, true);
     view.setUint32(12, this.sizes ? 1 : 0, true);
-    let o = head;
-    for (let i = 0; i < n; i++, o += 4) view.setUint32(o, this.hi[i]!, true);
-    for (let i = 0; i < n; i++, o += 4) view.setUint32(o, this.lo[i]!, true);
-    for (let i = 0; i < n; i++, o += 4) view.setUint32(o, this.sizes ? this.sizes[i]! : 0, true);
+    view.setUint32(16, this.firstText, true);
+    view.setUint32(20, total, true);
+    let o = SERIAL_HEAD;
+    for (const column of [this.hi, this.lo, this.sizes, ends]) {
+      for (let i = 0; i < n; i++, o += 4) view.setUint32(o, column ? column[i]! : 0, true);
+    }
     bytes.set(this.types, o);
-    o += n;
-    for (let i = 0; i < names.length; i++) bytes[o + i] = names.charCodeAt(i) & 0xff;
+    o += typesLength;
+    for (let i = 0; i < n; i++) {
+      const name = this.name(i);
+      for (let k = 0; k < name.length; k++) bytes[o++] = name.charCodeAt(k) & 0xff;
+    }
     return bytes;
   }
 
-  /** A table from serialize()'s bytes; throws RangeError when they are not a well-formed image. */
+  /**
+   * A table from serialize()'s bytes, its names made when asked for (a session names a few hundred of
+   * 119,000); throws RangeError when the bytes are not a well-formed image.
+   */
   static deserialize(bytes: Uint8Array): SymbolTable {
-    const head = 16;
-    if (bytes.length < head) throw new RangeError("symbol cache: too short");
+    if (bytes.length < SERIAL_HEAD) throw new RangeError("symbol cache: too short");
     for (let i = 0; i < 8; i++) if (bytes[i] !== SERIAL_MAGIC.charCodeAt(i)) throw new RangeError("symbol cache: bad magic");
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const n = view.getUint32(8, true);
     const hasSizes = (view.getUint32(12, true) & 1) === 1;
-    if (n > 10_000_000 || head + n * 13 > bytes.length) throw new RangeError("symbol cache: bad count");
-    const col = (k: number) => {
+    const firstText = view.getUint32(16, true);
+    const total = view.getUint32(20, true);
+    const typesLength = (n + 3) & ~3;
+    const namesAt = SERIAL_HEAD + n * 16 + typesLength;
+    if (n > 10_000_000 || namesAt + total !== bytes.length) throw new RangeError("symbol cache: sizes do not match the file");
+    if (n > 0 && firstText >= n) throw new RangeError("symbol cache: bad first text symbol");
+    const column = (k: number): Uint32Array => {
+      const at = SERIAL_HEAD + k * n * 4;
+      if (LITTLE_ENDIAN) return new Uint32Array(bytes.slice(at, at + n * 4).buffer);
       const out = new Uint32Array(n);
-      const base = head + k * n * 4;
-      for (let i = 0; i < n; i++) out[i] = view.getUint32(base + i * 4, true);
+      for (let i = 0; i < n; i++) out[i] = view.getUint32(at + i * 4, true);
       return out;
     };
-    const addrHi = col(0);
-    const addrLo = col(1);
-    const sizes = hasSizes ? col(2) : undefined;
-    const typesAt = head + n * 12;
+    const addrHi = column(0);
+    const addrLo = column(1);
+    const sizes = hasSizes ? column(2) : undefined;
+    const ends = column(3);
+    for (let i = 1; i < n; i++) {
+      const h = addrHi[i]!;
+      const ph = addrHi[i - 1]!;
+      if (h < ph || (h === ph && addrLo[i]! < addrLo[i - 1]!)) throw new RangeError(`symbol cache: not sorted at ${i}`);
+      if (ends[i]! < ends[i - 1]!) throw new RangeError(`symbol cache: bad name end at ${i}`);
+    }
+    if (n > 0 && ends[n - 1] !== total) throw new RangeError("symbol cache: names do not match their ends");
+    const typesAt = SERIAL_HEAD + n * 16;
     const types = bytes.slice(typesAt, typesAt + n);
-    const names = LATIN1_DECODER.decode(bytes.subarray(typesAt + n)).split("\n");
-    if (names.length !== n) throw new RangeError("symbol cache: names do not match the count");
-    return new SymbolTable({ names, addrHi, addrLo, types, ...(sizes ? { sizes } : {}) }, { ordered: true });
+    const names = bytes.slice(namesAt);
+    return SymbolTable.lazy({ count: n, addrHi, addrLo, types, ...(sizes ? { sizes } : {}) }, (i) => latin1Chars(names, i > 0 ? ends[i - 1]! : 0, ends[i]!), firstText);
   }
 
   /** A table from a list (tests, small sources). */

@@ -55,7 +55,7 @@ export function elfSymbolResolver(vmlinux: ElfFile, kaslrOffset: bigint): Symbol
 
 /** The sorted symbol table, from the user's cache when an image for this build and KASLR offset is there. */
 function cachedSymbolTable(vmlinux: ElfFile, kaslrOffset: bigint, buildId: string | undefined, cache: IndexCache | undefined): SymbolTable {
-  const key = buildId ? `${buildId}/symbols-v1-${BigInt.asUintN(64, kaslrOffset).toString(16)}` : undefined;
+  const key = buildId ? `${buildId}/symbols-v2-${BigInt.asUintN(64, kaslrOffset).toString(16)}` : undefined;
   const image = key ? cache?.read(key) : undefined;
   if (image) {
     try {

@@ -28,8 +28,26 @@ describe("SymbolTable serialisation", () => {
     new DataView(badCount.buffer).setUint32(8, 1_000_000, true);
     expect(() => SymbolTable.deserialize(badCount)).toThrow(RangeError);
     const unsorted = img.slice();
-    new DataView(unsorted.buffer).setUint32(16 + 3 * 4 + 4, 0, true); // lo of the 2nd symbol below the 1st
+    new DataView(unsorted.buffer).setUint32(32 + 3 * 4 + 4, 0, true); // lo of the 2nd symbol below the 1st
     expect(() => SymbolTable.deserialize(unsorted)).toThrow(RangeError);
+    const badEnds = img.slice();
+    new DataView(badEnds.buffer).setUint32(32 + 3 * 12 + 4, 1, true); // the 2nd name ends before the 1st
+    expect(() => SymbolTable.deserialize(badEnds)).toThrow(RangeError);
+    const truncatedNames = img.slice(0, img.length - 1);
+    expect(() => SymbolTable.deserialize(truncatedNames)).toThrow(RangeError);
+  });
+  it("keeps where the kernel text starts, and names byte for byte (Latin-1, 0x80..0xff included)", () => {
+    const t = SymbolTable.fromList([
+      { name: "__per_cpu_start", address: 0n, type: "D" },
+      { name: "_stext", address: 0xffffffff81000000n, type: "T" },
+      { name: "odd\x85\x9f\xff", address: 0xffffffff81000010n, type: "t" },
+      { name: "_etext", address: 0xffffffff81000100n, type: "T" },
+    ]);
+    const back = SymbolTable.deserialize(t.serialize());
+    expect(back.symbolAt(0x10n)).toBeUndefined(); // below _stext: no symbol, as in the table it came from
+    expect(t.symbolAt(0x10n)).toBeUndefined();
+    expect(back.symbolAt(0xffffffff81000012n)?.symbol.name).toBe("odd\x85\x9f\xff");
+    expect(back.lookup("odd\x85\x9f\xff")?.address).toBe(0xffffffff81000010n);
   });
 });
 
