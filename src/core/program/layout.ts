@@ -210,9 +210,12 @@ export class Layout<S extends LayoutSpec, D extends object = object> implements 
   /** The members in full (size, bitfield, type, array length, which variant). */
   readonly members = (prog: Program): Members<S> => this.resolved(prog).members;
 
+  /** The struct the first member is declared in (a view's name in its messages), found once. */
+  private structName: string | undefined;
+
   /** A view over `bytes`, which hold the struct from its byte `start` on (0: from its beginning). */
   view(prog: Program, bytes: Uint8Array, start = 0): StructView<keyof S & string> {
-    return new StructView(this.members(prog) as ViewMembers<keyof S & string>, bytes, start, structOf(firstPath(this.spec)));
+    return new StructView(this.members(prog) as ViewMembers<keyof S & string>, bytes, start, (this.structName ??= structOf(firstPath(this.spec))));
   }
 
   /** The bytes some members of one struct occupy, read at once: `span("pid", "comm").read(prog, task)`. */
