@@ -11,15 +11,12 @@ import { buildSync } from "esbuild";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { NodeFileSource } from "../../src/cli/node-file-source";
-import { openDump } from "../../src/core/dump/open";
 import { fixturesDir } from "../fixtures";
 import { fmtRatio, haveGnuTime, measure, median, which } from "./harness";
 
 /** Timed passes over every page, for each side; the median is reported. */
 const PAGE_RUNS = 5;
 import { CrashSession } from "./crash-session";
-import { nodeCodecs } from "../../src/cli/node-codecs";
 import { writeScaleDump } from "./scale-dump";
 import { benchService } from "./service";
 import { benchDetect } from "./detect";
@@ -27,6 +24,7 @@ import { Goals } from "./goals";
 import { printTasksScale, type benchTasksScale, type psAtScale } from "./tasks-scale";
 import type { benchLogScale } from "./log-scale";
 import type { CommandFigures } from "./commands";
+import type { PageThroughput } from "./pages";
 
 const goals = new Goals();
 
@@ -46,36 +44,6 @@ function section(title: string): void {
   process.stdout.write(`\n== ${title}\n`);
 }
 
-/**
- * Decodes every present page of a dump once; pages per second of wall and of CPU time, in-process. A first
- * pass over another instance (its own caches) lets the JIT compile the decoders: the timed pass measures
- * decoding, not warm-up.
- */
-function kdwPageThroughput(path: string): { pages: number; seconds: number; cpuSeconds: number; pfns: number[]; codecs: string } {
-  const warm = new NodeFileSource(path);
-  const warmDump = openDump(warm, { codecs: nodeCodecs });
-  const pfns: number[] = [];
-  for (let pfn = 0; pfn < warmDump.maxPfn; pfn++) if (warmDump.pageState(pfn) === "present") pfns.push(pfn);
-  for (const pfn of pfns) warmDump.readPage(pfn);
-  warm.close();
-  const times: number[] = [];
-  const cpus: number[] = [];
-  let codecs = "";
-  for (let run = 0; run < PAGE_RUNS; run++) {
-    const src = new NodeFileSource(path);
-    const dump = openDump(src, { codecs: nodeCodecs });
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    for (const pfn of pfns) dump.readPage(pfn);
-    const c = process.cpuUsage(c0);
-    times.push((performance.now() - t0) / 1000);
-    cpus.push((c.user + c.system) / 1e6);
-    codecs = Object.entries(dump.pageStats().byCompression).map(([k, v]) => `${k} ${v}`).join(", ");
-    src.close();
-  }
-  return { pages: pfns.length, seconds: median(times), cpuSeconds: median(cpus), pfns, codecs };
-}
-
 function libkdumpfileThroughput(path: string, pfns: number[]): { pages: number; seconds: number; cpuSeconds: number } | undefined {
   const dir = mkdtempSync(join(tmpdir(), "kdw-bench-"));
   try {
@@ -91,7 +59,7 @@ function libkdumpfileThroughput(path: string, pfns: number[]): { pages: number; 
 }
 
 function benchPages(): void {
-  section(`page decoding: every present page of each variant, median of ${PAGE_RUNS} passes, each on a freshly opened dump; kdw after one warm-up pass, with its default decoders (WebAssembly LZO1X and zlib) (pages/s of wall time and of CPU time, in-process)`);
+  section(`page decoding: every present page of each variant, median of ${PAGE_RUNS} passes, each on a freshly opened dump; kdw bundled, a process for each variant, after one warm-up pass, with its default decoders (WebAssembly LZO1X and zlib) (pages/s of wall time and of CPU time, in-process)`);
   const lkdf = hasPythonModule("kdumpfile");
   if (!lkdf) process.stdout.write("libkdumpfile: not installed (apt-get install python3-libkdumpfile); kdw figures only\n");
   const rate = (pages: number, s: number) => Math.round(pages / s).toString().padStart(7);
@@ -101,7 +69,8 @@ function benchPages(): void {
       process.stdout.write(`${v}: absent\n`);
       continue;
     }
-    const k = kdwPageThroughput(path);
+    const k = bundledPart<PageThroughput>("pages", [path, String(PAGE_RUNS)]);
+    if (!k) continue;
     let line = `${v.padEnd(10)} kdw ${rate(k.pages, k.seconds)} wall ${rate(k.pages, k.cpuSeconds)} cpu (${k.pages} pages: ${k.codecs})`;
     let peer: number | undefined;
     if (lkdf) {
@@ -250,7 +219,7 @@ async function benchCommands(): Promise<void> {
 }
 
 /** The parts of the bench that run bundled in a process of their own, by their file in test/bench. */
-const BUNDLED_PARTS = { "kernel-scale": "kernel-scale.ts", commands: "commands.ts" } as const;
+const BUNDLED_PARTS = { "kernel-scale": "kernel-scale.ts", commands: "commands.ts", pages: "pages.ts" } as const;
 const bundled = new Set<string>();
 
 /**

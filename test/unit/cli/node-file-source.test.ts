@@ -56,6 +56,33 @@ describe("NodeFileSource", () => {
     }
   });
 
+  it("gives the file's bytes through read() on scans (read ahead), unaligned reads across blocks and jumps, and views stay valid", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: SIZE - 1 }), fc.integer({ min: 1, max: 70_000 }), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 30 }),
+        (scans) => {
+          const src = new NodeFileSource("file.bin", path);
+          const kept: [Uint8Array, number, number][] = [];
+          try {
+            // Each scan: `count` reads of `length` bytes one after the other from `start` (an unaligned page
+            // walk when length is 4096), then a jump to the next scan's start.
+            for (const [start, length, count] of scans) {
+              for (let k = 0, at = start; k < count && at + length <= SIZE; k++, at += length) {
+                const got = src.read(at, length);
+                expect(same(got, at, length)).toBe(true);
+                if (k % 7 === 0) kept.push([got, at, length]);
+              }
+            }
+            for (const [got, at, length] of kept) expect(same(got, at, length)).toBe(true);
+          } finally {
+            src.close();
+          }
+        },
+      ),
+      { seed: 23, numRuns: 40 },
+    );
+  });
+
   it("throws a TruncatedError naming the file and offset for a read past the end, by every path", () => {
     const src = new NodeFileSource("file.bin", path);
     try {
