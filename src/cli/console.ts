@@ -112,7 +112,7 @@ async function runPiped(c: Console, pipe: { command: string; shell: string; redi
   try {
     let reply: ConsoleReply;
     try {
-      reply = await c.call("console", { line: pipe.command }, { signal });
+      reply = await c.call("console", { line: pipe.command, data: false }, { signal });
     } catch (err) {
       if (err instanceof ProblemError) {
         process.stderr.write(`${err.problem.message}\n`);
@@ -196,7 +196,8 @@ async function runLine(c: Console, line: string, signal?: AbortSignal): Promise<
   try {
     const reply = await c.call(
       "console",
-      { line },
+      // The typed result only for --json: the terminal shows the text.
+      { line, data: c.json },
       {
         signal,
         onOutput: c.json || redirecting ? undefined : (chunk) => {
@@ -290,7 +291,7 @@ function readInput(path: string): string {
 /** What crash prints when it starts: the sys summary, then the current (panic) task's context, indented. */
 async function startup(c: Console): Promise<void> {
   await runLine(c, "sys");
-  const ctx = await c.call("console", { line: "set" });
+  const ctx = await c.call("console", { line: "set", data: false });
   process.stdout.write(
     "\n" +
       ctx.output

@@ -178,7 +178,7 @@ function medianFigures(runs: CommandFigures[]): CommandFigures {
 
 /** Per-command latency without start-up: kdw in a process of its own, bundled (commands.ts), crash through one interactive process. */
 async function benchCommands(): Promise<void> {
-  section(`console commands without start-up, first run and second run (ms); kdw bundled as the CLI is, in a process of its own, median of ${COMMAND_RUNS} processes; crash in one session`);
+  section(`console commands without start-up, first run and second run (ms): kdw through its service as the console runs it (bundled, in a process of its own; median of ${COMMAND_RUNS} processes), after its open (dump, vmlinux, task table); crash in one session, after its start-up`);
   const vmlinux = f("vmlinux");
   const dump = f("dump.lzo");
   if (!existsSync(vmlinux) || !existsSync(dump)) return void process.stdout.write("fixtures absent\n");

@@ -576,6 +576,12 @@ export interface SourceReply {
 export interface ConsoleParams {
   /** One console line, as typed at crash's prompt (pipes and redirects included). */
   line: string;
+  /**
+   * Whether the reply carries the command's typed result (`data`; default true). A face that shows the
+   * text only (the terminal console) says false: the result is then not converted to JSON for nothing
+   * (`log`'s thousands of records, `ps`'s rows).
+   */
+  data?: boolean;
 }
 
 export interface ConsoleReply {

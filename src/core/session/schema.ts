@@ -56,7 +56,7 @@ export const paramSchemas: { [M in MethodName]: v.GenericSchema<unknown, Params<
   layout: v.strictObject({ type: v.pipe(v.string(), v.minLength(1), v.maxLength(512)) }),
   disassemble: v.strictObject({ target: v.pipe(v.string(), v.minLength(1), v.maxLength(512)), count: v.optional(count(4096)), lines: v.optional(v.boolean()) }),
   source: v.strictObject({ address: v.optional(hex), file: v.optional(text), line: v.optional(count(1 << 24)), context: v.optional(count(500)) }),
-  console: v.strictObject({ line: text }),
+  console: v.strictObject({ line: text, data: v.optional(v.boolean()) }),
   complete: v.strictObject({ line: text, cursor: v.optional(count(MAX_STRING)) }),
   findings: v.strictObject({ minSeverity: v.optional(severity) }),
   hooks: none,

@@ -280,7 +280,7 @@ export class SessionService {
       });
     },
     source: (p) => source(this.engine().context, p),
-    console: (p, o) => this.consoleLine(p.line, o),
+    console: (p, o) => this.consoleLine(p.line, p.data ?? true, o),
     complete: (p) => complete(this.engine(), p.line, p.cursor ?? p.line.length),
     findings: (p, o) =>
       this.cancellable(o, () => {
@@ -312,14 +312,14 @@ export class SessionService {
       }),
   };
 
-  private consoleLine(line: string, options: CallOptions): ConsoleReply {
+  private consoleLine(line: string, withData: boolean, options: CallOptions): ConsoleReply {
     const e = this.engine();
     try {
       const r = this.cancellable(options, () => e.run(line));
       if (r.text && !r.redirect) options.onOutput?.(r.text);
       const reply: ConsoleReply = { output: r.text, errors: r.errors, ok: r.errors.length === 0, cancelled: false };
       if (r.redirect) reply.redirect = r.redirect;
-      if (r.data !== undefined) reply.data = jsonView(r.data);
+      if (withData && r.data !== undefined) reply.data = jsonView(r.data);
       return reply;
     } catch (err) {
       if (err instanceof CancelledError) return { output: "", errors: ["kdw: command cancelled"], ok: false, cancelled: true };

@@ -104,6 +104,17 @@ describe.skipIf(!have)("the contract over three transports", () => {
     }
   });
 
+  it("leaves the typed result out of a console reply that asks for text only (data: false), on every transport", async () => {
+    for (const [name, call] of transports()) {
+      const full = await call("console", { line: "ps" });
+      const text = await call("console", { line: "ps", data: false });
+      expect(full.data, name).toBeDefined();
+      expect(text.data, name).toBeUndefined();
+      expect(text.output, name).toBe(full.output);
+      expect(text.errors, name).toEqual(full.errors);
+    }
+  });
+
   it("reads memory with each page's state: present, excluded and unmapped", async () => {
     const sys = await local.call("sys", {});
     const panic = sys.panicTask!;
