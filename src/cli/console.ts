@@ -236,10 +236,12 @@ export async function runConsole(args: string[]): Promise<number> {
     debuginfo: { type: "string", multiple: true },
   });
   const files = orderFiles(positionals);
-  await prepareCodecsFor(files.dump); // a zstd archive: the faster decoder, for the search and the open
-  // The search by build id (debuginfo-search.ts) opens the dump: loaded only when there is a search to make.
+  // The search by build id (debuginfo-search.ts) opens the dump here (a zstd archive: with the faster
+  // decoder): loaded only when there is a search to make. The Session readies its own decoders.
   const noDebuginfo = values["no-debuginfo"] ?? false;
-  const notes = files.vmlinux === undefined || noDebuginfo ? (await import("./debuginfo-search")).chooseDebuginfo(files, noDebuginfo, values.debuginfo ?? []) : [];
+  const search = files.vmlinux === undefined || noDebuginfo;
+  if (search) await prepareCodecsFor(files.dump);
+  const notes = search ? (await import("./debuginfo-search")).chooseDebuginfo(files, noDebuginfo, values.debuginfo ?? []) : [];
   for (const n of notes) process.stderr.write(`kdw: ${n}\n`);
   const script = values.command !== undefined || values.input !== undefined;
   const scriptLines = [...(values.command !== undefined ? splitCommands(values.command) : []), ...(values.input !== undefined ? splitCommands(readInput(values.input)) : [])];
