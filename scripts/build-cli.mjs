@@ -2,7 +2,8 @@
 // `npm ci` (this runs from the "prepare" script). Dependencies stay external: they are in node_modules.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
@@ -38,7 +39,7 @@ await build({ ...common, entryPoints: { kdw: "src/cli/main.ts" }, outdir: "out/c
 // The worker thread the interactive console and `kdw serve` run the Session in (Electron's utility process
 // starts it too), and the threads that build parts of the DWARF name index: one file each.
 await build({ ...common, entryPoints: { "session-worker": "src/cli/session-worker.ts", "dwarf-index-worker": "src/cli/dwarf-index-worker.ts" }, outdir: "out/cli", outExtension: { ".js": ".mjs" } });
-// The Session for the console's scripts, loaded through V8's code cache (src/cli/code-cache.ts): CommonJS
+// The Session for the console's scripts and the session worker, loaded through V8's code cache (src/cli/core-bundle.ts): CommonJS
 // (what vm.Script runs), its dependencies bundled in but iced-x86 (loaded by path when `dis` first runs).
 await build({
   ...common,
@@ -49,3 +50,7 @@ await build({
   external: ["iced-x86"],
   define: { ...common.define, "import.meta.url": "__kdwModuleUrl" },
 });
+// Its SHA-1 beside it, written after it: the code cache's key, read at start-up instead of hashing 1.9 MB
+// (and loading node:crypto) in every run.
+const core = new URL("../out/cli/session-core.cjs", import.meta.url);
+writeFileSync(new URL("session-core.cjs.sha1", core), createHash("sha1").update(readFileSync(core)).digest("hex") + "\n");

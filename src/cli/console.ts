@@ -8,13 +8,17 @@ import { prepareCodecsFor } from "./node-codecs";
 import { appendFileSync, closeSync, openSync, readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { createInterface, type Interface } from "node:readline";
+import type { Interface } from "node:readline";
+import { lazyBuiltin } from "./builtin";
 import type { Call, ConsoleReply } from "../core/session/contract";
 import { ProblemError } from "../core/session/problems";
 import { CliUsageError, parse } from "./args";
 import { evidenceGuard, orderFiles, type EvidenceGuard } from "./evidence";
 import { startWorkerSession, type WorkerSession } from "./worker-session";
 import { runShellPipe, shellWords, splitShellPipe } from "./shell-pipe";
+
+/** The interactive prompt's line editor, loaded when there is a prompt (a script has none). */
+const readline = lazyBuiltin<typeof import("node:readline")>("node:readline");
 
 const HISTORY_FILE = join(homedir(), ".kdw_history");
 const HISTORY_MAX = 1000;
@@ -317,7 +321,7 @@ async function interactive(c: Console): Promise<number> {
       () => cb(null, [[], line]),
     );
   };
-  const rl: Interface = createInterface({ input: process.stdin, output: process.stdout, prompt: PROMPT, history, historySize: HISTORY_MAX, terminal: tty, completer: tty ? completer : undefined });
+  const rl: Interface = readline().createInterface({ input: process.stdin, output: process.stdout, prompt: PROMPT, history, historySize: HISTORY_MAX, terminal: tty, completer: tty ? completer : undefined });
   let running: AbortController | undefined;
   const onInterrupt = () => {
     if (running) {

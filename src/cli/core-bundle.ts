@@ -4,13 +4,15 @@
 // and the architecture, and written again when V8 refuses it. Parsing and compiling 1.7 MB of JavaScript is a
 // third of a start-up's CPU time otherwise (Node 20 has no compile cache of its own: module.enableCompileCache
 // is 22's). This module imports nothing of the core, so the worker's own bundle stays a few kilobytes.
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Script } from "node:vm";
 import { cacheDir } from "./cache";
+import { lazyBuiltin } from "./builtin";
+
+const crypto = lazyBuiltin<typeof import("node:crypto")>("node:crypto");
 
 /** Code caches kept in the folder (one per bundle and Node version); older ones are removed. */
 const KEEP_CACHES = 4;
@@ -30,12 +32,29 @@ function bundleFile(): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
+/**
+ * The bundle's SHA-1: from the file the build wrote beside it after it (session-core.cjs.sha1), else, when
+ * that is missing, malformed or older than the bundle (a bundle rebuilt without it), computed.
+ */
+function bundleSha1(path: string, bytes: Uint8Array): string {
+  try {
+    const side = `${path}.sha1`;
+    if (statSync(side).mtimeMs >= statSync(path).mtimeMs) {
+      const text = readFileSync(side, "latin1").trim();
+      if (/^[0-9a-f]{40}$/.test(text)) return text;
+    }
+  } catch {
+    // No file beside it: hashed below.
+  }
+  return crypto().createHash("sha1").update(bytes).digest("hex");
+}
+
 /** The bundle beside this module through the code cache; undefined when there is none (the sources run). */
 export function loadBundledCore(): LoadedCore | undefined {
   const path = bundleFile();
   if (path === undefined) return undefined;
   const bytes = readFileSync(path);
-  const id = createHash("sha1").update(bytes).digest("hex").slice(0, 16);
+  const id = bundleSha1(path, bytes).slice(0, 16);
   const cachePath = join(cacheDir(), "code", `session-core-${id}-${process.version}-${process.arch}.v8`);
   let cachedData: Buffer | undefined;
   try {

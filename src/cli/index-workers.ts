@@ -8,7 +8,8 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
+import { lazyBuiltin } from "./builtin";
 import type { ByteSource } from "../core/io/byte-source";
 import type { DwarfIndexWorkers, IndexJob, IndexRange } from "../core/session/host-types";
 import { NodeFileSource } from "./node-file-source";
@@ -37,6 +38,8 @@ export interface IndexWorkerData {
 export type IndexWorkerReply = { range: number; image: Uint8Array } | { range: number; error: string };
 
 /** Longer than any part takes (a whole vmlinux: about a second of CPU); past it the caller builds the rest. */
+/** Loaded when a build starts threads: a session that never builds the index does not pay for it. */
+const workerThreads = lazyBuiltin<typeof import("node:worker_threads")>("node:worker_threads");
 const WORKER_TIMEOUT_MS = 120_000;
 const WAIT_SLICE_MS = 250;
 /** A worker's heap: its part's index and one unit window are a few MiB. */
@@ -69,6 +72,7 @@ export function nodeIndexWorkers(threads: number = defaultThreads()): DwarfIndex
       const shared = new SharedArrayBuffer(4 * (FIRST_STATE + threads));
       const state = new Int32Array(shared);
       const started = Array.from({ length: threads }, (_, w) => {
+        const { MessageChannel, Worker } = workerThreads();
         const { port1, port2 } = new MessageChannel();
         const workerData: IndexWorkerData = { path: source.path, name: source.name, ranges: [...ranges], shared, slot: FIRST_STATE + w, port: port2 };
         const worker = new Worker(file, { workerData, transferList: [port2], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
@@ -91,6 +95,7 @@ export function nodeIndexWorkers(threads: number = defaultThreads()): DwarfIndex
             if (Atomics.compareExchange(state, slot, STATE_WAITING, STATE_ABANDONED) !== STATE_WAITING) {
               while (Atomics.load(state, slot) === STATE_RUNNING && Date.now() < deadline) Atomics.wait(state, slot, STATE_RUNNING, WAIT_SLICE_MS);
             }
+            const { receiveMessageOnPort } = workerThreads();
             for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
               const reply = m.message as IndexWorkerReply;
               answers.set(reply.range, "image" in reply ? reply.image : new Error(`index worker ${slot}: ${reply.error}`));

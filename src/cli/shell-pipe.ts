@@ -3,7 +3,10 @@
 // the rest of the line, whose output goes to the terminal — or, when the line ends in `> FILE`/`>> FILE`, to
 // that file, opened here through the evidence guard, never by the shell. On Windows, and in the workbench,
 // the core's own filters (grep, head, tail, wc, sort, uniq) answer instead (session/pipeline.ts).
-import { spawn } from "node:child_process";
+import { lazyBuiltin } from "./builtin";
+
+/** Loaded when a line pipes to a shell. */
+const childProcess = lazyBuiltin<typeof import("node:child_process")>("node:child_process");
 
 export interface ShellPipeLine {
   /** The kdw command before the first `|`. */
@@ -72,7 +75,7 @@ export function userShell(): string {
  */
 export function runShellPipe(text: string, input: string, options: { stdout?: number; signal?: AbortSignal } = {}): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const child = spawn(userShell(), ["-c", text], { stdio: ["pipe", options.stdout ?? "inherit", "inherit"], ...(options.signal ? { signal: options.signal, killSignal: "SIGINT" as const } : {}) });
+    const child = childProcess().spawn(userShell(), ["-c", text], { stdio: ["pipe", options.stdout ?? "inherit", "inherit"], ...(options.signal ? { signal: options.signal, killSignal: "SIGINT" as const } : {}) });
     let failed: string | undefined;
     child.on("error", (err: NodeJS.ErrnoException) => {
       if (err.name !== "AbortError") failed = `kdw: cannot run ${userShell()}: ${err.code ?? err.message}`;

@@ -1,11 +1,14 @@
 // Starts a Session in a worker thread and returns the contract's Call to it. Cancels go through a shared
 // flag the worker's long walks poll, so Ctrl-C (or an HTTP cancel) stops a running command at once.
-import { Worker } from "node:worker_threads";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Call } from "../core/session/contract";
 import { portClient } from "../core/session/client";
 import type { HostEvent } from "../core/session/host";
+import { lazyBuiltin } from "./builtin";
+
+/** Loaded when a worker starts (a console script runs its Session in its own thread). */
+const workerThreads = lazyBuiltin<typeof import("node:worker_threads")>("node:worker_threads");
 
 export interface WorkerSession {
   call: Call;
@@ -24,7 +27,7 @@ function workerFile(): URL {
 export function startWorkerSession(options: { cache?: boolean } = {}): WorkerSession {
   const shared = new SharedArrayBuffer(4);
   const flags = new Int32Array(shared);
-  const worker = new Worker(workerFile(), { workerData: { cancelFlags: shared, cache: options.cache } });
+  const worker = new (workerThreads().Worker)(workerFile(), { workerData: { cancelFlags: shared, cache: options.cache } });
   // The worker keeps the process alive only while a call is pending: an idle session never blocks exit.
   worker.unref();
   const inner = portClient(

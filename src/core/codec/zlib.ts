@@ -1,7 +1,7 @@
 // zlib pages: makedumpfile compresses each page with compress2() (RFC 1950 zlib wrapper around RFC 1951
 // DEFLATE) and reads it back with uncompress(), which checks the Adler-32 trailer. fflate inflates; this file
 // adds what fflate leaves out: the output length check and the Adler-32 check.
-import { unzlibSync } from "fflate";
+import { unzlibSync } from "fflate/browser"; // the build without Node's worker_threads (loaded at start-up for the async API kdw does not use)
 import { CodecError } from "../io/errors";
 import { asCodecError, checkExpectedSize, sizeMismatch } from "./codec-error";
 

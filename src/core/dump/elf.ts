@@ -2,7 +2,7 @@
 // Layouts: Elf64_Ehdr, Elf64_Phdr, Elf64_Shdr, Elf64_Sym, Elf64_Chdr from include/uapi/linux/elf.h and the
 // System V gABI. Only headers are read at open; sections are read when asked for (the vmlinux is ~588 MB).
 // Relocation sections are never applied: a vmlinux linked with --emit-relocs has final DWARF already.
-import { unzlibSync } from "fflate";
+import { unzlibSync } from "fflate/browser"; // the build without Node's worker_threads (loaded at start-up for the async API kdw does not use)
 import { Decompress as ZstdStream } from "fzstd";
 import { BytesSource, SliceSource, type ByteSource } from "../io/byte-source";
 import { DumpFormatError, TruncatedError } from "../io/errors";
