@@ -70,7 +70,7 @@ export function btfKindFlag(info: number): boolean {
 }
 
 /** Bytes that follow the btf_type of `kind` with `vlen`, or -1 for a kind this reader does not know. */
-function trailerSize(kind: number, vlen: number): number {
+export function trailerSize(kind: number, vlen: number): number {
   switch (kind) {
     case BTF_KIND_INT:
       return BTF_INT_SIZE;
@@ -128,11 +128,20 @@ export interface BtfLayout {
   readonly named: Uint32Array;
 }
 
+/** Where a blob's sections are, from its checked header. */
+export interface BtfSections {
+  view: DataView;
+  strStart: number;
+  strLen: number;
+  typeStart: number;
+  typeLen: number;
+}
+
 /**
- * Checks the header and walks the type section once, recording where each record starts. `firstId` is 1
- * for a base BTF (id 0 is void) and base.lastId + 1 for split BTF (a module's, types continuing the base's).
+ * Checks a blob's header (btf_check_sec_info, btf_parse_str_sec) and says where its sections are. `firstId`
+ * is 1 for a base BTF (id 0 is void) and base.lastId + 1 for split BTF.
  */
-export function scanBtf(bytes: Uint8Array, file: string, fileOffset: number, firstId: number): BtfLayout {
+export function parseBtfHeader(bytes: Uint8Array, file: string, fileOffset: number, firstId: number): BtfSections {
   const err = (off: number, reason: string): DumpFormatError => new DumpFormatError(file, fileOffset + off, reason);
   if (bytes.length < BTF_HEADER_SIZE) throw new TruncatedError(file, fileOffset, BTF_HEADER_SIZE, fileOffset + bytes.length);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -158,6 +167,19 @@ export function scanBtf(bytes: Uint8Array, file: string, fileOffset: number, fir
   // btf_check_sec_info / btf_parse_str_sec: the string section ends with a NUL, and a base's starts with one.
   if (strLen > 0 && bytes[strStart + strLen - 1] !== 0) throw err(strStart + strLen - 1, "string section is not NUL-terminated");
   if (firstId === 1 && (strLen === 0 || bytes[strStart] !== 0)) throw err(strStart, "string section does not start with an empty string");
+  return { view, strStart, strLen, typeStart, typeLen };
+}
+
+/** The most type ids a blob may hold (BTF_MAX_TYPE). */
+export const BTF_MAX_TYPE_ID = BTF_MAX_TYPE;
+
+/**
+ * Checks the header and walks the type section once, recording where each record starts. `firstId` is 1
+ * for a base BTF (id 0 is void) and base.lastId + 1 for split BTF (a module's, types continuing the base's).
+ */
+export function scanBtf(bytes: Uint8Array, file: string, fileOffset: number, firstId: number): BtfLayout {
+  const err = (off: number, reason: string): DumpFormatError => new DumpFormatError(file, fileOffset + off, reason);
+  const { view, strStart, strLen, typeStart, typeLen } = parseBtfHeader(bytes, file, fileOffset, firstId);
 
   // At most one record per 12 bytes: a bound for the offsets array that file data cannot inflate.
   const maxTypes = Math.floor(typeLen / BTF_TYPE_SIZE);

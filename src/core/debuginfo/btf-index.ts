@@ -94,9 +94,9 @@ export interface StringBytes {
  */
 export class ByteNameIndex {
   /** Per slot, the first entry (1-based) of one name; 0: empty. */
-  private readonly slots: Int32Array;
+  readonly slots: Int32Array;
   /** Per entry (1-based), the next entry of the same name; 0: none. */
-  private readonly next: Int32Array;
+  readonly next: Int32Array;
 
   /**
    * `count` entries, entry e (1..count) named by string offset `nameOff(e)` (0: no name, not indexed).
@@ -107,7 +107,14 @@ export class ByteNameIndex {
     count: number,
     private readonly nameOff: (e: number) => number,
     all: boolean,
+    /** The tables of an index built before over the same entries (a cache image), checked by the caller. */
+    tables?: { slots: Int32Array; next: Int32Array },
   ) {
+    if (tables) {
+      this.slots = tables.slots;
+      this.next = tables.next;
+      return;
+    }
     let size = 16;
     while (size < count * 2) size <<= 1;
     const slots = (this.slots = new Int32Array(size));
@@ -202,7 +209,7 @@ export class ByteNameIndex {
  * over the names' bytes (ByteNameIndex). `lookup` answers ids in id order. The types' index goes over the
  * records scanBtf found named (`layout.named`), a fraction of them (FUNCs are most of a vmlinux's records).
  */
-export function byteNameIndex(layout: BtfLayout, strings: StringBytes, functions: boolean): { lookup(name: string): number[] } {
+export function byteNameIndex(layout: BtfLayout, strings: StringBytes, functions: boolean, tables?: { slots: Int32Array; next: Int32Array }): TypeNameIndex {
   const { view, offsets, firstId, named } = layout;
   const limit = strings.base + strings.len;
   const index = functions
@@ -216,6 +223,7 @@ export function byteNameIndex(layout: BtfLayout, strings: StringBytes, functions
           return nameOff < limit ? nameOff : strings.outOfRange(nameOff, r);
         },
         true,
+        tables,
       )
     : new ByteNameIndex(
         strings,
@@ -226,8 +234,15 @@ export function byteNameIndex(layout: BtfLayout, strings: StringBytes, functions
           return nameOff < limit ? nameOff : strings.outOfRange(nameOff, r);
         },
         true,
+        tables,
       );
-  return { lookup: (name) => index.lookup(name).map((e) => firstId + (functions ? e - 1 : named[e - 1]!)) };
+  return { lookup: (name) => index.lookup(name).map((e) => firstId + (functions ? e - 1 : named[e - 1]!)), tables: { slots: index.slots, next: index.next } };
+}
+
+/** Name -> ids of one blob (byteNameIndex), with its hash tables for a cache image. */
+export interface TypeNameIndex {
+  lookup(name: string): number[];
+  readonly tables: { slots: Int32Array; next: Int32Array };
 }
 
 /**

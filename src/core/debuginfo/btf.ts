@@ -39,7 +39,8 @@ import {
   scanBtf,
   type BtfLayout,
 } from "./btf-format";
-import { buildNameIndex, buildSectionOffsets, byteNameIndex, findEnumeratorIn, type NameIndex, type StringAt, type StringBytes } from "./btf-index";
+import { buildNameIndex, buildSectionOffsets, byteNameIndex, findEnumeratorIn, type NameIndex, type StringAt, type StringBytes, type TypeNameIndex } from "./btf-index";
+import { adoptBtfIndex, btfIndexImage } from "./btf-cache";
 import { latin1Chars, latin1String } from "../io/latin1";
 import { BtfArray, BtfEnum, BtfFunction, BtfMember, BtfParameter, BtfPointer, BtfQualified, BtfStruct, BtfTypedef, type BtfTypeSource } from "./btf-types";
 import type {
@@ -70,6 +71,8 @@ export interface BtfOptions {
   readonly base?: Btf;
   /** sizeof(void *) on the target: 8 on x86_64. */
   readonly pointerSize?: number;
+  /** An image of this blob's scan and name index (indexImage(), from the user's cache): taken if it fits. */
+  readonly index?: Uint8Array;
 }
 
 /** Reads a whole BTF blob (a .BTF section, or /sys/kernel/btf/vmlinux as found in memory) from a source. */
@@ -88,8 +91,10 @@ export class Btf implements TypeSystem, BtfTypeSource {
   private strings: string | undefined;
   /** Every name as a string (`names`, completion); lookups use the byte indexes below. */
   private nameIndex: NameIndex | undefined;
-  private typeIds: { lookup(name: string): number[] } | undefined;
-  private funcIds: { lookup(name: string): number[] } | undefined;
+  private typeIds: TypeNameIndex | undefined;
+  private funcIds: TypeNameIndex | undefined;
+  /** The scan and the type-name index came from the image offered (options.index). */
+  readonly indexFromImage: boolean;
   /** Enumerators found by name: enum id * 0x10000 + index (ids < 2^20, index < 2^16), or undefined. */
   private readonly enumeratorsFound = new Map<string, number | undefined>();
   /** VAR id -> offset in .data..percpu. */
@@ -102,8 +107,19 @@ export class Btf implements TypeSystem, BtfTypeSource {
     this.pointerSize = options.pointerSize ?? options.base?.pointerSize ?? 8;
     this.strBase = this.base ? this.base.strBase + this.base.layout.strLen : 0;
     const firstId = this.base ? this.base.lastId + 1 : 1;
-    this.layout = scanBtf(bytes, options.file ?? ".BTF", options.fileOffset ?? 0, firstId);
+    const file = options.file ?? ".BTF";
+    const fileOffset = options.fileOffset ?? 0;
+    const adopted = options.index ? adoptBtfIndex(bytes, options.index, file, fileOffset, firstId) : undefined;
+    this.layout = adopted?.layout ?? scanBtf(bytes, file, fileOffset, firstId);
     this.types = new Array<Type | undefined>(this.layout.offsets.length);
+    this.indexFromImage = adopted !== undefined;
+    if (adopted) this.typeIds = byteNameIndex(this.layout, this.stringBytes(), false, adopted.tables);
+  }
+
+  /** This blob's scan and type-name index as bytes, for the user's cache (the index is built if it was not). */
+  indexImage(): Uint8Array {
+    const ids = (this.typeIds ??= byteNameIndex(this.layout, this.stringBytes(), false));
+    return btfIndexImage(this.layout, ids.tables);
   }
 
   get firstId(): number {

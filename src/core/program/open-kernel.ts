@@ -92,6 +92,25 @@ function cachedNameIndex(table: ElfSymbolTable, buildId: string | undefined, cac
   }
 }
 
+/**
+ * The vmlinux's .BTF with its scan and type-name index from the user's cache when an image for this build
+ * and this very section is there (btf-cache.ts checks it fits); else scanned and indexed now (the first
+ * type lookup would), and the image written there.
+ */
+function cachedBtf(bytes: Uint8Array, file: string, sectionOffset: number, buildId: string | undefined, cache: IndexCache | undefined): Btf {
+  const key = buildId && cache ? `${buildId}/btf-index-v1-${sectionOffset.toString(16)}-${bytes.length.toString(16)}` : undefined;
+  const image = key ? cache?.read(key) : undefined;
+  const btf = new Btf(bytes, { file, ...(image ? { index: image } : {}) });
+  if (key && cache && !btf.indexFromImage) {
+    try {
+      cache.write(key, btf.indexImage());
+    } catch {
+      // A cache that cannot be written costs only time next session.
+    }
+  }
+  return btf;
+}
+
 /** The bytes of a NUL-terminated string at a link-time address in the vmlinux file (undefined in a debug file). */
 function vmlinuxString(vmlinux: ElfFile, addr: bigint, max = 512): string | undefined {
   for (const s of vmlinux.sections) {
@@ -155,7 +174,7 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
   let typesFrom = "vmlinux .BTF";
   const degraded: string[] = [];
   if (btfHeader && btfHeader.type !== SHT_NOBITS) {
-    btf = new Btf(vmlinux.sectionBytes(btfHeader)!, { file: `${vmlinux.name}:.BTF` });
+    btf = cachedBtf(vmlinux.sectionBytes(btfHeader)!, `${vmlinux.name}:.BTF`, btfHeader.offset, vmlinuxIdentity.buildId, options.cache);
   } else {
     const why = btfHeader ? `${vmlinux.name} is a separate debug file (.BTF is empty)` : `${vmlinux.name} has no .BTF section`;
     try {

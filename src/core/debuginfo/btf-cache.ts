@@ -1,0 +1,99 @@
+// A BTF blob's scan (where every type record starts, which are enums, which are named) and its type-name
+// index as bytes, for the user's cache folder (keyed by the vmlinux's build id and where the blob lies in
+// it): a session that opens the same vmlinux again skips the walk over its 100,000 records and the index
+// build, about 20 ms of a start-up. An image is taken only when it is whole (a checksum over all its words:
+// any changed word shows) and fits the blob it is offered with: the blob's header checked as a scan checks
+// it, the same sections and first id, every offset inside the type section and increasing, the last record
+// ending where the section ends, every index and table entry in range. Anything else and the blob is
+// scanned as if there were no image. What ties an image to its blob is the cache's key (the build id and
+// the section's place in the file), as for the DWARF index: a vmlinux altered but for its build id and its
+// .BTF's size could be read with another's index (wrong or missing names, never a crash).
+import { BTF_MAX_TYPE_ID, BTF_TYPE_SIZE, INFO_OFF, btfKind, btfVlen, parseBtfHeader, trailerSize, type BtfLayout } from "./btf-format";
+
+const MAGIC = "KDWBTF01";
+/**
+ * Magic, then 12 u32: blob length, type start and length, string start and length, first id, the five
+ * columns' lengths, and the checksum of every word after the magic but itself.
+ */
+const HEAD = 8 + 12 * 4;
+const CHECKSUM_AT = HEAD - 4;
+
+/** FNV-1a over 32-bit words: a change to any one word changes it (each step is a bijection of the state). */
+function checksum(view: DataView): number {
+  let h = 0x811c9dc5;
+  for (let o = 8; o + 4 <= view.byteLength; o += 4) if (o !== CHECKSUM_AT) h = Math.imul(h ^ view.getUint32(o, true), 0x01000193);
+  return h >>> 0;
+}
+
+export interface BtfIndexTables {
+  slots: Int32Array;
+  next: Int32Array;
+}
+
+/** The image of a blob's layout and its type-name index tables (byteNameIndex's, types not FUNCs). */
+export function btfIndexImage(layout: BtfLayout, tables: BtfIndexTables): Uint8Array {
+  const columns = [layout.offsets, layout.enums, layout.named, tables.slots, tables.next];
+  const size = HEAD + columns.reduce((n, c) => n + c.length * 4, 0);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < MAGIC.length; i++) out[i] = MAGIC.charCodeAt(i);
+  const typeLen = layout.offsets.length === 0 ? 0 : recordEnd(layout.view, layout.offsets[layout.offsets.length - 1]!) - layout.typeStart;
+  const header = [layout.bytes.length, layout.typeStart, typeLen, layout.strStart, layout.strLen, layout.firstId, ...columns.map((c) => c.length)];
+  header.forEach((v, i) => view.setUint32(8 + i * 4, v, true));
+  let o = HEAD;
+  for (const c of columns) {
+    for (let i = 0; i < c.length; i++, o += 4) view.setUint32(o, c[i]!, true);
+  }
+  view.setUint32(CHECKSUM_AT, checksum(view), true);
+  return out;
+}
+
+/** Where the record at `pos` ends (-1 for a kind this reader does not know). */
+function recordEnd(view: DataView, pos: number): number {
+  const info = view.getUint32(pos + INFO_OFF, true);
+  const trailer = trailerSize(btfKind(info), btfVlen(info));
+  return trailer < 0 ? -1 : pos + BTF_TYPE_SIZE + trailer;
+}
+
+/**
+ * The layout and index tables an image holds for `bytes`, or undefined when it does not fit them (see the
+ * opening comment). The blob's header is checked first, and its errors thrown, as scanBtf's are.
+ */
+export function adoptBtfIndex(bytes: Uint8Array, image: Uint8Array, file: string, fileOffset: number, firstId: number): { layout: BtfLayout; tables: BtfIndexTables } | undefined {
+  const { view, strStart, strLen, typeStart, typeLen } = parseBtfHeader(bytes, file, fileOffset, firstId);
+  if (image.length < HEAD) return undefined;
+  for (let i = 0; i < MAGIC.length; i++) if (image[i] !== MAGIC.charCodeAt(i)) return undefined;
+  const iv = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  if (image.length % 4 !== 0 || iv.getUint32(CHECKSUM_AT, true) !== checksum(iv)) return undefined;
+  const h = (i: number): number => iv.getUint32(8 + i * 4, true);
+  if (h(0) !== bytes.length || h(1) !== typeStart || h(2) !== typeLen || h(3) !== strStart || h(4) !== strLen || h(5) !== firstId) return undefined;
+  const counts = [h(6), h(7), h(8), h(9), h(10)];
+  const [count, enumCount, namedCount, slotCount, nextCount] = counts as [number, number, number, number, number];
+  if (count > Math.floor(typeLen / BTF_TYPE_SIZE) || firstId + count - 1 > BTF_MAX_TYPE_ID || enumCount > count || namedCount > count) return undefined;
+  if (slotCount < 16 || (slotCount & (slotCount - 1)) !== 0 || slotCount < namedCount * 2 || nextCount !== namedCount + 1) return undefined;
+  if (HEAD + counts.reduce((n, c) => n + c * 4, 0) !== image.length) return undefined;
+  let at = HEAD;
+  const column = (n: number): Uint32Array => {
+    const c = new Uint32Array(n);
+    for (let i = 0; i < n; i++, at += 4) c[i] = iv.getUint32(at, true);
+    return c;
+  };
+  const offsets = column(count);
+  const enums = column(enumCount);
+  const named = column(namedCount);
+  const slots = new Int32Array(column(slotCount).buffer);
+  const next = new Int32Array(column(nextCount).buffer);
+  const end = typeStart + typeLen;
+  if (count === 0 ? typeLen !== 0 : offsets[0] !== typeStart || recordEnd(view, offsets[count - 1]!) !== end) return undefined;
+  for (let i = 1; i < count; i++) if (offsets[i]! <= offsets[i - 1]! || offsets[i]! + BTF_TYPE_SIZE > end) return undefined;
+  if (!increasingBelow(enums, count) || !increasingBelow(named, count)) return undefined;
+  for (let i = 0; i < slotCount; i++) if (slots[i]! < 0 || slots[i]! > namedCount) return undefined;
+  for (let i = 0; i < nextCount; i++) if (next[i]! < 0 || next[i]! > namedCount) return undefined;
+  return { layout: { bytes, view, file, fileOffset, strStart, strLen, typeStart, offsets, firstId, enums, named }, tables: { slots, next } };
+}
+
+/** Strictly increasing values below `limit`. */
+function increasingBelow(a: Uint32Array, limit: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i]! >= limit || (i > 0 && a[i]! <= a[i - 1]!)) return false;
+  return true;
+}
