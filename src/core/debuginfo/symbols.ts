@@ -5,7 +5,6 @@
 
 import { SYM_SIZE, ST_SHNDX_OFF, ST_SIZE_OFF, ST_VALUE_OFF, type ElfFile, type SectionHeader } from "../dump/elf";
 import { MissingDebugInfo } from "../io/errors";
-import { latin1Chars } from "../io/latin1";
 
 /** One kernel symbol at its run-time address (KASLR applied). */
 export interface KernelSymbol {
@@ -38,9 +37,6 @@ export interface SymbolAt {
 const TWO_32 = 0x1_0000_0000;
 /** 2^64, the end of the address space: a constant, so that lookups allocate no BigInt for it. */
 const END_64 = 1n << 64n;
-/** The cache image (serialize): its magic, then a header of 32 bytes in all. */
-const SERIAL_MAGIC = "KDWSYM02";
-const SERIAL_HEAD = 32;
 
 /**
  * Sorted symbols with crash's lookups. `symbolAt` follows crash's value_search() (symbols.c): an address
@@ -51,15 +47,18 @@ const SERIAL_HEAD = 32;
  */
 export class SymbolTable {
   readonly count: number;
-  /** Names by index; a table built with `nameAt` fills them in as they are asked for. */
-  private readonly names: (string | undefined)[];
+  /**
+   * Names by index: an array when the table was given them all; a Map filled as they are asked for in a
+   * table built with `nameAt` (a session names a few hundred of 119,000: no array of them all is made).
+   */
+  private readonly names: (string | undefined)[] | Map<number, string>;
   private readonly nameAt: ((i: number) => string) | undefined;
   private readonly hi: Uint32Array;
   private readonly lo: Uint32Array;
   private readonly types: Uint8Array;
   private readonly sizes: Uint32Array | undefined;
-  /** Symbol objects made so far, by index; pre-sized so that V8 keeps fast (holey) elements. */
-  private readonly cache: (KernelSymbol | undefined)[];
+  /** Symbol objects made so far, by index. */
+  private readonly cache = new Map<number, KernelSymbol>();
   private byName: Map<string, number | number[]> | undefined;
   /** Index of the first kernel text symbol: symbolAt answers only from its address on. */
   private readonly firstText: number;
@@ -87,15 +86,15 @@ export class SymbolTable {
       order = sortOrder(columns.names, columns.addrHi, columns.addrLo);
     }
     this.count = n;
-    this.cache = new Array<KernelSymbol | undefined>(n);
-    this.names = new Array<string>(n);
+    const names = new Array<string>(n);
+    this.names = names;
     this.hi = new Uint32Array(n);
     this.lo = new Uint32Array(n);
     this.types = new Uint8Array(n);
     this.sizes = columns.sizes ? new Uint32Array(n) : undefined;
     for (let i = 0; i < n; i++) {
       const j = order[i]!;
-      this.names[i] = columns.names[j]!;
+      names[i] = columns.names[j]!;
       this.hi[i] = columns.addrHi[j]!;
       this.lo[i] = columns.addrLo[j]!;
       this.types[i] = columns.types[j]!;
@@ -103,7 +102,7 @@ export class SymbolTable {
     }
     let first = 0;
     for (let i = 0; i < n; i++) {
-      const name = this.names[i];
+      const name = names[i];
       if (name === "_text" || name === "_stext") {
         first = i;
         break;
@@ -125,13 +124,13 @@ export class SymbolTable {
     }
     const fields: Record<string, unknown> = {
       count: n,
-      names: new Array<string | undefined>(n),
+      names: new Map<number, string>(),
       nameAt,
       hi: columns.addrHi,
       lo: columns.addrLo,
       types: columns.types,
       sizes: columns.sizes,
-      cache: new Array<KernelSymbol | undefined>(n),
+      cache: new Map<number, KernelSymbol>(),
       byName: undefined,
       firstText,
     };
@@ -141,87 +140,14 @@ export class SymbolTable {
 
   /** The name of the i-th symbol in table order. */
   private name(i: number): string {
-    let s = this.names[i];
+    const names = this.names;
+    if (!(names instanceof Map)) return names[i] ?? "";
+    let s = names.get(i);
     if (s === undefined) {
       s = this.nameAt ? this.nameAt(i) : "";
-      this.names[i] = s;
+      names.set(i, s);
     }
     return s;
-  }
-
-  /**
-   * The table as bytes, for the user's cache folder (next session skips the sort and the symtab): a header
-   * (magic, count, whether there are sizes, the first text symbol, the names' length), the address halves,
-   * sizes, the end of each name in the names, the type letters (padded to 4 bytes), then the names as
-   * Latin-1, one after the other. Little-endian throughout.
-   */
-  serialize(): Uint8Array {
-    const n = this.count;
-    const ends = new Uint32Array(n);
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      total += this.name(i).length;
-      ends[i] = total;
-    }
-    const typesLength = (n + 3) & ~3;
-    const bytes = new Uint8Array(SERIAL_HEAD + n * 16 + typesLength + total);
-    const view = new DataView(bytes.buffer);
-    for (let i = 0; i < 8; i++) bytes[i] = SERIAL_MAGIC.charCodeAt(i);
-    view.setUint32(8, n, true);
-    view.setUint32(12, this.sizes ? 1 : 0, true);
-    view.setUint32(16, this.firstText, true);
-    view.setUint32(20, total, true);
-    let o = SERIAL_HEAD;
-    for (const column of [this.hi, this.lo, this.sizes, ends]) {
-      for (let i = 0; i < n; i++, o += 4) view.setUint32(o, column ? column[i]! : 0, true);
-    }
-    bytes.set(this.types, o);
-    o += typesLength;
-    for (let i = 0; i < n; i++) {
-      const name = this.name(i);
-      for (let k = 0; k < name.length; k++) bytes[o++] = name.charCodeAt(k) & 0xff;
-    }
-    return bytes;
-  }
-
-  /**
-   * A table from serialize()'s bytes, its names made when asked for (a session names a few hundred of
-   * 119,000); throws RangeError when the bytes are not a well-formed image.
-   */
-  static deserialize(bytes: Uint8Array): SymbolTable {
-    if (bytes.length < SERIAL_HEAD) throw new RangeError("symbol cache: too short");
-    for (let i = 0; i < 8; i++) if (bytes[i] !== SERIAL_MAGIC.charCodeAt(i)) throw new RangeError("symbol cache: bad magic");
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const n = view.getUint32(8, true);
-    const hasSizes = (view.getUint32(12, true) & 1) === 1;
-    const firstText = view.getUint32(16, true);
-    const total = view.getUint32(20, true);
-    const typesLength = (n + 3) & ~3;
-    const namesAt = SERIAL_HEAD + n * 16 + typesLength;
-    if (n > 10_000_000 || namesAt + total !== bytes.length) throw new RangeError("symbol cache: sizes do not match the file");
-    if (n > 0 && firstText >= n) throw new RangeError("symbol cache: bad first text symbol");
-    const column = (k: number): Uint32Array => {
-      const at = SERIAL_HEAD + k * n * 4;
-      if (LITTLE_ENDIAN) return new Uint32Array(bytes.slice(at, at + n * 4).buffer);
-      const out = new Uint32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getUint32(at + i * 4, true);
-      return out;
-    };
-    const addrHi = column(0);
-    const addrLo = column(1);
-    const sizes = hasSizes ? column(2) : undefined;
-    const ends = column(3);
-    for (let i = 1; i < n; i++) {
-      const h = addrHi[i]!;
-      const ph = addrHi[i - 1]!;
-      if (h < ph || (h === ph && addrLo[i]! < addrLo[i - 1]!)) throw new RangeError(`symbol cache: not sorted at ${i}`);
-      if (ends[i]! < ends[i - 1]!) throw new RangeError(`symbol cache: bad name end at ${i}`);
-    }
-    if (n > 0 && ends[n - 1] !== total) throw new RangeError("symbol cache: names do not match their ends");
-    const typesAt = SERIAL_HEAD + n * 16;
-    const types = bytes.slice(typesAt, typesAt + n);
-    const names = bytes.slice(namesAt);
-    return SymbolTable.lazy({ count: n, addrHi, addrLo, types, ...(sizes ? { sizes } : {}) }, (i) => latin1Chars(names, i > 0 ? ends[i - 1]! : 0, ends[i]!), firstText);
   }
 
   /** A table from a list (tests, small sources). */
@@ -244,7 +170,7 @@ export class SymbolTable {
   /** The i-th symbol in table order (address, then name). */
   at(i: number): KernelSymbol {
     if (!Number.isInteger(i) || i < 0 || i >= this.count) throw new RangeError(`symbol index ${i} out of range (${this.count})`);
-    let s = this.cache[i];
+    let s = this.cache.get(i);
     if (s === undefined) {
       const size = this.sizes?.[i];
       s = {
@@ -253,7 +179,7 @@ export class SymbolTable {
         type: String.fromCharCode(this.types[i]!),
         ...(size !== undefined ? { size } : {}),
       };
-      this.cache[i] = s;
+      this.cache.set(i, s);
     }
     return s;
   }
@@ -589,31 +515,119 @@ export function kernelRelocationWindow(elf: ElfFile): { lo: bigint; hi: bigint }
  *   only to them: per-CPU offsets (the .data..percpu section is linked at 0) and absolute values stay.
  */
 export function symbolTableFromElf(elf: ElfFile, options: ElfSymbolOptions = {}): SymbolTable {
+  return elfSymbolTable(elf, options).table;
+}
+
+/**
+ * The name crash keeps for symtab entry i, before its suffix is stripped: a section symbol's is its
+ * section's. Entry by entry (ElfSymbolTable reads one entry and one name, or the loaded tables).
+ */
+function symtabNamer(elf: ElfFile): (i: number) => string {
   const syms = elf.symbols();
   if (!syms) throw new MissingDebugInfo(`${elf.name}: no symbol table`);
   const sections = elf.sections;
+  return (i) => {
+    if ((syms.infoOf(i) & 0xf) === STT_SECTION) {
+      const name = syms.name(i);
+      if (name === "") return sections[syms.sectionIndex(i)]?.name ?? "";
+      return name;
+    }
+    return syms.name(i);
+  };
+}
+
+/** A table's name for symtab entry i: crash strips what follows a dot (stripSymbolEnd). */
+function keptName(rawName: string): string {
+  return rawName.indexOf(".") < 0 ? rawName : stripSymbolEnd(rawName);
+}
+
+/** symbolTableFromElf's table, and its image for the user's cache (see elfSymbolTableFromImage). */
+export function elfSymbolTable(elf: ElfFile, options: ElfSymbolOptions = {}): { table: SymbolTable; image(): Uint8Array } {
+  const syms = elf.symbols();
+  if (!syms) throw new MissingDebugInfo(`${elf.name}: no symbol table`);
   const raw = syms.raw();
+  const symtabName = symtabNamer(elf);
   // Each pass is a function of its own, one loop each: V8 compiles a hot loop on its own (OSR), and one
   // large function with several would be compiled again for each, at great cost, in a cold start.
-  const c = gatherSymbols(raw, syms.count, sections, isSeparateDebugFile(elf));
+  const c = gatherSymbols(raw, syms.count, elf.sections, isSeparateDebugFile(elf));
   const m = dropBelowText(c);
   /** The name of kept symbol k as the symtab has it (before crash's suffix stripping). */
-  const rawName = (k: number): string => {
-    const i = c.index[k]!;
-    return (raw.info[i]! & 0xf) === STT_SECTION && raw.nameOffset[i] === 0 ? (sections[raw.view.getUint16(i * SYM_SIZE + ST_SHNDX_OFF, raw.littleEndian)]?.name ?? "") : syms.name(i);
-  };
+  const rawName = (k: number): string => symtabName(c.index[k]!);
   // crash sorts by the names before stripping (gnu_qsort in symtab_init, then store_symbols strips): names
   // are decoded only where addresses are equal.
   const order = sortOrder(rawName, c.hi.subarray(0, m), c.lo.subarray(0, m));
   const out = relocateFromText(c, order, rawName, kernelRelocationWindow(elf), BigInt.asUintN(64, options.kaslrOffset ?? 0n));
-  return SymbolTable.lazy(
-    { count: out.count, addrHi: out.hi, addrLo: out.lo, types: out.types, sizes: out.sizes },
-    (i) => {
-      const name = rawName(out.kept[i]!);
-      return name.indexOf(".") < 0 ? name : stripSymbolEnd(name);
+  const table = SymbolTable.lazy({ count: out.count, addrHi: out.hi, addrLo: out.lo, types: out.types, sizes: out.sizes }, (i) => keptName(rawName(out.kept[i]!)), out.firstText);
+  return {
+    table,
+    image: () => {
+      const symtabIndex = new Uint32Array(out.count);
+      for (let i = 0; i < out.count; i++) symtabIndex[i] = c.index[out.kept[i]!]!;
+      return elfTableImage(out, symtabIndex);
     },
-    out.firstText,
-  );
+  };
+}
+
+const ELF_IMAGE_MAGIC = "KDWSYM03";
+/** Magic, then u32s: count, symtab entries, first text symbol; then hi, lo, sizes, symtab index, letters. */
+const ELF_IMAGE_HEAD = 8 + 3 * 4;
+
+function elfTableImage(out: { hi: Uint32Array; lo: Uint32Array; sizes: Uint32Array; types: Uint8Array; count: number; firstText: number }, symtabIndex: Uint32Array): Uint8Array {
+  const n = out.count;
+  const bytes = new Uint8Array(ELF_IMAGE_HEAD + n * 17);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < 8; i++) bytes[i] = ELF_IMAGE_MAGIC.charCodeAt(i);
+  view.setUint32(8, n, true);
+  view.setUint32(12, symtabIndex.reduce((a, b) => Math.max(a, b), 0) + 1, true);
+  view.setUint32(16, out.firstText, true);
+  let o = ELF_IMAGE_HEAD;
+  for (const column of [out.hi, out.lo, out.sizes, symtabIndex]) {
+    for (let i = 0; i < n; i++, o += 4) view.setUint32(o, column[i]!, true);
+  }
+  bytes.set(out.types.subarray(0, n), o);
+  return bytes;
+}
+
+/**
+ * The table of an image elfSymbolTable made for this vmlinux (the caller's cache key names the file and the
+ * KASLR offset): its columns as they were, each name read from the symtab entry it came from when asked
+ * for (a session names a few hundred of 119,000 symbols). Undefined when the image is not a well-formed one
+ * for a symtab of this size: addresses out of order, an index past the symtab, a bad first text symbol.
+ */
+export function elfSymbolTableFromImage(elf: ElfFile, image: Uint8Array): SymbolTable | undefined {
+  const syms = elf.symbols();
+  if (!syms || image.length < ELF_IMAGE_HEAD) return undefined;
+  for (let i = 0; i < 8; i++) if (image[i] !== ELF_IMAGE_MAGIC.charCodeAt(i)) return undefined;
+  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  const n = view.getUint32(8, true);
+  const firstText = view.getUint32(16, true);
+  if (n > syms.count || image.length !== ELF_IMAGE_HEAD + n * 17 || view.getUint32(12, true) > syms.count || (n > 0 && firstText >= n)) return undefined;
+  const column = (k: number): Uint32Array => {
+    const at = image.byteOffset + ELF_IMAGE_HEAD + k * n * 4;
+    // A view of the image where its words are aligned (the cache hands each reader bytes of its own), else
+    // a copy: no 2 MB copied at every start-up.
+    if (LITTLE_ENDIAN) return at % 4 === 0 ? new Uint32Array(image.buffer, at, n) : new Uint32Array(image.buffer.slice(at, at + n * 4));
+    const c = new Uint32Array(n);
+    for (let i = 0; i < n; i++) c[i] = view.getUint32(at - image.byteOffset + i * 4, true);
+    return c;
+  };
+  const addrHi = column(0);
+  const addrLo = column(1);
+  const sizes = column(2);
+  const symtabIndex = column(3);
+  if (!sortedWithin(addrHi, addrLo, symtabIndex, syms.count)) return undefined;
+  const types = image.subarray(ELF_IMAGE_HEAD + n * 16, ELF_IMAGE_HEAD + n * 17);
+  const symtabName = symtabNamer(elf);
+  return SymbolTable.lazy({ count: n, addrHi, addrLo, types, sizes }, (i) => keptName(symtabName(symtabIndex[i]!)), firstText);
+}
+
+/** Addresses in order and every symtab index below `entries`. */
+function sortedWithin(hi: Uint32Array, lo: Uint32Array, index: Uint32Array, entries: number): boolean {
+  for (let i = 0; i < hi.length; i++) {
+    if (index[i]! >= entries) return false;
+    if (i > 0 && (hi[i]! < hi[i - 1]! || (hi[i] === hi[i - 1] && lo[i]! < lo[i - 1]!))) return false;
+  }
+  return true;
 }
 
 /** The symbols kept from the symtab, in symtab order, as columns: symtab index, address halves, letter, size. */

@@ -17,6 +17,10 @@ export const SYM_SIZE = 24;
 const STB_LOCAL = 0;
 
 const LATIN1 = new TextDecoder("latin1");
+/** Bytes of a name read at a time when the string table is not loaded (kernel names are shorter). */
+const NAME_PIECE = 128;
+/** Names read one by one before the whole string table is loaded (a search over every name loads it). */
+const NAMES_READ_ALONE = 4096;
 const HOST_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** The name index image: "KDWN", its version, then the table's place (to refuse another table's image). */
@@ -89,6 +93,8 @@ export class ElfSymbolTable {
   private slotHash: Uint32Array | null = null;
   /** indexOf's answers by name: walkers ask the same few names again and again. */
   private readonly found = new Map<string, number>();
+  /** Names read by themselves so far (name, readName). */
+  private namesRead = 0;
   private readonly lo: number;
   private readonly hi: number;
 
@@ -198,10 +204,15 @@ export class ElfSymbolTable {
     return off;
   }
 
-  /** The symbol's name; DumpFormatError when its string is not NUL-terminated inside the string table. */
+  /**
+   * The symbol's name; DumpFormatError when its string is not NUL-terminated inside the string table. Read
+   * from the loaded string table, else by itself (a table read back from the cache names a few hundred
+   * symbols: the 2.5 MB of names are not read for them).
+   */
   name(i: number): string {
     this.checkIndex(i);
     const off = this.nameOf(i);
+    if (!this.strtabBytes && this.place.read && this.namesRead++ < NAMES_READ_ALONE) return this.readName(i, off);
     const strtab = this.strtab();
     if (strtab.length === 0) return "";
     const end = strtab.indexOf(0, off);
@@ -218,6 +229,33 @@ export class ElfSymbolTable {
     }
     const bytes = strtab.subarray(off, end);
     return plain ? String.fromCharCode.apply(null, bytes as unknown as number[]) : LATIN1.decode(bytes);
+  }
+
+  /** name(i) read from the file a piece at a time, up to its NUL (which must come before the table's end). */
+  private readName(i: number, off: number): string {
+    const size = this.place.strtabSize;
+    if (size === 0) return "";
+    let out = "";
+    for (let at = off; at < size; ) {
+      const n = Math.min(NAME_PIECE, size - at);
+      const b = this.place.read!(this.place.strtabOffset + at, n);
+      const nul = b.indexOf(0);
+      const piece = nul < 0 ? b : b.subarray(0, nul);
+      let plain = true;
+      for (let k = 0; k < piece.length; k++) if (piece[k]! >= 0x80 && piece[k]! < 0xa0) plain = false;
+      out += plain ? String.fromCharCode.apply(null, piece as unknown as number[]) : LATIN1.decode(piece);
+      if (nul >= 0) return out;
+      at += n;
+    }
+    throw new DumpFormatError(this.file, this.place.strtabOffset + off, `symbol ${i} name at ${hex(off)} is not NUL-terminated`);
+  }
+
+  /** st_info of entry i, from the loaded table, else read with the entry (no table load). */
+  infoOf(i: number): number {
+    const t = this.loadedTable;
+    if (t) return t.info[i]!;
+    const e = this.entry(i);
+    return e.view.getUint8(e.at + ST_INFO_OFF);
   }
 
   /**

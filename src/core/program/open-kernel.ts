@@ -6,7 +6,7 @@ import { Btf } from "../debuginfo/btf";
 import type { Dump } from "../dump/dump";
 import { SHT_NOBITS, type ElfFile, type ElfSymbolTable } from "../dump/elf";
 import { DebugInfoMismatch, KdwError, MissingDebugInfo } from "../io/errors";
-import { kernelRelocationWindow, symbolTableFromElf, SymbolTable } from "../debuginfo/symbols";
+import { elfSymbolTable, elfSymbolTableFromImage, kernelRelocationWindow, SymbolTable } from "../debuginfo/symbols";
 import { Program, type SymbolResolver } from "./program";
 import { CombinedTypeSystem } from "../debuginfo/combined-types";
 import { openDwarf, type DwarfDebugInfo } from "../debuginfo/dwarf/open";
@@ -53,26 +53,26 @@ export function elfSymbolResolver(vmlinux: ElfFile, kaslrOffset: bigint): Symbol
   };
 }
 
-/** The sorted symbol table, from the user's cache when an image for this build and KASLR offset is there. */
+/**
+ * The sorted symbol table, from the user's cache when an image for this build, this very symtab and this
+ * KASLR offset is there (its columns, names read from the symtab when asked for); else sorted now and its
+ * image written there.
+ */
 function cachedSymbolTable(vmlinux: ElfFile, kaslrOffset: bigint, buildId: string | undefined, cache: IndexCache | undefined): SymbolTable {
-  const key = buildId ? `${buildId}/symbols-v2-${BigInt.asUintN(64, kaslrOffset).toString(16)}` : undefined;
+  const place = vmlinux.symbols()?.placeKey();
+  const key = buildId && place ? `${buildId}/symbols-v3-${BigInt.asUintN(64, kaslrOffset).toString(16)}-${place}` : undefined;
   const image = key ? cache?.read(key) : undefined;
-  if (image) {
-    try {
-      return SymbolTable.deserialize(image);
-    } catch {
-      // A damaged cache file is rebuilt from the vmlinux below.
-    }
-  }
-  const table = symbolTableFromElf(vmlinux, { kaslrOffset });
+  const cached = image ? elfSymbolTableFromImage(vmlinux, image) : undefined;
+  if (cached) return cached;
+  const built = elfSymbolTable(vmlinux, { kaslrOffset });
   if (key && cache) {
     try {
-      cache.write(key, table.serialize());
+      cache.write(key, built.image());
     } catch {
       // A cache that cannot be written costs only time next session.
     }
   }
-  return table;
+  return built.table;
 }
 
 /**

@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Btf } from "../../../src/core/debuginfo/btf";
-import { typeName } from "../../../src/core/debuginfo/types";
+import { findMember, sizeOf } from "../../../src/core/debuginfo/types";
 import { ElfFile } from "../../../src/core/dump/elf";
 import { NodeFileSource } from "../../../src/cli/node-file-source";
 import { DumpFormatError } from "../../../src/core/io/errors";
@@ -35,8 +35,8 @@ function answers(btf: Btf): string[] {
   const out: string[] = [];
   for (const n of NAMES) out.push(`${n}: ${btf.idsNamed(n).join(",")} / ${btf.functionIdsNamed(n).join(",")}`);
   for (let id = 1; id <= btf.lastId; id++) out.push(`${id}: ${btf.kindOf(id)} ${btf.nameOf(id)}`);
-  const node = btf.findType("struct node");
-  out.push(node ? typeName(node) : "-");
+  const node = btf.findType("node", "struct");
+  out.push(node ? `${node.kind} ${sizeOf(node)} next@${findMember(node, "next")?.bitOffset} val@${findMember(node, "val")?.bitOffset}` : "-");
   return out;
 }
 
@@ -49,6 +49,7 @@ describe("BTF index image", () => {
     expect(adopted.indexFromImage).toBe(true);
     expect(scanned.indexFromImage).toBe(false);
     expect(answers(adopted)).toEqual(answers(scanned));
+    expect(answers(adopted)).toContain("struct 16 next@0 val@64");
   });
 
   it("an image of another blob, or a damaged one, is not taken: the blob is scanned and answers right", () => {

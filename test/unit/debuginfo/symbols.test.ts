@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SymbolTable, elfSymbolLetter, sortOrder, stripSymbolEnd, symbolTableFromElf } from "../../../src/core/debuginfo/symbols";
+import { SymbolTable, elfSymbolLetter, elfSymbolTable, elfSymbolTableFromImage, sortOrder, stripSymbolEnd, symbolTableFromElf } from "../../../src/core/debuginfo/symbols";
 import { ElfFile, type SectionHeader } from "../../../src/core/dump/elf";
 import { BytesSource } from "../../../src/core/io/byte-source";
 import { MissingDebugInfo } from "../../../src/core/io/errors";
@@ -238,6 +238,33 @@ describe("symbolTableFromElf", () => {
 
   it("without a KASLR offset gives link-time addresses", () => {
     expect(symbolTableFromElf(elf).lookup("linux_banner")?.address).toBe(T + 0x1000n);
+  });
+
+  it("its cache image reads back every symbol, name and lookup of the table sorted from .symtab", () => {
+    const built = elfSymbolTable(elf, { kaslrOffset: KASLR });
+    const back = elfSymbolTableFromImage(elf, built.image())!;
+    expect(back.count).toBe(built.table.count);
+    for (let i = 0; i < back.count; i++) expect(back.at(i)).toEqual(built.table.at(i));
+    expect(back.symbolAt(T + KASLR + 0x20n)).toEqual(built.table.symbolAt(T + KASLR + 0x20n));
+    expect(back.symbolAt(T + KASLR - 1n)).toBeUndefined(); // below _text, as in the table it came from
+    expect(back.lookup("nmi_handle")?.address).toBe(T + KASLR + 0x200n);
+  });
+
+  it("refuses a cache image that is short, of another format, unsorted or naming entries past the symtab", () => {
+    const img = elfSymbolTable(elf, { kaslrOffset: KASLR }).image();
+    const n = new DataView(img.buffer).getUint32(8, true);
+    expect(elfSymbolTableFromImage(elf, img)).toBeDefined();
+    expect(elfSymbolTableFromImage(elf, img.subarray(0, 10))).toBeUndefined();
+    expect(elfSymbolTableFromImage(elf, img.subarray(0, img.length - 1))).toBeUndefined();
+    const badMagic = img.slice();
+    badMagic[0] = 0;
+    expect(elfSymbolTableFromImage(elf, badMagic)).toBeUndefined();
+    const unsorted = img.slice();
+    new DataView(unsorted.buffer).setUint32(20, 0xffffffff, true); // the 1st symbol's high half above the 2nd's
+    expect(elfSymbolTableFromImage(elf, unsorted)).toBeUndefined();
+    const pastSymtab = img.slice();
+    new DataView(pastSymtab.buffer).setUint32(20 + n * 12, 1_000_000, true); // the 1st symbol's symtab index
+    expect(elfSymbolTableFromImage(elf, pastSymtab)).toBeUndefined();
   });
 
   it("says so when the file has no symbol table", () => {
