@@ -71,7 +71,8 @@ export class NodeFileSource implements ByteSource {
   /**
    * For bytes used at once (compressed pages on their way into a decoder): a walk forward through the file
    * is read STAGE_SIZE bytes at a time into one reused buffer, so it allocates nothing per block (a fresh
-   * block costs the kernel's page faults and the collector's time). Other reads go through the block cache.
+   * block costs the kernel's page faults and the collector's time); a jump reads the block around it into
+   * the same buffer, unless the block cache holds it.
    */
   readTransient(offset: number, length: number): Uint8Array {
     checkRange(this.name, this.size, offset, length);
@@ -79,14 +80,39 @@ export class NodeFileSource implements ByteSource {
     this.transientEnd = offset + length;
     const at = offset - this.stageStart;
     if (at >= 0 && at + length <= this.stageLength) return this.stage!.subarray(at, at + length);
-    if (length > STAGE_SIZE || previousEnd < 0 || offset < previousEnd || offset - previousEnd > STAGE_GAP) return this.read(offset, length);
+    if (length > STAGE_SIZE - BLOCK_SIZE) return this.read(offset, length);
+    if (previousEnd < 0 || offset < previousEnd || offset - previousEnd > STAGE_GAP) {
+      // A jump (a task_struct's page, then another's): a cached block serves it, else the block around it
+      // is read into the reused buffer, not into a fresh block.
+      const cached = this.cached(offset, length);
+      if (cached) return cached;
+      const start = Math.floor(offset / BLOCK_SIZE) * BLOCK_SIZE;
+      return this.stageAt(start, Math.min(this.size, Math.max(start + BLOCK_SIZE, offset + length)) - start).subarray(offset - start, offset - start + length);
+    }
+    return this.stageAt(offset, Math.min(STAGE_SIZE, this.size - offset)).subarray(0, length);
+  }
+
+  /** The stage buffer filled with `n` bytes of the file from `offset`. */
+  private stageAt(offset: number, n: number): Uint8Array {
     const stage = (this.stage ??= new Uint8Array(STAGE_SIZE));
-    const n = Math.min(STAGE_SIZE, this.size - offset);
     this.stageLength = 0;
     this.fill(offset, stage.subarray(0, n));
     this.stageStart = offset;
     this.stageLength = n;
-    return stage.subarray(0, length);
+    return stage;
+  }
+
+  /** [offset, offset + length) from the block cache when a cached region holds it all; else undefined. */
+  private cached(offset: number, length: number): Uint8Array | undefined {
+    let r: Region | undefined = this.current;
+    let at = offset - r.start;
+    if (at < 0 || at + length > r.bytes.length) {
+      r = this.blocks.get(Math.floor(offset / BLOCK_SIZE));
+      if (!r) return undefined;
+      at = offset - r.start;
+      if (at + length > r.bytes.length) return undefined;
+    }
+    return r.bytes.subarray(at, at + length);
   }
 
   /** Straight from the file into `target`, past the block cache: for scans that reuse one buffer. */
