@@ -104,7 +104,7 @@ const commandImports = {
 };
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "out/**", "dist/**", "samples/**", "**/*.d.ts"] },
+  { ignores: ["node_modules/**", "out/**", "dist/**", "samples/**", ".ab/**", "**/*.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
