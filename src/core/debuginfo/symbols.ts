@@ -51,14 +51,14 @@ export class SymbolTable {
    * Names by index: an array when the table was given them all; a Map filled as they are asked for in a
    * table built with `nameAt` (a session names a few hundred of 119,000: no array of them all is made).
    */
-  private readonly names: (string | undefined)[] | Map<number, string>;
+  private names: (string | undefined)[] | Map<number, string>;
   private readonly nameAt: ((i: number) => string) | undefined;
   private readonly hi: Uint32Array;
   private readonly lo: Uint32Array;
   private readonly types: Uint8Array;
   private readonly sizes: Uint32Array | undefined;
-  /** Symbol objects made so far, by index. */
-  private readonly cache = new Map<number, KernelSymbol>();
+  /** Symbol objects made so far, by index: a Map while they are few, an array once a listing makes many. */
+  private cache: Map<number, KernelSymbol> | (KernelSymbol | undefined)[] = new Map<number, KernelSymbol>();
   private byName: Map<string, number | number[]> | undefined;
   /** Index of the first kernel text symbol: symbolAt answers only from its address on. */
   private readonly firstText: number;
@@ -141,11 +141,19 @@ export class SymbolTable {
   /** The name of the i-th symbol in table order. */
   private name(i: number): string {
     const names = this.names;
-    if (!(names instanceof Map)) return names[i] ?? "";
+    if (!(names instanceof Map)) {
+      let s = names[i];
+      if (s === undefined) {
+        s = this.nameAt ? this.nameAt(i) : "";
+        names[i] = s;
+      }
+      return s;
+    }
     let s = names.get(i);
     if (s === undefined) {
       s = this.nameAt ? this.nameAt(i) : "";
       names.set(i, s);
+      if (names.size > LAZY_MAP_MAX) this.names = asArray(names, this.count);
     }
     return s;
   }
@@ -170,7 +178,8 @@ export class SymbolTable {
   /** The i-th symbol in table order (address, then name). */
   at(i: number): KernelSymbol {
     if (!Number.isInteger(i) || i < 0 || i >= this.count) throw new RangeError(`symbol index ${i} out of range (${this.count})`);
-    let s = this.cache.get(i);
+    const cache = this.cache;
+    let s = cache instanceof Map ? cache.get(i) : cache[i];
     if (s === undefined) {
       const size = this.sizes?.[i];
       s = {
@@ -179,7 +188,11 @@ export class SymbolTable {
         type: String.fromCharCode(this.types[i]!),
         ...(size !== undefined ? { size } : {}),
       };
-      this.cache.set(i, s);
+      if (!(cache instanceof Map)) cache[i] = s;
+      else {
+        cache.set(i, s);
+        if (cache.size > LAZY_MAP_MAX) this.cache = asArray(cache, this.count);
+      }
     }
     return s;
   }
@@ -308,6 +321,16 @@ export class SymbolTable {
     if (addr >= END_64) return this.count;
     return this.upperBound(Number(addr >> 32n), Number(addr & 0xffff_ffffn));
   }
+}
+
+/** Entries a lazy table keeps in a Map before it moves them into an array of the table's size (a listing). */
+const LAZY_MAP_MAX = 4096;
+
+/** A Map by index as an array of `n` (holes where it had nothing). */
+function asArray<T>(map: Map<number, T>, n: number): (T | undefined)[] {
+  const out = new Array<T | undefined>(n);
+  for (const [i, v] of map) out[i] = v;
+  return out;
 }
 
 /** A RegExp test that ignores the global/sticky state a caller's RegExp may carry. */

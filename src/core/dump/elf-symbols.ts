@@ -5,7 +5,7 @@
 // not the tables.
 import { DumpFormatError } from "../io/errors";
 import { FNV_BASIS, FNV_PRIME, fnv1a } from "../io/fnv1a";
-import { latin1Bytes } from "../io/latin1";
+import { latin1Bytes, latin1Chars, latin1String } from "../io/latin1";
 
 const ST_NAME_OFF = 0x00; // Elf64_Sym.st_name
 const ST_INFO_OFF = 0x04; // Elf64_Sym.st_info
@@ -16,11 +16,10 @@ export const ST_SIZE_OFF = 0x10; // Elf64_Sym.st_size
 export const SYM_SIZE = 24;
 const STB_LOCAL = 0;
 
-const LATIN1 = new TextDecoder("latin1");
 /** Bytes of a name read at a time when the string table is not loaded (kernel names are shorter). */
 const NAME_PIECE = 128;
 /** Names read one by one before the whole string table is loaded (a search over every name loads it). */
-const NAMES_READ_ALONE = 4096;
+const NAMES_READ_ALONE = 1024;
 const HOST_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** The name index image: "KDWN", its version, then the table's place (to refuse another table's image). */
@@ -93,8 +92,10 @@ export class ElfSymbolTable {
   private slotHash: Uint32Array | null = null;
   /** indexOf's answers by name: walkers ask the same few names again and again. */
   private readonly found = new Map<string, number>();
-  /** Names read by themselves so far (name, readName). */
-  private namesRead = 0;
+  /** The string table as one Latin-1 string, once names are taken from it. */
+  private strtabString: string | undefined;
+  /** Names and entries read by themselves so far (name, infoOf): past NAMES_READ_ALONE the tables load. */
+  private lazyReads = 0;
   private readonly lo: number;
   private readonly hi: number;
 
@@ -205,30 +206,20 @@ export class ElfSymbolTable {
   }
 
   /**
-   * The symbol's name; DumpFormatError when its string is not NUL-terminated inside the string table. Read
-   * from the loaded string table, else by itself (a table read back from the cache names a few hundred
-   * symbols: the 2.5 MB of names are not read for them).
+   * The symbol's name, as Latin-1 (one UTF-16 unit per byte, as lookups compare it); DumpFormatError when
+   * its string is not NUL-terminated inside the string table. Read by itself while few have been asked for
+   * (a table read back from the cache names a few hundred symbols: the 2.5 MB of names are not read for
+   * them), else a slice of the whole string table decoded once (a listing names all 119,000).
    */
   name(i: number): string {
     this.checkIndex(i);
     const off = this.nameOf(i);
-    if (!this.strtabBytes && this.place.read && this.namesRead++ < NAMES_READ_ALONE) return this.readName(i, off);
-    const strtab = this.strtab();
-    if (strtab.length === 0) return "";
-    const end = strtab.indexOf(0, off);
+    if (!this.strtabBytes && this.place.read && this.lazyReads++ < NAMES_READ_ALONE) return this.readName(i, off);
+    if (this.strtab().length === 0) return "";
+    const all = (this.strtabString ??= latin1String(this.strtab()));
+    const end = all.indexOf("\0", off);
     if (end < 0) throw new DumpFormatError(this.file, this.place.strtabOffset + off, `symbol ${i} name at ${hex(off)} is not NUL-terminated`);
-    // One name at a time (a sorted table decodes the few it shows): Latin-1, one UTF-16 unit per byte.
-    // Bytes 0x80-0x9f (never in kernel symbols) go through the decoder the whole table used to, as before.
-    let plain = true;
-    for (let k = off; k < end; k++) {
-      const c = strtab[k]!;
-      if (c >= 0x80 && c < 0xa0) {
-        plain = false;
-        break;
-      }
-    }
-    const bytes = strtab.subarray(off, end);
-    return plain ? String.fromCharCode.apply(null, bytes as unknown as number[]) : LATIN1.decode(bytes);
+    return all.slice(off, end);
   }
 
   /** name(i) read from the file a piece at a time, up to its NUL (which must come before the table's end). */
@@ -241,9 +232,7 @@ export class ElfSymbolTable {
       const b = this.place.read!(this.place.strtabOffset + at, n);
       const nul = b.indexOf(0);
       const piece = nul < 0 ? b : b.subarray(0, nul);
-      let plain = true;
-      for (let k = 0; k < piece.length; k++) if (piece[k]! >= 0x80 && piece[k]! < 0xa0) plain = false;
-      out += plain ? String.fromCharCode.apply(null, piece as unknown as number[]) : LATIN1.decode(piece);
+      out += latin1Chars(piece, 0, piece.length);
       if (nul >= 0) return out;
       at += n;
     }
@@ -252,7 +241,7 @@ export class ElfSymbolTable {
 
   /** st_info of entry i, from the loaded table, else read with the entry (no table load). */
   infoOf(i: number): number {
-    const t = this.loadedTable;
+    const t = this.loadedTable ?? (this.lazyReads++ < NAMES_READ_ALONE || !this.place.read ? undefined : this.loaded());
     if (t) return t.info[i]!;
     const e = this.entry(i);
     return e.view.getUint8(e.at + ST_INFO_OFF);

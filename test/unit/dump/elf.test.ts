@@ -255,6 +255,22 @@ describe("ElfFile: symbol tables", () => {
     }
   });
 
+  it("names every symbol alike whether read one by one or from the loaded string table, as Latin-1", () => {
+    // More symbols than are read one by one before the tables load; some names with bytes 0x80-0xff.
+    const specs = Array.from({ length: 1500 }, (_, i) => ({ name: i % 97 === 0 ? `odd_\x85\x9f\xff_${i}` : `sym_${i}_${"x".repeat(i % 150)}`, value: BigInt(0x1000 + i), type: STT_FUNC, shndx: 1 }));
+    const { symtab: big, strtab: bigStr } = buildSymtab(specs.map((sp) => ({ ...sp, name: sp.name })));
+    const bytes = build({ ".symtab": { data: big }, ".strtab": { data: bigStr } }).bytes;
+    const oneByOne = open(bytes).symbols()!;
+    const loaded = open(bytes).symbols()!;
+    loaded.raw(); // the tables in memory first
+    for (let i = 1; i <= specs.length; i++) {
+      const want = specs[i - 1]!.name;
+      expect(oneByOne.name(i), `symbol ${i}`).toBe(want);
+      expect(loaded.name(i), `symbol ${i}`).toBe(want);
+      expect(oneByOne.infoOf(i) & 0xf).toBe(STT_FUNC);
+    }
+  });
+
   it("gives null when there is no symbol table", () => {
     const elf = ElfFile.open(new BytesSource(FILE, buildElf({ type: ET_REL, sections: [{ name: ".text", type: SHT_PROGBITS, data: text }] }).bytes));
     expect(elf.symbols()).toBeNull();
