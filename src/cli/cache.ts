@@ -1,9 +1,9 @@
 // The user's cache folder for indexes kdw builds from debuginfo (the DWARF name index, keyed by build id):
 // $KDW_CACHE_DIR, else $XDG_CACHE_HOME/kdw, else ~/.cache/kdw. Never next to the evidence. Writes go to a
 // temporary file renamed into place, so a crash mid-write leaves no half file for the next session.
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { IndexCache } from "../core/session/host-types";
 
 const MAX_CACHE_FILE = 512 << 20;
@@ -36,6 +36,25 @@ export function fileCache(dir: string = cacheDir()): IndexCache {
       const tmp = `${p}.${process.pid}.tmp`;
       writeFileSync(tmp, bytes);
       renameSync(tmp, p);
+      pruneOlderFormats(dirname(p), basename(p));
     },
   };
+}
+
+/**
+ * Removes the files an earlier kdw wrote for what `written` replaces: the same name in an older format
+ * (`symbols-v2-…` once `symbols-v3-…` is written). Newer formats are left to the kdw that reads them.
+ */
+function pruneOlderFormats(folder: string, written: string): void {
+  const m = /^([a-z0-9-]+?)-v(\d+)(?:-|$)/.exec(written);
+  if (!m) return;
+  const [, stem, version] = m;
+  try {
+    for (const f of readdirSync(folder)) {
+      const o = new RegExp(`^${stem}-v(\\d+)(?:-|$)`).exec(f);
+      if (o && Number(o[1]) < Number(version)) rmSync(join(folder, f), { force: true });
+    }
+  } catch {
+    // A file that cannot be removed is only space.
+  }
 }
