@@ -24,6 +24,12 @@ interface Region {
   bytes: Uint8Array;
 }
 
+/** The bytes [offset, offset + length) of the file as a view of region `r`, when it holds them all. */
+function viewIn(r: Region, offset: number, length: number): Uint8Array | undefined {
+  const at = offset - r.start;
+  return at >= 0 && at + length <= r.bytes.length ? r.bytes.subarray(at, at + length) : undefined;
+}
+
 /**
  * A ByteSource over a file opened read-only (O_RDONLY): evidence is never written. Small reads (page
  * descriptors, compressed pages, headers) come from a small cache of 32 KiB blocks, read four at a time (one
@@ -57,15 +63,12 @@ export class NodeFileSource implements ByteSource {
 
   read(offset: number, length: number): Uint8Array {
     checkRange(this.name, this.size, offset, length);
-    let r = this.current;
-    let at = offset - r.start;
-    if (at >= 0 && at + length <= r.bytes.length) return r.bytes.subarray(at, at + length);
+    const hit = viewIn(this.current, offset, length);
+    if (hit) return hit;
     if (length > BLOCK_SIZE) return this.readDirect(offset, length);
-    r = this.region(Math.floor(offset / BLOCK_SIZE));
-    this.current = r;
-    at = offset - r.start;
+    this.current = this.region(Math.floor(offset / BLOCK_SIZE));
     // A read past the region's end (across two blocks read apart) is read on its own.
-    return at + length <= r.bytes.length ? r.bytes.subarray(at, at + length) : this.readDirect(offset, length);
+    return viewIn(this.current, offset, length) ?? this.readDirect(offset, length);
   }
 
   /**
@@ -104,15 +107,10 @@ export class NodeFileSource implements ByteSource {
 
   /** [offset, offset + length) from the block cache when a cached region holds it all; else undefined. */
   private cached(offset: number, length: number): Uint8Array | undefined {
-    let r: Region | undefined = this.current;
-    let at = offset - r.start;
-    if (at < 0 || at + length > r.bytes.length) {
-      r = this.blocks.get(Math.floor(offset / BLOCK_SIZE));
-      if (!r) return undefined;
-      at = offset - r.start;
-      if (at + length > r.bytes.length) return undefined;
-    }
-    return r.bytes.subarray(at, at + length);
+    const hit = viewIn(this.current, offset, length);
+    if (hit) return hit;
+    const block = this.blocks.get(Math.floor(offset / BLOCK_SIZE));
+    return block && viewIn(block, offset, length);
   }
 
   /** Straight from the file into `target`, past the block cache: for scans that reuse one buffer. */

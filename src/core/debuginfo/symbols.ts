@@ -48,17 +48,17 @@ const END_64 = 1n << 64n;
 export class SymbolTable {
   readonly count: number;
   /**
-   * Names by index: an array when the table was given them all; a Map filled as they are asked for in a
-   * table built with `nameAt` (a session names a few hundred of 119,000: no array of them all is made).
+   * Names by index: all of them when the table was given them; else filled as they are asked for in a
+   * table built with `nameAt` (a session names a few hundred of 119,000).
    */
-  private names: (string | undefined)[] | Map<number, string>;
+  private readonly names: Memo<string>;
   private readonly nameAt: ((i: number) => string) | undefined;
   private readonly hi: Uint32Array;
   private readonly lo: Uint32Array;
   private readonly types: Uint8Array;
   private readonly sizes: Uint32Array | undefined;
-  /** Symbol objects made so far, by index: a Map while they are few, an array once a listing makes many. */
-  private cache: Map<number, KernelSymbol> | (KernelSymbol | undefined)[] = new Map<number, KernelSymbol>();
+  /** Symbol objects made so far, by index. */
+  private readonly cache: Memo<KernelSymbol>;
   private byName: Map<string, number | number[]> | undefined;
   /** Index of the first kernel text symbol: symbolAt answers only from its address on. */
   private readonly firstText: number;
@@ -87,7 +87,8 @@ export class SymbolTable {
     }
     this.count = n;
     const names = new Array<string>(n);
-    this.names = names;
+    this.names = new Memo(n, names);
+    this.cache = new Memo<KernelSymbol>(n);
     this.hi = new Uint32Array(n);
     this.lo = new Uint32Array(n);
     this.types = new Uint8Array(n);
@@ -124,13 +125,13 @@ export class SymbolTable {
     }
     const fields: Record<string, unknown> = {
       count: n,
-      names: new Map<number, string>(),
+      names: new Memo<string>(n),
       nameAt,
       hi: columns.addrHi,
       lo: columns.addrLo,
       types: columns.types,
       sizes: columns.sizes,
-      cache: new Map<number, KernelSymbol>(),
+      cache: new Memo<KernelSymbol>(n),
       byName: undefined,
       firstText,
     };
@@ -140,20 +141,10 @@ export class SymbolTable {
 
   /** The name of the i-th symbol in table order. */
   private name(i: number): string {
-    const names = this.names;
-    if (!(names instanceof Map)) {
-      let s = names[i];
-      if (s === undefined) {
-        s = this.nameAt ? this.nameAt(i) : "";
-        names[i] = s;
-      }
-      return s;
-    }
-    let s = names.get(i);
+    let s = this.names.get(i);
     if (s === undefined) {
       s = this.nameAt ? this.nameAt(i) : "";
-      names.set(i, s);
-      if (names.size > LAZY_MAP_MAX) this.names = asArray(names, this.count);
+      this.names.set(i, s);
     }
     return s;
   }
@@ -178,8 +169,7 @@ export class SymbolTable {
   /** The i-th symbol in table order (address, then name). */
   at(i: number): KernelSymbol {
     if (!Number.isInteger(i) || i < 0 || i >= this.count) throw new RangeError(`symbol index ${i} out of range (${this.count})`);
-    const cache = this.cache;
-    let s = cache instanceof Map ? cache.get(i) : cache[i];
+    let s = this.cache.get(i);
     if (s === undefined) {
       const size = this.sizes?.[i];
       s = {
@@ -188,11 +178,7 @@ export class SymbolTable {
         type: String.fromCharCode(this.types[i]!),
         ...(size !== undefined ? { size } : {}),
       };
-      if (!(cache instanceof Map)) cache[i] = s;
-      else {
-        cache.set(i, s);
-        if (cache.size > LAZY_MAP_MAX) this.cache = asArray(cache, this.count);
-      }
+      this.cache.set(i, s);
     }
     return s;
   }
@@ -323,14 +309,43 @@ export class SymbolTable {
   }
 }
 
-/** Entries a lazy table keeps in a Map before it moves them into an array of the table's size (a listing). */
-const LAZY_MAP_MAX = 4096;
+/** Entries a Memo keeps in a Map before it moves them into an array of its size (a listing). */
+const MEMO_MAP_MAX = 4096;
 
-/** A Map by index as an array of `n` (holes where it had nothing). */
-function asArray<T>(map: Map<number, T>, n: number): (T | undefined)[] {
-  const out = new Array<T | undefined>(n);
-  for (const [i, v] of map) out[i] = v;
-  return out;
+/**
+ * Values by index 0..n-1, made as they are asked for: in a Map while they are few (no array of 119,000
+ * slots for the few hundred a session names), in an array once a listing has made many.
+ */
+class Memo<T> {
+  private map: Map<number, T> | undefined;
+  private array: (T | undefined)[] | undefined;
+
+  /** `all`: every value, given at once. */
+  constructor(
+    private readonly n: number,
+    all?: T[],
+  ) {
+    if (all) this.array = all;
+    else this.map = new Map();
+  }
+
+  get(i: number): T | undefined {
+    return this.array ? this.array[i] : this.map!.get(i);
+  }
+
+  set(i: number, v: T): void {
+    if (this.array) {
+      this.array[i] = v;
+      return;
+    }
+    const map = this.map!;
+    map.set(i, v);
+    if (map.size <= MEMO_MAP_MAX) return;
+    const array = new Array<T | undefined>(this.n);
+    for (const [k, x] of map) array[k] = x;
+    this.array = array;
+    this.map = undefined;
+  }
 }
 
 /** A RegExp test that ignores the global/sticky state a caller's RegExp may carry. */

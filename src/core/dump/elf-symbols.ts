@@ -214,7 +214,7 @@ export class ElfSymbolTable {
   name(i: number): string {
     this.checkIndex(i);
     const off = this.nameOf(i);
-    if (!this.strtabBytes && this.place.read && this.lazyReads++ < NAMES_READ_ALONE) return this.readName(i, off);
+    if (!this.strtabBytes && this.readAlone()) return this.readName(i, off);
     if (this.strtab().length === 0) return "";
     const all = (this.strtabString ??= latin1String(this.strtab()));
     const end = all.indexOf("\0", off);
@@ -239,9 +239,14 @@ export class ElfSymbolTable {
     throw new DumpFormatError(this.file, this.place.strtabOffset + off, `symbol ${i} name at ${hex(off)} is not NUL-terminated`);
   }
 
+  /** One more name or entry may be read by itself (the file can be read in pieces, and few have been). */
+  private readAlone(): boolean {
+    return this.place.read !== undefined && this.lazyReads++ < NAMES_READ_ALONE;
+  }
+
   /** st_info of entry i, from the loaded table, else read with the entry (no table load). */
   infoOf(i: number): number {
-    const t = this.loadedTable ?? (this.lazyReads++ < NAMES_READ_ALONE || !this.place.read ? undefined : this.loaded());
+    const t = this.loadedTable ?? (this.readAlone() ? undefined : this.loaded());
     if (t) return t.info[i]!;
     const e = this.entry(i);
     return e.view.getUint8(e.at + ST_INFO_OFF);

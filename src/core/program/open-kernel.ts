@@ -53,6 +53,15 @@ export function elfSymbolResolver(vmlinux: ElfFile, kaslrOffset: bigint): Symbol
   };
 }
 
+/** Writes an image into the user's cache: one that cannot be written costs only time next session. */
+function writeCache(cache: IndexCache, key: string, image: () => Uint8Array): void {
+  try {
+    cache.write(key, image());
+  } catch {
+    // Left unwritten: rebuilt next session.
+  }
+}
+
 /**
  * The sorted symbol table, from the user's cache when an image for this build, this very symtab and this
  * KASLR offset is there (its columns, names read from the symtab when asked for); else sorted now and its
@@ -65,13 +74,7 @@ function cachedSymbolTable(vmlinux: ElfFile, kaslrOffset: bigint, buildId: strin
   const cached = image ? elfSymbolTableFromImage(vmlinux, image) : undefined;
   if (cached) return cached;
   const built = elfSymbolTable(vmlinux, { kaslrOffset });
-  if (key && cache) {
-    try {
-      cache.write(key, built.image());
-    } catch {
-      // A cache that cannot be written costs only time next session.
-    }
-  }
+  if (key && cache) writeCache(cache, key, () => built.image());
   return built.table;
 }
 
@@ -85,11 +88,7 @@ function cachedNameIndex(table: ElfSymbolTable, buildId: string | undefined, cac
   const key = `${buildId}/elf-names-v1-${table.placeKey()}`;
   const image = cache.read(key);
   if (image && table.adoptNameIndex(image)) return;
-  try {
-    cache.write(key, table.nameIndexImage());
-  } catch {
-    // A cache that cannot be written costs only time next session.
-  }
+  writeCache(cache, key, () => table.nameIndexImage());
 }
 
 /**
@@ -101,13 +100,7 @@ function cachedBtf(bytes: Uint8Array, file: string, sectionOffset: number, build
   const key = buildId && cache ? `${buildId}/btf-index-v1-${sectionOffset.toString(16)}-${bytes.length.toString(16)}` : undefined;
   const image = key ? cache?.read(key) : undefined;
   const btf = new Btf(bytes, { file, ...(image ? { index: image } : {}) });
-  if (key && cache && !btf.indexFromImage) {
-    try {
-      cache.write(key, btf.indexImage());
-    } catch {
-      // A cache that cannot be written costs only time next session.
-    }
-  }
+  if (key && cache && !btf.indexFromImage) writeCache(cache, key, () => btf.indexImage());
   return btf;
 }
 
@@ -209,12 +202,9 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
     const perCpu = start >= 0 && end >= 0 ? { start: table.value(start), end: table.value(end) } : undefined;
     const cached = cacheKey ? options.cache?.read(cacheKey) : undefined;
     dwarf = openDwarf(sections, { cachedIndex: cached, perCpu, reader: r.dwarf, build: (d) => buildIndexParallel(d, vmlinux.source, options.indexWorkers) });
-    if (cacheKey && dwarf.indexSource !== "cache") {
-      try {
-        options.cache?.write(cacheKey, dwarf.index.serialize());
-      } catch {
-        // A cache that cannot be written costs only time next session.
-      }
+    if (cacheKey && options.cache && dwarf.indexSource !== "cache") {
+      const d = dwarf;
+      writeCache(options.cache, cacheKey, () => d.index.serialize());
     }
     return dwarf;
   };

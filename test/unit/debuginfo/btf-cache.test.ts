@@ -8,28 +8,20 @@ import { findMember, sizeOf } from "../../../src/core/debuginfo/types";
 import { ElfFile } from "../../../src/core/dump/elf";
 import { NodeFileSource } from "../../../src/cli/node-file-source";
 import { DumpFormatError } from "../../../src/core/io/errors";
-import { BtfBuilder } from "../../fixtures/btf-builder";
+import { smallBtf } from "../../fixtures/btf-builder";
 import { fixture, haveFixtures } from "../../fixtures";
 
+/** smallBtf's blob, with two typedefs of one name and `extra` more. */
 function blob(extra = 0): Uint8Array {
-  const b = new BtfBuilder();
-  const int = b.int("int", 4, { signed: true });
-  const node = b.reserve();
-  const p = b.ptr(node);
-  b.struct("node", 16, [
-    { name: "next", type: p, bitOffset: 0 },
-    { name: "val", type: int, bitOffset: 64 },
-  ], { at: node });
-  b.typedef("node_t", node);
-  b.enum("colour", 4, [["RED", 1n]]);
-  b.func("f", b.funcProto(int, [{ name: "n", type: p }]));
+  const b = smallBtf();
+  const int = b.int("long", 8, { signed: true });
   b.typedef("int_t", int);
   b.typedef("int_t", int); // two types of one name
   for (let i = 0; i < extra; i++) b.typedef(`extra_${i}`, int);
   return b.build();
 }
 
-const NAMES = ["int", "node", "node_t", "colour", "f", "int_t", "nothing", ""];
+const NAMES = ["int", "long", "node", "node_t", "colour", "f", "int_t", "nothing", ""];
 
 function answers(btf: Btf): string[] {
   const out: string[] = [];

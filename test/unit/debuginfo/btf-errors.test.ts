@@ -3,23 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Btf } from "../../../src/core/debuginfo/btf";
 import { findMember, sizeOf, type Type } from "../../../src/core/debuginfo/types";
 import { DumpFormatError, TruncatedError } from "../../../src/core/io/errors";
-import { BtfBuilder, KIND, info } from "../../fixtures/btf-builder";
-
-function small(): BtfBuilder {
-  const b = new BtfBuilder();
-  const int = b.int("int", 4, { signed: true });
-  const node = b.reserve();
-  const p = b.ptr(node);
-  b.struct("node", 16, [
-    { name: "next", type: p, bitOffset: 0 },
-    { name: "val", type: int, bitOffset: 64 },
-    { name: "bits", type: int, bitOffset: 96, bitSize: 3 },
-  ], { at: node });
-  b.typedef("node_t", node);
-  b.enum("colour", 4, [["RED", 1n]]);
-  b.func("f", b.funcProto(int, [{ name: "n", type: p }]));
-  return b;
-}
+import { BtfBuilder, KIND, info, smallBtf as small } from "../../fixtures/btf-builder";
 
 /** Touches everything a consumer can reach; only DumpFormatError may come out. */
 function exercise(t: Btf): void {
