@@ -19,11 +19,30 @@ export interface KallsymsColumns {
   addrLo: Uint32Array;
 }
 
-function fnv1a(bytes: Uint8Array, start: number, end: number): number {
+/**
+ * The name index's hash: the length and up to 16 bytes sampled evenly over the name (all of a short one), so
+ * that indexing 100,000 names costs no loop over each one's bytes. Names that share length and samples
+ * (get_/set_ twins) meet in one chain and are told apart by comparing them.
+ */
+function sampledHash(bytes: Uint8Array, start: number, length: number): number {
+  let h = Math.imul(length, 0x9e3779b1);
+  const step = length <= 16 ? 1 : length / 16;
+  for (let j = 0, k = 0; k < length; j++, k = Math.floor(j * step)) h = Math.imul(h ^ bytes[start + k]!, 0x01000193);
+  if (length > 0) h = Math.imul(h ^ bytes[start + length - 1]!, 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return (h ^ (h >>> 12)) >>> 0;
+}
+
+/** FNV-1a over every byte of the name: the index's hash when sampled ones collide too much (hostile names). */
+function fullHash(bytes: Uint8Array, start: number, length: number): number {
   let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  for (let k = start; k < start + length; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
   return h >>> 0;
 }
+
+/** Probes per name past which the sampled hash is given up for the full one (real tables average under 2). */
+const PROBE_BUDGET = 16;
 
 /** Where a name with a '.' at `dot` ends once stripped as crash strips it (the first marker, in STRIPPED_SUFFIXES order). */
 function strippedEnd(bytes: Uint8Array, dot: number, end: number): number {
@@ -42,6 +61,10 @@ export class KallsymsImage {
   private hash: Int32Array | undefined;
   private stripped: Int32Array | undefined;
   private table: SymbolTable | undefined;
+  /** find()'s name as Latin-1 bytes. */
+  private scratch = new Uint8Array(64);
+  /** The index's hash: sampled, unless hostile names made it collide (then full). */
+  private nameHash = sampledHash;
 
   constructor(private readonly c: KallsymsColumns) {
     this.count = c.types.length;
@@ -50,28 +73,46 @@ export class KallsymsImage {
   /** Name index: open addressing over the stripped names' bytes, the lowest address kept for a repeated name. */
   private index(): { hash: Int32Array; stripped: Int32Array } {
     if (this.hash && this.stripped) return { hash: this.hash, stripped: this.stripped };
+    const stripped = this.strippedEnds();
+    let hash = this.build(stripped, sampledHash);
+    if (!hash) {
+      this.nameHash = fullHash;
+      hash = this.build(stripped, fullHash, Infinity)!;
+    }
+    this.hash = hash;
+    this.stripped = stripped;
+    return { hash, stripped };
+  }
+
+  /** Where each name ends once stripped as crash strips it (names with no '.' end where they end). */
+  private strippedEnds(): Int32Array {
+    const { nameBytes, nameStart } = this.c;
+    const stripped = new Int32Array(this.count);
+    // The next '.' at or after the name at hand (native searches: most names have none).
+    let dot = nameBytes.indexOf(0x2e);
+    for (let i = 0; i < this.count; i++) {
+      const s = nameStart[i]!;
+      const e = nameStart[i + 1]! - 1;
+      if (dot >= 0 && dot < s) dot = nameBytes.indexOf(0x2e, s);
+      stripped[i] = dot >= 0 && dot < e ? strippedEnd(nameBytes, dot, e) : e;
+    }
+    return stripped;
+  }
+
+  /** The table by `hashOf`; undefined when the names' probes pass the budget (hostile collisions). */
+  private build(stripped: Int32Array, hashOf: typeof sampledHash, budgetPerName = PROBE_BUDGET): Int32Array | undefined {
     const { nameBytes, nameStart, addrHi, addrLo } = this.c;
     const n = this.count;
-    const stripped = new Int32Array(n);
     let size = 1;
     while (size < n * 2) size *= 2;
+    const mask = size - 1;
     const hash = new Int32Array(size).fill(-1);
+    let budget = budgetPerName * n;
     for (let i = 0; i < n; i++) {
       const s = nameStart[i]!;
-      let e = nameStart[i + 1]! - 1;
-      // One pass hashes the name and watches for a '.', where crash's stripping may cut it.
-      let h = 0x811c9dc5;
-      for (let k = s; k < e; k++) {
-        const b = nameBytes[k]!;
-        if (b === 0x2e) {
-          e = strippedEnd(nameBytes, k, e);
-          h = fnv1a(nameBytes, s, e);
-          break;
-        }
-        h = Math.imul(h ^ b, 0x01000193);
-      }
-      stripped[i] = e;
-      for (let slot = (h >>> 0) & (size - 1); ; slot = (slot + 1) & (size - 1)) {
+      const e = stripped[i]!;
+      for (let slot = hashOf(nameBytes, s, e - s) & mask; ; slot = (slot + 1) & mask) {
+        if (--budget < 0) return undefined;
         const j = hash[slot]!;
         if (j < 0) {
           hash[slot] = i;
@@ -83,9 +124,7 @@ export class KallsymsImage {
         }
       }
     }
-    this.hash = hash;
-    this.stripped = stripped;
-    return { hash, stripped };
+    return hash;
   }
 
   private sameName(j: number, s: number, e: number, stripped: Int32Array): boolean {
@@ -100,10 +139,11 @@ export class KallsymsImage {
   find(name: string): number {
     const { hash, stripped } = this.index();
     const b = this.c.nameBytes;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ (name.charCodeAt(i) & 0xff), 0x01000193);
+    if (this.scratch.length < name.length) this.scratch = new Uint8Array(name.length * 2);
+    for (let i = 0; i < name.length; i++) this.scratch[i] = name.charCodeAt(i);
+    const h = this.nameHash(this.scratch, 0, name.length);
     const mask = hash.length - 1;
-    for (let slot = (h >>> 0) & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const j = hash[slot]!;
       if (j < 0) return -1;
       const s = this.c.nameStart[j]!;
@@ -158,10 +198,7 @@ export class KallsymsImage {
 
   /** True when no name holds a NUL or a newline (checked once, when decoded). */
   static wellFormed(nameBytes: Uint8Array, length: number): boolean {
-    for (let i = 0; i < length; i++) {
-      const b = nameBytes[i]!;
-      if (b === 0 || b === NEWLINE) return false;
-    }
-    return true;
+    const names = nameBytes.subarray(0, length);
+    return names.indexOf(0) < 0 && names.indexOf(NEWLINE) < 0;
   }
 }

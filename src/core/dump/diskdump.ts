@@ -324,6 +324,24 @@ export class DiskdumpVmcore extends DumpBase {
   readPage(pfn: number): Uint8Array {
     const cached = this.pageCache.get(pfn);
     if (cached !== undefined) return cached;
+    this.locate(pfn);
+    let page: Uint8Array;
+    if (codecOfFlags(this.foundFlags) === "none") page = this.rawPage(pfn, this.foundIndex, this.foundOffset, this.foundSize);
+    else this.decodeInto(pfn, this.foundIndex, this.foundOffset, this.foundSize, this.foundFlags, (page = this.slab.take()));
+    this.pageCache.set(pfn, page);
+    return page;
+  }
+
+  /** Decodes (or reads) the page straight into `target`; a page the cache holds is copied from it. */
+  protected override copyPage(pfn: number, target: Uint8Array): void {
+    const cached = this.pageCache.get(pfn);
+    if (cached !== undefined) return void target.set(cached);
+    this.locate(pfn);
+    this.decodeInto(pfn, this.foundIndex, this.foundOffset, this.foundSize, this.foundFlags, target);
+  }
+
+  /** Sets found* to the descriptor of page `pfn`, or throws readPage's error for a page that is not there. */
+  private locate(pfn: number): void {
     const c = this.classify(pfn);
     if (c !== PRESENT) {
       if (c === ABSENT) throw new AbsentPageError(this.source.name, pfn * this.pageSize);
@@ -340,25 +358,33 @@ export class DiskdumpVmcore extends DumpBase {
       this.foundSize = d.size;
       this.foundFlags = d.flags;
     }
-    const page = this.decode(pfn, this.foundIndex, this.foundOffset, this.foundSize, this.foundFlags);
-    this.pageCache.set(pfn, page);
-    return page;
   }
 
-  private decode(pfn: number, index: number, offset: number, size: number, flags: number): Uint8Array {
+  /** The descriptor's place in the file, checked: throws CorruptPageError for one that cannot hold a page. */
+  private checkPlace(pfn: number, index: number, offset: number, size: number): void {
     const ps = this.pageSize;
     if (offset === 0) throw this.badPage(pfn, index, "page descriptor has offset 0 (page never written)");
     if (size === 0 || size > ps) throw this.badPage(pfn, index, `page descriptor size ${size} is not in 1..${ps}`);
     if (offset + size > this.source.size) throw this.badPage(pfn, index, `page data [${hex(offset)}, +${size}) lies past the end of the file (size ${hex(this.source.size)})`);
+  }
+
+  /** An uncompressed page: a view of the file's bytes (the source's block cache). */
+  private rawPage(pfn: number, index: number, offset: number, size: number): Uint8Array {
+    this.checkPlace(pfn, index, offset, size);
+    if (size !== this.pageSize) throw this.badPage(pfn, index, `raw page is ${size} bytes, not ${this.pageSize}`);
+    return this.source.read(offset, size);
+  }
+
+  private decodeInto(pfn: number, index: number, offset: number, size: number, flags: number, page: Uint8Array): void {
+    this.checkPlace(pfn, index, offset, size);
     const codec = codecOfFlags(flags);
     if (codec === null) throw this.badPage(pfn, index, `page descriptor flags ${hex(flags)} name more than one codec`);
+    // The page's bytes are used up (decoded or copied) before the next read: the source may lend its buffer.
     if (codec === "none") {
-      if (size !== ps) throw this.badPage(pfn, index, `raw page is ${size} bytes, not ${ps}`);
-      return this.source.read(offset, size);
+      if (size !== this.pageSize) throw this.badPage(pfn, index, `raw page is ${size} bytes, not ${this.pageSize}`);
+      return void page.set(readTransient(this.source, offset, size));
     }
-    // The compressed bytes are used up by the decoder before the next read: the source may lend its buffer.
     const data = readTransient(this.source, offset, size);
-    const page = this.slab.take();
     try {
       const override = this.codecs?.[codec];
       if (override) override(data, page);
@@ -369,7 +395,6 @@ export class DiskdumpVmcore extends DumpBase {
       if (e instanceof KdwError) throw e;
       throw new CorruptPageError(file, pfn, offset, `${codec} page (${size} bytes) does not decode: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return page;
   }
 
   private badPage(pfn: number, index: number, reason: string): CorruptPageError {

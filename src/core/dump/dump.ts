@@ -58,6 +58,12 @@ export interface Dump {
   /** The page's bytes (pageSize long). Throws ExcludedPageError / AbsentPageError / CorruptPageError (every format must: readPhys relies on it). */
   readPage(pfn: number): Uint8Array;
   readPhys(addr: number, length: number, options?: ReadPhysOptions): Uint8Array;
+  /**
+   * readPhys into `target` (its length is the read's): whole pages are copied or decoded straight into it,
+   * without going through the page cache, so that a large read (a BTF blob, kallsyms, a log ring) allocates
+   * nothing per page and leaves the pages walkers reuse in the cache. Same errors as readPhys.
+   */
+  readPhysInto(addr: number, target: Uint8Array, options?: ReadPhysOptions): void;
   /** Counts pages present and excluded, and pages per codec. May scan the page table of the dump once. */
   pageStats(): PageStats;
 }
@@ -84,18 +90,37 @@ export abstract class DumpBase implements Dump {
       return page.subarray(offInPage, offInPage + length);
     }
     const out = new Uint8Array(length);
+    this.readPhysInto(addr, out, options);
+    return out;
+  }
+
+  readPhysInto(addr: number, target: Uint8Array, options?: ReadPhysOptions): void {
+    const ps = this.pageSize;
+    const length = target.length;
+    let pfn = Math.floor(addr / ps);
+    let off = addr - pfn * ps;
     let done = 0;
-    let pfn = first;
-    let off = offInPage;
     while (done < length) {
       const n = Math.min(ps - off, length - done);
-      const page = this.pageOrZeros(pfn, options);
-      out.set(page.subarray(off, off + n), done);
+      if (n === ps) this.wholePageInto(pfn, target.subarray(done, done + ps), options);
+      else target.set(this.pageOrZeros(pfn, options).subarray(off, off + n), done);
       done += n;
       pfn++;
       off = 0;
     }
-    return out;
+  }
+
+  private wholePageInto(pfn: number, target: Uint8Array, options: ReadPhysOptions | undefined): void {
+    if (options?.zeroFill && this.pageState(pfn) !== "present") target.fill(0);
+    else this.copyPage(pfn, target);
+  }
+
+  /**
+   * Page `pfn`'s bytes into `target` (pageSize long), or readPage's error. Formats override it to decode or
+   * read straight into `target`, past their page cache (a page the cache holds is copied from it).
+   */
+  protected copyPage(pfn: number, target: Uint8Array): void {
+    target.set(this.readPage(pfn));
   }
 
   private pageOrZeros(pfn: number, options: ReadPhysOptions | undefined): Uint8Array {

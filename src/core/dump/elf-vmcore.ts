@@ -3,7 +3,7 @@
 // a PT_LOAD whose p_filesz < p_memsz had its tail filtered out by makedumpfile: those pages are "excluded".
 // PT_LOADs may alias one another (x86_64 vmcores map the kernel text mapping and then the direct map over the
 // same physical pages), so the segments are flattened once into a sorted run map of unique physical ranges.
-import type { ByteSource } from "../io/byte-source";
+import { readTransient, type ByteSource } from "../io/byte-source";
 import { AbsentPageError, DumpFormatError, ExcludedPageError, TruncatedError, type ExclusionReason } from "../io/errors";
 import { PageCache } from "../io/page-cache";
 import { DumpBase, mergeRanges, type DumpFormatInfo, type PageState, type PageStats, type PhysRange } from "./dump";
@@ -213,6 +213,17 @@ export class ElfVmcore extends DumpBase {
     }
     this.cache.set(pfn, page);
     return page;
+  }
+
+  /** A page inside one run of file bytes is copied from the file through the source's reused buffer. */
+  protected override copyPage(pfn: number, target: Uint8Array): void {
+    const ps = this.pageSize;
+    const pageStart = pfn * ps;
+    const { start, end, file } = this.runs;
+    const r = Number.isSafeInteger(pfn) && pfn >= 0 && pfn < this.maxPfn ? this.firstRunEndingAfter(pageStart) : -1;
+    if (r >= 0 && r < start.length && start[r]! <= pageStart && end[r]! >= pageStart + ps && file[r]! >= 0) {
+      target.set(readTransient(this.source, file[r]! + (pageStart - start[r]!), ps));
+    } else target.set(this.readPage(pfn));
   }
 
   /** Counts over unique physical pages: a page any present run touches is present, else excluded if filtered. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NodeFileSource } from "../../../src/cli/node-file-source";
 import { Btf } from "../../../src/core/debuginfo/btf";
-import { kallsymsFromVmcoreinfo, readKallsyms, type KallsymsLocation, type ReadVirtual } from "../../../src/core/debuginfo/kallsyms";
+import { decodeKallsyms, kallsymsFromVmcoreinfo, readKallsyms, type KallsymsLocation, type ReadVirtual } from "../../../src/core/debuginfo/kallsyms";
 import { symbolTableFromElf } from "../../../src/core/debuginfo/symbols";
 import { ElfFile } from "../../../src/core/dump/elf";
 import { openDump } from "../../../src/core/dump/open";
@@ -141,6 +141,21 @@ describe("kallsyms", () => {
     expect(kallsymsFromVmcoreinfo((n) => map.get(n))).toBeUndefined();
   });
 
+  it("resolves names built to collide in the name index's sampled hash (same length, same sampled bytes)", () => {
+    // 40-byte names that differ only at bytes 1, 3 and 4, which the index's hash does not sample: one chain,
+    // until the index gives up the sampled hash for a hash over every byte. Each name still finds its own.
+    const letters = "abcdefghijklmnopqrstuvwxyz";
+    const syms: Sym[] = [];
+    for (let i = 0; syms.length < 3000; i++) {
+      const name = ["a", letters[i % 26], "a", letters[Math.floor(i / 26) % 26], letters[Math.floor(i / 676) % 26], "a".repeat(35)].join("");
+      syms.push({ type: "t", name, address: T + BigInt(syms.length) * 16n });
+    }
+    const { read, loc } = buildKallsyms(syms, { relativeBase: T });
+    const image = decodeKallsyms(read, loc);
+    for (const [i, s] of syms.entries()) expect(image.addressOf(s.name), s.name).toBe(T + BigInt(i) * 16n);
+    expect(image.addressOf("azazz" + "a".repeat(35))).toBeUndefined();
+  });
+
   it("rejects an absurd symbol count, a bad token index and an empty name", () => {
     const count = buildKallsyms(SYMS, { relativeBase: T, tamper: (m, l) => new DataView(m.buffer).setUint32(Number(l.numSyms - 0xffffffff82000000n), 0xffffffff, true) });
     expect(() => readKallsyms(count.read, count.loc)).toThrow(DumpFormatError);
@@ -189,6 +204,17 @@ describe.skipIf(!haveFixtures("vmlinux", "dump.lzo"))("kallsyms of the fixture d
     expect(k.lookup("init_task")?.address).toBe(0xffffffffa141aa40n);
     // scripts/kallsyms --absolute-percpu turns per-CPU symbols into absolute ones: 'A', not the vmlinux's 'D'
     expect(k.lookup("runqueues")).toMatchObject({ address: 0x31980n, type: "A" });
+    // Every name resolves to the lowest address of the symbols that bear it once stripped (a plain Map's answer).
+    const image = decodeKallsyms(read, loc);
+    const lowest = new Map<string, bigint>();
+    for (let i = 0; i < k.count; i++) {
+      const s = k.at(i);
+      if (!lowest.has(s.name) || s.address < lowest.get(s.name)!) lowest.set(s.name, s.address);
+    }
+    let mismatched = 0;
+    for (const [name, address] of lowest) if (image.addressOf(name) !== address) mismatched++;
+    expect(lowest.size).toBeGreaterThan(80_000);
+    expect(mismatched).toBe(0);
     const ra1 = k.symbolAt(0xffffffff9fb64067n);
     expect(ra1 && `${ra1.symbol.name}+${ra1.offset}`).toBe("__crash_kexec+119");
   });

@@ -160,12 +160,18 @@ export abstract class VirtualMemory {
     if (vaddr < 0n || vaddr + BigInt(length) > U64_MASK + 1n) throw new InvalidAddressError(vaddr, `read of ${length} bytes leaves the address space`);
     const offInPage = Number(vaddr & 0xfffn);
     if (offInPage + length <= PAGE_SIZE_4K) return this.readInPage(vaddr, this.translate(vaddr), length, options);
+    // Page by page into one buffer: whole pages are decoded into it, past the dump's page cache.
     const out = new Uint8Array(length);
     let done = 0;
     let va = vaddr;
     while (done < length) {
       const n = Math.min(PAGE_SIZE_4K - Number(va & 0xfffn), length - done);
-      out.set(this.readInPage(va, this.translate(va), n, options), done);
+      const phys = this.translate(va);
+      try {
+        this.dump.readPhysInto(phys, out.subarray(done, done + n), options);
+      } catch (err) {
+        rethrowWithAddress(err, va, "page");
+      }
       done += n;
       va += BigInt(n);
     }
