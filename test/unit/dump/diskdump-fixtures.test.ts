@@ -93,6 +93,32 @@ describe.skipIf(!haveFixtures("dump.lzo", "dump.zlib", "dump.flat"))("diskdump f
     });
   }
 
+  it("a long read decodes into its buffer: the bytes page by page, the cache left as it was, errors where page reads give them", () => {
+    for (const v of VARIANTS) {
+      const d = DiskdumpVmcore.open(new NodeFileSource(`dump.${v}`, fixture(`dump.${v}`)!));
+      // 64 present pages in a row, read from 100 bytes into the first: some pages cached, most not.
+      let first = 0x2000;
+      while (![...Array(65).keys()].every((k) => d.pageState(first + k) === "present")) first++;
+      for (const k of [3, 4, 40]) d.readPage(first + k);
+      const { hits, misses } = d.pageCache;
+      const got = d.readPhys(first * 4096 + 100, 64 * 4096);
+      expect({ hits: d.pageCache.hits - hits, misses: d.pageCache.misses - misses }, v).toEqual({ hits: 3, misses: 62 });
+      // The whole pages it decoded did not go into the cache (the walkers' pages stay there).
+      expect(d.pageCache.get(first + 10), v).toBeUndefined();
+      const want = new Uint8Array(65 * 4096);
+      for (let k = 0; k < 65; k++) want.set(d.readPage(first + k), k * 4096);
+      expect(firstDifference(got, want.subarray(100, 100 + 64 * 4096)), v).toBe(-1);
+      // An excluded page inside a long read: the read fails naming it, or gives zeros there when asked.
+      let gap = first;
+      while (!(d.pageState(gap) === "excluded" && d.pageState(gap - 1) === "present" && d.pageState(gap + 1) === "present")) gap++;
+      expect(() => d.readPhys((gap - 1) * 4096, 3 * 4096)).toThrow(new RegExp(`physical address 0x${(gap * 4096).toString(16)}: page excluded`));
+      const zeroFilled = d.readPhys((gap - 1) * 4096, 3 * 4096, { zeroFill: true });
+      expect(firstDifference(zeroFilled.subarray(4096, 8192), new Uint8Array(4096)), v).toBe(-1);
+      expect(firstDifference(zeroFilled.subarray(8192), d.readPage(gap + 1)), v).toBe(-1);
+      d.source.close?.();
+    }
+  });
+
   it("every page agrees across dump.lzo, dump.zlib and dump.flat (state and bytes)", () => {
     const time = { lzo: 0, zlib: 0, flat: 0 };
     let present = 0;

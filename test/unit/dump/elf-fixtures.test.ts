@@ -41,6 +41,21 @@ describe.skipIf(!haveFixtures("dump.elf", "manifest.json"))("ElfVmcore on dump.e
     expect(stats.byCompression).toEqual({ none: stats.present });
   });
 
+  it("a long read gives the bytes page by page; an excluded page in it fails the read, or reads as zeros when asked", () => {
+    const d = dump();
+    const pages = (from: number, n: number) => {
+      const out = new Uint8Array(n * 4096);
+      for (let k = 0; k < n; k++) out.set(d.readPage(from + k), k * 4096);
+      return out;
+    };
+    expect(Buffer.compare(d.readPhys(0x2000 * 4096 + 10, 100 * 4096), pages(0x2000, 101).subarray(10, 10 + 100 * 4096))).toBe(0);
+    // pfn 0x9f is filtered (makedumpfile -d 31), 0x9e is present.
+    expect(() => d.readPhys(0x9e * 4096, 2 * 4096)).toThrow(/physical address 0x9f000: page excluded/);
+    const filled = d.readPhys(0x9e * 4096, 2 * 4096, { zeroFill: true });
+    expect(Buffer.compare(filled.subarray(0, 4096), d.readPage(0x9e))).toBe(0);
+    expect(filled.subarray(4096).every((b) => b === 0)).toBe(true);
+  });
+
   it("gives the pages libkdumpfile hashed (reference/libkdumpfile/pages-dump.elf.txt)", async () => {
     const d = dump();
     const lines = reference("libkdumpfile/pages-dump.elf.txt").split("\n").filter((l) => /^0x/.test(l));
