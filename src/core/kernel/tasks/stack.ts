@@ -254,8 +254,29 @@ export interface BacktraceStart {
   rip?: bigint;
 }
 
-/** A task's backtrace as crash's `bt` finds it (from `from` when given: bt -S SP [-I IP]). */
+/** Backtraces kept per program: at most this many (the oldest go first). */
+const BACKTRACES_KEPT = 4096;
+/** A program's backtraces from each task's own starting point, by task address and options. */
+const BACKTRACES = perProgram(() => new Map<string, Backtrace>());
+
+/**
+ * A task's backtrace as crash's `bt` finds it (from `from` when given: bt -S SP [-I IP]). The dump does not
+ * change: a trace from the task's own starting point is kept and given again (bt after foreach bt, a panel
+ * after the console, a detector after both); callers do not change what they are given.
+ */
 export function taskBacktrace(prog: Program, ctx: StackContext, task: Task, opts: UnwindOptions = {}, from?: BacktraceStart): Backtrace {
+  if (from) return traceTask(prog, ctx, task, opts, from);
+  const kept = BACKTRACES.of(prog);
+  const key = `${task.address.toString(16)} ${opts.full ? "f" : ""}${opts.oldMethod ? "o" : ""}${ctx.env.decoder ? "d" : ""} ${opts.maxFrames ?? ""}`;
+  const hit = kept.get(key);
+  if (hit) return hit;
+  const bt = traceTask(prog, ctx, task, opts, from);
+  if (kept.size >= BACKTRACES_KEPT) kept.delete(kept.keys().next().value!);
+  kept.set(key, bt);
+  return bt;
+}
+
+function traceTask(prog: Program, ctx: StackContext, task: Task, opts: UnwindOptions, from: BacktraceStart | undefined): Backtrace {
   const table = taskTable(prog);
   const panic = panicTask(prog);
   const unwindTask: UnwindTask = { address: task.address, pid: task.pid, cpu: task.cpu, kernelThread: task.kernelThread, stack: taskStack(prog, ctx, task) };
