@@ -4,6 +4,7 @@
 import type { Call } from "../core/session/contract";
 import { ProblemError } from "../core/session/problems";
 import { loadBundledCore, type LoadedCore } from "./core-bundle";
+export { codeUse } from "./core-bundle";
 import type { WorkerSession } from "./worker-session";
 
 export type { LoadedCore, SessionCore } from "./core-bundle";

@@ -271,12 +271,14 @@ export async function runConsole(args: string[]): Promise<number> {
     if (script) {
       let failed = 0;
       const echo = scriptLines.length > 1 && !c.json;
+      const uses = ["open"];
       for (const line of scriptLines) {
         if (isQuit(line)) break;
         if (echo) process.stdout.write(`${PROMPT}${line}\n`);
         if (!(await runLine(c, line))) failed++;
+        if (codeCache) uses.push(codeCache.codeUse("console", line));
       }
-      local?.save();
+      local?.save(uses);
       return failed ? 1 : 0;
     }
     if (!values.silent && !c.json) await startup(c);

@@ -33,12 +33,12 @@ export interface WorkerPort {
 
 /**
  * Serves the contract on a worker thread's port: calls one at a time in their order, each open after the
- * decoders its dump needs are ready (node-codecs.ts). `opened` runs once, after the first open is answered.
+ * decoders its dump needs are ready (node-codecs.ts). `handled` runs after each call is answered, with its
+ * method and, for a console call, its line (the worker writes its code cache then: core-bundle.ts).
  */
-export function serveWorker(port: WorkerPort, data: { cancelFlags?: SharedArrayBuffer; cache?: boolean } | undefined, opened?: () => void): void {
+export function serveWorker(port: WorkerPort, data: { cancelFlags?: SharedArrayBuffer; cache?: boolean } | undefined, handled?: (method: string, line: string | undefined) => void): void {
   const flags = data?.cancelFlags ? new Int32Array(data.cancelFlags) : undefined;
   const service = new SessionService(nodeHost({ cache: data?.cache }));
-  let first = opened;
   serveContract(
     service,
     {
@@ -46,15 +46,12 @@ export function serveWorker(port: WorkerPort, data: { cancelFlags?: SharedArrayB
       onMessage: (handler) => {
         let queue: Promise<void> = Promise.resolve();
         port.on("message", (m: unknown) => {
-          const dump = openedDump(m);
+          const call = callOf(m);
           queue = queue
-            .then(() => (dump === undefined ? undefined : prepareCodecsFor(dump)))
+            .then(() => (call?.method === "open" && typeof call.params?.dump === "string" ? prepareCodecsFor(call.params.dump) : undefined))
             .then(() => handler(m))
             .then(() => {
-              if (dump === undefined || first === undefined) return;
-              const f = first;
-              first = undefined;
-              f();
+              if (call !== undefined && typeof call.method === "string") handled?.(call.method, typeof call.params?.line === "string" ? call.params.line : undefined);
             });
         });
       },
@@ -63,8 +60,8 @@ export function serveWorker(port: WorkerPort, data: { cancelFlags?: SharedArrayB
   );
 }
 
-/** The dump path of an `open` call, if `m` is one. */
-function openedDump(m: unknown): string | undefined {
-  const r = m as { t?: unknown; method?: unknown; params?: { dump?: unknown } } | null;
-  return r !== null && typeof r === "object" && r.t === "call" && r.method === "open" && typeof r.params?.dump === "string" ? r.params.dump : undefined;
+/** The method and parameters of a call message, if `m` is one. */
+function callOf(m: unknown): { method?: unknown; params?: { dump?: unknown; line?: unknown } } | undefined {
+  const r = m as { t?: unknown; method?: unknown; params?: { dump?: unknown; line?: unknown } } | null;
+  return r !== null && typeof r === "object" && r.t === "call" ? r : undefined;
 }

@@ -1,0 +1,53 @@
+// V8's code cache for the bundled core grows with use: written at the first run, written again only after a
+// run that used the core in a way it was not written after (each write costs ~15 ms of a run's end), with
+// the uses it covers listed beside it.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { codeUse } from "../../../src/cli/core-bundle";
+import { fixture, haveFixtures } from "../../fixtures";
+
+const KDW = join(__dirname, "../../../bin/kdw.mjs");
+const tmp = mkdtempSync(join(tmpdir(), "kdw-code-cache-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe("codeUse", () => {
+  it("names a call by its method, a console line by its command, options and foreach keywords, not its arguments", () => {
+    expect(codeUse("open")).toBe("open");
+    expect(codeUse("console", "sys")).toBe("console sys");
+    expect(codeUse("console", "  bt -a  ")).toBe("console bt -a");
+    expect(codeUse("console", "rd ffffffffa141aa40 32")).toBe("console rd");
+    expect(codeUse("console", "rd -x init_task")).toBe("console rd -x");
+    expect(codeUse("console", "foreach bash files -d")).toBe("console foreach bash files -d");
+    expect(codeUse("console", "ps 1 | grep x")).toBe("console ps");
+    expect(codeUse("console", "x".repeat(200)).length).toBe(80);
+  });
+});
+
+describe.skipIf(!haveFixtures("vmlinux", "dump.lzo"))("the bundled core's code cache", () => {
+  const run = (line: string) => {
+    const r = spawnSync(process.execPath, [KDW, "console", fixture("vmlinux")!, fixture("dump.lzo")!, "-c", line], { encoding: "latin1", env: { ...process.env, KDW_CACHE_DIR: tmp } });
+    expect(r.status, r.stderr).toBe(0);
+    const dir = join(tmp, "code");
+    const file = readdirSync(dir).find((f) => f.endsWith(".v8"));
+    expect(file).toBeDefined();
+    const path = join(dir, file!);
+    return { stdout: r.stdout, mtime: statSync(path).mtimeMs, size: statSync(path).size, uses: existsSync(`${path}.uses`) ? readFileSync(`${path}.uses`, "latin1").trim().split("\n") : [] };
+  };
+
+  it("is written at the first run, again after a command it was not written after, not after one it was", () => {
+    const first = run("mod");
+    expect(first.uses).toEqual(["open", "console mod"]);
+    const same = run("mod");
+    expect(same.stdout).toBe(first.stdout);
+    expect(same.mtime).toBe(first.mtime);
+    const more = run("foreach files");
+    expect(more.mtime).toBeGreaterThan(first.mtime);
+    expect(more.uses).toEqual(["open", "console mod", "console foreach files"]);
+    // What `foreach files` compiled is in it now, beside what `mod` did.
+    expect(more.size).toBeGreaterThan(first.size);
+    expect(run("mod").mtime).toBe(more.mtime);
+  });
+});
