@@ -104,10 +104,11 @@ export interface Command<R = unknown, N extends string = string> {
   readonly optionWords: readonly string[];
   /** The console's entry: parse the words, execute, format. */
   run(ctx: CommandContext, args: readonly string[]): CommandOutput<R>;
-  /** foreach's entry, for commands that act on tasks: the same, for the tasks foreach chose. */
-  readonly forTasks?: (ctx: CommandContext, args: readonly string[], tasks: readonly Task[]) => CommandOutput<R>;
-  /** Parses the words foreach will pass to forTasks, throwing their usage error once (before any task runs). */
-  readonly checkTaskArgs?: (args: readonly string[]) => void;
+  /**
+   * foreach's entry, for commands that act on tasks: parses the words once (their usage error is thrown then,
+   * before any task runs), and gives what runs the command on the tasks foreach chose, task after task.
+   */
+  readonly forTasks?: (args: readonly string[]) => (ctx: CommandContext, tasks: readonly Task[]) => CommandOutput<R>;
 }
 
 /** The result type of a command. */
@@ -157,8 +158,10 @@ export function defineCommand<R, const S extends OptionSpec, O, const N extends 
     run: (ctx, args) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)))),
     ...(def.perTask
       ? {
-          forTasks: (ctx: CommandContext, args: readonly string[], tasks: readonly Task[]) => output(def.execute(ctx, def.parse(parseArgs(def.name, def.options, args)), tasks)),
-          checkTaskArgs: (args: readonly string[]) => void def.parse(parseArgs(def.name, def.options, args)),
+          forTasks: (args: readonly string[]) => {
+            const o = def.parse(parseArgs(def.name, def.options, args));
+            return (ctx: CommandContext, tasks: readonly Task[]) => output(def.execute(ctx, o, tasks));
+          },
         }
       : {}),
   };

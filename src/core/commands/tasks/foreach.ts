@@ -98,11 +98,10 @@ function parse(words: readonly string[]): ForeachOptions {
 function execute(ctx: CommandContext, o: ForeachOptions): ForeachResult {
   const cmd = ctx.commands.find(o.command);
   if (!cmd?.forTasks) throw new CommandError("foreach", `${o.command}: not available in this version of kdw`);
-  const run = cmd.forTasks;
   // The words after the command keep their '...' only for a command that reads them so (ps's regexes).
   const args = cmd.keepsQuotes ? o.args : o.args.map(unquote);
   // A bad option is the same for every task: said once, before any runs, as crash's foreach does.
-  cmd.checkTaskArgs?.(args);
+  const run = cmd.forTasks(args);
   const all = taskTable(ctx.prog).tasks;
   // A pid, task address or name that no task has is an unknown argument to crash (a regex may match none).
   const errors = o.selection.tasks.flatMap((sel, i) => (sel.kind !== "regex" && !all.some((t) => selectorMatches(sel, t)) ? [`foreach: unknown argument: "${o.selection.words[i]}"`] : []));
@@ -111,7 +110,7 @@ function execute(ctx: CommandContext, o: ForeachOptions): ForeachResult {
   if (tasks.length === 0) return { command: o.command, runs: [], errors };
   if (o.command === "ps") {
     // ps lists the chosen tasks under one header.
-    const out = run(ctx, args, tasks);
+    const out = run(ctx, tasks);
     return { command: o.command, runs: [{ data: out.data, text: out.text, errors: out.errors ?? [] }], errors };
   }
   const runs: ForeachRun[] = [];
@@ -119,7 +118,7 @@ function execute(ctx: CommandContext, o: ForeachOptions): ForeachResult {
   for (const t of tasks) {
     ctx.interrupt?.();
     try {
-      const out = run(ctx, args, [t]);
+      const out = run(ctx, [t]);
       const typed = runs.length < MAX_TYPED_RUNS;
       if (!typed) untyped++;
       runs.push({ task: taskRef(t), data: typed ? out.data : undefined, text: out.text, errors: out.errors ?? [] });

@@ -256,8 +256,14 @@ export interface BacktraceStart {
 
 /** Backtraces kept per program: at most this many (the oldest go first). */
 const BACKTRACES_KEPT = 4096;
-/** A program's backtraces from each task's own starting point, by task address and options. */
-const BACKTRACES = perProgram(() => new Map<string, Backtrace>());
+/** A program's backtraces from each task's own starting point: by options (optionsKey), then task address. */
+const BACKTRACES = perProgram(() => ({ count: 0, byOptions: new Map<number, Map<bigint, Backtrace>>() }));
+
+/** The options a kept trace was made with, as a number; -1 for options not kept (a frame limit). */
+function optionsKey(opts: UnwindOptions, ctx: StackContext): number {
+  if (opts.maxFrames !== undefined) return -1;
+  return (opts.full ? 1 : 0) | (opts.oldMethod ? 2 : 0) | (ctx.env.decoder ? 4 : 0);
+}
 
 /**
  * A task's backtrace as crash's `bt` finds it (from `from` when given: bt -S SP [-I IP]). The dump does not
@@ -265,14 +271,25 @@ const BACKTRACES = perProgram(() => new Map<string, Backtrace>());
  * after the console, a detector after both); callers do not change what they are given.
  */
 export function taskBacktrace(prog: Program, ctx: StackContext, task: Task, opts: UnwindOptions = {}, from?: BacktraceStart): Backtrace {
-  if (from) return traceTask(prog, ctx, task, opts, from);
+  const key = from ? -1 : optionsKey(opts, ctx);
+  if (key < 0) return traceTask(prog, ctx, task, opts, from);
   const kept = BACKTRACES.of(prog);
-  const key = `${task.address.toString(16)} ${opts.full ? "f" : ""}${opts.oldMethod ? "o" : ""}${ctx.env.decoder ? "d" : ""} ${opts.maxFrames ?? ""}`;
-  const hit = kept.get(key);
+  let traces = kept.byOptions.get(key);
+  if (!traces) kept.byOptions.set(key, (traces = new Map()));
+  const hit = traces.get(task.address);
   if (hit) return hit;
   const bt = traceTask(prog, ctx, task, opts, from);
-  if (kept.size >= BACKTRACES_KEPT) kept.delete(kept.keys().next().value!);
-  kept.set(key, bt);
+  if (kept.count >= BACKTRACES_KEPT) {
+    // Past the bound, the traces kept longest go: the first map's oldest entry.
+    for (const m of kept.byOptions.values()) {
+      if (m.size === 0) continue;
+      m.delete(m.keys().next().value!);
+      kept.count--;
+      break;
+    }
+  }
+  traces.set(task.address, bt);
+  kept.count++;
   return bt;
 }
 
