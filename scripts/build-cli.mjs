@@ -40,17 +40,24 @@ await build({ ...common, entryPoints: { kdw: "src/cli/main.ts" }, outdir: "out/c
 // starts it too), and the threads that build parts of the DWARF name index: one file each.
 await build({ ...common, entryPoints: { "session-worker": "src/cli/session-worker.ts", "dwarf-index-worker": "src/cli/dwarf-index-worker.ts" }, outdir: "out/cli", outExtension: { ".js": ".mjs" } });
 // The Session for the console's scripts and the session worker, loaded through V8's code cache (src/cli/core-bundle.ts): CommonJS
-// (what vm.Script runs), its dependencies bundled in but iced-x86 (loaded by path when `dis` first runs).
+// (what vm.Script runs), its dependencies bundled in but those loaded only when first needed, required from
+// node_modules then: iced-x86 (`dis`), hash-wasm (`info --hash`, 270 KB) and zstddec (a zstd archive).
 await build({
   ...common,
   entryPoints: { "session-core": "src/cli/local-session.ts" },
   outdir: "out/cli",
   outExtension: { ".js": ".cjs" },
   format: "cjs",
-  external: ["iced-x86"],
+  // ASCII only (esbuild escapes the rest): core-bundle.ts reads it as Latin-1, a copy, not a UTF-8 decode.
+  charset: "ascii",
+  external: ["iced-x86", "hash-wasm", "zstddec"],
+  // import() of those becomes require() (vm.Script has no loader for import()).
+  supported: { "dynamic-import": false },
   define: { ...common.define, "import.meta.url": "__kdwModuleUrl" },
 });
 // Its SHA-1 beside it, written after it: the code cache's key, read at start-up instead of hashing 1.9 MB
 // (and loading node:crypto) in every run.
 const core = new URL("../out/cli/session-core.cjs", import.meta.url);
-writeFileSync(new URL("session-core.cjs.sha1", core), createHash("sha1").update(readFileSync(core)).digest("hex") + "\n");
+const coreBytes = readFileSync(core);
+if (coreBytes.some((b) => b > 0x7f)) throw new Error("out/cli/session-core.cjs holds a byte above 0x7f: core-bundle.ts reads it as Latin-1");
+writeFileSync(new URL("session-core.cjs.sha1", core), createHash("sha1").update(coreBytes).digest("hex") + "\n");

@@ -89,7 +89,8 @@ export function loadBundledCore(bundlePath?: string): LoadedCore | undefined {
     cachedData = undefined;
   }
   // The CommonJS wrapper, plus the module's URL for the code that looks for files beside itself.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname, __kdwModuleUrl) {${bytes.toString("utf8")}\n})`, { filename: path, cachedData });
+  // The build writes it in ASCII (build-cli.mjs checks): read as Latin-1, a copy rather than a UTF-8 decode.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, __kdwModuleUrl) {${bytes.toString("latin1")}\n})`, { filename: path, cachedData });
   // No cache, or one V8 refused: written at the first save whatever the uses.
   let fresh = cachedData === undefined || script.cachedDataRejected === true;
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;

@@ -90,6 +90,13 @@ export class SessionService {
 
   /** One call: params checked, the answer or a rejection carrying a Problem (ProblemError). */
   async call<M extends MethodName>(method: M, params: Params<M>, options: CallOptions = {}): Promise<Result<M>> {
+    // info with the evidence's SHA-256: the summary at once, then the file streamed through the hasher.
+    if (method === "info" && (params as { hash?: unknown } | undefined)?.hash === true) {
+      const summary = this.callSync("info", { ...(params as object), hash: false }, options);
+      if (!summary.ok) throw new ProblemError(summary.problem);
+      const sha256 = await this.hashDump((done, total) => options.onProgress?.({ phase: "sha256", done, total }));
+      return { ...(summary.result as Result<"info">), sha256 } as Result<M>;
+    }
     const reply = this.callSync(method, params, options);
     if (!reply.ok) throw new ProblemError(reply.problem);
     return reply.result;
@@ -211,8 +218,8 @@ export class SessionService {
       const iomem = prog?.symbols.addressOf("iomem_resource");
       const info = dumpInfo(o.dump, o.dumpFile.source.size, prog && iomem !== undefined ? { space: prog.kernel, iomemResource: iomem } : undefined);
       if (p.hash) {
-        // hash-wasm's streaming hasher resolves at once once loaded; hosts call info({hash}) through call().
-        throw new ProblemError(problem("bad-request", "info: hash is computed by hashDump (asynchronous)"));
+        // The hash streams the whole file through hash-wasm (asynchronous): call() answers info({hash}).
+        throw new ProblemError(problem("bad-request", "info: the hash is computed asynchronously: use call(), not callSync()"));
       }
       return info;
     },

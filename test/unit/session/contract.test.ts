@@ -1,7 +1,7 @@
 // One contract, three transports: the same queries against the in-process SessionService, the worker-backed
 // Session (what the console uses) and HTTP through kdw serve's server, with identical JSON from all three.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixture, haveFixtures } from "../../fixtures";
+import { fixture, haveFixtures, manifest } from "../../fixtures";
 import { SessionService } from "../../../src/core/session/service";
 import { nodeHost } from "../../../src/cli/host";
 import { startWorkerSession, type WorkerSession } from "../../../src/cli/worker-session";
@@ -112,6 +112,18 @@ describe.skipIf(!have)("the contract over three transports", () => {
       expect(text.data, name).toBeUndefined();
       expect(text.output, name).toBe(full.output);
       expect(text.errors, name).toEqual(full.errors);
+    }
+  });
+
+  it("info with hash: true gives the evidence's SHA-256 (the manifest's) on every transport, with progress", async () => {
+    const want = (manifest() as unknown as { files: { path: string; sha256: string }[] }).files.find((f) => f.path === "dump.lzo")?.sha256;
+    expect(want).toMatch(/^[0-9a-f]{64}$/);
+    for (const [name, call] of transports()) {
+      const phases = new Set<string>();
+      const info = await call("info", { hash: true }, { onProgress: (e) => phases.add(e.phase) });
+      expect(info.sha256, name).toBe(want);
+      expect((await call("info", {})).sha256, name).toBeUndefined();
+      if (name === "in-process") expect([...phases]).toEqual(["sha256"]);
     }
   });
 
