@@ -8,6 +8,7 @@
 // scanned as if there were no image. What ties an image to its blob is the cache's key (the build id and
 // the section's place in the file), as for the DWARF index: a vmlinux altered but for its build id and its
 // .BTF's size could be read with another's index (wrong or missing names, never a crash).
+import { wordChecksum } from "../io/fnv1a";
 import { BTF_MAX_TYPE_ID, BTF_TYPE_SIZE, INFO_OFF, btfKind, btfVlen, parseBtfHeader, trailerSize, type BtfLayout } from "./btf-format";
 
 const MAGIC = "KDWBTF01";
@@ -18,12 +19,8 @@ const MAGIC = "KDWBTF01";
 const HEAD = 8 + 12 * 4;
 const CHECKSUM_AT = HEAD - 4;
 
-/** FNV-1a over 32-bit words: a change to any one word changes it (each step is a bijection of the state). */
-function checksum(view: DataView): number {
-  let h = 0x811c9dc5;
-  for (let o = 8; o + 4 <= view.byteLength; o += 4) if (o !== CHECKSUM_AT) h = Math.imul(h ^ view.getUint32(o, true), 0x01000193);
-  return h >>> 0;
-}
+/** The image's checksum: over every word after the magic but the checksum's own. */
+const checksum = (image: Uint8Array): number => wordChecksum(image, 2, CHECKSUM_AT / 4);
 
 export interface BtfIndexTables {
   slots: Int32Array;
@@ -44,7 +41,7 @@ export function btfIndexImage(layout: BtfLayout, tables: BtfIndexTables): Uint8A
   for (const c of columns) {
     for (let i = 0; i < c.length; i++, o += 4) view.setUint32(o, c[i]!, true);
   }
-  view.setUint32(CHECKSUM_AT, checksum(view), true);
+  view.setUint32(CHECKSUM_AT, checksum(out), true);
   return out;
 }
 
@@ -64,7 +61,7 @@ export function adoptBtfIndex(bytes: Uint8Array, image: Uint8Array, file: string
   if (image.length < HEAD) return undefined;
   for (let i = 0; i < MAGIC.length; i++) if (image[i] !== MAGIC.charCodeAt(i)) return undefined;
   const iv = new DataView(image.buffer, image.byteOffset, image.byteLength);
-  if (image.length % 4 !== 0 || iv.getUint32(CHECKSUM_AT, true) !== checksum(iv)) return undefined;
+  if (image.length % 4 !== 0 || iv.getUint32(CHECKSUM_AT, true) !== checksum(image)) return undefined;
   const h = (i: number): number => iv.getUint32(8 + i * 4, true);
   if (h(0) !== bytes.length || h(1) !== typeStart || h(2) !== typeLen || h(3) !== strStart || h(4) !== strLen || h(5) !== firstId) return undefined;
   const counts = [h(6), h(7), h(8), h(9), h(10)];

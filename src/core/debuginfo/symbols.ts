@@ -5,6 +5,7 @@
 
 import { SYM_SIZE, ST_SHNDX_OFF, ST_SIZE_OFF, ST_VALUE_OFF, type ElfFile, type SectionHeader } from "../dump/elf";
 import { MissingDebugInfo } from "../io/errors";
+import { wordChecksum } from "../io/fnv1a";
 
 /** One kernel symbol at its run-time address (KASLR applied). */
 export interface KernelSymbol {
@@ -606,13 +607,16 @@ export function elfSymbolTable(elf: ElfFile, options: ElfSymbolOptions = {}): { 
   };
 }
 
-const ELF_IMAGE_MAGIC = "KDWSYM03";
-/** Magic, then u32s: count, symtab entries, first text symbol; then hi, lo, sizes, symtab index, letters. */
-const ELF_IMAGE_HEAD = 8 + 3 * 4;
+const ELF_IMAGE_MAGIC = "KDWSYM04";
+/** Magic, then u32s: count, symtab entries, first text symbol, checksum; then hi, lo, sizes, symtab index, letters. */
+const ELF_IMAGE_HEAD = 8 + 4 * 4;
+const ELF_IMAGE_CHECKSUM_WORD = ELF_IMAGE_HEAD / 4 - 1;
+/** An image of n symbols: the header, four u32 columns, the letters, padded to whole words. */
+const elfImageSize = (n: number): number => ELF_IMAGE_HEAD + ((n * 17 + 3) & ~3);
 
 function elfTableImage(out: { hi: Uint32Array; lo: Uint32Array; sizes: Uint32Array; types: Uint8Array; count: number; firstText: number }, symtabIndex: Uint32Array): Uint8Array {
   const n = out.count;
-  const bytes = new Uint8Array(ELF_IMAGE_HEAD + n * 17);
+  const bytes = new Uint8Array(elfImageSize(n));
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < 8; i++) bytes[i] = ELF_IMAGE_MAGIC.charCodeAt(i);
   view.setUint32(8, n, true);
@@ -623,14 +627,16 @@ function elfTableImage(out: { hi: Uint32Array; lo: Uint32Array; sizes: Uint32Arr
     for (let i = 0; i < n; i++, o += 4) view.setUint32(o, column[i]!, true);
   }
   bytes.set(out.types.subarray(0, n), o);
+  view.setUint32(ELF_IMAGE_CHECKSUM_WORD * 4, wordChecksum(bytes, 2, ELF_IMAGE_CHECKSUM_WORD), true);
   return bytes;
 }
 
 /**
  * The table of an image elfSymbolTable made for this vmlinux (the caller's cache key names the file and the
  * KASLR offset): its columns as they were, each name read from the symtab entry it came from when asked
- * for (a session names a few hundred of 119,000 symbols). Undefined when the image is not a well-formed one
- * for a symtab of this size: addresses out of order, an index past the symtab, a bad first text symbol.
+ * for (a session names a few hundred of 119,000 symbols). Undefined when the image is not whole (its
+ * checksum) or not a well-formed one for a symtab of this size: addresses out of order, an index past the
+ * symtab, a bad first text symbol.
  */
 export function elfSymbolTableFromImage(elf: ElfFile, image: Uint8Array): SymbolTable | undefined {
   const syms = elf.symbols();
@@ -639,7 +645,9 @@ export function elfSymbolTableFromImage(elf: ElfFile, image: Uint8Array): Symbol
   const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
   const n = view.getUint32(8, true);
   const firstText = view.getUint32(16, true);
-  if (n > syms.count || image.length !== ELF_IMAGE_HEAD + n * 17 || view.getUint32(12, true) > syms.count || (n > 0 && firstText >= n)) return undefined;
+  if (n > syms.count || image.length !== elfImageSize(n) || view.getUint32(12, true) > syms.count || (n > 0 && firstText >= n)) return undefined;
+  // Whole: a damaged word (a letter, a size) that keeps the addresses in order would otherwise be shown.
+  if (view.getUint32(ELF_IMAGE_CHECKSUM_WORD * 4, true) !== wordChecksum(image, 2, ELF_IMAGE_CHECKSUM_WORD)) return undefined;
   const column = (k: number): Uint32Array => {
     const at = image.byteOffset + ELF_IMAGE_HEAD + k * n * 4;
     // A view of the image where its words are aligned (the cache hands each reader bytes of its own), else

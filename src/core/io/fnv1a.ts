@@ -9,3 +9,23 @@ export function fnv1a(b: Uint8Array): number {
   for (let k = 0; k < b.length; k++) h = Math.imul(h ^ b[k]!, FNV_PRIME);
   return h >>> 0;
 }
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * FNV-1a over the little-endian 32-bit words of `bytes` (a multiple of 4 long) from word `from`, leaving out
+ * word `skip` (where the checksum itself is kept): a cache image's integrity check. A change to any one word
+ * changes it (each step is a bijection of the state).
+ */
+export function wordChecksum(bytes: Uint8Array, from: number, skip: number): number {
+  let h = FNV_BASIS;
+  const n = bytes.length >>> 2;
+  if (LITTLE_ENDIAN_HOST && bytes.byteOffset % 4 === 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n);
+    for (let i = from; i < n; i++) if (i !== skip) h = Math.imul(h ^ words[i]!, FNV_PRIME);
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, n * 4);
+    for (let i = from; i < n; i++) if (i !== skip) h = Math.imul(h ^ view.getUint32(i * 4, true), FNV_PRIME);
+  }
+  return h >>> 0;
+}

@@ -69,7 +69,7 @@ function writeCache(cache: IndexCache, key: string, image: () => Uint8Array): vo
  */
 function cachedSymbolTable(vmlinux: ElfFile, kaslrOffset: bigint, buildId: string | undefined, cache: IndexCache | undefined): SymbolTable {
   const place = vmlinux.symbols()?.placeKey();
-  const key = buildId && place ? `${buildId}/symbols-v3-${BigInt.asUintN(64, kaslrOffset).toString(16)}-${place}` : undefined;
+  const key = buildId && place ? `${buildId}/symbols-v4-${BigInt.asUintN(64, kaslrOffset).toString(16)}-${place}` : undefined;
   const image = key ? cache?.read(key) : undefined;
   const cached = image ? elfSymbolTableFromImage(vmlinux, image) : undefined;
   if (cached) return cached;

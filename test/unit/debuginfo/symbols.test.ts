@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { wordChecksum } from "../../../src/core/io/fnv1a";
 import { SymbolTable, elfSymbolLetter, elfSymbolTable, elfSymbolTableFromImage, sortOrder, stripSymbolEnd, symbolTableFromElf } from "../../../src/core/debuginfo/symbols";
 import { ElfFile, type SectionHeader } from "../../../src/core/dump/elf";
 import { BytesSource } from "../../../src/core/io/byte-source";
@@ -250,21 +251,29 @@ describe("symbolTableFromElf", () => {
     expect(back.lookup("nmi_handle")?.address).toBe(T + KASLR + 0x200n);
   });
 
-  it("refuses a cache image that is short, of another format, unsorted or naming entries past the symtab", () => {
+  it("refuses a cache image that is short, of another format, damaged, unsorted or naming entries past the symtab", () => {
     const img = elfSymbolTable(elf, { kaslrOffset: KASLR }).image();
     const n = new DataView(img.buffer).getUint32(8, true);
+    /** The image with its checksum (word 5) made right again: what is left to refuse it is its structure. */
+    const resealed = (b: Uint8Array) => (new DataView(b.buffer).setUint32(20, wordChecksum(b, 2, 5), true), b);
     expect(elfSymbolTableFromImage(elf, img)).toBeDefined();
     expect(elfSymbolTableFromImage(elf, img.subarray(0, 10))).toBeUndefined();
     expect(elfSymbolTableFromImage(elf, img.subarray(0, img.length - 1))).toBeUndefined();
     const badMagic = img.slice();
     badMagic[0] = 0;
     expect(elfSymbolTableFromImage(elf, badMagic)).toBeUndefined();
+    // A letter changed: the addresses stay in order, the checksum does not.
+    const letter = img.slice();
+    letter[24 + n * 16] ^= 0x20;
+    expect(elfSymbolTableFromImage(elf, letter)).toBeUndefined();
+    expect(elfSymbolTableFromImage(elf, resealed(letter.slice()))).toBeDefined();
     const unsorted = img.slice();
-    new DataView(unsorted.buffer).setUint32(20, 0xffffffff, true); // the 1st symbol's high half above the 2nd's
+    new DataView(unsorted.buffer).setUint32(24, 0xffffffff, true); // the 1st symbol's high half above the 2nd's
     expect(elfSymbolTableFromImage(elf, unsorted)).toBeUndefined();
+    expect(elfSymbolTableFromImage(elf, resealed(unsorted))).toBeUndefined();
     const pastSymtab = img.slice();
-    new DataView(pastSymtab.buffer).setUint32(20 + n * 12, 1_000_000, true); // the 1st symbol's symtab index
-    expect(elfSymbolTableFromImage(elf, pastSymtab)).toBeUndefined();
+    new DataView(pastSymtab.buffer).setUint32(24 + n * 12, 1_000_000, true); // the 1st symbol's symtab index
+    expect(elfSymbolTableFromImage(elf, resealed(pastSymtab))).toBeUndefined();
   });
 
   it("says so when the file has no symbol table", () => {
