@@ -59,14 +59,17 @@ export interface Dump {
   readPage(pfn: number): Uint8Array;
   readPhys(addr: number, length: number, options?: ReadPhysOptions): Uint8Array;
   /**
-   * readPhys into `target` (its length is the read's): whole pages are copied or decoded straight into it,
-   * without going through the page cache, so that a large read (a BTF blob, kallsyms, a log ring) allocates
-   * nothing per page and leaves the pages walkers reuse in the cache. Same errors as readPhys.
+   * readPhys into `target` (its length is the read's). Past 64 KiB, whole pages are copied or decoded
+   * straight into it, without going through the page cache, so that a large read (a BTF blob, kallsyms, a log
+   * ring) allocates nothing per page and leaves the pages walkers reuse in the cache. Same errors as readPhys.
    */
   readPhysInto(addr: number, target: Uint8Array, options?: ReadPhysOptions): void;
   /** Counts pages present and excluded, and pages per codec. May scan the page table of the dump once. */
   pageStats(): PageStats;
 }
+
+/** Reads longer than this decode whole pages straight into the caller's buffer, past the page cache. */
+const DIRECT_READ_MIN = 64 << 10;
 
 /** readPhys in terms of readPage/pageState, shared by every format. */
 export abstract class DumpBase implements Dump {
@@ -97,12 +100,15 @@ export abstract class DumpBase implements Dump {
   readPhysInto(addr: number, target: Uint8Array, options?: ReadPhysOptions): void {
     const ps = this.pageSize;
     const length = target.length;
+    // A read of a few pages (a task's stack) goes through the page cache, as single-page reads of the same
+    // pages are likely to follow; a larger one (a BTF blob, a log ring) decodes past it.
+    const direct = length > DIRECT_READ_MIN;
     let pfn = Math.floor(addr / ps);
     let off = addr - pfn * ps;
     let done = 0;
     while (done < length) {
       const n = Math.min(ps - off, length - done);
-      if (n === ps) this.wholePageInto(pfn, target.subarray(done, done + ps), options);
+      if (n === ps && direct) this.wholePageInto(pfn, target.subarray(done, done + ps), options);
       else target.set(this.pageOrZeros(pfn, options).subarray(off, off + n), done);
       done += n;
       pfn++;
