@@ -240,11 +240,32 @@ export class SymbolTable {
 
   /** The symbol an address belongs to, with crash's rules (see the class comment). */
   symbolAt(addr: bigint): SymbolAt | undefined {
-    if (this.count === 0 || addr < 0n || addr >= END_64) return undefined;
+    const i = this.indexAt(addr);
+    return i < 0 ? undefined : { symbol: this.at(i), offset: this.foundOffset };
+  }
+
+  /** symbolAt's name and offset only (what an unwinder names frames with): no symbol object made. */
+  nameOffsetAt(addr: bigint): { name: string; offset: number } | undefined {
+    const i = this.indexAt(addr);
+    return i < 0 ? undefined : { name: this.name(i), offset: this.foundOffset };
+  }
+
+  /** symbolAt's type letter only, or undefined (is an address in a text symbol?). */
+  typeAt(addr: bigint): string | undefined {
+    const i = this.indexAt(addr);
+    return i < 0 ? undefined : String.fromCharCode(this.types[i]!);
+  }
+
+  /** The offset into the symbol indexAt found last. */
+  private foundOffset = 0;
+
+  /** The index of the symbol symbolAt answers for `addr`, its offset in foundOffset; -1 for none. */
+  private indexAt(addr: bigint): number {
+    if (this.count === 0 || addr < 0n || addr >= END_64) return -1;
     const hi = Number(addr >> 32n);
     const lo = Number(BigInt.asUintN(32, addr));
     const first = this.firstText;
-    if (this.compare(first, hi, lo) > 0 || this.compare(this.count - 1, hi, lo) < 0) return undefined;
+    if (this.compare(first, hi, lo) > 0 || this.compare(this.count - 1, hi, lo) < 0) return -1;
     let i = this.lowerBound(hi, lo);
     if (i < this.count && this.hi[i] === hi && this.lo[i] === lo) {
       const same = (j: number): boolean => j < this.count && this.hi[j] === hi && this.lo[j] === lo;
@@ -252,10 +273,12 @@ export class SymbolTable {
       if (name.startsWith(".text.") && same(i + 1)) i++;
       if ((this.name(i).startsWith("SyS_") || this.name(i).startsWith("compat_SyS_")) && same(i + 1)) i++;
       if (this.name(i).includes("_text_start") && same(i + 1)) i++;
-      return { symbol: this.at(i), offset: 0 };
+      this.foundOffset = 0;
+      return i;
     }
     i -= 1;
-    return { symbol: this.at(i), offset: (hi - this.hi[i]!) * TWO_32 + (lo - this.lo[i]!) };
+    this.foundOffset = (hi - this.hi[i]!) * TWO_32 + (lo - this.lo[i]!);
+    return i;
   }
 
   /** Sign of (symbol i's address - hi:lo). */

@@ -134,14 +134,11 @@ function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): S
       if (lo !== undefined && hi !== undefined) textRanges.push({ base: lo, top: hi });
     }
   }
-  const symbolAt = (a: bigint) => {
-    const hit = symbols.symbolAt(a);
-    return hit ? { name: hit.symbol.name, offset: hit.offset } : undefined;
-  };
+  const symbolAt = (a: bigint) => symbols.nameOffsetAt(a);
   const isKernelText = (a: bigint): boolean => {
     for (const r of textRanges) if (a >= r.base && a < r.top) return true;
-    const hit = symbols.symbolAt(a);
-    return hit !== undefined && (hit.symbol.type === "t" || hit.symbol.type === "T");
+    const type = symbols.typeAt(a);
+    return type === "t" || type === "T";
   };
 
   const ptRegs = ptRegsLayout(prog);
