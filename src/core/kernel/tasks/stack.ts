@@ -251,8 +251,15 @@ export interface BacktraceStart {
   rip?: bigint;
 }
 
-/** Backtraces kept per program: at most this many (the oldest go first). */
-const BACKTRACES_KEPT = 4096;
+/**
+ * Backtraces are kept for programs of at most this many tasks. Past it (a host of 50,000 tasks) a foreach
+ * would only pass every trace through the store: kept long enough to be promoted to the old generation,
+ * then dropped, where a trace that is not kept dies young (measured: the collector's share of `foreach bt`
+ * over 50,000 tasks).
+ */
+const BACKTRACES_TASKS = 4096;
+/** Traces kept per program, all options together: past it the store starts again. */
+const BACKTRACES_KEPT = 16_384;
 /** A program's backtraces from each task's own starting point: by options (optionsKey), then task address. */
 const BACKTRACES = perProgram(() => ({ count: 0, byOptions: new Map<number, Map<bigint, Backtrace>>() }));
 
@@ -264,12 +271,13 @@ function optionsKey(opts: UnwindOptions, ctx: StackContext): number {
 
 /**
  * A task's backtrace as crash's `bt` finds it (from `from` when given: bt -S SP [-I IP]). The dump does not
- * change: a trace from the task's own starting point is kept and given again (bt after foreach bt, a panel
- * after the console, a detector after both); callers do not change what they are given.
+ * change: on a program of at most BACKTRACES_TASKS tasks, a trace from the task's own starting point is kept
+ * and given again (bt after foreach bt, a panel after the console, a detector after both); callers do not
+ * change what they are given.
  */
 export function taskBacktrace(prog: Program, ctx: StackContext, task: Task, opts: UnwindOptions = {}, from?: BacktraceStart): Backtrace {
   const key = from ? -1 : optionsKey(opts, ctx);
-  if (key < 0) return traceTask(prog, ctx, task, opts, from);
+  if (key < 0 || taskTable(prog).tasks.length > BACKTRACES_TASKS) return traceTask(prog, ctx, task, opts, from);
   const kept = BACKTRACES.of(prog);
   let traces = kept.byOptions.get(key);
   if (!traces) kept.byOptions.set(key, (traces = new Map()));
@@ -277,13 +285,8 @@ export function taskBacktrace(prog: Program, ctx: StackContext, task: Task, opts
   if (hit) return hit;
   const bt = traceTask(prog, ctx, task, opts, from);
   if (kept.count >= BACKTRACES_KEPT) {
-    // Past the bound, the traces kept longest go: the first map's oldest entry.
-    for (const m of kept.byOptions.values()) {
-      if (m.size === 0) continue;
-      m.delete(m.keys().next().value!);
-      kept.count--;
-      break;
-    }
+    for (const m of kept.byOptions.values()) m.clear();
+    kept.count = 0;
   }
   traces.set(task.address, bt);
   kept.count++;

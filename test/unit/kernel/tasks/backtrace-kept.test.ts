@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { stackContext, taskBacktrace } from "../../../../src/core/kernel/tasks/stack";
 import { panicTask, taskTable } from "../../../../src/core/kernel/tasks/tasks";
 import { haveFixtures } from "../../../fixtures";
+import { withSyntheticTasks } from "../../../fixtures/synthetic-tasks";
 import { fixtureSession } from "../../../session-fixture";
 
 describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("backtraces kept per program", () => {
@@ -25,6 +26,17 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("backtraces kept per progr
     expect(taskBacktrace(ctx.prog, sc, task, {}, from)).not.toBe(fromSp);
     const other = taskTable(ctx.prog).tasks.find((t) => t.address !== task.address)!;
     expect(taskBacktrace(ctx.prog, sc, other)).not.toBe(bt);
+  });
+
+  it("keeps none on a program of more than 4,096 tasks (they would only pass through, into the old generation)", () => {
+    const ctx = fixtureSession()!.context;
+    const prog = withSyntheticTasks(ctx.prog, 5000).fresh();
+    const sc = stackContext(prog, ctx.symbols, ctx.vmlinux, ctx.decoder);
+    const task = panicTask(prog)!;
+    const bt = taskBacktrace(prog, sc, task);
+    const again = taskBacktrace(prog, sc, task);
+    expect(again).not.toBe(bt);
+    expect(again).toEqual(bt);
   });
 
   it("foreach bt prints the same the second time, from the kept traces", () => {
