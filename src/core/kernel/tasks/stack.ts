@@ -7,7 +7,7 @@ import { orcLayoutOf, OrcTable } from "../../arch/x86_64/orc";
 import { IST_NAMES, type CpuStacks, type ExceptionStack, type StackRange } from "../../arch/x86_64/stacks";
 import { backtrace } from "../../arch/x86_64/unwind";
 import { activeTaskStart, inactiveTaskStart } from "../../arch/x86_64/unwind-start";
-import { DEFAULT_PT_REGS, PT_REGS_NAMES, type Backtrace, type InstructionDecoderLike, type PtRegName, type PtRegs, type PtRegsLayout, type UnwindEnv, type UnwindOptions, type UnwindTask } from "../../arch/x86_64/unwind-types";
+import { DEFAULT_PT_REGS, PT_REGS_NAMES, type Backtrace, type InstructionDecoderLike, type PtRegName, type PtRegs, type PtRegsLayout, type SymbolHit, type UnwindEnv, type UnwindOptions, type UnwindTask } from "../../arch/x86_64/unwind-types";
 import type { SymbolTable } from "../../debuginfo/symbols";
 import { SHT_NOBITS, type ElfFile } from "../../dump/elf";
 import type { CpuRegisters } from "../../dump/prstatus";
@@ -134,7 +134,18 @@ function buildContext(prog: Program, symbols: SymbolTable, vmlinux?: ElfFile): S
       if (lo !== undefined && hi !== undefined) textRanges.push({ base: lo, top: hi });
     }
   }
-  const symbolAt = (a: bigint) => symbols.nameOffsetAt(a);
+  // Frames name the same return addresses again and again (every task in schedule, each address asked by the
+  // frame's line and by its frame size): each address is looked up once, its answer shared (not changed).
+  const named = new Map<bigint, SymbolHit | null>();
+  const symbolAt = (a: bigint): SymbolHit | undefined => {
+    let hit = named.get(a);
+    if (hit === undefined) {
+      hit = symbols.nameOffsetAt(a) ?? null;
+      if (named.size >= 1 << 16) named.clear();
+      named.set(a, hit);
+    }
+    return hit ?? undefined;
+  };
   const isKernelText = (a: bigint): boolean => {
     for (const r of textRanges) if (a >= r.base && a < r.top) return true;
     const type = symbols.typeAt(a);
