@@ -4,9 +4,10 @@
 // and the architecture, and written again when V8 refuses it, or when a session used the core in a way the
 // cache was not written after (a command it had not seen, `foreach files` after `sys`): V8 compiles a
 // function when it first runs, so a cache written after `sys` leaves `mod` to compile on its first run. The
-// ways a cache was written after are listed beside it (FILE.uses), up to MAX_USES of them. Parsing and compiling 1.7 MB of JavaScript is a
-// third of a start-up's CPU time otherwise (Node 20 has no compile cache of its own: module.enableCompileCache
-// is 22's). This module imports nothing of the core, so the worker's own bundle stays a few kilobytes.
+// ways a cache was written after are listed beside it (FILE.uses), up to MAX_USES of them. Parsing and
+// compiling 1.5 MB of JavaScript is a third of a start-up's CPU time otherwise (Node 20 has no compile cache
+// of its own: module.enableCompileCache is 22's). This module imports nothing of the core, so the worker's
+// own bundle stays a few kilobytes.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
