@@ -22,6 +22,8 @@ const crypto = lazyBuiltin<typeof import("node:crypto")>("node:crypto");
 const KEEP_CACHES = 4;
 /** Uses listed beside a cache: past them, new ones no longer write it again (each write costs ~15 ms). */
 const MAX_USES = 256;
+/** A temporary file older than this was left by a write that did not finish. */
+const STALE_TMP_MS = 60_000;
 
 /** What session-core.cjs exports (src/cli/local-session.ts). */
 export type SessionCore = typeof import("./local-session");
@@ -120,6 +122,11 @@ export function loadBundledCore(bundlePath?: string): LoadedCore | undefined {
         for (const o of others.slice(KEEP_CACHES)) {
           rmSync(o.path, { force: true });
           rmSync(`${o.path}.uses`, { force: true });
+        }
+        // A write cut short (the console ends its worker thread as it quits) leaves its temporary file.
+        for (const f of readdirSync(dir)) {
+          const p = join(dir, f);
+          if (f.endsWith(".tmp") && Date.now() - statSync(p).mtimeMs > STALE_TMP_MS) rmSync(p, { force: true });
         }
       } catch {
         // A cache that cannot be written costs only time next run.
