@@ -11,4 +11,7 @@ const port = parentPort;
 if (!port) throw new Error("session-worker: not started as a worker thread");
 const loaded = loadBundledCore();
 if (!loaded) throw new Error("session-worker: out/cli/session-core.cjs is missing beside it: run `npm run build:cli`");
-loaded.core.serveWorker(port, workerData as { cancelFlags?: SharedArrayBuffer; cache?: boolean } | undefined, (method, line) => loaded.save([codeUse(method, line)]));
+loaded.core.serveWorker(port, workerData as { cancelFlags?: SharedArrayBuffer; cache?: boolean } | undefined, (method, line) => {
+  // The session's end runs no code worth keeping, and the thread is ended right after it.
+  if (method !== "close") loaded.save([codeUse(method, line)]);
+});

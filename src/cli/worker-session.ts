@@ -10,6 +10,9 @@ import { lazyBuiltin } from "./builtin";
 /** Loaded when a worker starts (a console script runs its Session in its own thread). */
 const workerThreads = lazyBuiltin<typeof import("node:worker_threads")>("node:worker_threads");
 
+/** How long closing waits for the worker to answer its close. */
+const CLOSE_WAIT_MS = 1000;
+
 export interface WorkerSession {
   call: Call;
   /** Calls not answered yet. */
@@ -53,6 +56,14 @@ export function startWorkerSession(options: { cache?: boolean } = {}): WorkerSes
     call,
     pending: () => inner.pending(),
     close: async () => {
+      // The worker answers calls in order, and after each one records what it compiled (its code cache):
+      // once a close is answered, that is done for the calls before it. One that does not answer within a
+      // second (a walk that does not end) is ended all the same.
+      if (active === 0) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([call("close", {}).catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS)))]);
+        clearTimeout(timer);
+      }
       await worker.terminate();
     },
   };

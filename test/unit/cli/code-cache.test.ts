@@ -56,4 +56,16 @@ describe.skipIf(!haveFixtures("vmlinux", "dump.lzo"))("the bundled core's code c
     expect(more.size).toBeGreaterThan(first.size);
     expect(run("mod").mtime).toBe(more.mtime);
   });
+
+  it("records the interactive console's last command too (the worker is asked to close before it is ended)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdw-code-cache-i-"));
+    try {
+      const r = spawnSync(process.execPath, [KDW, "console", fixture("vmlinux")!, fixture("dump.lzo")!], { input: "runq\nq\n", encoding: "latin1", env: { ...process.env, KDW_CACHE_DIR: dir } });
+      expect(r.status, r.stderr).toBe(0);
+      const uses = readdirSync(join(dir, "code")).find((f) => f.endsWith(".uses"));
+      expect(readFileSync(join(dir, "code", uses!), "latin1").trim().split("\n")).toContain("console runq");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
