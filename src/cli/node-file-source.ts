@@ -156,13 +156,7 @@ export class NodeFileSource implements ByteSource {
     // Not zero-filled (the read overwrites it; a short read throws below), and a plain Uint8Array rather than
     // a Buffer, so that every consumer sees one array type.
     const buf = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
-    let done = 0;
-    while (done < length) {
-      const n = readSync(this.fd, buf, done, length - done, offset + done);
-      if (n <= 0) break;
-      done += n;
-    }
-    if (done !== length) checkRange(this.name, offset + done, offset, length);
+    this.fill(offset, buf);
     return buf;
   }
 

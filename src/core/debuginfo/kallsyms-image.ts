@@ -2,6 +2,7 @@
 // addresses as two 32-bit columns. Names resolve through a hash over those bytes (no string per symbol), as
 // the vmlinux's .symtab does through its string table; the sorted SymbolTable (address lookups, `sym`, `bt`)
 // is built when a command first asks for it. Opening a dump with no vmlinux then costs what `sys` needs.
+import { FNV_PRIME, fnv1a } from "../io/fnv1a";
 import { SymbolTable } from "./symbols";
 
 const LATIN1 = new TextDecoder("latin1");
@@ -27,19 +28,15 @@ export interface KallsymsColumns {
 function sampledHash(bytes: Uint8Array, start: number, length: number): number {
   let h = Math.imul(length, 0x9e3779b1);
   const step = length <= 16 ? 1 : length / 16;
-  for (let j = 0, k = 0; k < length; j++, k = Math.floor(j * step)) h = Math.imul(h ^ bytes[start + k]!, 0x01000193);
-  if (length > 0) h = Math.imul(h ^ bytes[start + length - 1]!, 0x01000193);
+  for (let j = 0, k = 0; k < length; j++, k = Math.floor(j * step)) h = Math.imul(h ^ bytes[start + k]!, FNV_PRIME);
+  if (length > 0) h = Math.imul(h ^ bytes[start + length - 1]!, FNV_PRIME);
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   return (h ^ (h >>> 12)) >>> 0;
 }
 
 /** FNV-1a over every byte of the name: the index's hash when sampled ones collide too much (hostile names). */
-function fullHash(bytes: Uint8Array, start: number, length: number): number {
-  let h = 0x811c9dc5;
-  for (let k = start; k < start + length; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
-  return h >>> 0;
-}
+const fullHash = (bytes: Uint8Array, start: number, length: number): number => fnv1a(bytes, start, start + length);
 
 /** Probes per name past which the sampled hash is given up for the full one (real tables average under 2). */
 const PROBE_BUDGET = 16;

@@ -5,6 +5,7 @@
 
 import { SYM_SIZE, ST_SHNDX_OFF, ST_SIZE_OFF, ST_VALUE_OFF, type ElfFile, type SectionHeader } from "../dump/elf";
 import { MissingDebugInfo } from "../io/errors";
+import { HOST_LITTLE_ENDIAN } from "../io/little-endian";
 import { wordChecksum } from "../io/fnv1a";
 
 /** One kernel symbol at its run-time address (KASLR applied). */
@@ -407,7 +408,7 @@ function addressOrder(hi: Uint32Array, lo: Uint32Array): Uint32Array | undefined
   if (indexBits + rankBits > 32 || indexBits > 30) return undefined;
   const keys = new BigUint64Array(n);
   const words = new Uint32Array(keys.buffer);
-  const [low, high] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  const [low, high] = HOST_LITTLE_ENDIAN ? [0, 1] : [1, 0];
   const single = his.length === 1;
   for (let i = 0; i < n; i++) {
     const l = lo[i]!;
@@ -422,7 +423,6 @@ function addressOrder(hi: Uint32Array, lo: Uint32Array): Uint32Array | undefined
   return order;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** The distinct values of `a`, sorted; undefined when there are more than `max`. */
 function distinctSorted(a: Uint32Array, max: number): number[] | undefined {
@@ -675,7 +675,7 @@ export function elfSymbolTableFromImage(elf: ElfFile, image: Uint8Array): Symbol
     const at = image.byteOffset + ELF_IMAGE_HEAD + k * n * 4;
     // A view of the image where its words are aligned (the cache hands each reader bytes of its own), else
     // a copy: no 2 MB copied at every start-up.
-    if (LITTLE_ENDIAN) return at % 4 === 0 ? new Uint32Array(image.buffer, at, n) : new Uint32Array(image.buffer.slice(at, at + n * 4));
+    if (HOST_LITTLE_ENDIAN) return at % 4 === 0 ? new Uint32Array(image.buffer, at, n) : new Uint32Array(image.buffer.slice(at, at + n * 4));
     const c = new Uint32Array(n);
     for (let i = 0; i < n; i++) c[i] = view.getUint32(at - image.byteOffset + i * 4, true);
     return c;

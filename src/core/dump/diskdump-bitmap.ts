@@ -7,6 +7,7 @@
 // the count of set bits before each chunk (8 bytes per CHUNK_BITS pfns: 8 KiB for 1 TiB of 4 KiB pages);
 // a lookup loads its chunk (its words and the rank of each 256-bit block in it) into a small cache.
 import { BytesSource, readInto, type ByteSource } from "../io/byte-source";
+import { HOST_LITTLE_ENDIAN } from "../io/little-endian";
 import { PageCache } from "../io/page-cache";
 
 /** Bits per rank block: a prefix count every 8 words of 32 bits. */
@@ -15,8 +16,6 @@ const WORDS_PER_BLOCK = 1 << (BLOCK_SHIFT - 5);
 /** Default chunk: 2^18 bits, 32 KiB of bitmap, 1 GiB of 4 KiB pages. */
 const DEFAULT_CHUNK_SHIFT = 18;
 const DEFAULT_CHUNKS_CACHED = 32;
-/** Little-endian host: file words can be viewed in place (the bitmap's byte order is the file's, LE). */
-const LITTLE_ENDIAN_HOST = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** Set bits in a 32-bit word (SWAR popcount). */
 export function popcount32(v: number): number {
@@ -105,7 +104,7 @@ export class PageBitmap {
     const words = into !== undefined ? into.subarray(0, nwords) : new Uint32Array(nwords);
     const start = firstBit / 8;
     const have = Math.max(0, Math.min(Math.ceil(bits / 8), this.byteLength - start));
-    if (LITTLE_ENDIAN_HOST) {
+    if (HOST_LITTLE_ENDIAN) {
       // The file's little-endian words are the host's: read straight into them.
       const bytes = new Uint8Array(words.buffer, words.byteOffset, nwords * 4);
       if (have > 0) readInto(this.source, this.offset + start, bytes.subarray(0, have));

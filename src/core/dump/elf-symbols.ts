@@ -6,6 +6,7 @@
 import { DumpFormatError } from "../io/errors";
 import { FNV_BASIS, FNV_PRIME, fnv1a } from "../io/fnv1a";
 import { latin1Bytes, latin1Chars, latin1String } from "../io/latin1";
+import { HOST_LITTLE_ENDIAN } from "../io/little-endian";
 
 const ST_NAME_OFF = 0x00; // Elf64_Sym.st_name
 const ST_INFO_OFF = 0x04; // Elf64_Sym.st_info
@@ -20,7 +21,6 @@ const STB_LOCAL = 0;
 const NAME_PIECE = 128;
 /** Names read one by one before the whole string table is loaded (a search over every name loads it). */
 const NAMES_READ_ALONE = 1024;
-const HOST_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** The name index image: "KDWN", its version, then the table's place (to refuse another table's image). */
 const IMAGE_MAGIC = 0x4e57444b;

@@ -1,16 +1,16 @@
 // FNV-1a, 32 bits: the hash of kdw's byte-keyed name indexes (the vmlinux's symbol names, BTF's names), which
 // hash names as they lie in a string section, with no string made per name.
+import { HOST_LITTLE_ENDIAN } from "./little-endian";
+
 export const FNV_BASIS = 0x811c9dc5;
 export const FNV_PRIME = 0x01000193;
 
-/** FNV-1a of the bytes, unsigned. */
-export function fnv1a(b: Uint8Array): number {
+/** FNV-1a of the bytes [start, end), unsigned. */
+export function fnv1a(b: Uint8Array, start = 0, end = b.length): number {
   let h = FNV_BASIS;
-  for (let k = 0; k < b.length; k++) h = Math.imul(h ^ b[k]!, FNV_PRIME);
+  for (let k = start; k < end; k++) h = Math.imul(h ^ b[k]!, FNV_PRIME);
   return h >>> 0;
 }
-
-const LITTLE_ENDIAN_HOST = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /**
  * FNV-1a over the little-endian 32-bit words of `bytes` (a multiple of 4 long) from word `from`, leaving out
@@ -20,7 +20,7 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 export function wordChecksum(bytes: Uint8Array, from: number, skip: number): number {
   let h = FNV_BASIS;
   const n = bytes.length >>> 2;
-  if (LITTLE_ENDIAN_HOST && bytes.byteOffset % 4 === 0) {
+  if (HOST_LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
     const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n);
     for (let i = from; i < n; i++) if (i !== skip) h = Math.imul(h ^ words[i]!, FNV_PRIME);
   } else {

@@ -4,6 +4,9 @@
 
 const TWO_32 = 0x1_0000_0000;
 
+/** True on a little-endian host: a typed array over little-endian words then reads them as they are. */
+export const HOST_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 /** A DataView over exactly the bytes of `b` (b may be a subarray of a larger buffer). */
 export function dataView(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
