@@ -37,9 +37,9 @@ export interface IndexWorkerData {
 /** What a worker posts, once per range it took: the part's image, or why there is none. */
 export type IndexWorkerReply = { range: number; image: Uint8Array } | { range: number; error: string };
 
-/** Longer than any part takes (a whole vmlinux: about a second of CPU); past it the caller builds the rest. */
 /** Loaded when a build starts threads: a session that never builds the index does not pay for it. */
 const workerThreads = lazyBuiltin<typeof import("node:worker_threads")>("node:worker_threads");
+/** Longer than any part takes (a whole vmlinux: about a second of CPU); past it the caller builds the rest. */
 const WORKER_TIMEOUT_MS = 120_000;
 const WAIT_SLICE_MS = 250;
 /** A worker's heap: its part's index and one unit window are a few MiB. */

@@ -2,8 +2,9 @@
 // starts it too): the main thread stays free to read keys (Ctrl-C), serve HTTP and stream output while a
 // long command runs here. The Session's code is out/cli/session-core.cjs, loaded through V8's code cache
 // (core-bundle.ts) as a console script loads it: the worker compiles none of the core itself. Its code cache
-// is written after the first open is answered, and again after a call the cache was not written after (a
-// command first run in this bundle's life), so that its functions are compiled already in later sessions.
+// is written after the first call is answered (when there was none), and again after a call the cache was
+// not written after (a command first run in this bundle's life), so that its functions are compiled already
+// in later sessions.
 import { parentPort, workerData } from "node:worker_threads";
 import { codeUse, loadBundledCore } from "./core-bundle";
 
