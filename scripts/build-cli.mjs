@@ -39,6 +39,8 @@ await build({ ...common, entryPoints: { kdw: "src/cli/main.ts" }, outdir: "out/c
 // The worker thread the interactive console and `kdw serve` run the Session in (Electron's utility process
 // starts it too), and the threads that build parts of the DWARF name index: one file each.
 await build({ ...common, entryPoints: { "session-worker": "src/cli/session-worker.ts", "dwarf-index-worker": "src/cli/dwarf-index-worker.ts" }, outdir: "out/cli", outExtension: { ".js": ".mjs" } });
+/** The bundle's function's parameters: CommonJS's, and the module's URL (src/cli/core-bundle.ts passes them). */
+const CORE_PARAMETERS = "exports, require, module, __filename, __dirname, __kdwModuleUrl";
 // The Session for the console's scripts and the session worker, loaded through V8's code cache (src/cli/core-bundle.ts): CommonJS
 // (what vm.Script runs), its dependencies bundled in but those loaded only when first needed, required from
 // node_modules then: iced-x86 (`dis`), hash-wasm (`info --hash`, 270 KB) and zstddec (a zstd archive).
@@ -54,6 +56,11 @@ await build({
   // import() of those becomes require() (vm.Script has no loader for import()).
   supported: { "dynamic-import": false },
   define: { ...common.define, "import.meta.url": "__kdwModuleUrl" },
+  // Written as the function vm.Script compiles (core-bundle.ts): the file's text is then the script's source
+  // as it is, one flat string, where a wrapper added at load time made a second 1.5 MB string for V8 to
+  // flatten at every start.
+  banner: { js: `(function (${CORE_PARAMETERS}) {` },
+  footer: { js: "\n})" },
 });
 // Its SHA-1 beside it, written after it: the code cache's key, read at start-up instead of hashing 1.9 MB
 // (and loading node:crypto) in every run.

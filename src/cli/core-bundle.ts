@@ -91,9 +91,10 @@ export function loadBundledCore(bundlePath?: string): LoadedCore | undefined {
   } catch {
     cachedData = undefined;
   }
-  // The CommonJS wrapper, plus the module's URL for the code that looks for files beside itself.
-  // The build writes it in ASCII (build-cli.mjs checks): read as Latin-1, a copy rather than a UTF-8 decode.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname, __kdwModuleUrl) {${bytes.toString("latin1")}\n})`, { filename: path, cachedData });
+  // The build writes the bundle as one function (CommonJS's parameters, then the module's URL for the code
+  // that looks for files beside itself), in ASCII (build-cli.mjs checks): read as Latin-1, a copy rather
+  // than a UTF-8 decode, and V8's source as it is (Node makes a string this long external: not copied again).
+  const script = new Script(bytes.toString("latin1"), { filename: path, cachedData });
   // No cache, or one V8 refused: written at the first save whatever the uses.
   let fresh = cachedData === undefined || script.cachedDataRejected === true;
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
