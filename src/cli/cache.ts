@@ -1,7 +1,7 @@
 // The user's cache folder for indexes kdw builds from debuginfo (the DWARF name index, keyed by build id):
 // $KDW_CACHE_DIR, else $XDG_CACHE_HOME/kdw, else ~/.cache/kdw. Never next to the evidence. Writes go to a
 // temporary file renamed into place, so a crash mid-write leaves no half file for the next session.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { IndexCache } from "../core/session/host-types";
@@ -28,6 +28,33 @@ export function fileCache(dir: string = cacheDir()): IndexCache {
       } catch {
         return undefined;
       }
+    },
+    ranges(key) {
+      const p = pathOf(dir, key);
+      if (!p) return undefined;
+      let size: number;
+      try {
+        size = statSync(p).size;
+      } catch {
+        return undefined;
+      }
+      return {
+        size,
+        // Opened for each read: nothing is held open between lookups (a rename over it, on Windows, would fail).
+        read(offset, length) {
+          if (offset < 0 || length < 0 || offset + length > size) return undefined;
+          let fd: number | undefined;
+          try {
+            fd = openSync(p, "r");
+            const out = new Uint8Array(length);
+            return readSync(fd, out, 0, length, offset) === length ? out : undefined;
+          } catch {
+            return undefined;
+          } finally {
+            if (fd !== undefined) closeSync(fd);
+          }
+        },
+      };
     },
     write(key, bytes) {
       const p = pathOf(dir, key);

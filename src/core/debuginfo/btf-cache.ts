@@ -9,6 +9,7 @@
 // the section's place in the file), as for the DWARF index: a vmlinux altered but for its build id and its
 // .BTF's size could be read with another's index (wrong or missing names, never a crash).
 import { wordChecksum } from "../io/fnv1a";
+import { HOST_LITTLE_ENDIAN } from "../io/little-endian";
 import { BTF_MAX_TYPE_ID, BTF_TYPE_SIZE, INFO_OFF, btfKind, btfVlen, parseBtfHeader, trailerSize, type BtfLayout } from "./btf-format";
 
 const MAGIC = "KDWBTF01";
@@ -70,16 +71,24 @@ export function adoptBtfIndex(bytes: Uint8Array, image: Uint8Array, file: string
   if (slotCount < 16 || (slotCount & (slotCount - 1)) !== 0 || slotCount < namedCount * 2 || nextCount !== namedCount + 1) return undefined;
   if (HEAD + counts.reduce((n, c) => n + c * 4, 0) !== image.length) return undefined;
   let at = HEAD;
+  // On a little-endian host the image's words are the columns as they are: views over it, not copies.
+  const aligned = HOST_LITTLE_ENDIAN && image.byteOffset % 4 === 0;
   const column = (n: number): Uint32Array => {
-    const c = new Uint32Array(n);
-    for (let i = 0; i < n; i++, at += 4) c[i] = iv.getUint32(at, true);
+    let c: Uint32Array;
+    if (aligned) c = new Uint32Array(image.buffer, image.byteOffset + at, n);
+    else {
+      c = new Uint32Array(n);
+      for (let i = 0; i < n; i++) c[i] = iv.getUint32(at + i * 4, true);
+    }
+    at += n * 4;
     return c;
   };
   const offsets = column(count);
   const enums = column(enumCount);
   const named = column(namedCount);
-  const slots = new Int32Array(column(slotCount).buffer);
-  const next = new Int32Array(column(nextCount).buffer);
+  const asInt = (c: Uint32Array): Int32Array => new Int32Array(c.buffer, c.byteOffset, c.length);
+  const slots = asInt(column(slotCount));
+  const next = asInt(column(nextCount));
   const end = typeStart + typeLen;
   if (count === 0 ? typeLen !== 0 : offsets[0] !== typeStart || recordEnd(view, offsets[count - 1]!) !== end) return undefined;
   for (let i = 1; i < count; i++) if (offsets[i]! <= offsets[i - 1]! || offsets[i]! + BTF_TYPE_SIZE > end) return undefined;

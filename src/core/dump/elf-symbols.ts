@@ -3,6 +3,7 @@
 // a hash table over the names' bytes (no string per symbol); its image can be kept in the user's cache by
 // build id (program/open-kernel.ts), and then a lookup reads the one entry and the one name it checks,
 // not the tables.
+import type { RangeReader } from "../io/byte-source";
 import { DumpFormatError } from "../io/errors";
 import { FNV_BASIS, FNV_PRIME, fnv1a } from "../io/fnv1a";
 import { latin1Bytes, latin1Chars, latin1String } from "../io/latin1";
@@ -26,6 +27,9 @@ const NAMES_READ_ALONE = 1024;
 const IMAGE_MAGIC = 0x4e57444b;
 const IMAGE_VERSION = 1;
 const IMAGE_HEADER = 8; // float64 words: magic, version, count, symtab offset, symtab size, strtab offset, strtab size, slots
+
+/** Slots of the name index read at a time from an image read in pieces (4 KiB of each column). */
+const SLOT_PAGE = 1024;
 
 function hex(n: number): string {
   return `0x${n.toString(16)}`;
@@ -90,6 +94,11 @@ export class ElfSymbolTable {
   /** The name index: per slot, a symbol index (0: empty), and the FNV-1a hash of its name. */
   private byName: Int32Array | null = null;
   private slotHash: Uint32Array | null = null;
+  /**
+   * An adopted image not read whole (adoptNameIndexFrom): its slot count, the reader, and the pages of its
+   * two columns read so far (SLOT_PAGE slots each), by page number.
+   */
+  private paged: { slots: number; reader: RangeReader; names: Map<number, Int32Array>; hashes: Map<number, Uint32Array> } | null = null;
   /** indexOf's answers by name: walkers ask the same few names again and again. */
   private readonly found = new Map<string, number>();
   /** The string table as one Latin-1 string, once names are taken from it. */
@@ -335,6 +344,12 @@ export class ElfSymbolTable {
   private search(name: string): number {
     const q = latin1Bytes(name);
     if (q === null) return -1;
+    if (!this.byName && this.paged) {
+      const i = this.searchPaged(q);
+      if (i !== undefined) return i;
+      // The image could not be read (removed since, cut short): the index is built as if it had not been there.
+      this.paged = null;
+    }
     if (!this.byName) this.buildNameTable();
     const table = this.byName!;
     const hashes = this.slotHash!;
@@ -345,6 +360,35 @@ export class ElfSymbolTable {
       const i = table[h]!;
       if (i === 0) return -1;
       if (hashes[h] === hash && i < this.count && this.nameEquals(i, q)) return i;
+      h = (h + 1) & mask;
+    }
+    return -1;
+  }
+
+  /** search() over an image read in pages as the probe reaches them; undefined when a page cannot be read. */
+  private searchPaged(q: Uint8Array): number | undefined {
+    const paged = this.paged!;
+    const mask = paged.slots - 1;
+    const hash = fnv1a(q);
+    let h = hash & mask;
+    for (let probes = 0; probes <= mask; probes++) {
+      const page = Math.floor(h / SLOT_PAGE);
+      let names = paged.names.get(page);
+      let hashes = paged.hashes.get(page);
+      if (!names || !hashes) {
+        const n = Math.min(SLOT_PAGE, paged.slots - page * SLOT_PAGE);
+        const a = paged.reader.read(IMAGE_HEADER * 8 + page * SLOT_PAGE * 4, n * 4);
+        const b = paged.reader.read(IMAGE_HEADER * 8 + paged.slots * 4 + page * SLOT_PAGE * 4, n * 4);
+        if (!a || !b) return undefined;
+        names = new Int32Array(a.buffer.slice(a.byteOffset, a.byteOffset + n * 4));
+        hashes = new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + n * 4));
+        paged.names.set(page, names);
+        paged.hashes.set(page, hashes);
+      }
+      const at = h - page * SLOT_PAGE;
+      const i = names[at]!;
+      if (i === 0) return -1;
+      if (hashes[at] === hash && i < this.count && this.nameEquals(i, q)) return i;
       h = (h + 1) & mask;
     }
     return -1;
@@ -441,15 +485,37 @@ export class ElfSymbolTable {
    * and nothing taken, for any other. Lookups then check each name they find against the string table.
    */
   adoptNameIndex(bytes: Uint8Array): boolean {
-    if (this.byName || bytes.length < IMAGE_HEADER * 8) return false;
+    if (this.byName || this.paged || bytes.length < IMAGE_HEADER * 8) return false;
     const image = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
-    const h = new Float64Array(image.buffer, image.byteOffset, IMAGE_HEADER);
-    const p = this.place;
-    const slots = h[7]!;
-    const ok = h[0] === IMAGE_MAGIC && h[1] === IMAGE_VERSION && h[2] === this.count && h[3] === p.symtabOffset && h[4] === p.symtabSize && h[5] === p.strtabOffset && h[6] === p.strtabSize;
-    if (!ok || !Number.isInteger(slots) || slots < 1 || (slots & (slots - 1)) !== 0 || slots < this.count || image.length !== IMAGE_HEADER * 8 + slots * 8) return false;
+    const slots = this.imageSlots(image, image.length);
+    if (slots === undefined) return false;
     this.byName = new Int32Array(image.buffer, image.byteOffset + IMAGE_HEADER * 8, slots);
     this.slotHash = new Uint32Array(image.buffer, image.byteOffset + IMAGE_HEADER * 8 + slots * 4, slots);
     return true;
+  }
+
+  /**
+   * Takes such an image to be read in pieces: its header now, then the pages of slots each lookup probes
+   * (a session looks up a few dozen names, the image is 2 MB). A page that cannot be read later (the file
+   * removed meanwhile) and the index is built as if there had been no image.
+   */
+  adoptNameIndexFrom(reader: RangeReader): boolean {
+    if (this.byName || this.paged) return false;
+    const head = reader.read(0, IMAGE_HEADER * 8);
+    if (!head) return false;
+    const slots = this.imageSlots(head.slice(), reader.size);
+    if (slots === undefined) return false;
+    this.paged = { slots, reader, names: new Map(), hashes: new Map() };
+    return true;
+  }
+
+  /** The slot count of an image whose first bytes are `head` and whose length is `length`, if it is one of this table's. */
+  private imageSlots(head: Uint8Array, length: number): number | undefined {
+    const h = new Float64Array(head.buffer, head.byteOffset, IMAGE_HEADER);
+    const p = this.place;
+    const slots = h[7]!;
+    const ok = h[0] === IMAGE_MAGIC && h[1] === IMAGE_VERSION && h[2] === this.count && h[3] === p.symtabOffset && h[4] === p.symtabSize && h[5] === p.strtabOffset && h[6] === p.strtabSize;
+    if (!ok || !Number.isInteger(slots) || slots < 1 || (slots & (slots - 1)) !== 0 || slots < this.count || length !== IMAGE_HEADER * 8 + slots * 8) return undefined;
+    return slots;
   }
 }

@@ -30,6 +30,16 @@ export interface ByteSource {
   readTransient?(offset: number, length: number): Uint8Array;
 }
 
+/**
+ * A file of kdw's own read in pieces (an index image in the user's cache, not evidence): its size when
+ * opened, and `length` bytes at `offset`, or undefined when they cannot be read whole (no error: the image
+ * is then built again).
+ */
+export interface RangeReader {
+  readonly size: number;
+  read(offset: number, length: number): Uint8Array | undefined;
+}
+
 /** Fills `target` from `offset` of `source`, without allocating when the source can copy in place. */
 export function readInto(source: ByteSource, offset: number, target: Uint8Array): void {
   if (source.readInto !== undefined) source.readInto(offset, target);

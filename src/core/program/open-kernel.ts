@@ -80,13 +80,16 @@ function cachedSymbolTable(vmlinux: ElfFile, kaslrOffset: bigint, buildId: strin
 
 /**
  * The .symtab's name index from the user's cache, when an image for this build and this very table is there
- * (a lookup then reads the entry and the name it checks, not the 5 MB of tables); else built now (the
- * first lookup would) and written there.
+ * (a lookup then reads the entry and the name it checks, not the 5 MB of tables; and, where the cache reads
+ * in pieces, the slots it probes, not the 2 MB image: a session looks up a few dozen names); else built now
+ * (the first lookup would) and written there.
  */
 function cachedNameIndex(table: ElfSymbolTable, buildId: string | undefined, cache: IndexCache | undefined): void {
   if (!buildId || !cache) return;
   const key = `${buildId}/elf-names-v1-${table.placeKey()}`;
-  const image = cache.read(key);
+  const ranges = cache.ranges?.(key);
+  if (ranges && table.adoptNameIndexFrom(ranges)) return;
+  const image = ranges ? undefined : cache.read(key);
   if (image && table.adoptNameIndex(image)) return;
   writeCache(cache, key, () => table.nameIndexImage());
 }

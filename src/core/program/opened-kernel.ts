@@ -7,11 +7,17 @@ import type { Dwarf } from "../debuginfo/dwarf/dwarf";
 import type { DwarfDebugInfo } from "../debuginfo/dwarf/open";
 import type { SymbolTable } from "../debuginfo/symbols";
 import type { ElfFile } from "../dump/elf";
+import type { RangeReader } from "../io/byte-source";
 import type { Program } from "./program";
 
 /** A small key-value store in the user's cache folder (never next to the evidence), keyed by build id. */
 export interface IndexCache {
   read(key: string): Uint8Array | undefined;
+  /**
+   * The file under `key` to be read in pieces (an image of which a session reads a few places: the name
+   * index's slots a lookup probes), or undefined when there is none. Optional: without it, read() whole.
+   */
+  ranges?(key: string): RangeReader | undefined;
   write(key: string, bytes: Uint8Array): void;
 }
 

@@ -23,6 +23,22 @@ describe("fileCache", () => {
     expect(existsSync(join(dir, "..", "etc"))).toBe(false);
   });
 
+  it("reads a file in pieces: exactly the bytes asked for, nothing past its end, nothing for a bad or missing key", () => {
+    const c = fileCache(dir);
+    const bytes = Uint8Array.from({ length: 10000 }, (_, i) => i & 0xff);
+    c.write(`${ID}/image-v1`, bytes);
+    const r = c.ranges!(`${ID}/image-v1`)!;
+    expect(r.size).toBe(10000);
+    expect([...r.read(4095, 3)!]).toEqual([255, 0, 1]);
+    expect(r.read(9990, 10)).toEqual(bytes.subarray(9990));
+    expect(r.read(9995, 10)).toBeUndefined();
+    expect(r.read(-1, 2)).toBeUndefined();
+    expect(c.ranges!(`${ID}/missing-v1`)).toBeUndefined();
+    expect(c.ranges!("../etc/passwd")).toBeUndefined();
+    rmSync(join(dir, ID, "image-v1"));
+    expect(r.read(0, 4)).toBeUndefined();
+  });
+
   it("removes older formats of the name it writes, and only them", () => {
     const c = fileCache(dir);
     const one = Uint8Array.of(1);

@@ -44,6 +44,16 @@ describe("BTF index image", () => {
     expect(answers(adopted)).toContain("struct 16 next@0 val@64");
   });
 
+  it("an image at an odd place in its buffer (its columns copied, not viewed) answers alike", () => {
+    const bytes = blob();
+    const image = new Btf(bytes).indexImage();
+    const shifted = new Uint8Array(image.length + 1);
+    shifted.set(image, 1);
+    const adopted = new Btf(bytes, { index: shifted.subarray(1) });
+    expect(adopted.indexFromImage).toBe(true);
+    expect(answers(adopted)).toEqual(answers(new Btf(bytes)));
+  });
+
   it("an image of another blob, or a damaged one, is not taken: the blob is scanned and answers right", () => {
     const bytes = blob();
     const image = new Btf(bytes).indexImage();

@@ -243,6 +243,37 @@ describe("ElfFile: symbol tables", () => {
     expect(s.indexOf("dup")).toBe(3);
   });
 
+  it("answers lookups from an image read in pieces, reading only the slots probed, and builds the index when a piece cannot be read", () => {
+    // 20,000 symbols: 65,536 slots, 64 pages of each of the image's columns.
+    const specs = Array.from({ length: 20000 }, (_, i) => ({ name: `sym_${i}`, value: BigInt(0x1000 + i), type: STT_FUNC, shndx: 1 }));
+    const { symtab: big, strtab: bigStr } = buildSymtab(specs);
+    const bytes = build({ ".symtab": { data: big }, ".strtab": { data: bigStr } }).bytes;
+    const built = open(bytes).symbols()!;
+    const image = built.nameIndexImage();
+    let reads: number[] = [];
+    const ranges = (failAfter = Infinity) => {
+      reads = [];
+      return {
+        size: image.length,
+        read: (offset: number, length: number) => (reads.push(length), reads.length > failAfter || offset + length > image.length ? undefined : image.slice(offset, offset + length)),
+      };
+    };
+    const names = ["sym_0", "sym_777", "sym_19999", "sym_20000", "missing", ""];
+    const t = open(bytes).symbols()!;
+    expect(t.adoptNameIndexFrom(ranges())).toBe(true);
+    for (const n of names) expect(t.indexOf(n), n).toBe(built.indexOf(n));
+    // The header, then a page of each column per page probed: never the whole image.
+    expect(reads.reduce((a, b) => a + b, 0)).toBeLessThan(image.length / 4);
+    expect(Math.max(...reads)).toBe(4096);
+    // A piece that cannot be read (the file removed since): the index is built, the answers the same.
+    const cut = open(bytes).symbols()!;
+    expect(cut.adoptNameIndexFrom(ranges(2))).toBe(true);
+    for (const n of names) expect(cut.indexOf(n), n).toBe(built.indexOf(n));
+    // Another table's image, or one of another size, is refused from its header.
+    expect(open(build().bytes).symbols()!.adoptNameIndexFrom(ranges())).toBe(false);
+    expect(open(bytes).symbols()!.adoptNameIndexFrom({ size: image.length - 8, read: ranges().read })).toBe(false);
+  });
+
   it("rejects a name that is not NUL-terminated, a size not a multiple of 24, and a bad sh_link", () => {
     const unterminated = strtab.slice(0, strtab.length - 1);
     const t = open(build({ ".strtab": { data: unterminated } }).bytes).symbols()!;
