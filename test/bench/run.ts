@@ -133,15 +133,21 @@ function benchSys(): void {
   const vmlinux = f("vmlinux");
   const dump = f("dump.lzo");
   if (!existsSync(vmlinux) || !existsSync(dump)) return void process.stdout.write("fixtures absent\n");
-  const kdw = measure("node", [KDW, "console", vmlinux, dump, "-c", "sys"]);
+  // NODE_EXTRA_CA_CERTS (set on this machine for npm's registry) makes Node 20 read and parse that
+  // certificate file before any script runs, ~40 ms of every start, though kdw makes no TLS connection. A
+  // user's machine has no such setting: the goal is measured without it, and the start with it printed too.
+  const caCerts = process.env.NODE_EXTRA_CA_CERTS !== undefined;
+  const plainNode = { NODE_EXTRA_CA_CERTS: undefined };
+  const kdw = measure("node", [KDW, "console", vmlinux, dump, "-c", "sys"], { env: plainNode });
   // No vmlinux at all: kallsyms, BTF and ORC from the dump itself (the goal: no slower than with the vmlinux).
   // On dump.elf too: there the kernel's tables are read as they are, not decompressed page by page.
-  const bare = measure("node", [KDW, "console", dump, "--no-debuginfo", "-c", "sys"]);
+  const bare = measure("node", [KDW, "console", dump, "--no-debuginfo", "-c", "sys"], { env: plainNode });
   const rows: [string, typeof kdw][] = [["kdw", kdw], ["kdw, no vmlinux", bare]];
+  if (caCerts) rows.push(["kdw, CA certs", measure("node", [KDW, "console", vmlinux, dump, "-c", "sys"])]);
   const elf = f("dump.elf");
   if (existsSync(elf)) {
-    rows.push(["kdw, dump.elf", measure("node", [KDW, "console", vmlinux, elf, "-c", "sys"])]);
-    rows.push(["no vmlinux, elf", measure("node", [KDW, "console", elf, "--no-debuginfo", "-c", "sys"])]);
+    rows.push(["kdw, dump.elf", measure("node", [KDW, "console", vmlinux, elf, "-c", "sys"], { env: plainNode })]);
+    rows.push(["no vmlinux, elf", measure("node", [KDW, "console", elf, "--no-debuginfo", "-c", "sys"], { env: plainNode })]);
   }
   if (CRASH) rows.push(["crash", measure(CRASH, ["-s", vmlinux, dump], { input: "sys\nq\n" })]);
   else process.stdout.write("crash: not installed\n");
@@ -153,7 +159,7 @@ function benchSys(): void {
     process.stdout.write(`${name.padEnd(16)} ${m.wallSeconds.toFixed(3)} s  ${(m.peakKiB / 1024).toFixed(0)} MiB  time ratio kdw/${name} ${fmtRatio(kdw.wallSeconds, m.wallSeconds)}  memory ratio ${fmtRatio(kdw.peakKiB, m.peakKiB)}${m.ok ? "" : "  FAILED " + m.note}\n`);
   }
   const drgn = rows.find(([name]) => name === "drgn")?.[1];
-  goals.ratio("start to the sys summary: wall", kdw.wallSeconds, drgn?.ok ? drgn.wallSeconds : undefined, "s", { atMost: 0.5 }, "drgn");
+  goals.ratio(`start to the sys summary: wall${caCerts ? " (Node without NODE_EXTRA_CA_CERTS)" : ""}`, kdw.wallSeconds, drgn?.ok ? drgn.wallSeconds : undefined, "s", { atMost: 0.5 }, "drgn");
   goals.ratio("start to the sys summary: peak memory", kdw.peakKiB / 1024, drgn?.ok ? drgn.peakKiB / 1024 : undefined, "MiB", { atMost: 0.5 }, "drgn");
 }
 

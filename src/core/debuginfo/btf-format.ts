@@ -139,11 +139,13 @@ export interface BtfSections {
 
 /**
  * Checks a blob's header (btf_check_sec_info, btf_parse_str_sec) and says where its sections are. `firstId`
- * is 1 for a base BTF (id 0 is void) and base.lastId + 1 for split BTF.
+ * is 1 for a base BTF (id 0 is void) and base.lastId + 1 for split BTF. `load` is told the bytes it reads
+ * before it reads them (a blob read in chunks as needed: io/paged-bytes.ts).
  */
-export function parseBtfHeader(bytes: Uint8Array, file: string, fileOffset: number, firstId: number): BtfSections {
+export function parseBtfHeader(bytes: Uint8Array, file: string, fileOffset: number, firstId: number, load?: (start: number, end: number) => void): BtfSections {
   const err = (off: number, reason: string): DumpFormatError => new DumpFormatError(file, fileOffset + off, reason);
   if (bytes.length < BTF_HEADER_SIZE) throw new TruncatedError(file, fileOffset, BTF_HEADER_SIZE, fileOffset + bytes.length);
+  load?.(0, BTF_HEADER_SIZE);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint16(MAGIC_OFF, true);
   if (magic !== BTF_MAGIC) {
@@ -165,6 +167,10 @@ export function parseBtfHeader(bytes: Uint8Array, file: string, fileOffset: numb
   if (strStart + strLen > bytes.length) throw new TruncatedError(file, fileOffset + strStart, strLen, fileOffset + bytes.length);
   if (strStart < typeStart + typeLen && typeStart < strStart + strLen) throw err(STR_OFF_OFF, "type and string sections overlap");
   // btf_check_sec_info / btf_parse_str_sec: the string section ends with a NUL, and a base's starts with one.
+  if (strLen > 0) {
+    load?.(strStart + strLen - 1, strStart + strLen);
+    load?.(strStart, strStart + 1);
+  }
   if (strLen > 0 && bytes[strStart + strLen - 1] !== 0) throw err(strStart + strLen - 1, "string section is not NUL-terminated");
   if (firstId === 1 && (strLen === 0 || bytes[strStart] !== 0)) throw err(strStart, "string section does not start with an empty string");
   return { view, strStart, strLen, typeStart, typeLen };

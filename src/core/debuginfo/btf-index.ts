@@ -82,6 +82,8 @@ export interface StringBytes {
   foreign(off: number): Uint8Array | undefined;
   /** Throws the blob's error for string offset `off`, out of range, read at blob offset `where`. */
   outOfRange(off: number, where: number): never;
+  /** Told before the string at `at` (an index into `bytes`) is read: a blob read in chunks reads it then. */
+  load?(at: number): void;
 }
 
 
@@ -166,7 +168,10 @@ export class ByteNameIndex {
   private place(e: number): { b: Uint8Array; at: number; end: number } | undefined {
     const off = this.nameOff(e);
     const { bytes, start, len, base } = this.strings;
-    if (off >= base && off - base < len) return { b: bytes, at: start + off - base, end: start + len };
+    if (off >= base && off - base < len) {
+      this.strings.load?.(start + off - base);
+      return { b: bytes, at: start + off - base, end: start + len };
+    }
     const f = this.strings.foreign(off);
     return f && { b: f, at: 0, end: f.length };
   }
@@ -209,7 +214,14 @@ export class ByteNameIndex {
  * over the names' bytes (ByteNameIndex). `lookup` answers ids in id order. The types' index goes over the
  * records scanBtf found named (`layout.named`), a fraction of them (FUNCs are most of a vmlinux's records).
  */
-export function byteNameIndex(layout: BtfLayout, strings: StringBytes, functions: boolean, tables?: { slots: Int32Array; next: Int32Array }): TypeNameIndex {
+export function byteNameIndex(
+  layout: BtfLayout,
+  strings: StringBytes,
+  functions: boolean,
+  tables?: { slots: Int32Array; next: Int32Array },
+  /** Record i's offset once its bytes are there (a blob read in chunks); layout.offsets[i] by default. */
+  record: (i: number) => number = (i) => layout.offsets[i]!,
+): TypeNameIndex {
   const { view, offsets, firstId, named } = layout;
   const limit = strings.base + strings.len;
   const index = functions
@@ -217,7 +229,7 @@ export function byteNameIndex(layout: BtfLayout, strings: StringBytes, functions
         strings,
         offsets.length,
         (e) => {
-          const r = offsets[e - 1]!;
+          const r = record(e - 1);
           if (btfKind(view.getUint32(r + INFO_OFF, true)) !== BTF_KIND_FUNC) return 0;
           const nameOff = view.getUint32(r + NAME_OFF_OFF, true);
           return nameOff < limit ? nameOff : strings.outOfRange(nameOff, r);
@@ -229,7 +241,7 @@ export function byteNameIndex(layout: BtfLayout, strings: StringBytes, functions
         strings,
         named.length,
         (e) => {
-          const r = offsets[named[e - 1]!]!;
+          const r = record(named[e - 1]!);
           const nameOff = view.getUint32(r + NAME_OFF_OFF, true);
           return nameOff < limit ? nameOff : strings.outOfRange(nameOff, r);
         },
@@ -288,4 +300,68 @@ export function findEnumeratorIn(layout: BtfLayout, strings: StringBytes, name: 
     }
   }
   return undefined;
+}
+
+/** An enumerator index's tables, for a cache image: ByteNameIndex's slots, and per enum where its enumerators start in the count. */
+export interface EnumeratorTables {
+  slots: Int32Array;
+  /** first[k]: the enumerators of the enums before enums[k]; first[enums.length]: all of them. */
+  first: Uint32Array;
+}
+
+/** Enumerator name -> findEnumeratorIn's answer, by a hash over the names' bytes rather than a scan of every enum. */
+export interface EnumeratorIndex {
+  lookup(name: string): number | undefined;
+  readonly tables: EnumeratorTables;
+}
+
+/**
+ * findEnumeratorIn as an index (ByteNameIndex over every enumerator, in the enums' order, the first of each
+ * name kept): for a blob read in chunks as needed (io/paged-bytes.ts), where a scan would read all of it.
+ * `record(i)` gives record i's offset once its bytes are there. Built from the blob, or from `tables` kept
+ * in a cache image (an entry whose place does not hold an enumerator of that name finds nothing).
+ */
+export function enumeratorIndex(layout: BtfLayout, strings: StringBytes, record: (i: number) => number, tables?: EnumeratorTables): EnumeratorIndex {
+  const { view, firstId, enums } = layout;
+  const limit = strings.base + strings.len;
+  let first = tables?.first;
+  if (!first) {
+    first = new Uint32Array(enums.length + 1);
+    for (let k = 0; k < enums.length; k++) first[k + 1] = first[k]! + btfVlen(view.getUint32(record(enums[k]!) + INFO_OFF, true));
+  }
+  const starts = first;
+  /** Entry e (1-based, in the enums' order) as its record's index i and its place j, or undefined. */
+  const entry = (e: number): { i: number; j: number } | undefined => {
+    const o = e - 1;
+    // The last k with starts[k] <= o.
+    let lo = 0;
+    let hi = enums.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    if (enums.length === 0 || starts[lo]! > o) return undefined;
+    return { i: enums[lo]!, j: o - starts[lo]! };
+  };
+  const nameOff = (e: number): number => {
+    const at = entry(e);
+    if (!at) return 0;
+    const r = record(at.i);
+    const info = view.getUint32(r + INFO_OFF, true);
+    if (at.j >= btfVlen(info)) return 0;
+    const place = r + BTF_TYPE_SIZE + at.j * (btfKind(info) === BTF_KIND_ENUM64 ? BTF_ENUM64_SIZE : BTF_ENUM_SIZE);
+    const off = view.getUint32(place, true); // btf_enum.name_off
+    return off < limit ? off : strings.outOfRange(off, place);
+  };
+  const index = new ByteNameIndex(strings, starts[enums.length]!, nameOff, false, tables ? { slots: tables.slots, next: new Int32Array(0) } : undefined);
+  return {
+    lookup: (name) => {
+      if (name === "") return undefined;
+      const e = index.lookup(name)[0];
+      const at = e === undefined || nameOff(e) === 0 ? undefined : entry(e);
+      return at && (firstId + at.i) * 0x10000 + at.j;
+    },
+    tables: { slots: index.slots, first: starts },
+  };
 }

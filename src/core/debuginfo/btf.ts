@@ -2,6 +2,9 @@
 // starts (btf-format.ts); the name index is built on the first lookup; Type objects are built on demand,
 // cached by id, and reach their targets and members through getters so that cycles cost nothing.
 // Split BTF (a module's, whose type ids and string offsets continue the base's) is read with `base`.
+// A blob opened with its cache image may be read in chunks as it is used (PagedBytes): every read of a
+// record goes through rec(), of a name through str() or the name indexes' load hook, and a pass over every
+// record (completion's names, the per-CPU section, an enumerator scan) reads the whole blob first.
 import type { ByteSource } from "../io/byte-source";
 import { DumpFormatError } from "../io/errors";
 import {
@@ -31,6 +34,7 @@ import {
   BTF_PARAM_SIZE,
   BTF_TYPE_SIZE,
   INFO_OFF,
+  trailerSize,
   NAME_OFF_OFF,
   SIZE_OR_TYPE_OFF,
   btfKind,
@@ -39,7 +43,8 @@ import {
   scanBtf,
   type BtfLayout,
 } from "./btf-format";
-import { buildNameIndex, buildSectionOffsets, byteNameIndex, findEnumeratorIn, type NameIndex, type StringAt, type StringBytes, type TypeNameIndex } from "./btf-index";
+import { buildNameIndex, buildSectionOffsets, byteNameIndex, enumeratorIndex, findEnumeratorIn, type EnumeratorIndex, type NameIndex, type StringAt, type StringBytes, type TypeNameIndex } from "./btf-index";
+import { PagedBytes } from "../io/paged-bytes";
 import { adoptBtfIndex, btfIndexImage } from "./btf-cache";
 import { latin1Chars, latin1String } from "../io/latin1";
 import { BtfArray, BtfEnum, BtfFunction, BtfMember, BtfParameter, BtfPointer, BtfQualified, BtfStruct, BtfTypedef, type BtfTypeSource } from "./btf-types";
@@ -101,25 +106,47 @@ export class Btf implements TypeSystem, BtfTypeSource {
   private perCpuOffsets: Map<number, number> | undefined;
   /** Struct containment check: 0 not checked, 1 on the DFS stack, 2 checked. */
   private containment: Uint8Array | undefined;
+  /** The blob when it is read in chunks as used (opened with an image that fits it); undefined when whole. */
+  private readonly paged: PagedBytes | undefined;
+  /** Enumerators by name, from the image (a blob read in chunks): a scan would read every enum. */
+  private enumeratorIds: EnumeratorIndex | undefined;
 
-  constructor(bytes: Uint8Array, options: BtfOptions = {}) {
+  /**
+   * `blob`: the bytes, or a PagedBytes to read them from as they are used; that is only worth it with an
+   * `index` image (without one, or when it does not fit, the whole blob is read and scanned).
+   */
+  constructor(blob: Uint8Array | PagedBytes, options: BtfOptions = {}) {
+    const bytes = blob instanceof PagedBytes ? blob.bytes : blob;
+    const paged = blob instanceof PagedBytes ? blob : undefined;
     this.base = options.base;
     this.pointerSize = options.pointerSize ?? options.base?.pointerSize ?? 8;
     this.strBase = this.base ? this.base.strBase + this.base.layout.strLen : 0;
     const firstId = this.base ? this.base.lastId + 1 : 1;
     const file = options.file ?? ".BTF";
     const fileOffset = options.fileOffset ?? 0;
-    const adopted = options.index ? adoptBtfIndex(bytes, options.index, file, fileOffset, firstId) : undefined;
+    const adopted = options.index ? adoptBtfIndex(bytes, options.index, file, fileOffset, firstId, paged && ((start, end) => paged.ensure(start, end))) : undefined;
+    if (!adopted) paged?.ensureAll();
+    this.paged = adopted && paged && !paged.complete ? paged : undefined;
     this.layout = adopted?.layout ?? scanBtf(bytes, file, fileOffset, firstId);
     this.types = new Array<Type | undefined>(this.layout.offsets.length);
     this.indexFromImage = adopted !== undefined;
-    if (adopted) this.typeIds = byteNameIndex(this.layout, this.stringBytes(), false, adopted.tables);
+    if (adopted) {
+      this.typeIds = byteNameIndex(this.layout, this.stringBytes(), false, adopted.tables, (i) => this.recordAt(i));
+      this.enumeratorIds = enumeratorIndex(this.layout, this.stringBytes(), (i) => this.recordAt(i), adopted.enumTables);
+    }
+  }
+
+  /** The whole blob is in memory (a blob read in chunks, before a pass over all of it). */
+  private whole(): void {
+    this.paged?.ensureAll();
   }
 
   /** This blob's scan and type-name index as bytes, for the user's cache (the index is built if it was not). */
   indexImage(): Uint8Array {
+    if (!this.typeIds || !this.enumeratorIds) this.whole();
     const ids = (this.typeIds ??= byteNameIndex(this.layout, this.stringBytes(), false));
-    return btfIndexImage(this.layout, ids.tables);
+    const enumerators = (this.enumeratorIds ??= enumeratorIndex(this.layout, this.stringBytes(), (i) => this.recordAt(i)));
+    return btfIndexImage(this.layout, ids.tables, enumerators.tables);
   }
 
   get firstId(): number {
@@ -139,11 +166,29 @@ export class Btf implements TypeSystem, BtfTypeSource {
     return new DumpFormatError(this.layout.file, this.layout.fileOffset + off, reason);
   }
 
-  /** Start of type `id`'s record within this blob; `id` must be one of this Btf's own. */
+  /** Start of type `id`'s record within this blob, its bytes read; `id` must be one of this Btf's own. */
   private rec(id: number): number {
     const r = this.layout.offsets[id - this.layout.firstId];
     if (r === undefined) throw this.error(0, `type id ${id} out of range (${this.layout.firstId}..${this.lastId})`);
+    if (this.paged) this.loadRecord(r);
     return r;
+  }
+
+  /** Start of record i (an index into layout.offsets, in range), its bytes read. */
+  private recordAt(i: number): number {
+    const r = this.layout.offsets[i]!;
+    if (this.paged) this.loadRecord(r);
+    return r;
+  }
+
+  /** Reads the record at `r` and what follows it (its members, enumerators, parameters) into the paged blob. */
+  private loadRecord(r: number): void {
+    const paged = this.paged!;
+    paged.ensure(r, r + BTF_TYPE_SIZE);
+    const info = this.layout.view.getUint32(r + INFO_OFF, true);
+    // The image's offsets were checked to lie in the type section; a kind it cannot size is read as it is.
+    const trailer = trailerSize(btfKind(info), btfVlen(info));
+    if (trailer > 0) paged.ensure(r + BTF_TYPE_SIZE, r + BTF_TYPE_SIZE + trailer);
   }
 
   /** Checks a type id read at `where` (blob offset) against the ids that exist. */
@@ -180,12 +225,14 @@ export class Btf implements TypeSystem, BtfTypeSource {
     if (s !== undefined) return s.slice(local, s.indexOf("\0", local));
     // One string, from its bytes: a session reads a few thousand names, not the whole section's.
     const { bytes, strStart } = this.layout;
+    this.paged?.ensureString(strStart + local);
     return latin1Chars(bytes, strStart + local, bytes.indexOf(0, strStart + local));
   }
 
   /** The whole string section as one Latin-1 string (one char per byte: offsets stay valid), for `names`. */
   private strs(): string {
     if (this.strings === undefined) {
+      this.whole();
       const { bytes, strStart, strLen } = this.layout;
       this.strings = latin1String(bytes.subarray(strStart, strStart + strLen));
     }
@@ -204,6 +251,7 @@ export class Btf implements TypeSystem, BtfTypeSource {
       outOfRange: (off, where) => {
         throw this.error(where, `string offset ${off} out of range`);
       },
+      ...(this.paged ? { load: (at: number) => this.paged?.ensureString(at) } : {}),
     };
   }
 
@@ -213,6 +261,7 @@ export class Btf implements TypeSystem, BtfTypeSource {
     const local = off - this.strBase;
     if (local >= this.layout.strLen) return undefined;
     const { bytes, strStart, strLen } = this.layout;
+    this.paged?.ensureString(strStart + local);
     return bytes.subarray(strStart + local, strStart + strLen);
   }
 
@@ -228,6 +277,7 @@ export class Btf implements TypeSystem, BtfTypeSource {
   /** Names of this blob's types (and its base's) that start with `prefix`: up to `limit`, sorted. */
   names(prefix: string, limit: number): string[] {
     const str: StringAt = (off, where) => this.str(off, where);
+    this.whole();
     const index = (this.nameIndex ??= buildNameIndex(this.layout, this.strs(), this.strBase, str, false));
     const out = new Set<string>(this.base?.names(prefix, limit));
     for (const name of index.keys()) if (name.startsWith(prefix)) out.add(name);
@@ -235,6 +285,7 @@ export class Btf implements TypeSystem, BtfTypeSource {
   }
 
   private lookupIds(name: string, functions: boolean): number[] {
+    if (functions ? !this.funcIds : !this.typeIds) this.whole();
     const index = functions ? (this.funcIds ??= byteNameIndex(this.layout, this.stringBytes(), true)) : (this.typeIds ??= byteNameIndex(this.layout, this.stringBytes(), false));
     const mine = index.lookup(name);
     return this.base ? [...mine, ...this.base.lookupIds(name, functions)] : mine;
@@ -514,6 +565,7 @@ export class Btf implements TypeSystem, BtfTypeSource {
   }
 
   private perCpu(): Map<number, number> {
+    if (!this.perCpuOffsets) this.whole();
     return (this.perCpuOffsets ??= buildSectionOffsets(this.layout, (off, where) => this.str(off, where), PERCPU_SECTION));
   }
 
@@ -530,7 +582,11 @@ export class Btf implements TypeSystem, BtfTypeSource {
   findEnumerator(name: string): { value: bigint; type: EnumType } | undefined {
     let packed = this.enumeratorsFound.get(name);
     if (!this.enumeratorsFound.has(name)) {
-      packed = findEnumeratorIn(this.layout, this.stringBytes(), name);
+      if (this.enumeratorIds) packed = this.enumeratorIds.lookup(name);
+      else {
+        this.whole();
+        packed = findEnumeratorIn(this.layout, this.stringBytes(), name);
+      }
       this.enumeratorsFound.set(name, packed);
     }
     if (packed === undefined) return this.base?.findEnumerator(name);

@@ -4,7 +4,9 @@
 // dump, types from the BTF in the kernel's memory, else from DWARF. With no vmlinux, open-from-dump.ts.
 import { Btf } from "../debuginfo/btf";
 import type { Dump } from "../dump/dump";
-import { SHT_NOBITS, type ElfFile, type ElfSymbolTable } from "../dump/elf";
+import { SHF_COMPRESSED, SHT_NOBITS, type ElfFile, type ElfSymbolTable, type SectionHeader } from "../dump/elf";
+import { readInto } from "../io/byte-source";
+import { PagedBytes } from "../io/paged-bytes";
 import { DebugInfoMismatch, KdwError, MissingDebugInfo } from "../io/errors";
 import { elfSymbolTable, elfSymbolTableFromImage, kernelRelocationWindow, SymbolTable } from "../debuginfo/symbols";
 import { Program, type SymbolResolver } from "./program";
@@ -95,14 +97,17 @@ function cachedNameIndex(table: ElfSymbolTable, buildId: string | undefined, cac
 }
 
 /**
- * The vmlinux's .BTF with its scan and type-name index from the user's cache when an image for this build
- * and this very section is there (btf-cache.ts checks it fits); else scanned and indexed now (the first
- * type lookup would), and the image written there.
+ * The vmlinux's .BTF with its scan and name indexes from the user's cache when an image for this build and
+ * this very section is there (btf-cache.ts checks it fits): the section is then read in chunks as types
+ * and names are used (a session reads a few hundred of its 100,000 records; `sys` reads under a tenth of
+ * its 4 MB). Else read whole, scanned and indexed now (the first type lookup would), and the image written.
  */
-function cachedBtf(bytes: Uint8Array, file: string, sectionOffset: number, buildId: string | undefined, cache: IndexCache | undefined): Btf {
-  const key = buildId && cache ? `${buildId}/btf-index-v1-${sectionOffset.toString(16)}-${bytes.length.toString(16)}` : undefined;
+function cachedBtf(vmlinux: ElfFile, header: SectionHeader, buildId: string | undefined, cache: IndexCache | undefined): Btf {
+  const file = `${vmlinux.name}:.BTF`;
+  const key = buildId && cache ? `${buildId}/btf-index-v2-${header.offset.toString(16)}-${header.size.toString(16)}` : undefined;
   const image = key ? cache?.read(key) : undefined;
-  const btf = new Btf(bytes, { file, ...(image ? { index: image } : {}) });
+  const blob = image && !(header.flags & SHF_COMPRESSED) ? new PagedBytes(header.size, (at, target) => readInto(vmlinux.source, header.offset + at, target)) : vmlinux.sectionBytes(header)!;
+  const btf = new Btf(blob, { file, ...(image ? { index: image } : {}) });
   if (key && cache && !btf.indexFromImage) writeCache(cache, key, () => btf.indexImage());
   return btf;
 }
@@ -170,7 +175,7 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
   let typesFrom = "vmlinux .BTF";
   const degraded: string[] = [];
   if (btfHeader && btfHeader.type !== SHT_NOBITS) {
-    btf = cachedBtf(vmlinux.sectionBytes(btfHeader)!, `${vmlinux.name}:.BTF`, btfHeader.offset, vmlinuxIdentity.buildId, options.cache);
+    btf = cachedBtf(vmlinux, btfHeader, vmlinuxIdentity.buildId, options.cache);
   } else {
     const why = btfHeader ? `${vmlinux.name} is a separate debug file (.BTF is empty)` : `${vmlinux.name} has no .BTF section`;
     try {
