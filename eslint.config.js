@@ -119,6 +119,12 @@ export default tseslint.config(
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
   },
   {
+    // The installed entry point is CommonJS (bin/kdw.cjs: no ES module loader at start-up).
+    files: ["bin/**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { ...globals.node } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     files: ["src/core/*.ts"],
     rules: { "no-restricted-imports": ["error", { paths: platformImports }] },
   },

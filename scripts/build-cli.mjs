@@ -1,4 +1,4 @@
-// Bundles the kdw command (src/cli) with esbuild into out/cli/kdw.mjs (and its session worker), so that `npx kdw` works right after
+// Bundles the kdw command (src/cli) with esbuild into out/cli (kdw.cjs, the subcommands' modules, the session worker and the core), so that `npx kdw` works right after
 // `npm ci` (this runs from the "prepare" script). Dependencies stay external: they are in node_modules.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
@@ -29,13 +29,50 @@ const common = {
   logLevel: "warning",
 };
 
-// The command, split: each subcommand is a chunk loaded when it runs (main.ts imports them dynamically), so
-// that a start-up loads only what its subcommand needs. Chunks sit beside kdw.mjs: the code that finds
-// files relative to its own module (the sample, package.json, the worker) finds them from out/cli alike.
+// The command in two parts. Its entry and the console (`kdw console`, `kdw VMLINUX DUMP`: the start that
+// is timed against crash and drgn) are one CommonJS file, out/cli/kdw.cjs, which bin/kdw.cjs requires: no
+// ES module loader to start, no graph of a dozen chunks to resolve, ~20 ms of a `-c sys` start. The other
+// subcommands are ES modules, split: each an entry (out/cli/info.mjs, serve.mjs, ...) that kdw.cjs imports
+// when it runs, their shared code in chunks, so that a start-up loads only what its subcommand needs.
+// Everything sits in out/cli: the code that finds files relative to its own module (the sample,
+// package.json, the workers, the core bundle) finds them from there alike. Errors cross the two parts by a
+// registered symbol (isKdwError, isCliUsageError): each part has its own copy of the classes.
 // Chunks of an earlier build (their names are hashes of their contents) go first.
+const SUBCOMMANDS = ["info", "read", "serve", "report", "findings", "demo"];
 const outDir = new URL("../out/cli/", import.meta.url);
 if (existsSync(outDir)) for (const f of readdirSync(outDir)) if (/^chunk-.*\.mjs(\.map)?$/.test(f)) rmSync(new URL(f, outDir));
-await build({ ...common, entryPoints: { kdw: "src/cli/main.ts" }, outdir: "out/cli", outExtension: { ".js": ".mjs" }, splitting: true, chunkNames: "chunk-[hash]" });
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(SUBCOMMANDS.map((c) => [c, `src/cli/${c}.ts`])),
+  outdir: "out/cli",
+  outExtension: { ".js": ".mjs" },
+  splitting: true,
+  chunkNames: "chunk-[hash]",
+});
+await build({
+  ...common,
+  entryPoints: { kdw: "src/cli/main.ts" },
+  outdir: "out/cli",
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+  define: { ...common.define, "import.meta.url": "__kdwModuleUrl" },
+  banner: { js: 'const __kdwModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  plugins: [
+    {
+      name: "kdw-cli-parts",
+      setup(b) {
+        // main.ts's other subcommands: the ES module entries built above, imported when they run.
+        b.onResolve({ filter: new RegExp(`^\\./(${SUBCOMMANDS.join("|")})$`) }, (a) => (/main\.ts$/.test(a.importer) ? { path: `./${a.path.slice(2)}.mjs`, external: true } : undefined));
+        // code-cache.ts runs the core's sources when there is no bundle (tests): the built command always has it.
+        b.onResolve({ filter: /^\.\/local-session$/ }, () => ({ path: "local-session", namespace: "kdw-missing" }));
+        b.onLoad({ filter: /.*/, namespace: "kdw-missing" }, () => ({
+          contents: 'throw new Error("kdw: out/cli/session-core.cjs is missing: run `npm run build:cli`");',
+          loader: "js",
+        }));
+      },
+    },
+  ],
+});
 // The worker thread the interactive console and `kdw serve` run the Session in (Electron's utility process
 // starts it too), and the threads that build parts of the DWARF name index: one file each.
 await build({ ...common, entryPoints: { "session-worker": "src/cli/session-worker.ts", "dwarf-index-worker": "src/cli/dwarf-index-worker.ts" }, outdir: "out/cli", outExtension: { ".js": ".mjs" } });

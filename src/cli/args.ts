@@ -1,6 +1,18 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
-export class CliUsageError extends Error {}
+const USAGE_ERROR = Symbol.for("kdw.CliUsageError");
+
+/** A mistake in the command line: the CLI prints it with the usage. */
+export class CliUsageError extends Error {
+  get [USAGE_ERROR](): true {
+    return true;
+  }
+}
+
+/** A CliUsageError of this bundle's or of another's copy of the class (core/io/errors.ts, isKdwError). */
+export function isCliUsageError(err: unknown): err is CliUsageError {
+  return err instanceof CliUsageError || (typeof err === "object" && err !== null && (err as { [USAGE_ERROR]?: unknown })[USAGE_ERROR] === true);
+}
 
 /** node:util parseArgs with its errors turned into one-line usage errors. */
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: T) {

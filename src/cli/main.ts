@@ -2,9 +2,9 @@
 // what the core returns, and turns every KdwError into one line on stderr and a non-zero exit.
 // Each subcommand is imported when it runs (the bundle is split, scripts/build-cli.mjs): `kdw console`
 // does not load the code of `report` or `serve`, and its main thread none of the core's.
-import { KdwError } from "../core/io/errors";
+import { isKdwError } from "../core/io/errors";
 import { existsSync } from "node:fs";
-import { CliUsageError } from "./args";
+import { CliUsageError, isCliUsageError } from "./args";
 
 declare const KDW_VERSION: string;
 
@@ -135,11 +135,11 @@ async function main(argv: string[]): Promise<number> {
 
 /** One line for the user; a stack trace only when KDW_DEBUG is set. */
 function report(err: unknown): number {
-  if (err instanceof CliUsageError) {
+  if (isCliUsageError(err)) {
     process.stderr.write(`kdw: ${err.message}\n${subcommand ? `(kdw ${subcommand} --help shows its usage)` : USAGE}\n`);
     return 2;
   }
-  if (err instanceof KdwError) {
+  if (isKdwError(err)) {
     process.stderr.write(`kdw: ${err.message}\n`);
     return 1;
   }

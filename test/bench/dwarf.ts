@@ -12,7 +12,7 @@ import { median } from "./harness";
 
 const RUNS = 3;
 const BUNDLE = resolve("out/bench/dwarf-index.mjs");
-const KDW = resolve("bin/kdw.mjs");
+const KDW = resolve("bin/kdw.cjs");
 
 interface IndexRun {
   wallMs: number;

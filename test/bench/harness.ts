@@ -23,41 +23,68 @@ export function median(xs: number[]): number {
 
 export const haveGnuTime = existsSync("/usr/bin/time");
 
+export interface MeasureOptions {
+  runs?: number;
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One process's figures: wall seconds (the parent's clock), CPU seconds, peak KiB, and its failure if any. */
+interface OneRun {
+  wall: number;
+  cpu: number;
+  peak: number;
+  failure?: string;
+}
+
+function runOnce(dir: string, cmd: string, args: string[], options: MeasureOptions): OneRun {
+  const out = join(dir, "time.txt");
+  const started = process.hrtime.bigint();
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %M %U %S", "-o", out, cmd, ...args], {
+    input: options.input ?? "",
+    env: { ...process.env, ...options.env },
+    maxBuffer: 1 << 28,
+    encoding: "latin1",
+  });
+  // Wall time to the microsecond from here (time's %e has 10 ms steps), its own fork and exec included.
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  const [, peak, user, sys] = readFileSync(out, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+  const failure = r.status !== 0 ? `exit ${r.status}: ${(r.stderr ?? "").split("\n").filter(Boolean).slice(-1)[0] ?? ""}` : undefined;
+  return { wall, cpu: user! + sys!, peak: peak!, ...(failure ? { failure } : {}) };
+}
+
+function figures(all: OneRun[], runs: number): ProcessFigures {
+  const failed = all.find((r) => r.failure);
+  const kept = all.slice(1);
+  return {
+    wallSeconds: median(kept.map((r) => r.wall)),
+    cpuSeconds: median(kept.map((r) => r.cpu)),
+    peakKiB: median(kept.map((r) => r.peak)),
+    runs,
+    ok: !failed,
+    ...(failed ? { note: failed.failure } : {}),
+  };
+}
+
 /** Runs `cmd args` `runs` times after one warm-up; stdin text optional. Output is discarded. */
-export function measure(cmd: string, args: string[], options: { runs?: number; input?: string; env?: NodeJS.ProcessEnv } = {}): ProcessFigures {
-  const runs = options.runs ?? 5;
+export function measure(cmd: string, args: string[], options: MeasureOptions = {}): ProcessFigures {
+  return measureInterleaved([{ cmd, args, options }], options.runs)[0]!;
+}
+
+/**
+ * Several commands measured in turn, one run of each per round (a warm-up round first), so that a ratio
+ * between them compares processes that ran side by side: the machine's speed drifts 10-30 % between
+ * minutes here, and a peer timed a minute after kdw carried that drift into the ratio.
+ */
+export function measureInterleaved(commands: { cmd: string; args: string[]; options?: MeasureOptions }[], runs = 5): ProcessFigures[] {
   const dir = mkdtempSync(join(tmpdir(), "kdw-bench-"));
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  const rss: number[] = [];
-  let ok = true;
-  let note: string | undefined;
+  const all = commands.map((): OneRun[] => []);
   try {
-    for (let i = 0; i <= runs; i++) {
-      const out = join(dir, "time.txt");
-      const started = process.hrtime.bigint();
-      const r = spawnSync("/usr/bin/time", ["-f", "%e %M %U %S", "-o", out, cmd, ...args], {
-        input: options.input ?? "",
-        env: { ...process.env, ...options.env },
-        maxBuffer: 1 << 28,
-        encoding: "latin1",
-      });
-      // Wall time to the microsecond from here (time's %e has 10 ms steps), its own fork and exec included.
-      const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-      if (r.status !== 0) {
-        ok = false;
-        note = `exit ${r.status}: ${(r.stderr ?? "").split("\n").filter(Boolean).slice(-1)[0] ?? ""}`;
-      }
-      if (i === 0) continue;
-      const [, peak, user, sys] = readFileSync(out, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
-      walls.push(elapsed);
-      cpus.push(user! + sys!);
-      rss.push(peak!);
-    }
+    for (let i = 0; i <= runs; i++) commands.forEach((c, k) => all[k]!.push(runOnce(dir, c.cmd, c.args, c.options ?? {})));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { wallSeconds: median(walls), cpuSeconds: median(cpus), peakKiB: median(rss), runs, ok, note };
+  return all.map((a) => figures(a, runs));
 }
 
 export function which(cmd: string): string | undefined {

@@ -10,7 +10,7 @@ import { nodeHost } from "../../src/cli/host";
 import { fmtRatio, haveGnuTime, measure, median } from "./harness";
 
 const ROUNDS = 5;
-const KDW = resolve("bin/kdw.mjs");
+const KDW = resolve("bin/kdw.cjs");
 
 export async function benchReport(dump: string, vmlinux: string): Promise<void> {
   process.stdout.write(`\n== kdw report from process start vs kdw console -c sys: alternating, median of ${ROUNDS} (wall s, peak RSS); goal report/sys <= 2x\n`);

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fixturesDir } from "../fixtures";
-import { fmtRatio, haveGnuTime, measure, median, which } from "./harness";
+import { fmtRatio, haveGnuTime, measure, measureInterleaved, median, which } from "./harness";
 
 /** Timed passes over every page, for each side; the median is reported. */
 const PAGE_RUNS = 5;
@@ -28,7 +28,7 @@ import type { PageThroughput } from "./pages";
 
 const goals = new Goals();
 
-const KDW = resolve("bin/kdw.mjs");
+const KDW = resolve("bin/kdw.cjs");
 const SYSTEM_PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 const CRASH = [process.env.KDW_CRASH, resolve("../shared/tools/crash-8.0.6"), which("crash")].find((p) => p && existsSync(p));
 
@@ -128,8 +128,11 @@ function benchInfo(): void {
   }
 }
 
+/** Rounds of kdw and drgn run in turn for the start-to-sys goal. */
+const SIDE_BY_SIDE_RUNS = 9;
+
 function benchSys(): void {
-  section("start to the sys summary: whole process, median of 5 (wall s, peak RSS)");
+  section(`start to the sys summary: whole process (wall s, peak RSS): kdw and drgn median of ${SIDE_BY_SIDE_RUNS} rounds side by side, the rest of 5`);
   const vmlinux = f("vmlinux");
   const dump = f("dump.lzo");
   if (!existsSync(vmlinux) || !existsSync(dump)) return void process.stdout.write("fixtures absent\n");
@@ -138,7 +141,13 @@ function benchSys(): void {
   // user's machine has no such setting: the goal is measured without it, and the start with it printed too.
   const caCerts = process.env.NODE_EXTRA_CA_CERTS !== undefined;
   const plainNode = { NODE_EXTRA_CA_CERTS: undefined };
-  const kdw = measure("node", [KDW, "console", vmlinux, dump, "-c", "sys"], { env: plainNode });
+  // kdw and drgn (the goal's peer) in turn, one run of each per round: the ratio compares processes that
+  // ran side by side, whatever the machine's speed did meanwhile.
+  const drgnScript = `import drgn; p = drgn.Program(); p.set_core_dump(${JSON.stringify(dump)}); p.load_debug_info([${JSON.stringify(vmlinux)}]); print(p["init_uts_ns"].name.release.string_().decode())`;
+  const haveDrgn = hasPythonModule("drgn");
+  const kdwRun = { cmd: "node", args: [KDW, "console", vmlinux, dump, "-c", "sys"], options: { env: plainNode } };
+  const [kdw, drgnFigures] = haveDrgn ? measureInterleaved([kdwRun, { cmd: SYSTEM_PYTHON, args: ["-c", drgnScript] }], SIDE_BY_SIDE_RUNS) : [measure(kdwRun.cmd, kdwRun.args, kdwRun.options)];
+  if (kdw === undefined) return;
   // No vmlinux at all: kallsyms, BTF and ORC from the dump itself (the goal: no slower than with the vmlinux).
   // On dump.elf too: there the kernel's tables are read as they are, not decompressed page by page.
   const bare = measure("node", [KDW, "console", dump, "--no-debuginfo", "-c", "sys"], { env: plainNode });
@@ -151,10 +160,8 @@ function benchSys(): void {
   }
   if (CRASH) rows.push(["crash", measure(CRASH, ["-s", vmlinux, dump], { input: "sys\nq\n" })]);
   else process.stdout.write("crash: not installed\n");
-  if (hasPythonModule("drgn")) {
-    const script = `import drgn; p = drgn.Program(); p.set_core_dump(${JSON.stringify(dump)}); p.load_debug_info([${JSON.stringify(vmlinux)}]); print(p["init_uts_ns"].name.release.string_().decode())`;
-    rows.push(["drgn", measure(SYSTEM_PYTHON, ["-c", script])]);
-  } else process.stdout.write("drgn: not installed (apt-get install python3-drgn)\n");
+  if (drgnFigures) rows.push(["drgn", drgnFigures]);
+  else process.stdout.write("drgn: not installed (apt-get install python3-drgn)\n");
   for (const [name, m] of rows) {
     process.stdout.write(`${name.padEnd(16)} ${m.wallSeconds.toFixed(3)} s  ${(m.peakKiB / 1024).toFixed(0)} MiB  time ratio kdw/${name} ${fmtRatio(kdw.wallSeconds, m.wallSeconds)}  memory ratio ${fmtRatio(kdw.peakKiB, m.peakKiB)}${m.ok ? "" : "  FAILED " + m.note}\n`);
   }

@@ -12,7 +12,7 @@ import { moduleViews } from "../../src/core/kernel/modules/views";
 import { CrashSession } from "./crash-session";
 import { fmtRatio, haveGnuTime, measure } from "./harness";
 
-const KDW = resolve("bin/kdw.mjs");
+const KDW = resolve("bin/kdw.cjs");
 
 export async function benchSearch(dump: string, vmlinux: string, crashPath: string | undefined, section: (title: string) => void): Promise<void> {
   section("search over all of the fixture's memory: kdw in-process (first and second run) beside crash 8.0.6 in one interactive process, without start-up (s); goal for kdw: under 2 s");

@@ -101,7 +101,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("console fuzz", () => {
     writeFileSync(input, script.join("\n") + "\nsys -t\n");
     const start = performance.now();
     // kdw's own filters: a generated line is never handed to a shell.
-    const out = spawnSync(process.execPath, [join(__dirname, "../../bin/kdw.mjs"), vmlinux, dump, "--builtin-pipes", "-i", input], { cwd: tmp, encoding: "latin1", timeout: 600_000, maxBuffer: 1 << 30 });
+    const out = spawnSync(process.execPath, [join(__dirname, "../../bin/kdw.cjs"), vmlinux, dump, "--builtin-pipes", "-i", input], { cwd: tmp, encoding: "latin1", timeout: 600_000, maxBuffer: 1 << 30 });
     process.stderr.write(`console fuzz: ${script.length} lines through the CLI in ${((performance.now() - start) / 1000).toFixed(1)} s\n`);
     expect(out.error).toBeUndefined();
     expect([0, 1]).toContain(out.status);

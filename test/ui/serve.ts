@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const KDW = fileURLToPath(new URL("../../bin/kdw.mjs", import.meta.url));
+const KDW = fileURLToPath(new URL("../../bin/kdw.cjs", import.meta.url));
 
 export interface Served {
   url: string;

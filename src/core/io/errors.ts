@@ -1,10 +1,25 @@
 // The typed errors of kdw. Each carries where it happened (file and offset, page, or address) so that the CLI
 // can print one line and exit non-zero, and the UI can show the same line. Messages are single-line.
 
+/**
+ * Marks kdw's errors so that code bundled apart from the class that threw one still knows it (the CLI's
+ * entry and its subcommands are separate bundles, each with its own copy of these classes): Symbol.for is
+ * one symbol across bundles and realms.
+ */
+const KDW_ERROR = Symbol.for("kdw.KdwError");
+
 export abstract class KdwError extends Error {
   override get name(): string {
     return this.constructor.name;
   }
+  get [KDW_ERROR](): true {
+    return true;
+  }
+}
+
+/** A KdwError of this bundle's or of another's copy of the class. */
+export function isKdwError(err: unknown): err is KdwError {
+  return err instanceof KdwError || (typeof err === "object" && err !== null && (err as { [KDW_ERROR]?: unknown })[KDW_ERROR] === true);
 }
 
 function hex(n: number | bigint): string {

@@ -126,7 +126,7 @@ describe.skipIf(!ready)("the incident report in chromium", () => {
     const notes = join(work, "notes.txt");
     writeFileSync(notes, "Seized from web-01 by the on-call team.\nImage hashed on acquisition.\n");
     // As a user runs it: the built command, the evidence read-only, the report written elsewhere.
-    execFileSync(process.execPath, [join(ROOT, "bin/kdw.mjs"), "report", fixture("vmlinux")!, fixture("dump.lzo")!, "-o", html, "--json", json, "--analyst", "Test Analyst", "--case", "CASE-17", "--notes", notes], { stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 });
+    execFileSync(process.execPath, [join(ROOT, "bin/kdw.cjs"), "report", fixture("vmlinux")!, fixture("dump.lzo")!, "-o", html, "--json", json, "--analyst", "Test Analyst", "--case", "CASE-17", "--notes", notes], { stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 });
     data = JSON.parse(readFileSync(json, "utf8")) as ReportData;
     main = await browse(false, `file://${html}`);
     await main.page.goto(`file://${html}`);

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { fixture, haveFixtures, manifest, reference } from "../../fixtures";
 import { normalize } from "../../session-fixture";
 
-const KDW = join(__dirname, "../../../bin/kdw.mjs");
+const KDW = join(__dirname, "../../../bin/kdw.cjs");
 const tmp = mkdtempSync(join(tmpdir(), "kdw-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -22,6 +22,9 @@ function expectOneLineError(r: { status: number | null; stderr: string }, ...mus
   const lines = r.stderr.trimEnd().split("\n");
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^kdw: /);
+  // kdw's own errors, known as such by the entry whichever bundle threw them (errors.ts, isKdwError).
+  expect(lines[0]).not.toMatch(/internal error/);
+  expect(r.status).toBe(1);
   expect(r.stderr).not.toMatch(/\n\s+at /);
   for (const m of mustMention) expect(lines[0]).toContain(m);
 }
@@ -29,6 +32,11 @@ function expectOneLineError(r: { status: number | null; stderr: string }, ...mus
 describe("kdw usage errors", () => {
   it("an unknown command and a missing file are one-line errors", () => {
     expect(kdw("frobnicate").status).toBe(2);
+    // A usage error thrown by a subcommand's own module (read.mjs) is one too.
+    const bad = kdw("read", join(tmp, "nope.vmcore"), "--frobnicate");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^kdw: .*frobnicate/);
+    expect(bad.stderr).toContain("kdw read --help");
     expectOneLineError(kdw("info", join(tmp, "nope.vmcore")), "nope.vmcore");
   });
   it("a file that is not a dump names the file and the offset", () => {

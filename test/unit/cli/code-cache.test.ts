@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { codeUse } from "../../../src/cli/core-bundle";
 import { fixture, haveFixtures } from "../../fixtures";
 
-const KDW = join(__dirname, "../../../bin/kdw.mjs");
+const KDW = join(__dirname, "../../../bin/kdw.cjs");
 const tmp = mkdtempSync(join(tmpdir(), "kdw-code-cache-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

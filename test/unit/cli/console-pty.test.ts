@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixture, haveFixtures } from "../../fixtures";
 
-const KDW = join(__dirname, "../../../bin/kdw.mjs");
+const KDW = join(__dirname, "../../../bin/kdw.cjs");
 const DRIVER = join(__dirname, "../../fixtures/pty-drive.py");
 const python = spawnSync("python3", ["-c", "import pty"]).status === 0;
 const less = spawnSync("sh", ["-c", "command -v less"]).status === 0;

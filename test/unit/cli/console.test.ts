@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixture, haveFixtures } from "../../fixtures";
 
-const KDW = join(__dirname, "../../../bin/kdw.mjs");
+const KDW = join(__dirname, "../../../bin/kdw.cjs");
 const have = haveFixtures("dump.lzo", "vmlinux", "mzoneinfo.ko");
 
 function kdw(args: string[], options: { cwd?: string; input?: string } = {}) {

@@ -11,7 +11,7 @@ import { debuginfoPlaces, resolveDebuginfo, type DebuginfoPlaces } from "../../.
 import { buildElf, buildNotes } from "../../fixtures/elf-builder";
 import { fixture, haveFixtures, manifest } from "../../fixtures";
 
-const KDW = join(__dirname, "../../../bin/kdw.mjs");
+const KDW = join(__dirname, "../../../bin/kdw.cjs");
 const tmp = mkdtempSync(join(tmpdir(), "kdw-debuginfo-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

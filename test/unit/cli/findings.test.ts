@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixture, haveFixtures } from "../../fixtures";
 
-const KDW = join(__dirname, "../../../bin/kdw.mjs");
+const KDW = join(__dirname, "../../../bin/kdw.cjs");
 
 function kdw(...args: string[]) {
   const r = spawnSync(process.execPath, [KDW, ...args], { encoding: "latin1" });

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-const KDW = join(__dirname, "../../../bin/kdw.mjs");
+const KDW = join(__dirname, "../../../bin/kdw.cjs");
 const tmp = mkdtempSync(join(tmpdir(), "kdw-report-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
