@@ -39,11 +39,15 @@ const common = {
 // registered symbol (isKdwError, isCliUsageError): each part has its own copy of the classes.
 // Chunks of an earlier build (their names are hashes of their contents) go first.
 const SUBCOMMANDS = ["info", "read", "serve", "report", "findings", "demo"];
+// ES module entries the CommonJS part imports when it needs them: the subcommands, and the console's search
+// for a vmlinux by build id (it opens the dump: the dump readers and codecs, 170 KB kdw.cjs would otherwise
+// compile at every start, vmlinux given or not).
+const ESM_PARTS = [...SUBCOMMANDS, "debuginfo-search"];
 const outDir = new URL("../out/cli/", import.meta.url);
 if (existsSync(outDir)) for (const f of readdirSync(outDir)) if (/^chunk-.*\.mjs(\.map)?$/.test(f)) rmSync(new URL(f, outDir));
 await build({
   ...common,
-  entryPoints: Object.fromEntries(SUBCOMMANDS.map((c) => [c, `src/cli/${c}.ts`])),
+  entryPoints: Object.fromEntries(ESM_PARTS.map((c) => [c, `src/cli/${c}.ts`])),
   outdir: "out/cli",
   outExtension: { ".js": ".mjs" },
   splitting: true,
@@ -61,8 +65,8 @@ await build({
     {
       name: "kdw-cli-parts",
       setup(b) {
-        // main.ts's other subcommands: the ES module entries built above, imported when they run.
-        b.onResolve({ filter: new RegExp(`^\\./(${SUBCOMMANDS.join("|")})$`) }, (a) => (/main\.ts$/.test(a.importer) ? { path: `./${a.path.slice(2)}.mjs`, external: true } : undefined));
+        // main.ts's other subcommands and the console's search: the ES module entries built above.
+        b.onResolve({ filter: new RegExp(`^\\./(${ESM_PARTS.join("|")})$`) }, (a) => (a.kind === "dynamic-import" ? { path: `./${a.path.slice(2)}.mjs`, external: true } : undefined));
         // code-cache.ts runs the core's sources when there is no bundle (tests): the built command always has it.
         b.onResolve({ filter: /^\.\/local-session$/ }, () => ({ path: "local-session", namespace: "kdw-missing" }));
         b.onLoad({ filter: /.*/, namespace: "kdw-missing" }, () => ({
