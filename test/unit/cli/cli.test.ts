@@ -104,3 +104,16 @@ describe.skipIf(!haveFixtures("dump.lzo", "dump.zlib", "dump.flat", "dump.elf", 
     expect(JSON.parse(r.stdout).sha256).toBe(want);
   });
 });
+
+describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("kdw's output when the reader is slow", () => {
+  it("a console script's output through a pipe read late arrives whole, as into a file (the command ends by process.exit)", () => {
+    const run = (tail: string) => spawnSync("sh", ["-c", `"${process.execPath}" "$@" ${tail}`, "sh", KDW, fixture("vmlinux")!, fixture("dump.lzo")!, "-c", "foreach bt; log"], { encoding: "latin1", maxBuffer: 1 << 26 });
+    const file = join(tmp, "out.txt");
+    expect(run(`> "${file}"`).status).toBe(0);
+    const expected = readFileSync(file, "latin1");
+    expect(expected.length).toBeGreaterThan(64 << 10); // more than a pipe holds: kdw waits on the reader
+    const late = run("| (sleep 1; cat)");
+    expect(late.status).toBe(0);
+    expect(late.stdout).toBe(expected);
+  });
+});
