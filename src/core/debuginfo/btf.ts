@@ -3,8 +3,9 @@
 // cached by id, and reach their targets and members through getters so that cycles cost nothing.
 // Split BTF (a module's, whose type ids and string offsets continue the base's) is read with `base`.
 // A blob opened with its cache image may be read in chunks as it is used (PagedBytes): every read of a
-// record goes through rec(), of a name through str() or the name indexes' load hook, and a pass over every
-// record (completion's names, the per-CPU section, an enumerator scan) reads the whole blob first.
+// record goes through rec() or recordAt(), of a name through str() or the name indexes' load hook (types
+// and enumerators are found through the image's indexes), and a pass over every record (completion's names,
+// the per-CPU section, the first function lookup's index) reads the whole blob first.
 import type { ByteSource } from "../io/byte-source";
 import { DumpFormatError } from "../io/errors";
 import {
