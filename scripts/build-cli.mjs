@@ -80,6 +80,24 @@ await build({
 // The worker thread the interactive console and `kdw serve` run the Session in (Electron's utility process
 // starts it too), and the threads that build parts of the DWARF name index: one file each.
 await build({ ...common, entryPoints: { "session-worker": "src/cli/session-worker.ts", "dwarf-index-worker": "src/cli/dwarf-index-worker.ts" }, outdir: "out/cli", outExtension: { ".js": ".mjs" } });
+/**
+ * fflate (the pure-JS inflater of zlib pages and compressed ELF sections) builds its Huffman tables when its
+ * module loads: 6 ms of every start, though an lzo dump with a plain vmlinux never inflates. In the core
+ * bundle, `fflate/browser` is a stand-in that requires the package's browser build (lib/browser.cjs, no
+ * worker_threads) from node_modules on the first call. Only the exports the core imports are stood in for:
+ * importing another is a build error here.
+ */
+const lazyFflate = {
+  name: "lazy-fflate",
+  setup(b) {
+    b.onResolve({ filter: /^fflate\/browser$/ }, (a) => (a.namespace === "lazy-fflate" ? { path: "fflate/browser", external: true } : { path: "fflate/browser", namespace: "lazy-fflate" }));
+    b.onLoad({ filter: /.*/, namespace: "lazy-fflate" }, () => ({
+      contents: 'let m; const load = () => (m ??= require("fflate/browser")); export function unzlibSync(data, opts) { return load().unzlibSync(data, opts); }',
+      loader: "js",
+    }));
+  },
+};
+
 /** The bundle's function's parameters: CommonJS's, and the module's URL (src/cli/core-bundle.ts passes them). */
 const CORE_PARAMETERS = "exports, require, module, __filename, __dirname, __kdwModuleUrl";
 // The Session for the console's scripts and the session worker, loaded through V8's code cache (src/cli/core-bundle.ts): CommonJS
@@ -97,6 +115,7 @@ await build({
   // import() of those becomes require() (vm.Script has no loader for import()).
   supported: { "dynamic-import": false },
   define: { ...common.define, "import.meta.url": "__kdwModuleUrl" },
+  plugins: [lazyFflate],
   // Written as the function vm.Script compiles (core-bundle.ts): the file's text is then the script's source
   // as it is, one flat string, where a wrapper added at load time made a second 1.5 MB string for V8 to
   // flatten at every start.

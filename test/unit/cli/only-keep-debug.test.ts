@@ -52,4 +52,19 @@ describe.skipIf(!objcopy || !haveFixtures("dump.lzo", "vmlinux"))("objcopy --onl
       expect([a.text, a.errors], c).toEqual([b.text, b.errors]);
     }
   });
+
+  it("with its DWARF compressed (--compress-debug-sections=zlib), the console gives the plain vmlinux's answers", () => {
+    // Inflated by fflate, which the CLI's core bundle requires from node_modules on first use
+    // (scripts/build-cli.mjs, lazyFflate): this runs the command as installed, not the sources.
+    const zdebug = join(tmp, "vmlinux.zdebug");
+    const r = spawnSync("objcopy", ["--only-keep-debug", "--compress-debug-sections=zlib", fixture("vmlinux")!, zdebug]);
+    expect(r.status, r.stderr?.toString()).toBe(0);
+    expect(ElfFile.open(new NodeFileSource(zdebug)).sectionHeader(".debug_info")!.flags & 0x800).toBe(0x800); // SHF_COMPRESSED
+    const kdw = (vmlinux: string) => spawnSync(process.execPath, [join(__dirname, "../../../bin/kdw.cjs"), vmlinux, fixture("dump.lzo")!, "-c", "p jiffies; whatis max_threads; sym init_task"], { encoding: "latin1", timeout: 300_000 });
+    const compressed = kdw(zdebug);
+    const plain = kdw(fixture("vmlinux")!);
+    expect(compressed.status, compressed.stderr).toBe(0);
+    expect(compressed.stdout).toBe(plain.stdout);
+    expect(compressed.stdout).toContain("int max_threads;");
+  });
 });
