@@ -1,7 +1,10 @@
 // The `kdw` command. A thin adapter: it opens files read-only, hands them to src/core as ByteSources, prints
 // what the core returns, and turns every KdwError into one line on stderr and a non-zero exit.
-// Each subcommand is imported when it runs (the bundle is split, scripts/build-cli.mjs): `kdw console`
-// does not load the code of `report` or `serve`, and its main thread none of the core's.
+// Each subcommand is imported when it runs (scripts/build-cli.mjs): this file and the console are one
+// CommonJS bundle, the other subcommands ES modules imported from it, so `kdw console` loads no code of
+// `report` or `serve`, and its main thread none of the core's but the bundle it runs the Session from.
+// The two parts each have their own copy of the error classes: errors are known by isKdwError and
+// isCliUsageError (a registered symbol), not instanceof.
 import { isKdwError } from "../core/io/errors";
 import { existsSync } from "node:fs";
 import { CliUsageError, isCliUsageError } from "./args";
