@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { hasErrorBrand } from "../core/io/errors";
 
 const USAGE_ERROR = Symbol.for("kdw.CliUsageError");
 
@@ -11,7 +12,7 @@ export class CliUsageError extends Error {
 
 /** A CliUsageError of this bundle's or of another's copy of the class (core/io/errors.ts, isKdwError). */
 export function isCliUsageError(err: unknown): err is CliUsageError {
-  return err instanceof CliUsageError || (typeof err === "object" && err !== null && (err as { [USAGE_ERROR]?: unknown })[USAGE_ERROR] === true);
+  return err instanceof CliUsageError || hasErrorBrand(err, USAGE_ERROR);
 }
 
 /** node:util parseArgs with its errors turned into one-line usage errors. */

@@ -69,6 +69,11 @@ export function btfKindFlag(info: number): boolean {
   return info >>> 31 === 1;
 }
 
+/** Where enumerator `j` of the ENUM or ENUM64 record at `r` (whose btf_type.info is `info`) starts. */
+export function enumeratorAt(r: number, info: number, j: number): number {
+  return r + BTF_TYPE_SIZE + j * (btfKind(info) === BTF_KIND_ENUM64 ? BTF_ENUM64_SIZE : BTF_ENUM_SIZE);
+}
+
 /** Bytes that follow the btf_type of `kind` with `vlen`, or -1 for a kind this reader does not know. */
 export function trailerSize(kind: number, vlen: number): number {
   switch (kind) {

@@ -4,15 +4,13 @@
 import { FNV_BASIS, FNV_PRIME, fnv1a } from "../io/fnv1a";
 import { latin1Bytes } from "../io/latin1";
 import {
-  BTF_ENUM64_SIZE,
-  BTF_ENUM_SIZE,
   BTF_KIND_DATASEC,
   BTF_KIND_DECL_TAG,
-  BTF_KIND_ENUM64,
   BTF_KIND_FUNC,
   BTF_KIND_TYPE_TAG,
   BTF_TYPE_SIZE,
   BTF_VAR_SECINFO_SIZE,
+  enumeratorAt,
   INFO_OFF,
   NAME_OFF_OFF,
   btfKind,
@@ -272,10 +270,9 @@ export function findEnumeratorIn(layout: BtfLayout, strings: StringBytes, name: 
     const i = enums[k]!;
     const r = offsets[i]!;
     const info = view.getUint32(r + INFO_OFF, true);
-    const step = btfKind(info) === BTF_KIND_ENUM64 ? BTF_ENUM64_SIZE : BTF_ENUM_SIZE;
     const vlen = btfVlen(info);
     for (let j = 0; j < vlen; j++) {
-      const e = r + BTF_TYPE_SIZE + j * step;
+      const e = enumeratorAt(r, info, j);
       const off = view.getUint32(e, true); // btf_enum.name_off
       let b = bytes;
       let at = start + off - base;
@@ -324,12 +321,7 @@ export interface EnumeratorIndex {
 export function enumeratorIndex(layout: BtfLayout, strings: StringBytes, record: (i: number) => number, tables?: EnumeratorTables): EnumeratorIndex {
   const { view, firstId, enums } = layout;
   const limit = strings.base + strings.len;
-  let first = tables?.first;
-  if (!first) {
-    first = new Uint32Array(enums.length + 1);
-    for (let k = 0; k < enums.length; k++) first[k + 1] = first[k]! + btfVlen(view.getUint32(record(enums[k]!) + INFO_OFF, true));
-  }
-  const starts = first;
+  const starts = tables?.first ?? enumeratorStarts(layout, record);
   /** Entry e (1-based, in the enums' order) as its record's index i and its place j, or undefined. */
   const entry = (e: number): { i: number; j: number } | undefined => {
     const o = e - 1;
@@ -350,7 +342,7 @@ export function enumeratorIndex(layout: BtfLayout, strings: StringBytes, record:
     const r = record(at.i);
     const info = view.getUint32(r + INFO_OFF, true);
     if (at.j >= btfVlen(info)) return 0;
-    const place = r + BTF_TYPE_SIZE + at.j * (btfKind(info) === BTF_KIND_ENUM64 ? BTF_ENUM64_SIZE : BTF_ENUM_SIZE);
+    const place = enumeratorAt(r, info, at.j);
     const off = view.getUint32(place, true); // btf_enum.name_off
     return off < limit ? off : strings.outOfRange(off, place);
   };
@@ -364,4 +356,12 @@ export function enumeratorIndex(layout: BtfLayout, strings: StringBytes, record:
     },
     tables: { slots: index.slots, first: starts },
   };
+}
+
+/** EnumeratorTables.first: for each enum, the enumerators of the enums before it, then all of them. */
+function enumeratorStarts(layout: BtfLayout, record: (i: number) => number): Uint32Array {
+  const { view, enums } = layout;
+  const first = new Uint32Array(enums.length + 1);
+  for (let k = 0; k < enums.length; k++) first[k + 1] = first[k]! + btfVlen(view.getUint32(record(enums[k]!) + INFO_OFF, true));
+  return first;
 }

@@ -9,8 +9,6 @@
 import type { ByteSource } from "../io/byte-source";
 import { DumpFormatError } from "../io/errors";
 import {
-  BTF_ENUM64_SIZE,
-  BTF_ENUM_SIZE,
   BTF_INT_BOOL,
   BTF_INT_CHAR,
   BTF_INT_SIGNED,
@@ -35,6 +33,7 @@ import {
   BTF_PARAM_SIZE,
   BTF_TYPE_SIZE,
   INFO_OFF,
+  enumeratorAt,
   trailerSize,
   NAME_OFF_OFF,
   SIZE_OR_TYPE_OFF,
@@ -171,10 +170,9 @@ export class Btf implements TypeSystem, BtfTypeSource {
 
   /** Start of type `id`'s record within this blob, its bytes read; `id` must be one of this Btf's own. */
   private rec(id: number): number {
-    const r = this.layout.offsets[id - this.layout.firstId];
-    if (r === undefined) throw this.error(0, `type id ${id} out of range (${this.layout.firstId}..${this.lastId})`);
-    if (this.paged) this.loadRecord(r);
-    return r;
+    const i = id - this.layout.firstId;
+    if (this.layout.offsets[i] === undefined) throw this.error(0, `type id ${id} out of range (${this.layout.firstId}..${this.lastId})`);
+    return this.recordAt(i);
   }
 
   /** Start of record i (an index into layout.offsets, in range), its bytes read. */
@@ -488,16 +486,13 @@ export class Btf implements TypeSystem, BtfTypeSource {
     return out;
   }
 
-  private enumeratorAt(r: number, info: number, i: number): number {
-    return r + BTF_TYPE_SIZE + i * (btfKind(info) === BTF_KIND_ENUM64 ? BTF_ENUM64_SIZE : BTF_ENUM_SIZE);
-  }
   private enumeratorName(r: number, info: number, i: number): string {
-    const e = this.enumeratorAt(r, info, i);
+    const e = enumeratorAt(r, info, i);
     return this.str(this.layout.view.getUint32(e, true), e); // btf_enum.name_off
   }
   private enumeratorValue(r: number, info: number, i: number): bigint {
     const { view } = this.layout;
-    const e = this.enumeratorAt(r, info, i);
+    const e = enumeratorAt(r, info, i);
     const signed = btfKindFlag(info);
     if (btfKind(info) === BTF_KIND_ENUM) return BigInt(signed ? view.getInt32(e + 4, true) : view.getUint32(e + 4, true)); // btf_enum.val
     const v = (BigInt(view.getUint32(e + 8, true)) << 32n) | BigInt(view.getUint32(e + 4, true)); // btf_enum64.val_hi32, val_lo32

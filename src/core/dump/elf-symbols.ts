@@ -351,27 +351,15 @@ export class ElfSymbolTable {
       this.paged = null;
     }
     if (!this.byName) this.buildNameTable();
-    const table = this.byName!;
+    const names = this.byName!;
     const hashes = this.slotHash!;
-    const mask = table.length - 1;
-    const hash = fnv1a(q);
-    let h = hash & mask;
-    for (let probes = 0; probes <= mask; probes++) {
-      const i = table[h]!;
-      if (i === 0) return -1;
-      if (hashes[h] === hash && i < this.count && this.nameEquals(i, q)) return i;
-      h = (h + 1) & mask;
-    }
-    return -1;
+    return this.probe(q, names.length, (h) => ({ names, hashes, at: h }))!;
   }
 
   /** search() over an image read in pages as the probe reaches them; undefined when a page cannot be read. */
   private searchPaged(q: Uint8Array): number | undefined {
     const paged = this.paged!;
-    const mask = paged.slots - 1;
-    const hash = fnv1a(q);
-    let h = hash & mask;
-    for (let probes = 0; probes <= mask; probes++) {
+    return this.probe(q, paged.slots, (h) => {
       const page = Math.floor(h / SLOT_PAGE);
       let names = paged.names.get(page);
       let hashes = paged.hashes.get(page);
@@ -385,10 +373,25 @@ export class ElfSymbolTable {
         paged.names.set(page, names);
         paged.hashes.set(page, hashes);
       }
-      const at = h - page * SLOT_PAGE;
-      const i = names[at]!;
+      return { names, hashes, at: h - page * SLOT_PAGE };
+    });
+  }
+
+  /**
+   * The name index's linear probe for `q` over `slots` slots (a power of two): slot h's symbol index and name
+   * hash are at `at` in the columns `column(h)` gives (the whole table, or the page of an image holding h).
+   * -1 when the name is not there; undefined when `column` cannot give a slot.
+   */
+  private probe(q: Uint8Array, slots: number, column: (h: number) => { names: Int32Array; hashes: Uint32Array; at: number } | undefined): number | undefined {
+    const mask = slots - 1;
+    const hash = fnv1a(q);
+    let h = hash & mask;
+    for (let probes = 0; probes <= mask; probes++) {
+      const c = column(h);
+      if (!c) return undefined;
+      const i = c.names[c.at]!;
       if (i === 0) return -1;
-      if (hashes[at] === hash && i < this.count && this.nameEquals(i, q)) return i;
+      if (c.hashes[c.at] === hash && i < this.count && this.nameEquals(i, q)) return i;
       h = (h + 1) & mask;
     }
     return -1;

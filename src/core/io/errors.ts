@@ -17,9 +17,14 @@ export abstract class KdwError extends Error {
   }
 }
 
+/** `err` carries the registered symbol `brand` as true: an error class of any bundle's copy that declares it. */
+export function hasErrorBrand(err: unknown, brand: symbol): boolean {
+  return typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[brand] === true;
+}
+
 /** A KdwError of this bundle's or of another's copy of the class. */
 export function isKdwError(err: unknown): err is KdwError {
-  return err instanceof KdwError || (typeof err === "object" && err !== null && (err as { [KDW_ERROR]?: unknown })[KDW_ERROR] === true);
+  return err instanceof KdwError || hasErrorBrand(err, KDW_ERROR);
 }
 
 function hex(n: number | bigint): string {
