@@ -80,6 +80,29 @@ export class TextBuilder {
    * spaces: a log record's text as crash prints it. One pass over the bytes, no string made.
    */
   mappedBytes(bytes: Uint8Array, start: number, end: number, table: Uint8Array, indent: number): void {
+    if (end <= start) return;
+    this.reserve(end - start);
+    // Most text maps to itself and has no newline to indent after: it is copied whole, then checked; from
+    // the first byte that maps otherwise or needs an indent, the rest goes byte by byte.
+    const buf = this.buf;
+    const len = this.len;
+    buf.set(bytes.subarray(start, end), len);
+    const stop = len + end - start;
+    let high = 0;
+    for (let j = len; j < stop; j++) {
+      const b = buf[j]!;
+      if (table[b] !== b || (b === 0x0a && indent > 0)) {
+        this.len = j;
+        if (high >= 0x80) this.high = true;
+        return this.mappedByByte(bytes, start + (j - len), end, table, indent);
+      }
+      high |= b;
+    }
+    this.len = stop;
+    if (high >= 0x80) this.high = true;
+  }
+
+  private mappedByByte(bytes: Uint8Array, start: number, end: number, table: Uint8Array, indent: number): void {
     this.reserve(end - start);
     let buf = this.buf;
     let len = this.len;
@@ -127,6 +150,41 @@ export class TextBuilder {
       return;
     }
     for (let v = n; at > this.len - digits; v = Math.floor(v / 10)) buf[--at] = 48 + (v % 10);
+  }
+
+  /**
+   * A log record's timestamp as crash prints it, "[%5lld.%06ld] ": whole seconds right-aligned in 5 with
+   * spaces, microseconds in 6 with zeros. One reservation for the whole stamp (a log prints one per record).
+   */
+  stamp(sec: number, usec: number): void {
+    if (!Number.isSafeInteger(sec) || sec < 0 || !(usec >= 0 && usec < 1e6)) {
+      this.char(0x5b);
+      this.decimal(sec, 5, 0x20);
+      this.char(0x2e);
+      this.decimal(usec, 6, 0x30);
+      return this.text("] ");
+    }
+    this.reserve(32);
+    const buf = this.buf;
+    let at = this.len;
+    buf[at++] = 0x5b;
+    let digits = 1;
+    for (let p = 10; p <= sec && digits < 16; p *= 10) digits++;
+    for (let i = digits; i < 5; i++) buf[at++] = 0x20;
+    at += digits;
+    let v = sec;
+    if (sec < 0x80000000) {
+      for (let i = 1; i <= digits; i++, v = (v / 10) | 0) buf[at - i] = 48 + (v % 10);
+    } else {
+      for (let i = 1; i <= digits; i++, v = Math.floor(v / 10)) buf[at - i] = 48 + (v % 10);
+    }
+    buf[at++] = 0x2e;
+    let u = usec | 0;
+    for (let i = 5; i >= 0; i--, u = (u / 10) | 0) buf[at + i] = 48 + (u % 10);
+    at += 6;
+    buf[at++] = 0x5d;
+    buf[at++] = 0x20;
+    this.len = at;
   }
 
   /** A 64-bit value in lower-case hex, right-aligned in `width` with spaces (an address column). */

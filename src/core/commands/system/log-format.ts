@@ -48,12 +48,7 @@ function secondsOf(lo: number, hi: number, out: Float64Array): void {
 /** The record's timestamp: "[sssss.uuuuuu] " (seconds padded to 5, microseconds to 6), or -T's ctime. */
 function timestamp(out: TextBuilder, sec: number, ns: number, opts: LogOptions, env: LogFormatEnv): void {
   if (opts.ctime) return out.text(`[${ctimeUtc((env.bootTime ?? 0) + sec)}] `);
-  out.char(0x5b);
-  out.decimal(sec, 5, 0x20);
-  out.char(0x2e);
-  out.decimal(Math.floor(ns / 1000), 6, 0x30);
-  out.char(0x5d);
-  out.char(0x20);
+  out.stamp(sec, Math.floor(ns / 1000));
 }
 
 function callerId(id: number, width: number): string {

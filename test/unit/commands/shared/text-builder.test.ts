@@ -56,4 +56,30 @@ describe("TextBuilder", () => {
     for (let i = 0; i < 300; i++) many.mappedBytes(bytes, 2, 11, table, 3);
     expect(many.toString()).toBe("one\n   two.\n   ".repeat(300));
   });
+
+  it("copies text that maps to itself, and goes byte by byte from the first byte that does not", () => {
+    // Identity on every byte but 0x01 (-> '.'): 0x80..0xff pass as they are, and must decode as Latin-1.
+    const table = Uint8Array.from({ length: 256 }, (_, c) => (c === 0x01 ? 0x2e : c));
+    const text = "plain \u00e9\u00ff\u0085 text\u0001 then\nmore \u00e9";
+    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
+    const b = new TextBuilder(4);
+    b.mappedBytes(bytes, 0, bytes.length, table, 2);
+    b.mappedBytes(bytes, 0, 6, table, 2);
+    b.mappedBytes(bytes, 6, 6, table, 2);
+    expect(b.toString()).toBe("plain \u00e9\u00ff\u0085 text. then\n  more \u00e9plain ");
+    // A newline with no indent stays in the copy; 7-bit text decodes the same.
+    const c = new TextBuilder(4);
+    c.mappedBytes(Uint8Array.from("a\nb\u00e9", (ch) => ch.charCodeAt(0)), 0, 4, table, 0);
+    expect(c.toString()).toBe("a\nb\u00e9");
+  });
+
+  it("writes log timestamps as crash's [%5lld.%06ld] does", () => {
+    const b = new TextBuilder(4);
+    let expected = "";
+    for (const [sec, usec] of [[0, 0], [5, 42], [12345, 999999], [123456, 1], [2 ** 31 + 7, 500000], [99999999999, 0], [-1, 3], [1.5, 2], [3, 1e6]] as const) {
+      b.stamp(sec, usec);
+      expected += `[${String(sec).padStart(5, " ")}.${String(usec).padStart(6, "0")}] `;
+    }
+    expect(b.toString()).toBe(expected);
+  });
 });
