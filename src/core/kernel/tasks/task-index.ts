@@ -47,11 +47,21 @@ export interface TaskAddresses {
 export class TaskAddressMap implements TaskAddresses {
   /** The tasks in the order added. */
   readonly items: TaskLinks[] = [];
-  private cap = 1 << 12;
-  private hiKeys = new Int32Array(this.cap);
-  private loKeys = new Int32Array(this.cap);
+  private cap: number;
+  private hiKeys: Int32Array;
+  private loKeys: Int32Array;
   /** Index in `items` plus one; 0 for an empty slot. */
-  private slots = new Int32Array(this.cap);
+  private slots: Int32Array;
+
+  /** `expected`: how many tasks the walk expects (a hint: room for them at most half full; it grows past it). */
+  constructor(expected = 0) {
+    let cap = 1 << 12;
+    while (cap < 2 * Math.min(expected, PRESIZE_MAX)) cap *= 2;
+    this.cap = cap;
+    this.hiKeys = new Int32Array(cap);
+    this.loKeys = new Int32Array(cap);
+    this.slots = new Int32Array(cap);
+  }
 
   get size(): number {
     return this.items.length;
@@ -102,6 +112,24 @@ export class TaskAddressMap implements TaskAddresses {
   }
 }
 
+/** The most tasks a walk makes room for before it starts, whatever the dump's nr_threads says. */
+const PRESIZE_MAX = 1 << 18;
+
+/**
+ * The kernel's own count of its tasks (nr_threads, the idle tasks aside) plus the CPUs' idle tasks: how much
+ * room the walk makes in advance (0 when unreadable). Only a size: the walk finds what it finds.
+ */
+function expectedTasks(prog: Program, cpus: number): number {
+  try {
+    if (!prog.hasSymbol("nr_threads")) return 0;
+    const n = prog.readS32(prog.symbolAddress("nr_threads"));
+    return n > 0 ? n + cpus : 0;
+  } catch (err) {
+    if (!(err instanceof KdwError)) throw err;
+    return 0;
+  }
+}
+
 /** The low half (`| 0`) of (hi:lo) - off, for 0 <= off < 2^32: list_entry()'s container address. */
 export function containerLo(lo: number, off: number): number {
   return ((lo >>> 0) - off) | 0;
@@ -123,7 +151,7 @@ export function buildTaskIndex(prog: Program, options: TaskWalkOptions = {}): Ta
   const problems: WalkAborted[] = [];
   const rqs = safeRunqueues(prog, problems);
   /** The tasks found, in the order the walk met them. */
-  const found = new TaskAddressMap();
+  const found = new TaskAddressMap(expectedTasks(prog, rqs.length));
   const met = found.items;
   const initTask = prog.symbolAddress("init_task");
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { psCommand } from "../../../../src/core/commands/tasks/ps";
 import { CommandRegistry } from "../../../../src/core/commands/registry";
 import { buildTaskTable, taskIndex, taskOf, taskTable } from "../../../../src/core/kernel/tasks/tasks";
+import { TaskAddressMap } from "../../../../src/core/kernel/tasks/task-index";
 import { taskMemUsage } from "../../../../src/core/kernel/tasks/mem";
 import { tasksPage, taskRow } from "../../../../src/core/session/queries/tasks";
 import { withSyntheticTasks } from "../../../fixtures/synthetic-tasks";
@@ -34,6 +35,21 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("task walk at scale (3,000
     for (const t of user) groups.set(t.tgid, (groups.get(t.tgid) ?? 0) + 1);
     expect([...groups.values()].every((n) => n === syn.threadsPerGroup || n === syn.userTasks % syn.threadsPerGroup)).toBe(true);
     expect(new Set(table.tasks.map((t) => t.address)).size).toBe(table.tasks.length);
+    // The kernel's count of its tasks (the walk's sizing hint) counts the copies, as on a real host.
+    const nrThreads = (p: typeof base) => p.readS32(p.symbolAddress("nr_threads"));
+    expect(nrThreads(syn.fresh())).toBe(nrThreads(base) + COUNT);
+  });
+
+  it("the task address map finds what was added whatever size it was told to expect", () => {
+    const { syn } = setup();
+    const tasks = taskIndex(syn.fresh()).tasks;
+    for (const expected of [0, -5, 10, 4096, 70_000, 1e9, NaN]) {
+      const map = new TaskAddressMap(expected);
+      for (const t of tasks) map.add(t);
+      expect(map.size).toBe(tasks.length);
+      expect(tasks.every((t) => map.get(t.address) === t)).toBe(true);
+      expect(map.get(0xffff888000000000n)).toBeUndefined();
+    }
   });
 
   it("the index and the rows read per page equal the table read in one pass", () => {
