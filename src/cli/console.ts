@@ -228,7 +228,7 @@ async function runLine(c: Console, line: string, signal?: AbortSignal): Promise<
 
 export async function runConsole(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
-    command: { type: "string", short: "c" },
+    command: { type: "string", short: "c", multiple: true },
     input: { type: "string", short: "i" },
     force: { type: "boolean" },
     silent: { type: "boolean", short: "s" },
@@ -248,7 +248,8 @@ export async function runConsole(args: string[]): Promise<number> {
   const notes = search ? (await import("./debuginfo-search")).chooseDebuginfo(files, noDebuginfo, values.debuginfo ?? []) : [];
   for (const n of notes) process.stderr.write(`kdw: ${n}\n`);
   const script = values.command !== undefined || values.input !== undefined;
-  const scriptLines = [...(values.command !== undefined ? splitCommands(values.command) : []), ...(values.input !== undefined ? splitCommands(readInput(values.input)) : [])];
+  // Every -c, in order (`-c sys -c ps` runs both), then -i's file.
+  const scriptLines = [...(values.command ?? []).flatMap(splitCommands), ...(values.input !== undefined ? splitCommands(readInput(values.input)) : [])];
   // A script runs the Session in this thread (local-session.ts, its code through V8's code cache:
   // code-cache.ts); the interactive console in a worker.
   const codeCache = script ? await import("./code-cache") : undefined;

@@ -47,7 +47,8 @@ const HELP: Record<string, string> = {
   report to FILE (default report.html in the current folder).`,
   console: `usage: kdw console [VMLINUX] DUMP [options]   (also: kdw VMLINUX DUMP, either order)
   An interactive console speaking crash's commands with crash's output ("help" lists them).
-  -c "cmd; cmd"   run these commands and exit (each echoed when there are several; exit 1 if one failed)
+  -c "cmd; cmd"   run these commands and exit (-c may be repeated; each command echoed when there are
+                  several; exit 1 if one failed)
   -i FILE         run the commands in FILE and exit
   --json          print each command's typed result as one JSON document per line
   -s              no start-up summary

@@ -105,6 +105,17 @@ describe.skipIf(!haveFixtures("dump.lzo", "dump.zlib", "dump.flat", "dump.elf", 
   });
 });
 
+describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("kdw console scripts", () => {
+  it("runs every -c given, in order, each split at its semicolons", () => {
+    const r = kdw("console", fixture("vmlinux")!, fixture("dump.lzo")!, "-c", "sym init_task", "-c", "sym jiffies; sym nr_threads");
+    expect(r.status).toBe(0);
+    const names = r.stdout.split("\n").filter((l) => / \([A-Za-z]\) /.test(l)).map((l) => l.split(" ").pop());
+    expect(names).toEqual(["init_task", "jiffies", "nr_threads"]);
+    // Each command echoed after the prompt, as a script of several is.
+    expect(r.stdout.match(/^kdw> sym /gm)).toHaveLength(3);
+  });
+});
+
 describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("kdw's output when the reader is slow", () => {
   it("a console script's output through a pipe read late arrives whole, as into a file (the command ends by process.exit)", () => {
     const run = (tail: string) => spawnSync("sh", ["-c", `"${process.execPath}" "$@" ${tail}`, "sh", KDW, fixture("vmlinux")!, fixture("dump.lzo")!, "-c", "foreach bt; log"], { encoding: "latin1", maxBuffer: 1 << 26 });
