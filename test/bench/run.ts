@@ -59,7 +59,7 @@ function libkdumpfileThroughput(path: string, pfns: number[]): { pages: number; 
 }
 
 function benchPages(): void {
-  section(`page decoding: every present page of each variant, median of ${PAGE_RUNS} passes, each on a freshly opened dump; kdw bundled, a process for each variant, after one warm-up pass, with its default decoders (WebAssembly LZO1X and zlib) (pages/s of wall time and of CPU time, in-process)`);
+  section(`page decoding: every present page of each variant, median of ${PAGE_RUNS} passes, each on a freshly opened dump (kdw collects the previous pass's garbage before timing the next, as libkdumpfile frees its previous object); kdw bundled, a process for each variant, after one warm-up pass, with its default decoders (WebAssembly LZO1X and zlib) (pages/s of wall time and of CPU time, in-process)`);
   const lkdf = hasPythonModule("kdumpfile");
   if (!lkdf) process.stdout.write("libkdumpfile: not installed (apt-get install python3-libkdumpfile); kdw figures only\n");
   const rate = (pages: number, s: number) => Math.round(pages / s).toString().padStart(7);
@@ -262,7 +262,9 @@ function bundledPart<T>(name: keyof typeof BUNDLED_PARTS, args: string[], env: R
     buildSync({ entryPoints: [resolve("test/bench", BUNDLED_PARTS[name])], outfile: bundle, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "warning" });
     bundled.add(name);
   }
-  const r = spawnSync(process.execPath, [bundle, ...args], { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, ...env } });
+  // The page passes collect what the previous pass left before each timed pass (pages.ts): gc() exposed.
+  const nodeArgs = name === "pages" ? ["--expose-gc"] : [];
+  const r = spawnSync(process.execPath, [...nodeArgs, bundle, ...args], { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, ...env } });
   if (r.status !== 0) {
     process.stdout.write(`${name} ${args.join(" ")} failed: ${(r.stderr ?? "").split("\n").filter(Boolean).slice(-1)[0] ?? r.status}\n`);
     return undefined;
