@@ -96,3 +96,13 @@ export function which(cmd: string): string | undefined {
 export function fmtRatio(a: number, b: number): string {
   return b > 0 ? `${(a / b).toFixed(2)}x` : "-";
 }
+
+/**
+ * Collects what earlier runs left on the heap, when the process was started with --expose-gc (run.ts starts
+ * the page passes so): each timed run then pays for its own garbage, not for the previous run's, as a peer's
+ * harness frees its previous object before its clock starts.
+ */
+export function collectPrevious(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+

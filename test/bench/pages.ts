@@ -5,7 +5,7 @@
 import { NodeFileSource } from "../../src/cli/node-file-source";
 import { nodeCodecs } from "../../src/cli/node-codecs";
 import { openDump } from "../../src/core/dump/open";
-import { median } from "./harness";
+import { collectPrevious, median } from "./harness";
 
 export interface PageThroughput {
   pages: number;
@@ -42,8 +42,8 @@ function kdwPageThroughput(path: string, runs: number): PageThroughput {
   let codecs = "";
   for (let run = 0; run < runs; run++) {
     // What the previous pass left (its dump's decoded pages) is collected before this one is timed, as
-    // libkdumpfile's object is freed when the next one replaces it (run.ts starts this with --expose-gc).
-    (globalThis as { gc?: () => void }).gc?.();
+    // libkdumpfile's object is freed when the next one replaces it.
+    collectPrevious();
     const src = new NodeFileSource(path);
     const dump = openDump(src, { codecs: nodeCodecs });
     const t0 = performance.now();
