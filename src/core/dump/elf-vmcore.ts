@@ -183,27 +183,37 @@ export class ElfVmcore extends DumpBase {
     return "unwritten";
   }
 
-  readPage(pfn: number): Uint8Array {
+  /**
+   * Where page `pfn` lies in the file when it lies whole in one run of file bytes, else -1. Most reads fall
+   * in the run of the previous one (walkers and scans read neighbouring pages): that run is tried first.
+   * Throws AbsentPageError for a pfn outside the dump.
+   */
+  private fileOffsetOfPage(pfn: number): number {
     const ps = this.pageSize;
     const pageStart = pfn * ps;
     const { start, end, file } = this.runs;
-    // Most reads fall in the run of the previous read (walkers and scans read neighbouring pages).
     let r = this.lastRun;
     if (!(r < start.length && start[r]! <= pageStart && pageStart < end[r]!)) {
       if (!Number.isSafeInteger(pfn) || pfn < 0 || pfn >= this.maxPfn) throw new AbsentPageError(this.source.name, pageStart);
       r = this.firstRunEndingAfter(pageStart);
       this.lastRun = r;
     }
+    return r < start.length && start[r]! <= pageStart && end[r]! >= pageStart + ps && file[r]! >= 0 ? file[r]! + (pageStart - start[r]!) : -1;
+  }
+
+  readPage(pfn: number): Uint8Array {
+    const ps = this.pageSize;
     // A whole page inside one run of file bytes is a view of the source's own block cache.
-    if (r < start.length && start[r]! <= pageStart && end[r]! >= pageStart + ps && file[r]! >= 0) {
-      return this.source.read(file[r]! + (pageStart - start[r]!), ps);
-    }
+    const at = this.fileOffsetOfPage(pfn);
+    if (at >= 0) return this.source.read(at, ps);
     const cached = this.cache.get(pfn);
     if (cached) return cached;
     const state = this.pageState(pfn);
+    const pageStart = pfn * ps;
     if (state === "excluded") throw new ExcludedPageError(this.source.name, pageStart, this.exclusionReason(pfn) ?? "filtered");
     if (state === "absent") throw new AbsentPageError(this.source.name, pageStart);
     // A page that a segment boundary cuts (p_paddr or p_filesz not page-aligned): the file's bytes, zeros around.
+    const { start, end, file } = this.runs;
     const page = new Uint8Array(ps);
     for (let i = this.firstRunEndingAfter(pageStart); i < start.length && start[i]! < pageStart + ps; i++) {
       if (file[i]! < 0) continue;
@@ -217,13 +227,9 @@ export class ElfVmcore extends DumpBase {
 
   /** A page inside one run of file bytes is copied from the file through the source's reused buffer. */
   protected override copyPage(pfn: number, target: Uint8Array): void {
-    const ps = this.pageSize;
-    const pageStart = pfn * ps;
-    const { start, end, file } = this.runs;
-    const r = Number.isSafeInteger(pfn) && pfn >= 0 && pfn < this.maxPfn ? this.firstRunEndingAfter(pageStart) : -1;
-    if (r >= 0 && r < start.length && start[r]! <= pageStart && end[r]! >= pageStart + ps && file[r]! >= 0) {
-      target.set(readTransient(this.source, file[r]! + (pageStart - start[r]!), ps));
-    } else target.set(this.readPage(pfn));
+    const at = this.fileOffsetOfPage(pfn);
+    if (at >= 0) target.set(readTransient(this.source, at, this.pageSize));
+    else target.set(this.readPage(pfn));
   }
 
   /** Counts over unique physical pages: a page any present run touches is present, else excluded if filtered. */
