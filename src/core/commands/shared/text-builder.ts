@@ -3,16 +3,8 @@
 // per line (and of the garbage collection those strings cost). Every char must be Latin-1 (0..255), as text
 // read from a dump is in kdw; a wider char is kept too, through a string part (never in practice).
 import { latin1String } from "../../io/latin1";
+import { giveSpare, takeSpare } from "../../io/spare-buffer";
 
-/**
- * One buffer kept from a large build for the next: on a busy machine the kernel's faulting in of fresh
- * pages costs more than writing them (a 16 MiB log's text is 4,000 of them), so a console that prints large
- * outputs writes each into memory it already has. Only buffers of SPARE_MIN..SPARE_MAX bytes are kept, one
- * at a time; a builder takes it only when it is large enough, and gives its own back when done.
- */
-let spare: Uint8Array | undefined;
-const SPARE_MIN = 1 << 20;
-const SPARE_MAX = 1 << 26;
 const EMPTY = new Uint8Array(0);
 
 /** Hex digits of a non-zero u32 (1 for zero). */
@@ -30,11 +22,9 @@ export class TextBuilder {
   /** Text before the bytes in `buf`, when a char wider than a byte forced a flush. */
   private parts: string[] = [];
 
+  /** `capacity`: the bytes expected; a large build writes into the process's spare buffer when it fits (io/spare-buffer.ts). */
   constructor(capacity = 1 << 16) {
-    if (capacity >= SPARE_MIN && spare !== undefined && spare.length >= capacity) {
-      this.buf = spare;
-      spare = undefined;
-    } else this.buf = new Uint8Array(Math.max(16, capacity));
+    this.buf = takeSpare(capacity) ?? new Uint8Array(Math.max(16, capacity));
   }
 
   /** Bytes written since the last flush: what a caller measures a prefix with. */
@@ -220,8 +210,7 @@ export class TextBuilder {
   /** The text built (the builder is done after this). */
   toString(): string {
     this.flush();
-    const b = this.buf;
-    if (b.length >= SPARE_MIN && b.length <= SPARE_MAX && (spare === undefined || spare.length < b.length)) spare = b;
+    giveSpare(this.buf);
     this.buf = EMPTY;
     return this.parts.length === 1 ? this.parts[0]! : this.parts.join("");
   }

@@ -5,6 +5,7 @@
 // prints from the columns as bytes (log-format.ts), and a record is made an object only when one is asked
 // for (a page of the log query, tests): printkRecordAt, printkRecords.
 import { latin1Chars, latin1String } from "../../io/latin1";
+import { giveSpare, takeSpare } from "../../io/spare-buffer";
 import type { WalkAborted } from "../../io/errors";
 import type { PrintkLog, PrintkRecord } from "./printk";
 
@@ -258,13 +259,16 @@ export function joinedText(t: PrintkTable): JoinedText {
     total += t.textLen[k]! + 1;
   }
   starts[n] = total;
-  const bytes = new Uint8Array(Math.max(0, total - 1));
+  // In the process's spare buffer when it is large enough (a log printed before left one): not zeroed.
+  const length = Math.max(0, total - 1);
+  const bytes = takeSpare(length) ?? new Uint8Array(length);
   let seg = 0;
   let segStart = 0;
   for (let k = 0; k < n; k++) {
     const len = t.textLen[k]!;
     if (k > 0) bytes[starts[k]! - 1] = 0x0a;
     if (len === 0) continue;
+    const to = starts[k]!;
     let at = t.textAt[k]!;
     // Texts are mostly in segment order: find the segment from the last one, else from the start.
     if (at < segStart) {
@@ -273,11 +277,18 @@ export function joinedText(t: PrintkTable): JoinedText {
     }
     while (seg < t.segments.length && at - segStart >= t.segments[seg]!.length) segStart += t.segments[seg++]!.length;
     const s = t.segments[seg];
-    if (!s) continue;
+    // A text in no segment (never, the readers make sure) reads as zeros.
+    if (!s) {
+      bytes.fill(0, to, to + len);
+      continue;
+    }
     at -= segStart;
-    bytes.set(s.subarray(at, at + len), starts[k]!);
+    const text = s.subarray(at, at + len);
+    bytes.set(text, to);
+    if (text.length < len) bytes.fill(0, to + text.length, to + len);
   }
-  j = { text: latin1String(bytes), starts };
+  j = { text: latin1String(bytes.subarray(0, length)), starts };
+  giveSpare(bytes);
   JOINED.set(t, j);
   return j;
 }
