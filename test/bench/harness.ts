@@ -105,4 +105,3 @@ export function fmtRatio(a: number, b: number): string {
 export function collectPrevious(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
-

@@ -144,37 +144,14 @@ export class TextBuilder {
 
   /**
    * A log record's timestamp as crash prints it, "[%5lld.%06ld] ": whole seconds right-aligned in 5 with
-   * spaces, microseconds in 6 with zeros. One reservation for the whole stamp (a log prints one per record).
+   * spaces, microseconds in 6 with zeros.
    */
   stamp(sec: number, usec: number): void {
-    if (!Number.isSafeInteger(sec) || sec < 0 || !(usec >= 0 && usec < 1e6)) {
-      this.char(0x5b);
-      this.decimal(sec, 5, 0x20);
-      this.char(0x2e);
-      this.decimal(usec, 6, 0x30);
-      return this.text("] ");
-    }
-    this.reserve(32);
-    const buf = this.buf;
-    let at = this.len;
-    buf[at++] = 0x5b;
-    let digits = 1;
-    for (let p = 10; p <= sec && digits < 16; p *= 10) digits++;
-    for (let i = digits; i < 5; i++) buf[at++] = 0x20;
-    at += digits;
-    let v = sec;
-    if (sec < 0x80000000) {
-      for (let i = 1; i <= digits; i++, v = (v / 10) | 0) buf[at - i] = 48 + (v % 10);
-    } else {
-      for (let i = 1; i <= digits; i++, v = Math.floor(v / 10)) buf[at - i] = 48 + (v % 10);
-    }
-    buf[at++] = 0x2e;
-    let u = usec | 0;
-    for (let i = 5; i >= 0; i--, u = (u / 10) | 0) buf[at + i] = 48 + (u % 10);
-    at += 6;
-    buf[at++] = 0x5d;
-    buf[at++] = 0x20;
-    this.len = at;
+    this.char(0x5b);
+    this.decimal(sec, 5, 0x20);
+    this.char(0x2e);
+    this.decimal(usec, 6, 0x30);
+    this.text("] ");
   }
 
   /** A 64-bit value in lower-case hex, right-aligned in `width` with spaces (an address column). */

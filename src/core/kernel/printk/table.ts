@@ -242,6 +242,7 @@ export interface JoinedText {
 }
 
 const JOINED = new WeakMap<PrintkTable, JoinedText>();
+const EMPTY = new Uint8Array(0);
 
 /**
  * The records' texts joined by newlines, decoded as one string (one native decode, not a string per record):
@@ -269,21 +270,15 @@ export function joinedText(t: PrintkTable): JoinedText {
     if (k > 0) bytes[starts[k]! - 1] = 0x0a;
     if (len === 0) continue;
     const to = starts[k]!;
-    let at = t.textAt[k]!;
+    const at = t.textAt[k]!;
     // Texts are mostly in segment order: find the segment from the last one, else from the start.
     if (at < segStart) {
       seg = 0;
       segStart = 0;
     }
     while (seg < t.segments.length && at - segStart >= t.segments[seg]!.length) segStart += t.segments[seg++]!.length;
-    const s = t.segments[seg];
-    // A text in no segment (never, the readers make sure) reads as zeros.
-    if (!s) {
-      bytes.fill(0, to, to + len);
-      continue;
-    }
-    at -= segStart;
-    const text = s.subarray(at, at + len);
+    // A text not all in a segment (never: the readers make sure) reads as zeros where it is not.
+    const text = t.segments[seg]?.subarray(at - segStart, at - segStart + len) ?? EMPTY;
     bytes.set(text, to);
     if (text.length < len) bytes.fill(0, to + text.length, to + len);
   }
