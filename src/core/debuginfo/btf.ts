@@ -107,7 +107,10 @@ export class Btf implements TypeSystem, BtfTypeSource {
   private readonly enumeratorsFound = new Map<string, number | undefined>();
   /** VAR id -> offset in .data..percpu. */
   private perCpuOffsets: Map<number, number> | undefined;
-  /** Struct containment check: 0 not checked, 1 on the DFS stack, 2 checked. */
+  /**
+   * Struct containment check: 0 not checked, 1 on the DFS stack, 2 checked with everything it holds by value,
+   * 3 checked alone (each struct it holds by value is smaller than it: see checkContainment).
+   */
   private containment: Uint8Array | undefined;
   /** The blob when it is read in chunks as used (opened with an image that fits it); undefined when whole. */
   private readonly paged: PagedBytes | undefined;
@@ -429,12 +432,24 @@ export class Btf implements TypeSystem, BtfTypeSource {
 
   /**
    * A struct may not contain itself by value (directly, through an array, or through an anonymous member):
-   * findMember and sizes would never end. A depth-first walk over by-value members, done once per struct.
+   * findMember and sizes would never end. Checked once per struct, when its members are first read.
+   * A struct whose every by-value struct member is smaller than itself (by the sizes BTF records) needs no
+   * more: along a chain of such members the sizes fall, so a chain that comes back to where it started must
+   * pass a member at least as big as its holder, and that holder's own check (made when a walk reaches it,
+   * as a walk round the loop must) is the depth-first walk over everything it holds by value. In a kernel's
+   * BTF the walk is left to wrappers the size of their one member (atomic_t, spinlock_t); task_struct is
+   * checked in one pass over its own members, not over the few thousand structs it holds.
    */
   private checkContainment(rootId: number): void {
     const { offsets, firstId, view } = this.layout;
     const state = (this.containment ??= new Uint8Array(offsets.length));
-    if (state[rootId - firstId] === 2) return;
+    const s0 = state[rootId - firstId];
+    if (s0 === 2 || s0 === 3) return;
+    if (this.holdsOnlySmaller(rootId)) {
+      state[rootId - firstId] = 3;
+      return;
+    }
+    // A walk treats a struct checked alone (3) as not checked: what it holds is walked too.
     const stack: number[] = [rootId, 0]; // pairs: struct id, next member index
     state[rootId - firstId] = 1;
     while (stack.length > 0) {
@@ -454,11 +469,26 @@ export class Btf implements TypeSystem, BtfTypeSource {
       if (inner === undefined || inner < firstId) continue;
       const s = state[inner - firstId]!;
       if (s === 1) throw this.error(this.rec(inner), `type id ${inner}: struct contains itself`);
-      if (s === 0) {
+      if (s === 0 || s === 3) {
         state[inner - firstId] = 1;
         stack.push(inner, 0);
       }
     }
+  }
+
+  /** Every struct or union member `id` holds by value (of this Btf) is smaller than `id` itself. */
+  private holdsOnlySmaller(id: number): boolean {
+    const { firstId, view } = this.layout;
+    const r = this.rec(id);
+    const size = view.getUint32(r + SIZE_OR_TYPE_OFF, true);
+    const vlen = btfVlen(view.getUint32(r + INFO_OFF, true));
+    for (let i = 0; i < vlen; i++) {
+      const m = r + BTF_TYPE_SIZE + i * BTF_MEMBER_SIZE;
+      const inner = this.valueStruct(this.checkId(view.getUint32(m + 4, true), m + 4));
+      if (inner === undefined || inner < firstId) continue;
+      if (inner === id || view.getUint32(this.rec(inner) + SIZE_OR_TYPE_OFF, true) >= size) return false;
+    }
+    return true;
   }
 
   /** The STRUCT/UNION id a member of type `id` holds by value (through typedefs, qualifiers, arrays), if any. */

@@ -171,6 +171,47 @@ describe("BTF bad input", () => {
     expect(formatError(() => t.findType("direct", "struct")?.kind === "struct" && (t.findType("direct", "struct") as { members: unknown }).members).message).toMatch(/contains itself/);
   });
 
+  it("rejects a loop of structs that a bigger struct holds, when a walk reaches the loop", () => {
+    // big (16 bytes) holds a (8) anonymously; a holds b (8), b holds a: a loop of equal sizes under a struct
+    // whose own members are all smaller than it (checked alone): its members read, the loop reached by
+    // findMember's anonymous descent.
+    const b = small();
+    const a = b.reserve();
+    const bb = b.struct(undefined, 8, [{ type: a, bitOffset: 0 }]);
+    b.struct(undefined, 8, [{ type: bb, bitOffset: 0 }], { at: a });
+    const int = b.int("long", 8, { signed: true });
+    b.struct("big", 16, [{ name: "x", type: int, bitOffset: 0 }, { type: a, bitOffset: 64 }]);
+    // A loop through a smaller member: c (8) holds d (4) by name, d claims to hold c (hostile sizes).
+    const c = b.reserve();
+    const d = b.struct("d", 4, [{ name: "back", type: c, bitOffset: 0 }]);
+    b.struct("c", 8, [{ name: "down", type: d, bitOffset: 0 }], { at: c });
+    const t = new Btf(b.build());
+    const big = t.findType("big", "struct")!;
+    expect(big.kind === "struct" && big.members.length).toBe(2);
+    expect(findMember(big, "x")?.bitOffset).toBe(0);
+    expect(formatError(() => findMember(big, "nothing")).message).toMatch(/contains itself/);
+    const ct = t.findType("c", "struct")!;
+    const down = ct.kind === "struct" ? ct.members[0]!.type : undefined;
+    expect(formatError(() => down?.kind === "struct" && down.members).message).toMatch(/contains itself/);
+  });
+
+  it("accepts wrappers the size of their one member, nested, and empty structs inside empty structs", () => {
+    const b = small();
+    const int = b.int("int", 4, { signed: true });
+    const atomic = b.struct("atomic", 4, [{ name: "counter", type: int, bitOffset: 0 }]);
+    const ref = b.struct("ref", 4, [{ name: "refs", type: atomic, bitOffset: 0 }]);
+    const empty = b.struct("empty", 0, []);
+    const holder = b.struct("holder", 0, [{ name: "e", type: empty, bitOffset: 0 }]);
+    b.struct("outer2", 8, [{ name: "r", type: ref, bitOffset: 0 }, { name: "h", type: holder, bitOffset: 32 }, { name: "n", type: int, bitOffset: 32 }]);
+    const t = new Btf(b.build());
+    const o = t.findType("outer2", "struct")!;
+    expect(findMember(o, "n")?.bitOffset).toBe(32);
+    const r = findMember(o, "r")!.member.type;
+    expect(r.kind === "struct" && findMember(r, "refs")?.member.name).toBe("refs");
+    const h = findMember(o, "h")!.member.type;
+    expect(h.kind === "struct" && h.members.map((m) => m.name)).toEqual(["e"]);
+  });
+
   it("rejects a FUNC that does not point to a FUNC_PROTO", () => {
     const b = small();
     b.func("g", 1);
