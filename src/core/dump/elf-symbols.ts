@@ -54,7 +54,10 @@ export interface SymbolTablePlace {
   /** The symbol table's and the string table's sizes in bytes (decompressed, when `read` is absent). */
   symtabSize: number;
   strtabSize: number;
-  /** Bytes at a file offset, for reads of one entry or one name; absent for compressed sections. */
+  /**
+   * Bytes at a file offset, for reads of one entry or one name; absent for compressed sections. The bytes
+   * may be a buffer the next read reuses (ByteSource.readTransient): each is used before another read.
+   */
   read?: (offset: number, length: number) => Uint8Array;
   /** The whole tables (decompressed if need be). */
   symtab(): Uint8Array;
@@ -317,9 +320,14 @@ export class ElfSymbolTable {
   }
 
   symbol(i: number): ElfSymbol {
+    // The entry's fields first: reading the name may reuse the buffer the entry was read into.
     const e = this.entry(i);
     const info = e.view.getUint8(e.at + ST_INFO_OFF);
-    return { name: this.name(i), value: this.u64(e, ST_VALUE_OFF), size: this.u64(e, ST_SIZE_OFF), type: info & 0xf, bind: info >> 4, other: e.view.getUint8(e.at + ST_OTHER_OFF), shndx: e.view.getUint16(e.at + ST_SHNDX_OFF, this.place.littleEndian) };
+    const value = this.u64(e, ST_VALUE_OFF);
+    const size = this.u64(e, ST_SIZE_OFF);
+    const other = e.view.getUint8(e.at + ST_OTHER_OFF);
+    const shndx = e.view.getUint16(e.at + ST_SHNDX_OFF, this.place.littleEndian);
+    return { name: this.name(i), value, size, type: info & 0xf, bind: info >> 4, other, shndx };
   }
 
   /**

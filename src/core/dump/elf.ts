@@ -4,7 +4,7 @@
 // Relocation sections are never applied: a vmlinux linked with --emit-relocs has final DWARF already.
 import { unzlibSync } from "fflate/browser"; // the build without Node's worker_threads (loaded at start-up for the async API kdw does not use)
 import { Decompress as ZstdStream } from "fzstd";
-import { BytesSource, SliceSource, type ByteSource } from "../io/byte-source";
+import { BytesSource, readTransient, SliceSource, type ByteSource } from "../io/byte-source";
 import { DumpFormatError, TruncatedError } from "../io/errors";
 import { StructReader } from "../io/struct-reader";
 import { NT_GNU_BUILD_ID, parseNotes, type ElfNote } from "./elf-notes";
@@ -433,7 +433,9 @@ export class ElfFile {
       // A compressed table's sizes are its decompressed ones (it is read whole, at once).
       symtabSize: compressed ? symtab().length : s.size,
       strtabSize: compressed ? strtab().length : strsec.size,
-      read: compressed ? undefined : (offset, length) => this.source.read(offset, length),
+      // One entry or one name, used at once: through the source's reused buffer, not a fresh cached block
+      // (a lookup by name reads an entry and a name far apart; 32 KiB blocks cost their page faults).
+      read: compressed ? undefined : (offset, length) => readTransient(this.source, offset, length),
       symtab,
       strtab,
     });

@@ -274,6 +274,35 @@ describe("ElfFile: symbol tables", () => {
     expect(open(bytes).symbols()!.adoptNameIndexFrom({ size: image.length - 8, read: ranges().read })).toBe(false);
   });
 
+  it("reads entries and names through a source's reused buffer: each used before the next read", () => {
+    const specs = Array.from({ length: 3000 }, (_, i) => ({ name: `s${i}_${"x".repeat(i % 40)}`, value: 0xffffffff81000000n + BigInt(i * 16), size: BigInt(i), type: i % 2 ? STT_FUNC : STT_OBJECT, shndx: 1 + (i % 3) }));
+    const { symtab: big, strtab: bigStr } = buildSymtab(specs);
+    const bytes = build({ ".symtab": { data: big }, ".strtab": { data: bigStr } }).bytes;
+    const whole = open(bytes).symbols()!;
+    const image = whole.nameIndexImage();
+    // readTransient hands out one buffer, overwritten (with 0xee past the bytes asked for) at every read.
+    const shared = new Uint8Array(1 << 16);
+    let transient = 0;
+    const source = Object.assign(new BytesSource(FILE, bytes), {
+      readTransient(offset: number, length: number): Uint8Array {
+        transient++;
+        shared.fill(0xee);
+        shared.set(bytes.subarray(offset, offset + length));
+        return shared.subarray(0, length);
+      },
+    });
+    const t = ElfFile.open(source).symbols()!;
+    expect(t.adoptNameIndexFrom({ size: image.length, read: (o: number, n: number) => image.slice(o, o + n) })).toBe(true);
+    for (const i of [1, 2, 777, 1500, 2999, 3000]) {
+      const name = specs[i - 1]!.name;
+      expect(t.indexOf(name), name).toBe(i);
+      expect(t.symbol(i)).toEqual(whole.symbol(i));
+      expect([t.value(i), t.size(i), t.sectionIndex(i), t.infoOf(i)]).toEqual([whole.value(i), whole.size(i), whole.sectionIndex(i), whole.infoOf(i)]);
+    }
+    expect(t.indexOf("s3000_")).toBe(-1);
+    expect(transient).toBeGreaterThan(0);
+  });
+
   it("rejects a name that is not NUL-terminated, a size not a multiple of 24, and a bad sh_link", () => {
     const unterminated = strtab.slice(0, strtab.length - 1);
     const t = open(build({ ".strtab": { data: unterminated } }).bytes).symbols()!;
