@@ -118,11 +118,19 @@ function structType(prog: Program, name: string): Type | undefined {
   return prog.findType(`struct ${name}`) ?? prog.findType(`union ${name}`);
 }
 
+/** The structs a layout's members name, by name, looked up once per layout (a layout names one or a few). */
+type StructCache = Map<string, Type | undefined>;
+
 /** One variant's member, or why it is not there ("no-type": the struct itself is missing). */
-function resolvePath(prog: Program, variant: Variant): MemberInfo | "no-type" | undefined {
+function resolvePath(prog: Program, variant: Variant, structs: StructCache): MemberInfo | "no-type" | undefined {
   const dot = variant.path.indexOf(".");
   if (dot <= 0 || dot === variant.path.length - 1) throw new Error(`layout: "${variant.path}" is not struct.member`);
-  let t = structType(prog, variant.path.slice(0, dot));
+  const name = variant.path.slice(0, dot);
+  let t = structs.get(name);
+  if (t === undefined && !structs.has(name)) {
+    t = structType(prog, name);
+    structs.set(name, t);
+  }
   if (!t) return "no-type";
   let bitOffset = 0;
   let bitSize: number | undefined;
@@ -158,10 +166,10 @@ function missing(prog: Program, decl: RequiredMember): MissingDebugInfo {
   return new MissingDebugInfo(`no member ${decl.variants.map((v) => v.path).join(" or ")} in the debug information`);
 }
 
-function resolveMember(prog: Program, spec: MemberSpec): MemberInfo | undefined {
+function resolveMember(prog: Program, spec: MemberSpec, structs: StructCache): MemberInfo | undefined {
   const decl = normalize(spec);
   for (const v of decl.variants) {
-    const m = resolvePath(prog, v);
+    const m = resolvePath(prog, v, structs);
     if (m !== undefined && m !== "no-type") return m;
   }
   if (decl.optional) return undefined;
@@ -180,9 +188,10 @@ export class Layout<S extends LayoutSpec, D extends object = object> implements 
   compute(prog: Program): Resolution<S, D> {
     const offsets: Record<string, number | undefined> = {};
     const members: Record<string, MemberInfo | undefined> = {};
+    const structs: StructCache = new Map();
     try {
       for (const [key, spec] of Object.entries(this.spec)) {
-        const m = resolveMember(prog, spec);
+        const m = resolveMember(prog, spec, structs);
         members[key] = m;
         offsets[key] = m?.offset;
       }

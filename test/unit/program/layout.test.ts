@@ -112,6 +112,24 @@ describe("layout declarations", () => {
     expect(opened).toBe(0);
   });
 
+  it("looks each struct a layout names up once, a missing one too", () => {
+    const types = demoTypes();
+    const asked: string[] = [];
+    const counting = new Proxy(types, {
+      get(target, key, receiver) {
+        const v = Reflect.get(target, key, receiver);
+        return key === "findType" && typeof v === "function" ? (name: string, kind?: string) => (asked.push(`${kind} ${name}`), v.call(target, name, kind)) : v;
+      },
+    });
+    // As a kernel's program has them: BTF, DWARF closed (its lookups are the ones a layout makes by name).
+    const prog = new Program({ dump: new SyntheticMemory(16), types: new CombinedTypeSystem(counting, () => null), symbols: { addressOf: () => undefined }, kernel: new SparseSpace(), vmcoreinfo: null });
+    const l = layout({ pid: "demo.pid", comm: "demo.comm", level: "demo.level", a: optional("gone.a"), b: optional("gone.b", "demo.nosuch") }).of(prog);
+    expect(l).toMatchObject({ pid: 0, a: undefined, b: undefined });
+    // Once per struct for the five members (nine lookups when each member looked its struct up): demo is
+    // checked in BTF, then found through the program; gone is asked as a struct and as a union, in BTF only.
+    expect(asked.sort()).toEqual(["struct demo", "struct demo", "struct gone", "union gone"]);
+  });
+
   it("members() prefixes one struct's part of a spec", () => {
     expect(members("demo", { pid: "pid", s: ["__state", "state"], x: optional("exit_state"), w: variants({ old: "list" }) })).toEqual({
       pid: "demo.pid",
