@@ -16,6 +16,8 @@ import { fmtRatio, haveGnuTime, measure, measureInterleaved, median, which } fro
 
 /** Timed passes over every page, for each side; the median is reported. */
 const PAGE_RUNS = 5;
+/** Processes of kdw and of libkdumpfile per variant, in turn; the median one is reported. */
+const PAGE_PROCESSES = 3;
 import { CrashSession } from "./crash-session";
 import { writeScaleDump } from "./scale-dump";
 import { benchService } from "./service";
@@ -59,7 +61,7 @@ function libkdumpfileThroughput(path: string, pfns: number[]): { pages: number; 
 }
 
 function benchPages(): void {
-  section(`page decoding: every present page of each variant, median of ${PAGE_RUNS} passes, each on a freshly opened dump (kdw collects the previous pass's garbage before timing the next, as libkdumpfile frees its previous object); kdw bundled, a process for each variant, after one warm-up pass, with its default decoders (WebAssembly LZO1X and zlib) (pages/s of wall time and of CPU time, in-process)`);
+  section(`page decoding: every present page of each variant, median of ${PAGE_RUNS} passes, each on a freshly opened dump, in the median of ${PAGE_PROCESSES} processes of each side run in turn (kdw collects the previous pass's garbage before timing the next, as libkdumpfile frees its previous object); kdw bundled, a process for each variant, after one warm-up pass, with its default decoders (WebAssembly LZO1X and zlib) (pages/s of wall time and of CPU time, in-process)`);
   const lkdf = hasPythonModule("kdumpfile");
   if (!lkdf) process.stdout.write("libkdumpfile: not installed (apt-get install python3-libkdumpfile); kdw figures only\n");
   const rate = (pages: number, s: number) => Math.round(pages / s).toString().padStart(7);
@@ -69,14 +71,31 @@ function benchPages(): void {
       process.stdout.write(`${v}: absent\n`);
       continue;
     }
-    const k = bundledPart<PageThroughput>("pages", [path, String(PAGE_RUNS)]);
-    if (!k) continue;
-    let line = `${v.padEnd(10)} kdw ${rate(k.pages, k.seconds)} wall ${rate(k.pages, k.cpuSeconds)} cpu (${k.pages} pages: ${k.codecs})`;
+    // A process for each side, PAGE_PROCESSES of each in turn, the median process: on this kind of VM a
+    // whole process runs in a slow mode now and then (the same build's ELF pass: 506k pages/s once in ten,
+    // 840-980k the others), which one process per figure turned into a failed goal.
+    const ks: PageThroughput[] = [];
+    const ls: { pages: number; seconds: number; cpuSeconds: number }[] = [];
+    let lkdfFailed = false;
+    for (let p = 0; p < PAGE_PROCESSES; p++) {
+      const k = bundledPart<PageThroughput>("pages", [path, String(PAGE_RUNS)]);
+      if (!k) break;
+      ks.push(k);
+      if (lkdf && !lkdfFailed) {
+        const l = libkdumpfileThroughput(path, k.pfns);
+        if (l) ls.push(l);
+        else lkdfFailed = true;
+      }
+    }
+    if (ks.length === 0) continue;
+    const k = { ...ks[0]!, seconds: median(ks.map((x) => x.seconds)), cpuSeconds: median(ks.map((x) => x.cpuSeconds)) };
+    const spread = (xs: { pages: number; seconds: number }[]) => (xs.length > 1 ? ` [processes: ${xs.map((x) => Math.round(x.pages / x.seconds)).join(", ")}]` : "");
+    let line = `${v.padEnd(10)} kdw ${rate(k.pages, k.seconds)} wall ${rate(k.pages, k.cpuSeconds)} cpu (${k.pages} pages: ${k.codecs})${spread(ks)}`;
     let peer: number | undefined;
     if (lkdf) {
-      const l = libkdumpfileThroughput(path, k.pfns);
+      const l = ls.length > 0 && !lkdfFailed ? { pages: ls[0]!.pages, seconds: median(ls.map((x) => x.seconds)), cpuSeconds: median(ls.map((x) => x.cpuSeconds)) } : undefined;
       if (l) {
-        line += `   libkdumpfile ${rate(l.pages, l.seconds)} wall ${rate(l.pages, l.cpuSeconds)} cpu`;
+        line += `   libkdumpfile ${rate(l.pages, l.seconds)} wall ${rate(l.pages, l.cpuSeconds)} cpu${spread(ls)}`;
         line += `   kdw/libkdumpfile ${fmtRatio(k.pages / k.seconds, l.pages / l.seconds)} wall ${fmtRatio(k.pages / k.cpuSeconds, l.pages / l.cpuSeconds)} cpu`;
         peer = l.pages / l.seconds;
         goals.ratio(`page decoding, ${v} (pages/s of CPU)`, k.pages / k.cpuSeconds, l.pages / l.cpuSeconds, "/s", { atLeast: 1.5 }, "libkdumpfile");
