@@ -156,6 +156,50 @@ describe.each([false, true])("X86_64AddressSpace (la57=%s)", (la57) => {
     expect(as.readU64(va + 0xffcn)).toBe(0x8877665544332211n);
   });
 
+  it("readU64 and readU32 give what read() gives, value or error, wherever they land", () => {
+    const { mem, pt, as } = setup(la57);
+    const va = as.layout.vmallocStart;
+    pt.map4k(va, 0x500000);
+    pt.map4k(va + 0x1000n, 0x300000);
+    for (let i = 0; i < 0x1000; i += 4) mem.writeBytes(0x500000 + i, new Uint8Array([i & 0xff, (i >> 8) & 0xff, 0xa5, 0x5a]));
+    mem.writeBytes(0x300000, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
+    mem.exclude(0x2001a000);
+    const outcome = (f: () => bigint | number): string => {
+      try {
+        return `value ${f().toString(16)}`;
+      } catch (e) {
+        return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+      }
+    };
+    const addresses = [
+      ...[0n, 1n, 8n, 0x7f8n, 0xff8n, 0xff9n, 0xffcn, 0xffdn, 0xfffn, 0x1000n, 0x1ffcn, 0x2000n].map((o) => va + o), // mapped, across pages, then unmapped
+      pob + 0x500010n, // the direct map
+      TEXT_PAGE, // an excluded page reached through the text mapping
+      TEXT_PAGE + 0xffcn,
+      0x00007ffc12345678n, // user space
+      0x0000800000000000n, // non-canonical
+      0xfffffffffffffffcn,
+      -8n,
+      1n << 64n,
+    ];
+    let values = 0;
+    for (const a of addresses) {
+      const viaRead64 = outcome(() => {
+        const b = as.read(a, 8);
+        return (BigInt((b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) >>> 0) << 32n) | BigInt((b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0);
+      });
+      expect(outcome(() => as.readU64(a)), a.toString(16)).toBe(viaRead64);
+      const viaRead32 = outcome(() => {
+        const b = as.read(a, 4);
+        return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+      });
+      expect(outcome(() => as.readU32(a)), a.toString(16)).toBe(viaRead32);
+      if (viaRead32.startsWith("value")) values++;
+    }
+    // Eleven reads in the two mapped pages (across their boundary too) and the direct map's; the rest fail.
+    expect(values).toBe(12);
+  });
+
   it("throws ExcludedPageError naming the virtual address for an excluded data page", () => {
     const { mem, pt, as } = setup(la57);
     const va = as.layout.vmallocStart + 0x3000n;
