@@ -111,18 +111,22 @@ await build({
   format: "cjs",
   // ASCII only (esbuild escapes the rest): core-bundle.ts reads it as Latin-1, a copy, not a UTF-8 decode.
   charset: "ascii",
+  // Without comments and spaces (names kept): 1.56 -> 1.16 MB, read and held as a string at every start
+  // (start to sys, 21 rounds, each build with a cache folder of its own: 259 -> 246 ms, 440 fewer faults).
+  minifyWhitespace: true,
+  minifySyntax: true,
   external: ["iced-x86", "hash-wasm", "zstddec"],
   // import() of those becomes require() (vm.Script has no loader for import()).
   supported: { "dynamic-import": false },
   define: { ...common.define, "import.meta.url": "__kdwModuleUrl" },
   plugins: [lazyFflate],
   // Written as the function vm.Script compiles (core-bundle.ts): the file's text is then the script's source
-  // as it is, one flat string, where a wrapper added at load time made a second 1.5 MB string for V8 to
+  // as it is, one flat string, where a wrapper added at load time made a second 1.2 MB string for V8 to
   // flatten at every start.
   banner: { js: `(function (${CORE_PARAMETERS}) {` },
   footer: { js: "\n})" },
 });
-// Its SHA-1 beside it, written after it: the code cache's key, read at start-up instead of hashing 1.9 MB
+// Its SHA-1 beside it, written after it: the code cache's key, read at start-up instead of hashing 1.2 MB
 // (and loading node:crypto) in every run.
 const core = new URL("../out/cli/session-core.cjs", import.meta.url);
 const coreBytes = readFileSync(core);

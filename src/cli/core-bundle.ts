@@ -5,7 +5,7 @@
 // cache was not written after (a command it had not seen, `foreach files` after `sys`): V8 compiles a
 // function when it first runs, so a cache written after `sys` leaves `mod` to compile on its first run. The
 // ways a cache was written after are listed beside it (FILE.uses), up to MAX_USES of them. Parsing and
-// compiling 1.5 MB of JavaScript is a third of a start-up's CPU time otherwise (Node 20 has no compile cache
+// compiling 1.2 MB of JavaScript is a third of a start-up's CPU time otherwise (Node 20 has no compile cache
 // of its own: module.enableCompileCache is 22's). This module imports nothing of the core, so the worker's
 // own bundle stays a few kilobytes.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
