@@ -196,58 +196,15 @@ export interface FoundMember {
 }
 
 /**
- * Each struct's members by name, anonymous members' own flattened in, made on the struct's first lookup: a
- * layout asks one struct for dozens of members (task_struct's 36 scanned ~250 members, and its anonymous
- * unions, for each). null for a struct whose members could not all be read: it is searched member by member,
- * as far as each lookup goes, so a bad member late in it spoils only the lookups that reach it.
+ * Finds a member by name, descending into anonymous struct/union members; returns its absolute bit offset.
+ * An anonymous member of a type already being searched is not searched again: a struct that holds itself
+ * anonymously (hostile debuginfo) ends at once, where two such members made a miss take 2^32 steps.
  */
-const MEMBER_INDEX = new WeakMap<Type, ReadonlyMap<string, FoundMember> | null>();
-
-/** Finds a member by name, descending into anonymous struct/union members; returns its absolute bit offset. */
 export function findMember(t: Type, name: string): FoundMember | undefined {
-  const s = resolveType(t);
-  if (s.kind !== "struct" && s.kind !== "union") return undefined;
-  let index = MEMBER_INDEX.get(s);
-  if (index === undefined) {
-    index = memberIndex(s);
-    MEMBER_INDEX.set(s, index);
-  }
-  if (index === null) return scanMembers(s, name, 0, []);
-  const found = index.get(name);
-  return found && { member: found.member, bitOffset: found.bitOffset };
+  return scanMembers(t, name, 0, []);
 }
 
-/**
- * findMember's answers for every name of `s`, in its order: the first member of a name wins, an anonymous
- * member's are taken where it stands (depth first), to MAX_ANONYMOUS_DEPTH, and an anonymous member of a
- * type already being searched is not searched again (hostile debuginfo: a struct inside itself). null when
- * a member cannot be read.
- */
-function memberIndex(s: Type): Map<string, FoundMember> | null {
-  const out = new Map<string, FoundMember>();
-  const add = (t: Type, base: number, depth: number, path: Type[]): void => {
-    const r = resolveType(t);
-    if (r.kind !== "struct" && r.kind !== "union") return;
-    path.push(r);
-    for (const m of r.members) {
-      if (m.name !== undefined) {
-        if (!out.has(m.name)) out.set(m.name, { member: m, bitOffset: base + m.bitOffset });
-      } else if (depth < MAX_ANONYMOUS_DEPTH) {
-        const inner = resolveType(m.type);
-        if (!path.includes(inner)) add(inner, base + m.bitOffset, depth + 1, path);
-      }
-    }
-    path.pop();
-  };
-  try {
-    add(s, 0, 0, []);
-  } catch {
-    return null;
-  }
-  return out;
-}
-
-/** findMember without an index: member by member, as far as the name is found. */
+/** findMember's search, member by member, `path` the anonymous members' types it is inside. */
 function scanMembers(t: Type, name: string, depth: number, path: Type[]): FoundMember | undefined {
   const s = resolveType(t);
   if (s.kind !== "struct" && s.kind !== "union") return undefined;
