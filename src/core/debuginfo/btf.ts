@@ -463,8 +463,7 @@ export class Btf implements TypeSystem, BtfTypeSource {
         continue;
       }
       stack[stack.length - 1] = idx + 1;
-      const m = r + BTF_TYPE_SIZE + idx * BTF_MEMBER_SIZE;
-      const inner = this.valueStruct(this.checkId(view.getUint32(m + 4, true), m + 4));
+      const inner = this.heldStruct(r, idx);
       // Types of the base cannot refer to ours, so a walk never has to leave this Btf.
       if (inner === undefined || inner < firstId) continue;
       const s = state[inner - firstId]!;
@@ -483,12 +482,17 @@ export class Btf implements TypeSystem, BtfTypeSource {
     const size = view.getUint32(r + SIZE_OR_TYPE_OFF, true);
     const vlen = btfVlen(view.getUint32(r + INFO_OFF, true));
     for (let i = 0; i < vlen; i++) {
-      const m = r + BTF_TYPE_SIZE + i * BTF_MEMBER_SIZE;
-      const inner = this.valueStruct(this.checkId(view.getUint32(m + 4, true), m + 4));
+      const inner = this.heldStruct(r, i);
       if (inner === undefined || inner < firstId) continue;
       if (inner === id || view.getUint32(this.rec(inner) + SIZE_OR_TYPE_OFF, true) >= size) return false;
     }
     return true;
+  }
+
+  /** The STRUCT/UNION id member `i` of the struct record at `r` holds by value, if any. */
+  private heldStruct(r: number, i: number): number | undefined {
+    const m = r + BTF_TYPE_SIZE + i * BTF_MEMBER_SIZE;
+    return this.valueStruct(this.checkId(this.layout.view.getUint32(m + 4, true), m + 4));
   }
 
   /** The STRUCT/UNION id a member of type `id` holds by value (through typedefs, qualifiers, arrays), if any. */
