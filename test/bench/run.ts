@@ -60,8 +60,13 @@ function libkdumpfileThroughput(path: string, pfns: number[]): { pages: number; 
   }
 }
 
+/** The first process's figures with the median seconds and CPU seconds of all of them. */
+function medianProcess<T extends { seconds: number; cpuSeconds: number }>(xs: readonly T[]): T {
+  return { ...xs[0]!, seconds: median(xs.map((x) => x.seconds)), cpuSeconds: median(xs.map((x) => x.cpuSeconds)) };
+}
+
 function benchPages(): void {
-  section(`page decoding: every present page of each variant, median of ${PAGE_RUNS} passes, each on a freshly opened dump, in the median of ${PAGE_PROCESSES} processes of each side run in turn (kdw collects the previous pass's garbage before timing the next, as libkdumpfile frees its previous object); kdw bundled, a process for each variant, after one warm-up pass, with its default decoders (WebAssembly LZO1X and zlib) (pages/s of wall time and of CPU time, in-process)`);
+  section(`page decoding: every present page of each variant, median of ${PAGE_RUNS} passes, each on a freshly opened dump, in the median of ${PAGE_PROCESSES} processes of each side run in turn (kdw collects the previous pass's garbage before timing the next, as libkdumpfile frees its previous object); kdw bundled, in processes of its own, after one warm-up pass, with its default decoders (WebAssembly LZO1X and zlib) (pages/s of wall time and of CPU time, in-process)`);
   const lkdf = hasPythonModule("kdumpfile");
   if (!lkdf) process.stdout.write("libkdumpfile: not installed (apt-get install python3-libkdumpfile); kdw figures only\n");
   const rate = (pages: number, s: number) => Math.round(pages / s).toString().padStart(7);
@@ -74,26 +79,24 @@ function benchPages(): void {
     // A process for each side, PAGE_PROCESSES of each in turn, the median process: on this kind of VM a
     // whole process runs in a slow mode now and then (the same build's ELF pass: 506k pages/s once in ten,
     // 840-980k the others), which one process per figure turned into a failed goal.
+    // libkdumpfile runs beside each kdw process until it fails once (dump.flat: it cannot read the format).
     const ks: PageThroughput[] = [];
     const ls: { pages: number; seconds: number; cpuSeconds: number }[] = [];
-    let lkdfFailed = false;
     for (let p = 0; p < PAGE_PROCESSES; p++) {
       const k = bundledPart<PageThroughput>("pages", [path, String(PAGE_RUNS)]);
       if (!k) break;
       ks.push(k);
-      if (lkdf && !lkdfFailed) {
-        const l = libkdumpfileThroughput(path, k.pfns);
-        if (l) ls.push(l);
-        else lkdfFailed = true;
-      }
+      const l = lkdf && ls.length === ks.length - 1 ? libkdumpfileThroughput(path, k.pfns) : undefined;
+      if (l) ls.push(l);
     }
     if (ks.length === 0) continue;
-    const k = { ...ks[0]!, seconds: median(ks.map((x) => x.seconds)), cpuSeconds: median(ks.map((x) => x.cpuSeconds)) };
+    const k = medianProcess(ks);
     const spread = (xs: { pages: number; seconds: number }[]) => (xs.length > 1 ? ` [processes: ${xs.map((x) => Math.round(x.pages / x.seconds)).join(", ")}]` : "");
     let line = `${v.padEnd(10)} kdw ${rate(k.pages, k.seconds)} wall ${rate(k.pages, k.cpuSeconds)} cpu (${k.pages} pages: ${k.codecs})${spread(ks)}`;
     let peer: number | undefined;
     if (lkdf) {
-      const l = ls.length > 0 && !lkdfFailed ? { pages: ls[0]!.pages, seconds: median(ls.map((x) => x.seconds)), cpuSeconds: median(ls.map((x) => x.cpuSeconds)) } : undefined;
+      // Only when it read the file beside every kdw process.
+      const l = ls.length === ks.length ? medianProcess(ls) : undefined;
       if (l) {
         line += `   libkdumpfile ${rate(l.pages, l.seconds)} wall ${rate(l.pages, l.cpuSeconds)} cpu${spread(ls)}`;
         line += `   kdw/libkdumpfile ${fmtRatio(k.pages / k.seconds, l.pages / l.seconds)} wall ${fmtRatio(k.pages / k.cpuSeconds, l.pages / l.cpuSeconds)} cpu`;
