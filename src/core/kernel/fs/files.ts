@@ -2,11 +2,13 @@
 // struct fdtable, include/linux/fs_struct.h), read the way crash 8.0.6's `files` reads them (filesys.c
 // open_files_dump, file_dump, inode_type): the open_fds bitmap of files->fdt, one row per set bit, each
 // file's dentry, inode, type and path. Bounded: max_fds is capped, and a file that cannot be read ends the
-// table with WalkAborted after the rows before it.
+// table with WalkAborted after the rows before it. The dump does not change: what is read is kept per
+// Program by the pointer it was read from (the threads of a process share one files_struct and fs_struct,
+// descriptors of many processes one struct file), and the tables and rows given out are shared: read-only.
 import { KdwError, WalkAborted } from "../../io/errors";
 import { dataView, u16le, u32le } from "../../io/little-endian";
 import { layout } from "../../program/layout";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 import { dPath, dUnlinked, fsLayout, mountDevname, mountParentVfsmount, type FsLayout, type PathResult } from "./fs";
 
 /** More descriptors than this is a corrupt fdtable (sysctl fs.nr_open defaults to 1048576). */
@@ -58,6 +60,21 @@ export function taskFsPaths(prog: Program, task: bigint): TaskFsPaths | undefine
   const l = filesLayout(prog);
   const fs = prog.readU64(task + BigInt(l.taskFs));
   if (fs === 0n) return undefined;
+  const known = FS_PATHS.of(prog);
+  let paths = known.get(fs);
+  if (paths === undefined) {
+    paths = fsPaths(prog, fs, l);
+    known.set(fs, paths);
+  }
+  return paths;
+}
+
+/** taskFsPaths' results by fs_struct, fdTable's by files_struct, readOpenFile's rows (but the fd) by struct file. */
+const FS_PATHS = perProgram(() => new Map<bigint, TaskFsPaths>());
+const FD_TABLES = perProgram(() => new Map<bigint, FdTable | null>());
+const OPEN_FILES = perProgram(() => new Map<bigint, Readonly<OpenFile>>());
+
+function fsPaths(prog: Program, fs: bigint, l: FilesLayout): TaskFsPaths {
   const rootDentry = prog.readU64(fs + BigInt(l.fsRootDentry));
   const pwdDentry = prog.readU64(fs + BigInt(l.fsPwdDentry));
   const path = (dentry: bigint, mntOff: number): PathResult => (dentry === 0n ? { path: "", complete: true } : dPath(prog, dentry, prog.readU64(fs + BigInt(mntOff))));
@@ -95,6 +112,17 @@ export function taskOpenFiles(prog: Program, task: bigint): FdTable | undefined 
   const l = filesLayout(prog);
   const files = prog.readU64(task + BigInt(l.taskFiles));
   if (files === 0n) return undefined;
+  const known = FD_TABLES.of(prog);
+  let table = known.get(files);
+  if (table === undefined) {
+    table = fdTable(prog, files, l) ?? null;
+    known.set(files, table);
+  }
+  return table ?? undefined;
+}
+
+/** The descriptors of files_struct `files`; undefined when it has no fdtable. */
+function fdTable(prog: Program, files: bigint, l: FilesLayout): FdTable | undefined {
   const fdt = prog.readU64(files + BigInt(l.filesFdt));
   if (fdt === 0n) return undefined;
   let maxFds = prog.readU32(fdt + BigInt(l.fdtMaxFds));
@@ -137,6 +165,17 @@ export function taskOpenFiles(prog: Program, task: bigint): FdTable | undefined 
 
 /** file_dump(file, 0, 0, fd, DUMP_FULL_NAME|DUMP_EMPTY_FILE): one open file's row. */
 export function readOpenFile(prog: Program, fd: number, file: bigint, l: FsLayout = fsLayout(prog)): OpenFile {
+  const known = OPEN_FILES.of(prog);
+  let row = known.get(file);
+  if (row === undefined) {
+    row = openFileRow(prog, file, l);
+    known.set(file, row);
+  }
+  return row.fd === fd ? row : { ...row, fd };
+}
+
+function openFileRow(prog: Program, file: bigint, l: FsLayout): OpenFile {
+  const fd = -1;
   const row: OpenFile = { fd, file, dentry: 0n, inode: 0n, type: undefined, mode: 0, path: { path: "", complete: true }, deleted: false };
   row.dentry = prog.readU64(file + BigInt(l.fileDentry));
   if (row.dentry === 0n) return row;

@@ -97,3 +97,35 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("fd tables (fixture)", () 
     expect(formatTaskFiles(taskFiles(bad, t))).toBe("No open files\n");
   });
 });
+
+describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("fd tables are read once per files_struct and struct file (fixture)", () => {
+  const prog = () => fixtureSession()!.kernel.program;
+
+  it("tasks that share a files_struct (threads) share one table; one file under three fds keeps each fd", () => {
+    const p = prog();
+    const l = filesLayout(p);
+    const byFiles = new Map<bigint, bigint[]>();
+    for (const t of taskTable(p).tasks) {
+      const files = p.readU64(t.address + BigInt(l.taskFiles));
+      if (files !== 0n) byFiles.set(files, [...(byFiles.get(files) ?? []), t.address]);
+    }
+    const shared = [...byFiles.values()].filter((tasks) => tasks.length > 1);
+    expect(shared.length).toBeGreaterThan(0);
+    for (const tasks of shared) for (const t of tasks) expect(taskOpenFiles(p, t)).toBe(taskOpenFiles(p, tasks[0]!));
+    // init's stdin, stdout and stderr are one struct file: three rows, each with its own fd.
+    const init = taskOpenFiles(p, taskTable(p).tasks.find((t) => t.pid === 1)!.address)!;
+    expect(init.open.map((f) => f.fd)).toEqual([0, 1, 2]);
+    expect(new Set(init.open.map((f) => f.file)).size).toBe(1);
+    expect(init.open.map((f) => f.path.path)).toEqual(["/dev/console", "/dev/console", "/dev/console"]);
+  });
+
+  it("a program made from other memory reads its own tables", () => {
+    const p = prog();
+    const l = filesLayout(p);
+    const init = taskTable(p).tasks.find((t) => t.pid === 1)!.address;
+    const table = taskOpenFiles(p, init)!;
+    const other = patched(p, new Map([[table.fdt + BigInt(l.fdtMaxFds), 0n]]));
+    expect(taskOpenFiles(other, init)!.open).toEqual([]);
+    expect(taskOpenFiles(p, init)!.open).toHaveLength(3);
+  });
+});
