@@ -62,7 +62,7 @@ export class BtfStruct implements StructType {
   private cached: Member[] | undefined;
   constructor(
     private readonly src: BtfTypeSource,
-    private readonly id: number,
+    readonly id: number,
     readonly kind: "struct" | "union",
     readonly name: string | undefined,
     readonly size: number,
@@ -76,7 +76,7 @@ export class BtfMember implements Member {
   constructor(
     private readonly src: BtfTypeSource,
     readonly name: string | undefined,
-    private readonly typeId: number,
+    readonly typeId: number,
     readonly bitOffset: number,
     readonly bitSize: number | undefined,
   ) {}

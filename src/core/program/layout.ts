@@ -27,9 +27,11 @@
 // kernel versions are named variants of one declaration (task_struct.__state, 5.14; mm_struct.rss_stat as
 // percpu_counter[], 6.2; module.mem[], 6.4; the mnt_namespace rbtree, 6.8): `members(prog).x.variant`
 // says which one this kernel has.
+import { BtfMember, BtfStruct } from "../debuginfo/btf-types";
 import { CombinedTypeSystem } from "../debuginfo/combined-types";
-import { findMember, resolveType, sizeOf, type Type } from "../debuginfo/types";
+import { findMember, resolveType, sizeOf, type Member, type Type } from "../debuginfo/types";
 import { MissingDebugInfo } from "../io/errors";
+import { ABSENT, LIVE, LayoutMemo, type MemoEntry, type MemoTypes } from "./layout-memo";
 import { parseTypeName } from "./type-names";
 import type { Program, ProgramCacheKey } from "./program";
 import { StructView, type ViewMembers } from "./struct-view";
@@ -121,8 +123,16 @@ function structType(prog: Program, name: string): Type | undefined {
 /** The structs a layout's members name, by name, looked up once per layout (a layout names one or a few). */
 type StructCache = Map<string, Type | undefined>;
 
-/** One variant's member, or why it is not there ("no-type": the struct itself is missing). */
+/** One variant's member, or why it is not there ("no-type": the struct itself is missing); the memo's when it has it. */
 function resolvePath(prog: Program, variant: Variant, structs: StructCache): MemberInfo | "no-type" | undefined {
+  const kept = prog.layoutMemo?.member(variant.path, variant.name);
+  if (kept !== undefined) return kept ?? undefined;
+  const r = resolveLive(prog, variant, structs);
+  return r === "no-type" || r === undefined ? r : r.info;
+}
+
+/** resolvePath from the types themselves, with the member found last (its type's BTF id is the memo's). */
+function resolveLive(prog: Program, variant: Variant, structs: StructCache): { info: MemberInfo; last: Member } | "no-type" | undefined {
   const dot = variant.path.indexOf(".");
   if (dot <= 0 || dot === variant.path.length - 1) throw new Error(`layout: "${variant.path}" is not struct.member`);
   const name = variant.path.slice(0, dot);
@@ -134,15 +144,17 @@ function resolvePath(prog: Program, variant: Variant, structs: StructCache): Mem
   if (!t) return "no-type";
   let bitOffset = 0;
   let bitSize: number | undefined;
+  let last: Member | undefined;
   for (const part of variant.path.slice(dot + 1).split(".")) {
     const found = findMember(t, part);
     if (!found) return undefined;
     bitOffset += found.bitOffset;
     bitSize = found.member.bitSize;
+    last = found.member;
     t = found.member.type;
   }
   const r = resolveType(t);
-  return {
+  const info = {
     variant: variant.name,
     path: variant.path,
     offset: Math.floor(bitOffset / 8),
@@ -153,6 +165,57 @@ function resolvePath(prog: Program, variant: Variant, structs: StructCache): Mem
     kind: r.kind,
     count: r.kind === "array" ? r.count : undefined,
   };
+  return { info, last: last! };
+}
+
+/** Every layout declared (each registers itself): what a memo is built for. */
+const DECLARED: Layout<LayoutSpec, object>[] = [];
+
+/** Every layout declared so far (the memo's tests compare each with and without it). */
+export function declaredLayoutList(): readonly Layout<LayoutSpec, object>[] {
+  return DECLARED;
+}
+
+/** The "struct.member" paths of every layout declared so far, each once. */
+function declaredLayoutPaths(): string[] {
+  const paths = new Set<string>();
+  for (const l of DECLARED) for (const spec of Object.values(l.spec)) for (const v of normalize(spec).variants) paths.add(v.path);
+  return [...paths];
+}
+
+/** Every layout declared so far, as text: what a memo image was made for (native JSON: a fraction of a ms). */
+export function declaredLayouts(): string {
+  return JSON.stringify(DECLARED.map((l) => l.spec));
+}
+
+/**
+ * The memo of `paths` as this program's BTF (`types`) resolves them, before DWARF is open: a member found
+ * through BTF records (its type is `types`' own), ABSENT where a BTF struct lacks it, LIVE for the rest (a
+ * struct BTF does not have, a path that does not resolve cleanly: resolved, and its error thrown, in use).
+ */
+export function buildLayoutMemo(prog: Program, types: MemoTypes): LayoutMemo {
+  const ts = prog.types;
+  if (ts instanceof CombinedTypeSystem && ts.dwarfOpened) throw new Error("buildLayoutMemo: DWARF is open, the memo would not be BTF's alone");
+  const rows: Record<string, unknown> = {};
+  const structs: StructCache = new Map();
+  for (const path of declaredLayoutPaths()) {
+    let e: MemoEntry = LIVE;
+    try {
+      const r = resolveLive(prog, { name: path, path }, structs);
+      const struct = structs.get(structOf(path));
+      // The struct is one of `types`' own (not DWARF's, not another BTF's).
+      const fromBtf = struct instanceof BtfStruct && types.typeById(struct.id) === struct;
+      if (r === undefined && fromBtf) e = ABSENT;
+      else if (r !== undefined && r !== "no-type" && fromBtf && r.last instanceof BtfMember && types.typeById(r.last.typeId) === r.info.type) {
+        const { offset, bitOffset, bitSize, size, kind, count } = r.info;
+        e = { offset, bitOffset, bitSize, size, kind, count, typeId: r.last.typeId };
+      }
+    } catch {
+      // Resolved live when a layout asks for it, and its error thrown there.
+    }
+    rows[path] = LayoutMemo.row(e);
+  }
+  return new LayoutMemo(types, declaredLayouts(), rows);
 }
 
 /** "struct task_struct has no member pid", "struct mnt_namespace has no member list or mounts". */
@@ -183,7 +246,9 @@ export class Layout<S extends LayoutSpec, D extends object = object> implements 
   constructor(
     readonly spec: S,
     private readonly derive?: (offsets: Offsets<S>, members: Members<S>, prog: Program) => D,
-  ) {}
+  ) {
+    DECLARED.push(this as unknown as Layout<LayoutSpec, object>);
+  }
 
   compute(prog: Program): Resolution<S, D> {
     const offsets: Record<string, number | undefined> = {};

@@ -10,6 +10,8 @@ import { PagedBytes } from "../io/paged-bytes";
 import { DebugInfoMismatch, KdwError, MissingDebugInfo } from "../io/errors";
 import { elfSymbolTable, elfSymbolTableFromImage, kernelRelocationWindow, SymbolTable } from "../debuginfo/symbols";
 import { Program, type SymbolResolver } from "./program";
+import { buildLayoutMemo, declaredLayouts } from "./layout";
+import { LayoutMemo } from "./layout-memo";
 import { CombinedTypeSystem } from "../debuginfo/combined-types";
 import { openDwarf, type DwarfDebugInfo } from "../debuginfo/dwarf/open";
 import { buildIndexParallel, type DwarfIndexWorkers } from "../debuginfo/dwarf/index-parallel";
@@ -110,6 +112,21 @@ function cachedBtf(vmlinux: ElfFile, header: SectionHeader, buildId: string | un
   const btf = new Btf(blob, { file, ...(image ? { index: image } : {}) });
   if (key && cache && !btf.indexFromImage) writeCache(cache, key, () => btf.indexImage());
   return btf;
+}
+
+/**
+ * The declared layouts' members as this build's BTF resolves them, from the user's cache when an image made
+ * for this BTF and the layouts this kdw declares is there; else resolved now (tens of ms, once per build: what
+ * every session's first commands would pay again) and the image written. DWARF is not open yet: the memo
+ * is BTF's alone.
+ */
+function cachedLayoutMemo(program: Program, btf: Btf, key: string, cache: IndexCache): LayoutMemo {
+  const image = cache.read(key);
+  const kept = image ? LayoutMemo.fromImage(btf, declaredLayouts(), image) : undefined;
+  if (kept) return kept;
+  const built = buildLayoutMemo(program, btf);
+  writeCache(cache, key, () => built.image());
+  return built;
 }
 
 /** The bytes of a NUL-terminated string at a link-time address in the vmlinux file (undefined in a debug file). */
@@ -225,6 +242,7 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
   const hasDwarf = vmlinux.sectionHeader(".debug_info") !== undefined;
   const noDwarf = hasDwarf ? undefined : `${vmlinux.name} has no DWARF (.debug_info): give the debug vmlinux (from the -dbg / -debuginfo package)`;
   const program = new Program({ dump, types, symbols, kernel: addressSpace, vmcoreinfo: vmci, noDwarf });
+  if (btf && btfHeader && buildId && options.cache) program.layoutMemo = cachedLayoutMemo(program, btf, `${buildId}/layouts-v1-${btfHeader.offset.toString(16)}-${btfHeader.size.toString(16)}`, options.cache);
   let symbolTable: SymbolTable | undefined;
   const debugFile = vmlinux.sectionHeader(".text")?.type === SHT_NOBITS;
   return {

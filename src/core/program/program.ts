@@ -7,6 +7,7 @@ import { MissingDebugInfo } from "../io/errors";
 import { s32le, u32le, u64le } from "../io/little-endian";
 import type { AddressSpace } from "./address-space";
 import { GLOBAL_TYPES } from "./global-types";
+import type { LayoutMemo } from "./layout-memo";
 import { Obj } from "./obj";
 import { parseTypeName } from "./type-names";
 
@@ -68,6 +69,11 @@ export class Program {
    * cancellation. What it throws must not be a KdwError (walkers turn those into partial results).
    */
   interrupt: () => void = noInterrupt;
+  /**
+   * The members declared layouts name, as this kernel's BTF resolved them in an earlier session (kept by
+   * build id in the user's cache folder: program/layout-memo.ts); set at open when there is one.
+   */
+  layoutMemo: LayoutMemo | undefined;
   private readsBeforeInterrupt = INTERRUPT_INTERVAL;
   private readonly typeCache = new Map<string, Type | null>();
   private readonly derived = new Map<ProgramCacheKey<unknown>, unknown>();

@@ -1,0 +1,148 @@
+// The members every declared layout names (program/layout.ts), resolved once per kernel build and kept in the
+// user's cache folder beside the BTF index: crash's offset_table, which crash fills at every start-up and kdw
+// resolves in the first session on a build. Resolving a member in BTF reads its struct's records and the
+// names of the members before it, and checks the struct does not hold itself; in a fresh process that is
+// cold code, ~150 µs a member (sys's 64 members: 8-11 ms of its first run). With the memo a layout is a
+// few map lookups.
+//
+// Only what BTF itself answers is kept: a member found (its offset, bits, size, kind, element count and the
+// BTF id of its type, whose Type is built when first asked for) or a member its struct lacks. A struct BTF
+// does not have is "live": resolved as if there were no memo (DWARF may know it once it is open). The memo is
+// built by the very resolution it stands for (layout.ts buildLayoutMemo), so both answer alike. An image is
+// taken only when it was made for a BTF of the same shape (its last type id and string section length) and
+// for the layouts this kdw declares (their declarations, as text); anything else and the layouts are
+// resolved again and the image rewritten. A row is checked when first asked for (offsets whole and
+// consistent, a known kind, a type id in range): one that is not sane is resolved live. What ties an image
+// to its BTF is the cache key (build id and the .BTF's place in the file), as for the BTF index.
+import type { Type } from "../debuginfo/types";
+import type { MemberInfo } from "./layout";
+
+/** What the memo needs of a BTF: its shape, and types by id. */
+export interface MemoTypes {
+  readonly lastId: number;
+  readonly layout: { readonly strLen: number };
+  typeById(id: number): Type;
+}
+
+/** A member BTF resolved: MemberInfo without the variant's name, with its type's BTF id. */
+export interface MemoMember {
+  readonly offset: number;
+  readonly bitOffset: number;
+  readonly bitSize: number | undefined;
+  readonly size: number;
+  readonly kind: Type["kind"];
+  readonly count: number | undefined;
+  readonly typeId: number;
+}
+
+/** A path's entry: the member, ABSENT (its struct has no such member), or LIVE (resolved without the memo). */
+export type MemoEntry = MemoMember | typeof ABSENT | typeof LIVE;
+export const ABSENT = 0;
+export const LIVE = 1;
+
+const FORMAT = "kdw-layouts-1";
+const KINDS: ReadonlySet<string> = new Set<Type["kind"]>(["void", "int", "float", "pointer", "array", "struct", "union", "enum", "typedef", "function", "const", "volatile", "restrict", "atomic"]);
+/** No struct is this big (offsets in bits stay safe integers far beyond it). */
+const MAX_OFFSET = 1 << 30;
+
+/** A kept member: its fields as data (walkers read them per field), its Type built when first asked for. */
+class MemoMemberInfo implements MemberInfo {
+  readonly offset: number;
+  readonly bitOffset: number;
+  readonly bitSize: number | undefined;
+  readonly size: number;
+  readonly kind: Type["kind"];
+  readonly count: number | undefined;
+  private readonly typeId: number;
+
+  constructor(
+    private readonly types: MemoTypes,
+    m: MemoMember,
+    readonly variant: string,
+    readonly path: string,
+  ) {
+    this.offset = m.offset;
+    this.bitOffset = m.bitOffset;
+    this.bitSize = m.bitSize;
+    this.size = m.size;
+    this.kind = m.kind;
+    this.count = m.count;
+    this.typeId = m.typeId;
+  }
+
+  get type(): Type {
+    return this.types.typeById(this.typeId);
+  }
+}
+
+export class LayoutMemo {
+  /** Rows checked so far (entryOf), by path: undefined for a row that is not sane (resolved live). */
+  private readonly checked = new Map<string, MemoEntry | undefined>();
+
+  /**
+   * `rows`: by path, the image's rows (checked when first asked for: a session asks for a few hundred);
+   * `declared`: what the layouts declared when it was made (declaredLayouts(): a kdw with other layouts
+   * makes its own).
+   */
+  constructor(
+    private readonly types: MemoTypes,
+    readonly declared: string,
+    private readonly rows: Readonly<Record<string, unknown>>,
+  ) {}
+
+  /** The member at `path` as BTF gives it; null when its struct lacks it; undefined when it is to be resolved live. */
+  member(path: string, variant: string): MemberInfo | null | undefined {
+    let e = this.checked.get(path);
+    if (e === undefined && !this.checked.has(path)) {
+      e = Object.hasOwn(this.rows, path) ? entryOf(this.rows[path], this.types.lastId) : undefined;
+      this.checked.set(path, e);
+    }
+    if (e === undefined || e === LIVE) return undefined;
+    if (e === ABSENT) return null;
+    return new MemoMemberInfo(this.types, e, variant, path);
+  }
+
+  /** The image for the cache folder: JSON of the BTF's shape, the layouts declared, one row per path. */
+  image(): Uint8Array {
+    return new TextEncoder().encode(JSON.stringify({ format: FORMAT, lastId: this.types.lastId, strLen: this.types.layout.strLen, declared: this.declared, rows: this.rows }));
+  }
+
+  /** A row for the image: the member, or ABSENT / LIVE. */
+  static row(e: MemoEntry): unknown[] {
+    if (e === ABSENT || e === LIVE) return [e];
+    return [e.offset, e.bitOffset, e.bitSize ?? -1, e.size, e.kind, e.count ?? -1, e.typeId];
+  }
+
+  /**
+   * The memo an image holds for `types` and the layouts `declared` now, or undefined when it was made for
+   * a BTF of another shape or other layouts (or is not JSON of this format).
+   */
+  static fromImage(types: MemoTypes, declared: string, image: Uint8Array): LayoutMemo | undefined {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(image));
+    } catch {
+      return undefined;
+    }
+    if (typeof doc !== "object" || doc === null) return undefined;
+    const d = doc as Record<string, unknown>;
+    if (d.format !== FORMAT || d.lastId !== types.lastId || d.strLen !== types.layout.strLen || d.declared !== declared) return undefined;
+    const rows = d.rows;
+    if (typeof rows !== "object" || rows === null || Array.isArray(rows)) return undefined;
+    return new LayoutMemo(types, declared, rows as Record<string, unknown>);
+  }
+}
+
+const whole = (v: unknown, max: number): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= max;
+
+/** A row's entry, or undefined when it is not sane. */
+function entryOf(row: unknown, lastId: number): MemoEntry | undefined {
+  if (!Array.isArray(row)) return undefined;
+  if (row.length === 1) return row[0] === ABSENT || row[0] === LIVE ? row[0] : undefined;
+  if (row.length !== 7) return undefined;
+  const [offset, bitOffset, bitSize, size, kind, count, typeId] = row as unknown[];
+  if (!whole(bitOffset, MAX_OFFSET * 8) || offset !== Math.floor(bitOffset / 8) || !whole(size, MAX_OFFSET)) return undefined;
+  if (bitSize !== -1 && !(whole(bitSize, 128) && bitSize > 0)) return undefined;
+  if (typeof kind !== "string" || !KINDS.has(kind) || (count !== -1 && !whole(count, MAX_OFFSET)) || !whole(typeId, lastId)) return undefined;
+  return { offset: offset as number, bitOffset, bitSize: bitSize === -1 ? undefined : (bitSize as number), size, kind: kind as Type["kind"], count: count === -1 ? undefined : (count as number), typeId };
+}
