@@ -23,9 +23,9 @@ function memberOffset(type: Type, member: string): bigint {
 
 /**
  * Follows `next` pointers from `node` until `stop` (the head, or 0 for NULL-terminated lists), yielding the
- * container of each node. Budget, loop and read failures end the walk with WalkAborted.
+ * address of each node's container. Budget, loop and read failures end the walk with WalkAborted.
  */
-function* followLinks(prog: Program, node: bigint, stop: bigint, type: Type, off: bigint, options: WalkOptions, what: string): Generator<Obj> {
+function* followLinks(prog: Program, node: bigint, stop: bigint, off: bigint, options: WalkOptions, what: string): Generator<bigint> {
   const budget = options.budget ?? DEFAULT_WALK_BUDGET;
   const seen = new Set<bigint>();
   let steps = 0;
@@ -41,7 +41,7 @@ function* followLinks(prog: Program, node: bigint, stop: bigint, type: Type, off
       if (err instanceof KdwError) throw new WalkAborted(what, `node ${node.toString(16)}: ${err.message}`, steps);
       throw err;
     }
-    yield new Obj(prog, type, node - off);
+    yield node - off;
     steps++;
     node = next;
   }
@@ -62,14 +62,18 @@ function readHead(prog: Program, headAddr: bigint, what: string): bigint {
  * its `member`. Stops at the head, and throws WalkAborted on a loop, a budget overrun or an unreadable node.
  */
 export function* listForEachEntry(prog: Program, headAddr: bigint, type: Type, member: string, options: WalkOptions = {}): Generator<Obj> {
-  const off = memberOffset(type, member);
+  for (const addr of listEntryAddresses(prog, headAddr, memberOffset(type, member), options)) yield new Obj(prog, type, addr);
+}
+
+/** listForEachEntry by the member's offset (a declared layout's), yielding the entries' addresses. */
+export function* listEntryAddresses(prog: Program, headAddr: bigint, memberOffset: number | bigint, options: WalkOptions = {}): Generator<bigint> {
   const what = options.what ?? "list";
-  yield* followLinks(prog, readHead(prog, headAddr, what), headAddr, type, off, options, what);
+  yield* followLinks(prog, readHead(prog, headAddr, what), headAddr, BigInt(memberOffset), options, what);
 }
 
 /** hlist: a NULL-terminated list (`struct hlist_head` / `hlist_node`). */
 export function* hlistForEachEntry(prog: Program, headAddr: bigint, type: Type, member: string, options: WalkOptions = {}): Generator<Obj> {
   const off = memberOffset(type, member);
   const what = options.what ?? "hlist";
-  yield* followLinks(prog, readHead(prog, headAddr, what), 0n, type, off, options, what);
+  for (const addr of followLinks(prog, readHead(prog, headAddr, what), 0n, off, options, what)) yield new Obj(prog, type, addr);
 }

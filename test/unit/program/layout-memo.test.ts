@@ -46,7 +46,8 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("layout memo (fixture vmli
     expect(layouts.length).toBeGreaterThan(40);
     let compared = 0;
     for (const l of layouts) {
-      const outcome = (fn: () => Record<string, MemberInfo | undefined>) => {
+      type Outcome = { members: Readonly<Record<string, MemberInfo | undefined>>; error?: undefined } | { members?: undefined; error: string };
+      const outcome = (fn: () => Readonly<Record<string, MemberInfo | undefined>>): Outcome => {
         try {
           return { members: fn() };
         } catch (err) {
@@ -58,8 +59,8 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("layout memo (fixture vmli
       prog.layoutMemo = undefined;
       const live = outcome(() => layout(l.spec).members(prog));
       prog.layoutMemo = memo;
-      expect("error" in kept ? kept.error : undefined).toBe("error" in live ? live.error : undefined);
-      if (!("members" in kept) || !("members" in live)) continue;
+      expect(kept.error).toBe(live.error);
+      if (!kept.members || !live.members) continue;
       for (const key of Object.keys(l.spec)) {
         expect(fields(kept.members[key]), key).toEqual(fields(live.members[key]));
         if (kept.members[key]) expect(kept.members[key]!.type).toBe(live.members[key]!.type);
@@ -119,7 +120,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("layout memo (fixture vmli
     const good = doc.rows["task_struct.pid"]!;
     expect(good).toHaveLength(7);
     const btf = open().kernel.btf!;
-    const bad: unknown[][] = [
+    const bad: unknown[] = [
       [good[0]! as number + 1, ...good.slice(1)], // offset not bitOffset / 8
       [-1, -8, ...good.slice(2)],
       [...good.slice(0, 4), "struct-ish", ...good.slice(5)], // not a kind

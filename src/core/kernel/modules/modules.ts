@@ -4,7 +4,7 @@
 // its symbols, parameters and users are in modules-info.ts.
 // Every walk is bounded; a corrupt list keeps the modules read before the break and records where it stopped.
 import { KdwError, WalkAborted } from "../../io/errors";
-import { listForEachEntry } from "../../program/list";
+import { listEntryAddresses } from "../../program/list";
 import { perProgram, type Program } from "../../program/program";
 import { moduleLayout } from "./layout";
 import { MAX_MODULES, readModule, type KernelModule } from "./read";
@@ -38,14 +38,13 @@ export function walkModuleList(prog: Program, options: ModuleWalkOptions = {}): 
   const modules: KernelModule[] = [];
   if (!prog.hasSymbol("modules")) return { modules, problems: [new WalkAborted(what, "the kernel has no `modules` symbol", 0)] };
   const layout = moduleLayout(prog);
-  const type = prog.type("struct module");
   try {
-    for (const obj of listForEachEntry(prog, prog.symbolAddress("modules"), type, "list", { budget: options.budget ?? MAX_MODULES, what })) {
+    for (const address of listEntryAddresses(prog, prog.symbolAddress("modules"), layout.list, { budget: options.budget ?? MAX_MODULES, what })) {
       try {
-        modules.push(readModule(prog, obj.address!, layout));
+        modules.push(readModule(prog, address, layout));
       } catch (err) {
         if (!(err instanceof KdwError)) throw err;
-        problems.push(new WalkAborted(`module ${obj.address!.toString(16)}`, err.message, modules.length));
+        problems.push(new WalkAborted(`module ${address.toString(16)}`, err.message, modules.length));
       }
     }
   } catch (err) {
