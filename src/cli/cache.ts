@@ -17,6 +17,13 @@ function pathOf(dir: string, key: string): string | undefined {
   return /^[0-9a-f]{8,64}\/[a-z0-9-]+$/.test(key) ? join(dir, ...key.split("/")) : undefined;
 }
 
+/** Index images this process wrote (any folder): an open that wrote some built them, one that wrote none read them. */
+let written = 0;
+
+export function indexImagesWritten(): number {
+  return written;
+}
+
 export function fileCache(dir: string = cacheDir()): IndexCache {
   return {
     read(key) {
@@ -63,6 +70,7 @@ export function fileCache(dir: string = cacheDir()): IndexCache {
       const tmp = `${p}.${process.pid}.tmp`;
       writeFileSync(tmp, bytes);
       renameSync(tmp, p);
+      written++;
       pruneOlderFormats(dirname(p), basename(p));
     },
   };

@@ -2,8 +2,9 @@
 // the core and the Node host in one CommonJS bundle) through V8's code cache: the bytecode V8 compiled for it
 // in an earlier run, kept in the user's cache folder (cache.ts), keyed by the bundle's SHA-1, Node's version
 // and the architecture, and written again when V8 refuses it, or when a session used the core in a way the
-// cache was not written after (a command it had not seen, `foreach files` after `sys`): V8 compiles a
-// function when it first runs, so a cache written after `sys` leaves `mod` to compile on its first run. The
+// cache was not written after (a command it had not seen, `foreach files` after `sys`; an open that read the
+// indexes kept by build id after one that built them): V8 compiles a function when it first runs, so a cache
+// written after `sys` leaves `mod` to compile on its first run. The
 // ways a cache was written after are listed beside it (FILE.uses), up to MAX_USES of them. Parsing and
 // compiling 1.2 MB of JavaScript is a third of a start-up's CPU time otherwise (Node 20 has no compile cache
 // of its own: module.enableCompileCache is 22's). This module imports nothing of the core, so the worker's
@@ -22,6 +23,8 @@ const crypto = lazyBuiltin<typeof import("node:crypto")>("node:crypto");
 const KEEP_CACHES = 4;
 /** Uses listed beside a cache: past them, new ones no longer write it again (each write costs ~15 ms). */
 const MAX_USES = 256;
+/** The use an open is named by when it built the indexes kept by build id rather than read them. */
+const OPEN_BUILDING = "open, indexes built";
 /** A temporary file older than this was left by a write that did not finish. */
 const STALE_TMP_MS = 60_000;
 
@@ -102,7 +105,11 @@ export function loadBundledCore(bundlePath?: string): LoadedCore | undefined {
   wrapper.call(module.exports, module.exports, createRequire(path), module, path, dirname(path), pathToFileURL(path).href);
   return {
     core: module.exports,
-    save: (uses = []) => {
+    save: (given = []) => {
+      // An open that built the indexes kept by build id (the first session on a vmlinux) runs other code than
+      // one that reads them (every later session): the two are different uses, so the cache written after
+      // the first is written again after the second.
+      const uses = module.exports.indexImagesWritten() > 0 ? given.map((u) => (u === "open" ? OPEN_BUILDING : u)) : given;
       const added = uses.filter((u) => !covered.has(u));
       if (!fresh && (added.length === 0 || covered.size >= MAX_USES)) return;
       covered = new Set([...(fresh ? [] : covered), ...uses]);

@@ -12,8 +12,9 @@ import { nodeHost } from "./host";
 import { prepareCodecsFor } from "./node-codecs";
 
 // This module's copy of the codecs' state is the one its Session uses: the console readies the decoders a
-// dump needs through it.
+// dump needs through it. So is its copy of the index cache's count of images written (core-bundle.ts).
 export { prepareCodecsFor };
+export { indexImagesWritten } from "./cache";
 
 export interface LocalService {
   /** One call's answer as the worker posts it: a result, or a Problem (never a thrown error). */
