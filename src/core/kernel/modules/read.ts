@@ -33,8 +33,9 @@ export interface KernelModule {
   taints: bigint;
   /** module.sig_ok: undefined without CONFIG_MODULE_SIG. */
   sigOk: boolean | undefined;
-  version: string | undefined;
-  srcversion: string | undefined;
+  /** MODULE_VERSION, read where module.version points when first asked for. */
+  readonly version: string | undefined;
+  readonly srcversion: string | undefined;
   /** module.refcnt (CONFIG_MODULE_UNLOAD). */
   refcnt: number | undefined;
   /** module.kallsyms: the module's own symbol table (struct mod_kallsyms *), 0 when absent. */
@@ -44,9 +45,17 @@ export interface KernelModule {
   numKp: number;
 }
 
-/** One struct module, read in one piece; its version strings are read where they point (absent if unreadable). */
+/**
+ * One struct module, read in one piece; its version strings are read where they point (absent if
+ * unreadable) when first asked for: they lie in the module's .modinfo, a page of their own, and `mod` and
+ * most walks never show them.
+ */
 export function readModule(prog: Program, address: bigint, layout: ModuleLayout = moduleLayout(prog)): KernelModule {
   const v = MODULE_LAYOUT.view(prog, prog.read(address, layout.size));
+  const versionAt = v.pointer("version");
+  const srcversionAt = v.pointer("srcversion");
+  let version: string | undefined | null = null;
+  let srcversion: string | undefined | null = null;
   const state = v.u32("state");
   const regions: ModuleRegion[] = layout.regions.map((r) => ({ name: r.name, base: v.u64(r.base), size: v.u32(r.size), core: r.core }));
   const text = regions[0]!;
@@ -61,8 +70,12 @@ export function readModule(prog: Program, address: bigint, layout: ModuleLayout 
     regions,
     taints: layout.taintsSize === 8 ? v.u64("taints") : BigInt(v.u32("taints")),
     sigOk: v.has("sigOk") ? v.u8("sigOk") !== 0 : undefined,
-    version: optionalString(prog, v.pointer("version")),
-    srcversion: optionalString(prog, v.pointer("srcversion")),
+    get version(): string | undefined {
+      return version === null ? (version = optionalString(prog, versionAt)) : version;
+    },
+    get srcversion(): string | undefined {
+      return srcversion === null ? (srcversion = optionalString(prog, srcversionAt)) : srcversion;
+    },
     refcnt: v.has("refcnt") ? v.s32("refcnt") : undefined,
     kallsyms: v.pointer("kallsyms"),
     kp: v.pointer("kp"),

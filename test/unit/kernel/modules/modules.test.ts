@@ -36,6 +36,23 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("module walkers on corrupt
     expect(modTreeModules(good()).modules).toHaveLength(10);
   });
 
+  it("version strings are read where they point when first asked for; an unreadable one is absent, the module kept", () => {
+    const m = listed().find((x) => x.srcversion !== undefined)!;
+    expect(m.srcversion).toMatch(/^[0-9A-F]{20,}$/);
+    const l = moduleLayout(good());
+    const srcAt = good().readU64(m.address + BigInt((l as unknown as { srcversion: number }).srcversion));
+    // The pointer is read with the struct, the string only when asked for: hidden after the walk, it is absent
+    // (read at the walk, it would be there), and the answer is kept.
+    const patches = new Map<bigint, bigint | null>();
+    const again = walkModuleList(patched(good(), patches)).modules.find((x) => x.address === m.address)!;
+    patches.set(srcAt & ~7n, null);
+    expect(again.name).toBe(m.name);
+    expect(again.srcversion).toBeUndefined();
+    patches.clear();
+    expect(again.srcversion).toBeUndefined();
+    expect(walkModuleList(patched(good(), patches)).modules.find((x) => x.address === m.address)!.srcversion).toBe(m.srcversion);
+  });
+
   it("a loop in the module list stops there and keeps every module before it", () => {
     const mods = listed();
     const bad = patched(good(), new Map([[mods[5]!.address + listOff(), mods[1]!.address + listOff()]]));
