@@ -6,7 +6,8 @@
 // few map lookups.
 //
 // Only what BTF itself answers is kept: a member found (its offset, bits, size, kind, element count and the
-// BTF id of its type, whose Type is built when first asked for) or a member its struct lacks. A struct BTF
+// BTF id of its type, whose Type is built when first asked for) or a member its struct lacks; and the BTF id
+// of each struct the layouts name, for the sizes and types their walkers ask by name ("struct module"). A struct BTF
 // does not have is "live": resolved as if there were no memo (DWARF may know it once it is open). The memo is
 // built by the very resolution it stands for (layout.ts buildLayoutMemo), so both answer alike. An image is
 // taken only when it was made for a BTF of the same shape (its last type id and string section length) and
@@ -40,7 +41,7 @@ export type MemoEntry = MemoMember | typeof ABSENT | typeof LIVE;
 export const ABSENT = 0;
 export const LIVE = 1;
 
-const FORMAT = "kdw-layouts-1";
+const FORMAT = "kdw-layouts-2";
 const KINDS: ReadonlySet<string> = new Set<Type["kind"]>(["void", "int", "float", "pointer", "array", "struct", "union", "enum", "typedef", "function", "const", "volatile", "restrict", "atomic"]);
 /** No struct is this big (offsets in bits stay safe integers far beyond it). */
 const MAX_OFFSET = 1 << 30;
@@ -88,7 +89,22 @@ export class LayoutMemo {
     private readonly types: MemoTypes,
     readonly declared: string,
     private readonly rows: Readonly<Record<string, unknown>>,
+    /** "struct NAME" / "union NAME" of the structs the layouts name, by BTF id (the ones BTF has). */
+    private readonly typeIds: Readonly<Record<string, unknown>> = {},
   ) {}
+
+  /** The struct or union `name` ("struct module") names, as BTF's name index gave it; undefined when not kept. */
+  type(name: string): Type | undefined {
+    if (!Object.hasOwn(this.typeIds, name)) return undefined;
+    const id = this.typeIds[name];
+    if (!whole(id, this.types.lastId) || id === 0) return undefined;
+    try {
+      const t = this.types.typeById(id);
+      return t.kind === "struct" || t.kind === "union" ? t : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 
   /** The member at `path` as BTF gives it; null when its struct lacks it; undefined when it is to be resolved live. */
   member(path: string, variant: string): MemberInfo | null | undefined {
@@ -104,7 +120,7 @@ export class LayoutMemo {
 
   /** The image for the cache folder: JSON of the BTF's shape, the layouts declared, one row per path. */
   image(): Uint8Array {
-    return new TextEncoder().encode(JSON.stringify({ format: FORMAT, lastId: this.types.lastId, strLen: this.types.layout.strLen, declared: this.declared, rows: this.rows }));
+    return new TextEncoder().encode(JSON.stringify({ format: FORMAT, lastId: this.types.lastId, strLen: this.types.layout.strLen, declared: this.declared, rows: this.rows, types: this.typeIds }));
   }
 
   /** A row for the image: the member, or ABSENT / LIVE. */
@@ -127,9 +143,10 @@ export class LayoutMemo {
     if (typeof doc !== "object" || doc === null) return undefined;
     const d = doc as Record<string, unknown>;
     if (d.format !== FORMAT || d.lastId !== types.lastId || d.strLen !== types.layout.strLen || d.declared !== declared) return undefined;
-    const rows = d.rows;
-    if (typeof rows !== "object" || rows === null || Array.isArray(rows)) return undefined;
-    return new LayoutMemo(types, declared, rows as Record<string, unknown>);
+    const { rows, types: typeIds } = d;
+    const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+    if (!isRecord(rows) || !isRecord(typeIds)) return undefined;
+    return new LayoutMemo(types, declared, rows, typeIds);
   }
 }
 

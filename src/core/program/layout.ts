@@ -29,7 +29,7 @@
 // says which one this kernel has.
 import { BtfMember, BtfStruct } from "../debuginfo/btf-types";
 import { CombinedTypeSystem } from "../debuginfo/combined-types";
-import { findMember, resolveType, sizeOf, type Member, type Type } from "../debuginfo/types";
+import { findMember, resolveType, sizeOf, type Member, type Type, type TypeSystem } from "../debuginfo/types";
 import { MissingDebugInfo } from "../io/errors";
 import { ABSENT, LIVE, LayoutMemo, type MemoEntry, type MemoTypes } from "./layout-memo";
 import { parseTypeName } from "./type-names";
@@ -193,7 +193,7 @@ export function declaredLayouts(): string {
  * through BTF records (its type is `types`' own), ABSENT where a BTF struct lacks it, LIVE for the rest (a
  * struct BTF does not have, a path that does not resolve cleanly: resolved, and its error thrown, in use).
  */
-export function buildLayoutMemo(prog: Program, types: MemoTypes): LayoutMemo {
+export function buildLayoutMemo(prog: Program, types: MemoTypes & TypeSystem): LayoutMemo {
   const ts = prog.types;
   if (ts instanceof CombinedTypeSystem && ts.dwarfOpened) throw new Error("buildLayoutMemo: DWARF is open, the memo would not be BTF's alone");
   const rows: Record<string, unknown> = {};
@@ -215,7 +215,19 @@ export function buildLayoutMemo(prog: Program, types: MemoTypes): LayoutMemo {
     }
     rows[path] = LayoutMemo.row(e);
   }
-  return new LayoutMemo(types, declaredLayouts(), rows);
+  // The structs by name, as BTF's own name index answers (prog.findType asks BTF first): their ids.
+  const typeIds: Record<string, number> = {};
+  for (const name of new Set(declaredLayoutPaths().map(structOf))) {
+    for (const kind of ["struct", "union"]) {
+      try {
+        const t = parseTypeName(types, `${kind} ${name}`);
+        if (t instanceof BtfStruct && types.typeById(t.id) === t) typeIds[`${kind} ${name}`] = t.id;
+      } catch {
+        // Asked live.
+      }
+    }
+  }
+  return new LayoutMemo(types, declaredLayouts(), rows, typeIds);
 }
 
 /** "struct task_struct has no member pid", "struct mnt_namespace has no member list or mounts". */

@@ -158,7 +158,7 @@ export class Program {
   findType(name: string): Type | undefined {
     let t = this.typeCache.get(name);
     if (t === undefined) {
-      t = parseTypeName(this.types, name) ?? null;
+      t = this.layoutMemo?.type(name) ?? parseTypeName(this.types, name) ?? null;
       this.typeCache.set(name, t);
     }
     return t ?? undefined;

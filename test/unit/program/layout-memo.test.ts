@@ -8,6 +8,7 @@ import { NodeFileSource } from "../../../src/cli/node-file-source";
 import { formatTypeName } from "../../../src/core/program/gdb-format/gdb-format";
 import { declaredLayoutList, declaredLayouts, layout, type MemberInfo } from "../../../src/core/program/layout";
 import { LayoutMemo } from "../../../src/core/program/layout-memo";
+import { parseTypeName } from "../../../src/core/program/type-names";
 import type { IndexCache } from "../../../src/core/program/opened-kernel";
 import { Session } from "../../../src/core/session/session";
 import { fixture, haveFixtures } from "../../fixtures";
@@ -31,7 +32,7 @@ function open(cache?: IndexCache): Session {
   return Session.open(new NodeFileSource("dump.lzo", fixture("dump.lzo")!), new NodeFileSource("vmlinux", fixture("vmlinux")!), { cache });
 }
 
-const layoutKey = (cache: { files: Map<string, Uint8Array> }): string => [...cache.files.keys()].find((k) => /\/layouts-v1-/.test(k))!;
+const layoutKey = (cache: { files: Map<string, Uint8Array> }): string => [...cache.files.keys()].find((k) => /\/layouts-v2-/.test(k))!;
 
 /** A member's fields as a layout gives them, its type by name and size. */
 function fields(m: MemberInfo | undefined): unknown {
@@ -70,6 +71,25 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("layout memo (fixture vmli
     expect(compared).toBeGreaterThan(400);
   });
 
+  it("keeps the structs the layouts name: each the very Type a lookup by name gives", () => {
+    const prog = open(memoryCache()).kernel.program;
+    const memo = prog.layoutMemo!;
+    const names = new Set(declaredLayoutList().flatMap((l) => Object.values(l.spec).flatMap((s) => (typeof s === "string" ? [s] : Array.isArray(s) ? s : (s as { variants: { path: string }[] }).variants.map((v) => v.path)))).map((p) => p.split(".")[0]!));
+    let kept = 0;
+    for (const name of names) {
+      for (const kind of ["struct", "union"]) {
+        const t = memo.type(`${kind} ${name}`);
+        if (t === undefined) continue;
+        kept++;
+        expect(t).toBe(parseTypeName(prog.types, `${kind} ${name}`));
+      }
+    }
+    expect(kept).toBeGreaterThan(100);
+    expect(memo.type("struct module")).toBe(prog.findType("struct module"));
+    expect(memo.type("struct module_memory")).toBeUndefined(); // 6.4+: not in this BTF, asked live
+    expect(memo.type("struct no_such_struct")).toBeUndefined();
+  });
+
   it("keeps a member a BTF struct lacks as absent, and leaves a struct BTF lacks to be resolved live", () => {
     const memo = open(memoryCache()).kernel.program.layoutMemo!;
     // 6.1: task_struct has __state (5.14) and no state; struct module_memory is 6.4+.
@@ -83,7 +103,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("layout memo (fixture vmli
     const cache = memoryCache();
     open(cache);
     const key = layoutKey(cache);
-    expect(key).toMatch(/^[0-9a-f]+\/layouts-v1-[0-9a-f]+-[0-9a-f]+$/);
+    expect(key).toMatch(/^[0-9a-f]+\/layouts-v2-[0-9a-f]+-[0-9a-f]+$/);
     expect(cache.writes.filter((k) => k === key)).toHaveLength(1);
     const again = open(cache).kernel.program;
     expect(cache.writes.filter((k) => k === key)).toHaveLength(1);
@@ -100,7 +120,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("layout memo (fixture vmli
     expect(LayoutMemo.fromImage(btf, declaredLayouts(), image(doc))).toBeDefined();
     expect(LayoutMemo.fromImage(btf, declaredLayouts(), image({ ...doc, lastId: (doc.lastId as number) + 1 }))).toBeUndefined();
     expect(LayoutMemo.fromImage(btf, declaredLayouts(), image({ ...doc, strLen: 7 }))).toBeUndefined();
-    expect(LayoutMemo.fromImage(btf, declaredLayouts(), image({ ...doc, format: "kdw-layouts-0" }))).toBeUndefined();
+    expect(LayoutMemo.fromImage(btf, declaredLayouts(), image({ ...doc, format: "kdw-layouts-1" }))).toBeUndefined();
     expect(LayoutMemo.fromImage(btf, declaredLayouts() + " ", image(doc))).toBeUndefined();
     expect(LayoutMemo.fromImage(btf, declaredLayouts(), new TextEncoder().encode("{not json"))).toBeUndefined();
     expect(LayoutMemo.fromImage(btf, declaredLayouts(), new Uint8Array([0xff, 0xfe]))).toBeUndefined();
@@ -129,6 +149,10 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("layout memo (fixture vmli
       [2],
       "task_struct.pid",
     ];
+    // A struct kept under an id that is not a struct, or out of range, is looked up live.
+    const types = (ids: Record<string, unknown>) => LayoutMemo.fromImage(btf, declaredLayouts(), new TextEncoder().encode(JSON.stringify({ ...doc, types: ids })))!;
+    const intId = (doc.rows["task_struct.pid"]! as number[])[6]!;
+    for (const id of [intId, 0, -1, 1 << 30, "12", 1.5]) expect(types({ "struct task_struct": id }).type("struct task_struct"), String(id)).toBeUndefined();
     for (const row of bad) {
       const memo = LayoutMemo.fromImage(btf, declaredLayouts(), new TextEncoder().encode(JSON.stringify({ ...doc, rows: { ...doc.rows, "task_struct.pid": row } })))!;
       expect(memo.member("task_struct.pid", "pid"), JSON.stringify(row)).toBeUndefined();
