@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { NodeFileSource } from "../../../src/cli/node-file-source";
 import { formatTypeName } from "../../../src/core/program/gdb-format/gdb-format";
-import { declaredLayoutList, declaredLayouts, layout, type MemberInfo } from "../../../src/core/program/layout";
+import { declaredLayoutList, declaredLayouts, layout, type MemberInfo, type OptionalMember, type RequiredMember } from "../../../src/core/program/layout";
 import { LayoutMemo } from "../../../src/core/program/layout-memo";
 import { parseTypeName } from "../../../src/core/program/type-names";
 import type { IndexCache } from "../../../src/core/program/opened-kernel";
@@ -74,7 +74,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("layout memo (fixture vmli
   it("keeps the structs the layouts name: each the very Type a lookup by name gives", () => {
     const prog = open(memoryCache()).kernel.program;
     const memo = prog.layoutMemo!;
-    const names = new Set(declaredLayoutList().flatMap((l) => Object.values(l.spec).flatMap((s) => (typeof s === "string" ? [s] : Array.isArray(s) ? s : (s as { variants: { path: string }[] }).variants.map((v) => v.path)))).map((p) => p.split(".")[0]!));
+    const names = new Set(declaredLayoutList().flatMap((l) => Object.values(l.spec).flatMap((s) => (typeof s === "string" ? [s] : Array.isArray(s) ? (s as readonly string[]) : (s as RequiredMember | OptionalMember).variants.map((v) => v.path)))).map((p) => p.split(".")[0]!));
     let kept = 0;
     for (const name of names) {
       for (const kind of ["struct", "union"]) {
