@@ -25,16 +25,8 @@ export interface MemoTypes {
   typeById(id: number): Type;
 }
 
-/** A member BTF resolved: MemberInfo without the variant's name, with its type's BTF id. */
-export interface MemoMember {
-  readonly offset: number;
-  readonly bitOffset: number;
-  readonly bitSize: number | undefined;
-  readonly size: number;
-  readonly kind: Type["kind"];
-  readonly count: number | undefined;
-  readonly typeId: number;
-}
+/** A member BTF resolved: MemberInfo without the variant's name, its path and its Type, with its type's BTF id. */
+export type MemoMember = Omit<MemberInfo, "variant" | "path" | "type"> & { readonly typeId: number };
 
 /** A path's entry: the member, ABSENT (its struct has no such member), or LIVE (resolved without the memo). */
 export type MemoEntry = MemoMember | typeof ABSENT | typeof LIVE;
@@ -46,34 +38,21 @@ const KINDS: ReadonlySet<string> = new Set<Type["kind"]>(["void", "int", "float"
 /** No struct is this big (offsets in bits stay safe integers far beyond it). */
 const MAX_OFFSET = 1 << 30;
 
-/** A kept member: its fields as data (walkers read them per field), its Type built when first asked for. */
-class MemoMemberInfo implements MemberInfo {
-  readonly offset: number;
-  readonly bitOffset: number;
-  readonly bitSize: number | undefined;
-  readonly size: number;
-  readonly kind: Type["kind"];
-  readonly count: number | undefined;
-  private readonly typeId: number;
-
-  constructor(
-    private readonly types: MemoTypes,
-    m: MemoMember,
-    readonly variant: string,
-    readonly path: string,
-  ) {
-    this.offset = m.offset;
-    this.bitOffset = m.bitOffset;
-    this.bitSize = m.bitSize;
-    this.size = m.size;
-    this.kind = m.kind;
-    this.count = m.count;
-    this.typeId = m.typeId;
-  }
-
-  get type(): Type {
-    return this.types.typeById(this.typeId);
-  }
+/** A kept member as a layout gives it: its fields as data (walkers read them per field), its Type built when first asked for. */
+function memberInfo(types: MemoTypes, m: MemoMember, variant: string, path: string): MemberInfo {
+  return {
+    variant,
+    path,
+    offset: m.offset,
+    bitOffset: m.bitOffset,
+    bitSize: m.bitSize,
+    size: m.size,
+    kind: m.kind,
+    count: m.count,
+    get type(): Type {
+      return types.typeById(m.typeId);
+    },
+  };
 }
 
 export class LayoutMemo {
@@ -115,7 +94,7 @@ export class LayoutMemo {
     }
     if (e === undefined || e === LIVE) return undefined;
     if (e === ABSENT) return null;
-    return new MemoMemberInfo(this.types, e, variant, path);
+    return memberInfo(this.types, e, variant, path);
   }
 
   /** The image for the cache folder: JSON of the BTF's shape, the layouts declared, one row per path. */
