@@ -35,6 +35,8 @@ export const LIVE = 1;
 
 const FORMAT = "kdw-layouts-2";
 const KINDS: ReadonlySet<string> = new Set<Type["kind"]>(["void", "int", "float", "pointer", "array", "struct", "union", "enum", "typedef", "function", "const", "volatile", "restrict", "atomic"]);
+/** No memo image is this big (the fixture's kernel's is 82 KiB): a bigger file is not parsed. */
+const MAX_IMAGE = 8 << 20;
 /** No struct is this big (offsets in bits stay safe integers far beyond it). */
 const MAX_OFFSET = 1 << 30;
 
@@ -113,6 +115,7 @@ export class LayoutMemo {
    * a BTF of another shape or other layouts (or is not JSON of this format).
    */
   static fromImage(types: MemoTypes, declared: string, image: Uint8Array): LayoutMemo | undefined {
+    if (image.length > MAX_IMAGE) return undefined;
     let doc: unknown;
     try {
       doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(image));

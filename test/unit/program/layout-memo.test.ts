@@ -124,6 +124,10 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("layout memo (fixture vmli
     expect(LayoutMemo.fromImage(btf, declaredLayouts() + " ", image(doc))).toBeUndefined();
     expect(LayoutMemo.fromImage(btf, declaredLayouts(), new TextEncoder().encode("{not json"))).toBeUndefined();
     expect(LayoutMemo.fromImage(btf, declaredLayouts(), new Uint8Array([0xff, 0xfe]))).toBeUndefined();
+    // A file far bigger than any memo is not parsed (the same JSON, padded with spaces past 8 MiB).
+    const padded = new TextEncoder().encode(JSON.stringify(doc) + " ".repeat(8 << 20));
+    expect(LayoutMemo.fromImage(btf, declaredLayouts(), padded)).toBeUndefined();
+    expect(LayoutMemo.fromImage(btf, declaredLayouts(), padded.subarray(0, padded.length - (1 << 20)))).toBeDefined();
     // An image that does not fit is replaced at open.
     cache.files.set(key, new TextEncoder().encode("[]"));
     open(cache);
