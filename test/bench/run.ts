@@ -234,6 +234,12 @@ async function benchCommands(): Promise<void> {
   if (!cold || warm.length === 0) return;
   const figures = medianFigures(warm);
   const coldOf = new Map(cold.commands.map((c) => [c.command, c.first]));
+  // Each command's first run in every process, lowest to highest: a first run swings widely on a small VM
+  // (when V8's first full collection or a compile thread lands in it), which a median alone hides.
+  const firstRange = (i: number): string => {
+    const xs = warm.map((w) => w.commands[i]!.first);
+    return `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
+  };
   process.stdout.write(`kdw open: ${figures.openMs.toFixed(0)} ms with the vmlinux (${cold.openMs.toFixed(0)} ms with an empty cache folder), ${figures.openBareMs.toFixed(0)} ms with no vmlinux (kallsyms and BTF from the dump)\n`);
   // crash's first run of a command happens once per session: its figures are the median of CRASH_SESSIONS
   // sessions, each timing every command twice in the table's order, as kdw's are of COMMAND_RUNS processes.
@@ -254,9 +260,9 @@ async function benchCommands(): Promise<void> {
     process.stdout.write(`crash start-up: ${median(startups).toFixed(1)} s (median of ${CRASH_SESSIONS} sessions)\n`);
   } else process.stdout.write("crash: not installed; kdw figures only\n");
   const withCrash = crashTimes.size > 0;
-  process.stdout.write(`${"command".padEnd(16)}${"kdw 1st".padStart(10)}${"kdw 2nd".padStart(10)}${"empty cache 1st".padStart(17)}${"no vmlinux 1st".padStart(16)}${withCrash ? "crash 1st".padStart(11) + "crash 2nd".padStart(11) + "  ratio 1st  ratio 2nd" : ""}\n`);
-  for (const { command: c, first: k1, second: k2, bareFirst, errors } of figures.commands) {
-    let line = `${c.padEnd(16)}${k1.toFixed(0).padStart(10)}${k2.toFixed(0).padStart(10)}${(coldOf.get(c) ?? NaN).toFixed(0).padStart(17)}${bareFirst.toFixed(0).padStart(16)}`;
+  process.stdout.write(`${"command".padEnd(16)}${"kdw 1st".padStart(10)}${"(each process)".padStart(16)}${"kdw 2nd".padStart(10)}${"empty cache 1st".padStart(17)}${"no vmlinux 1st".padStart(16)}${withCrash ? "crash 1st".padStart(11) + "crash 2nd".padStart(11) + "  ratio 1st  ratio 2nd" : ""}\n`);
+  for (const [i, { command: c, first: k1, second: k2, bareFirst, errors }] of figures.commands.entries()) {
+    let line = `${c.padEnd(16)}${k1.toFixed(0).padStart(10)}${firstRange(i).padStart(16)}${k2.toFixed(0).padStart(10)}${(coldOf.get(c) ?? NaN).toFixed(0).padStart(17)}${bareFirst.toFixed(0).padStart(16)}`;
     const t = crashTimes.get(c);
     if (t) {
       const c1 = median(t.first);
