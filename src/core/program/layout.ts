@@ -198,7 +198,8 @@ export function buildLayoutMemo(prog: Program, types: MemoTypes & TypeSystem): L
   if (ts instanceof CombinedTypeSystem && ts.dwarfOpened) throw new Error("buildLayoutMemo: DWARF is open, the memo would not be BTF's alone");
   const rows: Record<string, unknown> = {};
   const structs: StructCache = new Map();
-  for (const path of declaredLayoutPaths()) {
+  const paths = declaredLayoutPaths();
+  for (const path of paths) {
     let e: MemoEntry = LIVE;
     try {
       const r = resolveLive(prog, { name: path, path }, structs);
@@ -217,7 +218,7 @@ export function buildLayoutMemo(prog: Program, types: MemoTypes & TypeSystem): L
   }
   // The structs by name, as BTF's own name index answers (prog.findType asks BTF first): their ids.
   const typeIds: Record<string, number> = {};
-  for (const name of new Set(declaredLayoutPaths().map(structOf))) {
+  for (const name of new Set(paths.map(structOf))) {
     for (const kind of ["struct", "union"]) {
       try {
         const t = parseTypeName(types, `${kind} ${name}`);

@@ -50,6 +50,31 @@ export function perProgram<T>(compute: (prog: Program) => T): PerProgram<T> {
   return new PerProgram(compute);
 }
 
+/**
+ * `const TABLES = perProgramKeyed((prog, files: bigint) => read(prog, files))`, then `TABLES.get(prog, files)`:
+ * a value per key (what was read from one address), computed on first use and kept per Program; a failure
+ * is not kept.
+ */
+export class PerProgramKeyed<K, V> {
+  private readonly known = perProgram(() => new Map<K, V>());
+
+  constructor(private readonly compute: (prog: Program, key: K) => V) {}
+
+  readonly get = (prog: Program, key: K): V => {
+    const known = this.known.of(prog);
+    let v = known.get(key);
+    if (v === undefined && !known.has(key)) {
+      v = this.compute(prog, key);
+      known.set(key, v);
+    }
+    return v as V;
+  };
+}
+
+export function perProgramKeyed<K, V>(compute: (prog: Program, key: K) => V): PerProgramKeyed<K, V> {
+  return new PerProgramKeyed(compute);
+}
+
 /** How many reads of kernel memory pass between two calls of `Program.interrupt`. */
 export const INTERRUPT_INTERVAL = 1024;
 

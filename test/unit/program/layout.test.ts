@@ -8,7 +8,7 @@ import { CombinedTypeSystem } from "../../../src/core/debuginfo/combined-types";
 import { MissingDebugInfo, TruncatedError, WalkAborted } from "../../../src/core/io/errors";
 import { layout, members, optional, variants } from "../../../src/core/program/layout";
 import { listForEachEntry } from "../../../src/core/program/list";
-import { INTERRUPT_INTERVAL, perProgram, Program } from "../../../src/core/program/program";
+import { INTERRUPT_INTERVAL, perProgram, perProgramKeyed, Program } from "../../../src/core/program/program";
 import { BtfBuilder } from "../../fixtures/btf-builder";
 import { SparseSpace } from "../../fixtures/maple-builder";
 import { SyntheticMemory } from "../../fixtures/memory-builder";
@@ -174,6 +174,25 @@ describe("layout declarations", () => {
     expect(() => flaky.of(a)).toThrow("cancelled");
     expect(flaky.of(a)).toBe(2);
     expect(flaky.of(a)).toBe(2);
+  });
+
+  it("a value per key is computed once per program and key, an undefined one kept too; a failure is asked again", () => {
+    const asked: string[] = [];
+    const keyed = perProgramKeyed((_prog, key: bigint) => {
+      asked.push(key.toString(16));
+      if (key === 0xbadn && asked.filter((k) => k === "bad").length === 1) throw new Error("cancelled");
+      return key === 0n ? undefined : { key };
+    });
+    const a = program().prog;
+    const b = program().prog;
+    const one = keyed.get(a, 1n);
+    expect(keyed.get(a, 1n)).toBe(one);
+    expect(keyed.get(b, 1n)).not.toBe(one);
+    expect(keyed.get(a, 0n)).toBeUndefined();
+    expect(keyed.get(a, 0n)).toBeUndefined();
+    expect(() => keyed.get(a, 0xbadn)).toThrow("cancelled");
+    expect(keyed.get(a, 0xbadn)).toEqual({ key: 0xbadn });
+    expect(asked).toEqual(["1", "1", "0", "bad", "bad"]);
   });
 });
 

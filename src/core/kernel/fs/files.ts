@@ -8,7 +8,7 @@
 import { KdwError, WalkAborted } from "../../io/errors";
 import { dataView, u16le, u32le } from "../../io/little-endian";
 import { layout } from "../../program/layout";
-import { perProgram, type Program } from "../../program/program";
+import { perProgramKeyed, type Program } from "../../program/program";
 import { dPath, dUnlinked, fsLayout, mountDevname, mountParentVfsmount, type FsLayout, type PathResult } from "./fs";
 
 /** More descriptors than this is a corrupt fdtable (sysctl fs.nr_open defaults to 1048576). */
@@ -59,22 +59,16 @@ export interface TaskFsPaths {
 export function taskFsPaths(prog: Program, task: bigint): TaskFsPaths | undefined {
   const l = filesLayout(prog);
   const fs = prog.readU64(task + BigInt(l.taskFs));
-  if (fs === 0n) return undefined;
-  const known = FS_PATHS.of(prog);
-  let paths = known.get(fs);
-  if (paths === undefined) {
-    paths = fsPaths(prog, fs, l);
-    known.set(fs, paths);
-  }
-  return paths;
+  return fs === 0n ? undefined : FS_PATHS.get(prog, fs);
 }
 
-/** taskFsPaths' results by fs_struct, fdTable's by files_struct, readOpenFile's rows (but the fd) by struct file. */
-const FS_PATHS = perProgram(() => new Map<bigint, TaskFsPaths>());
-const FD_TABLES = perProgram(() => new Map<bigint, FdTable | null>());
-const OPEN_FILES = perProgram(() => new Map<bigint, Readonly<OpenFile>>());
+/** ROOT and CWD by fs_struct, the descriptors by files_struct, a row (but its fd) by struct file. */
+const FS_PATHS = perProgramKeyed(fsPaths);
+const FD_TABLES = perProgramKeyed(fdTable);
+const OPEN_FILES = perProgramKeyed((prog, file: bigint): Readonly<OpenFile> => openFileRow(prog, file, fsLayout(prog)));
 
-function fsPaths(prog: Program, fs: bigint, l: FilesLayout): TaskFsPaths {
+function fsPaths(prog: Program, fs: bigint): TaskFsPaths {
+  const l = filesLayout(prog);
   const rootDentry = prog.readU64(fs + BigInt(l.fsRootDentry));
   const pwdDentry = prog.readU64(fs + BigInt(l.fsPwdDentry));
   const path = (dentry: bigint, mntOff: number): PathResult => (dentry === 0n ? { path: "", complete: true } : dPath(prog, dentry, prog.readU64(fs + BigInt(mntOff))));
@@ -111,18 +105,12 @@ export interface FdTable {
 export function taskOpenFiles(prog: Program, task: bigint): FdTable | undefined {
   const l = filesLayout(prog);
   const files = prog.readU64(task + BigInt(l.taskFiles));
-  if (files === 0n) return undefined;
-  const known = FD_TABLES.of(prog);
-  let table = known.get(files);
-  if (table === undefined) {
-    table = fdTable(prog, files, l) ?? null;
-    known.set(files, table);
-  }
-  return table ?? undefined;
+  return files === 0n ? undefined : FD_TABLES.get(prog, files);
 }
 
 /** The descriptors of files_struct `files`; undefined when it has no fdtable. */
-function fdTable(prog: Program, files: bigint, l: FilesLayout): FdTable | undefined {
+function fdTable(prog: Program, files: bigint): FdTable | undefined {
+  const l = filesLayout(prog);
   const fdt = prog.readU64(files + BigInt(l.filesFdt));
   if (fdt === 0n) return undefined;
   let maxFds = prog.readU32(fdt + BigInt(l.fdtMaxFds));
@@ -135,7 +123,6 @@ function fdTable(prog: Program, files: bigint, l: FilesLayout): FdTable | undefi
     table.problem = new WalkAborted(what, `max_fds ${maxFds} is over ${MAX_FDS}: only the first ${MAX_FDS} read`, 0);
     maxFds = MAX_FDS;
   }
-  const fl = fsLayout(prog);
   const words = Math.ceil(maxFds / 64);
   try {
     const bits = dataView(prog.read(openFdsAddr, words * 8));
@@ -152,7 +139,7 @@ function fdTable(prog: Program, files: bigint, l: FilesLayout): FdTable | undefi
         if (!set) continue;
         const file = pv.getBigUint64(b * 8, true);
         if (file === 0n) continue;
-        table.open.push(readOpenFile(prog, j * 64 + b, file, fl));
+        table.open.push(readOpenFile(prog, j * 64 + b, file));
       }
     }
   } catch (err) {
@@ -164,13 +151,8 @@ function fdTable(prog: Program, files: bigint, l: FilesLayout): FdTable | undefi
 }
 
 /** file_dump(file, 0, 0, fd, DUMP_FULL_NAME|DUMP_EMPTY_FILE): one open file's row. */
-export function readOpenFile(prog: Program, fd: number, file: bigint, l: FsLayout = fsLayout(prog)): OpenFile {
-  const known = OPEN_FILES.of(prog);
-  let row = known.get(file);
-  if (row === undefined) {
-    row = openFileRow(prog, file, l);
-    known.set(file, row);
-  }
+export function readOpenFile(prog: Program, fd: number, file: bigint): OpenFile {
+  const row = OPEN_FILES.get(prog, file);
   return row.fd === fd ? row : { ...row, fd };
 }
 
@@ -184,7 +166,7 @@ function openFileRow(prog: Program, file: bigint, l: FsLayout): OpenFile {
   const vfsmnt = rootVfsmount(prog, prog.readU64(file + BigInt(l.fileVfsmnt)), l);
   const path = dPath(prog, row.dentry, vfsmnt, l);
   // crash: a devpts file opened through a devpts mount is shown under /dev.
-  if (path.path.startsWith("/pts/") && mountDevname(prog, vfsmnt, l) === "devpts") path.path = "/dev" + path.path;
+  if (path.path.startsWith("/pts/") && mountDevname(prog, vfsmnt) === "devpts") path.path = "/dev" + path.path;
   row.mode = readMode(prog, row.inode, l);
   row.type = inodeType(prog, row.inode, row.mode, l);
   if (row.type === "PIPE" || (row.type === "SOCK" && path.path === "/")) path.path = "";
@@ -198,11 +180,11 @@ function openFileRow(prog: Program, file: bigint, l: FsLayout): OpenFile {
  * name is named from the parent mount (the initramfs /dev moved onto the real root).
  */
 function rootVfsmount(prog: Program, vfsmnt: bigint, l: FsLayout): bigint {
-  const dev = mountDevname(prog, vfsmnt, l);
+  const dev = mountDevname(prog, vfsmnt);
   if (dev !== "udev" && dev !== "devtmpfs") return vfsmnt;
   try {
     const parent = mountParentVfsmount(prog, vfsmnt, l);
-    return mountDevname(prog, parent, l) === dev ? parent : vfsmnt;
+    return mountDevname(prog, parent) === dev ? parent : vfsmnt;
   } catch (err) {
     if (!(err instanceof KdwError)) throw err;
     return vfsmnt;

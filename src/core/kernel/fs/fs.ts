@@ -7,7 +7,7 @@
 // ends the path where it is, marked incomplete.
 import { KdwError, MissingDebugInfo } from "../../io/errors";
 import { layout, members, optional, variants } from "../../program/layout";
-import { perProgram, type Program } from "../../program/program";
+import { perProgram, perProgramKeyed, type Program } from "../../program/program";
 
 /** crash's BUFSIZE: a component that would make the path this long is skipped, as get_pathname does. */
 const CRASH_BUFSIZE = 1500;
@@ -119,7 +119,7 @@ export function dPath(prog: Program, dentry: bigint, vfsmnt: bigint, l: FsLayout
 /** dPath's results by vfsmount, then dentry. */
 const PATHS = perProgram(() => new Map<bigint, Map<bigint, PathResult>>());
 /** mountDevname's results by vfsmount. */
-const DEVNAMES = perProgram(() => new Map<bigint, string>());
+const DEVNAMES = perProgramKeyed(readDevname);
 
 function walkPath(prog: Program, dentry: bigint, vfsmnt: bigint, l: FsLayout): PathResult {
   let path = "";
@@ -173,20 +173,19 @@ export function dUnlinked(prog: Program, dentry: bigint, l: FsLayout = fsLayout(
 }
 
 /** A mount's mnt_devname ("" when unreadable), by its struct vfsmount pointer (crash's vfsmount_devname). */
-export function mountDevname(prog: Program, vfsmnt: bigint, l: FsLayout = fsLayout(prog)): string {
-  const names = DEVNAMES.of(prog);
-  let name = names.get(vfsmnt);
-  if (name === undefined) {
-    try {
-      const p = prog.readU64(vfsmnt - BigInt(l.mountMnt) + BigInt(l.mountDevname));
-      name = latin1(prog.readCString(p, CRASH_BUFSIZE - 1));
-    } catch (err) {
-      if (!(err instanceof KdwError)) throw err;
-      name = "";
-    }
-    names.set(vfsmnt, name);
+export function mountDevname(prog: Program, vfsmnt: bigint): string {
+  return DEVNAMES.get(prog, vfsmnt);
+}
+
+function readDevname(prog: Program, vfsmnt: bigint): string {
+  const l = fsLayout(prog);
+  try {
+    const p = prog.readU64(vfsmnt - BigInt(l.mountMnt) + BigInt(l.mountDevname));
+    return latin1(prog.readCString(p, CRASH_BUFSIZE - 1));
+  } catch (err) {
+    if (!(err instanceof KdwError)) throw err;
+    return "";
   }
-  return name;
 }
 
 /** The parent mount's struct vfsmount pointer, by a child's struct vfsmount pointer. */

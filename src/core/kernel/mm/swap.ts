@@ -53,7 +53,7 @@ function swapPath(prog: Program, file: bigint): string {
   const dentry = prog.readU64(file + BigInt(l.fileDentry));
   const mnt = prog.readU64(file + BigInt(l.fileVfsmnt));
   let path = dPath(prog, dentry, mnt, l).path;
-  const devname = mountDevname(prog, mnt, l);
+  const devname = mountDevname(prog, mnt);
   // crash: a device node on devtmpfs (or udev) is named under /dev.
   if ((devname === "devtmpfs" || devname === "udev") && !path.startsWith("/dev/")) path = "/dev" + path;
   return path;
