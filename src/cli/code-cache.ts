@@ -14,8 +14,8 @@ export async function loadSessionCore(): Promise<LoadedCore> {
 }
 
 /** The contract's Call over a LocalService: its Problems become the console's own ProblemErrors. */
-export function localSession(core: LoadedCore["core"]): WorkerSession {
-  const service = core.startLocalService();
+export function localSession(core: LoadedCore["core"], options: { settle?: boolean } = {}): WorkerSession {
+  const service = core.startLocalService(options);
   let active = 0;
   const call = (async (method, params, options) => {
     active++;

@@ -255,7 +255,7 @@ export async function runConsole(args: string[]): Promise<number> {
   const codeCache = script ? await import("./code-cache") : undefined;
   const local = codeCache ? await codeCache.loadSessionCore() : undefined;
   if (local) await local.core.prepareCodecsFor(files.dump);
-  const session: WorkerSession = codeCache && local ? codeCache.localSession(local.core) : startWorkerSession();
+  const session: WorkerSession = codeCache && local ? codeCache.localSession(local.core, { settle: scriptLines.length > 1 }) : startWorkerSession();
   try {
     let opened;
     try {

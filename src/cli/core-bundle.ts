@@ -15,6 +15,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Script } from "node:vm";
 import { cacheDir } from "./cache";
+import { exposeCollector } from "./heap";
 import { lazyBuiltin } from "./builtin";
 
 const crypto = lazyBuiltin<typeof import("node:crypto")>("node:crypto");
@@ -97,6 +98,8 @@ export function loadBundledCore(bundlePath?: string): LoadedCore | undefined {
   // The build writes the bundle as one function (CommonJS's parameters, then the module's URL for the code
   // that looks for files beside itself), in ASCII (build-cli.mjs checks): read as Latin-1, a copy rather
   // than a UTF-8 decode, and V8's source as it is (Node makes a string this long external: not copied again).
+  // V8 refuses a code cache made under other flags: the one the session sets later (heap.ts) is set first.
+  exposeCollector();
   const script = new Script(bytes.toString("latin1"), { filename: path, cachedData });
   // No cache, or one V8 refused: written at the first save whatever the uses.
   let fresh = cachedData === undefined || script.cachedDataRejected === true;

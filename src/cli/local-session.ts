@@ -8,6 +8,7 @@
 import type { CallOptions, MethodName, Reply } from "../core/session/contract";
 import { serveContract, type HostEvent } from "../core/session/host";
 import { SessionService } from "../core/session/service";
+import { settleHeap } from "./heap";
 import { nodeHost } from "./host";
 import { prepareCodecsFor } from "./node-codecs";
 
@@ -21,9 +22,20 @@ export interface LocalService {
   call(method: MethodName, params: unknown, options?: CallOptions): Reply<MethodName>;
 }
 
-export function startLocalService(): LocalService {
+/**
+ * The Session in this thread. With `settle` (the default) an open ends with one full collection (heap.ts),
+ * as the worker's does after it answers; a script of one command, which ends after it, is spared it.
+ */
+export function startLocalService(options: { settle?: boolean } = {}): LocalService {
   const service = new SessionService(nodeHost());
-  return { call: (method, params, options) => service.callSync(method, params, options) };
+  const settle = options.settle ?? true;
+  return {
+    call: (method, params, callOptions) => {
+      const reply = service.callSync(method, params, callOptions);
+      if (method === "open" && settle) settleHeap();
+      return reply;
+    },
+  };
 }
 
 /** What the worker thread's port offers: Node's MessagePort, as worker_threads' parentPort is. */
@@ -53,6 +65,8 @@ export function serveWorker(port: WorkerPort, data: { cancelFlags?: SharedArrayB
             .then(() => handler(m))
             .then(() => {
               if (call !== undefined && typeof call.method === "string") handled?.(call.method, typeof call.params?.line === "string" ? call.params.line : undefined);
+              // The open is answered (the prompt is up): its garbage is collected while the user types (heap.ts).
+              if (call?.method === "open") settleHeap();
             });
         });
       },

@@ -62,6 +62,27 @@ describe.skipIf(!haveFixtures("vmlinux", "dump.lzo"))("the bundled core's code c
     expect(run("mod").mtime).toBe(more.mtime);
   });
 
+  it("is taken under the flag a session of several commands sets (its heap is settled after the open: heap.ts)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdw-code-cache-s-"));
+    try {
+      const once = () => {
+        const r = spawnSync(process.execPath, [KDW, "console", fixture("vmlinux")!, fixture("dump.lzo")!, "-c", "mod; runq"], { encoding: "latin1", env: { ...process.env, KDW_CACHE_DIR: dir } });
+        expect(r.status, r.stderr).toBe(0);
+        const file = readdirSync(join(dir, "code")).find((f) => f.endsWith(".v8"));
+        return { stdout: r.stdout, mtime: statSync(join(dir, "code", file!)).mtimeMs };
+      };
+      const building = once();
+      const reading = once();
+      // V8 refuses a cache made under other flags and the first save then writes it whole again: it is not.
+      const again = once();
+      expect(again.stdout).toBe(building.stdout);
+      expect(reading.mtime).toBeGreaterThan(building.mtime);
+      expect(again.mtime).toBe(reading.mtime);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("records the interactive console's last command too (the worker is asked to close before it is ended)", () => {
     const dir = mkdtempSync(join(tmpdir(), "kdw-code-cache-i-"));
     try {
