@@ -27,17 +27,22 @@ function same(a: Uint8Array, offset: number, length: number): boolean {
   return true;
 }
 
+/** A place reads keep coming back to, as a dump's pages of zeros share one copy. */
+const SHARED = 900_123;
+
 describe("NodeFileSource", () => {
-  it("gives the file's bytes through readTransient on forward walks, jumps back and reads of any size", () => {
+  it("gives the file's bytes through readTransient on forward walks, jumps back, returns to one shared place and reads of any size", () => {
     const src = new NodeFileSource("file.bin", path);
     try {
       const kept = src.read(1000, 5000);
       fc.assert(
         fc.property(
-          fc.array(fc.tuple(fc.integer({ min: -70_000, max: 200_000 }), fc.integer({ min: 0, max: 6000 })), { minLength: 1, maxLength: 400 }),
+          fc.array(fc.tuple(fc.integer({ min: -70_000, max: 200_000 }), fc.integer({ min: 0, max: 6000 }), fc.boolean()), { minLength: 1, maxLength: 400 }),
           (steps) => {
             let at = 0;
-            for (const [gap, length] of steps) {
+            for (const [gap, length, shared] of steps) {
+              // Between two steps of a walk, now and then the one place many reads share (a dump's zero page).
+              if (shared) expect(same(src.readTransient(SHARED, 3000), SHARED, 3000)).toBe(true);
               // Mostly small steps forward (a walk through compressed pages), sometimes back or far ahead.
               at = Math.max(0, Math.min(SIZE - length, at + (gap > 150_000 ? gap * 4 : gap % 9000)));
               expect(same(src.readTransient(at, length), at, length)).toBe(true);
