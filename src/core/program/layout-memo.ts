@@ -7,8 +7,10 @@
 //
 // Only what BTF itself answers is kept: a member found (its offset, bits, size, kind, element count and the
 // BTF id of its type, whose Type is built when first asked for) or a member its struct lacks; and the BTF id
-// of each struct the layouts name, for the sizes and types their walkers ask by name ("struct module"). A struct BTF
-// does not have is "live": resolved as if there were no memo (DWARF may know it once it is open). The memo is
+// of each struct the layouts name, for the sizes and types their walkers ask by name ("struct module"), or 0 for
+// a name BTF lacks ("struct module_memory" before 6.4), so that a layout naming it is not a name lookup (a
+// binary search through BTF's records and strings, a few reads of the file) in every session. A member of a
+// struct BTF does not have is "live": resolved as if there were no memo (DWARF may know it once it is open). The memo is
 // built by the very resolution it stands for (layout.ts buildLayoutMemo), so both answer alike. An image is
 // taken only when it was made for a BTF of the same shape (its last type id and string section length) and
 // for the layouts this kdw declares (their declarations, as text); anything else and the layouts are
@@ -33,7 +35,7 @@ export type MemoEntry = MemoMember | typeof ABSENT | typeof LIVE;
 export const ABSENT = 0;
 export const LIVE = 1;
 
-const FORMAT = "kdw-layouts-2";
+const FORMAT = "kdw-layouts-3";
 const KINDS: ReadonlySet<string> = new Set<Type["kind"]>(["void", "int", "float", "pointer", "array", "struct", "union", "enum", "typedef", "function", "const", "volatile", "restrict", "atomic"]);
 /** No memo image is this big (the fixture's kernel's is 82 KiB): a bigger file is not parsed. */
 const MAX_IMAGE = 8 << 20;
@@ -70,7 +72,7 @@ export class LayoutMemo {
     private readonly types: MemoTypes,
     readonly declared: string,
     private readonly rows: Readonly<Record<string, unknown>>,
-    /** "struct NAME" / "union NAME" of the structs the layouts name, by BTF id (the ones BTF has). */
+    /** "struct NAME" / "union NAME" of the structs the layouts name: its BTF id, or 0 where BTF has none. */
     private readonly typeIds: Readonly<Record<string, unknown>> = {},
   ) {}
 
@@ -85,6 +87,11 @@ export class LayoutMemo {
     } catch {
       return undefined;
     }
+  }
+
+  /** Whether BTF's name index had no `name` ("struct module_memory") when the memo was made. */
+  lacks(name: string): boolean {
+    return Object.hasOwn(this.typeIds, name) && this.typeIds[name] === 0;
   }
 
   /** The member at `path` as BTF gives it; null when its struct lacks it; undefined when it is to be resolved live. */

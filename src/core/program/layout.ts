@@ -116,8 +116,13 @@ export function structOf(path: string): string {
  */
 function structType(prog: Program, name: string): Type | undefined {
   const ts = prog.types;
-  if (ts instanceof CombinedTypeSystem && !ts.dwarfOpened && !parseTypeName(ts.btf, `struct ${name}`) && !parseTypeName(ts.btf, `union ${name}`)) return undefined;
+  if (ts instanceof CombinedTypeSystem && !ts.dwarfOpened && !inBtf(prog, ts.btf, `struct ${name}`) && !inBtf(prog, ts.btf, `union ${name}`)) return undefined;
   return prog.findType(`struct ${name}`) ?? prog.findType(`union ${name}`);
+}
+
+/** Whether BTF has the struct or union `name`: not when the memo recorded it lacked it, else by a lookup. */
+function inBtf(prog: Program, btf: TypeSystem, name: string): boolean {
+  return !prog.layoutMemo?.lacks(name) && parseTypeName(btf, name) !== undefined;
 }
 
 /** The structs a layout's members name, by name, looked up once per layout (a layout names one or a few). */
@@ -223,6 +228,8 @@ export function buildLayoutMemo(prog: Program, types: MemoTypes & TypeSystem): L
       try {
         const t = parseTypeName(types, `${kind} ${name}`);
         if (t instanceof BtfStruct && types.typeById(t.id) === t) typeIds[`${kind} ${name}`] = t.id;
+        // BTF's id 0 is void, never a struct: the name it lacks.
+        else if (t === undefined) typeIds[`${kind} ${name}`] = 0;
       } catch {
         // Asked live.
       }

@@ -242,7 +242,7 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
   const hasDwarf = vmlinux.sectionHeader(".debug_info") !== undefined;
   const noDwarf = hasDwarf ? undefined : `${vmlinux.name} has no DWARF (.debug_info): give the debug vmlinux (from the -dbg / -debuginfo package)`;
   const program = new Program({ dump, types, symbols, kernel: addressSpace, vmcoreinfo: vmci, noDwarf });
-  if (btf && btfHeader && buildId && options.cache) program.layoutMemo = cachedLayoutMemo(program, btf, `${buildId}/layouts-v2-${btfHeader.offset.toString(16)}-${btfHeader.size.toString(16)}`, options.cache);
+  if (btf && btfHeader && buildId && options.cache) program.layoutMemo = cachedLayoutMemo(program, btf, `${buildId}/layouts-v3-${btfHeader.offset.toString(16)}-${btfHeader.size.toString(16)}`, options.cache);
   let symbolTable: SymbolTable | undefined;
   const debugFile = vmlinux.sectionHeader(".text")?.type === SHT_NOBITS;
   return {

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { NodeFileSource } from "../../../src/cli/node-file-source";
 import { formatTypeName } from "../../../src/core/program/gdb-format/gdb-format";
 import { declaredLayoutList, declaredLayouts, layout, type MemberInfo, type OptionalMember, type RequiredMember } from "../../../src/core/program/layout";
+import { MODULE_LAYOUT } from "../../../src/core/kernel/modules/layout";
 import { LayoutMemo } from "../../../src/core/program/layout-memo";
 import { parseTypeName } from "../../../src/core/program/type-names";
 import type { IndexCache } from "../../../src/core/program/opened-kernel";
@@ -32,7 +33,7 @@ function open(cache?: IndexCache): Session {
   return Session.open(new NodeFileSource("dump.lzo", fixture("dump.lzo")!), new NodeFileSource("vmlinux", fixture("vmlinux")!), { cache });
 }
 
-const layoutKey = (cache: { files: Map<string, Uint8Array> }): string => [...cache.files.keys()].find((k) => /\/layouts-v2-/.test(k))!;
+const layoutKey = (cache: { files: Map<string, Uint8Array> }): string => [...cache.files.keys()].find((k) => /\/layouts-v3-/.test(k))!;
 
 /** A member's fields as a layout gives them, its type by name and size. */
 function fields(m: MemberInfo | undefined): unknown {
@@ -86,8 +87,47 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("layout memo (fixture vmli
     }
     expect(kept).toBeGreaterThan(100);
     expect(memo.type("struct module")).toBe(prog.findType("struct module"));
-    expect(memo.type("struct module_memory")).toBeUndefined(); // 6.4+: not in this BTF, asked live
+    expect(memo.type("struct module_memory")).toBeUndefined(); // 6.4+: not in this BTF
     expect(memo.type("struct no_such_struct")).toBeUndefined();
+    // Every name the layouts name is kept or recorded as one BTF lacks, rightly.
+    const btf = open().kernel.btf!;
+    let lacked = 0;
+    for (const name of names) {
+      for (const kind of ["struct", "union"]) {
+        const n = `${kind} ${name}`;
+        expect(memo.type(n) !== undefined || memo.lacks(n), n).toBe(true);
+        if (!memo.lacks(n)) continue;
+        lacked++;
+        expect(parseTypeName(btf, n), n).toBeUndefined();
+      }
+    }
+    expect(lacked).toBeGreaterThan(names.size);
+    expect(memo.lacks("struct module_memory")).toBe(true);
+    expect(memo.lacks("struct module")).toBe(false);
+    expect(memo.lacks("struct no_such_struct")).toBe(false); // not a name the layouts name: not recorded
+  });
+
+  it("lets a layout that names a struct BTF lacks skip the lookup by name", () => {
+    const prog = open(memoryCache()).kernel.program;
+    const btf = open().kernel.btf!;
+    const asked: string[] = [];
+    const ts = prog.types as unknown as { btf: { findType: (name: string, kind: string) => unknown } };
+    const own = ts.btf.findType.bind(ts.btf);
+    ts.btf.findType = (name, kind) => {
+      asked.push(`${kind} ${name}`);
+      return own(name, kind);
+    };
+    const members = MODULE_LAYOUT.members(prog);
+    expect(asked.filter((n) => n.endsWith(" module_memory"))).toEqual([]);
+    // The same layout as without the memo (which asks BTF for module_memory, and finds none).
+    const memo = prog.layoutMemo;
+    prog.layoutMemo = undefined;
+    const live = layout(MODULE_LAYOUT.spec).members(prog);
+    prog.layoutMemo = memo;
+    expect(members.memoryBase).toBeUndefined();
+    for (const key of Object.keys(MODULE_LAYOUT.spec)) expect(fields(members[key as keyof typeof members]), key).toEqual(fields(live[key as keyof typeof live]));
+    expect(asked.filter((n) => n.endsWith(" module_memory")).length).toBeGreaterThan(0);
+    expect(parseTypeName(btf, "struct module_memory")).toBeUndefined();
   });
 
   it("keeps a member a BTF struct lacks as absent, and leaves a struct BTF lacks to be resolved live", () => {
@@ -103,7 +143,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("layout memo (fixture vmli
     const cache = memoryCache();
     open(cache);
     const key = layoutKey(cache);
-    expect(key).toMatch(/^[0-9a-f]+\/layouts-v2-[0-9a-f]+-[0-9a-f]+$/);
+    expect(key).toMatch(/^[0-9a-f]+\/layouts-v3-[0-9a-f]+-[0-9a-f]+$/);
     expect(cache.writes.filter((k) => k === key)).toHaveLength(1);
     const again = open(cache).kernel.program;
     expect(cache.writes.filter((k) => k === key)).toHaveLength(1);
