@@ -8,6 +8,7 @@ import { DumpFormatError } from "../io/errors";
 import { FNV_BASIS, FNV_PRIME, fnv1a } from "../io/fnv1a";
 import { latin1Bytes, latin1Chars, latin1String } from "../io/latin1";
 import { HOST_LITTLE_ENDIAN } from "../io/little-endian";
+import type { SymbolFacts, SymbolMemo } from "./symbol-memo";
 
 const ST_NAME_OFF = 0x00; // Elf64_Sym.st_name
 const ST_INFO_OFF = 0x04; // Elf64_Sym.st_info
@@ -104,6 +105,10 @@ export class ElfSymbolTable {
   private paged: { slots: number; reader: RangeReader; names: Map<number, Int32Array>; hashes: Map<number, Uint32Array> } | null = null;
   /** indexOf's answers by name: walkers ask the same few names again and again. */
   private readonly found = new Map<string, number>();
+  /** Earlier sessions' answers by name, and this one's to keep (adoptMemo); null without. */
+  private memo: SymbolMemo | null = null;
+  /** The facts of entries found by name (from the memo, or read with the lookup): no read of them again. */
+  private readonly facts = new Map<number, SymbolFacts>();
   /** The string table as one Latin-1 string, once names are taken from it. */
   private strtabString: string | undefined;
   /** Names and entries read by themselves so far (name, infoOf): past NAMES_READ_ALONE the tables load. */
@@ -307,16 +312,18 @@ export class ElfSymbolTable {
 
   /** st_shndx of symbol i (SHN_UNDEF, 0, for an undefined one). */
   sectionIndex(i: number): number {
+    const f = this.facts.get(i);
+    if (f) return f.shndx;
     const e = this.entry(i);
     return e.view.getUint16(e.at + ST_SHNDX_OFF, this.place.littleEndian);
   }
 
   value(i: number): bigint {
-    return this.u64(this.entry(i), ST_VALUE_OFF);
+    return this.facts.get(i)?.value ?? this.u64(this.entry(i), ST_VALUE_OFF);
   }
 
   size(i: number): bigint {
-    return this.u64(this.entry(i), ST_SIZE_OFF);
+    return this.facts.get(i)?.size ?? this.u64(this.entry(i), ST_SIZE_OFF);
   }
 
   symbol(i: number): ElfSymbol {
@@ -338,10 +345,38 @@ export class ElfSymbolTable {
   indexOf(name: string): number {
     let i = this.found.get(name);
     if (i === undefined) {
-      i = this.search(name);
+      const known = this.memo?.get(name);
+      if (known !== undefined) {
+        i = known === null ? -1 : known.index;
+        if (known !== null) this.facts.set(i, known);
+      } else {
+        i = this.search(name);
+        this.memo?.learn(name, i < 0 ? null : this.factsOf(i));
+      }
       this.found.set(name, i);
     }
     return i;
+  }
+
+  /**
+   * Answers lookups by name from `memo` (a session's on the same file: symbol-memo.ts) and keeps in it the
+   * answers of the names it lacks. Not taken for a table of another size.
+   */
+  adoptMemo(memo: SymbolMemo): boolean {
+    if (memo.count !== this.count) return false;
+    this.memo = memo;
+    return true;
+  }
+
+  /** Entry i's st_shndx, st_value and st_size, read at once and kept. */
+  private factsOf(i: number): SymbolFacts {
+    let f = this.facts.get(i);
+    if (!f) {
+      const e = this.entry(i);
+      f = { index: i, shndx: e.view.getUint16(e.at + ST_SHNDX_OFF, this.place.littleEndian), value: this.u64(e, ST_VALUE_OFF), size: this.u64(e, ST_SIZE_OFF) };
+      this.facts.set(i, f);
+    }
+    return f;
   }
 
   lookup(name: string): ElfSymbol | undefined {

@@ -6,6 +6,7 @@ import { Btf } from "../debuginfo/btf";
 import type { Dump } from "../dump/dump";
 import { SHF_COMPRESSED, SHT_NOBITS, type ElfFile, type ElfSymbolTable, type SectionHeader } from "../dump/elf";
 import { readInto } from "../io/byte-source";
+import { SymbolMemo } from "../dump/symbol-memo";
 import { PagedBytes } from "../io/paged-bytes";
 import { DebugInfoMismatch, KdwError, MissingDebugInfo } from "../io/errors";
 import { elfSymbolTable, elfSymbolTableFromImage, kernelRelocationWindow, SymbolTable } from "../debuginfo/symbols";
@@ -99,6 +100,21 @@ function cachedNameIndex(table: ElfSymbolTable, buildId: string | undefined, cac
 }
 
 /**
+ * The names earlier sessions on this build asked of the symtab, with its answers (dump/symbol-memo.ts):
+ * adopted by the table, and a function that writes what this session adds, when it added any.
+ */
+function cachedSymbolMemo(table: ElfSymbolTable, buildId: string | undefined, cache: IndexCache | undefined): (() => void) | undefined {
+  if (!buildId || !cache) return undefined;
+  const key = `${buildId}/symbol-names-v1-${table.placeKey()}`;
+  const image = cache.read(key);
+  const memo = (image && SymbolMemo.fromImage(table.count, image)) || new SymbolMemo(table.count);
+  if (!table.adoptMemo(memo)) return undefined;
+  return () => {
+    if (memo.unsaved > 0) writeCache(cache, key, () => memo.image());
+  };
+}
+
+/**
  * The vmlinux's .BTF with its scan and name indexes from the user's cache when an image for this build and
  * this very section is there (btf-cache.ts checks it fits): the section is then read in chunks as types
  * and names are used (a session reads a few hundred of its 100,000 records; `sys` reads under a tenth of
@@ -159,6 +175,7 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
   const vmci = dump.vmcoreinfo;
   const vmlinuxBuildId = vmlinux.buildId() ?? undefined;
   if (table) cachedNameIndex(table, vmlinuxBuildId, options.cache);
+  const keepSymbolNames = table ? cachedSymbolMemo(table, vmlinuxBuildId, options.cache) : undefined;
 
   // Identity first: a file of another build is refused as such, whatever else it lacks.
   const bannerIdx = table ? table.indexOf("linux_banner") : -1;
@@ -267,5 +284,6 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
     vmlinuxIdentity,
     mismatch,
     degraded,
+    keepLearned: () => keepSymbolNames?.(),
   };
 }

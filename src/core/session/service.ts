@@ -111,6 +111,9 @@ export class SessionService {
       return { ok: true, result: this.dispatch(method, checked.params, options) };
     } catch (err) {
       return { ok: false, problem: toProblem(err) };
+    } finally {
+      // What the call learned of the vmlinux (names asked of its symtab) is kept for the next session.
+      this.opened?.engine?.kernel.keepLearned?.();
     }
   }
 

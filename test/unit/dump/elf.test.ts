@@ -7,6 +7,7 @@ import {
   ElfFile, ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD, ET_REL, MAX_DECOMPRESSED_SECTION, SHF_COMPRESSED, SHT_NOBITS, SHT_NOTE,
   SHT_PROGBITS, SHT_STRTAB, SHT_SYMTAB, STB_GLOBAL, STB_LOCAL, STT_FUNC, STT_OBJECT,
 } from "../../../src/core/dump/elf";
+import { MAX_NAMES, SymbolMemo } from "../../../src/core/dump/symbol-memo";
 import { buildElf, buildNotes, buildSymtab, compressedSection, type SectionSpec } from "../../fixtures/elf-builder";
 
 const FILE = "vmlinux-test";
@@ -241,6 +242,94 @@ describe("ElfFile: symbol tables", () => {
     expect(s.adoptNameIndex(scrambled)).toBe(true);
     expect(s.indexOf("init_task")).toBe(-1);
     expect(s.indexOf("dup")).toBe(3);
+  });
+
+  it("answers lookups from a symbol memo of an earlier session on the same table, reading nothing for them", () => {
+    const names = ["init_task", "dup", "startup_64", "missing", ""];
+    const built = open(build().bytes).symbols()!;
+    const first = open(build().bytes).symbols()!;
+    const memo = new SymbolMemo(first.count);
+    expect(first.adoptMemo(memo)).toBe(true);
+    for (const n of names) expect(first.indexOf(n), n).toBe(built.indexOf(n));
+    expect(memo.unsaved).toBe(names.length);
+    const image = memo.image();
+    expect(memo.unsaved).toBe(0);
+    // The next session: its file counts reads once open; the memo's names cost none.
+    let reads = 0;
+    const bytes = build().bytes;
+    const counting = new (class extends BytesSource {
+      override read(offset: number, length: number): Uint8Array {
+        reads++;
+        return super.read(offset, length);
+      }
+    })(FILE, bytes);
+    const t = ElfFile.open(counting).symbols()!;
+    const kept = SymbolMemo.fromImage(t.count, image)!;
+    expect(t.adoptMemo(kept)).toBe(true);
+    reads = 0;
+    for (const n of names) {
+      const i = t.indexOf(n);
+      expect(i, n).toBe(built.indexOf(n));
+      if (i < 0) continue;
+      expect([t.value(i), t.size(i), t.sectionIndex(i)], n).toEqual([built.value(i), built.size(i), built.sectionIndex(i)]);
+    }
+    expect(reads).toBe(0);
+    expect(kept.unsaved).toBe(0);
+    // A name it does not know is looked up, and learned.
+    expect(t.indexOf("nope")).toBe(-1);
+    expect(reads).toBeGreaterThan(0);
+    expect(kept.unsaved).toBe(1);
+    // A memo of a table of another size is not taken.
+    expect(open(build().bytes).symbols()!.adoptMemo(new SymbolMemo(t.count + 1))).toBe(false);
+  });
+
+  it("takes only a symbol memo image of its format and table size, and leaves out the rows that are not sane", () => {
+    const built = open(build().bytes).symbols()!;
+    const count = built.count;
+    const i = built.indexOf("init_task");
+    const good = [i, built.sectionIndex(i), built.value(i).toString(16), built.size(i).toString(16)];
+    const doc = { format: "kdw-symbol-names-1", count, symbols: { init_task: good, missing: 0 } as Record<string, unknown> };
+    const image = (d: unknown) => new TextEncoder().encode(JSON.stringify(d));
+    expect(SymbolMemo.fromImage(count, image(doc))!.get("init_task")).toEqual({ index: i, shndx: good[1], value: built.value(i), size: built.size(i) });
+    expect(SymbolMemo.fromImage(count, image(doc))!.get("missing")).toBeNull();
+    expect(SymbolMemo.fromImage(count + 1, image(doc))).toBeUndefined();
+    expect(SymbolMemo.fromImage(count, image({ ...doc, format: "kdw-symbol-names-0" }))).toBeUndefined();
+    expect(SymbolMemo.fromImage(count, image([doc]))).toBeUndefined();
+    expect(SymbolMemo.fromImage(count, new TextEncoder().encode("{not json"))).toBeUndefined();
+    expect(SymbolMemo.fromImage(count, new Uint8Array([0xff, 0xfe]))).toBeUndefined();
+    const insane: unknown[] = [
+      [0, ...good.slice(1)], // index 0 is the null symbol
+      [count, ...good.slice(1)],
+      [1.5, ...good.slice(1)],
+      [i, 0x10000, ...good.slice(2)],
+      [i, good[1], "-1", good[3]],
+      [i, good[1], "1".repeat(17), good[3]],
+      [i, good[1], good[2], 7],
+      [...good, 0],
+      1,
+      "init_task",
+    ];
+    for (const row of insane) {
+      const memo = SymbolMemo.fromImage(count, image({ ...doc, symbols: { init_task: row, missing: 0 } }))!;
+      expect(memo.get("init_task"), JSON.stringify(row)).toBeUndefined();
+      expect(memo.get("missing")).toBeNull();
+      // Left out, the name is looked up again, rightly.
+      const t = open(build().bytes).symbols()!;
+      t.adoptMemo(memo);
+      expect(t.indexOf("init_task")).toBe(i);
+      expect(t.value(i)).toBe(built.value(i));
+    }
+    // Bounded: past MAX_NAMES a name is answered, not kept; so is a name longer than any symbol's.
+    const full = new SymbolMemo(count);
+    for (let k = 0; k < MAX_NAMES; k++) full.learn(`n${k}`, null);
+    full.learn("one_more", null);
+    expect(full.get("one_more")).toBeUndefined();
+    expect(full.unsaved).toBe(MAX_NAMES);
+    const t = open(build().bytes).symbols()!;
+    const memo = new SymbolMemo(count);
+    t.adoptMemo(memo);
+    expect(t.indexOf("x".repeat(600))).toBe(-1);
+    expect(memo.unsaved).toBe(0);
   });
 
   it("answers lookups from an image read in pieces, reading only the slots probed, and builds the index when a piece cannot be read", () => {
