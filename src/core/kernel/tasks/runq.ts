@@ -4,7 +4,7 @@
 import { KdwError, WalkAborted } from "../../io/errors";
 import { layout, optional } from "../../program/layout";
 import { listForEachEntry } from "../../program/list";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 import { rbInorder } from "../../program/rbtree";
 import { runqueues, type Runqueue } from "./sched";
 
@@ -112,8 +112,10 @@ function rtTasks(prog: Program, l: RunqLayout, prioArray: bigint, out: QueuedTas
   }
 }
 
-/** Every CPU's runqueue with its queued RT and CFS tasks. */
-export function cpuRunqueues(prog: Program): CpuRunqueue[] {
+/** Every CPU's runqueue with its queued RT and CFS tasks, walked once per program (a dump does not change). */
+export const cpuRunqueues: (prog: Program) => readonly CpuRunqueue[] = perProgram(walkRunqueues).of;
+
+function walkRunqueues(prog: Program): CpuRunqueue[] {
   const l = RUNQ_LAYOUT.of(prog);
   return runqueues(prog).map((rq) => {
     const rtPrioArray = rq.address + BigInt(l.rqRt + l.rtRqActive);
