@@ -45,6 +45,7 @@ import {
 } from "./btf-format";
 import { buildNameIndex, buildSectionOffsets, byteNameIndex, enumeratorIndex, findEnumeratorIn, type EnumeratorIndex, type NameIndex, type StringAt, type StringBytes, type TypeNameIndex } from "./btf-index";
 import { PagedBytes } from "../io/paged-bytes";
+import type { EnumeratorMemo } from "../io/learned-memo";
 import { adoptBtfIndex, btfIndexImage } from "./btf-cache";
 import { latin1Chars, latin1String } from "../io/latin1";
 import { BtfArray, BtfEnum, BtfFunction, BtfMember, BtfParameter, BtfPointer, BtfQualified, BtfStruct, BtfTypedef, type BtfTypeSource } from "./btf-types";
@@ -105,6 +106,8 @@ export class Btf implements TypeSystem, BtfTypeSource {
   readonly indexFromImage: boolean;
   /** Enumerators found by name: enum id * 0x10000 + index (ids < 2^20, index < 2^16), or undefined. */
   private readonly enumeratorsFound = new Map<string, number | undefined>();
+  /** Earlier sessions' enumerator answers, and this one's to keep (adoptEnumeratorMemo). */
+  private enumeratorMemo: EnumeratorMemo | undefined;
   /** VAR id -> offset in .data..percpu. */
   private perCpuOffsets: Map<number, number> | undefined;
   /**
@@ -614,11 +617,11 @@ export class Btf implements TypeSystem, BtfTypeSource {
   findEnumerator(name: string): { value: bigint; type: EnumType } | undefined {
     let packed = this.enumeratorsFound.get(name);
     if (!this.enumeratorsFound.has(name)) {
-      if (this.enumeratorIds) packed = this.enumeratorIds.lookup(name);
-      else {
-        this.whole();
-        packed = findEnumeratorIn(this.layout, this.stringBytes(), name);
-      }
+      const known = this.enumeratorMemo?.get(name);
+      packed = known === undefined ? this.lookupEnumerator(name) : (known ?? undefined);
+      // A memo's answer that does not name an enumerator of an enum here is asked again.
+      if (known !== undefined && known !== null && !this.isEnumerator(known)) packed = this.lookupEnumerator(name);
+      else if (known === undefined) this.enumeratorMemo?.learn(name, packed ?? null);
       this.enumeratorsFound.set(name, packed);
     }
     if (packed === undefined) return this.base?.findEnumerator(name);
@@ -627,6 +630,30 @@ export class Btf implements TypeSystem, BtfTypeSource {
     if (type.kind !== "enum") return undefined;
     const r = this.rec(id);
     return { value: this.enumeratorValue(r, this.info(id), packed % 0x10000), type };
+  }
+
+  /** Where the enumerator `name` is (its enum's id * 0x10000 + its place), by the name index or a scan. */
+  private lookupEnumerator(name: string): number | undefined {
+    if (this.enumeratorIds) return this.enumeratorIds.lookup(name);
+    this.whole();
+    return findEnumeratorIn(this.layout, this.stringBytes(), name);
+  }
+
+  /** `packed` is an enumerator of an enum of this BTF's own. */
+  private isEnumerator(packed: number): boolean {
+    const id = Math.floor(packed / 0x10000);
+    if (id < this.layout.firstId || id > this.lastId) return false;
+    const kind = btfKind(this.info(id));
+    return (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) && packed % 0x10000 < btfVlen(this.info(id));
+  }
+
+  /**
+   * Answers enumerator lookups from `memo` (earlier sessions' on this very .BTF: io/learned-memo.ts) and
+   * keeps in it the answers of the names it lacks. Only this BTF's own answers: a split BTF's base answers
+   * what it lacks, as before.
+   */
+  adoptEnumeratorMemo(memo: EnumeratorMemo): void {
+    if (memo.bound === this.lastId) this.enumeratorMemo = memo;
   }
 
 }

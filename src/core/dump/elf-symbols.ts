@@ -8,7 +8,7 @@ import { DumpFormatError } from "../io/errors";
 import { FNV_BASIS, FNV_PRIME, fnv1a } from "../io/fnv1a";
 import { latin1Bytes, latin1Chars, latin1String } from "../io/latin1";
 import { HOST_LITTLE_ENDIAN } from "../io/little-endian";
-import type { SymbolFacts, SymbolMemo } from "./symbol-memo";
+import type { SymbolFacts, SymbolMemo } from "../io/learned-memo";
 
 const ST_NAME_OFF = 0x00; // Elf64_Sym.st_name
 const ST_INFO_OFF = 0x04; // Elf64_Sym.st_info
@@ -359,11 +359,11 @@ export class ElfSymbolTable {
   }
 
   /**
-   * Answers lookups by name from `memo` (a session's on the same file: symbol-memo.ts) and keeps in it the
+   * Answers lookups by name from `memo` (a session's on the same file: io/learned-memo.ts) and keeps in it the
    * answers of the names it lacks. Not taken for a table of another size.
    */
   adoptMemo(memo: SymbolMemo): boolean {
-    if (memo.count !== this.count) return false;
+    if (memo.bound !== this.count) return false;
     this.memo = memo;
     return true;
   }

@@ -6,7 +6,7 @@ import { Btf } from "../debuginfo/btf";
 import type { Dump } from "../dump/dump";
 import { SHF_COMPRESSED, SHT_NOBITS, type ElfFile, type ElfSymbolTable, type SectionHeader } from "../dump/elf";
 import { readInto } from "../io/byte-source";
-import { SymbolMemo } from "../dump/symbol-memo";
+import { enumeratorMemo, enumeratorMemoOf, symbolMemo, symbolMemoOf } from "../io/learned-memo";
 import { PagedBytes } from "../io/paged-bytes";
 import { DebugInfoMismatch, KdwError, MissingDebugInfo } from "../io/errors";
 import { elfSymbolTable, elfSymbolTableFromImage, kernelRelocationWindow, SymbolTable } from "../debuginfo/symbols";
@@ -100,15 +100,25 @@ function cachedNameIndex(table: ElfSymbolTable, buildId: string | undefined, cac
 }
 
 /**
- * The names earlier sessions on this build asked of the symtab, with its answers (dump/symbol-memo.ts):
+ * The names earlier sessions on this build asked of the symtab, with its answers (io/learned-memo.ts):
  * adopted by the table, and a function that writes what this session adds, when it added any.
  */
 function cachedSymbolMemo(table: ElfSymbolTable, buildId: string | undefined, cache: IndexCache | undefined): (() => void) | undefined {
   if (!buildId || !cache) return undefined;
-  const key = `${buildId}/symbol-names-v1-${table.placeKey()}`;
+  const key = `${buildId}/symbol-names-v2-${table.placeKey()}`;
   const image = cache.read(key);
-  const memo = (image && SymbolMemo.fromImage(table.count, image)) || new SymbolMemo(table.count);
+  const memo = (image && symbolMemoOf(table.count, image)) || symbolMemo(table.count);
   if (!table.adoptMemo(memo)) return undefined;
+  return () => {
+    if (memo.unsaved > 0) writeCache(cache, key, () => memo.image());
+  };
+}
+
+/** The same for the enumerators asked of the vmlinux's own .BTF (keyed by its place, as its index is). */
+function cachedEnumeratorMemo(btf: Btf, key: string, cache: IndexCache): () => void {
+  const image = cache.read(key);
+  const memo = (image && enumeratorMemoOf(btf.lastId, image)) || enumeratorMemo(btf.lastId);
+  btf.adoptEnumeratorMemo(memo);
   return () => {
     if (memo.unsaved > 0) writeCache(cache, key, () => memo.image());
   };
@@ -259,7 +269,12 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
   const hasDwarf = vmlinux.sectionHeader(".debug_info") !== undefined;
   const noDwarf = hasDwarf ? undefined : `${vmlinux.name} has no DWARF (.debug_info): give the debug vmlinux (from the -dbg / -debuginfo package)`;
   const program = new Program({ dump, types, symbols, kernel: addressSpace, vmcoreinfo: vmci, noDwarf });
-  if (btf && btfHeader && buildId && options.cache) program.layoutMemo = cachedLayoutMemo(program, btf, `${buildId}/layouts-v3-${btfHeader.offset.toString(16)}-${btfHeader.size.toString(16)}`, options.cache);
+  let keepEnumerators: (() => void) | undefined;
+  if (btf && btfHeader && btfHeader.type !== SHT_NOBITS && buildId && options.cache) {
+    const place = `${btfHeader.offset.toString(16)}-${btfHeader.size.toString(16)}`;
+    program.layoutMemo = cachedLayoutMemo(program, btf, `${buildId}/layouts-v3-${place}`, options.cache);
+    keepEnumerators = cachedEnumeratorMemo(btf, `${buildId}/btf-enumerators-v1-${place}`, options.cache);
+  }
   let symbolTable: SymbolTable | undefined;
   const debugFile = vmlinux.sectionHeader(".text")?.type === SHT_NOBITS;
   return {
@@ -284,6 +299,9 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
     vmlinuxIdentity,
     mismatch,
     degraded,
-    keepLearned: () => keepSymbolNames?.(),
+    keepLearned: () => {
+      keepSymbolNames?.();
+      keepEnumerators?.();
+    },
   };
 }

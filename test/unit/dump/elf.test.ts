@@ -7,7 +7,7 @@ import {
   ElfFile, ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD, ET_REL, MAX_DECOMPRESSED_SECTION, SHF_COMPRESSED, SHT_NOBITS, SHT_NOTE,
   SHT_PROGBITS, SHT_STRTAB, SHT_SYMTAB, STB_GLOBAL, STB_LOCAL, STT_FUNC, STT_OBJECT,
 } from "../../../src/core/dump/elf";
-import { MAX_NAMES, SymbolMemo } from "../../../src/core/dump/symbol-memo";
+import { MAX_NAMES, symbolMemo, symbolMemoOf } from "../../../src/core/io/learned-memo";
 import { buildElf, buildNotes, buildSymtab, compressedSection, type SectionSpec } from "../../fixtures/elf-builder";
 
 const FILE = "vmlinux-test";
@@ -248,7 +248,7 @@ describe("ElfFile: symbol tables", () => {
     const names = ["init_task", "dup", "startup_64", "missing", ""];
     const built = open(build().bytes).symbols()!;
     const first = open(build().bytes).symbols()!;
-    const memo = new SymbolMemo(first.count);
+    const memo = symbolMemo(first.count);
     expect(first.adoptMemo(memo)).toBe(true);
     for (const n of names) expect(first.indexOf(n), n).toBe(built.indexOf(n));
     expect(memo.unsaved).toBe(names.length);
@@ -264,7 +264,7 @@ describe("ElfFile: symbol tables", () => {
       }
     })(FILE, bytes);
     const t = ElfFile.open(counting).symbols()!;
-    const kept = SymbolMemo.fromImage(t.count, image)!;
+    const kept = symbolMemoOf(t.count, image)!;
     expect(t.adoptMemo(kept)).toBe(true);
     reads = 0;
     for (const n of names) {
@@ -280,7 +280,7 @@ describe("ElfFile: symbol tables", () => {
     expect(reads).toBeGreaterThan(0);
     expect(kept.unsaved).toBe(1);
     // A memo of a table of another size is not taken.
-    expect(open(build().bytes).symbols()!.adoptMemo(new SymbolMemo(t.count + 1))).toBe(false);
+    expect(open(build().bytes).symbols()!.adoptMemo(symbolMemo(t.count + 1))).toBe(false);
   });
 
   it("takes only a symbol memo image of its format and table size, and leaves out the rows that are not sane", () => {
@@ -288,15 +288,15 @@ describe("ElfFile: symbol tables", () => {
     const count = built.count;
     const i = built.indexOf("init_task");
     const good = [i, built.sectionIndex(i), built.value(i).toString(16), built.size(i).toString(16)];
-    const doc = { format: "kdw-symbol-names-1", count, symbols: { init_task: good, missing: 0 } as Record<string, unknown> };
+    const doc = { format: "kdw-symbol-names-2", bound: count, names: { init_task: good, missing: 0 } as Record<string, unknown> };
     const image = (d: unknown) => new TextEncoder().encode(JSON.stringify(d));
-    expect(SymbolMemo.fromImage(count, image(doc))!.get("init_task")).toEqual({ index: i, shndx: good[1], value: built.value(i), size: built.size(i) });
-    expect(SymbolMemo.fromImage(count, image(doc))!.get("missing")).toBeNull();
-    expect(SymbolMemo.fromImage(count + 1, image(doc))).toBeUndefined();
-    expect(SymbolMemo.fromImage(count, image({ ...doc, format: "kdw-symbol-names-0" }))).toBeUndefined();
-    expect(SymbolMemo.fromImage(count, image([doc]))).toBeUndefined();
-    expect(SymbolMemo.fromImage(count, new TextEncoder().encode("{not json"))).toBeUndefined();
-    expect(SymbolMemo.fromImage(count, new Uint8Array([0xff, 0xfe]))).toBeUndefined();
+    expect(symbolMemoOf(count, image(doc))!.get("init_task")).toEqual({ index: i, shndx: good[1], value: built.value(i), size: built.size(i) });
+    expect(symbolMemoOf(count, image(doc))!.get("missing")).toBeNull();
+    expect(symbolMemoOf(count + 1, image(doc))).toBeUndefined();
+    expect(symbolMemoOf(count, image({ ...doc, format: "kdw-symbol-names-1" }))).toBeUndefined();
+    expect(symbolMemoOf(count, image([doc]))).toBeUndefined();
+    expect(symbolMemoOf(count, new TextEncoder().encode("{not json"))).toBeUndefined();
+    expect(symbolMemoOf(count, new Uint8Array([0xff, 0xfe]))).toBeUndefined();
     const insane: unknown[] = [
       [0, ...good.slice(1)], // index 0 is the null symbol
       [count, ...good.slice(1)],
@@ -310,7 +310,7 @@ describe("ElfFile: symbol tables", () => {
       "init_task",
     ];
     for (const row of insane) {
-      const memo = SymbolMemo.fromImage(count, image({ ...doc, symbols: { init_task: row, missing: 0 } }))!;
+      const memo = symbolMemoOf(count, image({ ...doc, names: { init_task: row, missing: 0 } }))!;
       expect(memo.get("init_task"), JSON.stringify(row)).toBeUndefined();
       expect(memo.get("missing")).toBeNull();
       // Left out, the name is looked up again, rightly.
@@ -320,13 +320,13 @@ describe("ElfFile: symbol tables", () => {
       expect(t.value(i)).toBe(built.value(i));
     }
     // Bounded: past MAX_NAMES a name is answered, not kept; so is a name longer than any symbol's.
-    const full = new SymbolMemo(count);
+    const full = symbolMemo(count);
     for (let k = 0; k < MAX_NAMES; k++) full.learn(`n${k}`, null);
     full.learn("one_more", null);
     expect(full.get("one_more")).toBeUndefined();
     expect(full.unsaved).toBe(MAX_NAMES);
     const t = open(build().bytes).symbols()!;
-    const memo = new SymbolMemo(count);
+    const memo = symbolMemo(count);
     t.adoptMemo(memo);
     expect(t.indexOf("x".repeat(600))).toBe(-1);
     expect(memo.unsaved).toBe(0);
