@@ -12,6 +12,8 @@
 // very lookups they stand for. A memo grows with use (bounded) and is written again only after a session
 // learned names. Rows that are not sane are left out when an image is read: their names are asked again.
 
+import { isRecord, jsonObjectOf } from "./json-image";
+
 /** An entry's facts as the symtab gives them (64-bit fields as bigints). */
 export interface SymbolFacts {
   readonly index: number;
@@ -77,20 +79,12 @@ export class LearnedMemo<T> {
 
   /** The memo an image holds for a file of `bound`, or undefined when it is not one of this format for it. */
   static read<T>(codec: AnswerCodec<T>, bound: number, image: Uint8Array): LearnedMemo<T> | undefined {
-    if (image.length > MAX_IMAGE) return undefined;
-    let doc: unknown;
-    try {
-      doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(image));
-    } catch {
-      return undefined;
-    }
-    if (typeof doc !== "object" || doc === null) return undefined;
-    const d = doc as Record<string, unknown>;
-    if (d.format !== codec.format || d.bound !== bound) return undefined;
+    const d = jsonObjectOf(image, MAX_IMAGE);
+    if (!d || d.format !== codec.format || d.bound !== bound) return undefined;
     const rows = d.names;
-    if (typeof rows !== "object" || rows === null || Array.isArray(rows)) return undefined;
+    if (!isRecord(rows)) return undefined;
     const answers = new Map<string, T | null>();
-    for (const [name, row] of Object.entries(rows as Record<string, unknown>)) {
+    for (const [name, row] of Object.entries(rows)) {
       if (answers.size >= MAX_NAMES) break;
       if (name.length > MAX_NAME) continue;
       const a = row === 0 ? null : codec.decode(row, bound);

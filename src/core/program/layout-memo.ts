@@ -18,6 +18,7 @@
 // consistent, a known kind, a type id in range): one that is not sane is resolved live. What ties an image
 // to its BTF is the cache key (build id and the .BTF's place in the file), as for the BTF index.
 import type { Type } from "../debuginfo/types";
+import { isRecord, jsonObjectOf } from "../io/json-image";
 import type { MemberInfo } from "./layout";
 
 /** What the memo needs of a BTF: its shape, and types by id. */
@@ -122,18 +123,9 @@ export class LayoutMemo {
    * a BTF of another shape or other layouts (or is not JSON of this format).
    */
   static fromImage(types: MemoTypes, declared: string, image: Uint8Array): LayoutMemo | undefined {
-    if (image.length > MAX_IMAGE) return undefined;
-    let doc: unknown;
-    try {
-      doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(image));
-    } catch {
-      return undefined;
-    }
-    if (typeof doc !== "object" || doc === null) return undefined;
-    const d = doc as Record<string, unknown>;
-    if (d.format !== FORMAT || d.lastId !== types.lastId || d.strLen !== types.layout.strLen || d.declared !== declared) return undefined;
+    const d = jsonObjectOf(image, MAX_IMAGE);
+    if (!d || d.format !== FORMAT || d.lastId !== types.lastId || d.strLen !== types.layout.strLen || d.declared !== declared) return undefined;
     const { rows, types: typeIds } = d;
-    const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
     if (!isRecord(rows) || !isRecord(typeIds)) return undefined;
     return new LayoutMemo(types, declared, rows, typeIds);
   }
