@@ -24,6 +24,13 @@ const STAGE_GAP = 64 << 10;
  * foreach files' first run (64 jumps) 10.0 -> 9.3 ms, bt -a 54.0 -> 51.3, sys 13.5 -> 12.5.
  */
 const JUMP_READ = 4 << 10;
+/**
+ * The last jumps' 4 KiB kept, in buffers reused round-robin: compressed pages are 1-2 KiB, so the 4 KiB a
+ * jump reads often hold the next page asked for a few reads later (a task's stack beside its task_struct,
+ * page tables), which the stage, refilled by every read, had lost: a fifth of a session's reads of the dump
+ * were such repeats (foreach bt, bt -a, the open).
+ */
+const JUMP_SLOTS = 64;
 
 /** Bytes of the file read at once, from `start`: one block, or a few read ahead together. */
 interface Region {
@@ -58,6 +65,12 @@ export class NodeFileSource implements ByteSource {
   private stageLength = 0;
   /** Where the previous readTransient ended. */
   private transientEnd = -1;
+  /** The kept jumps (JUMP_SLOTS of JUMP_READ bytes): each slot's file offset (-1: none) and length, the slot of each offset, the next slot to fill. */
+  private jumps: Uint8Array | null = null;
+  private readonly jumpStart = new Float64Array(JUMP_SLOTS).fill(-1);
+  private readonly jumpLength = new Int32Array(JUMP_SLOTS);
+  private readonly jumpSlot = new Map<number, number>();
+  private nextJump = 0;
 
   constructor(
     readonly name: string,
@@ -82,7 +95,7 @@ export class NodeFileSource implements ByteSource {
    * For bytes used at once (compressed pages on their way into a decoder): a walk forward through the file
    * is read STAGE_SIZE bytes at a time into one reused buffer, so it allocates nothing per block (a fresh
    * block costs the kernel's page faults and the collector's time); a jump reads the 4 KiB around it into
-   * the same buffer, unless the block cache holds it.
+   * one of the kept jumps' buffers (JUMP_SLOTS), unless the block cache or a kept jump holds it.
    */
   readTransient(offset: number, length: number): Uint8Array {
     checkRange(this.name, this.size, offset, length);
@@ -97,9 +110,29 @@ export class NodeFileSource implements ByteSource {
       const cached = this.cached(offset, length);
       if (cached) return cached;
       const start = Math.floor(offset / JUMP_READ) * JUMP_READ;
-      return this.stageAt(start, Math.min(this.size, Math.max(start + JUMP_READ, offset + length)) - start).subarray(offset - start, offset - start + length);
+      const n = Math.min(this.size, Math.max(start + JUMP_READ, offset + length)) - start;
+      if (n <= JUMP_READ) return this.jumpRead(start, n).subarray(offset - start, offset - start + length);
+      return this.stageAt(start, n).subarray(offset - start, offset - start + length);
     }
     return this.stageAt(offset, Math.min(STAGE_SIZE, this.size - offset)).subarray(0, length);
+  }
+
+  /** The `n` (at most JUMP_READ) bytes of the file from `start` (a multiple of JUMP_READ): a kept jump's, else read into the oldest slot. */
+  private jumpRead(start: number, n: number): Uint8Array {
+    const buf = (this.jumps ??= new Uint8Array(JUMP_SLOTS * JUMP_READ));
+    let slot = this.jumpSlot.get(start);
+    if (slot === undefined || this.jumpLength[slot]! < n) {
+      slot = this.nextJump;
+      this.nextJump = (slot + 1) % JUMP_SLOTS;
+      const old = this.jumpStart[slot]!;
+      if (old >= 0) this.jumpSlot.delete(old);
+      this.jumpStart[slot] = -1;
+      this.fill(start, buf.subarray(slot * JUMP_READ, slot * JUMP_READ + n));
+      this.jumpStart[slot] = start;
+      this.jumpLength[slot] = n;
+      this.jumpSlot.set(start, slot);
+    }
+    return buf.subarray(slot * JUMP_READ, slot * JUMP_READ + this.jumpLength[slot]!);
   }
 
   /** The stage buffer filled with `n` bytes of the file from `offset`. */
@@ -174,5 +207,8 @@ export class NodeFileSource implements ByteSource {
     this.current = { start: 0, bytes: new Uint8Array(0) };
     this.stage = null;
     this.stageLength = 0;
+    this.jumps = null;
+    this.jumpSlot.clear();
+    this.jumpStart.fill(-1);
   }
 }

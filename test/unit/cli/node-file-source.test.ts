@@ -29,6 +29,8 @@ function same(a: Uint8Array, offset: number, length: number): boolean {
 
 /** A place reads keep coming back to, as a dump's pages of zeros share one copy. */
 const SHARED = 900_123;
+/** The start of a 4 KiB block (of the file source's jumps) that reads come back to. */
+const NEAR = 700_416;
 
 describe("NodeFileSource", () => {
   it("gives the file's bytes through readTransient on forward walks, jumps back, returns to one shared place and reads of any size", () => {
@@ -43,6 +45,8 @@ describe("NodeFileSource", () => {
             for (const [gap, length, shared] of steps) {
               // Between two steps of a walk, now and then the one place many reads share (a dump's zero page).
               if (shared) expect(same(src.readTransient(SHARED, 3000), SHARED, 3000)).toBe(true);
+              // ... and places inside one 4 KiB block, read again after other reads (kept jumps).
+              if (shared && length % 3 === 0) expect(same(src.readTransient(NEAR + (length % 7) * 300, 200), NEAR + (length % 7) * 300, 200)).toBe(true);
               // Mostly small steps forward (a walk through compressed pages), sometimes back or far ahead.
               at = Math.max(0, Math.min(SIZE - length, at + (gap > 150_000 ? gap * 4 : gap % 9000)));
               expect(same(src.readTransient(at, length), at, length)).toBe(true);
