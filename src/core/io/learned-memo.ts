@@ -29,6 +29,11 @@ const MAX_NAME = 512;
 /** No memo image is this big: a bigger file is not parsed. */
 const MAX_IMAGE = 4 << 20;
 const HEX64 = /^[0-9a-f]{1,16}$/;
+/**
+ * What is kept: names as C and the toolchain make them ("foo.isra.0", "__func__.12"). Anything else a user
+ * typed (a console's `p` of a mistyped word) is answered, not written to the cache folder.
+ */
+const IDENTIFIER = /^[A-Za-z_.$][\w.$]*$/;
 
 /** How a memo's answers are written in its image and checked when read back. */
 interface AnswerCodec<T> {
@@ -60,7 +65,7 @@ export class LearnedMemo<T> {
 
   /** Keeps the file's answer for `name` (bounded: see MAX_NAMES). */
   learn(name: string, answer: T | null): void {
-    if (this.answers.has(name) || this.answers.size >= MAX_NAMES || name.length > MAX_NAME) return;
+    if (this.answers.has(name) || this.answers.size >= MAX_NAMES || name.length > MAX_NAME || !IDENTIFIER.test(name)) return;
     this.answers.set(name, answer);
     this.learned++;
   }

@@ -245,12 +245,15 @@ describe("ElfFile: symbol tables", () => {
   });
 
   it("answers lookups from a symbol memo of an earlier session on the same table, reading nothing for them", () => {
-    const names = ["init_task", "dup", "startup_64", "missing", ""];
+    const names = ["init_task", "dup", "startup_64", "missing"];
     const built = open(build().bytes).symbols()!;
     const first = open(build().bytes).symbols()!;
     const memo = symbolMemo(first.count);
     expect(first.adoptMemo(memo)).toBe(true);
     for (const n of names) expect(first.indexOf(n), n).toBe(built.indexOf(n));
+    expect(memo.unsaved).toBe(names.length);
+    // The empty name (no C name) is answered, not kept.
+    expect(first.indexOf("")).toBe(built.indexOf(""));
     expect(memo.unsaved).toBe(names.length);
     const image = memo.image();
     expect(memo.unsaved).toBe(0);
@@ -319,7 +322,8 @@ describe("ElfFile: symbol tables", () => {
       expect(t.indexOf("init_task")).toBe(i);
       expect(t.value(i)).toBe(built.value(i));
     }
-    // Bounded: past MAX_NAMES a name is answered, not kept; so is a name longer than any symbol's.
+    // Bounded: past MAX_NAMES a name is answered, not kept; so is a name longer than any symbol's, or one
+    // that is no C or toolchain name (what a user typed).
     const full = symbolMemo(count);
     for (let k = 0; k < MAX_NAMES; k++) full.learn(`n${k}`, null);
     full.learn("one_more", null);
@@ -329,7 +333,11 @@ describe("ElfFile: symbol tables", () => {
     const memo = symbolMemo(count);
     t.adoptMemo(memo);
     expect(t.indexOf("x".repeat(600))).toBe(-1);
+    expect(t.indexOf("not a name")).toBe(-1);
+    expect(t.indexOf("p@ss-word")).toBe(-1);
     expect(memo.unsaved).toBe(0);
+    expect(t.indexOf("foo.isra.0")).toBe(-1);
+    expect(memo.unsaved).toBe(1);
   });
 
   it("answers lookups from an image read in pieces, reading only the slots probed, and builds the index when a piece cannot be read", () => {
