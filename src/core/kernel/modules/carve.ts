@@ -17,7 +17,7 @@ import { KdwError } from "../../io/errors";
 import { dataView } from "../../io/little-endian";
 import { layout, optional } from "../../program/layout";
 import type { Program } from "../../program/program";
-import { moduleLayout } from "./layout";
+import { moduleLayout, moduleLinksLayout } from "./layout";
 import { readModule, type KernelModule } from "./read";
 
 /** Pages a carve reads at most (64 MiB of module data). */
@@ -44,7 +44,7 @@ interface ScanRange {
 /** Every struct module found in module memory by its mkobj.mod back-pointer. */
 export function carveModules(prog: Program, options: { maxPages?: number; span?: ScanRange } = {}): ModuleCarve {
   const out: ModuleCarve = { modules: [], pagesScanned: 0, source: "none", problems: [] };
-  const backOff = moduleLayout(prog).mkobjMod;
+  const backOff = moduleLinksLayout(prog).mkobjMod;
   if (backOff === undefined) {
     out.problems.push("struct module has no mkobj.mod: no back-pointer to carve for");
     return out;

@@ -7,7 +7,7 @@ import { dataView } from "../../io/little-endian";
 import { listForEachEntry } from "../../program/list";
 import { perProgram, type Program } from "../../program/program";
 import { optionalEnumerator } from "../../program/optional-types";
-import { moduleLayout } from "./layout";
+import { moduleLayout, moduleLinksLayout } from "./layout";
 import { isTaintLetter } from "../system/sysinfo";
 import { latin1, type KernelModule } from "./read";
 
@@ -101,7 +101,7 @@ export interface ModuleParam {
 
 /** The module's parameters (module.kp[0 .. num_kp)). */
 export function moduleParams(prog: Program, mod: KernelModule): { params: ModuleParam[]; problems: WalkAborted[] } {
-  const l = moduleLayout(prog);
+  const l = moduleLinksLayout(prog);
   const params: ModuleParam[] = [];
   const problems: WalkAborted[] = [];
   if (mod.kp === 0n || l.kernelParamSize === 0 || l.kernelParamName === undefined) return { params, problems };
@@ -133,7 +133,7 @@ export interface ModuleUses {
 
 /** kernel/module/main.c add_module_usage(): one struct module_use per (user, used) pair, on both lists. */
 export function moduleUses(prog: Program, mod: KernelModule, options: { budget?: number } = {}): ModuleUses {
-  const l = moduleLayout(prog);
+  const l = moduleLinksLayout(prog);
   const out: ModuleUses = { holders: [], uses: [], problems: [] };
   const useType = prog.findType("struct module_use");
   if (!useType || l.sourceList === undefined || l.targetList === undefined || l.useSource === undefined || l.useTarget === undefined) return out;
@@ -161,7 +161,7 @@ interface TaintFlag {
 /** kernel/panic.c taint_flags[TAINT_FLAGS_COUNT]: { char c_true, c_false; bool module; }, read once. */
 const TAINT_FLAGS = perProgram((prog): TaintFlag[] => {
   let t: TaintFlag[] = [];
-  const l = moduleLayout(prog);
+  const l = moduleLinksLayout(prog);
   if (prog.hasSymbol("taint_flags") && l.taintFlagSize > 0 && l.taintFlagTrue !== undefined) {
     // Without a symbol size (kallsyms) the extent to the next symbol bounds the array: padding ends it.
     const counted = optionalEnumerator(prog, "TAINT_FLAGS_COUNT");

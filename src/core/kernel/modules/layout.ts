@@ -31,10 +31,6 @@ const MODULE_SPEC = {
     taints: optional("taints"), // unsigned long
     kallsyms: optional("kallsyms"), // struct mod_kallsyms *, CONFIG_KALLSYMS
     refcnt: optional("refcnt"), // atomic_t, CONFIG_MODULE_UNLOAD
-    sourceList: optional("source_list"), // module_use entries of the modules that use this one
-    targetList: optional("target_list"), // module_use entries of the modules this one uses
-    mkobjKobj: optional("mkobj.kobj"), // its /sys/module/NAME kobject
-    mkobjMod: optional("mkobj.mod"), // module_kobject.mod: the module's own address (mod_sysfs_init)
     memory: variants({ module_layout: "core_layout", module_memory: "mem" }), // 6.4 replaced the layouts by mem[]
     coreBase: optional("core_layout.base"),
     coreSize: optional("core_layout.size"),
@@ -49,47 +45,67 @@ const MODULE_SPEC = {
   memoryBase: optional("module_memory.base"),
   memorySize: optional("module_memory.size"),
   memoryMtn: optional("module_memory.mtn"),
-  mtnMod: optional("mod_tree_node.mod"),
-  mtnNode: optional("mod_tree_node.node"), // struct latch_tree_node: rb_node node[2]
-  rbRight: optional("rb_node.rb_right"),
-  rbLeft: optional("rb_node.rb_left"),
   ...members("mod_kallsyms", {
     kallsymsSymtab: optional("symtab"),
     kallsymsNumSymtab: optional("num_symtab"),
     kallsymsStrtab: optional("strtab"),
     kallsymsTypetab: optional("typetab"), // 5.2+
   }),
-  kernelParamName: optional("kernel_param.name"), // include/linux/moduleparam.h
-  kernelParamPerm: optional("kernel_param.perm"),
-  ...members("module_use", {
-    useSourceList: optional("source_list"),
-    useTargetList: optional("target_list"),
-    useSource: optional("source"),
-    useTarget: optional("target"),
-  }),
-  taintFlagTrue: optional("taint_flag.c_true", "taint_flag.true"), // kernel/panic.c, 4.10+
-  taintFlagModule: optional("taint_flag.module"),
 };
 
-export const MODULE_LAYOUT = layout(MODULE_SPEC, (o, m, prog) => {
-  const sizeOrZero = (type: string): number => (prog.findType(type) ? prog.sizeOf(type) : 0);
-  return {
-    size: prog.sizeOf("struct module"),
-    /** enum module_state's enumerators by value (MODULE_STATE_LIVE, ...). */
-    stateNames: moduleStateNames(prog) as ReadonlyMap<number, string>,
-    nameLen: m.name.size,
-    taintsSize: m.taints?.size ?? 0,
-    /** The text region first (crash's BASE / TEXT_BASE), then the others. */
-    regions: moduleRegions(prog, o, m.memory.variant),
-    mtnMod: o.mtnMod ?? 0,
-    mtnNode: o.mtnNode ?? 8,
-    rbNodeSize: prog.findType("struct rb_node") ? prog.sizeOf("struct rb_node") : 24,
-    rbRight: o.rbRight ?? 8,
-    rbLeft: o.rbLeft ?? 16,
-    kernelParamSize: sizeOrZero("struct kernel_param"),
-    taintFlagSize: sizeOrZero("struct taint_flag"),
-  };
-});
+/** What the list walk, readModule and `mod` read: struct module itself, its regions, its kallsyms. */
+export const MODULE_LAYOUT = layout(MODULE_SPEC, (o, m, prog) => ({
+  size: prog.sizeOf("struct module"),
+  /** enum module_state's enumerators by value (MODULE_STATE_LIVE, ...). */
+  stateNames: moduleStateNames(prog) as ReadonlyMap<number, string>,
+  nameLen: m.name.size,
+  taintsSize: m.taints?.size ?? 0,
+  /** The text region first (crash's BASE / TEXT_BASE), then the others. */
+  regions: moduleRegions(prog, o, m.memory.variant),
+}));
+
+/**
+ * What the other module walkers read (the mod_tree address tree, sysfs, parameters, users, taint flags),
+ * apart, so that the list walk and `mod` do not resolve them (nor build the types of their sizes).
+ */
+export const MODULE_LINKS_LAYOUT = layout(
+  {
+    ...members("module", {
+      sourceList: optional("source_list"), // module_use entries of the modules that use this one
+      targetList: optional("target_list"), // module_use entries of the modules this one uses
+      mkobjKobj: optional("mkobj.kobj"), // its /sys/module/NAME kobject
+      mkobjMod: optional("mkobj.mod"), // module_kobject.mod: the module's own address (mod_sysfs_init)
+    }),
+    mtnMod: optional("mod_tree_node.mod"),
+    mtnNode: optional("mod_tree_node.node"), // struct latch_tree_node: rb_node node[2]
+    rbRight: optional("rb_node.rb_right"),
+    rbLeft: optional("rb_node.rb_left"),
+    kernelParamName: optional("kernel_param.name"), // include/linux/moduleparam.h
+    kernelParamPerm: optional("kernel_param.perm"),
+    ...members("module_use", {
+      useSourceList: optional("source_list"),
+      useTargetList: optional("target_list"),
+      useSource: optional("source"),
+      useTarget: optional("target"),
+    }),
+    taintFlagTrue: optional("taint_flag.c_true", "taint_flag.true"), // kernel/panic.c, 4.10+
+    taintFlagModule: optional("taint_flag.module"),
+  },
+  (o, _m, prog) => {
+    const sizeOrZero = (type: string): number => (prog.findType(type) ? prog.sizeOf(type) : 0);
+    return {
+      mtnMod: o.mtnMod ?? 0,
+      mtnNode: o.mtnNode ?? 8,
+      rbNodeSize: prog.findType("struct rb_node") ? prog.sizeOf("struct rb_node") : 24,
+      rbRight: o.rbRight ?? 8,
+      rbLeft: o.rbLeft ?? 16,
+      kernelParamSize: sizeOrZero("struct kernel_param"),
+      taintFlagSize: sizeOrZero("struct taint_flag"),
+    };
+  },
+);
+
+export const moduleLinksLayout = MODULE_LINKS_LAYOUT.of;
 
 export type ModuleLayout = ReturnType<typeof MODULE_LAYOUT.of>;
 

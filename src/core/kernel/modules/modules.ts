@@ -10,7 +10,7 @@ import { moduleLayout } from "./layout";
 import { MAX_MODULES, readModule, type KernelModule } from "./read";
 
 export { MAX_MODULES, readModule, latin1, type KernelModule, type ModuleRegion } from "./read";
-export { moduleLayout, type ModuleLayout } from "./layout";
+export { moduleLayout, moduleLinksLayout, type ModuleLayout } from "./layout";
 export { modTreeModules, moduleKsetEntries, type ModTreeEntry, type ModTreeResult, type ModuleKsetEntry } from "./tree";
 export { moduleKallsyms, moduleKallsymsHeader, moduleParams, moduleUses, moduleTaintString, type ModuleSymbol, type ModuleKallsymsHeader, type ModuleParam, type ModuleUses } from "./info";
 

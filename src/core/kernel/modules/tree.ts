@@ -13,7 +13,7 @@ import { KdwError, WalkAborted } from "../../io/errors";
 import { layout, optional } from "../../program/layout";
 import { DEFAULT_WALK_BUDGET, listForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
-import { moduleLayout } from "./layout";
+import { moduleLayout, moduleLinksLayout } from "./layout";
 import { MAX_MODULES, readModule, latin1, type KernelModule } from "./read";
 import { rbInorder } from "../../program/rbtree";
 
@@ -70,7 +70,8 @@ export function modTreeModules(prog: Program, options: ModTreeOptions = {}): Mod
   const tl = TREE_LAYOUT.of(prog);
   const treeOff = tl.rootTree;
   if (treeOff === undefined) return { ...empty, problems: [new WalkAborted(what, "no struct mod_tree_root with root.tree in the debug information", 0)] };
-  const l = moduleLayout(prog);
+  const l = moduleLinksLayout(prog);
+  const regions = moduleLayout(prog).regions;
   const root = prog.symbolAddress("mod_tree");
   let addrMin = 0n;
   let addrMax = 0n;
@@ -103,7 +104,7 @@ export function modTreeModules(prog: Program, options: ModTreeOptions = {}): Mod
           if (!(err instanceof KdwError)) throw err;
           throw new WalkAborted(treeWhat, `mod_tree_node ${mtn.toString(16)}: ${err.message}`, byNode.size);
         }
-        const region = l.regions.find((r) => r.mtn !== undefined && mod + BigInt(r.mtn) === mtn);
+        const region = regions.find((r) => r.mtn !== undefined && mod + BigInt(r.mtn) === mtn);
         byNode.set(mtn, { node: mtn, module: mod, region: region?.name, trees: t });
       }
     } catch (err) {
@@ -120,7 +121,7 @@ export function modTreeModules(prog: Program, options: ModTreeOptions = {}): Mod
     if (read.has(e.module) || e.region === undefined) continue;
     read.add(e.module);
     try {
-      modules.push(readModule(prog, e.module, l));
+      modules.push(readModule(prog, e.module));
     } catch (err) {
       if (!(err instanceof KdwError)) throw err;
       problems.push(new WalkAborted(`module ${e.module.toString(16)} (from mod_tree)`, err.message, modules.length));

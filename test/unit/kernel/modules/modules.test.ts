@@ -8,7 +8,7 @@ import { modCommand } from "../../../../src/core/commands/modules/mod";
 import { CommandRegistry } from "../../../../src/core/commands/registry";
 import { MAX_MODULE_SYMBOLS } from "../../../../src/core/kernel/modules/info";
 import { rbInorder } from "../../../../src/core/program/rbtree";
-import { modTreeModules, moduleKallsyms, moduleLayout, moduleList, moduleTaintString, walkModuleList, type KernelModule } from "../../../../src/core/kernel/modules/modules";
+import { modTreeModules, moduleKallsyms, moduleLayout, moduleLinksLayout, moduleList, moduleTaintString, walkModuleList, type KernelModule } from "../../../../src/core/kernel/modules/modules";
 import { Program } from "../../../../src/core/program/program";
 import { haveFixtures } from "../../../fixtures";
 import { fixtureSession } from "../../../session-fixture";
@@ -98,7 +98,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("module walkers on corrupt
 
   it("mod_tree: a loop in tree[0] is reported, and tree[1] still finds every module", () => {
     const prog = good();
-    const l = moduleLayout(prog);
+    const l = { ...moduleLayout(prog), ...moduleLinksLayout(prog) };
     const hidden = modTreeModules(prog).modules.find((m) => !listed().some((x) => x.address === m.address))!;
     // The hidden module's core node in tree[0]: point its rb_left back at itself.
     const rb0 = hidden.address + BigInt(l.regions[0]!.mtn! + l.mtnNode);
@@ -122,7 +122,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("module walkers on corrupt
 
   it("mod_tree: a node whose mod pointer does not own it is kept as an entry with no region, not read as a module", () => {
     const prog = good();
-    const l = moduleLayout(prog);
+    const l = { ...moduleLayout(prog), ...moduleLinksLayout(prog) };
     const victim = listed()[0]!;
     const mtn = victim.address + BigInt(l.regions[0]!.mtn!);
     const bad = patched(prog, new Map([[mtn + BigInt(l.mtnMod), listed()[1]!.address]]));
@@ -135,7 +135,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("module walkers on corrupt
 
   it("rbInorder: in order, bounded, and an unreadable child is a WalkAborted", () => {
     const prog = good();
-    const l = moduleLayout(prog);
+    const l = { ...moduleLayout(prog), ...moduleLinksLayout(prog) };
     const top = prog.readU64(prog.symbolAddress("mod_tree") + BigInt(prog.memberOffset("struct mod_tree_root", "root.tree")!));
     const nodes = [...rbInorder(prog, top, { leftOff: l.rbLeft, rightOff: l.rbRight, budget: 100, what: "t" })];
     const bases = nodes.map((rb) => prog.readU64(rb - BigInt(l.mtnNode) - BigInt(l.regions[0]!.mtn!) + BigInt(l.regions[0]!.base)));
@@ -147,7 +147,7 @@ describe.skipIf(!haveFixtures("dump.lzo", "vmlinux"))("module walkers on corrupt
 
   it("kallsyms: an absurd num_symtab is capped and reported; an unreadable symtab is a problem, not a throw", () => {
     const prog = good();
-    const l = moduleLayout(prog);
+    const l = { ...moduleLayout(prog), ...moduleLinksLayout(prog) };
     const m = listed()[0]!;
     const huge = patched(prog, new Map([[m.kallsyms + BigInt(l.kallsymsNumSymtab!), 0xfffffffen]]));
     const r = moduleKallsyms(huge, m);
