@@ -215,7 +215,7 @@ function medianFigures(runs: CommandFigures[]): CommandFigures {
 
 /** Per-command latency without start-up: kdw in a process of its own, bundled (commands.ts), crash through one interactive process. */
 async function benchCommands(): Promise<void> {
-  section(`console commands without start-up, first run and second run (ms): kdw through its service as the console runs it (bundled, in a process of its own; median of ${COMMAND_RUNS} processes), after its open (dump, vmlinux, task table); crash in each of ${CRASH_SESSIONS} sessions after its start-up, the median`);
+  section(`console commands without start-up, first run and second run (ms): kdw through its service as the console runs it (bundled, in a process of its own; median of ${COMMAND_RUNS} processes), after its open (dump, vmlinux, task table); crash in each of ${CRASH_SESSIONS} sessions after its start-up, the median; the two take turns`);
   const vmlinux = f("vmlinux");
   const dump = f("dump.lzo");
   if (!existsSync(vmlinux) || !existsSync(dump)) return void process.stdout.write("fixtures absent\n");
@@ -225,10 +225,30 @@ async function benchCommands(): Promise<void> {
   // the goal rows take the later one, the session a user opens every day.
   const cacheDir = mkdtempSync(join(tmpdir(), "kdw-bench-cache-"));
   const cold = bundledPart<CommandFigures>("commands", [vmlinux, dump, ...commands], { KDW_CACHE_DIR: cacheDir });
+  // kdw's processes and crash's sessions take turns (kdw, crash, kdw, crash, ...), as farm-bench pairs its
+  // runs: this VM drifts between slow and fast phases of a minute or more, and a ratio of figures taken in
+  // different phases measures the phase. crash's first run of a command happens once per session: its
+  // figures are the median of CRASH_SESSIONS sessions, each timing every command twice in the table's
+  // order, as kdw's are of COMMAND_RUNS processes.
   const warm: CommandFigures[] = [];
-  for (let run = 0; run < COMMAND_RUNS; run++) {
-    const w = bundledPart<CommandFigures>("commands", [vmlinux, dump, ...commands], { KDW_CACHE_DIR: cacheDir });
-    if (w) warm.push(w);
+  const crashTimes = new Map<string, { first: number[]; second: number[] }>();
+  const startups: number[] = [];
+  for (let run = 0; run < Math.max(COMMAND_RUNS, CRASH ? CRASH_SESSIONS : 0); run++) {
+    if (run < COMMAND_RUNS) {
+      const w = bundledPart<CommandFigures>("commands", [vmlinux, dump, ...commands], { KDW_CACHE_DIR: cacheDir });
+      if (w) warm.push(w);
+    }
+    if (CRASH && run < CRASH_SESSIONS) {
+      const crash = new CrashSession(CRASH, vmlinux, dump);
+      startups.push(await crash.startupSeconds);
+      for (const c of commands) {
+        const t = crashTimes.get(c) ?? { first: [], second: [] };
+        t.first.push((await crash.time(c)) * 1000);
+        t.second.push((await crash.time(c)) * 1000);
+        crashTimes.set(c, t);
+      }
+      crash.close();
+    }
   }
   rmSync(cacheDir, { recursive: true, force: true });
   if (!cold || warm.length === 0) return;
@@ -241,24 +261,8 @@ async function benchCommands(): Promise<void> {
     return `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
   };
   process.stdout.write(`kdw open: ${figures.openMs.toFixed(0)} ms with the vmlinux (${cold.openMs.toFixed(0)} ms with an empty cache folder), ${figures.openBareMs.toFixed(0)} ms with no vmlinux (kallsyms and BTF from the dump)\n`);
-  // crash's first run of a command happens once per session: its figures are the median of CRASH_SESSIONS
-  // sessions, each timing every command twice in the table's order, as kdw's are of COMMAND_RUNS processes.
-  const crashTimes = new Map<string, { first: number[]; second: number[] }>();
-  if (CRASH) {
-    const startups: number[] = [];
-    for (let s = 0; s < CRASH_SESSIONS; s++) {
-      const crash = new CrashSession(CRASH, vmlinux, dump);
-      startups.push(await crash.startupSeconds);
-      for (const { command: c } of figures.commands) {
-        const t = crashTimes.get(c) ?? { first: [], second: [] };
-        t.first.push((await crash.time(c)) * 1000);
-        t.second.push((await crash.time(c)) * 1000);
-        crashTimes.set(c, t);
-      }
-      crash.close();
-    }
-    process.stdout.write(`crash start-up: ${median(startups).toFixed(1)} s (median of ${CRASH_SESSIONS} sessions)\n`);
-  } else process.stdout.write("crash: not installed; kdw figures only\n");
+  if (CRASH) process.stdout.write(`crash start-up: ${median(startups).toFixed(1)} s (median of ${CRASH_SESSIONS} sessions, taking turns with kdw's processes)\n`);
+  else process.stdout.write("crash: not installed; kdw figures only\n");
   const withCrash = crashTimes.size > 0;
   process.stdout.write(`${"command".padEnd(16)}${"kdw 1st".padStart(10)}${"(each process)".padStart(16)}${"kdw 2nd".padStart(10)}${"empty cache 1st".padStart(17)}${"no vmlinux 1st".padStart(16)}${withCrash ? "crash 1st".padStart(11) + "crash 2nd".padStart(11) + "  ratio 1st  ratio 2nd" : ""}\n`);
   for (const [i, { command: c, first: k1, second: k2, bareFirst, errors }] of figures.commands.entries()) {
