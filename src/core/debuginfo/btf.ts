@@ -620,8 +620,10 @@ export class Btf implements TypeSystem, BtfTypeSource {
       const known = this.enumeratorMemo?.get(name);
       packed = known === undefined ? this.lookupEnumerator(name) : (known ?? undefined);
       // A memo's answer that does not name an enumerator of an enum here is asked again.
-      if (known !== undefined && known !== null && !this.isEnumerator(known)) packed = this.lookupEnumerator(name);
-      else if (known === undefined) this.enumeratorMemo?.learn(name, packed ?? null);
+      if (known !== undefined && known !== null && !this.isEnumerator(known)) {
+        packed = this.lookupEnumerator(name);
+        this.enumeratorMemo?.correct(name, packed ?? null);
+      } else if (known === undefined) this.enumeratorMemo?.learn(name, packed ?? null);
       this.enumeratorsFound.set(name, packed);
     }
     if (packed === undefined) return this.base?.findEnumerator(name);

@@ -70,6 +70,13 @@ export class LearnedMemo<T> {
     this.learned++;
   }
 
+  /** Replaces a kept answer found wrong when used (a damaged image's row): the image is written again. */
+  correct(name: string, answer: T | null): void {
+    if (!this.answers.has(name)) return this.learn(name, answer);
+    this.answers.set(name, answer);
+    this.learned++;
+  }
+
   get unsaved(): number {
     return this.learned;
   }
