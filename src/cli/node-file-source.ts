@@ -105,8 +105,8 @@ export class NodeFileSource implements ByteSource {
     if (at >= 0 && at + length <= this.stageLength) return this.stage!.subarray(at, at + length);
     if (length > STAGE_SIZE - BLOCK_SIZE) return this.read(offset, length);
     if (previousEnd < 0 || offset < previousEnd || offset - previousEnd > STAGE_GAP) {
-      // A jump (a task_struct's page, then another's): a cached block serves it, else the 4 KiB around it
-      // are read into the reused buffer, not into a fresh block.
+      // A jump (a task_struct's page, then another's): a cached block or a kept jump serves it, else the
+      // 4 KiB around it are read into the oldest kept jump's buffer, not into a fresh block.
       const cached = this.cached(offset, length);
       if (cached) return cached;
       const start = Math.floor(offset / JUMP_READ) * JUMP_READ;

@@ -618,12 +618,13 @@ export class Btf implements TypeSystem, BtfTypeSource {
     let packed = this.enumeratorsFound.get(name);
     if (!this.enumeratorsFound.has(name)) {
       const known = this.enumeratorMemo?.get(name);
-      packed = known === undefined ? this.lookupEnumerator(name) : (known ?? undefined);
-      // A memo's answer that does not name an enumerator of an enum here is asked again.
-      if (known !== undefined && known !== null && !this.isEnumerator(known)) {
+      if (known === null || (known !== undefined && this.isEnumerator(known))) packed = known ?? undefined;
+      else {
         packed = this.lookupEnumerator(name);
-        this.enumeratorMemo?.correct(name, packed ?? null);
-      } else if (known === undefined) this.enumeratorMemo?.learn(name, packed ?? null);
+        // Learned; or, a memo's answer that names no enumerator of an enum here, corrected.
+        if (known === undefined) this.enumeratorMemo?.learn(name, packed ?? null);
+        else this.enumeratorMemo?.correct(name, packed ?? null);
+      }
       this.enumeratorsFound.set(name, packed);
     }
     if (packed === undefined) return this.base?.findEnumerator(name);

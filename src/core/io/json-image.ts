@@ -17,3 +17,8 @@ export function jsonObjectOf(image: Uint8Array, maxBytes: number): Record<string
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+
+/** A whole number in [lo, hi] (a row's index, id or offset, checked when an image is read back). */
+export function isWholeIn(v: unknown, lo: number, hi: number): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v >= lo && v <= hi;
+}

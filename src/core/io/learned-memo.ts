@@ -12,7 +12,7 @@
 // very lookups they stand for. A memo grows with use (bounded) and is written again only after a session
 // learned names. Rows that are not sane are left out when an image is read: their names are asked again.
 
-import { isRecord, jsonObjectOf } from "./json-image";
+import { isRecord, isWholeIn, jsonObjectOf } from "./json-image";
 
 /** An entry's facts as the symtab gives them (64-bit fields as bigints). */
 export interface SymbolFacts {
@@ -106,8 +106,6 @@ export class LearnedMemo<T> {
   }
 }
 
-const isWhole = (v: unknown, lo: number, hi: number): v is number => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
-
 /** A symtab's answers: the entry's index (1..count-1), st_shndx, st_value and st_size (hex). */
 const SYMBOLS: AnswerCodec<SymbolFacts> = {
   format: "kdw-symbol-names-2",
@@ -115,7 +113,7 @@ const SYMBOLS: AnswerCodec<SymbolFacts> = {
   decode(row, count) {
     if (!Array.isArray(row) || row.length !== 4) return undefined;
     const [index, shndx, value, size] = row as unknown[];
-    if (!isWhole(index, 1, count - 1) || !isWhole(shndx, 0, 0xffff)) return undefined;
+    if (!isWholeIn(index, 1, count - 1) || !isWholeIn(shndx, 0, 0xffff)) return undefined;
     if (typeof value !== "string" || !HEX64.test(value) || typeof size !== "string" || !HEX64.test(size)) return undefined;
     return { index, shndx, value: BigInt(`0x${value}`), size: BigInt(`0x${size}`) };
   },
@@ -140,7 +138,7 @@ export function symbolMemoOf(count: number, image: Uint8Array): SymbolMemo | und
 const ENUMERATORS: AnswerCodec<number> = {
   format: "kdw-btf-enumerators-1",
   encode: (packed) => packed,
-  decode: (row, lastId) => (isWhole(row, 0x10000, lastId * 0x10000 + 0xffff) ? row : undefined),
+  decode: (row, lastId) => (isWholeIn(row, 0x10000, lastId * 0x10000 + 0xffff) ? row : undefined),
 };
 
 export type EnumeratorMemo = LearnedMemo<number>;

@@ -18,7 +18,7 @@
 // consistent, a known kind, a type id in range): one that is not sane is resolved live. What ties an image
 // to its BTF is the cache key (build id and the .BTF's place in the file), as for the BTF index.
 import type { Type } from "../debuginfo/types";
-import { isRecord, jsonObjectOf } from "../io/json-image";
+import { isRecord, isWholeIn, jsonObjectOf } from "../io/json-image";
 import type { MemberInfo } from "./layout";
 
 /** What the memo needs of a BTF: its shape, and types by id. */
@@ -131,7 +131,7 @@ export class LayoutMemo {
   }
 }
 
-const whole = (v: unknown, max: number): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= max;
+const whole = (v: unknown, max: number): v is number => isWholeIn(v, 0, max);
 
 /** A row's entry, or undefined when it is not sane. */
 function entryOf(row: unknown, lastId: number): MemoEntry | undefined {

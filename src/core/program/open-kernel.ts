@@ -100,28 +100,25 @@ function cachedNameIndex(table: ElfSymbolTable, buildId: string | undefined, cac
 }
 
 /**
- * The names earlier sessions on this build asked of the symtab, with its answers (io/learned-memo.ts):
- * adopted by the table, and a function that writes what this session adds, when it added any.
+ * What earlier sessions on this build asked by name, with the answers (io/learned-memo.ts), from the user's
+ * cache folder (else an empty memo); and a function that writes what this session adds, when it added any.
  */
-function cachedSymbolMemo(table: ElfSymbolTable, buildId: string | undefined, cache: IndexCache | undefined): (() => void) | undefined {
-  if (!buildId || !cache) return undefined;
-  const key = `${buildId}/symbol-names-v2-${table.placeKey()}`;
+function cachedLearnedMemo<M extends { readonly unsaved: number; image(): Uint8Array }>(cache: IndexCache, key: string, fromImage: (image: Uint8Array) => M | undefined, empty: () => M): { memo: M; keep: () => void } {
   const image = cache.read(key);
-  const memo = (image && symbolMemoOf(table.count, image)) || symbolMemo(table.count);
-  if (!table.adoptMemo(memo)) return undefined;
-  return () => {
-    if (memo.unsaved > 0) writeCache(cache, key, () => memo.image());
+  const memo = (image && fromImage(image)) || empty();
+  return {
+    memo,
+    keep: () => {
+      if (memo.unsaved > 0) writeCache(cache, key, () => memo.image());
+    },
   };
 }
 
-/** The same for the enumerators asked of the vmlinux's own .BTF (keyed by its place, as its index is). */
-function cachedEnumeratorMemo(btf: Btf, key: string, cache: IndexCache): () => void {
-  const image = cache.read(key);
-  const memo = (image && enumeratorMemoOf(btf.lastId, image)) || enumeratorMemo(btf.lastId);
-  btf.adoptEnumeratorMemo(memo);
-  return () => {
-    if (memo.unsaved > 0) writeCache(cache, key, () => memo.image());
-  };
+/** The names asked of the symtab (cachedLearnedMemo), adopted by the table. */
+function cachedSymbolMemo(table: ElfSymbolTable, buildId: string | undefined, cache: IndexCache | undefined): (() => void) | undefined {
+  if (!buildId || !cache) return undefined;
+  const { memo, keep } = cachedLearnedMemo(cache, `${buildId}/symbol-names-v2-${table.placeKey()}`, (image) => symbolMemoOf(table.count, image), () => symbolMemo(table.count));
+  return table.adoptMemo(memo) ? keep : undefined;
 }
 
 /**
@@ -273,7 +270,10 @@ export function openKernel(dump: Dump, vmlinux: ElfFile | undefined, options: Op
   if (btf && btfHeader && btfHeader.type !== SHT_NOBITS && buildId && options.cache) {
     const place = `${btfHeader.offset.toString(16)}-${btfHeader.size.toString(16)}`;
     program.layoutMemo = cachedLayoutMemo(program, btf, `${buildId}/layouts-v3-${place}`, options.cache);
-    keepEnumerators = cachedEnumeratorMemo(btf, `${buildId}/btf-enumerators-v1-${place}`, options.cache);
+    // The enumerators asked of the vmlinux's own .BTF, keyed by its place as its index is.
+    const enumerators = cachedLearnedMemo(options.cache, `${buildId}/btf-enumerators-v1-${place}`, (image) => enumeratorMemoOf(btf.lastId, image), () => enumeratorMemo(btf.lastId));
+    btf.adoptEnumeratorMemo(enumerators.memo);
+    keepEnumerators = enumerators.keep;
   }
   let symbolTable: SymbolTable | undefined;
   const debugFile = vmlinux.sectionHeader(".text")?.type === SHT_NOBITS;

@@ -58,7 +58,7 @@ export interface OpenedKernel {
   mismatch?: string;
   /** What could not be read while opening and what stands in for it (degraded mode): one line each. */
   degraded: string[];
-  /** Writes to the cache folder what this session learned of the vmlinux (names asked of its symtab), if anything. */
+  /** Writes to the cache folder what this session learned of the vmlinux (names asked of its symtab and .BTF), if anything. */
   keepLearned?(): void;
 }
 

@@ -112,7 +112,7 @@ export class SessionService {
     } catch (err) {
       return { ok: false, problem: toProblem(err) };
     } finally {
-      // What the call learned of the vmlinux (names asked of its symtab) is kept for the next session.
+      // What the call learned of the vmlinux (names asked of its symtab and .BTF) is kept for the next session.
       this.opened?.engine?.kernel.keepLearned?.();
     }
   }
