@@ -147,6 +147,26 @@ export class TextBuilder {
    * spaces, microseconds in 6 with zeros.
    */
   stamp(sec: number, usec: number): void {
+    if ((sec | 0) === sec && sec >= 0 && (usec | 0) === usec && usec >= 0 && usec < 1_000_000) {
+      // Whole seconds below 2^31 (68 years of uptime), in one reserve: "[", the seconds right-aligned in
+      // at least 5 columns, ".", 6 digits of microseconds, "] ".
+      let width = 5;
+      for (let p = 100_000; p <= sec && width < 10; p *= 10) width++;
+      this.reserve(width + 10);
+      const buf = this.buf;
+      const at = this.len;
+      buf[at] = 0x5b;
+      let v = sec;
+      for (let i = at + width; i > at; i--, v = (v / 10) | 0) buf[i] = v === 0 && i < at + width ? 0x20 : 48 + (v % 10);
+      const dot = at + width + 1;
+      buf[dot] = 0x2e;
+      v = usec;
+      for (let i = dot + 6; i > dot; i--, v = (v / 10) | 0) buf[i] = 48 + (v % 10);
+      buf[dot + 7] = 0x5d;
+      buf[dot + 8] = 0x20;
+      this.len = dot + 9;
+      return;
+    }
     this.char(0x5b);
     this.decimal(sec, 5, 0x20);
     this.char(0x2e);

@@ -76,7 +76,7 @@ describe("TextBuilder", () => {
   it("writes log timestamps as crash's [%5lld.%06ld] does", () => {
     const b = new TextBuilder(4);
     let expected = "";
-    for (const [sec, usec] of [[0, 0], [5, 42], [12345, 999999], [123456, 1], [2 ** 31 + 7, 500000], [99999999999, 0], [-1, 3], [1.5, 2], [3, 1e6]] as const) {
+    for (const [sec, usec] of [[0, 0], [5, 42], [10, 0], [99999, 999999], [100000, 0], [1234567, 89], [999999999, 999999], [1000000000, 1], [2 ** 31 - 1, 7], [12345, 999999], [123456, 1], [2 ** 31 + 7, 500000], [99999999999, 0], [-1, 3], [1.5, 2], [3, 1e6]] as const) {
       b.stamp(sec, usec);
       expected += `[${String(sec).padStart(5, " ")}.${String(usec).padStart(6, "0")}] `;
     }
