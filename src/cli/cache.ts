@@ -17,11 +17,23 @@ function pathOf(dir: string, key: string): string | undefined {
   return /^[0-9a-f]{8,64}\/[a-z0-9-]+$/.test(key) ? join(dir, ...key.split("/")) : undefined;
 }
 
-/** Index images this process wrote (any folder): an open that wrote some built them, one that wrote none read them. */
+/** Index images this process wrote (any folder); how many of them its opens wrote; the count at the last answer. */
 let written = 0;
+let writtenByOpens = 0;
+let writtenAtAnswer = 0;
 
-export function indexImagesWritten(): number {
-  return written;
+/**
+ * Index images written by opens: an open that wrote some built them (the first session on a vmlinux), one
+ * that wrote none read them. What other calls write (names a command learned) is not counted.
+ */
+export function indexImagesWrittenByOpens(): number {
+  return writtenByOpens;
+}
+
+/** A call was answered: what was written since the last answer was its (calls run one at a time). */
+export function callAnswered(method: string): void {
+  if (method === "open") writtenByOpens += written - writtenAtAnswer;
+  writtenAtAnswer = written;
 }
 
 export function fileCache(dir: string = cacheDir()): IndexCache {

@@ -112,7 +112,7 @@ export function loadBundledCore(bundlePath?: string): LoadedCore | undefined {
       // An open that built the indexes kept by build id (the first session on a vmlinux) runs other code than
       // one that reads them (every later session): the two are different uses, so the cache written after
       // the first is written again after the second.
-      const uses = module.exports.indexImagesWritten() > 0 ? given.map((u) => (u === "open" ? OPEN_BUILDING : u)) : given;
+      const uses = module.exports.indexImagesWrittenByOpens() > 0 ? given.map((u) => (u === "open" ? OPEN_BUILDING : u)) : given;
       const added = uses.filter((u) => !covered.has(u));
       if (!fresh && (added.length === 0 || covered.size >= MAX_USES)) return;
       covered = new Set([...(fresh ? [] : covered), ...uses]);

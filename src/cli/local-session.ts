@@ -8,6 +8,7 @@
 import type { CallOptions, MethodName, Reply } from "../core/session/contract";
 import { serveContract, type HostEvent } from "../core/session/host";
 import { SessionService } from "../core/session/service";
+import { callAnswered } from "./cache";
 import { settleHeap } from "./heap";
 import { nodeHost } from "./host";
 import { prepareCodecsFor } from "./node-codecs";
@@ -15,7 +16,7 @@ import { prepareCodecsFor } from "./node-codecs";
 // This module's copy of the codecs' state is the one its Session uses: the console readies the decoders a
 // dump needs through it. So is its copy of the index cache's count of images written (core-bundle.ts).
 export { prepareCodecsFor };
-export { indexImagesWritten } from "./cache";
+export { indexImagesWrittenByOpens } from "./cache";
 
 export interface LocalService {
   /** One call's answer as the worker posts it: a result, or a Problem (never a thrown error). */
@@ -32,6 +33,7 @@ export function startLocalService(options: { settle?: boolean } = {}): LocalServ
   return {
     call: (method, params, callOptions) => {
       const reply = service.callSync(method, params, callOptions);
+      callAnswered(method);
       if (method === "open" && settle) settleHeap();
       return reply;
     },
@@ -52,14 +54,23 @@ export interface WorkerPort {
 export function serveWorker(port: WorkerPort, data: { cancelFlags?: SharedArrayBuffer; cache?: boolean } | undefined, handled?: (method: string, line: string | undefined) => void): void {
   const flags = data?.cancelFlags ? new Int32Array(data.cancelFlags) : undefined;
   const service = new SessionService(nodeHost({ cache: data?.cache }));
+  /** The method of each call not yet answered, by id: an answer tells the cache's count whose it was. */
+  const methods = new Map<number, string>();
   serveContract(
     service,
     {
-      postMessage: (m: HostEvent) => port.postMessage(m),
+      postMessage: (m: HostEvent) => {
+        if (m.t === "reply") {
+          callAnswered(methods.get(m.id) ?? "");
+          methods.delete(m.id);
+        }
+        port.postMessage(m);
+      },
       onMessage: (handler) => {
         let queue: Promise<void> = Promise.resolve();
         port.on("message", (m: unknown) => {
           const call = callOf(m);
+          if (call && typeof call.id === "number" && typeof call.method === "string") methods.set(call.id, call.method);
           queue = queue
             .then(() => (call?.method === "open" && typeof call.params?.dump === "string" ? prepareCodecsFor(call.params.dump) : undefined))
             .then(() => handler(m))
@@ -76,7 +87,7 @@ export function serveWorker(port: WorkerPort, data: { cancelFlags?: SharedArrayB
 }
 
 /** The method and parameters of a call message, if `m` is one. */
-function callOf(m: unknown): { method?: unknown; params?: { dump?: unknown; line?: unknown } } | undefined {
-  const r = m as { t?: unknown; method?: unknown; params?: { dump?: unknown; line?: unknown } } | null;
+function callOf(m: unknown): { id?: unknown; method?: unknown; params?: { dump?: unknown; line?: unknown } } | undefined {
+  const r = m as { t?: unknown; id?: unknown; method?: unknown; params?: { dump?: unknown; line?: unknown } } | null;
   return r !== null && typeof r === "object" && r.t === "call" ? r : undefined;
 }

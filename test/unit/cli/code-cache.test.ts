@@ -62,6 +62,27 @@ describe.skipIf(!haveFixtures("vmlinux", "dump.lzo"))("the bundled core's code c
     expect(run("mod").mtime).toBe(more.mtime);
   });
 
+  it("records an open that read the indexes as such when its command writes to the cache folder after it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdw-code-cache-l-"));
+    try {
+      const once = (line: string) => {
+        const r = spawnSync(process.execPath, [KDW, "console", fixture("vmlinux")!, fixture("dump.lzo")!, "-c", line], { encoding: "latin1", env: { ...process.env, KDW_CACHE_DIR: dir } });
+        expect(r.status, r.stderr).toBe(0);
+        const uses = readdirSync(join(dir, "code")).find((f) => f.endsWith(".uses"));
+        return readFileSync(join(dir, "code", uses!), "latin1").trim().split("\n");
+      };
+      const images = () => readdirSync(join(dir, readdirSync(dir).find((d) => d !== "code")!));
+      expect(once("mod")).toEqual(["open, indexes built", "console mod"]);
+      // `sym NAME` needs the symbols sorted by address, which neither the open nor `mod` did: it writes
+      // their image after the open, which read what the first session wrote.
+      expect(images().some((f) => f.startsWith("symbols-"))).toBe(false);
+      expect(once("sym do_exit")).toEqual(["open, indexes built", "console mod", "open", "console sym"]);
+      expect(images().some((f) => f.startsWith("symbols-"))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("is taken under the flag a session of several commands sets (its heap is settled after the open: heap.ts)", () => {
     const dir = mkdtempSync(join(tmpdir(), "kdw-code-cache-s-"));
     try {
