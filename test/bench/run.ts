@@ -194,8 +194,12 @@ function benchSys(): void {
 
 /** Processes the commands run in with the cache folder filled: each figure is their median. */
 const COMMAND_RUNS = 5;
-/** crash sessions the commands table times (each starts in 7-10 s). */
-const CRASH_SESSIONS = 3;
+/**
+ * crash sessions the commands table times (each starts in 7-12 s): as many as kdw's processes, so that
+ * each ratio is of two medians of the same number of turns (with 3 of crash's, one slow phase of the VM
+ * moved crash's median of a few-millisecond command by half).
+ */
+const CRASH_SESSIONS = 5;
 
 /** Each figure of several runs of commands.ts: its median. */
 function medianFigures(runs: CommandFigures[]): CommandFigures {
