@@ -38,7 +38,16 @@ export class CrashSession {
     return (performance.now() - t0) / 1000;
   }
 
-  close(): void {
+  /**
+   * Quits crash and waits until its process has exited: crash frees hundreds of MiB as it ends, and a
+   * figure taken while it does (the bench's next kdw process, on a 2-core machine) would share the CPU.
+   */
+  close(): Promise<void> {
+    const exited = new Promise<void>((resolve) => {
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) return resolve();
+      this.proc.once("close", () => resolve());
+    });
     this.proc.stdin.end("q\n");
+    return exited;
   }
 }

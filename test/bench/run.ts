@@ -251,7 +251,7 @@ async function benchCommands(): Promise<void> {
         t.second.push((await crash.time(c)) * 1000);
         crashTimes.set(c, t);
       }
-      crash.close();
+      await crash.close();
     }
   }
   rmSync(cacheDir, { recursive: true, force: true });

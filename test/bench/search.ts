@@ -42,7 +42,7 @@ export async function benchSearch(dump: string, vmlinux: string, crashPath: stri
     }
     process.stdout.write(line + "\n");
   }
-  crash?.close();
+  await crash?.close();
   if (!haveGnuTime) return;
   const first = commands[0]!;
   const kdw = measure("node", [KDW, "console", vmlinux, dump, "-c", first], { runs: 1 });
