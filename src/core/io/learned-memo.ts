@@ -43,6 +43,11 @@ interface AnswerCodec<T> {
   decode(row: unknown, bound: number): T | undefined;
 }
 
+/** A name a memo keeps (see IDENTIFIER and MAX_NAME); an image's other names are not taken back either. */
+function keptName(name: string): boolean {
+  return name.length <= MAX_NAME && IDENTIFIER.test(name);
+}
+
 /** Answers by name (null: the file has no such name), learned as they are asked. */
 export class LearnedMemo<T> {
   private readonly answers: Map<string, T | null>;
@@ -65,7 +70,7 @@ export class LearnedMemo<T> {
 
   /** Keeps the file's answer for `name` (bounded: see MAX_NAMES). */
   learn(name: string, answer: T | null): void {
-    if (this.answers.has(name) || this.answers.size >= MAX_NAMES || name.length > MAX_NAME || !IDENTIFIER.test(name)) return;
+    if (this.answers.has(name) || this.answers.size >= MAX_NAMES || !keptName(name)) return;
     this.answers.set(name, answer);
     this.learned++;
   }
@@ -98,7 +103,7 @@ export class LearnedMemo<T> {
     const answers = new Map<string, T | null>();
     for (const [name, row] of Object.entries(rows)) {
       if (answers.size >= MAX_NAMES) break;
-      if (name.length > MAX_NAME) continue;
+      if (!keptName(name)) continue;
       const a = row === 0 ? null : codec.decode(row, bound);
       if (a !== undefined) answers.set(name, a);
     }

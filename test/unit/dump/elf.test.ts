@@ -322,6 +322,11 @@ describe("ElfFile: symbol tables", () => {
       expect(t.indexOf("init_task")).toBe(i);
       expect(t.value(i)).toBe(built.value(i));
     }
+    // An image's name that no session would have kept (a phrase, an overlong name) is not taken back.
+    const odd = symbolMemoOf(count, image({ ...doc, names: { init_task: good, "p@ss word": 0, ["y".repeat(600)]: 0 } }))!;
+    expect(odd.get("init_task")).toBeDefined();
+    expect(odd.get("p@ss word")).toBeUndefined();
+    expect(odd.get("y".repeat(600))).toBeUndefined();
     // Bounded: past MAX_NAMES a name is answered, not kept; so is a name longer than any symbol's, or one
     // that is no C or toolchain name (what a user typed).
     const full = symbolMemo(count);
