@@ -206,12 +206,11 @@ function medianFigures(runs: CommandFigures[]): CommandFigures {
   const first = runs[0]!;
   return {
     openMs: median(runs.map((r) => r.openMs)),
-    openBareMs: median(runs.map((r) => r.openBareMs)),
+    idleMs: median(runs.map((r) => r.idleMs)),
     commands: first.commands.map((c, i) => ({
       ...c,
       first: median(runs.map((r) => r.commands[i]!.first)),
       second: median(runs.map((r) => r.commands[i]!.second)),
-      bareFirst: median(runs.map((r) => r.commands[i]!.bareFirst)),
       errors: Math.max(...runs.map((r) => r.commands[i]!.errors)),
     })),
   };
@@ -219,7 +218,7 @@ function medianFigures(runs: CommandFigures[]): CommandFigures {
 
 /** Per-command latency without start-up: kdw in a process of its own, bundled (commands.ts), crash through one interactive process. */
 async function benchCommands(): Promise<void> {
-  section(`console commands without start-up, first run and second run (ms): kdw through its service as the console runs it (bundled, in a process of its own; median of ${COMMAND_RUNS} processes), after its open (dump, vmlinux, task table); crash in each of ${CRASH_SESSIONS} sessions after its start-up, the median; the two take turns`);
+  section(`console commands without start-up, first run and second run (ms): kdw through its service as the console runs it (bundled, one session per process; median of ${COMMAND_RUNS} processes, and as many with no vmlinux), after its open (dump, vmlinux, task table) and the console's idle work after it; crash in each of ${CRASH_SESSIONS} sessions after its start-up, the median; the two take turns`);
   const vmlinux = f("vmlinux");
   const dump = f("dump.lzo");
   if (!existsSync(vmlinux) || !existsSync(dump)) return void process.stdout.write("fixtures absent\n");
@@ -235,12 +234,16 @@ async function benchCommands(): Promise<void> {
   // figures are the median of CRASH_SESSIONS sessions, each timing every command twice in the table's
   // order, as kdw's are of COMMAND_RUNS processes.
   const warm: CommandFigures[] = [];
+  const bare: CommandFigures[] = [];
   const crashTimes = new Map<string, { first: number[]; second: number[] }>();
   const startups: number[] = [];
   for (let run = 0; run < Math.max(COMMAND_RUNS, CRASH ? CRASH_SESSIONS : 0); run++) {
     if (run < COMMAND_RUNS) {
       const w = bundledPart<CommandFigures>("commands", [vmlinux, dump, ...commands], { KDW_CACHE_DIR: cacheDir });
       if (w) warm.push(w);
+      // The same commands with no vmlinux (kallsyms and BTF from the dump), in a process of its own.
+      const b = bundledPart<CommandFigures>("commands", ["-", dump, ...commands], { KDW_CACHE_DIR: cacheDir });
+      if (b) bare.push(b);
     }
     if (CRASH && run < CRASH_SESSIONS) {
       const crash = new CrashSession(CRASH, vmlinux, dump);
@@ -255,8 +258,9 @@ async function benchCommands(): Promise<void> {
     }
   }
   rmSync(cacheDir, { recursive: true, force: true });
-  if (!cold || warm.length === 0) return;
+  if (!cold || warm.length === 0 || bare.length === 0) return;
   const figures = medianFigures(warm);
+  const bareFigures = medianFigures(bare);
   const coldOf = new Map(cold.commands.map((c) => [c.command, c.first]));
   // Each command's first run in every process, lowest to highest: a first run swings widely on a small VM
   // (when V8's first full collection or a compile thread lands in it), which a median alone hides.
@@ -264,12 +268,14 @@ async function benchCommands(): Promise<void> {
     const xs = warm.map((w) => w.commands[i]!.first);
     return `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
   };
-  process.stdout.write(`kdw open: ${figures.openMs.toFixed(0)} ms with the vmlinux (${cold.openMs.toFixed(0)} ms with an empty cache folder), ${figures.openBareMs.toFixed(0)} ms with no vmlinux (kallsyms and BTF from the dump)\n`);
+  process.stdout.write(`kdw open: ${figures.openMs.toFixed(0)} ms with the vmlinux (${cold.openMs.toFixed(0)} ms with an empty cache folder), ${bareFigures.openMs.toFixed(0)} ms with no vmlinux (kallsyms and BTF from the dump)\n`);
+  process.stdout.write(`kdw idle work after the open, as the console's worker does it while its prompt is up (heap settled, young generation warmed; in no figure below): ${figures.idleMs.toFixed(0)} ms with the vmlinux, ${bareFigures.idleMs.toFixed(0)} ms with none\n`);
   if (CRASH) process.stdout.write(`crash start-up: ${median(startups).toFixed(1)} s (median of ${CRASH_SESSIONS} sessions, taking turns with kdw's processes)\n`);
   else process.stdout.write("crash: not installed; kdw figures only\n");
   const withCrash = crashTimes.size > 0;
   process.stdout.write(`${"command".padEnd(16)}${"kdw 1st".padStart(10)}${"(each process)".padStart(16)}${"kdw 2nd".padStart(10)}${"empty cache 1st".padStart(17)}${"no vmlinux 1st".padStart(16)}${withCrash ? "crash 1st".padStart(11) + "crash 2nd".padStart(11) + "  ratio 1st  ratio 2nd" : ""}\n`);
-  for (const [i, { command: c, first: k1, second: k2, bareFirst, errors }] of figures.commands.entries()) {
+  for (const [i, { command: c, first: k1, second: k2, errors }] of figures.commands.entries()) {
+    const bareFirst = bareFigures.commands[i]!.first;
     let line = `${c.padEnd(16)}${k1.toFixed(0).padStart(10)}${firstRange(i).padStart(16)}${k2.toFixed(0).padStart(10)}${(coldOf.get(c) ?? NaN).toFixed(0).padStart(17)}${bareFirst.toFixed(0).padStart(16)}`;
     const t = crashTimes.get(c);
     if (t) {

@@ -1,5 +1,7 @@
-// settleHeap runs one full (mark-compact) collection, in a process started without --expose-gc.
+// settleHeap runs one full (mark-compact) collection, in a process started without --expose-gc; warm, it
+// then fills the young generation with garbage and scavenges it.
 import { PerformanceObserver, constants } from "node:perf_hooks";
+import { getHeapSpaceStatistics } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { settleHeap } from "../../../src/cli/heap";
 
@@ -18,5 +20,28 @@ describe("settleHeap", () => {
       observer.disconnect();
     }
     expect(kinds.filter((k) => k === constants.NODE_PERFORMANCE_GC_MAJOR).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("warm: after the major collection, scavenges the young generation it filled, and leaves it empty", async () => {
+    const kinds: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) kinds.push((e as unknown as { detail: { kind: number } }).detail.kind);
+    });
+    observer.observe({ entryTypes: ["gc"] });
+    let young: { used: number; size: number };
+    try {
+      settleHeap({ warm: true });
+      const s = getHeapSpaceStatistics().find((x) => x.space_name === "new_space")!;
+      young = { used: s.space_used_size, size: s.space_size };
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      observer.disconnect();
+    }
+    const major = kinds.indexOf(constants.NODE_PERFORMANCE_GC_MAJOR);
+    expect(major).toBeGreaterThanOrEqual(0);
+    // The arrays made fill both semi-spaces: one scavenge half way, one at the end.
+    expect(kinds.slice(major + 1).filter((k) => k === constants.NODE_PERFORMANCE_GC_MINOR).length).toBeGreaterThanOrEqual(2);
+    expect(young.size).toBeGreaterThan(0);
+    expect(young.used).toBeLessThan(young.size / 8);
   });
 });
