@@ -21,6 +21,8 @@ export { indexImagesWrittenByOpens } from "./cache";
 export interface LocalService {
   /** One call's answer as the worker posts it: a result, or a Problem (never a thrown error). */
   call(method: MethodName, params: unknown, options?: CallOptions): Reply<MethodName>;
+  /** The worker's idle work after an open (afterOpenIdle), run now: the bench times it apart. */
+  afterOpenIdle(): void;
 }
 
 /**
@@ -37,15 +39,16 @@ export function startLocalService(options: { settle?: boolean } = {}): LocalServ
       if (method === "open" && settle) settleHeap();
       return reply;
     },
+    afterOpenIdle: () => afterOpenIdle(service),
   };
 }
 
 /**
- * What the worker does once an open is answered, while the prompt is up: the heap settled and the young
- * generation warmed (heap.ts). The bench runs it between the open and the first command, as a user's
- * console does.
+ * What the worker does once an open is answered, while the prompt is up: the buffers the dump's pages are
+ * read into mapped (SessionService.idle), the heap settled and the young generation warmed (heap.ts).
  */
-export function afterOpenIdle(): void {
+function afterOpenIdle(service: SessionService): void {
+  service.idle();
   settleHeap({ warm: true });
 }
 
@@ -87,7 +90,7 @@ export function serveWorker(port: WorkerPort, data: { cancelFlags?: SharedArrayB
               if (call !== undefined && typeof call.method === "string") handled?.(call.method, typeof call.params?.line === "string" ? call.params.line : undefined);
               // The open is answered (the prompt is up): its garbage is collected and the young generation
               // warmed while the user types (heap.ts).
-              if (call?.method === "open") afterOpenIdle();
+              if (call?.method === "open") afterOpenIdle(service);
             });
         });
       },

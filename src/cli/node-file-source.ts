@@ -1,7 +1,7 @@
 import { Buffer } from "node:buffer";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { ByteSource } from "../core/io/byte-source";
-import { checkRange } from "../core/io/byte-source";
+import { checkRange, touchPages } from "../core/io/byte-source";
 
 /**
  * Reads smaller than this go through the block cache; larger ones straight to the file. Small, because most
@@ -115,6 +115,12 @@ export class NodeFileSource implements ByteSource {
       return this.stageAt(start, n).subarray(offset - start, offset - start + length);
     }
     return this.stageAt(offset, Math.min(STAGE_SIZE, this.size - offset)).subarray(0, length);
+  }
+
+  /** The kept jumps' buffers and the stage made now if they are not yet, and their pages mapped (ByteSource.prefault). */
+  prefault(): void {
+    touchPages((this.jumps ??= new Uint8Array(JUMP_SLOTS * JUMP_READ)));
+    touchPages((this.stage ??= new Uint8Array(STAGE_SIZE)));
   }
 
   /** The `n` (at most JUMP_READ) bytes of the file from `start` (a multiple of JUMP_READ): a kept jump's, else read into the oldest slot. */

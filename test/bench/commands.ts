@@ -7,8 +7,8 @@
 // cache as the console loads it, its service over the CLI's host, all in the user's cache folder
 // ($KDW_CACHE_DIR: run.ts runs this on an empty folder, then again on what that run left); its `open` (the
 // dump, the vmlinux, the task table) timed apart, then the work the interactive console's worker does once
-// it has answered the open, while its prompt is up (afterOpenIdle: the heap settled, the young generation
-// warmed), timed apart too; each line through its `console` method with the text only, as the terminal
+// it has answered the open, while its prompt is up (afterOpenIdle: the dump's read buffers mapped, the heap
+// settled, the young generation warmed), timed apart too; each line through its `console` method with the text only, as the terminal
 // console asks it, twice; the code cache written at the end as a console script writes it.
 // Usage: node out/bench/commands.mjs VMLINUX|- DUMP COMMAND...
 import { resolve } from "node:path";
@@ -33,7 +33,7 @@ const t0 = performance.now();
 const opened = service.call("open", vmlinux === "-" ? { dump } : { dump, vmlinux });
 if (!opened.ok) throw new Error(`open: ${opened.problem.message}`);
 const t1 = performance.now();
-loaded.core.afterOpenIdle();
+service.afterOpenIdle();
 const out: CommandFigures = { openMs: t1 - t0, idleMs: performance.now() - t1, commands: [] };
 
 /** One console line: its time, and what it printed. */

@@ -64,6 +64,8 @@ export interface Dump {
    * ring) allocates nothing per page and leaves the pages walkers reuse in the cache. Same errors as readPhys.
    */
   readPhysInto(addr: number, target: Uint8Array, options?: ReadPhysOptions): void;
+  /** Optional: the buffers page reads go into mapped now, in idle time (ByteSource.prefault). Reads nothing. */
+  prefault?(): void;
   /** Counts pages present and excluded, and pages per codec. May scan the page table of the dump once. */
   pageStats(): PageStats;
 }
@@ -83,6 +85,10 @@ export abstract class DumpBase implements Dump {
   abstract pageState(pfn: number): PageState;
   abstract readPage(pfn: number): Uint8Array;
   abstract pageStats(): PageStats;
+
+  prefault(): void {
+    this.source.prefault?.();
+  }
 
   readPhys(addr: number, length: number, options?: ReadPhysOptions): Uint8Array {
     const ps = this.pageSize;

@@ -175,6 +175,10 @@ export class FlattenedSource implements ByteSource {
   }
 
   /** read(), through the inner source's reused buffer when one record holds the whole read. */
+  prefault(): void {
+    this.inner.prefault?.();
+  }
+
   readTransient(offset: number, length: number): Uint8Array {
     checkRange(this.name, this.size, offset, length);
     const i = this.findSegment(offset);

@@ -102,6 +102,15 @@ export class SessionService {
     return reply.result;
   }
 
+  /**
+   * Idle-time work of a host with time to spare after an open (the console's worker, while its prompt is
+   * up): the buffers the dump's pages are read into are mapped now (Dump.prefault). Not a method of the
+   * contract: it answers nothing and reads nothing.
+   */
+  idle(): void {
+    this.opened?.dump.prefault?.();
+  }
+
   /** The same, synchronously, as `{ok, result}` or `{ok: false, problem}` (what hosts put on the wire). */
   callSync<M extends MethodName>(method: M, params: unknown, options: CallOptions = {}): { ok: true; result: Result<M> } | { ok: false; problem: Problem } {
     if (!METHOD_NAMES.includes(method)) return { ok: false, problem: problem("unknown-method", `unknown method: ${String(method)}`) };

@@ -33,7 +33,7 @@ const SHARED = 900_123;
 const NEAR = 700_416;
 
 describe("NodeFileSource", () => {
-  it("gives the file's bytes through readTransient on forward walks, jumps back, returns to one shared place and reads of any size", () => {
+  it("gives the file's bytes through readTransient on forward walks, jumps back, returns to one shared place and reads of any size, prefault between them", () => {
     const src = new NodeFileSource("file.bin", path);
     try {
       const kept = src.read(1000, 5000);
@@ -47,6 +47,8 @@ describe("NodeFileSource", () => {
               if (shared) expect(same(src.readTransient(SHARED, 3000), SHARED, 3000)).toBe(true);
               // ... and places inside one 4 KiB block, read again after other reads (kept jumps).
               if (shared && length % 3 === 0) expect(same(src.readTransient(NEAR + (length % 7) * 300, 200), NEAR + (length % 7) * 300, 200)).toBe(true);
+              // The console's idle work between two commands maps the source's buffers: it changes no byte.
+              if (shared && length % 5 === 0) src.prefault();
               // Mostly small steps forward (a walk through compressed pages), sometimes back or far ahead.
               at = Math.max(0, Math.min(SIZE - length, at + (gap > 150_000 ? gap * 4 : gap % 9000)));
               expect(same(src.readTransient(at, length), at, length)).toBe(true);
@@ -90,6 +92,19 @@ describe("NodeFileSource", () => {
       ),
       { seed: 23, numRuns: 40 },
     );
+  });
+
+  it("prefault on a source not read yet makes its buffers, and reads after it give the file's bytes", () => {
+    const src = new NodeFileSource("file.bin", path);
+    try {
+      src.prefault();
+      expect(same(src.readTransient(NEAR + 10, 100), NEAR + 10, 100)).toBe(true);
+      expect(same(src.readTransient(NEAR + 200, 5000), NEAR + 200, 5000)).toBe(true);
+      src.prefault();
+      expect(same(src.readTransient(NEAR + 10, 100), NEAR + 10, 100)).toBe(true);
+    } finally {
+      src.close();
+    }
   });
 
   it("throws a TruncatedError naming the file and offset for a read past the end, by every path", () => {
