@@ -16,6 +16,7 @@ import { collectHooks, type HookScan } from "./hooks";
 import { OwnerResolver, type Owner } from "./owner";
 import { processFacts, type ProcessFacts } from "./processes";
 import { hex } from "./rule";
+import { latin1String } from "../io/latin1";
 
 export interface DetectOptions {
   /** The kernel's symbols, for naming kernel addresses (a getter may build them on first use). */
@@ -139,10 +140,7 @@ export class DetectContext {
   /** Evidence of the C string at `address` (`rd -a ADDRESS` shows it). */
   text(label: string, address: bigint, max = 64): Evidence {
     try {
-      const b = this.prog.readCString(address, max);
-      let s = "";
-      for (const c of b) s += String.fromCharCode(c);
-      return { label, address: hex(address), value: s };
+      return { label, address: hex(address), value: latin1String(this.prog.readCString(address, max)) };
     } catch (err) {
       if (!(err instanceof KdwError)) throw err;
       return { label: `${label} (unreadable: ${err.message})`, address: hex(address) };

@@ -21,6 +21,12 @@ export function latin1Chars(bytes: Uint8Array, start: number, end: number): stri
   return out;
 }
 
+/** `bytes` up to its first NUL (all of it without one) as Latin-1: a C string or a char array's text. */
+export function latin1UpToNul(bytes: Uint8Array): string {
+  const nul = bytes.indexOf(0);
+  return latin1Chars(bytes, 0, nul < 0 ? bytes.length : nul);
+}
+
 /**
  * All of `bytes` as Latin-1. `ascii`: the caller knows every byte is below 0x80 (then UTF-8 is exact).
  * Otherwise UTF-8 is tried first (exact when it gave one char per byte and replaced none: every byte was

@@ -6,6 +6,7 @@
 // (module.mem[i].base).
 import { StructReader } from "../io/struct-reader";
 import type { MemberInfo } from "./layout";
+import { latin1UpToNul } from "../io/latin1";
 
 export type ViewMembers<K extends string> = { readonly [P in K]?: MemberInfo };
 
@@ -101,13 +102,7 @@ export class StructView<K extends string> {
   chars(field: K): string {
     const m = this.members[field];
     if (m === undefined) return "";
-    const bytes = this.reader.sub(m.offset - this.start, m.size);
-    let s = "";
-    for (const c of bytes) {
-      if (c === 0) break;
-      s += String.fromCharCode(c);
-    }
-    return s;
+    return latin1UpToNul(this.reader.sub(m.offset - this.start, m.size));
   }
 
   /** The member's bytes (a view, not a copy). */

@@ -12,6 +12,7 @@ import { optionalType } from "../../program/optional-types";
 import type { Program } from "../../program/program";
 import { xaForEach } from "../../program/xarray";
 import { bpfSymbolAt, bpfSymbols } from "../hooks/bpf";
+import { latin1UpToNul as latin1 } from "../../io/latin1";
 
 /** IDs are ints: no IDR holds more; a walk past this is corrupt. */
 const MAX_BPF_OBJECTS = 1 << 20;
@@ -133,14 +134,6 @@ export function enumMaxNameLength(prog: Program, name: string): number {
   return t?.kind === "enum" ? Math.max(0, ...t.enumerators.map((e) => e.name.length)) : 0;
 }
 
-function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (const c of bytes) {
-    if (c === 0) break;
-    s += String.fromCharCode(c);
-  }
-  return s;
-}
 
 /** The (id, object) pairs of an IDR: its XArray, whose index is the id (idr_base is 0 for both BPF IDRs). */
 function idrObjects(prog: Program, symbol: string, problems: string[]): { id: number; address: bigint }[] {

@@ -8,6 +8,7 @@
 import { KdwError, MissingDebugInfo } from "../../io/errors";
 import { layout, members, optional, variants } from "../../program/layout";
 import { perProgram, perProgramKeyed, type Program } from "../../program/program";
+import { latin1Chars } from "../../io/latin1";
 
 /** crash's BUFSIZE: a component that would make the path this long is skipped, as get_pathname does. */
 const CRASH_BUFSIZE = 1500;
@@ -81,9 +82,7 @@ export function readDentry(prog: Program, dentry: bigint, l: FsLayout = fsLayout
     if (nul >= 0) raw = raw.subarray(0, nul);
   } else raw = prog.readCString(nameAddr, len + 1);
   if (raw.length !== len) return info;
-  let s = "";
-  for (const c of raw) s += String.fromCharCode(c);
-  info.name = s;
+  info.name = latin1Chars(raw, 0, raw.length);
   return info;
 }
 
@@ -194,7 +193,5 @@ export function mountParentVfsmount(prog: Program, vfsmnt: bigint, l: FsLayout =
 }
 
 export function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (const c of bytes) s += String.fromCharCode(c);
-  return s;
+  return latin1Chars(bytes, 0, bytes.length);
 }

@@ -6,6 +6,7 @@ import { KdwError, WalkAborted } from "../../io/errors";
 import { listForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
 import { optionalType } from "../../program/optional-types";
+import { latin1UpToNul } from "../../io/latin1";
 
 const MAX_BPF_SYMBOLS = 1 << 16;
 
@@ -48,11 +49,7 @@ function readBpfSymbols(prog: Program): BpfSymbols {
     for (const k of listForEachEntry(prog, prog.symbolAddress("bpf_kallsyms"), t, "lnode", { budget: MAX_BPF_SYMBOLS, what: "bpf_kallsyms" })) {
       const a = k.address!;
       const bytes = prog.read(a + BigInt(nameOff), 128);
-      let name = "";
-      for (const c of bytes) {
-        if (c === 0) break;
-        name += String.fromCharCode(c);
-      }
+      const name = latin1UpToNul(bytes);
       out.symbols.push({ start: prog.readU64(a + BigInt(startOff)), end: prog.readU64(a + BigInt(endOff)), name });
     }
   } catch (err) {

@@ -9,6 +9,7 @@ import { hlistForEachEntry, listForEachEntry } from "../../program/list";
 import type { Program } from "../../program/program";
 import { optionalType } from "../../program/optional-types";
 import { MAX_HOOKS, type HookSite } from "./site";
+import { latin1String as latin1 } from "../../io/latin1";
 
 /** include/linux/kprobes.h KPROBE_FLAG_*. */
 export const KPROBE_FLAGS: readonly [number, string][] = [
@@ -181,8 +182,4 @@ function hex(v: bigint): string {
   return "0x" + v.toString(16);
 }
 
-function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (const c of bytes) s += String.fromCharCode(c);
-  return s;
-}
+

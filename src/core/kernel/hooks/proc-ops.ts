@@ -15,6 +15,7 @@ import type { Program } from "../../program/program";
 import { optionalType } from "../../program/optional-types";
 import { rbInorder } from "../../program/rbtree";
 import { MAX_HOOKS, type HookKind, type HookSite } from "./site";
+import { latin1String as latin1 } from "../../io/latin1";
 
 /** Kernel tables worth checking by name, with their type (only those this kernel has are read). */
 export const NAMED_OPS_TABLES: readonly { symbol: string; type: string }[] = [
@@ -229,8 +230,4 @@ function hex(v: bigint): string {
   return "0x" + v.toString(16);
 }
 
-function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (const c of bytes) s += String.fromCharCode(c);
-  return s;
-}
+

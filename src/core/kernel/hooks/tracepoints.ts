@@ -9,6 +9,7 @@ import type { Program } from "../../program/program";
 import { optionalType } from "../../program/optional-types";
 import type { KernelModule } from "../modules/read";
 import { MAX_HOOKS, type HookSite } from "./site";
+import { latin1String as latin1 } from "../../io/latin1";
 
 const MAX_TRACEPOINTS = 1 << 16;
 const MAX_PROBES_PER_TRACEPOINT = 256;
@@ -121,8 +122,4 @@ function hex(v: bigint): string {
   return "0x" + v.toString(16);
 }
 
-function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (const c of bytes) s += String.fromCharCode(c);
-  return s;
-}
+

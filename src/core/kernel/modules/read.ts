@@ -3,6 +3,7 @@
 import { KdwError } from "../../io/errors";
 import type { Program } from "../../program/program";
 import { MODULE_LAYOUT, moduleLayout, type ModuleLayout } from "./layout";
+import { latin1UpToNul } from "../../io/latin1";
 
 /** More modules than any kernel loads; a list claiming more is treated as corrupt past this point. */
 export const MAX_MODULES = 1 << 16;
@@ -85,12 +86,7 @@ export function readModule(prog: Program, address: bigint, layout: ModuleLayout 
 
 /** Bytes up to the first NUL as Latin-1, every byte kept. */
 export function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (const c of bytes) {
-    if (c === 0) break;
-    s += String.fromCharCode(c);
-  }
-  return s;
+  return latin1UpToNul(bytes);
 }
 
 function optionalString(prog: Program, addr: bigint): string | undefined {

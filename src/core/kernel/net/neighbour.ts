@@ -7,6 +7,7 @@ import { KdwError, MissingDebugInfo, WalkAborted } from "../../io/errors";
 import { layout, members, optional } from "../../program/layout";
 import type { Program } from "../../program/program";
 import { formatIpv4 } from "./net";
+import { latin1UpToNul } from "../../io/latin1";
 
 const NEIGH_LAYOUT = layout(
   {
@@ -43,14 +44,6 @@ export interface ArpCache {
   problems: WalkAborted[];
 }
 
-function latin1Until0(bytes: Uint8Array): string {
-  let s = "";
-  for (const c of bytes) {
-    if (c === 0) break;
-    s += String.fromCharCode(c);
-  }
-  return s;
-}
 
 /** Every entry of arp_tbl's hash, bucket by bucket, each chain in order. */
 export function arpCache(prog: Program): ArpCache {
@@ -86,7 +79,7 @@ export function arpCache(prog: Program): ArpCache {
           ip: formatIpv4(prog.read(n + BigInt(l.primaryKey), 4)),
           hardwareAddress: [...prog.read(n + BigInt(l.ha), addrLen)],
           device: dev,
-          deviceName: dev === 0n ? "" : latin1Until0(prog.read(dev + BigInt(l.devName), l.nameSize)),
+          deviceName: dev === 0n ? "" : latin1UpToNul(prog.read(dev + BigInt(l.devName), l.nameSize)),
           deviceType: dev === 0n ? 0 : prog.readU32(dev + BigInt(l.devType)) & 0xffff,
           state: prog.read(n + BigInt(l.nudState), 1)[0]!,
         });

@@ -10,6 +10,7 @@ import { DEFAULT_WALK_BUDGET } from "../../program/list";
 import { mtForEach } from "../../program/maple-tree";
 import type { Program } from "../../program/program";
 import { xaForEach } from "../../program/xarray";
+import { latin1String as latin1 } from "../../io/latin1";
 
 const IRQ_LAYOUT = layout(
   {
@@ -225,8 +226,4 @@ function interruptLine(prog: Program, l: IrqLayout, irq: number, desc: bigint, f
   return { irq, desc, counts, chip, flow, actions, problems };
 }
 
-function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (const c of bytes) s += String.fromCharCode(c);
-  return s;
-}
+
