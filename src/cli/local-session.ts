@@ -9,7 +9,7 @@ import type { CallOptions, MethodName, Reply } from "../core/session/contract";
 import { serveContract, type HostEvent } from "../core/session/host";
 import { SessionService } from "../core/session/service";
 import { callAnswered } from "./cache";
-import { settleHeap } from "./heap";
+import { scavengeIfFilling, settleHeap } from "./heap";
 import { nodeHost } from "./host";
 import { prepareCodecsFor } from "./node-codecs";
 
@@ -23,6 +23,8 @@ export interface LocalService {
   call(method: MethodName, params: unknown, options?: CallOptions): Reply<MethodName>;
   /** The worker's idle work after an open (afterOpenIdle), run now: the bench times it apart. */
   afterOpenIdle(): void;
+  /** The worker's idle work after it answers any other call (afterCallIdle), run now: the bench times it apart. */
+  afterCallIdle(): void;
 }
 
 /**
@@ -40,6 +42,7 @@ export function startLocalService(options: { settle?: boolean } = {}): LocalServ
       return reply;
     },
     afterOpenIdle: () => afterOpenIdle(service),
+    afterCallIdle,
   };
 }
 
@@ -50,6 +53,11 @@ export function startLocalService(options: { settle?: boolean } = {}): LocalServ
 function afterOpenIdle(service: SessionService): void {
   service.idle();
   settleHeap({ warm: true });
+}
+
+/** What the worker does once it has answered another call, while the user reads: the young generation scavenged if it is filling (heap.ts). */
+function afterCallIdle(): void {
+  scavengeIfFilling();
 }
 
 /** What the worker thread's port offers: Node's MessagePort, as worker_threads' parentPort is. */
@@ -91,6 +99,7 @@ export function serveWorker(port: WorkerPort, data: { cancelFlags?: SharedArrayB
               // The open is answered (the prompt is up): its garbage is collected and the young generation
               // warmed while the user types (heap.ts).
               if (call?.method === "open") afterOpenIdle(service);
+              else if (call !== undefined) afterCallIdle();
             });
         });
       },

@@ -8,8 +8,10 @@
 // ($KDW_CACHE_DIR: run.ts runs this on an empty folder, then again on what that run left); its `open` (the
 // dump, the vmlinux, the task table) timed apart, then the work the interactive console's worker does once
 // it has answered the open, while its prompt is up (afterOpenIdle: the dump's read buffers mapped, the heap
-// settled, the young generation warmed), timed apart too; each line through its `console` method with the text only, as the terminal
-// console asks it, twice; the code cache written at the end as a console script writes it.
+// settled, the young generation warmed), timed apart too; each line through its `console` method with the
+// text only, as the terminal console asks it, twice, and after each the worker's idle work while the user
+// reads the answer (afterCallIdle: a scavenge when the young generation is filling), timed apart; the code
+// cache written at the end as a console script writes it.
 // Usage: node out/bench/commands.mjs VMLINUX|- DUMP COMMAND...
 import { resolve } from "node:path";
 import { codeUse, loadBundledCore } from "../../src/cli/core-bundle";
@@ -18,6 +20,8 @@ export interface CommandFigures {
   openMs: number;
   /** The console's idle work after the open (afterOpenIdle), ms. */
   idleMs: number;
+  /** The console's idle work after each answer (afterCallIdle), all of it, ms. */
+  idleBetweenMs: number;
   /** Per command: its first and second run (ms). */
   commands: { command: string; first: number; second: number; bytes: number; errors: number }[];
 }
@@ -34,13 +38,16 @@ const opened = service.call("open", vmlinux === "-" ? { dump } : { dump, vmlinux
 if (!opened.ok) throw new Error(`open: ${opened.problem.message}`);
 const t1 = performance.now();
 service.afterOpenIdle();
-const out: CommandFigures = { openMs: t1 - t0, idleMs: performance.now() - t1, commands: [] };
+const out: CommandFigures = { openMs: t1 - t0, idleMs: performance.now() - t1, idleBetweenMs: 0, commands: [] };
 
 /** One console line: its time, and what it printed. */
 function run(line: string): { ms: number; bytes: number; errors: number } {
   const t = performance.now();
   const r = service.call("console", { line, data: false });
   const ms = performance.now() - t;
+  const t2 = performance.now();
+  service.afterCallIdle();
+  out.idleBetweenMs += performance.now() - t2;
   if (!r.ok) return { ms, bytes: 0, errors: 1 };
   const result = r.result as { output: string; errors: string[] };
   return { ms, bytes: result.output.length, errors: result.errors.length };

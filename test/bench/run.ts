@@ -207,6 +207,7 @@ function medianFigures(runs: CommandFigures[]): CommandFigures {
   return {
     openMs: median(runs.map((r) => r.openMs)),
     idleMs: median(runs.map((r) => r.idleMs)),
+    idleBetweenMs: median(runs.map((r) => r.idleBetweenMs)),
     commands: first.commands.map((c, i) => ({
       ...c,
       first: median(runs.map((r) => r.commands[i]!.first)),
@@ -269,7 +270,7 @@ async function benchCommands(): Promise<void> {
     return `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
   };
   process.stdout.write(`kdw open: ${figures.openMs.toFixed(0)} ms with the vmlinux (${cold.openMs.toFixed(0)} ms with an empty cache folder), ${bareFigures.openMs.toFixed(0)} ms with no vmlinux (kallsyms and BTF from the dump)\n`);
-  process.stdout.write(`kdw idle work after the open, as the console's worker does it while its prompt is up (heap settled, young generation warmed; in no figure below): ${figures.idleMs.toFixed(0)} ms with the vmlinux, ${bareFigures.idleMs.toFixed(0)} ms with none\n`);
+  process.stdout.write(`kdw idle work after the open, as the console's worker does it while its prompt is up (the dump's read buffers mapped, heap settled, young generation warmed; in no figure below): ${figures.idleMs.toFixed(0)} ms with the vmlinux, ${bareFigures.idleMs.toFixed(0)} ms with none; and after each answer, while the user reads it (a scavenge when the young generation is filling), ${figures.idleBetweenMs.toFixed(1)} ms over the ${figures.commands.length * 2} runs below\n`);
   if (CRASH) process.stdout.write(`crash start-up: ${median(startups).toFixed(1)} s (median of ${CRASH_SESSIONS} sessions, taking turns with kdw's processes)\n`);
   else process.stdout.write("crash: not installed; kdw figures only\n");
   const withCrash = crashTimes.size > 0;

@@ -3,7 +3,7 @@
 import { PerformanceObserver, constants } from "node:perf_hooks";
 import { getHeapSpaceStatistics } from "node:v8";
 import { describe, expect, it } from "vitest";
-import { settleHeap } from "../../../src/cli/heap";
+import { scavengeIfFilling, settleHeap } from "../../../src/cli/heap";
 
 describe("settleHeap", () => {
   it("runs a major collection each time it is called", async () => {
@@ -43,5 +43,30 @@ describe("settleHeap", () => {
     expect(kinds.slice(major + 1).filter((k) => k === constants.NODE_PERFORMANCE_GC_MINOR).length).toBeGreaterThanOrEqual(2);
     expect(young.size).toBeGreaterThan(0);
     expect(young.used).toBeLessThan(young.size / 8);
+  });
+
+  it("scavengeIfFilling: scavenges a young generation more than a quarter full, and not an empty one", async () => {
+    const kinds: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) kinds.push((e as unknown as { detail: { kind: number } }).detail.kind);
+    });
+    observer.observe({ entryTypes: ["gc"] });
+    let results: boolean[];
+    try {
+      settleHeap({ warm: true });
+      const empty = scavengeIfFilling();
+      // Garbage to half of one semi-space: short-lived arrays, a few kept at a time.
+      const young = getHeapSpaceStatistics().find((x) => x.space_name === "new_space")!;
+      const ring: unknown[] = [];
+      for (let bytes = 0; bytes < young.space_size / 4; bytes += 8160) ring[bytes % 7] = new Array(1020);
+      const filling = scavengeIfFilling();
+      const again = scavengeIfFilling();
+      results = [empty, filling, again];
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      observer.disconnect();
+    }
+    expect(results).toEqual([false, true, false]);
+    expect(kinds.filter((k) => k === constants.NODE_PERFORMANCE_GC_MINOR).length).toBeGreaterThanOrEqual(3);
   });
 });
