@@ -614,6 +614,11 @@ export class Btf implements TypeSystem, BtfTypeSource {
     return undefined;
   }
 
+  /**
+   * The enumerator `name`: its value, read from its enum's record, and the enum itself, built when first
+   * asked for (most callers want the value alone; building it reads the enum's names from the string
+   * section: a second 4 KiB read of .BTF, and a type, in a first `mod` or `ps`).
+   */
   findEnumerator(name: string): { value: bigint; type: EnumType } | undefined {
     let packed = this.enumeratorsFound.get(name);
     if (!this.enumeratorsFound.has(name)) {
@@ -628,11 +633,17 @@ export class Btf implements TypeSystem, BtfTypeSource {
       this.enumeratorsFound.set(name, packed);
     }
     if (packed === undefined) return this.base?.findEnumerator(name);
+    if (!this.isEnumerator(packed)) return undefined;
     const id = Math.floor(packed / 0x10000);
-    const type = this.typeById(id);
-    if (type.kind !== "enum") return undefined;
-    const r = this.rec(id);
-    return { value: this.enumeratorValue(r, this.info(id), packed % 0x10000), type };
+    const value = this.enumeratorValue(this.rec(id), this.info(id), packed % 0x10000);
+    const enumOf = (): EnumType => this.typeById(id) as EnumType;
+    let type: EnumType | undefined;
+    return {
+      value,
+      get type(): EnumType {
+        return (type ??= enumOf());
+      },
+    };
   }
 
   /** Where the enumerator `name` is (its enum's id * 0x10000 + its place), by the name index or a scan. */
