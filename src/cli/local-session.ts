@@ -9,7 +9,7 @@ import type { CallOptions, MethodName, Reply } from "../core/session/contract";
 import { serveContract, type HostEvent } from "../core/session/host";
 import { SessionService } from "../core/session/service";
 import { callAnswered } from "./cache";
-import { scavengeIfFilling, settleHeap } from "./heap";
+import { scavengeIfFilling, settleHeap, warmYoungGeneration } from "./heap";
 import { nodeHost } from "./host";
 import { prepareCodecsFor } from "./node-codecs";
 
@@ -21,9 +21,9 @@ export { indexImagesWrittenByOpens } from "./cache";
 export interface LocalService {
   /** One call's answer as the worker posts it: a result, or a Problem (never a thrown error). */
   call(method: MethodName, params: unknown, options?: CallOptions): Reply<MethodName>;
-  /** The worker's idle work after an open (afterOpenIdle), run now: the bench times it apart. */
+  /** What the worker does after it answers an open, no call waiting (settleHeap, then warmAfterOpen), run now: the bench times it apart. */
   afterOpenIdle(): void;
-  /** The worker's idle work after it answers any other call (afterCallIdle), run now: the bench times it apart. */
+  /** What the worker does after it answers any other call, no call waiting (afterCallIdle), run now: the bench times it apart. */
   afterCallIdle(): void;
 }
 
@@ -41,18 +41,21 @@ export function startLocalService(options: { settle?: boolean } = {}): LocalServ
       if (method === "open" && settle) settleHeap();
       return reply;
     },
-    afterOpenIdle: () => afterOpenIdle(service),
+    afterOpenIdle: () => {
+      settleHeap();
+      warmAfterOpen(service);
+    },
     afterCallIdle,
   };
 }
 
 /**
- * What the worker does once an open is answered, while the prompt is up: the buffers the dump's pages are
- * read into mapped (SessionService.idle), the heap settled and the young generation warmed (heap.ts).
+ * What the worker does once an open is answered and its heap settled, while the prompt is up: the buffers
+ * the dump's pages are read into mapped (SessionService.idle), the young generation warmed (heap.ts).
  */
-function afterOpenIdle(service: SessionService): void {
+function warmAfterOpen(service: SessionService): void {
   service.idle();
-  settleHeap({ warm: true });
+  warmYoungGeneration();
 }
 
 /** What the worker does once it has answered another call, while the user reads: the young generation scavenged if it is filling (heap.ts). */
@@ -88,7 +91,16 @@ export function serveWorker(port: WorkerPort, data: { cancelFlags?: SharedArrayB
       },
       onMessage: (handler) => {
         let queue: Promise<void> = Promise.resolve();
+        /** Messages received and not yet handled: idle work waits for none to be left. */
+        let waiting = 0;
+        /** `work` once the messages already sent to the worker are handled, if none is waiting then. */
+        const whenIdle = (work: () => void): void => {
+          setImmediate(() => {
+            if (waiting === 0) work();
+          });
+        };
         port.on("message", (m: unknown) => {
+          waiting++;
           const call = callOf(m);
           if (call && typeof call.id === "number" && typeof call.method === "string") methods.set(call.id, call.method);
           queue = queue
@@ -96,10 +108,18 @@ export function serveWorker(port: WorkerPort, data: { cancelFlags?: SharedArrayB
             .then(() => handler(m))
             .then(() => {
               if (call !== undefined && typeof call.method === "string") handled?.(call.method, typeof call.params?.line === "string" ? call.params.line : undefined);
-              // The open is answered (the prompt is up): its garbage is collected and the young generation
-              // warmed while the user types (heap.ts).
-              if (call?.method === "open") afterOpenIdle(service);
-              else if (call !== undefined) afterCallIdle();
+              waiting--;
+              // The open is answered (the prompt is up): its garbage is collected while the user types, then,
+              // with no call waiting, the first commands' memory is made ready (heap.ts). After another call,
+              // the young generation is scavenged while the user reads the answer, if it is filling.
+              if (call?.method === "open") {
+                settleHeap();
+                whenIdle(() => warmAfterOpen(service));
+              } else if (call !== undefined) whenIdle(afterCallIdle);
+            }, () => {
+              // Readying the decoders failed (the Session's own decoders do the work): the next messages are
+              // still handled.
+              waiting--;
             });
         });
       },

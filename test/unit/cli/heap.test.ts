@@ -3,7 +3,7 @@
 import { PerformanceObserver, constants } from "node:perf_hooks";
 import { getHeapSpaceStatistics } from "node:v8";
 import { describe, expect, it } from "vitest";
-import { scavengeIfFilling, settleHeap } from "../../../src/cli/heap";
+import { scavengeIfFilling, settleHeap, warmYoungGeneration } from "../../../src/cli/heap";
 
 describe("settleHeap", () => {
   it("runs a major collection each time it is called", async () => {
@@ -22,7 +22,7 @@ describe("settleHeap", () => {
     expect(kinds.filter((k) => k === constants.NODE_PERFORMANCE_GC_MAJOR).length).toBeGreaterThanOrEqual(2);
   });
 
-  it("warm: after the major collection, scavenges the young generation it filled, and leaves it empty", async () => {
+  it("warmYoungGeneration: after the major collection, scavenges the young generation it filled, and leaves it empty", async () => {
     const kinds: number[] = [];
     const observer = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) kinds.push((e as unknown as { detail: { kind: number } }).detail.kind);
@@ -30,7 +30,8 @@ describe("settleHeap", () => {
     observer.observe({ entryTypes: ["gc"] });
     let young: { used: number; size: number };
     try {
-      settleHeap({ warm: true });
+      settleHeap();
+      warmYoungGeneration();
       const s = getHeapSpaceStatistics().find((x) => x.space_name === "new_space")!;
       young = { used: s.space_used_size, size: s.space_size };
       await new Promise((r) => setTimeout(r, 50));
@@ -53,7 +54,8 @@ describe("settleHeap", () => {
     observer.observe({ entryTypes: ["gc"] });
     let results: boolean[];
     try {
-      settleHeap({ warm: true });
+      settleHeap();
+      warmYoungGeneration();
       const empty = scavengeIfFilling();
       // Garbage to half of one semi-space: short-lived arrays, a few kept at a time.
       const young = getHeapSpaceStatistics().find((x) => x.space_name === "new_space")!;
