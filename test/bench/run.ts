@@ -192,14 +192,18 @@ function benchSys(): void {
   goals.ratio("start to the sys summary: peak memory", kdw.peakKiB / 1024, drgn?.ok ? drgn.peakKiB / 1024 : undefined, "MiB", { atMost: 0.5 }, "drgn");
 }
 
-/** Processes the commands run in with the cache folder filled: each figure is their median. */
-const COMMAND_RUNS = 5;
+/**
+ * Processes the commands run in with the cache folder filled: each figure is their median. 7: with 5, one
+ * slow phase of this VM (every figure of a process 30-50% up, two processes running) moved kdw's median of
+ * a 2 ms first run by half.
+ */
+const COMMAND_RUNS = 7;
 /**
  * crash sessions the commands table times (each starts in 7-12 s): as many as kdw's processes, so that
  * each ratio is of two medians of the same number of turns (with 3 of crash's, one slow phase of the VM
  * moved crash's median of a few-millisecond command by half).
  */
-const CRASH_SESSIONS = 5;
+const CRASH_SESSIONS = 7;
 
 /** Each figure of several runs of commands.ts: its median. */
 function medianFigures(runs: CommandFigures[]): CommandFigures {
