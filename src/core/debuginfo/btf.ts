@@ -635,15 +635,7 @@ export class Btf implements TypeSystem, BtfTypeSource {
     if (packed === undefined) return this.base?.findEnumerator(name);
     if (!this.isEnumerator(packed)) return undefined;
     const id = Math.floor(packed / 0x10000);
-    const value = this.enumeratorValue(this.rec(id), this.info(id), packed % 0x10000);
-    const enumOf = (): EnumType => this.typeById(id) as EnumType;
-    let type: EnumType | undefined;
-    return {
-      value,
-      get type(): EnumType {
-        return (type ??= enumOf());
-      },
-    };
+    return new FoundEnumerator(this.enumeratorValue(this.rec(id), this.info(id), packed % 0x10000), this, id);
   }
 
   /** Where the enumerator `name` is (its enum's id * 0x10000 + its place), by the name index or a scan. */
@@ -670,6 +662,22 @@ export class Btf implements TypeSystem, BtfTypeSource {
     if (memo.bound === this.lastId) this.enumeratorMemo = memo;
   }
 
+}
+
+/** An enumerator found in a BTF: its value, and its enum, built when first asked for. */
+class FoundEnumerator {
+  private enumType: EnumType | undefined;
+
+  constructor(
+    readonly value: bigint,
+    private readonly btf: Btf,
+    /** The enum's type id (findEnumerator checked it is an enum's). */
+    private readonly id: number,
+  ) {}
+
+  get type(): EnumType {
+    return (this.enumType ??= this.btf.typeById(this.id) as EnumType);
+  }
 }
 
 /** A last parameter with neither name nor type stands for `...`. */
