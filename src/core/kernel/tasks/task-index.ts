@@ -9,7 +9,7 @@ import type { Program } from "../../program/program";
 import { wholeView } from "../../io/little-endian";
 import { runqueues, type Runqueue } from "./sched";
 import { taskLayout, type TaskLayout } from "./layout";
-import { readTaskLinks, type TaskLinks } from "./task-read";
+import { readTaskLinks, TaskWalkState, type TaskLinks } from "./task-read";
 
 /** Most tasks a walk will list; a dump claiming more is treated as corrupt past this point. */
 export const MAX_TASKS = 1 << 20;
@@ -84,6 +84,11 @@ export class TaskAddressMap implements TaskAddresses {
     return v === 0 ? undefined : this.items[v - 1];
   }
 
+  /** The place in `items` of the task at the address with these halves; -1 when there is none. */
+  indexOf(hi: number, lo: number): number {
+    return this.slots[this.slotOf(hi, lo)]! - 1;
+  }
+
   get(address: bigint): TaskLinks | undefined {
     return this.at(Number(BigInt.asIntN(32, address >> 32n)), Number(BigInt.asIntN(32, address)));
   }
@@ -150,8 +155,10 @@ export function buildTaskIndex(prog: Program, options: TaskWalkOptions = {}): Ta
   const layout = taskLayout(prog);
   const problems: WalkAborted[] = [];
   const rqs = safeRunqueues(prog, problems);
-  /** The tasks found, in the order the walk met them. */
-  const found = new TaskAddressMap(expectedTasks(prog, rqs.length));
+  /** The tasks found, in the order the walk met them; what the walk follows of each, by the same place. */
+  const expected = expectedTasks(prog, rqs.length);
+  const found = new TaskAddressMap(expected);
+  const state = new TaskWalkState(Math.min(expected, PRESIZE_MAX) + 16);
   const met = found.items;
   const initTask = prog.symbolAddress("init_task");
 
@@ -159,7 +166,7 @@ export function buildTaskIndex(prog: Program, options: TaskWalkOptions = {}): Ta
   const readNew = (addr: bigint, hi: number, lo: number): TaskLinks | KdwError | null => {
     if (found.size >= MAX_TASKS) return null;
     try {
-      const links = readTaskLinks(prog, addr, hi, lo, options.rows === true);
+      const links = readTaskLinks(prog, addr, hi, lo, options.rows === true, state, found.size);
       found.add(links);
       return links;
     } catch (err) {
@@ -187,8 +194,9 @@ export function buildTaskIndex(prog: Program, options: TaskWalkOptions = {}): Ta
   }
 
   // The process list, then each process's threads.
-  const walk: TaskListWalk = { prog, found, readNew, reportUnread, budget: options.budget ?? MAX_TASKS, mark: 0, hi: 0, hiBig: 0n, wordHi: 0, wordLo: 0 };
-  const leaders: TaskLinks[] = [];
+  const walk: TaskListWalk = { prog, found, state, readNew, reportUnread, budget: options.budget ?? MAX_TASKS, mark: 0, hi: 0, hiBig: 0n, wordHi: 0, wordLo: 0 };
+  /** The process list's tasks, by their place in `found`. */
+  const leaders: number[] = [];
   try {
     const head = initTask + BigInt(layout.tasks);
     walkTaskList(walk, head, Number(BigInt.asIntN(32, head >> 32n)), Number(BigInt.asIntN(32, head)), layout.tasks, leaders);
@@ -196,7 +204,7 @@ export function buildTaskIndex(prog: Program, options: TaskWalkOptions = {}): Ta
     if (!(err instanceof WalkAborted)) throw err;
     problems.push(err);
   }
-  for (const leader of leaders) walkThreads(walk, layout, leader, problems);
+  for (const at of leaders) walkThreads(walk, layout, at, problems);
 
   return { tasks: byPid(met), byAddress: found, problems, runqueues: rqs, firstIdle: met.find((t) => t.pid === 0)?.address, firstInit: met.find((t) => t.pid === 1)?.address };
 }
@@ -242,6 +250,7 @@ function safeRunqueues(prog: Program, problems: WalkAborted[]): Runqueue[] {
 interface TaskListWalk {
   prog: Program;
   found: TaskAddressMap;
+  state: TaskWalkState;
   readNew: (addr: bigint, hi: number, lo: number) => TaskLinks | KdwError | null;
   reportUnread: (addr: bigint, why: KdwError | null) => void;
   budget: number;
@@ -269,8 +278,9 @@ function walkName(leader: TaskLinks | undefined): string {
  * reported as that task and ends the walk. This loop runs once per task: pointers as 32-bit halves, no
  * closure, no string and no BigInt but a new task's address, unless it fails.
  */
-function walkTaskList(w: TaskListWalk, head: bigint, headHi: number, headLo: number, off: number, leaders?: TaskLinks[], leader?: TaskLinks): void {
+function walkTaskList(w: TaskListWalk, head: bigint, headHi: number, headLo: number, off: number, leaders?: number[], leader?: TaskLinks): void {
   const mark = ++w.mark;
+  const s = w.state;
   readListWord(w, head, leader, "head", 0);
   let nodeHi = w.wordHi;
   let nodeLo = w.wordLo;
@@ -280,10 +290,10 @@ function walkTaskList(w: TaskListWalk, head: bigint, headHi: number, headLo: num
     // addr = node - off, in halves with the borrow (containerLo/containerHi).
     const lo = containerLo(nodeLo, off);
     const hi = containerHi(nodeHi, nodeLo, off);
-    let links = w.found.at(hi, lo);
-    if (links !== undefined && links.mark === mark) throw new WalkAborted(walkName(leader), `loop at ${fromHalves(nodeHi, nodeLo).toString(16)}`, steps);
+    let at = w.found.indexOf(hi, lo);
+    if (at >= 0 && s.mark[at] === mark) throw new WalkAborted(walkName(leader), `loop at ${fromHalves(nodeHi, nodeLo).toString(16)}`, steps);
     if (nodeHi === 0 && nodeLo === 0) throw new WalkAborted(walkName(leader), "NULL next pointer", steps);
-    if (links === undefined) {
+    if (at < 0) {
       const addr = bigOf(w, hi, lo);
       const got = w.readNew(addr, hi, lo);
       if (got === null || got instanceof KdwError) {
@@ -291,17 +301,17 @@ function walkTaskList(w: TaskListWalk, head: bigint, headHi: number, headLo: num
         w.reportUnread(addr, got);
         throw new WalkAborted(walkName(leader), `unreadable task ${addr.toString(16)}`, leaders ? steps : 0);
       }
-      links = got;
+      at = w.found.size - 1;
     }
-    links.mark = mark;
-    leaders?.push(links);
+    s.mark[at] = mark;
+    leaders?.push(at);
     steps++;
     if (leaders) {
-      nodeHi = links.tasksNextHi;
-      nodeLo = links.tasksNextLo;
+      nodeHi = s.tasksNextHi[at]!;
+      nodeLo = s.tasksNextLo[at]!;
     } else {
-      nodeHi = links.threadNextHi;
-      nodeLo = links.threadNextLo;
+      nodeHi = s.threadNextHi[at]!;
+      nodeLo = s.threadNextLo[at]!;
     }
   }
 }
@@ -332,16 +342,19 @@ function readListWord(w: TaskListWalk, at: bigint, leader: TaskLinks | undefined
   w.wordHi = v.getInt32(b.byteOffset + 4, true);
 }
 
-/** The threads of a thread group (for_each_thread: signal->thread_head through thread_node). */
-function walkThreads(w: TaskListWalk, l: TaskLayout, leader: TaskLinks, problems: WalkAborted[]): void {
+/** The threads of a thread group (for_each_thread: signal->thread_head through thread_node); the leader by its place in `found`. */
+function walkThreads(w: TaskListWalk, l: TaskLayout, at: number, problems: WalkAborted[]): void {
+  const leader = w.found.items[at]!;
   let off: number;
   let list: number;
   let baseHi: number;
   let baseLo: number;
   if (l.threadNode !== undefined && l.signalThreadHead !== undefined) {
-    if (leader.signalHi === 0 && leader.signalLo === 0) return;
-    baseHi = leader.signalHi;
-    baseLo = leader.signalLo;
+    const signalHi = w.state.signalHi[at]!;
+    const signalLo = w.state.signalLo[at]!;
+    if (signalHi === 0 && signalLo === 0) return;
+    baseHi = signalHi;
+    baseLo = signalLo;
     list = l.signalThreadHead;
     off = l.threadNode;
   } else if (l.threadGroup !== undefined) {

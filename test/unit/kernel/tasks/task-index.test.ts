@@ -3,12 +3,12 @@
 // borrow, and crash's order (by pid, the idle tasks by CPU, equal pids in the order met, hostile pids).
 import { describe, expect, it } from "vitest";
 import { byPid, containerHi, containerLo, TaskAddressMap } from "../../../../src/core/kernel/tasks/task-index";
-import type { TaskLinks } from "../../../../src/core/kernel/tasks/task-read";
+import { TaskWalkState, type TaskLinks } from "../../../../src/core/kernel/tasks/task-read";
 
 const half = (v: bigint, high: boolean) => Number(BigInt.asIntN(32, high ? v >> 32n : v));
 
 function links(address: bigint, pid = 1, cpu = 0): TaskLinks {
-  return { address, addrHi: half(address, true), addrLo: half(address, false), pid, tgid: pid, cpu, idle: false, signalHi: 0, signalLo: 0, tasksNextHi: 0, tasksNextLo: 0, threadNextHi: 0, threadNextLo: 0, mark: 0, raw: undefined, task: undefined };
+  return { address, addrHi: half(address, true), addrLo: half(address, false), pid, tgid: pid, cpu, idle: false, raw: undefined, task: undefined };
 }
 
 describe("TaskAddressMap", () => {
@@ -54,5 +54,24 @@ describe("byPid", () => {
     const met = [links(1n, 5), links(2n, 0, 3), links(3n, 2), links(4n, 0, 1), links(5n, 2), links(6n, -7), links(7n, 0x7fffffff), links(8n, 0, 0)];
     expect(byPid(met).map((t) => t.address)).toEqual([6n, 8n, 4n, 2n, 3n, 5n, 1n, 7n]);
     expect(byPid([])).toEqual([]);
+  });
+});
+
+describe("TaskWalkState", () => {
+  it("keeps what was written at every place as it grows past its capacity", () => {
+    const s = new TaskWalkState(16);
+    for (let at = 0; at < 5000; at++) {
+      s.ensure(at);
+      s.signalHi[at] = at;
+      s.signalLo[at] = -at;
+      s.tasksNextHi[at] = at * 3;
+      s.tasksNextLo[at] = at ^ 0x5555;
+      s.threadNextHi[at] = -1 - at;
+      s.threadNextLo[at] = at * 7;
+      s.mark[at] = at % 13;
+    }
+    for (let at = 0; at < 5000; at++) {
+      expect([s.signalHi[at], s.signalLo[at], s.tasksNextHi[at], s.tasksNextLo[at], s.threadNextHi[at], s.threadNextLo[at], s.mark[at]]).toEqual([at, -at || 0, at * 3, at ^ 0x5555, -1 - at, at * 7, at % 13]);
+    }
   });
 });
