@@ -53,35 +53,65 @@ export interface KernelModule {
  */
 export function readModule(prog: Program, address: bigint, layout: ModuleLayout = moduleLayout(prog)): KernelModule {
   const v = MODULE_LAYOUT.view(prog, prog.read(address, layout.size));
-  const versionAt = v.pointer("version");
-  const srcversionAt = v.pointer("srcversion");
-  let version: string | undefined | null = null;
-  let srcversion: string | undefined | null = null;
   const state = v.u32("state");
   const regions: ModuleRegion[] = layout.regions.map((r) => ({ name: r.name, base: v.u64(r.base), size: v.u32(r.size), core: r.core }));
   const text = regions[0]!;
   const size = layout.regions[0]!.name === "core" ? text.size : regions.filter((r) => r.core).reduce((n, r) => n + r.size, 0);
-  return {
-    address,
-    name: v.chars("name"),
-    state,
-    stateName: layout.stateNames.get(state) ?? String(state),
-    base: text.base,
-    size,
-    regions,
-    taints: layout.taintsSize === 8 ? v.u64("taints") : BigInt(v.u32("taints")),
-    sigOk: v.has("sigOk") ? v.u8("sigOk") !== 0 : undefined,
-    get version(): string | undefined {
-      return version === null ? (version = optionalString(prog, versionAt)) : version;
-    },
-    get srcversion(): string | undefined {
-      return srcversion === null ? (srcversion = optionalString(prog, srcversionAt)) : srcversion;
-    },
-    refcnt: v.has("refcnt") ? v.s32("refcnt") : undefined,
-    kallsyms: v.pointer("kallsyms"),
-    kp: v.pointer("kp"),
-    numKp: v.u32("numKp"),
-  };
+  const m = new ModuleRecord(prog, v.pointer("version"), v.pointer("srcversion"));
+  m.address = address;
+  m.name = v.chars("name");
+  m.state = state;
+  m.stateName = layout.stateNames.get(state) ?? String(state);
+  m.base = text.base;
+  m.size = size;
+  m.regions = regions;
+  m.taints = layout.taintsSize === 8 ? v.u64("taints") : BigInt(v.u32("taints"));
+  m.sigOk = v.has("sigOk") ? v.u8("sigOk") !== 0 : undefined;
+  m.refcnt = v.has("refcnt") ? v.s32("refcnt") : undefined;
+  m.kallsyms = v.pointer("kallsyms");
+  m.kp = v.pointer("kp");
+  m.numKp = v.u32("numKp");
+  return m;
+}
+
+/**
+ * A struct module as read: its version strings read where they point when first asked for. A class with
+ * the two as getters on its prototype (an object literal with accessors is made by the engine's slow path,
+ * a dictionary each, in every walk).
+ */
+class ModuleRecord implements KernelModule {
+  address = 0n;
+  name = "";
+  state = 0;
+  stateName = "";
+  base = 0n;
+  size = 0;
+  regions: ModuleRegion[] = [];
+  taints = 0n;
+  sigOk: boolean | undefined = undefined;
+  refcnt: number | undefined = undefined;
+  kallsyms = 0n;
+  kp = 0n;
+  numKp = 0;
+  #version: string | undefined | null = null;
+  #srcversion: string | undefined | null = null;
+  readonly #prog: Program;
+  readonly #versionAt: bigint;
+  readonly #srcversionAt: bigint;
+
+  constructor(prog: Program, versionAt: bigint, srcversionAt: bigint) {
+    this.#prog = prog;
+    this.#versionAt = versionAt;
+    this.#srcversionAt = srcversionAt;
+  }
+
+  get version(): string | undefined {
+    return this.#version === null ? (this.#version = optionalString(this.#prog, this.#versionAt)) : this.#version;
+  }
+
+  get srcversion(): string | undefined {
+    return this.#srcversion === null ? (this.#srcversion = optionalString(this.#prog, this.#srcversionAt)) : this.#srcversion;
+  }
 }
 
 /** Bytes up to the first NUL as Latin-1, every byte kept. */
