@@ -45,19 +45,43 @@ const MAX_OFFSET = 1 << 30;
 
 /** A kept member as a layout gives it: its fields as data (walkers read them per field), its Type built when first asked for. */
 function memberInfo(types: MemoTypes, m: MemoMember, variant: string, path: string): MemberInfo {
-  return {
-    variant,
-    path,
-    offset: m.offset,
-    bitOffset: m.bitOffset,
-    bitSize: m.bitSize,
-    size: m.size,
-    kind: m.kind,
-    count: m.count,
-    get type(): Type {
-      return types.typeById(m.typeId);
-    },
-  };
+  return new MemoMemberInfo(types, m, variant, path);
+}
+
+/**
+ * A member as the memo kept it, its type built from BTF when first asked for: a class with the type as a
+ * getter on its prototype (an object literal with an accessor is made by the engine's slow path, a name
+ * dictionary each, for every member of every layout a session resolves).
+ */
+class MemoMemberInfo implements MemberInfo {
+  readonly offset: number;
+  readonly bitOffset: number;
+  readonly bitSize: number | undefined;
+  readonly size: number;
+  readonly kind: Type["kind"];
+  readonly count: number | undefined;
+  readonly #types: MemoTypes;
+  readonly #typeId: number;
+
+  constructor(
+    types: MemoTypes,
+    m: MemoMember,
+    readonly variant: string,
+    readonly path: string,
+  ) {
+    this.offset = m.offset;
+    this.bitOffset = m.bitOffset;
+    this.bitSize = m.bitSize;
+    this.size = m.size;
+    this.kind = m.kind;
+    this.count = m.count;
+    this.#types = types;
+    this.#typeId = m.typeId;
+  }
+
+  get type(): Type {
+    return this.#types.typeById(this.#typeId);
+  }
 }
 
 export class LayoutMemo {
@@ -138,7 +162,15 @@ function entryOf(row: unknown, lastId: number): MemoEntry | undefined {
   if (!Array.isArray(row)) return undefined;
   if (row.length === 1) return row[0] === ABSENT || row[0] === LIVE ? row[0] : undefined;
   if (row.length !== 7) return undefined;
-  const [offset, bitOffset, bitSize, size, kind, count, typeId] = row as unknown[];
+  // Indexed (a destructuring runs the iterator protocol: an object per element until optimised).
+  const r = row as unknown[];
+  const offset = r[0];
+  const bitOffset = r[1];
+  const bitSize = r[2];
+  const size = r[3];
+  const kind = r[4];
+  const count = r[5];
+  const typeId = r[6];
   if (!whole(bitOffset, MAX_OFFSET * 8) || offset !== Math.floor(bitOffset / 8) || !whole(size, MAX_OFFSET)) return undefined;
   if (bitSize !== -1 && !(whole(bitSize, 128) && bitSize > 0)) return undefined;
   if (typeof kind !== "string" || !KINDS.has(kind) || (count !== -1 && !whole(count, MAX_OFFSET)) || !whole(typeId, lastId)) return undefined;
