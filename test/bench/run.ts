@@ -8,7 +8,7 @@
 // figures beside the wall ones.
 import { spawnSync } from "node:child_process";
 import { buildSync } from "esbuild";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fixturesDir } from "../fixtures";
@@ -348,7 +348,27 @@ function benchKernelScale(): void {
   goals.bound("log, 16 MiB ring (270k records)", log.figures.find((f) => f.name === "log")?.wallMs, "ms", 300);
 }
 
+/**
+ * The machine as the run found it: the load average, and what a fresh page of memory costs to fault in (a
+ * child process writing 64 MiB it has just allocated). On this kind of VM the second swings by half between
+ * phases of a few minutes and moves kdw's first runs, which touch new memory, more than crash's, whose
+ * memory was touched at its start-up: printed at the start and the end of the run, beside the figures.
+ */
+function machineState(when: string): void {
+  const probe = "const n=64<<20,b=new Uint8Array(n),t=performance.now();for(let i=0;i<n;i+=4096)b[i]=1;process.stdout.write(String((performance.now()-t)*1000/(n/4096)))";
+  const r = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" });
+  const us = Number(r.stdout);
+  let load = "?";
+  try {
+    load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    // Not Linux: the load is not shown.
+  }
+  process.stdout.write(`machine at the ${when}: load average ${load}; a fresh 4 KiB page of memory faults in ${Number.isFinite(us) ? us.toFixed(1) : "?"} us\n`);
+}
+
 if (!haveGnuTime) process.stdout.write("note: /usr/bin/time not found (apt-get install time): whole-process figures are skipped\n");
+machineState("start");
 const only = process.argv[2];
 if (!only || only === "pages") benchPages();
 if (haveGnuTime && (!only || only === "info")) benchInfo();
@@ -361,4 +381,5 @@ if (!only || only === "detect") benchDetect(f("dump.lzo"), f("vmlinux"), section
 if (!only || only === "search") await (await import("./search")).benchSearch(f("dump.lzo"), f("vmlinux"), CRASH, section);
 if (!only || only === "kernel-scale") benchKernelScale();
 if (haveGnuTime && (!only || only === "dwarf")) (await import("./dwarf")).benchDwarf(f("vmlinux"), f("dump.lzo"), hasPythonModule("drgn") ? SYSTEM_PYTHON : undefined, section, goals);
+machineState("end");
 goals.print((t) => process.stdout.write(t));
