@@ -10,18 +10,19 @@
 // set before the bundle's code cache is made or taken (core-bundle.ts), in every process alike. Where any
 // of this fails (another runtime), nothing is collected.
 //
-// Where it costs the user nothing (the worker's, while the prompt is up, when no call is waiting), the young
-// generation is warmed after the collection (warmYoungGeneration). V8's new space is two semi-spaces of 1-16 MiB that a scavenge swaps; pages it
-// has just grown by, or that no allocation has reached yet, are fresh to the kernel, and on a virtual
-// machine each fresh 4 KiB page costs 11-15 us to fault in: the first commands after an open allocate into
-// such pages, and that was half of a first `mod`'s 2.4 ms here (75 faults, most in new space). Filling both
-// semi-spaces with short-lived arrays and then one scavenge leaves them touched and empty: ~12 ms for 4 MiB,
-// paid while the user types. A script of several commands is spared it: its next command would wait for it.
+// Where it costs the user nothing (the worker's, while the prompt is up, when no call is waiting), the
+// young generation is warmed after the collection (warmYoungGeneration). V8's new space is two semi-spaces
+// of 1-16 MiB that a scavenge swaps; pages it has just grown by, or that no allocation has reached yet, are
+// fresh to the kernel, and on a virtual machine each fresh 4 KiB page costs 11-15 us to fault in: the first
+// commands after an open allocate into such pages, and that was half of a first `mod`'s 2.4 ms here (75
+// faults, most in new space). Filling both semi-spaces with short-lived arrays and then one scavenge leaves
+// them touched and empty: ~12 ms for 4 MiB, paid while the user types. A script of several commands is
+// spared it: its next command would wait for it.
 //
 // And after each answer, while the user reads it (no call waiting), the worker scavenges the young
-// generation when it is more than a quarter full (scavengeIfFilling): a scavenge costs 0.5-2 ms, and the young generation fills
-// every 2 MiB or so of garbage, so without it one lands in whichever command crosses the mark: a 2 ms `mod`
-// paid it in about one process out of two.
+// generation when it is more than a quarter full (scavengeIfFilling): a scavenge costs 0.5-2 ms, and the
+// young generation fills every 2 MiB or so of garbage, so without it one lands in whichever command crosses
+// the mark: a 2 ms `mod` paid it in about one process out of two.
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
@@ -61,11 +62,16 @@ export function settleHeap(): void {
   collector?.();
 }
 
+/** V8's young generation now (space_size counts both semi-spaces). */
+function youngGeneration(): { space_size: number; space_used_size: number } | undefined {
+  return getHeapSpaceStatistics().find((s) => s.space_name === "new_space");
+}
+
 /** Scavenges when the young generation holds more than `fill` of its capacity; true when it did. */
 export function scavengeIfFilling(fill = 0.25): boolean {
   collector ??= collectorOf();
   if (!collector) return false;
-  const young = getHeapSpaceStatistics().find((s) => s.space_name === "new_space");
+  const young = youngGeneration();
   // space_size counts both semi-spaces; allocation fills one of them.
   if (!young || young.space_used_size <= (young.space_size / 2) * fill) return false;
   collector({ type: "minor" });
@@ -80,7 +86,7 @@ export function scavengeIfFilling(fill = 0.25): boolean {
 export function warmYoungGeneration(): void {
   collector ??= collectorOf();
   const collect = collector;
-  const young = getHeapSpaceStatistics().find((s) => s.space_name === "new_space");
+  const young = youngGeneration();
   if (!collect || !young || young.space_size <= 0) return;
   const ring: unknown[] = new Array(WARM_RING);
   const step = WARM_ARRAY * 8;

@@ -156,16 +156,16 @@ export class DiskdumpVmcore extends DumpBase {
     this.format = this.describe();
   }
 
-  /**
-   * Opens a kdump-compressed file, or a flattened one (makedumpfile -F, QEMU -z) through FlattenedSource.
-   * Throws DumpFormatError / TruncatedError naming the file and offset.
-   */
   /** The source's buffers and the page slab's next pages mapped now (Dump.prefault). */
   override prefault(): void {
     super.prefault();
     this.slab.prefault();
   }
 
+  /**
+   * Opens a kdump-compressed file, or a flattened one (makedumpfile -F, QEMU -z) through FlattenedSource.
+   * Throws DumpFormatError / TruncatedError naming the file and offset.
+   */
   static open(source: ByteSource, options: DiskdumpOpenOptions = {}): DiskdumpVmcore {
     const head = source.read(0, Math.min(source.size, 16));
     const logical = isFlattened(head) ? new FlattenedSource(source, { allowTruncated: true }) : source;

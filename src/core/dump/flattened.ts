@@ -174,11 +174,12 @@ export class FlattenedSource implements ByteSource {
     return out;
   }
 
-  /** read(), through the inner source's reused buffer when one record holds the whole read. */
+  /** The inner source's buffers mapped (ByteSource.prefault). */
   prefault(): void {
     this.inner.prefault?.();
   }
 
+  /** read(), through the inner source's reused buffer when one record holds the whole read. */
   readTransient(offset: number, length: number): Uint8Array {
     checkRange(this.name, this.size, offset, length);
     const i = this.findSegment(offset);

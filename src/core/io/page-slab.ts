@@ -30,13 +30,14 @@ export class PageSlab {
   /**
    * Has the kernel map the pages the next takes will hand out (see ByteSource.prefault): the rest of this
    * slab, and the next slab, made now, when fewer than half of this one's pages are left. At most two
-   * slabs' pages (512 KiB).
+   * slabs.
    */
   prefault(): void {
-    touchPages(this.slab.subarray(this.next), this.pageSize);
+    // Every 4 KiB of memory (the host's page), whatever the dump's page size (64 KiB on some arm64 kernels).
+    touchPages(this.slab.subarray(this.next));
     if (this.slab.length - this.next < (this.pageSize * this.pagesPerSlab) / 2 && !this.spare) {
       this.spare = new Uint8Array(this.pageSize * this.pagesPerSlab);
-      touchPages(this.spare, this.pageSize);
+      touchPages(this.spare);
     }
   }
 }

@@ -8,7 +8,10 @@
 import { KdwError, MissingDebugInfo } from "../../io/errors";
 import { layout, members, optional, variants } from "../../program/layout";
 import { perProgram, perProgramKeyed, type Program } from "../../program/program";
-import { latin1Chars } from "../../io/latin1";
+import { latin1Chars, latin1String } from "../../io/latin1";
+
+/** All of the bytes as Latin-1 (io/latin1.ts). */
+export { latin1String as latin1 };
 
 /** crash's BUFSIZE: a component that would make the path this long is skipped, as get_pathname does. */
 const CRASH_BUFSIZE = 1500;
@@ -180,7 +183,7 @@ function readDevname(prog: Program, vfsmnt: bigint): string {
   const l = fsLayout(prog);
   try {
     const p = prog.readU64(vfsmnt - BigInt(l.mountMnt) + BigInt(l.mountDevname));
-    return latin1(prog.readCString(p, CRASH_BUFSIZE - 1));
+    return latin1String(prog.readCString(p, CRASH_BUFSIZE - 1));
   } catch (err) {
     if (!(err instanceof KdwError)) throw err;
     return "";
@@ -192,6 +195,3 @@ export function mountParentVfsmount(prog: Program, vfsmnt: bigint, l: FsLayout =
   return prog.readU64(vfsmnt - BigInt(l.mountMnt) + BigInt(l.mountParent)) + BigInt(l.mountMnt);
 }
 
-export function latin1(bytes: Uint8Array): string {
-  return latin1Chars(bytes, 0, bytes.length);
-}

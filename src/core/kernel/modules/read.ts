@@ -5,6 +5,9 @@ import type { Program } from "../../program/program";
 import { MODULE_LAYOUT, moduleLayout, type ModuleLayout } from "./layout";
 import { latin1UpToNul } from "../../io/latin1";
 
+/** Bytes up to the first NUL as Latin-1, every byte kept (io/latin1.ts). */
+export { latin1UpToNul as latin1 };
+
 /** More modules than any kernel loads; a list claiming more is treated as corrupt past this point. */
 export const MAX_MODULES = 1 << 16;
 
@@ -114,15 +117,10 @@ class ModuleRecord implements KernelModule {
   }
 }
 
-/** Bytes up to the first NUL as Latin-1, every byte kept. */
-export function latin1(bytes: Uint8Array): string {
-  return latin1UpToNul(bytes);
-}
-
 function optionalString(prog: Program, addr: bigint): string | undefined {
   if (addr === 0n) return undefined;
   try {
-    return latin1(prog.readCString(addr, 256));
+    return latin1UpToNul(prog.readCString(addr, 256));
   } catch (err) {
     if (!(err instanceof KdwError)) throw err;
     return undefined;
