@@ -32,6 +32,7 @@ export function localSession(core: LoadedCore["core"], options: { settle?: boole
     pending: () => active,
     close: async () => {
       service.call("close", {});
+      return "ended" as const;
     },
   };
 }

@@ -38,10 +38,8 @@ export interface Hashing<K extends string> {
 export function hashFiles<K extends string>(files: Record<K, string>): Hashing<K> {
   const worker = new Worker(HASHER, { eval: true, workerData: files });
   const done = new Promise<HashResults<K>>((resolve, reject) => {
-    worker.once("message", (m: HashResults<K>) => {
-      resolve(m);
-      void worker.terminate();
-    });
+    // Its script ends after it posts: the thread ends on its own (worker-end.ts says why not terminate()).
+    worker.once("message", (m: HashResults<K>) => resolve(m));
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`the hashing thread stopped (exit ${code})`)));
   });

@@ -91,17 +91,22 @@ export function nodeIndexWorkers(threads: number = defaultThreads()): DwarfIndex
           const answers = new Map<number, Uint8Array | Error>();
           const deadline = Date.now() + WORKER_TIMEOUT_MS;
           for (const { worker, port, slot } of started) {
-            // A worker that has not started yet is told to take nothing; the others are waited for.
-            if (Atomics.compareExchange(state, slot, STATE_WAITING, STATE_ABANDONED) !== STATE_WAITING) {
+            // A worker that has not started yet is told to take nothing (and ended: it has run none of the
+            // build); the others are waited for. One that finished ends on its own, its script done and
+            // nothing left in its event loop: it has compiled the build's hot code, and a thread with V8's
+            // background work still under way is better left to end than terminated (worker-end.ts). Only
+            // one still running past the deadline is terminated.
+            const abandoned = Atomics.compareExchange(state, slot, STATE_WAITING, STATE_ABANDONED) === STATE_WAITING;
+            if (!abandoned) {
               while (Atomics.load(state, slot) === STATE_RUNNING && Date.now() < deadline) Atomics.wait(state, slot, STATE_RUNNING, WAIT_SLICE_MS);
             }
+            if (abandoned || Atomics.load(state, slot) === STATE_RUNNING) void worker.terminate();
             const { receiveMessageOnPort } = workerThreads();
             for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
               const reply = m.message as IndexWorkerReply;
               answers.set(reply.range, "image" in reply ? reply.image : new Error(`index worker ${slot}: ${reply.error}`));
             }
             port.close();
-            void worker.terminate();
           }
           return answers;
         },

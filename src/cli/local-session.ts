@@ -12,6 +12,7 @@ import { callAnswered } from "./cache";
 import { scavengeIfFilling, settleHeap, warmYoungGeneration } from "./heap";
 import { nodeHost } from "./host";
 import { prepareCodecsFor } from "./node-codecs";
+import { isWorkerEnd } from "./worker-end";
 
 // This module's copy of the codecs' state is the one its Session uses: the console readies the decoders a
 // dump needs through it. So is its copy of the index cache's count of images written (core-bundle.ts).
@@ -67,6 +68,7 @@ function afterCallIdle(): void {
 export interface WorkerPort {
   postMessage(message: unknown): void;
   on(event: "message", listener: (message: unknown) => void): unknown;
+  close?(): void;
 }
 
 /**
@@ -100,6 +102,10 @@ export function serveWorker(port: WorkerPort, data: { cancelFlags?: SharedArrayB
           });
         };
         port.on("message", (m: unknown) => {
+          if (isWorkerEnd(m)) {
+            queue = queue.then(() => port.close?.());
+            return;
+          }
           waiting++;
           const call = callOf(m);
           if (call && typeof call.id === "number" && typeof call.method === "string") methods.set(call.id, call.method);
@@ -115,7 +121,7 @@ export function serveWorker(port: WorkerPort, data: { cancelFlags?: SharedArrayB
               if (call?.method === "open") {
                 settleHeap();
                 whenIdle(() => warmAfterOpen(service));
-              } else if (call !== undefined) whenIdle(afterCallIdle);
+              } else if (call !== undefined && call.method !== "close") whenIdle(afterCallIdle);
             }, () => {
               // Readying the decoders failed (the Session's own decoders do the work): the next messages are
               // still handled.

@@ -6,18 +6,20 @@ import type { Call } from "../core/session/contract";
 import { portClient } from "../core/session/client";
 import type { HostEvent } from "../core/session/host";
 import { lazyBuiltin } from "./builtin";
+import { WORKER_END } from "./worker-end";
 
 /** Loaded when a worker starts (a console script runs its Session in its own thread). */
 const workerThreads = lazyBuiltin<typeof import("node:worker_threads")>("node:worker_threads");
 
-/** How long closing waits for the worker to answer its close. */
+/** How long closing waits for the worker to answer its close, and then for its thread to end. */
 const CLOSE_WAIT_MS = 1000;
 
 export interface WorkerSession {
   call: Call;
   /** Calls not answered yet. */
   pending(): number;
-  close(): Promise<void>;
+  /** Ends the session and its thread: "ended" when the thread ended on its own, "terminated" when it had to be. */
+  close(): Promise<"ended" | "terminated">;
 }
 
 /** The bundled worker next to this bundle (out/cli), else the one `npm run build:cli` made (tests run TS). */
@@ -57,14 +59,26 @@ export function startWorkerSession(options: { cache?: boolean } = {}): WorkerSes
     pending: () => inner.pending(),
     close: async () => {
       // The worker answers calls in order, and after each one records what it compiled (its code cache):
-      // once a close is answered, that is done for the calls before it. One that does not answer within a
-      // second (a walk that does not end) is ended all the same.
+      // once a close is answered, that is done for the calls before it. Then it is told to end, and its
+      // thread ends on its own (worker-end.ts); the process is kept alive until it has. One that does not
+      // answer or end within a second (a walk that does not end) is terminated.
       if (active === 0) {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([call("close", {}).catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS)))]);
-        clearTimeout(timer);
+        worker.ref();
+        const exited = new Promise<void>((r) => worker.once("exit", () => r()));
+        const within = async (p: Promise<unknown>): Promise<boolean> => {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), CLOSE_WAIT_MS)));
+          const inTime = await Promise.race([p.then(() => true, () => true), late]);
+          clearTimeout(timer);
+          return inTime;
+        };
+        if (await within(call("close", {}))) {
+          worker.postMessage(WORKER_END);
+          if (await within(exited)) return "ended";
+        }
       }
       await worker.terminate();
+      return "terminated";
     },
   };
 }
