@@ -17,7 +17,7 @@ import { KdwError } from "../../io/errors";
 import { dataView } from "../../io/little-endian";
 import { layout, optional } from "../../program/layout";
 import type { Program } from "../../program/program";
-import { moduleLayout, moduleLinksLayout } from "./layout";
+import { moduleLayout, moduleLinksLayout, moduleStateNames } from "./layout";
 import { readModule, type KernelModule } from "./read";
 
 /** Pages a carve reads at most (64 MiB of module data). */
@@ -135,7 +135,7 @@ function plausibleModule(prog: Program, address: bigint, layout: ReturnType<type
     if (!(err instanceof KdwError)) throw err;
     return undefined;
   }
-  if (!layout.stateNames.has(mod.state)) return undefined;
+  if (!moduleStateNames(prog).has(mod.state)) return undefined;
   if (mod.name.length === 0 || !/^[\x21-\x7e]+$/.test(mod.name)) return undefined;
   const text = mod.regions[0];
   if (!text || text.size <= 0 || text.base < area.start || text.base >= area.end) return undefined;

@@ -5,7 +5,7 @@
 // A member this kernel lacks is `undefined` (a known "absent").
 import { MissingDebugInfo } from "../../io/errors";
 import { layout, members, optional, variants, type Offsets } from "../../program/layout";
-import type { Program } from "../../program/program";
+import { perProgram, type Program } from "../../program/program";
 
 /** One region of a module's memory: where it is, how big, and its node in mod_tree. */
 export interface ModuleRegionLayout {
@@ -56,8 +56,6 @@ const MODULE_SPEC = {
 /** What the list walk, readModule and `mod` read: struct module itself, its regions, its kallsyms. */
 export const MODULE_LAYOUT = layout(MODULE_SPEC, (o, m, prog) => ({
   size: prog.sizeOf("struct module"),
-  /** enum module_state's enumerators by value (MODULE_STATE_LIVE, ...). */
-  stateNames: moduleStateNames(prog) as ReadonlyMap<number, string>,
   nameLen: m.name.size,
   taintsSize: m.taints?.size ?? 0,
   /** The text region first (crash's BASE / TEXT_BASE), then the others. */
@@ -137,8 +135,12 @@ function moduleRegions(prog: Program, o: Offsets<typeof MODULE_SPEC>, memory: st
   throw new MissingDebugInfo("struct module has neither core_layout nor mem[]: module layout of this kernel is not supported");
 }
 
-/** include/linux/module.h enum module_state; its values as the debuginfo gives them, else the 2.6+ order. */
-function moduleStateNames(prog: Program): Map<number, string> {
+/**
+ * include/linux/module.h enum module_state's enumerators by value (MODULE_STATE_LIVE, ...): their values as
+ * the debuginfo gives them, else the 2.6+ order. Apart from the layout, looked up when a module's state is
+ * first named: `mod` and the list walk never name it, and the four lookups were an eighth of a first `mod`.
+ */
+export const moduleStateNames: (prog: Program) => ReadonlyMap<number, string> = perProgram((prog) => {
   const names = ["MODULE_STATE_LIVE", "MODULE_STATE_COMING", "MODULE_STATE_GOING", "MODULE_STATE_UNFORMED"];
   return new Map(names.map((n, i) => [Number(prog.types.findEnumerator(n)?.value ?? BigInt(i)), n]));
-}
+}).of;

@@ -2,7 +2,7 @@
 // walk (modules.ts) and the address-tree walk (modules-tree.ts).
 import { KdwError } from "../../io/errors";
 import type { Program } from "../../program/program";
-import { MODULE_LAYOUT, moduleLayout, type ModuleLayout } from "./layout";
+import { MODULE_LAYOUT, moduleLayout, moduleStateNames, type ModuleLayout } from "./layout";
 import { latin1UpToNul } from "../../io/latin1";
 
 /** Bytes up to the first NUL as Latin-1, every byte kept (io/latin1.ts). */
@@ -26,8 +26,8 @@ export interface KernelModule {
   /** module.name as Latin-1 (no byte lost); escape it at output. */
   name: string;
   state: number;
-  /** MODULE_STATE_LIVE, ..., or the number when it is not one of them. */
-  stateName: string;
+  /** MODULE_STATE_LIVE, ..., or the number when it is not one of them (looked up when first asked for). */
+  readonly stateName: string;
   /** Start of the module's text (core_layout.base; mem[MOD_TEXT].base on 6.4+): crash's BASE. */
   base: bigint;
   /** Bytes of its core memory (core_layout.size; the core mem[] regions summed on 6.4+): crash's SIZE. */
@@ -52,7 +52,7 @@ export interface KernelModule {
 /**
  * One struct module, read in one piece; its version strings are read where they point (absent if
  * unreadable) when first asked for: they lie in the module's .modinfo, a page of their own, and `mod` and
- * most walks never show them.
+ * most walks never show them. Its state is named when first asked for too (moduleStateNames).
  */
 export function readModule(prog: Program, address: bigint, layout: ModuleLayout = moduleLayout(prog)): KernelModule {
   const v = MODULE_LAYOUT.view(prog, prog.read(address, layout.size));
@@ -64,7 +64,6 @@ export function readModule(prog: Program, address: bigint, layout: ModuleLayout 
   m.address = address;
   m.name = v.chars("name");
   m.state = state;
-  m.stateName = layout.stateNames.get(state) ?? String(state);
   m.base = text.base;
   m.size = size;
   m.regions = regions;
@@ -78,15 +77,14 @@ export function readModule(prog: Program, address: bigint, layout: ModuleLayout 
 }
 
 /**
- * A struct module as read: its version strings read where they point when first asked for. A class with
- * the two as getters on its prototype (an object literal with accessors is made by the engine's slow path,
- * a dictionary each, in every walk).
+ * A struct module as read: its state's name and its version strings looked up when first asked for. A
+ * class with the three as getters on its prototype (an object literal with accessors is made by the
+ * engine's slow path, a dictionary each, in every walk).
  */
 class ModuleRecord implements KernelModule {
   address = 0n;
   name = "";
   state = 0;
-  stateName = "";
   base = 0n;
   size = 0;
   regions: ModuleRegion[] = [];
@@ -106,6 +104,10 @@ class ModuleRecord implements KernelModule {
     this.#prog = prog;
     this.#versionAt = versionAt;
     this.#srcversionAt = srcversionAt;
+  }
+
+  get stateName(): string {
+    return moduleStateNames(this.#prog).get(this.state) ?? String(this.state);
   }
 
   get version(): string | undefined {
