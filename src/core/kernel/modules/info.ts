@@ -40,15 +40,24 @@ export interface ModuleKallsymsHeader {
   typetab: bigint;
 }
 
-/** The module's struct mod_kallsyms, or undefined when it has none (or the kernel lacks CONFIG_KALLSYMS). */
+/**
+ * The module's struct mod_kallsyms, or undefined when it has none (or the kernel lacks CONFIG_KALLSYMS).
+ * Its members are read in one piece (`mod` reads every module's).
+ */
 export function moduleKallsymsHeader(prog: Program, mod: KernelModule): ModuleKallsymsHeader | undefined {
   const l = moduleLayout(prog);
-  if (mod.kallsyms === 0n || l.kallsymsSymtab === undefined || l.kallsymsNumSymtab === undefined || l.kallsymsStrtab === undefined) return undefined;
+  const symtabAt = l.kallsymsSymtab;
+  const countAt = l.kallsymsNumSymtab;
+  const strtabAt = l.kallsymsStrtab;
+  const typetabAt = l.kallsymsTypetab;
+  if (mod.kallsyms === 0n || symtabAt === undefined || countAt === undefined || strtabAt === undefined) return undefined;
+  const end = Math.max(symtabAt + 8, countAt + 4, strtabAt + 8, typetabAt === undefined ? 0 : typetabAt + 8);
+  const dv = dataView(prog.read(mod.kallsyms, end));
   return {
-    symtab: prog.readU64(mod.kallsyms + BigInt(l.kallsymsSymtab)),
-    numSymtab: prog.readU32(mod.kallsyms + BigInt(l.kallsymsNumSymtab)),
-    strtab: prog.readU64(mod.kallsyms + BigInt(l.kallsymsStrtab)),
-    typetab: l.kallsymsTypetab === undefined ? 0n : prog.readU64(mod.kallsyms + BigInt(l.kallsymsTypetab)),
+    symtab: dv.getBigUint64(symtabAt, true),
+    numSymtab: dv.getUint32(countAt, true),
+    strtab: dv.getBigUint64(strtabAt, true),
+    typetab: typetabAt === undefined ? 0n : dv.getBigUint64(typetabAt, true),
   };
 }
 
