@@ -7,6 +7,9 @@ export class CrashSession {
   private buffer = "";
   private waiters: (() => void)[] = [];
   private marker = 7_000_000;
+  private stderr = "";
+  /** Why crash ended, once it has: a wait for its output then fails instead of waiting for ever. */
+  private ended: string | undefined;
   readonly startupSeconds: Promise<number>;
 
   constructor(crash: string, vmlinux: string, dump: string) {
@@ -15,17 +18,33 @@ export class CrashSession {
     this.proc.stdout.setEncoding("latin1");
     this.proc.stdout.on("data", (d: string) => {
       this.buffer += d;
-      for (const w of this.waiters.splice(0)) w();
+      this.wake();
     });
-    this.proc.stderr.resume();
+    this.proc.stderr.setEncoding("latin1");
+    this.proc.stderr.on("data", (d: string) => (this.stderr = (this.stderr + d).slice(-2000)));
+    const end = (why: string): void => {
+      this.ended ??= `${why}${this.stderr.trim() ? `: ${this.stderr.trim().split("\n").pop()}` : ""}`;
+      this.wake();
+    };
+    this.proc.on("error", (err) => end(err.message));
+    this.proc.on("close", (code, signal) => end(`crash exited (${signal ?? code})`));
+    // A write to a crash that has ended fails with EPIPE: the wait reports why it ended instead.
+    this.proc.stdin.on("error", () => undefined);
     this.startupSeconds = this.sync().then(() => (performance.now() - t0) / 1000);
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
   }
 
   private async sync(): Promise<void> {
     const n = ++this.marker;
     const want = `= ${n}\n`;
     this.proc.stdin.write(`p ${n}\n`);
-    while (!this.buffer.includes(want)) await new Promise<void>((r) => this.waiters.push(r));
+    while (!this.buffer.includes(want)) {
+      if (this.ended !== undefined) throw new Error(this.ended);
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
     this.buffer = "";
   }
 

@@ -32,7 +32,19 @@ const goals = new Goals();
 
 const KDW = resolve("bin/kdw.cjs");
 const SYSTEM_PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-const CRASH = [process.env.KDW_CRASH, resolve("../shared/tools/crash-8.0.6"), which("crash")].find((p) => p && existsSync(p));
+/** The crash to compare with, if one runs here (`crash --version`): one that cannot start is named, not waited for. */
+const CRASH = runnableCrash([process.env.KDW_CRASH, resolve("../shared/tools/crash-8.0.6"), which("crash")]);
+
+function runnableCrash(candidates: (string | undefined)[]): string | undefined {
+  for (const path of candidates) {
+    if (!path || !existsSync(path)) continue;
+    const r = spawnSync(path, ["--version"], { encoding: "utf8", timeout: 60_000 });
+    if (r.status === 0) return path;
+    const why = (r.stderr ?? "").trim().split("\n").pop() || r.error?.message || `exit ${r.status}`;
+    process.stdout.write(`crash: ${path} does not run: ${why}\n`);
+  }
+  return undefined;
+}
 
 function f(path: string): string {
   return join(fixturesDir, path);
@@ -181,7 +193,7 @@ function benchSys(): void {
     rows.push(["no vmlinux, elf", measure("node", [KDW, "console", elf, "--no-debuginfo", "-c", "sys"], { env: plainNode })]);
   }
   if (CRASH) rows.push(["crash", measure(CRASH, ["-s", vmlinux, dump], { input: "sys\nq\n" })]);
-  else process.stdout.write("crash: not installed\n");
+  else process.stdout.write("crash: not installed, or does not run (see the top)\n");
   if (drgnFigures) rows.push(["drgn", drgnFigures]);
   else process.stdout.write("drgn: not installed (apt-get install python3-drgn)\n");
   for (const [name, m] of rows) {
@@ -276,7 +288,7 @@ async function benchCommands(): Promise<void> {
   process.stdout.write(`kdw open: ${figures.openMs.toFixed(0)} ms with the vmlinux (${cold.openMs.toFixed(0)} ms with an empty cache folder), ${bareFigures.openMs.toFixed(0)} ms with no vmlinux (kallsyms and BTF from the dump)\n`);
   process.stdout.write(`kdw idle work after the open, as the console's worker does it while its prompt is up (the dump's read buffers mapped, heap settled, young generation warmed; in no figure below): ${figures.idleMs.toFixed(0)} ms with the vmlinux, ${bareFigures.idleMs.toFixed(0)} ms with none; and after each answer, while the user reads it (a scavenge when the young generation is filling), ${figures.idleBetweenMs.toFixed(1)} ms over the ${figures.commands.length * 2} runs below\n`);
   if (CRASH) process.stdout.write(`crash start-up: ${median(startups).toFixed(1)} s (median of ${CRASH_SESSIONS} sessions, taking turns with kdw's processes)\n`);
-  else process.stdout.write("crash: not installed; kdw figures only\n");
+  else process.stdout.write("crash: not installed, or does not run (see the top); kdw figures only\n");
   const withCrash = crashTimes.size > 0;
   process.stdout.write(`${"command".padEnd(16)}${"kdw 1st".padStart(10)}${"(each process)".padStart(16)}${"kdw 2nd".padStart(10)}${"empty cache 1st".padStart(17)}${"no vmlinux 1st".padStart(16)}${withCrash ? "crash 1st".padStart(11) + "crash 2nd".padStart(11) + "  ratio 1st  ratio 2nd" : ""}\n`);
   for (const [i, { command: c, first: k1, second: k2, errors }] of figures.commands.entries()) {

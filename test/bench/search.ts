@@ -25,7 +25,7 @@ export async function benchSearch(dump: string, vmlinux: string, crashPath: stri
   const commands = [`search ${addr}`, `search -p ${addr}`, `search -K ${addr}`, "search -c mzoneinfo"];
   const crash = crashPath ? new CrashSession(crashPath, vmlinux, dump) : undefined;
   if (crash) process.stdout.write(`crash start-up: ${(await crash.startupSeconds).toFixed(1)} s\n`);
-  else process.stdout.write("crash: not installed; kdw figures only\n");
+  else process.stdout.write("crash: not installed, or does not run (see the top); kdw figures only\n");
   process.stdout.write(`${"command".padEnd(30)}${"matches".padStart(8)}${"kdw 1st".padStart(9)}${"kdw 2nd".padStart(9)}${crash ? "crash".padStart(9) + "  kdw/crash" : ""}\n`);
   for (const c of commands) {
     const a = performance.now();
