@@ -346,6 +346,16 @@ export class DiskdumpVmcore extends DumpBase {
     this.decodeInto(pfn, this.foundIndex, this.foundOffset, this.foundSize, this.foundFlags, target);
   }
 
+  /** A page stored as is: a view of the source's reused buffer; a compressed one decoded into `scratch`. */
+  protected override transientPage(pfn: number, scratch: Uint8Array): Uint8Array {
+    const cached = this.pageCache.get(pfn);
+    if (cached !== undefined) return cached;
+    this.locate(pfn);
+    if (codecOfFlags(this.foundFlags) === "none") return this.rawTransient(pfn, this.foundIndex, this.foundOffset, this.foundSize);
+    this.decodeInto(pfn, this.foundIndex, this.foundOffset, this.foundSize, this.foundFlags, scratch);
+    return scratch;
+  }
+
   /** Sets found* to the descriptor of page `pfn`, or throws readPage's error for a page that is not there. */
   private locate(pfn: number): void {
     const c = this.classify(pfn);
@@ -374,6 +384,13 @@ export class DiskdumpVmcore extends DumpBase {
     if (offset + size > this.source.size) throw this.badPage(pfn, index, `page data [${hex(offset)}, +${size}) lies past the end of the file (size ${hex(this.source.size)})`);
   }
 
+  /** An uncompressed page as the source's reused buffer holds it (valid until its next transient read). */
+  private rawTransient(pfn: number, index: number, offset: number, size: number): Uint8Array {
+    this.checkPlace(pfn, index, offset, size);
+    if (size !== this.pageSize) throw this.badPage(pfn, index, `raw page is ${size} bytes, not ${this.pageSize}`);
+    return readTransient(this.source, offset, size);
+  }
+
   /** An uncompressed page: a view of the file's bytes (the source's block cache). */
   private rawPage(pfn: number, index: number, offset: number, size: number): Uint8Array {
     this.checkPlace(pfn, index, offset, size);
@@ -382,14 +399,11 @@ export class DiskdumpVmcore extends DumpBase {
   }
 
   private decodeInto(pfn: number, index: number, offset: number, size: number, flags: number, page: Uint8Array): void {
-    this.checkPlace(pfn, index, offset, size);
     const codec = codecOfFlags(flags);
-    if (codec === null) throw this.badPage(pfn, index, `page descriptor flags ${hex(flags)} name more than one codec`);
     // The page's bytes are used up (decoded or copied) before the next read: the source may lend its buffer.
-    if (codec === "none") {
-      if (size !== this.pageSize) throw this.badPage(pfn, index, `raw page is ${size} bytes, not ${this.pageSize}`);
-      return void page.set(readTransient(this.source, offset, size));
-    }
+    if (codec === "none") return void page.set(this.rawTransient(pfn, index, offset, size));
+    this.checkPlace(pfn, index, offset, size);
+    if (codec === null) throw this.badPage(pfn, index, `page descriptor flags ${hex(flags)} name more than one codec`);
     const data = readTransient(this.source, offset, size);
     try {
       const override = this.codecs?.[codec];

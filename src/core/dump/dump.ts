@@ -64,6 +64,13 @@ export interface Dump {
    * ring) allocates nothing per page and leaves the pages walkers reuse in the cache. Same errors as readPhys.
    */
   readPhysInto(addr: number, target: Uint8Array, options?: ReadPhysOptions): void;
+  /**
+   * Page `pfn`'s bytes for a scan that uses each page at once (search): a view valid only until the next read
+   * of this dump (of the source's reused buffer for a page stored as is, of one reused page for a decoded
+   * one), so that nothing is allocated or cached per page and the pages walkers reuse stay cached (a page the
+   * cache holds is returned from it). readPage's errors.
+   */
+  readPageTransient(pfn: number): Uint8Array;
   /** Optional: the buffers page reads go into mapped now, in idle time (ByteSource.prefault). Reads nothing. */
   prefault?(): void;
   /** Counts pages present and excluded, and pages per codec. May scan the page table of the dump once. */
@@ -75,6 +82,8 @@ const DIRECT_READ_MIN = 64 << 10;
 
 /** readPhys in terms of readPage/pageState, shared by every format. */
 export abstract class DumpBase implements Dump {
+  /** readPageTransient's page for decoded pages. */
+  private scratchPage: Uint8Array | undefined;
   abstract readonly source: ByteSource;
   abstract readonly format: DumpFormatInfo;
   abstract readonly pageSize: number;
@@ -120,6 +129,16 @@ export abstract class DumpBase implements Dump {
       pfn++;
       off = 0;
     }
+  }
+
+  readPageTransient(pfn: number): Uint8Array {
+    return this.transientPage(pfn, (this.scratchPage ??= new Uint8Array(this.pageSize)));
+  }
+
+  /** readPageTransient: formats that can lend a view of the bytes as stored override it; `scratch` is one reused page. */
+  protected transientPage(pfn: number, scratch: Uint8Array): Uint8Array {
+    this.copyPage(pfn, scratch);
+    return scratch;
   }
 
   private wholePageInto(pfn: number, target: Uint8Array, options: ReadPhysOptions | undefined): void {

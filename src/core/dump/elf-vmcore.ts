@@ -232,6 +232,14 @@ export class ElfVmcore extends DumpBase {
     else target.set(this.readPage(pfn));
   }
 
+  /** A page inside one run of file bytes is a view of the source's reused buffer: a scan copies nothing. */
+  protected override transientPage(pfn: number, scratch: Uint8Array): Uint8Array {
+    const at = this.fileOffsetOfPage(pfn);
+    if (at >= 0) return readTransient(this.source, at, this.pageSize);
+    scratch.set(this.readPage(pfn));
+    return scratch;
+  }
+
   /** Counts over unique physical pages: a page any present run touches is present, else excluded if filtered. */
   pageStats(): PageStats {
     const ps = this.pageSize;

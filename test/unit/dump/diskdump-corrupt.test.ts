@@ -1,5 +1,6 @@
 // Hostile input: every damaged file gives DumpFormatError (TruncatedError is one) or CorruptPageError naming
 // the file and the offset or page, never another exception and never a hang.
+import { Buffer } from "node:buffer";
 import { ExcludedPageError } from "../../../src/core/io/errors";
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -18,15 +19,25 @@ function exercise(bytes: Uint8Array, name = NAME): Outcome {
     const dump = DiskdumpVmcore.open(new BytesSource(name, bytes));
     void dump.memoryRanges;
     dump.pageStats();
+    // A scan's read (readPageTransient, on an instance of its own): the same bytes or the same error as readPage.
+    const scan = DiskdumpVmcore.open(new BytesSource(name, bytes));
     let corrupt = false;
     for (let pfn = 0; pfn < Math.min(dump.maxPfn, 1 << 16); pfn++) {
       if (dump.pageState(pfn) !== "present") continue;
+      let page: Uint8Array | undefined;
+      let error: CorruptPageError | undefined;
       try {
-        dump.readPage(pfn);
+        page = dump.readPage(pfn);
       } catch (e) {
         if (!(e instanceof CorruptPageError)) throw e;
         expect(e.message.startsWith(`${dump.source.name}: page 0x${pfn.toString(16)} `), e.message).toBe(true);
+        error = e;
         corrupt = true;
+      }
+      if (error) expect(() => scan.readPageTransient(pfn)).toThrow(error.message);
+      else {
+        // Compared as bytes (toEqual walks a typed array element by element: minutes over the fuzz runs).
+        if (Buffer.compare(scan.readPageTransient(pfn), page!) !== 0) expect.fail(`pfn 0x${pfn.toString(16)}: readPageTransient's bytes differ from readPage's`);
       }
     }
     return corrupt ? "corrupt" : "ok";
@@ -163,6 +174,8 @@ describe("diskdump: bad input", () => {
       const open = (b: Uint8Array) => DiskdumpVmcore.open(new BytesSource(NAME, b));
       expect(() => open(halved).readPage(5)).toThrow(CorruptPageError);
       expect(() => open(halved).readPage(5)).toThrow(new RegExp(`^bad\\.kdump: page 0x5 \\(physical 0x5000\\) at offset 0x${off.toString(16)}: ${codec} page`));
+      expect(() => open(halved).readPageTransient(5)).toThrow(CorruptPageError);
+      expect(() => open(halved).readPageTransient(5)).toThrow(new RegExp(`^bad\\.kdump: page 0x5 \\(physical 0x5000\\) at offset 0x${off.toString(16)}: ${codec} page`));
       // The stream overwritten with garbage: an error, or (snappy/lzo have no checksum) bytes that are not the page.
       const garbage = built.bytes.slice();
       garbage.fill(0xa5, off, off + size);
@@ -194,6 +207,9 @@ describe("diskdump: bad input", () => {
       expect(() => dump.readPage(5)).toThrow(CorruptPageError);
       expect(() => dump.readPage(5)).toThrow(message);
       expect(() => dump.readPage(5)).toThrow(new RegExp(`^bad\\.kdump: page 0x5 \\(physical 0x5000\\) at offset 0x${d.toString(16)}: `));
+      const scan = DiskdumpVmcore.open(new BytesSource(NAME, bytes));
+      expect(() => scan.readPageTransient(5)).toThrow(CorruptPageError);
+      expect(() => scan.readPageTransient(5)).toThrow(message);
       expect(dump.readPage(4)).toEqual(testPage(4));
     }
   });

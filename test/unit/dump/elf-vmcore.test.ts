@@ -103,6 +103,13 @@ describe("ElfVmcore: synthetic cores", () => {
     expect(dump.readPage(0x31)).toBe(dump.readPage(0x31));
   });
 
+  it("lends a scan each page (readPageTransient): the same bytes, the same errors", () => {
+    const d = open(core().bytes);
+    for (const pfn of [1, 2, 0x10, 0x30, 0x31]) expect(d.readPageTransient(pfn).slice()).toEqual(dump.readPage(pfn));
+    expect(() => d.readPageTransient(0x11)).toThrow(ExcludedPageError);
+    expect(() => d.readPageTransient(5)).toThrow(AbsentPageError);
+  });
+
   it("throws ExcludedPageError / AbsentPageError unless zero-fill is asked for", () => {
     expect(() => dump.readPage(0x11)).toThrow(ExcludedPageError);
     expect(() => dump.readPage(0x20)).toThrow(ExcludedPageError);

@@ -25,6 +25,16 @@ const reference: CodecOverrides = {
   zlib: (input, out) => out.set(zlibDecompress(input, out.length)),
 };
 
+/** The error `f` throws (a test failure when it throws none). */
+function errorOf(f: () => unknown): Error {
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected a throw");
+}
+
 function firstDifference(a: Uint8Array, b: Uint8Array): number {
   if (a.length !== b.length) return Math.min(a.length, b.length);
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
@@ -43,16 +53,31 @@ describe.skipIf(!haveFixtures("dump.lzo", "dump.zlib", "dump.flat", "dump.zstd")
       const path = fixture(variant)!;
       const fast = openDump(new NodeFileSource(variant, path));
       const ref = openDump(new NodeFileSource(variant, path), { codecs: reference });
+      // A scan's read (readPageTransient: a reused buffer, nothing cached) on an instance of its own.
+      const scan = openDump(new NodeFileSource(variant, path));
       let present = 0;
+      let refused = 0;
       for (let pfn = 0; pfn < fast.maxPfn; pfn++) {
         const state = fast.pageState(pfn);
         expect(state).toBe(ref.pageState(pfn));
-        if (state !== "present") continue;
+        if (state !== "present") {
+          // The first pages that are not there: the same typed error from both reads.
+          if (refused++ < 64) {
+            const want = errorOf(() => fast.readPage(pfn));
+            const got = errorOf(() => scan.readPageTransient(pfn));
+            expect([got.constructor.name, got.message]).toEqual([want.constructor.name, want.message]);
+          }
+          continue;
+        }
         present++;
-        const at = firstDifference(fast.readPage(pfn), ref.readPage(pfn));
+        const want = ref.readPage(pfn);
+        const at = firstDifference(fast.readPage(pfn), want);
         if (at >= 0) expect.fail(`${variant} pfn 0x${pfn.toString(16)}: byte ${at} differs`);
+        const atScan = firstDifference(scan.readPageTransient(pfn), want);
+        if (atScan >= 0) expect.fail(`${variant} pfn 0x${pfn.toString(16)}, readPageTransient: byte ${atScan} differs`);
       }
       expect(present).toBe(presentPages);
+      expect(refused).toBeGreaterThan(0);
     });
   }
 
@@ -88,6 +113,7 @@ describe.skipIf(!haveFixtures("dump.elf"))("the fast page path on the ELF fixtur
     const loads = dump.elf.programHeaders.filter((p) => p.type === PT_LOAD);
     const fd = openSync(path, "r");
     const want = new Uint8Array(dump.pageSize);
+    const scan = openDump(new NodeFileSource("dump.elf", path));
     let present = 0;
     try {
       for (let pfn = 0; pfn < dump.maxPfn; pfn++) {
@@ -100,6 +126,8 @@ describe.skipIf(!haveFixtures("dump.elf"))("the fast page path on the ELF fixtur
         expect(readSync(fd, want, 0, want.length, p.offset + (addr - Number(p.paddr)))).toBe(want.length);
         const at = firstDifference(dump.readPage(pfn), want);
         if (at >= 0) expect.fail(`dump.elf pfn 0x${pfn.toString(16)}: byte ${at} differs`);
+        const atScan = firstDifference(scan.readPageTransient(pfn), want);
+        if (atScan >= 0) expect.fail(`dump.elf pfn 0x${pfn.toString(16)}, readPageTransient: byte ${atScan} differs`);
       }
     } finally {
       closeSync(fd);

@@ -107,11 +107,15 @@ export class PageSearch {
     if (this.pagesVisited % INTERRUPT_PAGES === 0) this.limits.interrupt?.();
   }
 
-  /** The page frame's bytes when it has a struct page and the dump holds it. */
+  /**
+   * The page frame's bytes when it has a struct page and the dump holds it, valid until the next read (a
+   * search uses each page at once; what it keeps, it copies): its pages are neither allocated nor cached, and
+   * do not push out of the dump's page cache the pages the walkers reuse.
+   */
   private page(pfn: number): Uint8Array | undefined {
     if (!this.valid.has(pfn) || this.dump.pageState(pfn) !== "present") return undefined;
     try {
-      return this.dump.readPage(pfn);
+      return this.dump.readPageTransient(pfn);
     } catch (err) {
       if (err instanceof KdwError) return undefined;
       throw err;

@@ -5,6 +5,9 @@ import { describe, expect, it } from "vitest";
 import { PageSearch, SearchStopped } from "../../../../src/core/kernel/search/page-search";
 import { PfnSet } from "../../../../src/core/kernel/search/ranges";
 import { SyntheticMemory } from "../../../fixtures/memory-builder";
+import { buildDiskdump, testPage } from "../../../fixtures/diskdump-builder";
+import { DiskdumpVmcore } from "../../../../src/core/dump/diskdump";
+import { BytesSource } from "../../../../src/core/io/byte-source";
 
 const V = 0xffffffffc05de080n;
 const LIMITS = { maxMatches: 1000, maxPages: 1 << 20 };
@@ -86,5 +89,27 @@ describe("PageSearch", () => {
     const ps = new PageSearch(m, { kind: "chars", strings: [new TextEncoder().encode("needle")] }, new PfnSet([{ start: 0, end: 8 }]), LIMITS);
     ps.walkLinear(0n, 0x8000n, 0n);
     expect(ps.events).toEqual([{ kind: "chars", address: 0x1ffcn, text: "needle in" + ".".repeat(56 - 9), index: 0 }]);
+  });
+});
+
+describe("PageSearch's reads", () => {
+  it("decodes each page into one scratch page, past the dump's page cache: a search does not push out the pages walkers reuse", () => {
+    const pages = new Map<number, Uint8Array>();
+    for (const pfn of [1, 2, 5, 9]) {
+      const p = testPage(pfn);
+      new DataView(p.buffer).setBigUint64(0x40, V, true);
+      pages.set(pfn, p);
+    }
+    const dump = DiskdumpVmcore.open(new BytesSource("t.kdump", buildDiskdump({ pages, compression: "zlib" }).bytes));
+    const walked = dump.readPage(9);
+    for (const target of [{ kind: "values", width: 8, values: [V], mask: 0n }, { kind: "chars", strings: [new TextEncoder().encode("page 5")] }] as const) {
+      const ps = new PageSearch(dump, target, new PfnSet([{ start: 0, end: 16 }]), LIMITS);
+      ps.walkLinear(0n, 0x10000n, 0n);
+      expect(ps.pagesRead).toBe(4);
+      expect(hits(ps)).toEqual(target.kind === "values" ? ["1040:0", "2040:0", "5040:0", "9040:0"] : ["chars"]);
+    }
+    // Nothing the searches read was cached; the page a walker had read is still there.
+    for (const pfn of [1, 2, 5]) expect(dump.pageCache.get(pfn)).toBeUndefined();
+    expect(dump.pageCache.get(9)).toBe(walked);
   });
 });
