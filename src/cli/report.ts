@@ -2,20 +2,20 @@
 // the incident report (--notes: a text file, or the workbench's notes export with its tags and comments), one self-contained HTML file (and its JSON), each with its SHA-256 written beside it
 // (FILE.sha256, in sha256sum's format). The evidence is hashed in a worker thread while the Session gathers
 // the report in this one; nothing is written onto the evidence or into its folder.
-import { prepareCodecsFor } from "./node-codecs";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { arch, hostname, release, type, userInfo } from "node:os";
 import { basename, dirname, resolve } from "node:path";
 import type { Call } from "../core/session/contract";
 import { ProblemError } from "../core/session/problems";
-import { SessionService } from "../core/session/service";
 import { buildReportData, renderReportHtml, workbenchTags, type AnalystTag, type FileHashes } from "../core/session/report";
 import { CliUsageError, parse } from "./args";
 import { evidenceGuard, FileArgumentError, orderFiles } from "./evidence";
 import { chooseDebuginfo } from "./debuginfo-search";
 import { hashFiles } from "./hash-files";
-import { kdwCommit, kdwVersion, nodeHost } from "./host";
+import { kdwCommit, kdwVersion } from "./host";
+import { prepareCodecsFor } from "./node-codecs";
+import { loadSessionCore, localSession } from "./code-cache";
 
 /** Longest notes file taken (the notes are the analyst's text, not evidence). */
 const MAX_NOTES = 1 << 20;
@@ -78,7 +78,7 @@ export async function runReport(args: string[]): Promise<number> {
   if (!values.output) throw new CliUsageError("report: -o FILE is required (where to write the HTML report)");
   const files = orderFiles(positionals);
   // With the dump alone: the vmlinux by build id, else the dump's own kallsyms, BTF and ORC (as the console).
-  await prepareCodecsFor(files.dump); // a zstd archive: the faster decoder, for the search and the open
+  await prepareCodecsFor(files.dump); // a zstd archive: the faster decoder, for the search by build id
   for (const n of chooseDebuginfo(files, values["no-debuginfo"] ?? false, values.debuginfo ?? [])) process.stderr.write(`kdw: ${n}\n`);
   const outputs = [values.output, `${values.output}.sha256`, ...(values.json ? [values.json, `${values.json}.sha256`] : [])];
   if (values.json && resolve(values.json) === resolve(values.output)) throw new CliUsageError("report: -o and --json name the same file");
@@ -108,11 +108,22 @@ export async function runReport(args: string[]): Promise<number> {
   });
   hashes.catch(() => undefined);
 
-  const service = new SessionService(nodeHost());
+  // The Session's code through V8's code cache, as the console's scripts run it (code-cache.ts): compiling the
+  // core anew was a tenth of a report's time on the main thread. Loaded once the hashing has started: the
+  // hash of a 600 MB vmlinux is what a report waits for last.
+  let loaded: Awaited<ReturnType<typeof loadSessionCore>>;
+  try {
+    loaded = await loadSessionCore();
+    await loaded.core.prepareCodecsFor(files.dump); // the core's own decoders (its bundle has its own modules)
+  } catch (err) {
+    hashing.stop();
+    throw err;
+  }
+  const session = localSession(loaded.core, { settle: false });
   try {
     say("opening");
-    const opened = await service.call("open", { dump: files.dump, ...(files.vmlinux ? { vmlinux: files.vmlinux } : {}), ...(values.force ? { force: true } : {}), ...(values.src ? { src: values.src } : {}) });
-    const call: Call = (method, params, options) => service.call(method, params, options);
+    const call: Call = session.call;
+    const opened = await call("open", { dump: files.dump, ...(files.vmlinux ? { vmlinux: files.vmlinux } : {}), ...(values.force ? { force: true } : {}), ...(values.src ? { src: values.src } : {}) });
     const commit = kdwCommit();
     const data = await buildReportData(call, {
       opened,
@@ -148,6 +159,7 @@ export async function runReport(args: string[]): Promise<number> {
     throw err;
   } finally {
     hashing.stop();
-    await service.call("close", {});
+    await session.close();
+    loaded.save(["open", "report"]);
   }
 }

@@ -7,6 +7,13 @@ import { SYM_SIZE, ST_SHNDX_OFF, ST_SIZE_OFF, ST_VALUE_OFF, type ElfFile, type S
 import { MissingDebugInfo } from "../io/errors";
 import { HOST_LITTLE_ENDIAN } from "../io/little-endian";
 import { wordChecksum } from "../io/fnv1a";
+import { SymbolNameIndex } from "./symbol-name-index";
+
+/** Where a table's name index is kept between sessions: its image, if any, and a way to write one. */
+export interface NameIndexStore {
+  read(): Uint8Array | undefined;
+  write(image: () => Uint8Array): void;
+}
 
 /** One kernel symbol at its run-time address (KASLR applied). */
 export interface KernelSymbol {
@@ -61,7 +68,10 @@ export class SymbolTable {
   private readonly sizes: Uint32Array | undefined;
   /** Symbol objects made so far, by index. */
   private readonly cache: Memo<KernelSymbol>;
-  private byName: Map<string, number | number[]> | undefined;
+  /** Names to indexes, built (or taken from `nameIndexStore`) by the first lookup by name. */
+  private byName: SymbolNameIndex | undefined;
+  /** Where the name index of this very table is kept between sessions (the user's cache), when anywhere. */
+  private nameIndexStore: NameIndexStore | undefined;
   /** Index of the first kernel text symbol: symbolAt answers only from its address on. */
   private readonly firstText: number;
 
@@ -135,6 +145,7 @@ export class SymbolTable {
       sizes: columns.sizes,
       cache: new Memo<KernelSymbol>(n),
       byName: undefined,
+      nameIndexStore: undefined,
       firstText,
     };
     Object.assign(t, fields);
@@ -185,32 +196,41 @@ export class SymbolTable {
     return s;
   }
 
-  private index(): Map<string, number | number[]> {
+  /**
+   * Keeps the name index in `store` (the user's cache, under a key for this very table): the first lookup by
+   * name takes it from there, or builds it and writes it there.
+   */
+  keepNameIndexIn(store: NameIndexStore): void {
+    this.nameIndexStore = store;
+  }
+
+  private nameIndex(): SymbolNameIndex {
     if (this.byName) return this.byName;
-    const map = new Map<string, number | number[]>();
-    for (let i = 0; i < this.count; i++) {
-      const name = this.name(i);
-      const prev = map.get(name);
-      if (prev === undefined) map.set(name, i);
-      else if (typeof prev === "number") map.set(name, [prev, i]);
-      else prev.push(i);
+    const image = this.nameIndexStore?.read();
+    let index = image ? SymbolNameIndex.fromImage(image, this.count) : undefined;
+    if (!index) {
+      // Names made for the index only are not kept (a lazy table names a few hundred of its symbols).
+      index = SymbolNameIndex.build(this.count, (i) => this.names.get(i) ?? (this.nameAt ? this.nameAt(i) : ""));
+      const built = index;
+      this.nameIndexStore?.write(() => built.image());
     }
-    this.byName = map;
-    return map;
+    this.byName = index;
+    return index;
+  }
+
+  private named(name: string): number[] {
+    return this.nameIndex().find(name, (i) => this.name(i));
   }
 
   /** The symbol of that name; with duplicates (static symbols) the lowest-addressed, as crash's `sym NAME`. */
   lookup(name: string): KernelSymbol | undefined {
-    const e = this.index().get(name);
-    if (e === undefined) return undefined;
-    return this.at(typeof e === "number" ? e : e[0]!);
+    const found = this.named(name);
+    return found.length ? this.at(found[0]!) : undefined;
   }
 
   /** Every symbol of that name, in table order. */
   lookupAll(name: string): KernelSymbol[] {
-    const e = this.index().get(name);
-    if (e === undefined) return [];
-    return typeof e === "number" ? [this.at(e)] : e.map((i) => this.at(i));
+    return this.named(name).map((i) => this.at(i));
   }
 
   /** First index whose address is > (hi:lo), or count. */

@@ -76,11 +76,18 @@ function cachedSymbolTable(vmlinux: ElfFile, kaslrOffset: bigint, buildId: strin
   const place = vmlinux.symbols()?.placeKey();
   const key = buildId && place ? `${buildId}/symbols-v4-${BigInt.asUintN(64, kaslrOffset).toString(16)}-${place}` : undefined;
   const image = key ? cache?.read(key) : undefined;
-  const cached = image ? elfSymbolTableFromImage(vmlinux, image) : undefined;
-  if (cached) return cached;
-  const built = elfSymbolTable(vmlinux, { kaslrOffset });
-  if (key && cache) writeCache(cache, key, () => built.image());
-  return built.table;
+  let table = image ? elfSymbolTableFromImage(vmlinux, image) : undefined;
+  if (!table) {
+    const built = elfSymbolTable(vmlinux, { kaslrOffset });
+    if (key && cache) writeCache(cache, key, () => built.image());
+    table = built.table;
+  }
+  // Its name index (sym NAME, dis NAME) beside it, read or built by the first lookup by name.
+  if (key && cache) {
+    const names = key.replace("/symbols-v4-", "/symbol-names-index-v1-");
+    table.keepNameIndexIn({ read: () => cache.read(names), write: (image) => writeCache(cache, names, image) });
+  }
+  return table;
 }
 
 /**
