@@ -58,9 +58,9 @@ function kernelSystemRam(dump: Dump, kernel: IomemRoot | undefined): number | un
   let root = kernel;
   if (!root) {
     const k = openBareKernel(dump);
-    const sym = k?.symbols.lookup("iomem_resource");
-    if (!k || !sym) return undefined;
-    root = { space: k.space, iomemResource: sym.address };
+    const iomemResource = k?.addressOf("iomem_resource");
+    if (!k || iomemResource === undefined) return undefined;
+    root = { space: k.space, iomemResource };
   }
   const { ranges } = iomemTopLevel(root.space, root.iomemResource);
   const bytes = systemRamBytes(ranges);
