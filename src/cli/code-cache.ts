@@ -9,8 +9,16 @@ import type { WorkerSession } from "./worker-session";
 
 export type { LoadedCore, SessionCore } from "./core-bundle";
 
-export async function loadSessionCore(): Promise<LoadedCore> {
-  return loadBundledCore() ?? { core: await import("./local-session"), save: () => {} };
+/** The core, loaded once per process: `kdw demo` runs a console script and a report, each asking for it. */
+let loaded: Promise<LoadedCore> | undefined;
+
+export function loadSessionCore(): Promise<LoadedCore> {
+  loaded ??= (async () => loadBundledCore() ?? { core: await import("./local-session"), save: () => {} })();
+  // A load that failed is tried again by the next caller.
+  loaded.catch(() => {
+    loaded = undefined;
+  });
+  return loaded;
 }
 
 /** The contract's Call over a LocalService: its Problems become the console's own ProblemErrors. */
