@@ -384,17 +384,21 @@ export class DiskdumpVmcore extends DumpBase {
     if (offset + size > this.source.size) throw this.badPage(pfn, index, `page data [${hex(offset)}, +${size}) lies past the end of the file (size ${hex(this.source.size)})`);
   }
 
-  /** An uncompressed page as the source's reused buffer holds it (valid until its next transient read). */
-  private rawTransient(pfn: number, index: number, offset: number, size: number): Uint8Array {
+  /** An uncompressed page's descriptor, checked: in the file, and a whole page long. */
+  private checkRaw(pfn: number, index: number, offset: number, size: number): void {
     this.checkPlace(pfn, index, offset, size);
     if (size !== this.pageSize) throw this.badPage(pfn, index, `raw page is ${size} bytes, not ${this.pageSize}`);
+  }
+
+  /** An uncompressed page as the source's reused buffer holds it (valid until its next transient read). */
+  private rawTransient(pfn: number, index: number, offset: number, size: number): Uint8Array {
+    this.checkRaw(pfn, index, offset, size);
     return readTransient(this.source, offset, size);
   }
 
   /** An uncompressed page: a view of the file's bytes (the source's block cache). */
   private rawPage(pfn: number, index: number, offset: number, size: number): Uint8Array {
-    this.checkPlace(pfn, index, offset, size);
-    if (size !== this.pageSize) throw this.badPage(pfn, index, `raw page is ${size} bytes, not ${this.pageSize}`);
+    this.checkRaw(pfn, index, offset, size);
     return this.source.read(offset, size);
   }
 

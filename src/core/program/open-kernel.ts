@@ -74,7 +74,9 @@ function writeCache(cache: IndexCache, key: string, image: () => Uint8Array): vo
  */
 function cachedSymbolTable(vmlinux: ElfFile, kaslrOffset: bigint, buildId: string | undefined, cache: IndexCache | undefined): SymbolTable {
   const place = vmlinux.symbols()?.placeKey();
-  const key = buildId && place ? `${buildId}/symbols-v4-${BigInt.asUintN(64, kaslrOffset).toString(16)}-${place}` : undefined;
+  // The table and its name index are kept under the same build, KASLR offset and symtab place.
+  const which = buildId && place ? `${BigInt.asUintN(64, kaslrOffset).toString(16)}-${place}` : undefined;
+  const key = which ? `${buildId}/symbols-v4-${which}` : undefined;
   const image = key ? cache?.read(key) : undefined;
   let table = image ? elfSymbolTableFromImage(vmlinux, image) : undefined;
   if (!table) {
@@ -83,8 +85,8 @@ function cachedSymbolTable(vmlinux: ElfFile, kaslrOffset: bigint, buildId: strin
     table = built.table;
   }
   // Its name index (sym NAME, dis NAME) beside it, read or built by the first lookup by name.
-  if (key && cache) {
-    const names = key.replace("/symbols-v4-", "/symbol-names-index-v1-");
+  if (which && cache) {
+    const names = `${buildId}/symbol-names-index-v1-${which}`;
     table.keepNameIndexIn({ read: () => cache.read(names), write: (image) => writeCache(cache, names, image) });
   }
   return table;
